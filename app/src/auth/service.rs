@@ -1,0 +1,199 @@
+//! Sign-in, sign-out and password changes, with throttling and audit.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Utc};
+use entities::{app_user, login_failure};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+};
+use serde_json::json;
+
+use super::{Caller, session};
+use crate::audit::service::{self as audit, Actor, Entry};
+use crate::db::begin_write;
+use crate::error::AppError;
+use crate::request::RequestMeta;
+use crate::state::AppState;
+
+/// The hash verified against when the username does not exist, so a missing account takes as long to
+/// refuse as a wrong password. Made once, from a random password nobody knows.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| password_auth::generate_hash(session::new_token()));
+
+/// Hash a password with argon2id off the async threads.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await.map_err(AppError::internal)
+}
+
+/// Verify a password against a stored hash (or the dummy hash) off the async threads.
+async fn password_matches(password: String, hash: Option<String>) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
+        password_auth::verify_password(password, &hash).is_ok()
+    })
+    .await
+    .map_err(AppError::internal)
+}
+
+async fn recent_failures(
+    db: &DatabaseConnection,
+    column: login_failure::Column,
+    value: &str,
+    since: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    Ok(login_failure::Entity::find()
+        .filter(column.eq(value))
+        .filter(login_failure::Column::At.gt(since))
+        .count(db)
+        .await?)
+}
+
+/// Check the credentials and start a session. Every failure answers the same `LoginFailed`.
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    meta: &RequestMeta,
+) -> Result<(Caller, String), AppError> {
+    let db = &state.db;
+    let now = state.clock.now();
+    let username = username.trim().to_lowercase();
+    let ip = meta.ip.clone().unwrap_or_else(|| "unknown".into());
+    let window = chrono::Duration::from_std(state.security.login_failure_window).map_err(AppError::internal)?;
+    let since = now - window;
+
+    let throttled = recent_failures(db, login_failure::Column::Username, &username, since).await?
+        >= state.security.login_max_failures_per_account
+        || recent_failures(db, login_failure::Column::Ip, &ip, since).await?
+            >= state.security.login_max_failures_per_address;
+
+    let user = app_user::Entity::find().filter(app_user::Column::Username.eq(&username)).one(db).await?;
+    let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
+    let password_ok = password_matches(password.to_string(), stored_hash).await? && user.is_some();
+
+    let user = match user {
+        Some(user) if password_ok && user.active && !throttled => user,
+        _ => {
+            let reason = if throttled {
+                "throttled"
+            } else if !password_ok {
+                "bad_credentials"
+            } else {
+                "inactive"
+            };
+            tracing::warn!(%username, %ip, reason, "sign-in refused");
+            let tx = begin_write(db).await?;
+            login_failure::ActiveModel {
+                username: Set(username.chars().take(64).collect()),
+                ip: Set(ip.clone()),
+                at: Set(now),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            audit::append(
+                &tx,
+                &Actor::anonymous(&format!("登录尝试（{username}）"), meta),
+                now,
+                Entry {
+                    action: "auth.login_failed",
+                    entity_type: "user",
+                    entity_id: username.clone(),
+                    org_code: None,
+                    changes: json!({ "reason": reason }),
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(AppError::LoginFailed);
+        }
+    };
+
+    let tx = begin_write(db).await?;
+    let token = session::create(&tx, state, user.id, meta, now).await?;
+    login_failure::Entity::delete_many().filter(login_failure::Column::Username.eq(&username)).exec(&tx).await?;
+    let caller = session::caller_of(&tx, user).await?;
+    audit::append(
+        &tx,
+        &Actor::user(&caller, meta),
+        now,
+        Entry {
+            action: "auth.login",
+            entity_type: "user",
+            entity_id: caller.user_id.to_string(),
+            org_code: None,
+            changes: json!({ "user_agent": meta.user_agent }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(%username, %ip, "signed in");
+    Ok((caller, token))
+}
+
+/// End the session behind `token`.
+pub async fn logout(state: &AppState, token: &str, meta: &RequestMeta) -> Result<(), AppError> {
+    let tx = begin_write(&state.db).await?;
+    if let Some(user_id) = session::end(&tx, state, token).await? {
+        audit::append(
+            &tx,
+            &Actor { user_id: Some(user_id), name: format!("用户 #{user_id}"), ip: meta.ip.clone() },
+            state.clock.now(),
+            Entry {
+                action: "auth.logout",
+                entity_type: "user",
+                entity_id: user_id.to_string(),
+                org_code: None,
+                changes: json!({}),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Change one's own password; every other session of the user ends.
+pub async fn change_password(
+    state: &AppState,
+    caller: &Caller,
+    meta: &RequestMeta,
+    current_session_token: Option<&str>,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    super::check_new_password(&caller.username, new)?;
+    let db = &state.db;
+    let user = app_user::Entity::find_by_id(caller.user_id).one(db).await?.ok_or(AppError::Unauthenticated)?;
+    if !password_matches(current.to_string(), Some(user.password_hash.clone())).await? {
+        return Err(AppError::validation("current_password", "当前密码不正确。"));
+    }
+    if current == new {
+        return Err(AppError::validation("new_password", "新密码不能与当前密码相同。"));
+    }
+    let hash = hash_password(new.to_string()).await?;
+    let now = state.clock.now();
+    let tx = begin_write(db).await?;
+    let mut active = user.into_active_model();
+    active.password_hash = Set(hash);
+    active.must_change_password = Set(false);
+    active.updated_at = Set(now);
+    active.update(&tx).await?;
+    let keep = current_session_token.map(|t| session::token_hash(&state.security.session_key, t));
+    let ended = session::end_all_for_user(&tx, caller.user_id, keep.as_deref()).await?;
+    audit::append(
+        &tx,
+        &Actor::user(caller, meta),
+        now,
+        Entry {
+            action: "auth.password_changed",
+            entity_type: "user",
+            entity_id: caller.user_id.to_string(),
+            org_code: None,
+            changes: json!({ "other_sessions_ended": ended }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

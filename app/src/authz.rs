@@ -1,0 +1,200 @@
+//! Authorisation: the one place that decides "may this caller do this action on a record of that unit",
+//! and builds the scope filter for lists. It fails closed: no matching grant, no access. A record
+//! outside the caller's scope answers exactly like a missing one.
+
+use sea_orm::Condition;
+use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, SimpleExpr};
+
+use crate::audit::service::{self as audit, Actor, Entry};
+use crate::auth::{Caller, Role};
+use crate::error::AppError;
+use crate::request::RequestContext;
+
+/// What a caller may want to do. Each area adds its actions here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    ReadOrgUnit,
+    ManageOrgUnits,
+    ReadHousehold,
+    ReadUserRoster,
+    ManageUsers,
+    ReadAudit,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ReadOrgUnit => "org.read",
+            Action::ManageOrgUnits => "org.manage",
+            Action::ReadHousehold => "household.read",
+            Action::ReadUserRoster => "user.read",
+            Action::ManageUsers => "user.manage",
+            Action::ReadAudit => "audit.read",
+        }
+    }
+
+    /// The roles that may perform this action within the scope of their unit.
+    fn roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Action::ReadOrgUnit => &Role::ALL,
+            Action::ManageOrgUnits | Action::ManageUsers => &[Admin],
+            Action::ReadHousehold => &[
+                CountyOffice,
+                TownshipLeader,
+                TownshipStaff,
+                DisciplineTeam,
+                VillageSecretary,
+                VillageCadre,
+                ResidentCadre,
+                InfoOfficer,
+                MonitoringContact,
+            ],
+            Action::ReadUserRoster => {
+                &[Admin, CountyOffice, TownshipLeader, TownshipStaff, DisciplineTeam, VillageSecretary]
+            }
+            Action::ReadAudit => &[Admin, CountyOffice, DisciplineTeam],
+        }
+    }
+
+    /// Whether a refusal should look like "not found" (reads) rather than "forbidden".
+    fn is_read(self) -> bool {
+        matches!(self, Action::ReadOrgUnit | Action::ReadHousehold | Action::ReadUserRoster | Action::ReadAudit)
+    }
+}
+
+/// The scope prefixes under which the caller may perform `action`.
+pub fn scope_prefixes(caller: &Caller, action: Action) -> Vec<String> {
+    caller
+        .roles
+        .iter()
+        .filter(|grant| action.roles().contains(&grant.role))
+        .filter_map(|grant| grant.scope().map(|code| code.scope_prefix().to_string()))
+        .collect()
+}
+
+/// Decide whether `caller` may perform `action` on a record of the unit `org_code`.
+/// Reads outside scope answer `NotFound`; other refusals `Forbidden` when the record is visible, else `NotFound`.
+pub fn authorize(caller: &Caller, action: Action, org_code: &str) -> Result<(), AppError> {
+    let within = |a: Action| scope_prefixes(caller, a).iter().any(|prefix| org_code.starts_with(prefix.as_str()));
+    if within(action) {
+        return Ok(());
+    }
+    if action.is_read() || !within(Action::ReadOrgUnit) { Err(AppError::NotFound) } else { Err(AppError::Forbidden) }
+}
+
+/// `authorize`, and a refusal is logged and written to the audit log.
+pub async fn check(
+    db: &sea_orm::DatabaseConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    ctx: &RequestContext,
+    action: Action,
+    org_code: &str,
+) -> Result<(), AppError> {
+    let caller = ctx.caller()?;
+    let refusal = match authorize(caller, action, org_code) {
+        Ok(()) => return Ok(()),
+        Err(refusal) => refusal,
+    };
+    tracing::warn!(user = %caller.username, action = action.as_str(), %org_code, "access refused");
+    audit::record_event(
+        db,
+        &Actor::user(caller, &ctx.meta),
+        now,
+        Entry {
+            action: "access.denied",
+            entity_type: "org_unit",
+            entity_id: org_code.to_string(),
+            org_code: Some(org_code.to_string()),
+            changes: serde_json::json!({ "requested": action.as_str() }),
+        },
+    )
+    .await?;
+    Err(refusal)
+}
+
+/// The county-level unit in which the caller may perform `action`, if any (for records that belong
+/// to no unit, such as sign-in events).
+pub fn county_grant(caller: &Caller, action: Action) -> Option<&str> {
+    caller
+        .roles
+        .iter()
+        .filter(|g| action.roles().contains(&g.role))
+        .find(|g| g.scope().is_some_and(|s| s.level() == crate::org::OrgLevel::County))
+        .map(|g| g.org_code.as_str())
+}
+
+/// Whether the caller may perform `action` somewhere (used to show or hide whole areas).
+pub fn may_anywhere(caller: &Caller, action: Action) -> bool {
+    !scope_prefixes(caller, action).is_empty()
+}
+
+/// A query condition restricting `column` (an org code column) to the caller's scope for `action`.
+/// `None` means the caller has no scope at all: the list is empty, do not query.
+pub fn scope_condition(caller: &Caller, action: Action, column: impl IntoColumnRef + Copy) -> Option<Condition> {
+    let prefixes = scope_prefixes(caller, action);
+    if prefixes.is_empty() {
+        return None;
+    }
+    let mut any = Condition::any();
+    for prefix in prefixes {
+        let like: SimpleExpr = Expr::col(column).like(format!("{prefix}%"));
+        any = any.add(like);
+    }
+    Some(any)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::RoleGrant;
+
+    fn caller(grants: &[(Role, &str)]) -> Caller {
+        Caller {
+            user_id: 1,
+            username: "u".into(),
+            display_name: "U".into(),
+            must_change_password: false,
+            roles: grants
+                .iter()
+                .map(|(role, code)| RoleGrant {
+                    role: *role,
+                    role_label: role.label().into(),
+                    org_code: code.to_string(),
+                    org_name: String::new(),
+                    department: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn village_cadre_reads_own_village_only() {
+        let c = caller(&[(Role::VillageCadre, "500152101203")]);
+        assert_eq!(authorize(&c, Action::ReadHousehold, "500152101203"), Ok(()));
+        assert_eq!(authorize(&c, Action::ReadHousehold, "500152101203002"), Ok(()));
+        assert_eq!(authorize(&c, Action::ReadHousehold, "500152101204"), Err(AppError::NotFound));
+        assert_eq!(authorize(&c, Action::ManageUsers, "500152101203"), Err(AppError::Forbidden));
+        assert_eq!(authorize(&c, Action::ManageUsers, "500152102001"), Err(AppError::NotFound));
+    }
+
+    #[test]
+    fn admin_manages_but_does_not_read_households() {
+        let c = caller(&[(Role::Admin, "500152000000")]);
+        assert_eq!(authorize(&c, Action::ManageUsers, "500152101203"), Ok(()));
+        assert_eq!(authorize(&c, Action::ReadHousehold, "500152101203"), Err(AppError::NotFound));
+    }
+
+    #[test]
+    fn no_roles_no_scope() {
+        let c = caller(&[]);
+        assert!(scope_condition(&c, Action::ReadOrgUnit, entities::household::Column::OrgCode).is_none());
+        assert_eq!(authorize(&c, Action::ReadOrgUnit, "500152000000"), Err(AppError::NotFound));
+    }
+
+    #[test]
+    fn a_grant_with_a_broken_code_covers_nothing() {
+        let c = caller(&[(Role::CountyOffice, "garbage")]);
+        assert!(scope_prefixes(&c, Action::ReadHousehold).is_empty());
+    }
+}

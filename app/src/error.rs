@@ -1,0 +1,118 @@
+//! The one error type that crosses to the browser. Each variant carries a Chinese sentence for the user;
+//! `Internal` hides its cause (logged on the server) so database or Rust text never reaches a user.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("您尚未登录或登录已过期，请重新登录。")]
+    Unauthenticated,
+    #[error("没有找到该记录，或您无权查看。")]
+    NotFound,
+    #[error("您没有权限执行此操作。")]
+    Forbidden,
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("登录失败：用户名或密码不正确，或连续失败次数过多。请核对后再试，多次失败需等待 15 分钟。")]
+    LoginFailed,
+    #[error("请求来源不被信任，操作已拒绝。请从本系统页面重新操作。")]
+    CrossOrigin,
+    #[error("无法连接服务器，请检查网络后重试。")]
+    Network,
+    #[error("系统出现内部错误，请稍后再试；如持续出现，请联系管理员。")]
+    Internal,
+}
+
+impl AppError {
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation { field: field.to_string(), message: message.into() }
+    }
+
+    /// The message for one form field, if this error is about that field.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Validation { field: f, message } if f == field => Some(message.clone()),
+            _ => None,
+        }
+    }
+
+    /// Log the real cause on the server and return the generic error for the user.
+    #[cfg(feature = "ssr")]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        AppError::Internal
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            AppError::Unauthenticated | AppError::LoginFailed => StatusCode::UNAUTHORIZED,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden | AppError::CrossOrigin => StatusCode::FORBIDDEN,
+            AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Network => StatusCode::BAD_GATEWAY,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) => AppError::Network,
+            #[cfg(feature = "ssr")]
+            other => AppError::internal(other),
+            #[cfg(not(feature = "ssr"))]
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        AppError::internal(err)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(err: sea_orm::TransactionError<AppError>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(e) => e.into(),
+            sea_orm::TransactionError::Transaction(e) => e,
+        }
+    }
+}
+
+/// JSON API responses: the status code and `{"error": kind, "message": 中文, "field": ...}`.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let field = match &self {
+            AppError::Validation { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        let kind = match &self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::NotFound => "not_found",
+            AppError::Forbidden => "forbidden",
+            AppError::Validation { .. } => "validation",
+            AppError::Conflict(_) => "conflict",
+            AppError::LoginFailed => "login_failed",
+            AppError::CrossOrigin => "cross_origin",
+            AppError::Network => "network",
+            AppError::Internal => "internal",
+        };
+        let body = serde_json::json!({ "error": kind, "message": self.to_string(), "field": field });
+        (self.status(), axum::Json(body)).into_response()
+    }
+}

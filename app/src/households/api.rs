@@ -1,0 +1,22 @@
+//! Server functions for reading households.
+
+use leptos::prelude::*;
+
+use super::{HouseholdDetail, HouseholdPage};
+use crate::error::AppError;
+
+/// A page of households in scope; `within` narrows to one unit's subtree.
+#[server(prefix = "/rpc")]
+pub async fn list_households(within: Option<String>, page: u64) -> Result<HouseholdPage, AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::list(&state.db, &ctx, within.as_deref(), page, 50).await
+}
+
+/// One household by code.
+#[server(prefix = "/rpc")]
+pub async fn get_household(code: String) -> Result<HouseholdDetail, AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::get(&state.db, state.clock.now(), &ctx, &code).await
+}

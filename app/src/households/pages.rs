@@ -1,0 +1,140 @@
+//! The household list and the household page.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{get_household, list_households};
+use crate::org::api::list_org_units;
+use crate::shell::ErrorBox;
+
+#[component]
+pub fn HouseholdListPage() -> impl IntoView {
+    let query = use_query_map();
+    let within = move || query.with(|q| q.get("within").filter(|w| !w.is_empty()));
+    let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0));
+    let households = Resource::new(move || (within(), page()), |(within, page)| list_households(within, page));
+    let units = Resource::new(|| (), |_| list_org_units());
+
+    view! {
+        <section class="page">
+            <h1>"农户"</h1>
+            <form method="get" action="/households" class="filters">
+                <label for="within">"范围"</label>
+                <select id="within" name="within">
+                    <option value="">"全部（本人负责范围）"</option>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let selected = within();
+                            units.await.unwrap_or_default().into_iter()
+                                .filter(|u| u.level != crate::org::OrgLevel::Group)
+                                .map(|u| {
+                                    let is_selected = selected.as_deref() == Some(u.code.as_str());
+                                    let indent = "　".repeat(match u.level {
+                                        crate::org::OrgLevel::County => 0,
+                                        crate::org::OrgLevel::Township => 1,
+                                        _ => 2,
+                                    });
+                                    view! { <option value=u.code.clone() selected=is_selected>{format!("{indent}{}", u.name)}</option> }
+                                })
+                                .collect_view()
+                        })}
+                    </Transition>
+                </select>
+                <button type="submit">"筛选"</button>
+            </form>
+            <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
+                {move || Suspend::new(async move {
+                    match households.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(result) => {
+                            let last_page = result.total.saturating_sub(1) / result.per_page;
+                            let link = move |p: u64| {
+                                match within() {
+                                    Some(w) => format!("/households?within={w}&page={p}"),
+                                    None => format!("/households?page={p}"),
+                                }
+                            };
+                            view! {
+                                <p class="muted">{format!("共 {} 户，第 {} / {} 页", result.total, result.page + 1, last_page + 1)}</p>
+                                {if result.items.is_empty() {
+                                    view! { <p>"本范围内没有农户记录。"</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <table class="list">
+                                            <thead><tr><th>"户编号"</th><th>"户主"</th><th>"所在村组"</th><th>"人口"</th><th>"监测类别"</th></tr></thead>
+                                            <tbody>
+                                                {result.items.into_iter().map(|h| view! {
+                                                    <tr>
+                                                        <td data-label="户编号"><a href=format!("/households/{}", h.code)>{h.code.clone()}</a></td>
+                                                        <td data-label="户主">{h.head_name}</td>
+                                                        <td data-label="所在村组">{h.org_name}</td>
+                                                        <td data-label="人口">{h.member_count}</td>
+                                                        <td data-label="监测类别">{h.monitoring_class.unwrap_or_else(|| "—".into())}</td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    }.into_any()
+                                }}
+                                <nav class="pager">
+                                    {(result.page > 0).then(|| view! { <a href=link(result.page - 1)>"上一页"</a> })}
+                                    {(result.page < last_page).then(|| view! { <a href=link(result.page + 1)>"下一页"</a> })}
+                                </nav>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+pub fn HouseholdDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let code = move || params.with(|p| p.get("code").unwrap_or_default());
+    let household = Resource::new(code, get_household);
+    view! {
+        <section class="page">
+            <p><a href="/households">"← 返回农户列表"</a></p>
+            <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
+                {move || Suspend::new(async move {
+                    match household.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(h) => view! {
+                            <h1>{format!("{}户", h.summary.head_name)}</h1>
+                            <dl class="facts">
+                                <dt>"户编号"</dt><dd>{h.summary.code.clone()}</dd>
+                                <dt>"所在村组"</dt><dd>{h.summary.org_name.clone()}</dd>
+                                <dt>"住址"</dt><dd>{h.address.clone()}</dd>
+                                <dt>"监测类别"</dt><dd>{h.summary.monitoring_class.clone().unwrap_or_else(|| "未纳入监测".into())}</dd>
+                                <dt>"人均纯收入"</dt>
+                                <dd>{match (h.income_year, h.per_capita_income_yuan) {
+                                    (Some(year), Some(v)) => format!("{v} 元（{year} 年）"),
+                                    _ => "暂无收入记录".to_string(),
+                                }}</dd>
+                            </dl>
+                            <h2>{format!("家庭成员（{} 人）", h.members.len())}</h2>
+                            <table class="list">
+                                <thead><tr><th>"姓名"</th><th>"关系"</th><th>"身份证号"</th><th>"出生日期"</th><th>"劳动能力"</th><th>"健康"</th><th>"在校情况"</th></tr></thead>
+                                <tbody>
+                                    {h.members.into_iter().map(|m| view! {
+                                        <tr>
+                                            <td data-label="姓名">{m.name}</td>
+                                            <td data-label="关系">{m.relation}</td>
+                                            <td data-label="身份证号" class="mono">{m.resident_id_masked}</td>
+                                            <td data-label="出生日期">{m.birth_date.to_string()}</td>
+                                            <td data-label="劳动能力">{m.labour_capacity}</td>
+                                            <td data-label="健康">{m.health}</td>
+                                            <td data-label="在校情况">{m.schooling}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,140 @@
+//! Reading households within the caller's scope.
+
+use chrono::{DateTime, Utc};
+use entities::{household, household_income, household_member, org_unit};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::{HouseholdDetail, HouseholdPage, HouseholdSummary, MemberView, mask_resident_id};
+use crate::authz::{self, Action};
+use crate::error::AppError;
+use crate::request::RequestContext;
+
+/// The most rows one page may hold.
+pub const MAX_PER_PAGE: u64 = 200;
+
+async fn summaries(db: &DatabaseConnection, rows: Vec<household::Model>) -> Result<Vec<HouseholdSummary>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|h| h.id).collect();
+    let unit_ids: Vec<i64> = rows.iter().map(|h| h.org_unit_id).collect();
+    let counts: std::collections::HashMap<i64, i64> = household_member::Entity::find()
+        .select_only()
+        .column(household_member::Column::HouseholdId)
+        .column_as(household_member::Column::Id.count(), "n")
+        .filter(household_member::Column::HouseholdId.is_in(ids))
+        .group_by(household_member::Column::HouseholdId)
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let names = unit_names(db, unit_ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|h| HouseholdSummary {
+            member_count: counts.get(&h.id).copied().unwrap_or(0),
+            org_name: names.get(&h.org_unit_id).cloned().unwrap_or_default(),
+            code: h.code,
+            head_name: h.head_name,
+            org_code: h.org_code,
+            monitoring_class: h.monitoring_class,
+        })
+        .collect())
+}
+
+/// "石桥村三组" for a villager group, the plain name for a village.
+async fn unit_names(
+    db: &DatabaseConnection,
+    unit_ids: Vec<i64>,
+) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    let units = org_unit::Entity::find().filter(org_unit::Column::Id.is_in(unit_ids)).all(db).await?;
+    let parent_ids: Vec<i64> = units.iter().filter_map(|u| u.parent_id).collect();
+    let parents: std::collections::HashMap<i64, String> = org_unit::Entity::find()
+        .filter(org_unit::Column::Id.is_in(parent_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    Ok(units
+        .into_iter()
+        .map(|u| {
+            let name = match (u.level.as_str(), u.parent_id.and_then(|p| parents.get(&p))) {
+                ("group", Some(village)) => format!("{village}{}", u.name),
+                _ => u.name,
+            };
+            (u.id, name)
+        })
+        .collect())
+}
+
+/// A page of the households in the caller's scope, optionally narrowed to one unit's subtree.
+pub async fn list(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    within: Option<&str>,
+    page: u64,
+    per_page: u64,
+) -> Result<HouseholdPage, AppError> {
+    let caller = ctx.caller()?;
+    let per_page = per_page.clamp(1, MAX_PER_PAGE);
+    let Some(scope) = authz::scope_condition(caller, Action::ReadHousehold, household::Column::OrgCode) else {
+        return Ok(HouseholdPage { total: 0, page, per_page, items: Vec::new() });
+    };
+    let mut query = household::Entity::find().filter(scope).order_by_asc(household::Column::Code);
+    if let Some(within) = within.filter(|w| !w.is_empty()) {
+        let unit = crate::org::OrgCode::parse(within)?;
+        query = query.filter(household::Column::OrgCode.starts_with(unit.scope_prefix()));
+    }
+    let paginator = query.paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page).await?;
+    Ok(HouseholdPage { total, page, per_page, items: summaries(db, rows).await? })
+}
+
+/// One household by code, if the caller may see it.
+pub async fn get(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    code: &str,
+) -> Result<HouseholdDetail, AppError> {
+    let found = household::Entity::find().filter(household::Column::Code.eq(code)).one(db).await?;
+    // A missing household and one outside the scope answer alike; the check runs in both cases.
+    let org_code = found.as_ref().map(|h| h.org_code.clone()).unwrap_or_default();
+    authz::check(db, now, ctx, Action::ReadHousehold, &org_code).await?;
+    let household = found.ok_or(AppError::NotFound)?;
+    let members = household_member::Entity::find()
+        .filter(household_member::Column::HouseholdId.eq(household.id))
+        .order_by_asc(household_member::Column::Id)
+        .all(db)
+        .await?;
+    let income = household_income::Entity::find()
+        .filter(household_income::Column::HouseholdId.eq(household.id))
+        .order_by_desc(household_income::Column::Year)
+        .one(db)
+        .await?;
+    let address = household.address.clone();
+    let member_count = members.len() as i64;
+    let per_capita_income_yuan = income.as_ref().filter(|_| member_count > 0).map(|i| {
+        (i.wage_fen + i.business_fen + i.property_fen + i.transfer_fen - i.rigid_expenditure_fen) / member_count / 100
+    });
+    let summary = summaries(db, vec![household]).await?.pop().ok_or(AppError::NotFound)?;
+    Ok(HouseholdDetail {
+        summary,
+        address,
+        members: members
+            .into_iter()
+            .map(|m| MemberView {
+                name: m.name,
+                resident_id_masked: mask_resident_id(&m.resident_id),
+                relation: m.relation,
+                sex: m.sex,
+                birth_date: m.birth_date,
+                labour_capacity: m.labour_capacity,
+                health: m.health,
+                schooling: m.schooling,
+            })
+            .collect(),
+        income_year: income.map(|i| i.year),
+        per_capita_income_yuan,
+    })
+}

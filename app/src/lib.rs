@@ -1,0 +1,31 @@
+//! The Leptos app: pages, components and server functions. Compiled twice: with `ssr` for the server
+//! (services, database, authorisation) and with `hydrate` for the browser (wasm32).
+//! Each domain area is a module with its shared types in `mod.rs`, server functions in `api.rs`,
+//! business rules that touch the database in `service.rs` (server only) and pages in `pages.rs`.
+
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod households;
+pub mod org;
+pub mod shell;
+pub mod users;
+
+#[cfg(feature = "ssr")]
+pub mod authz;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod request;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use shell::{App, shell};
+
+/// The browser entry point: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,45 @@
+//! The start page after signing in: who I am, where I work, and where to go.
+
+use leptos::prelude::*;
+
+use super::MeResource;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let me = expect_context::<MeResource>();
+    view! {
+        <section class="page">
+            <h1>"工作台"</h1>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let caller = me.await.ok().flatten()?;
+                    Some(view! {
+                        <p class="lead">{format!("{}，您好。", caller.display_name)}</p>
+                        <h2>"我的角色与负责单位"</h2>
+                        {if caller.roles.is_empty() {
+                            view! { <p>"您还没有被分配任何角色，请联系系统管理员。"</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="cards">
+                                    {caller.roles.iter().map(|g| view! {
+                                        <li class="card">
+                                            <strong>{g.role_label.clone()}</strong>
+                                            <span>{g.org_name.clone()}</span>
+                                            <small>{g.org_code.clone()}</small>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    })
+                })}
+            </Transition>
+            <h2>"可用功能"</h2>
+            <ul class="links">
+                <li><a href="/households">"农户花名册"</a>" — 查看本单位范围内的农户和家庭成员"</li>
+                <li><a href="/account">"我的账号"</a>" — 修改密码"</li>
+            </ul>
+            <p class="muted">"风险案件、走访、研判会议、督查、交叉检查、问责等功能正在建设中，菜单中已列出，开放后即可使用。"</p>
+        </section>
+    }
+}

@@ -1,0 +1,249 @@
+//! The app shell: the HTML document, the router, the navigation that names every area of the mission,
+//! and the small components every page uses.
+
+mod home;
+mod placeholder;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{A, ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::{ParamSegment, SsrMode, StaticSegment, path};
+
+use crate::audit::pages::AuditPage;
+use crate::auth::Caller;
+use crate::auth::api::{Logout, current_user};
+use crate::auth::pages::{AccountPage, LoginPage};
+use crate::error::AppError;
+use crate::households::pages::{HouseholdDetailPage, HouseholdListPage};
+use crate::org::pages::OrgAdminPage;
+use crate::users::pages::{UserAdminPage, UserDetailPage};
+use home::HomePage;
+use placeholder::{Area, ComingSoon};
+
+/// The whole HTML document, rendered on the server.
+pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#9f1d20"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The signed-in user, loaded once per page load and shared through the context.
+/// Pages behind sign-in render with `SsrMode::Async`, so the server can still answer with a redirect
+/// (not signed in) or a status code once the data is known.
+pub type MeResource = Resource<Result<Option<Caller>, AppError>>;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let me: MeResource = Resource::new(|| (), |_| current_user());
+    provide_context(me);
+
+    view! {
+        <Stylesheet id="app" href="/assets/app.css"/>
+        <Title text="防返贫监测帮扶系统"/>
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage/> }>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <ParentRoute path=StaticSegment("") view=SignedInLayout ssr=SsrMode::Async>
+                    <Route path=StaticSegment("") view=HomePage/>
+                    <Route path=path!("/households") view=HouseholdListPage/>
+                    <Route path=(StaticSegment("households"), ParamSegment("code")) view=HouseholdDetailPage/>
+                    <Route path=path!("/cases") view=|| view! { <ComingSoon area=Area::Cases/> }/>
+                    <Route path=path!("/visits") view=|| view! { <ComingSoon area=Area::Visits/> }/>
+                    <Route path=path!("/meetings") view=|| view! { <ComingSoon area=Area::Meetings/> }/>
+                    <Route path=path!("/supervision") view=|| view! { <ComingSoon area=Area::Supervision/> }/>
+                    <Route path=path!("/cross-checks") view=|| view! { <ComingSoon area=Area::CrossChecks/> }/>
+                    <Route path=path!("/accountability") view=|| view! { <ComingSoon area=Area::Accountability/> }/>
+                    <Route path=path!("/reports") view=|| view! { <ComingSoon area=Area::Reports/> }/>
+                    <Route path=path!("/settings") view=|| view! { <ComingSoon area=Area::Settings/> }/>
+                    <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/admin/org") view=OrgAdminPage/>
+                    <Route path=path!("/admin/users") view=UserAdminPage/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("users"), ParamSegment("id")) view=UserDetailPage/>
+                    <Route path=path!("/admin/audit") view=AuditPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// One entry of the main navigation.
+struct NavItem {
+    href: &'static str,
+    label: &'static str,
+}
+
+const NAV: &[NavItem] = &[
+    NavItem { href: "/", label: "工作台" },
+    NavItem { href: "/households", label: "农户" },
+    NavItem { href: "/cases", label: "风险案件" },
+    NavItem { href: "/visits", label: "走访" },
+    NavItem { href: "/meetings", label: "研判会议" },
+    NavItem { href: "/supervision", label: "专项督查" },
+    NavItem { href: "/cross-checks", label: "交叉检查" },
+    NavItem { href: "/accountability", label: "问责" },
+    NavItem { href: "/reports", label: "统计报表" },
+    NavItem { href: "/settings", label: "政策设置" },
+];
+
+const ADMIN_NAV: &[NavItem] = &[
+    NavItem { href: "/admin/org", label: "组织机构" },
+    NavItem { href: "/admin/users", label: "用户与角色" },
+    NavItem { href: "/admin/audit", label: "审计日志" },
+];
+
+/// The frame of every page behind sign-in: top bar, navigation, and the page itself.
+#[component]
+fn SignedInLayout() -> impl IntoView {
+    let me = expect_context::<MeResource>();
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(caller)) => view! { <Frame caller/> }.into_any(),
+                    Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Frame(caller: Caller) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            hard_navigate("/login");
+        }
+    });
+    let menu_open = RwSignal::new(false);
+    let location = use_location();
+    // Close the drawer after navigating (phones).
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+    let shows_admin = caller.has_role(crate::auth::Role::Admin)
+        || caller
+            .roles
+            .iter()
+            .any(|g| matches!(g.role, crate::auth::Role::CountyOffice | crate::auth::Role::DisciplineTeam));
+    let must_change = caller.must_change_password;
+    let first_role = caller
+        .roles
+        .first()
+        .map(|g| format!("{} · {}", g.org_name, g.role_label))
+        .unwrap_or_else(|| "未分配角色".into());
+    view! {
+        <div class="app" class:menu-open=move || menu_open.get()>
+            <header class="topbar">
+                <button class="menu-toggle" aria-label="打开菜单" on:click=move |_| menu_open.update(|o| *o = !*o)>"☰"</button>
+                <a class="brand" href="/">"防返贫监测帮扶"</a>
+                <span class="who">{caller.display_name.clone()}<small>{first_role}</small></span>
+            </header>
+            <nav class="sidenav" aria-label="主导航">
+                <ul>
+                    {NAV.iter().map(|item| view! { <li><A href=item.href exact=true>{item.label}</A></li> }).collect_view()}
+                </ul>
+                <Show when=move || shows_admin>
+                    <p class="nav-heading">"系统管理"</p>
+                    <ul>
+                        {ADMIN_NAV.iter().map(|item| view! { <li><A href=item.href>{item.label}</A></li> }).collect_view()}
+                    </ul>
+                </Show>
+                <ul class="nav-account">
+                    <li><A href="/account">"我的账号"</A></li>
+                    <li>
+                        <ActionForm action=logout>
+                            <button type="submit" class="link-button">"退出登录"</button>
+                        </ActionForm>
+                    </li>
+                </ul>
+            </nav>
+            <main class="content">
+                <Show when=move || must_change>
+                    <div class="banner warn">
+                        "您正在使用管理员发放的一次性密码，请先到 " <a href="/account">"我的账号"</a> " 设置自己的新密码。"
+                    </div>
+                </Show>
+                <leptos_router::components::Outlet/>
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn NotFoundPage() -> impl IntoView {
+    view! {
+        <main class="content narrow">
+            <h1>"页面不存在"</h1>
+            <p>"您访问的页面不存在或已移动。"</p>
+            <p><a href="/">"返回工作台"</a></p>
+        </main>
+    }
+}
+
+/// A Chinese error message in a box.
+#[component]
+pub fn ErrorBox(error: AppError) -> impl IntoView {
+    view! { <div class="banner error" role="alert">{error.to_string()}</div> }
+}
+
+/// The message of a failed action, for forms.
+pub fn action_error<T, S>(value: S) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    move || match value.get() {
+        Some(Err(e)) => Some(view! { <ErrorBox error=e/> }),
+        _ => None,
+    }
+}
+
+/// The message for one field of a failed action, shown under that field.
+pub fn field_error<T, S>(value: S, field: &'static str) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    move || {
+        value
+            .get()
+            .and_then(|r| r.err())
+            .and_then(|e| e.field_message(field))
+            .map(|m| view! { <p class="field-error">{m}</p> })
+    }
+}
+
+/// Leave the app for a full page load (after signing in or out, so every part sees the new session).
+pub fn hard_navigate(path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().set_href(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = path;
+    }
+}
+
+/// Beijing time (UTC+8) for display.
+pub fn beijing_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    let offset = chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("a valid offset"));
+    at.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string()
+}

@@ -1,0 +1,60 @@
+//! Pages for the areas that are not built yet. They say so plainly and tell what is coming.
+
+use leptos::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Area {
+    Cases,
+    Visits,
+    Meetings,
+    Supervision,
+    CrossChecks,
+    Accountability,
+    Reports,
+    Settings,
+}
+
+impl Area {
+    fn title(self) -> &'static str {
+        match self {
+            Area::Cases => "风险案件",
+            Area::Visits => "走访",
+            Area::Meetings => "研判会议",
+            Area::Supervision => "专项督查",
+            Area::CrossChecks => "交叉检查",
+            Area::Accountability => "问责与考核",
+            Area::Reports => "统计报表",
+            Area::Settings => "政策设置",
+        }
+    }
+
+    fn purpose(self) -> &'static str {
+        match self {
+            Area::Cases => {
+                "每一个风险都是一个案件：有责任人、有期限、有佐证材料，从发现、核实、纳入帮扶到验收销号全程留痕。"
+            }
+            Area::Visits => {
+                "按政策规定的频次安排入户走访：监测户每月、预警户每季度，年度农户遍访；记录走访情况并打印走访表。"
+            }
+            Area::Meetings => {
+                "村级每月研判会、镇街每月联席研判会：自动生成议题，记录参会人员、研判结论和整改部门、责任人、期限，打印会议记录。"
+            }
+            Area::Supervision => "纪（工）委牵头每半年开展一次专项督查，问题交办、限期整改、逐项销号。",
+            Area::CrossChecks => "县级每年组织镇街交叉检查：每个镇街至少抽查 2 个村，每村至少 40 户，随机抽样可复核。",
+            Area::Accountability => "问责记录、约谈与考核一票否决，依据可追溯的工作记录。",
+            Area::Reports => "监测对象规模、风险分布、走访覆盖、案件办理时效等统计。",
+            Area::Settings => "按区域和年度设置监测线、预警线、对象类别、走访频次、公示天数、抽样数量等政策参数。",
+        }
+    }
+}
+
+#[component]
+pub fn ComingSoon(area: Area) -> impl IntoView {
+    view! {
+        <section class="page">
+            <h1>{area.title()}</h1>
+            <div class="banner info">"本功能尚在建设中，当前版本还不能使用。"</div>
+            <p class="lead">{area.purpose()}</p>
+        </section>
+    }
+}

@@ -1,0 +1,81 @@
+//! The one application state, built by the server from its settings and provided to both the
+//! SSR routes and the server functions.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::FromRef;
+use chrono::{DateTime, Utc};
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+
+/// Where rules read the time from: the system clock in production, a fixed one in tests.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+#[derive(Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock that stands still until told to move.
+#[derive(Debug)]
+pub struct FixedClock(Mutex<DateTime<Utc>>);
+
+impl FixedClock {
+    pub fn new(at: DateTime<Utc>) -> Self {
+        FixedClock(Mutex::new(at))
+    }
+
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|poison| poison.into_inner()) = at;
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut now = self.0.lock().unwrap_or_else(|poison| poison.into_inner());
+        *now += by;
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(|poison| poison.into_inner())
+    }
+}
+
+/// Sign-in and session rules (settings; see the README for the environment variables).
+#[derive(Clone, Debug)]
+pub struct SecuritySettings {
+    /// Key for the keyed hashes of session and API tokens.
+    pub session_key: Arc<[u8]>,
+    pub idle_timeout: Duration,
+    pub absolute_timeout: Duration,
+    /// Set the `Secure` flag on the session cookie (the public URL is https).
+    pub cookie_secure: bool,
+    /// Origins allowed to send state-changing requests besides the request's own host.
+    pub allowed_origins: Vec<String>,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy_headers: bool,
+    pub login_max_failures_per_account: u64,
+    pub login_max_failures_per_address: u64,
+    pub login_failure_window: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub clock: Arc<dyn Clock>,
+    pub security: SecuritySettings,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

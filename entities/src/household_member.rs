@@ -1,0 +1,30 @@
+use sea_orm::entity::prelude::*;
+
+/// A member of a household, following actual co-residence.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "household_member")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub household_id: i64,
+    pub name: String,
+    /// 18-character resident ID number (GB 11643), upper-case X.
+    pub resident_id: String,
+    /// 户主, 配偶, 子, 女, 父亲, 母亲, 孙子, 孙女, ...
+    pub relation: String,
+    /// `M` or `F`.
+    pub sex: String,
+    pub birth_date: Date,
+    /// 普通劳动力, 弱劳动力, 丧失劳动力, 无劳动力
+    pub labour_capacity: String,
+    /// 健康, 长期慢性病, 大病, 残疾
+    pub health: String,
+    /// 学龄前, 小学, 初中, 高中, 中职, 大专及以上, 非在校
+    pub schooling: String,
+    pub co_residence_note: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,15 @@
+//! sea-orm entities: one module per table, no behaviour.
+//! Every record that belongs to the organisation carries `org_code`, the statistical area code of its
+//! unit, so that "records in my scope" is a prefix match on an indexed column.
+
+pub mod api_token;
+pub mod app_secret;
+pub mod app_user;
+pub mod audit_log;
+pub mod household;
+pub mod household_income;
+pub mod household_member;
+pub mod login_failure;
+pub mod org_unit;
+pub mod session;
+pub mod user_role;

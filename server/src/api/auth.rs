@@ -1,0 +1,49 @@
+//! Sign-in, sign-out and "who am I" for the JSON API.
+
+use app::auth::Caller;
+use app::error::AppError;
+use app::request::RequestContext;
+use app::state::AppState;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::Deserialize;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// Sign in; sets the session cookie and returns the user.
+#[utoipa::path(post, path = "/api/auth/login", request_body = LoginRequest, tag = "auth",
+    responses((status = 200, body = Caller), (status = 401, body = super::ErrorBody, description = "用户名或密码错误，或尝试过于频繁")))]
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Json(body): Json<LoginRequest>,
+) -> Result<Response, AppError> {
+    let (caller, token) = app::auth::service::login(&state, &body.username, &body.password, &ctx.meta).await?;
+    let cookie = app::auth::session::session_cookie(&state, &token);
+    Ok(([(header::SET_COOKIE, cookie)], Json(caller)).into_response())
+}
+
+/// End the session of the cookie sent.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 204)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+) -> Result<Response, AppError> {
+    if let Some(token) = &ctx.session_token {
+        app::auth::service::logout(&state, token, &ctx.meta).await?;
+    }
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, app::auth::session::clear_cookie(&state))]).into_response())
+}
+
+/// The signed-in user with roles and org units.
+#[utoipa::path(get, path = "/api/me", tag = "auth",
+    responses((status = 200, body = Caller), (status = 401, body = super::ErrorBody)))]
+pub async fn me(Extension(ctx): Extension<RequestContext>) -> Result<Json<Caller>, AppError> {
+    Ok(Json(ctx.caller()?.clone()))
+}

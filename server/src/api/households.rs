@@ -1,0 +1,51 @@
+//! Households for the JSON API.
+
+use app::error::AppError;
+use app::households::{HouseholdDetail, HouseholdPage};
+use app::request::RequestContext;
+use app::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::{Extension, Json};
+use serde::Deserialize;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Narrow to the subtree of this area code.
+    within: Option<String>,
+    /// Page number from 0.
+    page: Option<u64>,
+    /// Rows per page, at most 200 (default 50).
+    per_page: Option<u64>,
+}
+
+/// A page of the households in the caller's scope.
+#[utoipa::path(get, path = "/api/households", tag = "households", params(ListQuery),
+    responses((status = 200, body = HouseholdPage), (status = 401, body = super::ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<HouseholdPage>, AppError> {
+    let page = app::households::service::list(
+        &state.db,
+        &ctx,
+        query.within.as_deref(),
+        query.page.unwrap_or(0),
+        query.per_page.unwrap_or(50),
+    )
+    .await?;
+    Ok(Json(page))
+}
+
+/// One household with its members (ID numbers masked).
+#[utoipa::path(get, path = "/api/households/{code}", tag = "households",
+    params(("code" = String, Path, description = "户编号")),
+    responses((status = 200, body = HouseholdDetail), (status = 404, body = super::ErrorBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(code): Path<String>,
+) -> Result<Json<HouseholdDetail>, AppError> {
+    ctx.caller()?;
+    Ok(Json(app::households::service::get(&state.db, state.clock.now(), &ctx, &code).await?))
+}

@@ -1,0 +1,77 @@
+//! The JSON API under `/api/`: the integration surface for department systems and scripts.
+//! Browser sessions (cookie) and machine clients (`Authorization: Bearer <token>`) both work;
+//! every handler goes through the same services and authorisation as the pages.
+//! The OpenAPI document is served at `/api/openapi.json`.
+
+mod auth;
+mod households;
+mod org;
+
+use app::state::AppState;
+use axum::Json;
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "防返贫监测帮扶系统 API", description = "县级防止返贫动态监测和帮扶系统的数据接口。错误返回 {\"error\": 类型, \"message\": 中文说明, \"field\": 字段}。"),
+    paths(
+        auth::login, auth::logout, auth::me,
+        org::list, org::get_one,
+        households::list, households::get_one,
+    ),
+    components(schemas(
+        auth::LoginRequest, app::auth::Caller, app::auth::RoleGrant, app::auth::Role,
+        app::org::OrgUnitView, app::org::OrgLevel,
+        app::households::HouseholdPage, app::households::HouseholdSummary, app::households::HouseholdDetail,
+        app::households::MemberView, ErrorBody,
+    )),
+    modifiers(&SecuritySchemes),
+    security(("bearer" = []), ("session" = [])),
+)]
+struct ApiDoc;
+
+/// The error body every endpoint returns on failure.
+#[derive(utoipa::ToSchema, serde::Serialize)]
+struct ErrorBody {
+    /// `unauthenticated`, `not_found`, `forbidden`, `validation`, `conflict`, `login_failed`, `cross_origin`, `internal`.
+    error: String,
+    /// A sentence in Chinese for the user.
+    message: String,
+    /// The offending field, for validation errors.
+    field: Option<String>,
+}
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(app::auth::session::COOKIE_NAME))),
+        );
+    }
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/org-units", get(org::list))
+        .route("/org-units/{code}", get(org::get_one))
+        .route("/households", get(households::list))
+        .route("/households/{code}", get(households::get_one))
+}

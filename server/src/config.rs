@@ -1,0 +1,136 @@
+//! Typed settings from environment variables. Every key has a default that works with no
+//! configuration at all; README.md lists them all.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `DATABASE_URL`; default: an SQLite file in the data directory.
+    pub database_url: String,
+    /// `BIND_ADDR`, default `127.0.0.1:3000`.
+    pub bind_addr: SocketAddr,
+    /// `DATA_DIR`, default `data`.
+    pub data_dir: PathBuf,
+    /// `PUBLIC_URL`, default `http://<BIND_ADDR>`: the address users type; `https://` turns on Secure cookies.
+    pub public_url: String,
+    /// `SMTP_URL`, e.g. `smtp://user:pass@mail.example.cn:587`; unset: no e-mail is sent.
+    pub smtp_url: Option<String>,
+    /// `SESSION_SECRET`; unset: generated on first start and kept in the database.
+    pub session_secret: Option<String>,
+    /// `LOG_LEVEL`, default `info` (a tracing filter such as `info,sqlx=warn`).
+    pub log_level: String,
+    /// `SESSION_IDLE_MINUTES`, default 30.
+    pub session_idle: Duration,
+    /// `SESSION_ABSOLUTE_HOURS`, default 12.
+    pub session_absolute: Duration,
+    /// `TRUST_PROXY_HEADERS`, default false: take the client address from `X-Forwarded-For`.
+    pub trust_proxy_headers: bool,
+    /// `LOGIN_MAX_FAILURES_PER_ACCOUNT` (default 5) and `LOGIN_MAX_FAILURES_PER_ADDRESS` (default 20)
+    /// within `LOGIN_FAILURE_WINDOW_MINUTES` (default 15).
+    pub login_max_failures_per_account: u64,
+    pub login_max_failures_per_address: u64,
+    pub login_failure_window: Duration,
+    /// `DB_MAX_CONNECTIONS`, default 16.
+    pub db_max_connections: u32,
+    /// `SITE_ROOT`: where the browser bundle (`pkg/`) is; default `site` beside the executable.
+    pub site_root: PathBuf,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(text) => text.parse().map_err(|e| anyhow::anyhow!("{name}={text:?} is not valid: {e}")),
+    }
+}
+
+impl Settings {
+    /// Read the settings from the environment.
+    pub fn from_env() -> anyhow::Result<Settings> {
+        let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "data".into()));
+        let bind_addr: SocketAddr = parsed("BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?;
+        let database_url = var("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("fanpin.db").display()));
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            bail!("DATABASE_URL must start with sqlite: or postgres:// (got {database_url:?})");
+        }
+        let smtp_url = var("SMTP_URL");
+        if let Some(url) = &smtp_url {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                bail!("SMTP_URL must start with smtp:// or smtps:// (got {url:?})");
+            }
+        }
+        let session_secret = var("SESSION_SECRET");
+        if session_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            bail!("SESSION_SECRET must be at least 32 characters");
+        }
+        let site_root = match var("SITE_ROOT") {
+            Some(dir) => PathBuf::from(dir),
+            None => std::env::current_exe()
+                .context("cannot locate the server executable")?
+                .parent()
+                .map(|dir| dir.join("site"))
+                .unwrap_or_else(|| PathBuf::from("site")),
+        };
+        Ok(Settings {
+            database_url,
+            bind_addr,
+            public_url: var("PUBLIC_URL").unwrap_or_else(|| format!("http://{bind_addr}")),
+            data_dir,
+            smtp_url,
+            session_secret,
+            log_level: var("LOG_LEVEL").unwrap_or_else(|| "info".into()),
+            session_idle: Duration::from_secs(60 * parsed("SESSION_IDLE_MINUTES", 30u64)?),
+            session_absolute: Duration::from_secs(3600 * parsed("SESSION_ABSOLUTE_HOURS", 12u64)?),
+            trust_proxy_headers: parsed("TRUST_PROXY_HEADERS", false)?,
+            login_max_failures_per_account: parsed("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5u64)?,
+            login_max_failures_per_address: parsed("LOGIN_MAX_FAILURES_PER_ADDRESS", 20u64)?,
+            login_failure_window: Duration::from_secs(60 * parsed("LOGIN_FAILURE_WINDOW_MINUTES", 15u64)?),
+            db_max_connections: parsed("DB_MAX_CONNECTIONS", 16u32)?,
+            site_root,
+        })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+
+    /// The origin (scheme://host[:port]) of the public URL.
+    pub fn public_origin(&self) -> String {
+        let url = self.public_url.trim_end_matches('/');
+        match url.find("://") {
+            Some(i) => match url[i + 3..].find('/') {
+                Some(j) => url[..i + 3 + j].to_string(),
+                None => url.to_string(),
+            },
+            None => url.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_origin_drops_the_path() {
+        let mut s = Settings::from_env().unwrap();
+        s.public_url = "https://fpjc.example.cn/app/".into();
+        assert_eq!(s.public_origin(), "https://fpjc.example.cn");
+        s.public_url = "http://127.0.0.1:3000".into();
+        assert_eq!(s.public_origin(), "http://127.0.0.1:3000");
+    }
+}

@@ -1,0 +1,10 @@
+//! The server: configuration, the HTTP application (Leptos pages, server functions, the JSON API),
+//! database start-up, and the operator's commands.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod database;
+pub mod demo;
+pub mod middleware;
+pub mod startup;

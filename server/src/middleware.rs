@@ -1,0 +1,121 @@
+//! The request pipeline in front of every route: who is calling (session cookie or API token),
+//! from where, and the refusal of state-changing requests from other origins.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use app::error::AppError;
+use app::request::{RequestContext, RequestMeta};
+use app::state::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+fn client_ip(req: &Request, trust_proxy: bool) -> Option<String> {
+    if trust_proxy {
+        let forwarded = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty());
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|v| v.trim().to_string())
+}
+
+/// Same-origin check for requests that change state: `Sec-Fetch-Site` when the browser sends it,
+/// else `Origin` against the request's host and the configured public origin.
+fn is_cross_origin(headers: &HeaderMap, allowed: &[String]) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if site != "same-origin" && site != "none" {
+            return true;
+        }
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let own = [format!("http://{host}"), format!("https://{host}")];
+    !(own.iter().any(|o| o == origin) || allowed.iter().any(|o| o == origin))
+}
+
+/// Resolve the caller and attach a [`RequestContext`] to the request.
+pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let meta = RequestMeta {
+        ip: client_ip(&req, state.security.trust_proxy_headers),
+        user_agent: req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
+    };
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+
+    let mut ctx = RequestContext { caller: None, meta, session_token: None };
+    if let Some(token) = bearer(req.headers()) {
+        match app::auth::session::resolve_api_token(&state, &token).await {
+            Ok(Some(caller)) => ctx.caller = Some(Arc::new(caller)),
+            Ok(None) => {
+                tracing::warn!(ip = ?ctx.meta.ip, "refused an unknown or revoked API token");
+                return AppError::Unauthenticated.into_response();
+            }
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        if unsafe_method && is_cross_origin(req.headers(), &state.security.allowed_origins) {
+            tracing::warn!(ip = ?ctx.meta.ip, path = %req.uri().path(), "refused a cross-origin state-changing request");
+            return AppError::CrossOrigin.into_response();
+        }
+        if let Some(token) = app::auth::session::token_from_headers(req.headers()) {
+            match app::auth::session::resolve_session(&state, &token).await {
+                Ok(caller) => ctx.caller = caller.map(Arc::new),
+                Err(e) => return e.into_response(),
+            }
+            ctx.session_token = Some(token);
+        }
+    }
+    req.extensions_mut().insert(ctx);
+    let mut response = next.run(req).await;
+    // Pages show personal data: never cache them in shared caches.
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(header::HeaderValue::from_static("private, no-cache"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn same_origin_passes_and_other_origins_do_not() {
+        let allowed = vec!["https://fpjc.example.cn".to_string()];
+        assert!(!is_cross_origin(
+            &headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]),
+            &allowed
+        ));
+        assert!(!is_cross_origin(&headers(&[("host", "10.0.0.5"), ("origin", "https://fpjc.example.cn")]), &allowed));
+        assert!(is_cross_origin(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://evil.example")]), &allowed));
+        assert!(is_cross_origin(&headers(&[("host", "127.0.0.1:3000"), ("sec-fetch-site", "cross-site")]), &allowed));
+        assert!(!is_cross_origin(&headers(&[("host", "127.0.0.1:3000")]), &allowed));
+    }
+}

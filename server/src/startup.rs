@@ -1,0 +1,148 @@
+//! Building the application from its settings: the state, the router, the listener. Tests build the
+//! very same application with `Application::build`.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use app::state::{AppState, Clock, SecuritySettings, SystemClock};
+use app::{App, shell};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{
+    LeptosRoutes, file_and_error_handler_with_context, generate_route_list, handle_server_fns_with_context,
+};
+use sea_orm::ConnectionTrait;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Settings;
+
+/// The stylesheet, compiled into the binary.
+const APP_CSS: &str = include_str!("../../app/assets/app.css");
+
+pub struct Application {
+    pub state: AppState,
+    listener: tokio::net::TcpListener,
+    router: Router,
+}
+
+impl Application {
+    /// Open (and migrate) the database, bind the address, and build the router.
+    pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
+        let db = crate::database::connect(settings).await?;
+        let session_key = crate::database::session_key(&db, settings).await?;
+        let listener = tokio::net::TcpListener::bind(settings.bind_addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.bind_addr))?;
+        let addr = listener.local_addr()?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name("app")
+            .site_root(settings.site_root.display().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+        let state = AppState {
+            db,
+            clock,
+            security: SecuritySettings {
+                session_key: session_key.into(),
+                idle_timeout: settings.session_idle,
+                absolute_timeout: settings.session_absolute,
+                cookie_secure: settings.public_url.starts_with("https://"),
+                allowed_origins: vec![settings.public_origin()],
+                trust_proxy_headers: settings.trust_proxy_headers,
+                login_max_failures_per_account: settings.login_max_failures_per_account,
+                login_max_failures_per_address: settings.login_max_failures_per_address,
+                login_failure_window: settings.login_failure_window,
+            },
+            leptos_options,
+        };
+        let router = router(state.clone());
+        Ok(Application { state, listener, router })
+    }
+
+    /// Build with the system clock.
+    pub async fn build_default(settings: &Settings) -> anyhow::Result<Application> {
+        Application::build(settings, Arc::new(SystemClock)).await
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    /// Serve until Ctrl-C / SIGTERM.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut sig) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            sig.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let context_state = state.clone();
+    let fallback_state = state.clone();
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/assets/app.css", get(stylesheet))
+        .nest("/api", crate::api::router())
+        .route("/rpc/{*fn_name}", get(server_fn).post(server_fn))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            move || provide_context(fallback_state.clone()),
+            shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::middleware::authenticate))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// 200 when the database answers.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.execute_unprepared("SELECT 1").await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")], APP_CSS)
+}

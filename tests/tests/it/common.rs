@@ -1,0 +1,254 @@
+//! The test harness: a fresh database per test (an SQLite file in a temporary directory, or a new
+//! PostgreSQL database on the local server), the real application on a free port, a fixed clock,
+//! and builders for the organisation and its users.
+
+use std::sync::Arc;
+
+use app::audit::service::Actor;
+use app::state::FixedClock;
+use app::users::NewUser;
+use chrono::{TimeZone, Utc};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use server::config::Settings;
+use server::startup::Application;
+
+/// The two databases every integration test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Run one test body on both backends: `both_backends!(name, body_fn)`.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$body($crate::common::Backend::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$body($crate::common::Backend::Postgres).await;
+            }
+        }
+    };
+}
+
+/// The PostgreSQL server used for test databases (trust auth on the local server).
+fn pg_admin_url() -> String {
+    std::env::var("TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+pub const COUNTY: &str = "500152000000";
+pub const TOWNSHIP_A: &str = "500152101000";
+pub const TOWNSHIP_B: &str = "500152102000";
+pub const VILLAGE_A1: &str = "500152101201";
+pub const VILLAGE_A2: &str = "500152101202";
+pub const VILLAGE_B1: &str = "500152102201";
+pub const GROUP_A1_1: &str = "500152101201001";
+
+pub struct TestApp {
+    pub base: String,
+    pub app_state: app::state::AppState,
+    pub clock: Arc<FixedClock>,
+    pub settings: Settings,
+    pub backend: Backend,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// A fresh database and a running app. The clock stands at 2026-03-02 09:00 Beijing time.
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let database_url = match backend {
+            Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+            Backend::Postgres => fresh_pg_database().await,
+        };
+        let mut settings = Settings::from_env().expect("settings");
+        settings.database_url = database_url;
+        settings.data_dir = dir.path().to_path_buf();
+        settings.bind_addr = "127.0.0.1:0".parse().expect("address");
+        settings.public_url = "http://127.0.0.1".into();
+        settings.session_secret = None;
+        settings.db_max_connections = 5;
+        if let Ok(site) = std::env::var("SITE_ROOT") {
+            settings.site_root = site.into();
+        }
+        let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).single().expect("time")));
+        let application = Application::build(&settings, clock.clone()).await.expect("the app builds");
+        let base = format!("http://127.0.0.1:{}", application.port());
+        let app_state = application.state.clone();
+        tokio::spawn(application.run_until_stopped());
+        TestApp { base, app_state, clock, settings, backend, _dir: dir }
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.app_state.db
+    }
+
+    /// County > two townships > three villages > one villager group.
+    pub async fn with_county(self) -> TestApp {
+        let actor = Actor::operator();
+        let now = self.clock_now();
+        let tx = app::db::begin_write(self.db()).await.expect("tx");
+        for (parent, code, name) in [
+            (None, COUNTY, "潼南区"),
+            (Some(COUNTY), TOWNSHIP_A, "双江镇"),
+            (Some(COUNTY), TOWNSHIP_B, "古溪镇"),
+            (Some(TOWNSHIP_A), VILLAGE_A1, "青龙村"),
+            (Some(TOWNSHIP_A), VILLAGE_A2, "金龙村"),
+            (Some(TOWNSHIP_B), VILLAGE_B1, "大佛村"),
+            (Some(VILLAGE_A1), GROUP_A1_1, "一组"),
+        ] {
+            app::org::service::insert(&tx, &actor, now, parent, code, name).await.expect("org unit");
+        }
+        tx.commit().await.expect("commit");
+        self
+    }
+
+    pub fn clock_now(&self) -> chrono::DateTime<Utc> {
+        use app::state::Clock;
+        self.clock.now()
+    }
+
+    /// Create a user with one role; returns the one-time password.
+    pub async fn user(&self, username: &str, role: app::auth::Role, org: &str) -> String {
+        let password = app::users::service::one_time_password();
+        let hash = app::auth::service::hash_password(password.clone()).await.expect("hash");
+        let tx = app::db::begin_write(self.db()).await.expect("tx");
+        app::users::service::insert_user(
+            &tx,
+            &Actor::operator(),
+            self.clock_now(),
+            &NewUser {
+                username: username.into(),
+                display_name: format!("测试{username}"),
+                role: role.as_str().into(),
+                org_code: org.into(),
+                department: (role == app::auth::Role::DepartmentUser).then(|| "区医保局".to_string()),
+                ..Default::default()
+            },
+            hash,
+        )
+        .await
+        .expect("user");
+        tx.commit().await.expect("commit");
+        password
+    }
+
+    /// A household with two members in a unit (village or group); returns its code.
+    pub async fn household(&self, org_code: &str, number: u32, head: &str) -> String {
+        use entities::{household, household_member, org_unit};
+        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+        let unit = org_unit::Entity::find()
+            .filter(org_unit::Column::Code.eq(org_code))
+            .one(self.db())
+            .await
+            .expect("query")
+            .expect("unit");
+        let code = format!("{}{number:05}", &org_code[..12]);
+        let now = self.clock_now();
+        let h = household::ActiveModel {
+            code: Set(code.clone()),
+            org_unit_id: Set(unit.id),
+            org_code: Set(unit.code.clone()),
+            head_name: Set(head.into()),
+            address: Set(format!("{}{number}号", unit.name)),
+            phone: Set(None),
+            monitoring_class: Set(Some("边缘易致贫户".into())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(self.db())
+        .await
+        .expect("household");
+        for (i, (name, relation)) in [(head, "户主"), ("李秀英", "配偶")].into_iter().enumerate() {
+            let first17 = format!("500152196{}0101{:03}", 5 + i, number % 500 * 2 + 1);
+            let id = format!("{first17}{}", app::households::ResidentId::check_char(&first17).expect("digits"));
+            household_member::ActiveModel {
+                household_id: Set(h.id),
+                name: Set(name.into()),
+                resident_id: Set(id),
+                relation: Set(relation.into()),
+                sex: Set(if i == 0 { "M" } else { "F" }.into()),
+                birth_date: Set(chrono::NaiveDate::from_ymd_opt(1965 + i as i32, 1, 1).expect("date")),
+                labour_capacity: Set("普通劳动力".into()),
+                health: Set("健康".into()),
+                schooling: Set("非在校".into()),
+                co_residence_note: Set(None),
+                ..Default::default()
+            }
+            .insert(self.db())
+            .await
+            .expect("member");
+        }
+        code
+    }
+
+    /// A client with its own cookie jar, as one browser.
+    pub fn browser(&self) -> Client {
+        Client { http: reqwest::Client::builder().cookie_store(true).build().expect("client"), base: self.base.clone() }
+    }
+
+    /// A fresh client signed in as `username`.
+    pub async fn signed_in(&self, username: &str, password: &str) -> Client {
+        let client = self.browser();
+        let response = client.login(username, password).await;
+        assert_eq!(response.status(), 200, "sign-in of {username} should succeed");
+        client
+    }
+}
+
+/// Create an empty database on the local PostgreSQL server; returns its URL.
+async fn fresh_pg_database() -> String {
+    let admin_url = pg_admin_url();
+    let admin = Database::connect(&admin_url).await.expect("PostgreSQL at 127.0.0.1:5432 (start it with .ci/test)");
+    let name = format!("fp_test_{}_{}", std::process::id(), NEXT_DB.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await.expect("drop");
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
+    admin.close().await.ok();
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url);
+    format!("{base}/{name}")
+}
+
+static NEXT_DB: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// A browser-like HTTP client.
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl Client {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
+        self.http
+            .post(self.url("/api/auth/login"))
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.expect("request")
+    }
+
+    /// Call a server function the way the browser does (form-encoded POST).
+    pub async fn server_fn<S: leptos::server_fn::ServerFn>(&self, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http.post(self.url(S::PATH)).header("origin", self.base.clone()).form(form).send().await.expect("request")
+    }
+}
+
+/// The `message` of a JSON error body.
+pub async fn error_message(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    let body: serde_json::Value = response.json().await.expect("json body");
+    (status, body["message"].as_str().unwrap_or_default().to_string())
+}

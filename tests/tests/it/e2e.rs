@@ -1,0 +1,141 @@
+//! End to end in headless Chromium: sign in, see the shell, sign out — on a phone-sized screen,
+//! against the running app with its real browser bundle (hydration included).
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use app::auth::Role;
+use fantoccini::{Client, ClientBuilder, Locator};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use crate::common::{Backend, TestApp, VILLAGE_A1};
+
+/// A chromedriver process on a free port, stopped when dropped.
+struct ChromeDriver {
+    child: Child,
+    url: String,
+}
+
+impl ChromeDriver {
+    async fn start() -> ChromeDriver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is installed by .ci/setup (Debian package chromium-driver)");
+        let url = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if reqwest::get(format!("{url}/status")).await.is_ok() {
+                return ChromeDriver { child, url };
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("chromedriver did not start on port {port}");
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn browser(driver: &ChromeDriver, profile: &std::path::Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--lang=zh-CN", "--window-size=390,844",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }),
+    );
+    ClientBuilder::rustls()
+        .expect("tls roots")
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a Chromium session")
+}
+
+async fn wait_for_path(client: &Client, path: &str) {
+    for _ in 0..100 {
+        if client.current_url().await.map(|u| u.path() == path).unwrap_or(false) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the browser never reached {path} (at {:?})", client.current_url().await.map(|u| u.to_string()));
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    let element = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.expect(css);
+    element.text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_see_the_shell_and_sign_out_on_a_phone() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_county().await;
+    let wasm = app.settings.site_root.join("pkg/app_bg.wasm");
+    assert!(wasm.exists(), "the browser bundle is missing at {}: run .ci/build-site debug", wasm.display());
+    let password = app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await;
+
+    let driver = ChromeDriver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+
+    client.goto(&format!("{}/", app.base)).await.unwrap();
+    wait_for_path(&client, "/login").await;
+    assert!(text_of(&client, "h1").await.contains("防返贫监测帮扶系统"));
+
+    // A wrong password: a Chinese message, and what was typed stays.
+    client.wait().for_element(Locator::Css("#username")).await.unwrap().send_keys("shuji").await.unwrap();
+    client.find(Locator::Css("#password")).await.unwrap().send_keys("wrong-password").await.unwrap();
+    // Hydration must have happened for the form to submit in place.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    client.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    assert!(text_of(&client, ".banner.error").await.contains("登录失败"));
+    let typed = client.find(Locator::Css("#username")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(typed.as_deref(), Some("shuji"), "the username survives a failed attempt");
+
+    let field = client.find(Locator::Css("#password")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(&password).await.unwrap();
+    client.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for_path(&client, "/").await;
+
+    assert_eq!(text_of(&client, "h1").await, "工作台");
+    let body = text_of(&client, "body").await;
+    assert!(body.contains("村党支部书记") && body.contains("青龙村"), "the shell shows the role and unit");
+    assert!(body.contains("一次性密码"), "the one-time password banner asks for a new password");
+
+    // Phone layout: the navigation opens from the menu button and names every area.
+    client.find(Locator::Css(".menu-toggle")).await.unwrap().click().await.unwrap();
+    let nav = text_of(&client, ".sidenav").await;
+    for area in ["农户", "风险案件", "走访", "研判会议", "专项督查", "交叉检查", "问责", "统计报表", "政策设置"]
+    {
+        assert!(nav.contains(area), "navigation names {area}");
+    }
+    let shot = client.screenshot().await.unwrap();
+    assert!(shot.len() > 1000, "a real screenshot");
+
+    // An area that is not built yet says so.
+    client.find(Locator::LinkText("研判会议")).await.unwrap().click().await.unwrap();
+    wait_for_path(&client, "/meetings").await;
+    assert!(text_of(&client, ".banner.info").await.contains("尚在建设中"));
+
+    client.find(Locator::Css(".menu-toggle")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Css(".nav-account .link-button")).await.unwrap().click().await.unwrap();
+    wait_for_path(&client, "/login").await;
+    let sessions = entities::session::Entity::find().count(app.db()).await.unwrap();
+    assert_eq!(sessions, 0, "signing out ended the session on the server");
+
+    client.close().await.unwrap();
+}

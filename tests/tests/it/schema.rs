@@ -1,0 +1,67 @@
+//! Migrations run on both databases; the audit table is append-only at the database.
+
+use migrations::MigratorTrait;
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+
+use crate::both_backends;
+use crate::common::{Backend, TestApp};
+
+async fn schema_is_created_and_migrating_again_changes_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    let db = app.db();
+    assert_eq!(entities::org_unit::Entity::find().count(db).await.unwrap(), 7);
+    assert_eq!(entities::household::Entity::find().count(db).await.unwrap(), 0);
+    assert!(entities::audit_log::Entity::find().count(db).await.unwrap() >= 7, "creating units is audited");
+    migrations::Migrator::up(db, None).await.expect("a second run is a no-op");
+    let applied = migrations::Migrator::get_applied_migrations(db).await.unwrap();
+    assert_eq!(applied.len(), migrations::Migrator::migrations().len());
+    let health = reqwest::get(format!("{}/healthz", app.base)).await.unwrap();
+    assert_eq!(health.status(), 200);
+}
+both_backends!(schema, schema_is_created_and_migrating_again_changes_nothing);
+
+async fn the_database_refuses_to_change_or_delete_audit_records(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    let db = app.db();
+    let update = db.execute_unprepared("UPDATE audit_log SET actor = 'someone else' WHERE seq = 1").await;
+    assert!(update.is_err(), "UPDATE on audit_log must fail");
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = db.execute_unprepared("DELETE FROM audit_log WHERE seq = 1").await;
+    assert!(delete.is_err(), "DELETE on audit_log must fail");
+    if backend == Backend::Postgres {
+        assert!(db.execute_unprepared("TRUNCATE audit_log").await.is_err(), "TRUNCATE must fail");
+    }
+    let report = app::audit::service::verify(db).await.unwrap();
+    assert_eq!(report.first_broken, None);
+    assert_eq!(report.checked, 7);
+}
+both_backends!(append_only, the_database_refuses_to_change_or_delete_audit_records);
+
+async fn sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.db();
+    if backend == Backend::Sqlite {
+        let row = |sql: &'static str| async move {
+            let r = db
+                .query_one_raw(sea_orm::Statement::from_string(sea_orm::DatabaseBackend::Sqlite, sql))
+                .await
+                .unwrap()
+                .unwrap();
+            r.try_get_by_index::<String>(0)
+                .map(|s| s.to_lowercase())
+                .or_else(|_| r.try_get_by_index::<i64>(0).map(|n| n.to_string()))
+                .unwrap()
+        };
+        assert_eq!(row("PRAGMA journal_mode").await, "wal");
+        assert_eq!(row("PRAGMA synchronous").await, "2", "2 is FULL");
+        assert_eq!(row("PRAGMA foreign_keys").await, "1");
+        let busy: i64 = row("PRAGMA busy_timeout").await.parse().unwrap();
+        assert!(busy >= 5000);
+    }
+    // A child row pointing at nothing is refused on both databases.
+    let orphan = db
+        .execute_unprepared("INSERT INTO user_role (user_id, role, org_unit_id, created_at) VALUES (999, 'admin', 999, '2026-01-01T00:00:00Z')")
+        .await;
+    assert!(orphan.is_err(), "foreign keys are enforced");
+}
+both_backends!(durability, sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys);

@@ -1,0 +1,106 @@
+//! Org-unit scope: a village user cannot read another village's records through any route or
+//! server function that exists, and a record outside scope answers exactly like a missing one.
+
+use app::auth::Role;
+use app::households::api::{GetHousehold, ListHouseholds};
+use app::org::api::ListOrgUnits;
+
+use crate::both_backends;
+use crate::common::{Backend, COUNTY, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1, error_message};
+
+async fn a_village_sees_only_itself(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    let own = app.household(crate::common::GROUP_A1_1, 1, "张建国").await;
+    let neighbour = app.household(VILLAGE_A2, 1, "王德福").await;
+    let far = app.household(VILLAGE_B1, 1, "刘志成").await;
+    let password = app.user("cadre", Role::VillageCadre, VILLAGE_A1).await;
+    let cadre = app.signed_in("cadre", &password).await;
+
+    // JSON API: one household.
+    assert_eq!(cadre.get(&format!("/api/households/{own}")).await.status(), 200);
+    let missing = error_message(cadre.get("/api/households/50015210120199999").await).await;
+    for other in [&neighbour, &far] {
+        let refused = error_message(cadre.get(&format!("/api/households/{other}")).await).await;
+        assert_eq!(refused, missing, "out of scope answers like missing");
+        assert_eq!(refused.0, 404);
+    }
+
+    // JSON API: lists.
+    let list: serde_json::Value = cadre.get("/api/households").await.json().await.unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["code"], own);
+    let narrowed: serde_json::Value =
+        cadre.get(&format!("/api/households?within={VILLAGE_B1}")).await.json().await.unwrap();
+    assert_eq!(narrowed["total"], 0, "asking for another village's subtree yields nothing");
+    let units: serde_json::Value = cadre.get("/api/org-units").await.json().await.unwrap();
+    let codes: Vec<&str> = units.as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, vec![VILLAGE_A1, crate::common::GROUP_A1_1]);
+    assert_eq!(cadre.get(&format!("/api/org-units/{VILLAGE_B1}")).await.status(), 404);
+    assert_eq!(cadre.get(&format!("/api/org-units/{COUNTY}")).await.status(), 404);
+
+    // Server functions.
+    let by_fn = cadre.server_fn::<GetHousehold>(&[("code", &far)]).await;
+    assert_ne!(by_fn.status(), 200);
+    let body = by_fn.text().await.unwrap();
+    assert!(body.contains("NotFound") && !body.contains("刘志成"), "{body}");
+    let own_by_fn = cadre.server_fn::<GetHousehold>(&[("code", &own)]).await;
+    assert_eq!(own_by_fn.status(), 200);
+    assert!(own_by_fn.text().await.unwrap().contains("张建国"));
+    let listed =
+        cadre.server_fn::<ListHouseholds>(&[("within", VILLAGE_B1), ("page", "0")]).await.text().await.unwrap();
+    assert!(!listed.contains("刘志成") && listed.contains("\"total\":0"), "{listed}");
+    let units_fn = cadre.server_fn::<ListOrgUnits>(&[]).await.text().await.unwrap();
+    assert!(!units_fn.contains(VILLAGE_B1) && units_fn.contains(VILLAGE_A1));
+
+    // Server-rendered pages.
+    let page = cadre.get(&format!("/households/{far}")).await.text().await.unwrap();
+    assert!(page.contains("没有找到该记录") && !page.contains("刘志成"));
+    let own_page = cadre.get(&format!("/households/{own}")).await.text().await.unwrap();
+    assert!(own_page.contains("张建国"));
+    assert!(own_page.contains("5001**********"), "ID numbers are masked on the page");
+
+    // Every refusal is in the audit log.
+    let refusals = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.action == "access.denied")
+        .count();
+    assert!(refusals >= 4, "refusals are audited ({refusals})");
+}
+both_backends!(village, a_village_sees_only_itself);
+
+async fn a_township_sees_its_villages_and_an_admin_no_households(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.household(VILLAGE_A1, 1, "张建国").await;
+    app.household(VILLAGE_A2, 2, "王德福").await;
+    let far = app.household(VILLAGE_B1, 3, "刘志成").await;
+    let leader_pw = app.user("leader", Role::TownshipLeader, TOWNSHIP_A).await;
+    let leader = app.signed_in("leader", &leader_pw).await;
+    let list: serde_json::Value = leader.get("/api/households").await.json().await.unwrap();
+    assert_eq!(list["total"], 2);
+    assert_eq!(leader.get(&format!("/api/households/{far}")).await.status(), 404);
+
+    let admin_pw = app.user("admin", Role::Admin, COUNTY).await;
+    let admin = app.signed_in("admin", &admin_pw).await;
+    let list: serde_json::Value = admin.get("/api/households").await.json().await.unwrap();
+    assert_eq!(list["total"], 0, "administrators manage accounts, not household data");
+
+    let anonymous = app.browser();
+    assert_eq!(anonymous.get("/api/households").await.status(), 401);
+    let redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/households", app.base))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert!(redirect.status().is_redirection(), "pages behind sign-in redirect ({})", redirect.status());
+    assert_eq!(redirect.headers()["location"], "/login");
+    let unknown = anonymous.get("/no-such-page").await;
+    assert_eq!(unknown.status(), 404);
+    assert!(unknown.text().await.unwrap().contains("页面不存在"), "an unknown address gets a Chinese page");
+}
+both_backends!(township, a_township_sees_its_villages_and_an_admin_no_households);
