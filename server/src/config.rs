@@ -68,10 +68,10 @@ impl Settings {
             bail!("DATABASE_URL must start with sqlite: or postgres:// (got {database_url:?})");
         }
         let smtp_url = var("SMTP_URL");
-        if let Some(url) = &smtp_url {
-            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
-                bail!("SMTP_URL must start with smtp:// or smtps:// (got {url:?})");
-            }
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            bail!("SMTP_URL must start with smtp:// or smtps:// (got {url:?})");
         }
         let session_secret = var("SESSION_SECRET");
         if session_secret.as_ref().is_some_and(|s| s.len() < 32) {

@@ -39,10 +39,11 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 /// Same-origin check for requests that change state: `Sec-Fetch-Site` when the browser sends it,
 /// else `Origin` against the request's host and the configured public origin.
 fn is_cross_origin(headers: &HeaderMap, allowed: &[String]) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if site != "same-origin" && site != "none" {
-            return true;
-        }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && site != "same-origin"
+        && site != "none"
+    {
+        return true;
     }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;

@@ -20,7 +20,7 @@ use crate::request::RequestMeta;
 /// The hash before the first record.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 /// Advisory lock key that serialises audit appends on PostgreSQL ("audit" in ASCII).
-const PG_AUDIT_LOCK: i64 = 0x6175_6469_74;
+const PG_AUDIT_LOCK: i64 = 0x0061_7564_6974;
 
 /// Who did it, from where.
 #[derive(Clone, Debug)]

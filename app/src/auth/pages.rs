@@ -93,7 +93,7 @@ pub fn AccountPage() -> impl IntoView {
                 {field_error(value, "confirm")}
                 {move || match value.get() {
                     Some(Ok(())) => Some(view! { <div class="banner ok">"密码已修改。您在其他设备上的登录已退出。"</div> }.into_any()),
-                    Some(Err(e)) if matches!(e, crate::error::AppError::Validation { .. }) => None,
+                    Some(Err(crate::error::AppError::Validation { .. })) => None,
                     Some(Err(_)) => Some(action_error(value).into_any()),
                     None => None,
                 }}

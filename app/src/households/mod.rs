@@ -42,7 +42,7 @@ impl ResidentId {
         if NaiveDate::parse_from_str(&first17[6..14], "%Y%m%d").is_err() {
             return Err(invalid("身份证号码中的出生日期无效。"));
         }
-        if last.chars().next() != Some(expected) {
+        if !last.starts_with(expected) {
             return Err(invalid("身份证号码校验位不正确，请核对。"));
         }
         Ok(ResidentId(text))

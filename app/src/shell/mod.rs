@@ -7,7 +7,6 @@ mod placeholder;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{A, ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::hooks::use_location;
 use leptos_router::{ParamSegment, SsrMode, StaticSegment, path};
 
 use crate::audit::pages::AuditPage;
@@ -131,12 +130,6 @@ fn Frame(caller: Caller) -> impl IntoView {
         }
     });
     let menu_open = RwSignal::new(false);
-    let location = use_location();
-    // Close the drawer after navigating (phones).
-    Effect::new(move |_| {
-        location.pathname.track();
-        menu_open.set(false);
-    });
     let shows_admin = caller.has_role(crate::auth::Role::Admin)
         || caller
             .roles
@@ -155,7 +148,8 @@ fn Frame(caller: Caller) -> impl IntoView {
                 <a class="brand" href="/">"防返贫监测帮扶"</a>
                 <span class="who">{caller.display_name.clone()}<small>{first_role}</small></span>
             </header>
-            <nav class="sidenav" aria-label="主导航">
+            // On phones the navigation is a drawer; choosing an entry closes it.
+            <nav class="sidenav" aria-label="主导航" on:click=move |_| menu_open.set(false)>
                 <ul>
                     {NAV.iter().map(|item| view! { <li><A href=item.href exact=true>{item.label}</A></li> }).collect_view()}
                 </ul>

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use app::auth::Role;
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::common::{Backend, TestApp, VILLAGE_A1};
@@ -25,10 +26,10 @@ impl ChromeDriver {
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver is installed by .ci/setup (Debian package chromium-driver)");
-        let url = format!("http://127.0.0.1:{port}");
+        let driver = ChromeDriver { child, url: format!("http://127.0.0.1:{port}") };
         for _ in 0..100 {
-            if reqwest::get(format!("{url}/status")).await.is_ok() {
-                return ChromeDriver { child, url };
+            if reqwest::get(format!("{}/status", driver.url)).await.is_ok() {
+                return driver;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -57,12 +58,7 @@ async fn browser(driver: &ChromeDriver, profile: &std::path::Path) -> Client {
             ]
         }),
     );
-    ClientBuilder::rustls()
-        .expect("tls roots")
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .expect("a Chromium session")
+    ClientBuilder::new(HttpConnector::new()).capabilities(caps).connect(&driver.url).await.expect("a Chromium session")
 }
 
 async fn wait_for_path(client: &Client, path: &str) {
@@ -78,6 +74,15 @@ async fn wait_for_path(client: &Client, path: &str) {
 async fn text_of(client: &Client, css: &str) -> String {
     let element = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.expect(css);
     element.text().await.unwrap()
+}
+
+/// Keep a screenshot for people to look at (in the system temp directory, `fanpin-e2e/`).
+async fn save_screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a real PNG screenshot");
+    let dir = std::env::temp_dir().join("fanpin-e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,6 +117,7 @@ async fn sign_in_see_the_shell_and_sign_out_on_a_phone() {
     wait_for_path(&client, "/").await;
 
     assert_eq!(text_of(&client, "h1").await, "工作台");
+    save_screenshot(&client, "phone-home").await;
     let body = text_of(&client, "body").await;
     assert!(body.contains("村党支部书记") && body.contains("青龙村"), "the shell shows the role and unit");
     assert!(body.contains("一次性密码"), "the one-time password banner asks for a new password");
@@ -123,13 +129,14 @@ async fn sign_in_see_the_shell_and_sign_out_on_a_phone() {
     {
         assert!(nav.contains(area), "navigation names {area}");
     }
-    let shot = client.screenshot().await.unwrap();
-    assert!(shot.len() > 1000, "a real screenshot");
+    save_screenshot(&client, "phone-menu").await;
 
     // An area that is not built yet says so.
-    client.find(Locator::LinkText("研判会议")).await.unwrap().click().await.unwrap();
+    save_screenshot(&client, "before-click").await;
+    client.find(Locator::Css(".sidenav a[href=\"/meetings\"]")).await.unwrap().click().await.unwrap();
     wait_for_path(&client, "/meetings").await;
     assert!(text_of(&client, ".banner.info").await.contains("尚在建设中"));
+    save_screenshot(&client, "phone-meetings").await;
 
     client.find(Locator::Css(".menu-toggle")).await.unwrap().click().await.unwrap();
     client.wait().for_element(Locator::Css(".nav-account .link-button")).await.unwrap().click().await.unwrap();
