@@ -3,15 +3,13 @@
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use entities::{api_token, app_user, org_unit, session, user_role};
+use entities::{api_token, app_user, session};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use sha2::Sha256;
 
-use super::{Caller, Role, RoleGrant};
+use super::Caller;
 use crate::error::AppError;
 use crate::request::RequestMeta;
 use crate::state::AppState;
@@ -151,33 +149,7 @@ pub async fn load_caller(db: &DatabaseConnection, user_id: i64) -> Result<Option
 
 /// Build the caller for a user row (roles joined with their units).
 pub async fn caller_of<C: ConnectionTrait>(db: &C, user: app_user::Model) -> Result<Caller, AppError> {
-    let grants = user_role::Entity::find()
-        .filter(user_role::Column::UserId.eq(user.id))
-        .order_by_asc(user_role::Column::Id)
-        .all(db)
-        .await?;
-    let unit_ids: Vec<i64> = grants.iter().map(|g| g.org_unit_id).collect();
-    let units: std::collections::HashMap<i64, org_unit::Model> = org_unit::Entity::find()
-        .filter(org_unit::Column::Id.is_in(unit_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let mut roles = Vec::with_capacity(grants.len());
-    for grant in grants {
-        let (Some(role), Some(unit)) = (Role::parse(&grant.role), units.get(&grant.org_unit_id)) else {
-            tracing::warn!(user_id = user.id, role = %grant.role, "ignoring a role grant that does not resolve");
-            continue;
-        };
-        roles.push(RoleGrant {
-            role,
-            role_label: role.label().to_string(),
-            org_code: unit.code.clone(),
-            org_name: unit.name.clone(),
-            department: grant.department,
-        });
-    }
+    let roles = crate::users::service::grants_of(db, &[user.id]).await?.into_iter().map(|(_, row)| row.grant).collect();
     Ok(Caller {
         user_id: user.id,
         username: user.username,

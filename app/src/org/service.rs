@@ -83,7 +83,7 @@ pub async fn insert<C: ConnectionTrait>(
             if !code.is_child_of(&parent_parsed) {
                 return Err(AppError::validation(
                     "code",
-                    format!("代码 {} 不是 {}（{}）的下一级代码。", code.as_str(), parent.name, parent.code),
+                    format!("代码 {} 不是{}（{}）的下一级代码。", code.as_str(), parent.name, parent.code),
                 ));
             }
             Some(parent)

@@ -36,7 +36,9 @@ pub fn one_time_password() -> String {
     password
 }
 
-async fn grants_of<C: ConnectionTrait>(db: &C, user_ids: &[i64]) -> Result<Vec<(i64, RoleGrantRow)>, AppError> {
+/// The role grants of some users with their units, as `(user id, grant)`. A grant whose role or unit
+/// no longer resolves is left out (and logged).
+pub async fn grants_of<C: ConnectionTrait>(db: &C, user_ids: &[i64]) -> Result<Vec<(i64, RoleGrantRow)>, AppError> {
     let grants = user_role::Entity::find()
         .filter(user_role::Column::UserId.is_in(user_ids.to_vec()))
         .order_by_asc(user_role::Column::Id)
@@ -53,8 +55,10 @@ async fn grants_of<C: ConnectionTrait>(db: &C, user_ids: &[i64]) -> Result<Vec<(
     Ok(grants
         .into_iter()
         .filter_map(|g| {
-            let role = Role::parse(&g.role)?;
-            let unit = units.get(&g.org_unit_id)?;
+            let (Some(role), Some(unit)) = (Role::parse(&g.role), units.get(&g.org_unit_id)) else {
+                tracing::warn!(user_id = g.user_id, role = %g.role, "ignoring a role grant that does not resolve");
+                return None;
+            };
             Some((
                 g.user_id,
                 RoleGrantRow {

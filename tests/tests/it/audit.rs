@@ -3,8 +3,8 @@
 use app::auth::Role;
 use sea_orm::ConnectionTrait;
 
-use crate::both_backends;
-use crate::common::{Backend, TestApp, VILLAGE_A1};
+use tests::both_backends;
+use tests::{Backend, TestApp, VILLAGE_A1};
 
 /// Take away the database's protection, as someone with direct access to the files could.
 async fn disable_protection(app: &TestApp) {

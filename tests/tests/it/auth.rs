@@ -4,8 +4,8 @@ use app::auth::Role;
 use app::users::api::{CreateToken, RevokeToken, SetUserActive};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::both_backends;
-use crate::common::{Backend, COUNTY, TestApp, VILLAGE_A1, error_message};
+use tests::both_backends;
+use tests::{Backend, COUNTY, TestApp, VILLAGE_A1, error_message};
 
 async fn audit_actions(app: &TestApp) -> Vec<String> {
     entities::audit_log::Entity::find().all(app.db()).await.unwrap().into_iter().map(|r| r.action).collect()

@@ -9,7 +9,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-use crate::common::{Backend, TestApp, VILLAGE_A1};
+use tests::{Backend, TestApp, VILLAGE_A1};
 
 /// A chromedriver process on a free port, stopped when dropped.
 struct ChromeDriver {

@@ -3,8 +3,8 @@
 use migrations::MigratorTrait;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 
-use crate::both_backends;
-use crate::common::{Backend, TestApp};
+use tests::both_backends;
+use tests::{Backend, TestApp};
 
 async fn schema_is_created_and_migrating_again_changes_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_county().await;

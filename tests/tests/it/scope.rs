@@ -5,12 +5,12 @@ use app::auth::Role;
 use app::households::api::{GetHousehold, ListHouseholds};
 use app::org::api::ListOrgUnits;
 
-use crate::both_backends;
-use crate::common::{Backend, COUNTY, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1, error_message};
+use tests::both_backends;
+use tests::{Backend, COUNTY, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1, error_message};
 
 async fn a_village_sees_only_itself(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_county().await;
-    let own = app.household(crate::common::GROUP_A1_1, 1, "张建国").await;
+    let own = app.household(tests::GROUP_A1_1, 1, "张建国").await;
     let neighbour = app.household(VILLAGE_A2, 1, "王德福").await;
     let far = app.household(VILLAGE_B1, 1, "刘志成").await;
     let password = app.user("cadre", Role::VillageCadre, VILLAGE_A1).await;
@@ -34,7 +34,7 @@ async fn a_village_sees_only_itself(backend: Backend) {
     assert_eq!(narrowed["total"], 0, "asking for another village's subtree yields nothing");
     let units: serde_json::Value = cadre.get("/api/org-units").await.json().await.unwrap();
     let codes: Vec<&str> = units.as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, vec![VILLAGE_A1, crate::common::GROUP_A1_1]);
+    assert_eq!(codes, vec![VILLAGE_A1, tests::GROUP_A1_1]);
     assert_eq!(cadre.get(&format!("/api/org-units/{VILLAGE_B1}")).await.status(), 404);
     assert_eq!(cadre.get(&format!("/api/org-units/{COUNTY}")).await.status(), 404);
 
@@ -104,3 +104,69 @@ async fn a_township_sees_its_villages_and_an_admin_no_households(backend: Backen
     assert!(unknown.text().await.unwrap().contains("页面不存在"), "an unknown address gets a Chinese page");
 }
 both_backends!(township, a_township_sees_its_villages_and_an_admin_no_households);
+
+async fn user_and_audit_functions_leak_nothing_to_a_village(backend: Backend) {
+    use app::audit::api::{RecentAudit, VerifyAuditChain};
+    use app::org::api::CreateOrgUnit;
+    use app::users::api::{CreateToken, GetUser, ListTokens, ListUsers, RemoveRole, ResetPassword, RevokeToken};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.user("far.shuji", Role::VillageSecretary, VILLAGE_B1).await;
+    let far = entities::app_user::Entity::find()
+        .filter(entities::app_user::Column::Username.eq("far.shuji"))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    let far_id = far.id.to_string();
+    let far_grant = entities::user_role::Entity::find()
+        .filter(entities::user_role::Column::UserId.eq(far.id))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let password = app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await;
+    let shuji = app.signed_in("shuji", &password).await;
+
+    let roster = shuji.server_fn::<ListUsers>(&[]).await.text().await.unwrap();
+    assert!(roster.contains("shuji") && !roster.contains("far.shuji"), "the roster is the own village's: {roster}");
+    for (name, body) in [
+        ("get_user", shuji.server_fn::<GetUser>(&[("user_id", &far_id)]).await),
+        ("list_tokens", shuji.server_fn::<ListTokens>(&[("user_id", &far_id)]).await),
+        ("create_token", shuji.server_fn::<CreateToken>(&[("user_id", &far_id), ("name", "x")]).await),
+        ("reset_password", shuji.server_fn::<ResetPassword>(&[("user_id", &far_id)]).await),
+        ("remove_role", shuji.server_fn::<RemoveRole>(&[("grant_id", &far_grant)]).await),
+        ("revoke_token", shuji.server_fn::<RevokeToken>(&[("token_id", "1")]).await),
+        (
+            "create_org_unit",
+            shuji
+                .server_fn::<CreateOrgUnit>(&[
+                    ("parent_code", VILLAGE_B1),
+                    ("code", "500152102201009"),
+                    ("name", "九组"),
+                ])
+                .await,
+        ),
+        ("verify_audit_chain", shuji.server_fn::<VerifyAuditChain>(&[]).await),
+    ] {
+        assert_ne!(body.status(), 200, "{name} must refuse");
+        let text = body.text().await.unwrap();
+        assert!(text.contains("NotFound"), "{name} answers like a missing record: {text}");
+        assert!(!text.contains("far.shuji"), "{name} leaks nothing");
+    }
+    let audit = shuji.server_fn::<RecentAudit>(&[]).await.text().await.unwrap();
+    assert!(audit.contains("Forbidden"), "a village secretary does not read the audit log: {audit}");
+    // Nothing changed: the other village's secretary still has the role and no tokens.
+    assert_eq!(entities::api_token::Entity::find().all(app.db()).await.unwrap().len(), 0);
+    assert!(
+        entities::user_role::Entity::find_by_id(far_grant.parse::<i64>().unwrap())
+            .one(app.db())
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+both_backends!(users_and_audit, user_and_audit_functions_leak_nothing_to_a_village);

@@ -1,4 +1,4 @@
-//! The test harness: a fresh database per test (an SQLite file in a temporary directory, or a new
+//! The test harness shared by the integration suite (`tests/it/`) and the benchmarks (`benches/`): a fresh database per test (an SQLite file in a temporary directory, or a new
 //! PostgreSQL database on the local server), the real application on a free port, a fixed clock,
 //! and builders for the organisation and its users.
 
@@ -26,11 +26,11 @@ macro_rules! both_backends {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$body($crate::common::Backend::Sqlite).await;
+                super::$body($crate::Backend::Sqlite).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                super::$body($crate::common::Backend::Postgres).await;
+                super::$body($crate::Backend::Postgres).await;
             }
         }
     };
