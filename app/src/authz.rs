@@ -138,10 +138,17 @@ pub fn scope_condition(caller: &Caller, action: Action, column: impl IntoColumnR
     }
     let mut any = Condition::any();
     for prefix in prefixes {
-        let like: SimpleExpr = Expr::col(column).like(format!("{prefix}%"));
-        any = any.add(like);
+        any = any.add(code_prefix(column, &prefix));
     }
     Some(any)
+}
+
+/// `column` starts with `prefix`, written as a range (`>= prefix` and `< prefix + ':'`, the character
+/// after '9') so both SQLite and PostgreSQL answer it from the index on the code column.
+pub fn code_prefix(column: impl IntoColumnRef + Copy, prefix: &str) -> Condition {
+    let lower: SimpleExpr = Expr::col(column).gte(prefix);
+    let upper: SimpleExpr = Expr::col(column).lt(format!("{prefix}:"));
+    Condition::all().add(lower).add(upper)
 }
 
 #[cfg(test)]

@@ -167,7 +167,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("household", "idx_household_org", &["org_code"])).await?;
+        // Scope filters are ranges on org_code and lists are ordered by (org_code, code): one index serves both.
+        m.create_index(index("household", "idx_household_org", &["org_code", "code"])).await?;
 
         m.create_table(
             Table::create()

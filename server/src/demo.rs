@@ -450,7 +450,7 @@ async fn load_households(
                 } else {
                     rng.random_range(0..200_000)
                 };
-                let wage = total_fen - transfer - property - business + rigid;
+                let wage = total_fen - transfer - property - business;
                 let class = if hardship {
                     Some("突发严重困难户")
                 } else if per_capita_yuan < 7000 {

@@ -102,7 +102,8 @@ pub struct HouseholdDetail {
     pub address: String,
     pub members: Vec<MemberView>,
     pub income_year: Option<i32>,
-    /// Per-capita net income in yuan for `income_year`.
+    /// Per-capita net income in yuan for `income_year` (wage, business, property and transfer income
+    /// over the members; the policy's deductions arrive with the risk rules).
     pub per_capita_income_yuan: Option<i64>,
 }
 

@@ -79,10 +79,13 @@ pub async fn list(
     let Some(scope) = authz::scope_condition(caller, Action::ReadHousehold, household::Column::OrgCode) else {
         return Ok(HouseholdPage { total: 0, page, per_page, items: Vec::new() });
     };
-    let mut query = household::Entity::find().filter(scope).order_by_asc(household::Column::Code);
+    let mut query = household::Entity::find()
+        .filter(scope)
+        .order_by_asc(household::Column::OrgCode)
+        .order_by_asc(household::Column::Code);
     if let Some(within) = within.filter(|w| !w.is_empty()) {
         let unit = crate::org::OrgCode::parse(within)?;
-        query = query.filter(household::Column::OrgCode.starts_with(unit.scope_prefix()));
+        query = query.filter(authz::code_prefix(household::Column::OrgCode, unit.scope_prefix()));
     }
     let paginator = query.paginate(db, per_page);
     let total = paginator.num_items().await?;
@@ -114,9 +117,10 @@ pub async fn get(
         .await?;
     let address = household.address.clone();
     let member_count = members.len() as i64;
-    let per_capita_income_yuan = income.as_ref().filter(|_| member_count > 0).map(|i| {
-        (i.wage_fen + i.business_fen + i.property_fen + i.transfer_fen - i.rigid_expenditure_fen) / member_count / 100
-    });
+    let per_capita_income_yuan = income
+        .as_ref()
+        .filter(|_| member_count > 0)
+        .map(|i| (i.wage_fen + i.business_fen + i.property_fen + i.transfer_fen) / member_count / 100);
     let summary = summaries(db, vec![household]).await?.pop().ok_or(AppError::NotFound)?;
     Ok(HouseholdDetail {
         summary,
