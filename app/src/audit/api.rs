@@ -30,7 +30,7 @@ pub async fn recent_audit() -> Result<Vec<AuditRecordView>, AppError> {
             action: r.action,
             entity_type: r.entity_type,
             entity_id: r.entity_id,
-            changes: r.changes,
+            changes: super::describe_changes(&r.changes),
         })
         .collect())
 }

@@ -18,6 +18,7 @@ pub struct AuditRecordView {
     pub action_label: String,
     pub entity_type: String,
     pub entity_id: String,
+    /// The changed fields as "字段：旧 → 新" lines (see [`describe_changes`]).
     pub changes: String,
 }
 
@@ -56,5 +57,99 @@ pub fn action_label(action: &str) -> &'static str {
         "token.revoked" => "吊销 API 令牌",
         "demo.loaded" => "载入演示数据",
         _ => "其他操作",
+    }
+}
+
+/// Chinese names of the fields that appear in audit records.
+fn field_label(key: &str) -> &str {
+    match key {
+        "name" => "名称",
+        "code" => "代码",
+        "level" => "层级",
+        "role" => "角色",
+        "org_code" => "单位代码",
+        "department" => "部门",
+        "username" => "用户名",
+        "display_name" => "姓名",
+        "phone" => "手机",
+        "email" => "邮箱",
+        "active" => "启用",
+        "reason" => "原因",
+        "user_agent" => "浏览器",
+        "sessions_ended" | "other_sessions_ended" => "结束的登录数",
+        "requested" => "请求的操作",
+        "user_id" => "用户编号",
+        "prefix" => "令牌开头",
+        "revoked_at" => "吊销时间",
+        "households" => "农户数",
+        "users" => "用户数",
+        "seed" => "随机种子",
+        other => other,
+    }
+}
+
+/// A readable summary of an audit record's `changes` JSON: "name：玉泉村 → 玉泉社区" for before/after
+/// pairs, "key：value" for event details, one per line. Text that is not JSON is returned as it is.
+pub fn describe_changes(changes: &str) -> String {
+    use serde_json::Value;
+    fn show(key: &str, value: Option<&Value>) -> String {
+        match (key, value) {
+            (_, None | Some(Value::Null)) => "（空）".to_string(),
+            ("role", Some(Value::String(code))) => {
+                crate::auth::Role::parse(code).map(|r| r.label().to_string()).unwrap_or_else(|| code.clone())
+            }
+            ("reason", Some(Value::String(code))) => match code.as_str() {
+                "bad_credentials" => "用户名或密码错误".to_string(),
+                "throttled" => "失败次数过多，暂停登录".to_string(),
+                "inactive" => "账号已停用".to_string(),
+                other => other.to_string(),
+            },
+            (_, Some(Value::Bool(true))) => "是".to_string(),
+            (_, Some(Value::Bool(false))) => "否".to_string(),
+            (_, Some(Value::String(s))) => s.clone(),
+            (_, Some(other)) => other.to_string(),
+        }
+    }
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(changes) else {
+        return changes.to_string();
+    };
+    let before = map.get("before").and_then(Value::as_object);
+    let after = map.get("after").and_then(Value::as_object);
+    let mut lines = Vec::new();
+    if before.is_some() || after.is_some() {
+        let mut keys: Vec<&String> = before.into_iter().chain(after).flat_map(|m| m.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            let old = before.and_then(|m| m.get(key));
+            let new = after.and_then(|m| m.get(key));
+            lines.push(match (before.is_some(), after.is_some()) {
+                (true, true) => format!("{}：{} → {}", field_label(key), show(key, old), show(key, new)),
+                (true, false) => format!("{}：{}（已撤销）", field_label(key), show(key, old)),
+                _ => format!("{}：{}", field_label(key), show(key, new)),
+            });
+        }
+    }
+    for (key, value) in map.iter().filter(|(k, _)| k.as_str() != "before" && k.as_str() != "after") {
+        lines.push(format!("{}：{}", field_label(key), show(key, Some(value))));
+    }
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn before_and_after_read_as_a_change() {
+        let text = describe_changes(r#"{"before":{"name":"玉泉村"},"after":{"name":"玉泉社区"}}"#);
+        assert_eq!(text, "名称：玉泉村 → 玉泉社区");
+    }
+
+    #[test]
+    fn details_and_removals_read_plainly() {
+        assert_eq!(describe_changes(r#"{"reason":"bad_credentials"}"#), "原因：用户名或密码错误");
+        assert_eq!(describe_changes(r#"{"before":{"role":"admin"}}"#), "角色：系统管理员（已撤销）");
+        assert_eq!(describe_changes("not json"), "not json");
     }
 }

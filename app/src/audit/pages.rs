@@ -40,7 +40,7 @@ pub fn AuditPage() -> impl IntoView {
                                             <td data-label="操作人">{r.actor}<small class="muted">{r.ip.map(|ip| format!(" {ip}"))}</small></td>
                                             <td data-label="操作">{r.action_label}</td>
                                             <td data-label="对象">{format!("{} {}", r.entity_type, r.entity_id)}</td>
-                                            <td data-label="内容" class="mono small">{r.changes}</td>
+                                            <td data-label="内容" class="small changes">{r.changes}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

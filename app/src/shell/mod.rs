@@ -151,7 +151,7 @@ fn Frame(caller: Caller) -> impl IntoView {
             // On phones the navigation is a drawer; choosing an entry closes it.
             <nav class="sidenav" aria-label="主导航" on:click=move |_| menu_open.set(false)>
                 <ul>
-                    {NAV.iter().map(|item| view! { <li><A href=item.href exact=true>{item.label}</A></li> }).collect_view()}
+                    {NAV.iter().map(|item| view! { <li><A href=item.href exact=item.href == "/">{item.label}</A></li> }).collect_view()}
                 </ul>
                 <Show when=move || shows_admin>
                     <p class="nav-heading">"系统管理"</p>

@@ -55,7 +55,10 @@ async fn a_village_sees_only_itself(backend: Backend) {
     // Server-rendered pages.
     let page = cadre.get(&format!("/households/{far}")).await.text().await.unwrap();
     assert!(page.contains("没有找到该记录") && !page.contains("刘志成"));
-    let own_page = cadre.get(&format!("/households/{own}")).await.text().await.unwrap();
+    let own_response = cadre.get(&format!("/households/{own}")).await;
+    assert_eq!(own_response.headers()["x-frame-options"], "DENY");
+    assert!(own_response.headers()["cache-control"].to_str().unwrap().contains("private"));
+    let own_page = own_response.text().await.unwrap();
     assert!(own_page.contains("张建国"));
     assert!(own_page.contains("5001**********"), "ID numbers are masked on the page");
 
