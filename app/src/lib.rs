@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod error;
 pub mod households;
 pub mod org;
+pub mod policy;
 pub mod shell;
 pub mod users;
 
