@@ -10,6 +10,7 @@ pub mod error;
 pub mod households;
 pub mod org;
 pub mod policy;
+pub mod risk;
 pub mod shell;
 pub mod users;
 

@@ -70,7 +70,10 @@ pub fn parse_notice(text: &str) -> Result<YearNotice, AppError> {
         }
         let mut parts = raw.splitn(3, char::is_whitespace);
         let (Some(kind), Some(range), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(AppError::validation("calendar", format!("第 {line} 行应为“holiday|workday 日期[..日期] 名称”。")));
+            return Err(AppError::validation(
+                "calendar",
+                format!("第 {line} 行应为“holiday|workday 日期[..日期] 名称”。"),
+            ));
         };
         let kind = match kind {
             "holiday" => DayKind::Holiday,
@@ -255,7 +258,8 @@ mod tests {
             let err = parse_notice(text).unwrap_err();
             assert!(err.to_string().contains(expected), "{text}: {err}");
         }
-        let new_year = parse_notice("holiday 2026-12-31..2027-01-02 元旦\nholiday 2027-05-01..2027-05-05 劳动节").unwrap();
+        let new_year =
+            parse_notice("holiday 2026-12-31..2027-01-02 元旦\nholiday 2027-05-01..2027-05-05 劳动节").unwrap();
         assert_eq!(new_year.year, 2027, "元旦 may start on 31 December");
     }
 }

@@ -73,12 +73,18 @@ impl Policy {
         if let Some(warning) = self.warning_line_yuan
             && warning <= self.monitoring_line_yuan
         {
-            return v("warning_line_yuan", format!("预警线（{warning} 元）应高于监测线（{} 元）。", self.monitoring_line_yuan));
+            return v(
+                "warning_line_yuan",
+                format!("预警线（{warning} 元）应高于监测线（{} 元）。", self.monitoring_line_yuan),
+            );
         }
         if let Some(red) = self.red_alert_line_yuan
             && red >= self.monitoring_line_yuan
         {
-            return v("red_alert_line_yuan", format!("红色预警线（{red} 元）应低于监测线（{} 元）。", self.monitoring_line_yuan));
+            return v(
+                "red_alert_line_yuan",
+                format!("红色预警线（{red} 元）应低于监测线（{} 元）。", self.monitoring_line_yuan),
+            );
         }
         if self.transfer_share_limit_pct == 0 || self.transfer_share_limit_pct >= 100 {
             return v("transfer_share_limit_pct", "转移性收入占比上限应在 1% 至 99% 之间。".into());
@@ -142,7 +148,10 @@ mod tests {
         let mut p = preset(Preset::Yihe2022);
         p.warning_line_yuan = Some(6000);
         let err = p.validate().unwrap_err();
-        assert_eq!(err.field_message("warning_line_yuan").as_deref(), Some("预警线（6000 元）应高于监测线（7000 元）。"));
+        assert_eq!(
+            err.field_message("warning_line_yuan").as_deref(),
+            Some("预警线（6000 元）应高于监测线（7000 元）。")
+        );
         let mut p = preset(Preset::Tongnan2020);
         p.red_alert_line_yuan = Some(6500);
         assert!(p.validate().unwrap_err().field_message("red_alert_line_yuan").is_some());

@@ -170,7 +170,10 @@ mod tests {
     fn ganzhou_needs_a_typical_feature_g() {
         let p = preset(Preset::Ganzhou2020);
         assert!(p.require_typical_feature);
-        assert_eq!((p.transfer_share_limit_pct, p.labour_coefficient_limit_pct, p.scale_control_permille), (40, 50, 50));
+        assert_eq!(
+            (p.transfer_share_limit_pct, p.labour_coefficient_limit_pct, p.scale_control_permille),
+            (40, 50, 50)
+        );
     }
 
     #[test]

@@ -1,0 +1,360 @@
+//! Explainable risk rules: every household is evaluated against its policy, and every flag carries its
+//! reason in Chinese with the numbers ("转移性收入占比 46%，超过 40%") and the source document's tag.
+//! Pure functions of the household's facts and the policy, so they run anywhere and are tested with
+//! the seeds' own numbers.
+
+use serde::{Deserialize, Serialize};
+
+use crate::policy::Policy;
+
+/// 两不愁三保障 and drinking water.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SecurityItem {
+    Food,
+    Clothing,
+    Education,
+    Medical,
+    Housing,
+    Water,
+}
+
+impl SecurityItem {
+    pub const ALL: [SecurityItem; 6] = [
+        SecurityItem::Food,
+        SecurityItem::Clothing,
+        SecurityItem::Education,
+        SecurityItem::Medical,
+        SecurityItem::Housing,
+        SecurityItem::Water,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SecurityItem::Food => "不愁吃",
+            SecurityItem::Clothing => "不愁穿",
+            SecurityItem::Education => "义务教育有保障",
+            SecurityItem::Medical => "基本医疗有保障",
+            SecurityItem::Housing => "住房安全有保障",
+            SecurityItem::Water => "饮水安全有保障",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssessmentStatus {
+    Ok,
+    AtRisk,
+    Failed,
+}
+
+/// Labour capacity as recorded for a member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Labour {
+    /// 普通劳动力
+    Full,
+    /// 弱劳动力 / 半劳动力
+    Weak,
+    /// 丧失劳动力
+    Lost,
+    /// 无劳动力 (children, the very old)
+    None,
+}
+
+impl Labour {
+    pub fn from_label(label: &str) -> Labour {
+        match label {
+            "普通劳动力" | "技能劳动力" => Labour::Full,
+            "弱劳动力" | "半劳动力" => Labour::Weak,
+            "丧失劳动力" => Labour::Lost,
+            _ => Labour::None,
+        }
+    }
+
+    /// Labour units: a full labourer 1, a weak or half labourer 0.5 [G].
+    fn units(self) -> f64 {
+        match self {
+            Labour::Full => 1.0,
+            Labour::Weak => 0.5,
+            Labour::Lost | Labour::None => 0.0,
+        }
+    }
+}
+
+/// What the rules need to know about one member.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberFacts {
+    pub name: String,
+    pub age: i32,
+    pub labour: Labour,
+    /// 大病 / 重病
+    pub serious_illness: bool,
+    /// 高中, 中职, 大专及以上: schooling beyond the compulsory years.
+    pub non_compulsory_schooling: bool,
+}
+
+/// One year's income and expenditure, in fen.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomeFacts {
+    pub wage_fen: i64,
+    pub business_fen: i64,
+    pub property_fen: i64,
+    pub transfer_fen: i64,
+    /// Rigid expenditure: medical, schooling, disaster, ...
+    pub rigid_expenditure_fen: i64,
+    /// The part of it the policy lets you deduct (compliant large expenditure) [Y].
+    pub deductible_fen: i64,
+}
+
+impl IncomeFacts {
+    pub fn total_fen(&self) -> i64 {
+        self.wage_fen + self.business_fen + self.property_fen + self.transfer_fen
+    }
+}
+
+/// Everything the rules look at.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HouseholdFacts {
+    pub members: Vec<MemberFacts>,
+    pub income: Option<IncomeFacts>,
+    pub last_year_income: Option<IncomeFacts>,
+    pub assessments: Vec<(SecurityItem, AssessmentStatus)>,
+    /// Typical feature 6: the only house is an adobe house (土坯房).
+    pub only_adobe_house: bool,
+    /// Typical feature 7: industry failed through force majeure.
+    pub industry_failed: bool,
+    /// Typical feature 8: disaster, accident or epidemic took the main labourer or caused major cost or loss.
+    pub disaster_loss: bool,
+    /// Typical feature 10: other special hardship, set by hand with its reason.
+    pub other_hardship: Option<String>,
+}
+
+/// What a flag is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RiskKind {
+    BelowRedAlertLine,
+    BelowMonitoringLine,
+    BelowWarningLine,
+    /// One of Ganzhou's ten typical features (1–10).
+    TypicalFeature(u8),
+    SecurityFailed(SecurityItem),
+    SecurityAtRisk(SecurityItem),
+    RigidExpenditureExceedsIncome,
+    IncomeDrop,
+}
+
+/// One reason a household is at risk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskFlag {
+    pub kind: RiskKind,
+    /// The reason in Chinese, with the numbers.
+    pub reason: String,
+    /// The source document's tag ([T], [Y], [F], [H], [G]).
+    pub source: String,
+}
+
+/// The verdict for one household under one policy.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub flags: Vec<RiskFlag>,
+    /// 红色预警: below the red-alert line or any 两不愁三保障 item failed [T][H].
+    pub red_alert: bool,
+    /// The household meets the policy's test for a monitoring object.
+    pub monitoring_object: bool,
+    /// The household falls in the warning band (between the monitoring and the warning line) [Y].
+    pub warning_object: bool,
+    /// Per-capita net income in yuan, after the deductions the policy allows.
+    pub per_capita_income_yuan: Option<i64>,
+}
+
+fn yuan(fen: i64) -> String {
+    format!("{} 元", fen / 100)
+}
+
+fn flag(kind: RiskKind, reason: String, source: &str) -> RiskFlag {
+    RiskFlag { kind, reason, source: source.into() }
+}
+
+/// Evaluate a household against a policy.
+pub fn evaluate(facts: &HouseholdFacts, policy: &Policy) -> Evaluation {
+    let mut flags = Vec::new();
+    let size = facts.members.len() as i64;
+    let labour_units: f64 = facts.members.iter().map(|m| m.labour.units()).sum();
+
+    // Per-capita net income after the deductions the policy allows.
+    let per_capita_fen = facts.income.as_ref().filter(|_| size > 0).map(|i| {
+        let deduction = if policy.deduct_large_expenditure { i.deductible_fen } else { 0 };
+        (i.total_fen() - deduction) / size
+    });
+    let per_capita_yuan = per_capita_fen.map(|f| f / 100);
+    let basis =
+        if policy.deduct_large_expenditure { "扣除合规大额支出后人均纯收入" } else { "人均纯收入" };
+
+    // Typical features [G].
+    let mut typical = Vec::new();
+    if let Some(income) = &facts.income
+        && income.total_fen() > 0
+    {
+        let share = income.transfer_fen * 100 / income.total_fen();
+        if share > i64::from(policy.transfer_share_limit_pct) {
+            typical.push(flag(
+                RiskKind::TypicalFeature(1),
+                format!("转移性收入占比 {share}%，超过 {}%", policy.transfer_share_limit_pct),
+                "G",
+            ));
+        }
+    }
+    if !facts.members.is_empty() && labour_units * 100.0 <= f64::from(policy.labour_coefficient_limit_pct) {
+        typical.push(flag(
+            RiskKind::TypicalFeature(2),
+            format!(
+                "家庭劳动力系数 {labour_units:.1}，不高于 {:.1}",
+                f64::from(policy.labour_coefficient_limit_pct) / 100.0
+            ),
+            "G",
+        ));
+    }
+    if let Some(income) = &facts.income
+        && labour_units > 0.0
+        && income.wage_fen == 0
+        && income.business_fen == 0
+    {
+        typical.push(flag(RiskKind::TypicalFeature(3), "有劳动力但无产业、无务工收入".into(), "G"));
+    }
+    let ill: Vec<&str> = facts.members.iter().filter(|m| m.serious_illness).map(|m| m.name.as_str()).collect();
+    let lost_main: Vec<&str> = facts
+        .members
+        .iter()
+        .filter(|m| m.labour == Labour::Lost && (16..=60).contains(&m.age))
+        .map(|m| m.name.as_str())
+        .collect();
+    if !ill.is_empty() || !lost_main.is_empty() {
+        let mut parts = Vec::new();
+        if !ill.is_empty() {
+            parts.push(format!("{}患大病重病", ill.join("、")));
+        }
+        if !lost_main.is_empty() {
+            parts.push(format!("{}正值劳动年龄却丧失劳动能力", lost_main.join("、")));
+        }
+        typical.push(flag(RiskKind::TypicalFeature(4), parts.join("；"), "G"));
+    }
+    let students = facts.members.iter().filter(|m| m.non_compulsory_schooling).count();
+    if students >= 2 {
+        typical.push(flag(RiskKind::TypicalFeature(5), format!("{students} 个子女接受非义务教育"), "G"));
+    }
+    if facts.only_adobe_house {
+        typical.push(flag(RiskKind::TypicalFeature(6), "唯一住房为土坯房".into(), "G"));
+    }
+    if facts.industry_failed {
+        typical.push(flag(RiskKind::TypicalFeature(7), "因不可抗力导致产业失败".into(), "G"));
+    }
+    if facts.disaster_loss {
+        typical.push(flag(
+            RiskKind::TypicalFeature(8),
+            "因灾、因意外或疫情导致主要劳动力丧失或大额支出、收入骤减".into(),
+            "G",
+        ));
+    }
+    let adults = |lo: i32, hi: i32| facts.members.iter().any(|m| (lo..=hi).contains(&m.age));
+    let minors: Vec<&str> = facts.members.iter().filter(|m| m.age < 16).map(|m| m.name.as_str()).collect();
+    let elders: Vec<&str> = facts.members.iter().filter(|m| m.age > 60).map(|m| m.name.as_str()).collect();
+    if (!minors.is_empty() && !adults(18, 65)) || (!elders.is_empty() && !adults(18, 59)) {
+        let who = if !minors.is_empty() && !adults(18, 65) {
+            format!("未满 16 周岁的{}无共同生活的法定监护人", minors.join("、"))
+        } else {
+            format!("60 周岁以上的{}无共同生活的法定赡养人", elders.join("、"))
+        };
+        typical.push(flag(RiskKind::TypicalFeature(9), who, "G"));
+    }
+    if let Some(reason) = &facts.other_hardship {
+        typical.push(flag(RiskKind::TypicalFeature(10), format!("其他特殊困难：{reason}"), "G"));
+    }
+
+    // The income lines.
+    let mut red_alert = false;
+    let mut monitoring_object = false;
+    let mut warning_object = false;
+    if let Some(pc) = per_capita_fen {
+        let pc_yuan = pc / 100;
+        if let Some(red) = policy.red_alert_line_yuan
+            && pc_yuan < red
+        {
+            red_alert = true;
+            flags.push(flag(
+                RiskKind::BelowRedAlertLine,
+                format!("{basis} {pc_yuan} 元，低于红色预警线 {red} 元"),
+                "T",
+            ));
+        }
+        if pc_yuan < policy.monitoring_line_yuan {
+            if policy.require_typical_feature && typical.is_empty() {
+                flags.push(flag(
+                    RiskKind::BelowMonitoringLine,
+                    format!(
+                        "{basis} {pc_yuan} 元，低于监测线 {} 元，但未发现典型特征，暂不作为监测对象",
+                        policy.monitoring_line_yuan
+                    ),
+                    "G",
+                ));
+            } else {
+                monitoring_object = true;
+                flags.push(flag(
+                    RiskKind::BelowMonitoringLine,
+                    format!("{basis} {pc_yuan} 元，低于监测线 {} 元", policy.monitoring_line_yuan),
+                    if policy.deduct_large_expenditure { "Y" } else { "T" },
+                ));
+            }
+        } else if let Some(warning) = policy.warning_line_yuan
+            && pc_yuan < warning
+        {
+            warning_object = true;
+            flags.push(flag(RiskKind::BelowWarningLine, format!("{basis} {pc_yuan} 元，低于预警线 {warning} 元"), "Y"));
+        }
+    }
+
+    // 两不愁三保障 and water [T][H][F].
+    for (item, status) in &facts.assessments {
+        match status {
+            AssessmentStatus::Failed => {
+                red_alert = true;
+                monitoring_object = true;
+                flags.push(flag(RiskKind::SecurityFailed(*item), format!("“{}”未达标", item.label()), "T"));
+            }
+            AssessmentStatus::AtRisk => {
+                flags.push(flag(RiskKind::SecurityAtRisk(*item), format!("“{}”存在风险", item.label()), "F"));
+            }
+            AssessmentStatus::Ok => {}
+        }
+    }
+
+    // Rigid expenditure and income drops [T].
+    if let (Some(now), Some(before)) = (&facts.income, &facts.last_year_income) {
+        if now.rigid_expenditure_fen > before.total_fen() && now.rigid_expenditure_fen > 0 {
+            flags.push(flag(
+                RiskKind::RigidExpenditureExceedsIncome,
+                format!("刚性支出 {}，超过上年度收入 {}", yuan(now.rigid_expenditure_fen), yuan(before.total_fen())),
+                "T",
+            ));
+        }
+        if before.total_fen() > 0 {
+            let drop = (before.total_fen() - now.total_fen()) * 100 / before.total_fen();
+            if drop >= i64::from(policy.income_drop_pct) {
+                flags.push(flag(
+                    RiskKind::IncomeDrop,
+                    format!(
+                        "家庭收入由 {}降至 {}，减少 {drop}%（达到 {}%）",
+                        yuan(before.total_fen()),
+                        yuan(now.total_fen()),
+                        policy.income_drop_pct
+                    ),
+                    "T",
+                ));
+            }
+        }
+    }
+
+    flags.extend(typical);
+    Evaluation { flags, red_alert, monitoring_object, warning_object, per_capita_income_yuan: per_capita_yuan }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,175 @@
+//! Each rule with its seed's numbers; the tag in the test name is the source document.
+
+use super::*;
+use crate::policy::presets::{Preset, preset};
+
+fn member(name: &str, age: i32, labour: Labour) -> MemberFacts {
+    MemberFacts { name: name.into(), age, labour, serious_illness: false, non_compulsory_schooling: false }
+}
+
+/// A working family of three with the given per-capita income, all of it wages.
+fn family(per_capita_yuan: i64) -> HouseholdFacts {
+    HouseholdFacts {
+        members: vec![
+            member("张建国", 45, Labour::Full),
+            member("李秀英", 43, Labour::Full),
+            member("张小明", 15, Labour::None),
+        ],
+        income: Some(IncomeFacts { wage_fen: per_capita_yuan * 3 * 100, ..Default::default() }),
+        ..Default::default()
+    }
+}
+
+fn kinds(e: &Evaluation) -> Vec<RiskKind> {
+    e.flags.iter().map(|f| f.kind).collect()
+}
+
+#[test]
+fn red_alert_below_4800_t() {
+    let e = evaluate(&family(4500), &preset(Preset::Tongnan2020));
+    assert!(e.red_alert && e.monitoring_object);
+    assert_eq!(e.per_capita_income_yuan, Some(4500));
+    let red = e.flags.iter().find(|f| f.kind == RiskKind::BelowRedAlertLine).unwrap();
+    assert_eq!(red.reason, "人均纯收入 4500 元，低于红色预警线 4800 元");
+    assert_eq!(red.source, "T");
+}
+
+#[test]
+fn monitoring_between_4800_and_6000_without_red_alert_t() {
+    let e = evaluate(&family(5500), &preset(Preset::Tongnan2020));
+    assert!(e.monitoring_object && !e.red_alert);
+    assert_eq!(kinds(&e), vec![RiskKind::BelowMonitoringLine]);
+    assert!(e.flags[0].reason.contains("低于监测线 6000 元"));
+    assert!(evaluate(&family(6000), &preset(Preset::Tongnan2020)).flags.is_empty(), "the line itself is not below it");
+}
+
+#[test]
+fn compliant_large_expenditure_is_deducted_y() {
+    let mut f = family(8000);
+    if let Some(income) = f.income.as_mut() {
+        income.rigid_expenditure_fen = 600_000;
+        income.deductible_fen = 450_000;
+    }
+    // 24000 − 4500 = 19500 over three people: 6500, below Yihe's 7000.
+    let e = evaluate(&f, &preset(Preset::Yihe2022));
+    assert!(e.monitoring_object);
+    assert_eq!(e.per_capita_income_yuan, Some(6500));
+    assert_eq!(e.flags[0].reason, "扣除合规大额支出后人均纯收入 6500 元，低于监测线 7000 元");
+    // Tongnan does not deduct: 8000 is above its 6000 line.
+    assert!(!evaluate(&f, &preset(Preset::Tongnan2020)).monitoring_object);
+}
+
+#[test]
+fn warning_band_between_7000_and_9000_y() {
+    let e = evaluate(&family(8500), &preset(Preset::Yihe2022));
+    assert!(e.warning_object && !e.monitoring_object);
+    assert_eq!(e.flags[0].reason, "扣除合规大额支出后人均纯收入 8500 元，低于预警线 9000 元");
+}
+
+#[test]
+fn floor_is_the_dibao_minimum_7152_f() {
+    assert!(evaluate(&family(7100), &preset(Preset::Fujian2021)).monitoring_object);
+    assert!(!evaluate(&family(7200), &preset(Preset::Fujian2021)).monitoring_object);
+}
+
+#[test]
+fn monitoring_households_around_5000_h() {
+    assert!(evaluate(&family(4900), &preset(Preset::Huoshan2020)).monitoring_object);
+    assert!(!evaluate(&family(5100), &preset(Preset::Huoshan2020)).monitoring_object);
+}
+
+#[test]
+fn below_the_line_needs_a_typical_feature_g() {
+    let plain = evaluate(&family(5500), &preset(Preset::Ganzhou2020));
+    assert!(!plain.monitoring_object);
+    assert!(plain.flags[0].reason.contains("未发现典型特征"));
+
+    let mut f = family(5500);
+    f.income = Some(IncomeFacts { wage_fen: 891_000, transfer_fen: 759_000, ..Default::default() });
+    let e = evaluate(&f, &preset(Preset::Ganzhou2020));
+    assert!(e.monitoring_object);
+    let feature = e.flags.iter().find(|x| x.kind == RiskKind::TypicalFeature(1)).unwrap();
+    assert_eq!(feature.reason, "转移性收入占比 46%，超过 40%");
+}
+
+#[test]
+fn labour_coefficient_at_most_half_g() {
+    let f = HouseholdFacts {
+        members: vec![member("王德福", 72, Labour::Weak), member("陈桂兰", 70, Labour::None)],
+        income: Some(IncomeFacts { business_fen: 1_000_000, ..Default::default() }),
+        ..Default::default()
+    };
+    let e = evaluate(&f, &preset(Preset::Ganzhou2020));
+    let feature = e.flags.iter().find(|x| x.kind == RiskKind::TypicalFeature(2)).unwrap();
+    assert_eq!(feature.reason, "家庭劳动力系数 0.5，不高于 0.5");
+}
+
+#[test]
+fn labour_without_industry_or_work_g() {
+    let f = HouseholdFacts {
+        members: vec![member("刘志成", 35, Labour::Full)],
+        income: Some(IncomeFacts { transfer_fen: 300_000, ..Default::default() }),
+        ..Default::default()
+    };
+    assert!(kinds(&evaluate(&f, &preset(Preset::Ganzhou2020))).contains(&RiskKind::TypicalFeature(3)));
+}
+
+#[test]
+fn serious_illness_and_two_students_g() {
+    let mut f = family(20000);
+    f.members[0].serious_illness = true;
+    f.members[2].non_compulsory_schooling = true;
+    f.members.push(MemberFacts { non_compulsory_schooling: true, ..member("张小红", 17, Labour::None) });
+    let e = evaluate(&f, &preset(Preset::Ganzhou2020));
+    let reasons: Vec<&str> = e.flags.iter().map(|x| x.reason.as_str()).collect();
+    assert!(reasons.contains(&"张建国患大病重病"), "{reasons:?}");
+    assert!(reasons.contains(&"2 个子女接受非义务教育"), "{reasons:?}");
+}
+
+#[test]
+fn a_child_with_only_old_grandparents_has_no_guardian_g() {
+    let f = HouseholdFacts {
+        members: vec![
+            member("赵福", 71, Labour::None),
+            member("钱秀", 69, Labour::None),
+            member("赵宝", 9, Labour::None),
+        ],
+        income: Some(IncomeFacts { transfer_fen: 1_500_000, ..Default::default() }),
+        ..Default::default()
+    };
+    let e = evaluate(&f, &preset(Preset::Ganzhou2020));
+    let feature = e.flags.iter().find(|x| x.kind == RiskKind::TypicalFeature(9)).unwrap();
+    assert!(feature.reason.contains("赵宝无共同生活的法定监护人"), "{}", feature.reason);
+}
+
+#[test]
+fn a_failed_security_item_is_a_red_alert_t_h() {
+    let mut f = family(20000);
+    f.assessments =
+        vec![(SecurityItem::Housing, AssessmentStatus::Failed), (SecurityItem::Water, AssessmentStatus::AtRisk)];
+    let e = evaluate(&f, &preset(Preset::Huoshan2020));
+    assert!(e.red_alert && e.monitoring_object);
+    assert_eq!(e.flags[0].reason, "“住房安全有保障”未达标");
+    assert_eq!(e.flags[1].reason, "“饮水安全有保障”存在风险");
+}
+
+#[test]
+fn rigid_expenditure_above_last_years_income_and_a_sharp_drop_t() {
+    let mut f = family(9000);
+    f.last_year_income = Some(IncomeFacts { wage_fen: 4_000_000, ..Default::default() });
+    if let Some(income) = f.income.as_mut() {
+        income.rigid_expenditure_fen = 4_500_000;
+    }
+    let e = evaluate(&f, &preset(Preset::Tongnan2020));
+    let reasons: Vec<&str> = e.flags.iter().map(|x| x.reason.as_str()).collect();
+    assert!(reasons.contains(&"刚性支出 45000 元，超过上年度收入 40000 元"), "{reasons:?}");
+    assert!(reasons.contains(&"家庭收入由 40000 元降至 27000 元，减少 32%（达到 30%）"), "{reasons:?}");
+}
+
+#[test]
+fn a_household_without_income_data_gets_no_income_flags() {
+    let f = HouseholdFacts { income: None, ..family(0) };
+    let e = evaluate(&f, &preset(Preset::Tongnan2020));
+    assert_eq!(e.per_capita_income_yuan, None);
+    assert!(!e.monitoring_object && !e.red_alert);
+}
