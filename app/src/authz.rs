@@ -19,6 +19,7 @@ pub enum Action {
     ReadUserRoster,
     ManageUsers,
     ReadAudit,
+    ManagePolicy,
 }
 
 impl Action {
@@ -30,6 +31,7 @@ impl Action {
             Action::ReadUserRoster => "user.read",
             Action::ManageUsers => "user.manage",
             Action::ReadAudit => "audit.read",
+            Action::ManagePolicy => "policy.manage",
         }
     }
 
@@ -54,6 +56,7 @@ impl Action {
                 &[Admin, CountyOffice, TownshipLeader, TownshipStaff, DisciplineTeam, VillageSecretary]
             }
             Action::ReadAudit => &[Admin, CountyOffice, DisciplineTeam],
+            Action::ManagePolicy => &[Admin, CountyOffice],
         }
     }
 

@@ -11,5 +11,6 @@ pub mod household_income;
 pub mod household_member;
 pub mod login_failure;
 pub mod org_unit;
+pub mod policy_set;
 pub mod session;
 pub mod user_role;

@@ -271,6 +271,21 @@ pub async fn load(
         }
         townships.push(township);
     }
+    // The county works under Tongnan's own policy [T], for the income year and the current one.
+    let policy = app::policy::presets::preset(app::policy::presets::Preset::Tongnan2020);
+    for year in [INCOME_YEAR, REFERENCE_YEAR] {
+        app::policy::service::store(
+            &tx,
+            &actor,
+            now,
+            COUNTY_CODE,
+            year,
+            Some(app::policy::presets::Preset::Tongnan2020),
+            &policy,
+        )
+        .await
+        .map_err(fail)?;
+    }
     tx.commit().await?;
     writeln!(out, "已建立组织机构：{COUNTY_NAME}，{} 个镇街，{} 个村。", townships.len(), villages.len())?;
 

@@ -56,6 +56,7 @@ pub fn action_label(action: &str) -> &'static str {
         "token.created" => "创建 API 令牌",
         "token.revoked" => "吊销 API 令牌",
         "demo.loaded" => "载入演示数据",
+        "policy.saved" => "保存政策参数",
         _ => "其他操作",
     }
 }

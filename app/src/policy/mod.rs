@@ -2,7 +2,11 @@
 //! Nothing here is a constant of the program: the presets reproduce the five source documents
 //! ([T] 潼南 2020, [Y] 义和 2022, [F] 福建 2021, [H] 霍山 2020, [G] 赣州 2020) and a county edits from there.
 
+pub mod api;
+pub mod pages;
 pub mod presets;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +14,7 @@ use crate::error::AppError;
 
 /// How a category of household is watched.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Category {
     /// The name used on forms and lists (e.g. 防贫监测户).
     pub name: String,
@@ -22,7 +27,8 @@ pub struct Category {
 }
 
 /// One policy set.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Policy {
     /// A short name shown to users (e.g. 义和街道 2022).
     pub name: String,
@@ -132,6 +138,178 @@ impl Policy {
     }
 }
 
+/// The policy as an edit form sends it: every field as typed, parsed with a Chinese message per field.
+/// Categories are one per line: `名称，监测|不监测，走访周期（月），走访人`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyForm {
+    pub name: String,
+    pub source: String,
+    pub monitoring_line_yuan: String,
+    pub warning_line_yuan: String,
+    pub red_alert_line_yuan: String,
+    /// A checkbox: present when ticked.
+    pub deduct_large_expenditure: Option<String>,
+    pub require_typical_feature: Option<String>,
+    pub transfer_share_limit_pct: String,
+    pub labour_coefficient_limit: String,
+    pub income_drop_pct: String,
+    pub categories: String,
+    pub initial_review_working_days: String,
+    pub verification_days: String,
+    pub public_notice_working_days: String,
+    pub cross_check_villages_per_township: String,
+    pub cross_check_households_per_village: String,
+    pub scale_control_pct: String,
+    pub dibao_taper_months: String,
+}
+
+fn whole<T: std::str::FromStr>(field: &str, label: &str, text: &str) -> Result<T, AppError> {
+    text.trim().parse().map_err(|_| AppError::validation(field, format!("{label}应为整数。")))
+}
+
+fn optional_whole(field: &str, label: &str, text: &str) -> Result<Option<i64>, AppError> {
+    if text.trim().is_empty() { Ok(None) } else { whole(field, label, text).map(Some) }
+}
+
+/// "0.5" → 50, "5" → 500 with `scale` 100; one or two decimals at most.
+fn decimal(field: &str, label: &str, text: &str, scale: u32) -> Result<u32, AppError> {
+    let value: f64 = text.trim().parse().map_err(|_| AppError::validation(field, format!("{label}应为数字。")))?;
+    if !(0.0..=1_000_000.0).contains(&value) {
+        return Err(AppError::validation(field, format!("{label}超出范围。")));
+    }
+    Ok((value * f64::from(scale)).round() as u32)
+}
+
+impl PolicyForm {
+    /// The form for an existing policy.
+    pub fn from_policy(p: &Policy) -> PolicyForm {
+        let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+        let tick = |b: bool| b.then(|| "on".to_string());
+        PolicyForm {
+            name: p.name.clone(),
+            source: p.source.clone(),
+            monitoring_line_yuan: p.monitoring_line_yuan.to_string(),
+            warning_line_yuan: opt(p.warning_line_yuan),
+            red_alert_line_yuan: opt(p.red_alert_line_yuan),
+            deduct_large_expenditure: tick(p.deduct_large_expenditure),
+            require_typical_feature: tick(p.require_typical_feature),
+            transfer_share_limit_pct: p.transfer_share_limit_pct.to_string(),
+            labour_coefficient_limit: format!("{}", f64::from(p.labour_coefficient_limit_pct) / 100.0),
+            income_drop_pct: p.income_drop_pct.to_string(),
+            categories: p
+                .categories
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}，{}，{}，{}",
+                        c.name,
+                        if c.monitored { "监测" } else { "不监测" },
+                        c.visit_every_months,
+                        c.visitor
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            initial_review_working_days: p.initial_review_working_days.to_string(),
+            verification_days: p.verification_days.to_string(),
+            public_notice_working_days: p.public_notice_working_days.to_string(),
+            cross_check_villages_per_township: p.cross_check_villages_per_township.to_string(),
+            cross_check_households_per_village: p.cross_check_households_per_village.to_string(),
+            scale_control_pct: format!("{}", f64::from(p.scale_control_permille) / 10.0),
+            dibao_taper_months: p.dibao_taper_months.to_string(),
+        }
+    }
+
+    /// Parse and validate; the first problem is reported with its field.
+    pub fn parse(&self) -> Result<Policy, AppError> {
+        let mut categories = Vec::new();
+        for (i, line) in self.categories.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+            let parts: Vec<&str> = line.split(['，', ',']).map(str::trim).collect();
+            let bad = || {
+                AppError::validation(
+                    "categories",
+                    format!("类别第 {} 行应为“名称，监测或不监测，走访周期（月），走访人”。", i + 1),
+                )
+            };
+            let [name, monitored, months, visitor] = parts.as_slice() else {
+                return Err(bad());
+            };
+            let monitored = match *monitored {
+                "监测" | "是" => true,
+                "不监测" | "否" => false,
+                _ => return Err(bad()),
+            };
+            categories.push(Category {
+                name: name.to_string(),
+                monitored,
+                visit_every_months: months.parse().map_err(|_| bad())?,
+                visitor: visitor.to_string(),
+            });
+        }
+        let policy = Policy {
+            name: self.name.trim().to_string(),
+            source: self.source.trim().to_string(),
+            monitoring_line_yuan: whole("monitoring_line_yuan", "监测线", &self.monitoring_line_yuan)?,
+            warning_line_yuan: optional_whole("warning_line_yuan", "预警线", &self.warning_line_yuan)?,
+            red_alert_line_yuan: optional_whole("red_alert_line_yuan", "红色预警线", &self.red_alert_line_yuan)?,
+            deduct_large_expenditure: self.deduct_large_expenditure.is_some(),
+            require_typical_feature: self.require_typical_feature.is_some(),
+            transfer_share_limit_pct: whole(
+                "transfer_share_limit_pct",
+                "转移性收入占比上限",
+                &self.transfer_share_limit_pct,
+            )?,
+            labour_coefficient_limit_pct: decimal(
+                "labour_coefficient_limit",
+                "劳动力系数上限",
+                &self.labour_coefficient_limit,
+                100,
+            )?,
+            income_drop_pct: whole("income_drop_pct", "收入大幅缩减比例", &self.income_drop_pct)?,
+            categories,
+            initial_review_working_days: whole(
+                "initial_review_working_days",
+                "初审工作日",
+                &self.initial_review_working_days,
+            )?,
+            verification_days: whole("verification_days", "核实天数", &self.verification_days)?,
+            public_notice_working_days: whole(
+                "public_notice_working_days",
+                "公示工作日",
+                &self.public_notice_working_days,
+            )?,
+            cross_check_villages_per_township: whole(
+                "cross_check_villages_per_township",
+                "每镇抽查村数",
+                &self.cross_check_villages_per_township,
+            )?,
+            cross_check_households_per_village: whole(
+                "cross_check_households_per_village",
+                "每村抽查户数",
+                &self.cross_check_households_per_village,
+            )?,
+            scale_control_permille: decimal("scale_control_pct", "规模控制比例", &self.scale_control_pct, 10)?,
+            dibao_taper_months: whole("dibao_taper_months", "低保渐退期", &self.dibao_taper_months)?,
+        };
+        policy.validate()?;
+        Ok(policy)
+    }
+}
+
+/// The policy in force for a unit and year, and where it comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PolicyView {
+    /// The unit that set it (the unit asked about, or an ancestor it inherits from).
+    pub org_code: String,
+    pub org_name: String,
+    pub year: i32,
+    pub preset: Option<String>,
+    pub policy: Policy,
+    /// Whether the unit asked about inherits it from an ancestor.
+    pub inherited: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::presets::{Preset, preset};
@@ -141,6 +319,27 @@ mod tests {
         for key in Preset::ALL {
             preset(key).validate().unwrap_or_else(|e| panic!("{key:?}: {e}"));
         }
+    }
+
+    #[test]
+    fn the_edit_form_round_trips_every_preset() {
+        for key in Preset::ALL {
+            let policy = preset(key);
+            assert_eq!(super::PolicyForm::from_policy(&policy).parse().unwrap(), policy, "{key:?}");
+        }
+    }
+
+    #[test]
+    fn form_errors_name_the_field_in_chinese() {
+        let mut form = super::PolicyForm::from_policy(&preset(Preset::Yihe2022));
+        form.monitoring_line_yuan = "七千".into();
+        assert_eq!(
+            form.parse().unwrap_err().field_message("monitoring_line_yuan").as_deref(),
+            Some("监测线应为整数。")
+        );
+        let mut form = super::PolicyForm::from_policy(&preset(Preset::Yihe2022));
+        form.categories = "防贫监测户，监测，每月".into();
+        assert!(form.parse().unwrap_err().to_string().contains("类别第 1 行"));
     }
 
     #[test]

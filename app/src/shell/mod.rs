@@ -16,6 +16,7 @@ use crate::auth::pages::{AccountPage, LoginPage};
 use crate::error::AppError;
 use crate::households::pages::{HouseholdDetailPage, HouseholdListPage};
 use crate::org::pages::OrgAdminPage;
+use crate::policy::pages::PolicyPage;
 use crate::users::pages::{UserAdminPage, UserDetailPage};
 use home::HomePage;
 use placeholder::{Area, ComingSoon};
@@ -67,7 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cross-checks") view=|| view! { <ComingSoon area=Area::CrossChecks/> }/>
                     <Route path=path!("/accountability") view=|| view! { <ComingSoon area=Area::Accountability/> }/>
                     <Route path=path!("/reports") view=|| view! { <ComingSoon area=Area::Reports/> }/>
-                    <Route path=path!("/settings") view=|| view! { <ComingSoon area=Area::Settings/> }/>
+                    <Route path=path!("/settings") view=PolicyPage/>
                     <Route path=path!("/account") view=AccountPage/>
                     <Route path=path!("/admin/org") view=OrgAdminPage/>
                     <Route path=path!("/admin/users") view=UserAdminPage/>

@@ -11,7 +11,6 @@ pub enum Area {
     CrossChecks,
     Accountability,
     Reports,
-    Settings,
 }
 
 impl Area {
@@ -24,7 +23,6 @@ impl Area {
             Area::CrossChecks => "交叉检查",
             Area::Accountability => "问责与考核",
             Area::Reports => "统计报表",
-            Area::Settings => "政策设置",
         }
     }
 
@@ -43,7 +41,6 @@ impl Area {
             Area::CrossChecks => "县级每年组织镇街交叉检查：每个镇街至少抽查 2 个村，每村至少 40 户，随机抽样可复核。",
             Area::Accountability => "问责记录、约谈与考核一票否决，依据可追溯的工作记录。",
             Area::Reports => "监测对象规模、风险分布、走访覆盖、案件办理时效等统计。",
-            Area::Settings => "按区域和年度设置监测线、预警线、对象类别、走访频次、公示天数、抽样数量等政策参数。",
         }
     }
 }

@@ -6,6 +6,7 @@
 mod auth;
 mod households;
 mod org;
+mod policy;
 
 use app::state::AppState;
 use axum::Json;
@@ -21,12 +22,13 @@ use utoipa::{Modify, OpenApi};
         auth::login, auth::logout, auth::me,
         org::list, org::get_one,
         households::list, households::get_one,
+        policy::get_one,
     ),
     components(schemas(
         auth::LoginRequest, app::auth::Caller, app::auth::RoleGrant, app::auth::Role,
         app::org::OrgUnitView, app::org::OrgLevel,
         app::households::HouseholdPage, app::households::HouseholdSummary, app::households::HouseholdDetail,
-        app::households::MemberView, ErrorBody,
+        app::households::MemberView, app::policy::PolicyView, app::policy::Policy, app::policy::Category, ErrorBody,
     )),
     modifiers(&SecuritySchemes),
     security(("bearer" = []), ("session" = [])),
@@ -74,4 +76,5 @@ pub fn router() -> Router<AppState> {
         .route("/org-units/{code}", get(org::get_one))
         .route("/households", get(households::list))
         .route("/households/{code}", get(households::get_one))
+        .route("/policies/{code}/{year}", get(policy::get_one))
 }

@@ -5,5 +5,6 @@ mod admin;
 mod audit;
 mod auth;
 mod e2e;
+mod policy;
 mod schema;
 mod scope;

@@ -1,0 +1,186 @@
+//! "政策设置": the policy in force for a unit and year, presets, and editing.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{ApplyPreset, SavePolicy, get_policy};
+use super::presets::{Preset, preset};
+use super::{PolicyForm, PolicyView};
+use crate::auth::Role;
+use crate::error::AppError;
+use crate::org::OrgLevel;
+use crate::org::api::list_org_units;
+use crate::shell::{ErrorBox, MeResource, action_error, field_error};
+
+fn this_year() -> i32 {
+    use chrono::Datelike;
+    chrono::Utc::now().year()
+}
+
+#[component]
+pub fn PolicyPage() -> impl IntoView {
+    let me = expect_context::<MeResource>();
+    let query = use_query_map();
+    let units = Resource::new(|| (), |_| list_org_units());
+    let apply = ServerAction::<ApplyPreset>::new();
+    let save = ServerAction::<SavePolicy>::new();
+    let year = move || query.with(|q| q.get("year").and_then(|y| y.parse::<i32>().ok())).unwrap_or_else(this_year);
+    let unit = move || query.with(|q| q.get("unit"));
+    let policy = Resource::new(
+        move || (unit(), year(), apply.version().get(), save.version().get()),
+        // (the unit shown, the policy in force for it)
+        move |(unit, year, ..)| async move {
+            let code = match unit {
+                Some(code) => code,
+                None => match list_org_units().await {
+                    Ok(list) => list.first().map(|u| u.code.clone()).unwrap_or_default(),
+                    Err(e) => return (String::new(), Err(e)),
+                },
+            };
+            (code.clone(), get_policy(code, year).await)
+        },
+    );
+    let saved = save.value();
+
+    view! {
+        <section class="page">
+            <h1>"政策设置"</h1>
+            <p class="muted">"监测线、预警线、对象类别、走访频次、办理时限、抽样数量等按单位和年度设置；下级单位未单独设置时沿用上级单位的政策。修改立即生效，并记入审计日志。"</p>
+            <form method="get" action="/settings" class="filters">
+                <label for="unit">"单位"</label>
+                <select id="unit" name="unit">
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let selected = unit();
+                            units.await.unwrap_or_default().into_iter()
+                                .filter(|u| matches!(u.level, OrgLevel::County | OrgLevel::Township))
+                                .map(|u| {
+                                    let is_selected = selected.as_deref() == Some(u.code.as_str());
+                                    view! { <option value=u.code.clone() selected=is_selected>{u.name}</option> }
+                                })
+                                .collect_view()
+                        })}
+                    </Transition>
+                </select>
+                <label for="year">"年度"</label>
+                <input id="year" name="year" type="number" min="2000" max="2100" value=year/>
+                <button type="submit">"查看"</button>
+            </form>
+            <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
+                {move || Suspend::new(async move {
+                    let caller = me.await.ok().flatten();
+                    let may_edit = caller.as_ref().is_some_and(|c| c.has_role(Role::Admin) || c.has_role(Role::CountyOffice));
+                    let (target, result) = policy.await;
+                    match result {
+                        Ok(view) => view! {
+                            <PolicyDetails view=view.clone()/>
+                            {may_edit.then(|| view! { <PolicyEditor view target apply save/> })}
+                        }.into_any(),
+                        Err(AppError::Conflict(message)) => view! {
+                            <div class="banner warn">{message}</div>
+                            {may_edit.then(|| view! { <PresetPicker apply org_code=target year=year()/> })}
+                        }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            {action_error(apply.value())}
+            {move || match saved.get() {
+                Some(Ok(())) => Some(view! { <div class="banner ok">"政策已保存并立即生效。"</div> }.into_any()),
+                Some(Err(AppError::Validation { message, .. })) => Some(view! { <div class="banner error">{message}</div> }.into_any()),
+                Some(Err(e)) => Some(view! { <ErrorBox error=e/> }.into_any()),
+                None => None,
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn PolicyDetails(view: PolicyView) -> impl IntoView {
+    let p = view.policy;
+    let yuan = |v: Option<i64>| v.map(|n| format!("{n} 元")).unwrap_or_else(|| "不设".into());
+    view! {
+        <h2>{format!("{} · {} 年", view.org_name, view.year)}</h2>
+        {view.inherited.then(|| view! { <p class="banner info">{format!("本单位沿用{}的政策。", view.org_name)}</p> })}
+        <dl class="facts wide">
+            <dt>"政策名称"</dt><dd>{p.name.clone()}</dd>
+            <dt>"依据"</dt><dd>{p.source.clone()}</dd>
+            <dt>"监测线"</dt><dd>{format!("人均纯收入 {} 元{}", p.monitoring_line_yuan, if p.deduct_large_expenditure { "（扣除合规大额支出后）" } else { "" })}</dd>
+            <dt>"预警线"</dt><dd>{yuan(p.warning_line_yuan)}</dd>
+            <dt>"红色预警线"</dt><dd>{yuan(p.red_alert_line_yuan)}</dd>
+            <dt>"典型特征"</dt><dd>{if p.require_typical_feature { "低于监测线且具有至少一项典型特征才纳入" } else { "低于监测线即纳入" }}</dd>
+            <dt>"对象类别"</dt>
+            <dd>{p.categories.iter().map(|c| view! {
+                <div>{format!("{}：{}，每 {} 个月走访，{}", c.name, if c.monitored { "监测对象" } else { "不计入监测对象" }, c.visit_every_months, c.visitor)}</div>
+            }).collect_view()}</dd>
+            <dt>"办理时限"</dt><dd>{format!("初审 {} 个工作日，核实 {} 天，公示不少于 {} 个工作日", p.initial_review_working_days, p.verification_days, p.public_notice_working_days)}</dd>
+            <dt>"交叉检查"</dt><dd>{format!("每个镇街不少于 {} 个村，每村不少于 {} 户", p.cross_check_villages_per_township, p.cross_check_households_per_village)}</dd>
+            <dt>"规模控制"</dt><dd>{format!("建档立卡人口的 {:.1}%", f64::from(p.scale_control_permille) / 10.0)}</dd>
+            <dt>"低保渐退期"</dt><dd>{format!("{} 个月", p.dibao_taper_months)}</dd>
+        </dl>
+    }
+}
+
+#[component]
+fn PresetPicker(apply: ServerAction<ApplyPreset>, org_code: String, year: i32) -> impl IntoView {
+    view! {
+        <h2>"选用预设政策"</h2>
+        <ActionForm action=apply attr:class="form">
+            <input type="hidden" name="org_code" value=org_code/>
+            <input type="hidden" name="year" value=year/>
+            <label for="preset">"预设"</label>
+            <select id="preset" name="preset" required>
+                {Preset::ALL.into_iter().map(|p| view! { <option value=p.as_str()>{preset(p).name}</option> }).collect_view()}
+            </select>
+            <button type="submit" class="primary">"选用"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+/// `target` is the unit being edited: editing a policy it inherits gives it its own copy.
+fn PolicyEditor(
+    view: PolicyView,
+    target: String,
+    apply: ServerAction<ApplyPreset>,
+    save: ServerAction<SavePolicy>,
+) -> impl IntoView {
+    let form = PolicyForm::from_policy(&view.policy);
+    let value = save.value();
+    let text = move |id: &'static str, name: &'static str, label: &'static str, current: String| {
+        view! {
+            <label for=id>{label}</label>
+            <input id=id name=name value=current inputmode="decimal"/>
+            {field_error(value, id)}
+        }
+    };
+    view! {
+        <PresetPicker apply org_code=target.clone() year=view.year/>
+        <h2>"修改政策参数"</h2>
+        <ActionForm action=save attr:class="form">
+            <input type="hidden" name="org_code" value=target/>
+            <input type="hidden" name="year" value=view.year/>
+            {text("name", "form[name]", "政策名称", form.name.clone())}
+            {text("source", "form[source]", "依据文件", form.source.clone())}
+            {text("monitoring_line_yuan", "form[monitoring_line_yuan]", "监测线（元/人·年）", form.monitoring_line_yuan.clone())}
+            {text("warning_line_yuan", "form[warning_line_yuan]", "预警线（元，可空）", form.warning_line_yuan.clone())}
+            {text("red_alert_line_yuan", "form[red_alert_line_yuan]", "红色预警线（元，可空）", form.red_alert_line_yuan.clone())}
+            <label class="check"><input type="checkbox" name="form[deduct_large_expenditure]" checked=form.deduct_large_expenditure.is_some()/>" 扣除合规大额支出后再与监测线比较"</label>
+            <label class="check"><input type="checkbox" name="form[require_typical_feature]" checked=form.require_typical_feature.is_some()/>" 须具有至少一项典型特征"</label>
+            {text("transfer_share_limit_pct", "form[transfer_share_limit_pct]", "转移性收入占比上限（%）", form.transfer_share_limit_pct.clone())}
+            {text("labour_coefficient_limit", "form[labour_coefficient_limit]", "劳动力系数上限", form.labour_coefficient_limit.clone())}
+            {text("income_drop_pct", "form[income_drop_pct]", "收入大幅缩减（%）", form.income_drop_pct.clone())}
+            <label for="categories">"对象类别（每行：名称，监测或不监测，走访周期（月），走访人）"</label>
+            <textarea id="categories" name="form[categories]" rows="5">{form.categories.clone()}</textarea>
+            {field_error(value, "categories")}
+            {text("initial_review_working_days", "form[initial_review_working_days]", "初审时限（工作日）", form.initial_review_working_days.clone())}
+            {text("verification_days", "form[verification_days]", "核实时限（天）", form.verification_days.clone())}
+            {text("public_notice_working_days", "form[public_notice_working_days]", "公示时间（工作日）", form.public_notice_working_days.clone())}
+            {text("cross_check_villages_per_township", "form[cross_check_villages_per_township]", "交叉检查每镇抽查村数", form.cross_check_villages_per_township.clone())}
+            {text("cross_check_households_per_village", "form[cross_check_households_per_village]", "交叉检查每村抽查户数", form.cross_check_households_per_village.clone())}
+            {text("scale_control_pct", "form[scale_control_pct]", "规模控制比例（%）", form.scale_control_pct.clone())}
+            {text("dibao_taper_months", "form[dibao_taper_months]", "低保渐退期（月）", form.dibao_taper_months.clone())}
+            <button type="submit" class="primary">"保存"</button>
+        </ActionForm>
+    }
+}

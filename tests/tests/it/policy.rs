@@ -1,0 +1,121 @@
+//! Policy sets: presets, inheritance down the tree, overrides, validation, scope and audit.
+
+use app::auth::Role;
+use app::policy::PolicyForm;
+use app::policy::api::{ApplyPreset, GetPolicy, SavePolicy};
+use app::policy::presets::{Preset, preset};
+
+use tests::both_backends;
+use tests::{Backend, COUNTY, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_B1, error_message};
+
+/// The form fields of a policy, as the edit page sends them.
+fn form_fields(form: &PolicyForm) -> Vec<(String, String)> {
+    let mut fields = vec![
+        ("form[name]", form.name.clone()),
+        ("form[source]", form.source.clone()),
+        ("form[monitoring_line_yuan]", form.monitoring_line_yuan.clone()),
+        ("form[warning_line_yuan]", form.warning_line_yuan.clone()),
+        ("form[red_alert_line_yuan]", form.red_alert_line_yuan.clone()),
+        ("form[transfer_share_limit_pct]", form.transfer_share_limit_pct.clone()),
+        ("form[labour_coefficient_limit]", form.labour_coefficient_limit.clone()),
+        ("form[income_drop_pct]", form.income_drop_pct.clone()),
+        ("form[categories]", form.categories.clone()),
+        ("form[initial_review_working_days]", form.initial_review_working_days.clone()),
+        ("form[verification_days]", form.verification_days.clone()),
+        ("form[public_notice_working_days]", form.public_notice_working_days.clone()),
+        ("form[cross_check_villages_per_township]", form.cross_check_villages_per_township.clone()),
+        ("form[cross_check_households_per_village]", form.cross_check_households_per_village.clone()),
+        ("form[scale_control_pct]", form.scale_control_pct.clone()),
+        ("form[dibao_taper_months]", form.dibao_taper_months.clone()),
+    ];
+    if form.deduct_large_expenditure.is_some() {
+        fields.push(("form[deduct_large_expenditure]", "on".into()));
+    }
+    if form.require_typical_feature.is_some() {
+        fields.push(("form[require_typical_feature]", "on".into()));
+    }
+    fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+async fn presets_inherit_down_the_tree_and_townships_override(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    let pw = app.user("fupin", Role::CountyOffice, COUNTY).await;
+    let office = app.signed_in("fupin", &pw).await;
+    let cadre_pw = app.user("cadre", Role::VillageCadre, VILLAGE_A1).await;
+    let cadre = app.signed_in("cadre", &cadre_pw).await;
+
+    // Nothing set yet: a clear message, not a guess.
+    let (status, message) = error_message(cadre.get(&format!("/api/policies/{VILLAGE_A1}/2026")).await).await;
+    assert_eq!(status, 409);
+    assert!(message.contains("2026 年尚未设置"), "{message}");
+
+    let applied =
+        office.server_fn::<ApplyPreset>(&[("org_code", COUNTY), ("year", "2026"), ("preset", "yihe_2022")]).await;
+    assert_eq!(applied.status(), 200, "{}", applied.text().await.unwrap());
+    let inherited: serde_json::Value =
+        cadre.get(&format!("/api/policies/{VILLAGE_A1}/2026")).await.json().await.unwrap();
+    assert_eq!(inherited["inherited"], true);
+    assert_eq!(inherited["org_code"], COUNTY);
+    assert_eq!(inherited["policy"]["monitoring_line_yuan"], 7000);
+    assert_eq!(inherited["preset"], "yihe_2022");
+
+    // Township A gets its own numbers; its villages follow it, township B's still follow the county.
+    let mut own = preset(Preset::Yihe2022);
+    own.name = "双江镇 2026".into();
+    own.monitoring_line_yuan = 7500;
+    let fields = form_fields(&PolicyForm::from_policy(&own));
+    let mut form: Vec<(&str, &str)> = vec![("org_code", TOWNSHIP_A), ("year", "2026")];
+    form.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let saved = office.server_fn::<SavePolicy>(&form).await;
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    let a1: serde_json::Value = cadre.get(&format!("/api/policies/{VILLAGE_A1}/2026")).await.json().await.unwrap();
+    assert_eq!(
+        (a1["org_code"].as_str(), a1["policy"]["monitoring_line_yuan"].as_i64()),
+        (Some(TOWNSHIP_A), Some(7500))
+    );
+    assert_eq!(a1["preset"], serde_json::Value::Null, "edited numbers no longer claim to be the preset");
+    let b1 = office.server_fn::<GetPolicy>(&[("org_code", VILLAGE_B1), ("year", "2026")]).await.text().await.unwrap();
+    assert!(b1.contains("\"monitoring_line_yuan\":7000"), "{b1}");
+
+    // Changes are audited with before and after.
+    let records = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 100).await.unwrap();
+    let saved = records.iter().filter(|r| r.action == "policy.saved").count();
+    assert_eq!(saved, 2);
+}
+both_backends!(inheritance, presets_inherit_down_the_tree_and_townships_override);
+
+async fn bad_numbers_and_the_wrong_role_change_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    let pw = app.user("fupin", Role::CountyOffice, COUNTY).await;
+    let office = app.signed_in("fupin", &pw).await;
+    office.server_fn::<ApplyPreset>(&[("org_code", COUNTY), ("year", "2026"), ("preset", "tongnan_2020")]).await;
+
+    let mut bad = PolicyForm::from_policy(&preset(Preset::Tongnan2020));
+    bad.red_alert_line_yuan = "6500".into();
+    let fields = form_fields(&bad);
+    let mut form: Vec<(&str, &str)> = vec![("org_code", COUNTY), ("year", "2026")];
+    form.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let refused = office.server_fn::<SavePolicy>(&form).await.text().await.unwrap();
+    assert!(
+        refused.contains("red_alert_line_yuan") && refused.contains("红色预警线（6500 元）应低于监测线（6000 元）"),
+        "{refused}"
+    );
+
+    let cadre_pw = app.user("cadre", Role::VillageCadre, VILLAGE_A1).await;
+    let cadre = app.signed_in("cadre", &cadre_pw).await;
+    let forbidden =
+        cadre.server_fn::<ApplyPreset>(&[("org_code", VILLAGE_A1), ("year", "2026"), ("preset", "yihe_2022")]).await;
+    assert!(forbidden.text().await.unwrap().contains("Forbidden"));
+    let hidden =
+        cadre.server_fn::<ApplyPreset>(&[("org_code", COUNTY), ("year", "2026"), ("preset", "yihe_2022")]).await;
+    assert!(hidden.text().await.unwrap().contains("NotFound"));
+    assert_eq!(
+        cadre.get(&format!("/api/policies/{VILLAGE_B1}/2026")).await.status(),
+        404,
+        "scope holds on the new route"
+    );
+
+    let still: serde_json::Value = cadre.get(&format!("/api/policies/{VILLAGE_A1}/2026")).await.json().await.unwrap();
+    assert_eq!(still["policy"]["red_alert_line_yuan"], 4800, "nothing changed");
+}
+both_backends!(validation, bad_numbers_and_the_wrong_role_change_nothing);
