@@ -13,6 +13,8 @@ pub struct Model {
     pub property_fen: i64,
     pub transfer_fen: i64,
     pub rigid_expenditure_fen: i64,
+    /// The part of the rigid expenditure the policy lets you deduct (合规大额支出).
+    pub deductible_fen: i64,
     pub updated_at: DateTimeUtc,
 }
 

@@ -502,6 +502,8 @@ async fn load_households(
                     property_fen: Set(property),
                     transfer_fen: Set(transfer),
                     rigid_expenditure_fen: Set(rigid),
+                    // Large medical and schooling bills are compliant deductions; small everyday ones are not.
+                    deductible_fen: Set(if rigid >= 500_000 { rigid * 7 / 10 } else { 0 }),
                     updated_at: Set(now),
                     ..Default::default()
                 });

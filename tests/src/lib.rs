@@ -188,6 +188,50 @@ impl TestApp {
         code
     }
 
+    /// A year's income record for a household (amounts in yuan).
+    pub async fn income(&self, code: &str, year: i32, wage_yuan: i64, transfer_yuan: i64, rigid_yuan: i64) {
+        use entities::{household, household_income};
+        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+        let h = household::Entity::find()
+            .filter(household::Column::Code.eq(code))
+            .one(self.db())
+            .await
+            .expect("query")
+            .expect("household");
+        household_income::ActiveModel {
+            household_id: Set(h.id),
+            year: Set(year),
+            wage_fen: Set(wage_yuan * 100),
+            business_fen: Set(0),
+            property_fen: Set(0),
+            transfer_fen: Set(transfer_yuan * 100),
+            rigid_expenditure_fen: Set(rigid_yuan * 100),
+            deductible_fen: Set(0),
+            updated_at: Set(self.clock_now()),
+            ..Default::default()
+        }
+        .insert(self.db())
+        .await
+        .expect("income");
+    }
+
+    /// A preset policy for a unit and year.
+    pub async fn policy(&self, org_code: &str, year: i32, which: app::policy::presets::Preset) {
+        let tx = app::db::begin_write(self.db()).await.expect("tx");
+        app::policy::service::store(
+            &tx,
+            &Actor::operator(),
+            self.clock_now(),
+            org_code,
+            year,
+            Some(which),
+            &app::policy::presets::preset(which),
+        )
+        .await
+        .expect("policy");
+        tx.commit().await.expect("commit");
+    }
+
     /// A client with its own cookie jar, as one browser.
     pub fn browser(&self) -> Client {
         Client { http: reqwest::Client::builder().cookie_store(true).build().expect("client"), base: self.base.clone() }

@@ -103,8 +103,20 @@ pub struct HouseholdDetail {
     pub members: Vec<MemberView>,
     pub income_year: Option<i32>,
     /// Per-capita net income in yuan for `income_year` (wage, business, property and transfer income
-    /// over the members; the policy's deductions arrive with the risk rules).
+    /// over the members, before any deduction).
     pub per_capita_income_yuan: Option<i64>,
+    pub risk: RiskView,
+}
+
+/// The household's risk evaluation under the policy in force this year, or why there is none.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RiskView {
+    pub year: i32,
+    pub policy_name: Option<String>,
+    pub evaluation: Option<crate::risk::Evaluation>,
+    /// Why the household could not be evaluated (no policy for the year, ...), in Chinese.
+    pub unavailable: Option<String>,
 }
 
 /// One page of a household list.

@@ -102,7 +102,10 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                     match household.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         Ok(h) => view! {
-                            <h1>{format!("{}户", h.summary.head_name)}</h1>
+                            <h1>
+                                {format!("{}户", h.summary.head_name)}
+                                {h.risk.evaluation.as_ref().is_some_and(|e| e.red_alert).then(|| view! { <span class="badge red">"红色预警"</span> })}
+                            </h1>
                             <dl class="facts">
                                 <dt>"户编号"</dt><dd>{h.summary.code.clone()}</dd>
                                 <dt>"所在村组"</dt><dd>{h.summary.org_name.clone()}</dd>
@@ -114,6 +117,7 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                                     _ => "暂无收入记录".to_string(),
                                 }}</dd>
                             </dl>
+                            <RiskSection risk=h.risk.clone()/>
                             <h2>{format!("家庭成员（{} 人）", h.members.len())}</h2>
                             <table class="list">
                                 <thead><tr><th>"姓名"</th><th>"关系"</th><th>"身份证号"</th><th>"出生日期"</th><th>"劳动能力"</th><th>"健康"</th><th>"在校情况"</th></tr></thead>
@@ -136,5 +140,32 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The rules' verdict with every reason and its source document.
+#[component]
+fn RiskSection(risk: super::RiskView) -> impl IntoView {
+    let title = match &risk.policy_name {
+        Some(name) => format!("风险研判（{} 年，依据“{}”）", risk.year, name),
+        None => format!("风险研判（{} 年）", risk.year),
+    };
+    view! {
+        <h2>{title}</h2>
+        {match (risk.evaluation, risk.unavailable) {
+            (Some(e), _) if e.flags.is_empty() => view! { <p class="banner ok">"未发现风险。"</p> }.into_any(),
+            (Some(e), _) => view! {
+                <p>
+                    {if e.monitoring_object { "符合监测对象条件。" } else if e.warning_object { "属于预警范围。" } else { "尚未达到监测对象条件，但存在以下风险：" }}
+                </p>
+                <ul class="flags">
+                    {e.flags.into_iter().map(|f| view! {
+                        <li><span>{f.reason}</span>" "<small class="muted">{format!("[{}]", f.source)}</small></li>
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+            (None, Some(message)) => view! { <p class="banner warn">{message}</p> }.into_any(),
+            (None, None) => view! { <p class="muted">"暂无研判结果。"</p> }.into_any(),
+        }}
     }
 }

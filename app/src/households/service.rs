@@ -1,13 +1,14 @@
 //! Reading households within the caller's scope.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{household, household_income, household_member, org_unit};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::{HouseholdDetail, HouseholdPage, HouseholdSummary, MemberView, mask_resident_id};
+use super::{HouseholdDetail, HouseholdPage, HouseholdSummary, MemberView, RiskView, mask_resident_id};
 use crate::authz::{self, Action};
 use crate::error::AppError;
 use crate::request::RequestContext;
+use crate::risk::{HouseholdFacts, IncomeFacts, Labour, MemberFacts, evaluate};
 
 /// The most rows one page may hold.
 pub const MAX_PER_PAGE: u64 = 200;
@@ -110,11 +111,14 @@ pub async fn get(
         .order_by_asc(household_member::Column::Id)
         .all(db)
         .await?;
-    let income = household_income::Entity::find()
+    let incomes = household_income::Entity::find()
         .filter(household_income::Column::HouseholdId.eq(household.id))
         .order_by_desc(household_income::Column::Year)
-        .one(db)
+        .limit(2)
+        .all(db)
         .await?;
+    let income = incomes.first().cloned();
+    let risk = risk_view(db, &household.org_code, &members, &incomes, now).await?;
     let address = household.address.clone();
     let member_count = members.len() as i64;
     let per_capita_income_yuan = income
@@ -140,5 +144,64 @@ pub async fn get(
             .collect(),
         income_year: income.map(|i| i.year),
         per_capita_income_yuan,
+        risk,
     })
+}
+
+/// What the risk rules need, read from the register. Assessments and the hand-set features arrive
+/// with their own records; until then they count as absent.
+pub fn facts(
+    members: &[household_member::Model],
+    incomes: &[household_income::Model],
+    today: NaiveDate,
+) -> HouseholdFacts {
+    let income_facts = |i: &household_income::Model| IncomeFacts {
+        wage_fen: i.wage_fen,
+        business_fen: i.business_fen,
+        property_fen: i.property_fen,
+        transfer_fen: i.transfer_fen,
+        rigid_expenditure_fen: i.rigid_expenditure_fen,
+        deductible_fen: i.deductible_fen,
+    };
+    let latest = incomes.first();
+    let previous = latest.and_then(|l| incomes.iter().find(|i| i.year == l.year - 1));
+    HouseholdFacts {
+        members: members
+            .iter()
+            .map(|m| MemberFacts {
+                name: m.name.clone(),
+                age: today.years_since(m.birth_date).map(|y| y as i32).unwrap_or(0),
+                labour: Labour::from_label(&m.labour_capacity),
+                serious_illness: m.health == "大病",
+                non_compulsory_schooling: matches!(m.schooling.as_str(), "高中" | "中职" | "大专及以上"),
+            })
+            .collect(),
+        income: latest.map(income_facts),
+        last_year_income: previous.map(income_facts),
+        ..Default::default()
+    }
+}
+
+/// Evaluate the household under this year's policy for its unit.
+async fn risk_view(
+    db: &DatabaseConnection,
+    org_code: &str,
+    members: &[household_member::Model],
+    incomes: &[household_income::Model],
+    now: DateTime<Utc>,
+) -> Result<RiskView, AppError> {
+    let today = now.date_naive();
+    let year = today.year();
+    match crate::policy::service::effective(db, org_code, year).await {
+        Ok(policy) => Ok(RiskView {
+            year,
+            evaluation: Some(evaluate(&facts(members, incomes, today), &policy.policy)),
+            policy_name: Some(policy.policy.name),
+            unavailable: None,
+        }),
+        Err(AppError::Conflict(message)) => {
+            Ok(RiskView { year, policy_name: None, evaluation: None, unavailable: Some(message) })
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -9,6 +9,7 @@ use crate::policy::Policy;
 
 /// 两不愁三保障 and drinking water.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum SecurityItem {
     Food,
     Clothing,
@@ -41,6 +42,7 @@ impl SecurityItem {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum AssessmentStatus {
     Ok,
     AtRisk,
@@ -130,6 +132,7 @@ pub struct HouseholdFacts {
 
 /// What a flag is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum RiskKind {
     BelowRedAlertLine,
     BelowMonitoringLine,
@@ -144,6 +147,7 @@ pub enum RiskKind {
 
 /// One reason a household is at risk.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RiskFlag {
     pub kind: RiskKind,
     /// The reason in Chinese, with the numbers.
@@ -154,6 +158,7 @@ pub struct RiskFlag {
 
 /// The verdict for one household under one policy.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Evaluation {
     pub flags: Vec<RiskFlag>,
     /// 红色预警: below the red-alert line or any 两不愁三保障 item failed [T][H].
@@ -254,16 +259,23 @@ pub fn evaluate(facts: &HouseholdFacts, policy: &Policy) -> Evaluation {
             "G",
         ));
     }
-    let adults = |lo: i32, hi: i32| facts.members.iter().any(|m| (lo..=hi).contains(&m.age));
+    // Feature 9: a child with no adult at home, or old people with nobody at home able to support them.
+    let has_guardian = facts.members.iter().any(|m| (18..=65).contains(&m.age));
+    let has_supporter = facts.members.iter().any(|m| (18..=59).contains(&m.age) || m.labour.units() > 0.0);
     let minors: Vec<&str> = facts.members.iter().filter(|m| m.age < 16).map(|m| m.name.as_str()).collect();
     let elders: Vec<&str> = facts.members.iter().filter(|m| m.age > 60).map(|m| m.name.as_str()).collect();
-    if (!minors.is_empty() && !adults(18, 65)) || (!elders.is_empty() && !adults(18, 59)) {
-        let who = if !minors.is_empty() && !adults(18, 65) {
-            format!("未满 16 周岁的{}无共同生活的法定监护人", minors.join("、"))
-        } else {
-            format!("60 周岁以上的{}无共同生活的法定赡养人", elders.join("、"))
-        };
-        typical.push(flag(RiskKind::TypicalFeature(9), who, "G"));
+    if !minors.is_empty() && !has_guardian {
+        typical.push(flag(
+            RiskKind::TypicalFeature(9),
+            format!("未满 16 周岁的{}无共同生活的法定监护人", minors.join("、")),
+            "G",
+        ));
+    } else if !elders.is_empty() && !has_supporter {
+        typical.push(flag(
+            RiskKind::TypicalFeature(9),
+            format!("60 周岁以上的{}无共同生活的赡养人，且家中无劳动力", elders.join("、")),
+            "G",
+        ));
     }
     if let Some(reason) = &facts.other_hardship {
         typical.push(flag(RiskKind::TypicalFeature(10), format!("其他特殊困难：{reason}"), "G"));

@@ -119,3 +119,44 @@ async fn bad_numbers_and_the_wrong_role_change_nothing(backend: Backend) {
     assert_eq!(still["policy"]["red_alert_line_yuan"], 4800, "nothing changed");
 }
 both_backends!(validation, bad_numbers_and_the_wrong_role_change_nothing);
+
+async fn the_household_page_explains_its_risks(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Tongnan2020).await;
+    // Two people, 2025: 7000 yuan wages and 1600 yuan transfers = 4300 each, below Tongnan's red-alert line.
+    let poor = app.household(VILLAGE_A1, 1, "张建国").await;
+    app.income(&poor, 2025, 7000, 1600, 0).await;
+    let fine = app.household(VILLAGE_A1, 2, "王德福").await;
+    app.income(&fine, 2025, 40000, 0, 0).await;
+    let pw = app.user("cadre", Role::VillageCadre, VILLAGE_A1).await;
+    let cadre = app.signed_in("cadre", &pw).await;
+
+    let detail: serde_json::Value = cadre.get(&format!("/api/households/{poor}")).await.json().await.unwrap();
+    let risk = &detail["risk"];
+    assert_eq!(risk["policy_name"], "潼南区 2020");
+    assert_eq!(risk["evaluation"]["red_alert"], true);
+    let reasons: Vec<&str> =
+        risk["evaluation"]["flags"].as_array().unwrap().iter().map(|f| f["reason"].as_str().unwrap()).collect();
+    assert!(reasons.contains(&"人均纯收入 4300 元，低于红色预警线 4800 元"), "{reasons:?}");
+    let page = cadre.get(&format!("/households/{poor}")).await.text().await.unwrap();
+    assert!(
+        page.contains("红色预警") && page.contains("低于红色预警线 4800 元"),
+        "the page shows the alert and its reason"
+    );
+
+    let detail: serde_json::Value = cadre.get(&format!("/api/households/{fine}")).await.json().await.unwrap();
+    assert_eq!(detail["risk"]["evaluation"]["flags"].as_array().unwrap().len(), 0);
+
+    // Change the policy and the verdict follows at once: Yihe's 7000 line, no red-alert line.
+    app.policy(COUNTY, 2026, Preset::Yihe2022).await;
+    let detail: serde_json::Value = cadre.get(&format!("/api/households/{poor}")).await.json().await.unwrap();
+    assert_eq!(detail["risk"]["evaluation"]["red_alert"], false);
+    assert_eq!(detail["risk"]["evaluation"]["monitoring_object"], true);
+
+    // No policy for the year: said plainly.
+    app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2027, 3, 1, 1, 0, 0).single().unwrap());
+    let cadre = app.signed_in("cadre", &pw).await;
+    let detail: serde_json::Value = cadre.get(&format!("/api/households/{poor}")).await.json().await.unwrap();
+    assert!(detail["risk"]["unavailable"].as_str().unwrap().contains("2027 年尚未设置"));
+}
+both_backends!(household_risk, the_household_page_explains_its_risks);
