@@ -16,6 +16,7 @@ pub enum Action {
     ReadOrgUnit,
     ManageOrgUnits,
     ReadHousehold,
+    EditHousehold,
     ReadUserRoster,
     ManageUsers,
     ReadAudit,
@@ -28,6 +29,7 @@ impl Action {
             Action::ReadOrgUnit => "org.read",
             Action::ManageOrgUnits => "org.manage",
             Action::ReadHousehold => "household.read",
+            Action::EditHousehold => "household.edit",
             Action::ReadUserRoster => "user.read",
             Action::ManageUsers => "user.manage",
             Action::ReadAudit => "audit.read",
@@ -52,6 +54,9 @@ impl Action {
                 InfoOfficer,
                 MonitoringContact,
             ],
+            Action::EditHousehold => {
+                &[TownshipStaff, VillageSecretary, VillageCadre, ResidentCadre, InfoOfficer, MonitoringContact]
+            }
             Action::ReadUserRoster => {
                 &[Admin, CountyOffice, TownshipLeader, TownshipStaff, DisciplineTeam, VillageSecretary]
             }

@@ -68,6 +68,10 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Request(_) => AppError::Network,
+            // The request's arguments did not parse: the form was incomplete or stale.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::validation("form", "提交的内容不完整或格式不正确，请刷新页面后重试。")
+            }
             #[cfg(feature = "ssr")]
             other => AppError::internal(other),
             #[cfg(not(feature = "ssr"))]

@@ -57,6 +57,7 @@ pub fn action_label(action: &str) -> &'static str {
         "token.revoked" => "吊销 API 令牌",
         "demo.loaded" => "载入演示数据",
         "policy.saved" => "保存政策参数",
+        "household.income_saved" => "录入收支情况",
         _ => "其他操作",
     }
 }
@@ -85,6 +86,13 @@ fn field_label(key: &str) -> &str {
         "households" => "农户数",
         "users" => "用户数",
         "seed" => "随机种子",
+        "year" => "年度",
+        "wage_fen" => "工资性收入（分）",
+        "business_fen" => "生产经营性收入（分）",
+        "property_fen" => "财产性收入（分）",
+        "transfer_fen" => "转移性收入（分）",
+        "rigid_expenditure_fen" => "刚性支出（分）",
+        "deductible_fen" => "合规大额支出（分）",
         other => other,
     }
 }

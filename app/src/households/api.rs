@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{HouseholdDetail, HouseholdPage};
+use super::{HouseholdDetail, HouseholdPage, IncomeForm};
 use crate::error::AppError;
 
 /// A page of households in scope; `within` narrows to one unit's subtree.
@@ -19,4 +19,12 @@ pub async fn get_household(code: String) -> Result<HouseholdDetail, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
     super::service::get(&state.db, state.clock.now(), &ctx, &code).await
+}
+
+/// Record a household's income and expenditure for a year.
+#[server(prefix = "/rpc")]
+pub async fn save_income(code: String, form: IncomeForm) -> Result<(), AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::save_income(&state.db, state.clock.now(), &ctx, &code, &form).await
 }

@@ -68,6 +68,99 @@ pub fn mask_resident_id(id: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
 }
 
+/// Yuan as typed ("12345", "12345.6", "12,345.67") to fen; a Chinese message naming the field otherwise.
+pub fn parse_yuan(field: &str, label: &str, text: &str) -> Result<i64, AppError> {
+    let cleaned: String = text.trim().chars().filter(|c| *c != ',' && *c != '，').collect();
+    if cleaned.is_empty() {
+        return Ok(0);
+    }
+    let bad = || AppError::validation(field, format!("{label}应为金额（元），最多两位小数，例如 12345.60。"));
+    let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || fraction.len() > 2
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let yuan: i64 = whole.parse().map_err(|_| bad())?;
+    if yuan > 100_000_000 {
+        return Err(AppError::validation(field, format!("{label}超出合理范围。")));
+    }
+    let fen: i64 = format!("{fraction:0<2}").parse().map_err(|_| bad())?;
+    Ok(yuan * 100 + fen)
+}
+
+/// A year's income and expenditure as the form sends it (yuan, as typed).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct IncomeForm {
+    pub year: String,
+    pub wage: String,
+    pub business: String,
+    pub property: String,
+    pub transfer: String,
+    pub rigid_expenditure: String,
+    pub deductible: String,
+}
+
+/// A parsed income record, in fen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct IncomeRecord {
+    pub year: i32,
+    pub wage_fen: i64,
+    pub business_fen: i64,
+    pub property_fen: i64,
+    pub transfer_fen: i64,
+    pub rigid_expenditure_fen: i64,
+    pub deductible_fen: i64,
+}
+
+/// Fen as yuan for a form field ("12345.6" → "12345.60", whole yuan without decimals).
+pub fn format_yuan(fen: i64) -> String {
+    if fen % 100 == 0 { (fen / 100).to_string() } else { format!("{}.{:02}", fen / 100, fen % 100) }
+}
+
+impl IncomeForm {
+    /// The form for an existing record.
+    pub fn from_record(r: &IncomeRecord) -> IncomeForm {
+        IncomeForm {
+            year: r.year.to_string(),
+            wage: format_yuan(r.wage_fen),
+            business: format_yuan(r.business_fen),
+            property: format_yuan(r.property_fen),
+            transfer: format_yuan(r.transfer_fen),
+            rigid_expenditure: format_yuan(r.rigid_expenditure_fen),
+            deductible: format_yuan(r.deductible_fen),
+        }
+    }
+
+    pub fn parse(&self) -> Result<IncomeRecord, AppError> {
+        let year: i32 = self
+            .year
+            .trim()
+            .parse()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y))
+            .ok_or_else(|| AppError::validation("year", "请填写年度，例如 2025。"))?;
+        let record = IncomeRecord {
+            year,
+            wage_fen: parse_yuan("wage", "工资性收入", &self.wage)?,
+            business_fen: parse_yuan("business", "生产经营性收入", &self.business)?,
+            property_fen: parse_yuan("property", "财产性收入", &self.property)?,
+            transfer_fen: parse_yuan("transfer", "转移性收入", &self.transfer)?,
+            rigid_expenditure_fen: parse_yuan("rigid_expenditure", "刚性支出", &self.rigid_expenditure)?,
+            deductible_fen: parse_yuan("deductible", "合规大额支出", &self.deductible)?,
+        };
+        if record.deductible_fen > record.rigid_expenditure_fen {
+            return Err(AppError::validation("deductible", "可扣除的合规大额支出不能超过刚性支出。"));
+        }
+        Ok(record)
+    }
+}
+
 /// A household in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -105,6 +198,8 @@ pub struct HouseholdDetail {
     /// Per-capita net income in yuan for `income_year` (wage, business, property and transfer income
     /// over the members, before any deduction).
     pub per_capita_income_yuan: Option<i64>,
+    /// The latest year's record, for the edit form.
+    pub latest_income: Option<IncomeRecord>,
     pub risk: RiskView,
 }
 
@@ -150,6 +245,44 @@ mod tests {
         assert_eq!(
             ResidentId::parse("11010519491231002X").unwrap().birth_date(),
             NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
+    }
+
+    #[test]
+    fn yuan_amounts() {
+        assert_eq!(parse_yuan("w", "工资", "12,345.6").unwrap(), 1_234_560);
+        assert_eq!(parse_yuan("w", "工资", " 800 ").unwrap(), 80_000);
+        assert_eq!(parse_yuan("w", "工资", "").unwrap(), 0);
+        for bad in ["-5", "1.234", "abc", "1e5", ".5"] {
+            assert!(parse_yuan("w", "工资", bad).unwrap_err().to_string().contains("工资应为金额"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_form_round_trips_a_record() {
+        let record = IncomeRecord {
+            year: 2025,
+            wage_fen: 1_234_560,
+            business_fen: 0,
+            property_fen: 5,
+            transfer_fen: 300_000,
+            rigid_expenditure_fen: 100_000,
+            deductible_fen: 50_000,
+        };
+        assert_eq!(IncomeForm::from_record(&record).parse().unwrap(), record);
+    }
+
+    #[test]
+    fn deductions_cannot_exceed_rigid_expenditure() {
+        let form = IncomeForm {
+            year: "2025".into(),
+            rigid_expenditure: "1000".into(),
+            deductible: "2000".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            form.parse().unwrap_err().field_message("deductible").as_deref(),
+            Some("可扣除的合规大额支出不能超过刚性支出。")
         );
     }
 

@@ -3,9 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{get_household, list_households};
+use super::api::{SaveIncome, get_household, list_households};
+use super::{IncomeForm, IncomeRecord};
+use crate::auth::Role;
 use crate::org::api::list_org_units;
-use crate::shell::ErrorBox;
+use crate::shell::{ErrorBox, MeResource, field_error};
 
 #[component]
 pub fn HouseholdListPage() -> impl IntoView {
@@ -93,7 +95,9 @@ pub fn HouseholdListPage() -> impl IntoView {
 pub fn HouseholdDetailPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
-    let household = Resource::new(code, get_household);
+    let save_income = ServerAction::<SaveIncome>::new();
+    let household = Resource::new(move || (code(), save_income.version().get()), |(code, _)| get_household(code));
+    let me = expect_context::<MeResource>();
     view! {
         <section class="page">
             <p><a href="/households">"← 返回农户列表"</a></p>
@@ -118,6 +122,13 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                                 }}</dd>
                             </dl>
                             <RiskSection risk=h.risk.clone()/>
+                            {move || {
+                                let can_edit = me.get().and_then(|r| r.ok()).flatten().is_some_and(|c| c.roles.iter().any(|g| matches!(
+                                    g.role,
+                                    Role::TownshipStaff | Role::VillageSecretary | Role::VillageCadre | Role::ResidentCadre | Role::InfoOfficer | Role::MonitoringContact
+                                )));
+                                can_edit.then(|| view! { <IncomeEditor code=code() latest=h.latest_income.clone() action=save_income/> })
+                            }}
                             <h2>{format!("家庭成员（{} 人）", h.members.len())}</h2>
                             <table class="list">
                                 <thead><tr><th>"姓名"</th><th>"关系"</th><th>"身份证号"</th><th>"出生日期"</th><th>"劳动能力"</th><th>"健康"</th><th>"在校情况"</th></tr></thead>
@@ -167,5 +178,40 @@ fn RiskSection(risk: super::RiskView) -> impl IntoView {
             (None, Some(message)) => view! { <p class="banner warn">{message}</p> }.into_any(),
             (None, None) => view! { <p class="muted">"暂无研判结果。"</p> }.into_any(),
         }}
+    }
+}
+
+/// Record a year's income and expenditure. The per-capita income and the transfer share are derived,
+/// never typed.
+#[component]
+fn IncomeEditor(code: String, latest: Option<IncomeRecord>, action: ServerAction<SaveIncome>) -> impl IntoView {
+    let form = latest.as_ref().map(IncomeForm::from_record).unwrap_or_default();
+    let value = action.value();
+    let field = move |id: &'static str, label: &'static str, current: String| {
+        view! {
+            <label for=id>{label}</label>
+            <input id=id name=format!("form[{id}]") value=current inputmode="decimal"/>
+            {field_error(value, id)}
+        }
+    };
+    view! {
+        <h2>"录入收支情况（元/年）"</h2>
+        <ActionForm action attr:class="form">
+            <input type="hidden" name="code" value=code/>
+            {field("year", "年度", form.year.clone())}
+            {field("wage", "工资性收入", form.wage.clone())}
+            {field("business", "生产经营性收入", form.business.clone())}
+            {field("property", "财产性收入", form.property.clone())}
+            {field("transfer", "转移性收入", form.transfer.clone())}
+            {field("rigid_expenditure", "刚性支出（医疗、教育、灾害等）", form.rigid_expenditure.clone())}
+            {field("deductible", "其中可扣除的合规大额支出", form.deductible.clone())}
+            {move || match value.get() {
+                Some(Ok(())) => Some(view! { <div class="banner ok">"已保存，风险研判已按新数据更新。"</div> }.into_any()),
+                Some(Err(crate::error::AppError::Validation { .. })) => None,
+                Some(Err(e)) => Some(view! { <ErrorBox error=e/> }.into_any()),
+                None => None,
+            }}
+            <button type="submit" class="primary">"保存"</button>
+        </ActionForm>
     }
 }

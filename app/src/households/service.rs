@@ -2,10 +2,18 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{household, household_income, household_member, org_unit};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
 
-use super::{HouseholdDetail, HouseholdPage, HouseholdSummary, MemberView, RiskView, mask_resident_id};
+use super::{
+    HouseholdDetail, HouseholdPage, HouseholdSummary, IncomeForm, IncomeRecord, MemberView, RiskView, mask_resident_id,
+};
+use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self, Action};
+use crate::db::begin_write;
 use crate::error::AppError;
 use crate::request::RequestContext;
 use crate::risk::{HouseholdFacts, IncomeFacts, Labour, MemberFacts, evaluate};
@@ -142,8 +150,17 @@ pub async fn get(
                 schooling: m.schooling,
             })
             .collect(),
-        income_year: income.map(|i| i.year),
+        income_year: income.as_ref().map(|i| i.year),
         per_capita_income_yuan,
+        latest_income: income.map(|i| IncomeRecord {
+            year: i.year,
+            wage_fen: i.wage_fen,
+            business_fen: i.business_fen,
+            property_fen: i.property_fen,
+            transfer_fen: i.transfer_fen,
+            rigid_expenditure_fen: i.rigid_expenditure_fen,
+            deductible_fen: i.deductible_fen,
+        }),
         risk,
     })
 }
@@ -204,4 +221,65 @@ async fn risk_view(
         }
         Err(e) => Err(e),
     }
+}
+
+/// Record a household's income and expenditure for a year (insert or replace), audited with before and
+/// after; the risk evaluation on the household page follows at once.
+pub async fn save_income(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    code: &str,
+    form: &IncomeForm,
+) -> Result<(), AppError> {
+    let found = household::Entity::find().filter(household::Column::Code.eq(code)).one(db).await?;
+    let org_code = found.as_ref().map(|h| h.org_code.clone()).unwrap_or_default();
+    authz::check(db, now, ctx, Action::EditHousehold, &org_code).await?;
+    let household = found.ok_or(AppError::NotFound)?;
+    let record = form.parse()?;
+    let actor = Actor::user(ctx.caller()?, &ctx.meta);
+    let tx = begin_write(db).await?;
+    let existing = household_income::Entity::find()
+        .filter(household_income::Column::HouseholdId.eq(household.id))
+        .filter(household_income::Column::Year.eq(record.year))
+        .one(&tx)
+        .await?;
+    let before = existing.as_ref().map(|e| {
+        json!({ "wage_fen": e.wage_fen, "business_fen": e.business_fen, "property_fen": e.property_fen,
+                "transfer_fen": e.transfer_fen, "rigid_expenditure_fen": e.rigid_expenditure_fen, "deductible_fen": e.deductible_fen })
+    });
+    let mut active = match existing {
+        Some(row) => row.into_active_model(),
+        None => household_income::ActiveModel {
+            household_id: Set(household.id),
+            year: Set(record.year),
+            ..Default::default()
+        },
+    };
+    active.wage_fen = Set(record.wage_fen);
+    active.business_fen = Set(record.business_fen);
+    active.property_fen = Set(record.property_fen);
+    active.transfer_fen = Set(record.transfer_fen);
+    active.rigid_expenditure_fen = Set(record.rigid_expenditure_fen);
+    active.deductible_fen = Set(record.deductible_fen);
+    active.updated_at = Set(now);
+    active.save(&tx).await?;
+    audit::append(
+        &tx,
+        &actor,
+        now,
+        Entry {
+            action: "household.income_saved",
+            entity_type: "household",
+            entity_id: household.code.clone(),
+            org_code: Some(household.org_code.clone()),
+            changes: json!({ "year": record.year, "before": before, "after": {
+                "wage_fen": record.wage_fen, "business_fen": record.business_fen, "property_fen": record.property_fen,
+                "transfer_fen": record.transfer_fen, "rigid_expenditure_fen": record.rigid_expenditure_fen,
+                "deductible_fen": record.deductible_fen } }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -141,6 +141,7 @@ impl Policy {
 /// The policy as an edit form sends it: every field as typed, parsed with a Chinese message per field.
 /// Categories are one per line: `名称，监测|不监测，走访周期（月），走访人`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PolicyForm {
     pub name: String,
     pub source: String,

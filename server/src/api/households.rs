@@ -1,10 +1,11 @@
 //! Households for the JSON API.
 
 use app::error::AppError;
-use app::households::{HouseholdDetail, HouseholdPage};
+use app::households::{HouseholdDetail, HouseholdPage, IncomeForm};
 use app::request::RequestContext;
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
 
@@ -48,4 +49,19 @@ pub async fn get_one(
 ) -> Result<Json<HouseholdDetail>, AppError> {
     ctx.caller()?;
     Ok(Json(app::households::service::get(&state.db, state.clock.now(), &ctx, &code).await?))
+}
+
+/// Record a household's income and expenditure for a year (amounts in yuan, as text; replaces that year's record).
+#[utoipa::path(post, path = "/api/households/{code}/incomes", tag = "households",
+    params(("code" = String, Path, description = "户编号")), request_body = IncomeForm,
+    responses((status = 204), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn save_income(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(code): Path<String>,
+    Json(form): Json<IncomeForm>,
+) -> Result<StatusCode, AppError> {
+    ctx.caller()?;
+    app::households::service::save_income(&state.db, state.clock.now(), &ctx, &code, &form).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -21,14 +21,16 @@ use utoipa::{Modify, OpenApi};
     paths(
         auth::login, auth::logout, auth::me,
         org::list, org::get_one,
-        households::list, households::get_one,
+        households::list, households::get_one, households::save_income,
         policy::get_one,
     ),
     components(schemas(
         auth::LoginRequest, app::auth::Caller, app::auth::RoleGrant, app::auth::Role,
         app::org::OrgUnitView, app::org::OrgLevel,
         app::households::HouseholdPage, app::households::HouseholdSummary, app::households::HouseholdDetail,
-        app::households::MemberView, app::policy::PolicyView, app::policy::Policy, app::policy::Category, ErrorBody,
+        app::households::MemberView, app::households::IncomeForm, app::households::IncomeRecord,
+        app::households::RiskView, app::risk::Evaluation, app::risk::RiskFlag, app::risk::RiskKind, app::risk::SecurityItem,
+        app::policy::PolicyView, app::policy::Policy, app::policy::Category, ErrorBody,
     )),
     modifiers(&SecuritySchemes),
     security(("bearer" = []), ("session" = [])),
@@ -76,5 +78,6 @@ pub fn router() -> Router<AppState> {
         .route("/org-units/{code}", get(org::get_one))
         .route("/households", get(households::list))
         .route("/households/{code}", get(households::get_one))
+        .route("/households/{code}/incomes", post(households::save_income))
         .route("/policies/{code}/{year}", get(policy::get_one))
 }

@@ -70,6 +70,13 @@ async fn an_administrator_creates_a_user_who_then_signs_in(backend: Backend) {
     assert!(wrong_level.contains("只能设在村/社区一级"), "{wrong_level}");
     let count = entities::app_user::Entity::find().all(app.db()).await.unwrap().len();
     assert_eq!(count, 2, "no half-created users");
+    let garbled = admin
+        .server_fn::<app::users::api::SetUserActive>(&[("user_id", "x"), ("active", "maybe")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(garbled.contains("提交的内容不完整或格式不正确"), "a malformed form gets a Chinese sentence: {garbled}");
 
     // Another role, then a password reset that ends the user's sessions.
     let id = user_id(&app, "zhang.san").await.to_string();

@@ -160,3 +160,81 @@ async fn the_household_page_explains_its_risks(backend: Backend) {
     assert!(detail["risk"]["unavailable"].as_str().unwrap().contains("2027 年尚未设置"));
 }
 both_backends!(household_risk, the_household_page_explains_its_risks);
+
+async fn recording_income_updates_the_verdict_and_is_audited(backend: Backend) {
+    use app::households::api::SaveIncome;
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Tongnan2020).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let far = app.household(VILLAGE_B1, 2, "刘志成").await;
+    let pw = app.user("xinxi", Role::InfoOfficer, VILLAGE_A1).await;
+    let officer = app.signed_in("xinxi", &pw).await;
+
+    let before: serde_json::Value = officer.get(&format!("/api/households/{code}")).await.json().await.unwrap();
+    assert_eq!(before["risk"]["evaluation"]["flags"].as_array().unwrap().len(), 0, "no income yet, no income flags");
+
+    let saved = officer
+        .server_fn::<SaveIncome>(&[
+            ("code", &code),
+            ("form[year]", "2025"),
+            ("form[wage]", "6,000"),
+            ("form[business]", ""),
+            ("form[property]", "0"),
+            ("form[transfer]", "2400.50"),
+            ("form[rigid_expenditure]", "0"),
+            ("form[deductible]", "0"),
+        ])
+        .await;
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    let after: serde_json::Value = officer.get(&format!("/api/households/{code}")).await.json().await.unwrap();
+    assert_eq!(after["per_capita_income_yuan"], 4200, "derived, never typed: (6000 + 2400.50) / 2");
+    assert_eq!(after["risk"]["evaluation"]["red_alert"], true);
+
+    // Bad input: a Chinese message for the field, and the saved record is untouched.
+    let bad = officer
+        .server_fn::<SaveIncome>(&[
+            ("code", &code),
+            ("form[year]", "2025"),
+            ("form[wage]", "六千"),
+            ("form[transfer]", "1"),
+        ])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(bad.contains("工资性收入应为金额"), "{bad}");
+    let still: serde_json::Value = officer.get(&format!("/api/households/{code}")).await.json().await.unwrap();
+    assert_eq!(still["latest_income"]["wage_fen"], 600_000);
+
+    // The JSON API does the same, and scope and role hold.
+    let api = officer
+        .http
+        .post(officer.url(&format!("/api/households/{code}/incomes")))
+        .json(&serde_json::json!({ "year": "2025", "wage": "20000", "business": "", "property": "", "transfer": "", "rigid_expenditure": "", "deductible": "" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 204);
+    let refused = officer
+        .http
+        .post(officer.url(&format!("/api/households/{far}/incomes")))
+        .json(&serde_json::json!({ "year": "2025", "wage": "1", "business": "", "property": "", "transfer": "", "rigid_expenditure": "", "deductible": "" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 404);
+    let leader_pw = app.user("leader", Role::TownshipLeader, TOWNSHIP_A).await;
+    let leader = app.signed_in("leader", &leader_pw).await;
+    let read_only =
+        leader.server_fn::<SaveIncome>(&[("code", &code), ("form[year]", "2025"), ("form[wage]", "1")]).await;
+    assert!(read_only.text().await.unwrap().contains("Forbidden"), "a township leader reads but does not enter data");
+
+    let records = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 100).await.unwrap();
+    let saves: Vec<_> = records.iter().filter(|r| r.action == "household.income_saved").collect();
+    assert_eq!(saves.len(), 2);
+    assert!(
+        saves[0].changes.contains("\"wage_fen\":600000") && saves[0].changes.contains("\"wage_fen\":2000000"),
+        "before and after"
+    );
+}
+both_backends!(income, recording_income_updates_the_verdict_and_is_audited);
