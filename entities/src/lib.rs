@@ -12,5 +12,6 @@ pub mod household_member;
 pub mod login_failure;
 pub mod org_unit;
 pub mod policy_set;
+pub mod security_assessment;
 pub mod session;
 pub mod user_role;

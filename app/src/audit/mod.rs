@@ -58,6 +58,7 @@ pub fn action_label(action: &str) -> &'static str {
         "demo.loaded" => "载入演示数据",
         "policy.saved" => "保存政策参数",
         "household.income_saved" => "录入收支情况",
+        "household.assessed" => "评估两不愁三保障",
         _ => "其他操作",
     }
 }
@@ -87,6 +88,10 @@ fn field_label(key: &str) -> &str {
         "users" => "用户数",
         "seed" => "随机种子",
         "year" => "年度",
+        "item" => "项目",
+        "status" => "结论",
+        "note" => "情况说明",
+        "assessed_on" => "评估日期",
         "wage_fen" => "工资性收入（分）",
         "business_fen" => "生产经营性收入（分）",
         "property_fen" => "财产性收入（分）",

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{HouseholdDetail, HouseholdPage, IncomeForm};
+use super::{AssessmentForm, HouseholdDetail, HouseholdPage, IncomeForm};
 use crate::error::AppError;
 
 /// A page of households in scope; `within` narrows to one unit's subtree.
@@ -27,4 +27,12 @@ pub async fn save_income(code: String, form: IncomeForm) -> Result<(), AppError>
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
     super::service::save_income(&state.db, state.clock.now(), &ctx, &code, &form).await
+}
+
+/// Record an assessment of one 两不愁三保障 item.
+#[server(prefix = "/rpc")]
+pub async fn assess(code: String, form: AssessmentForm) -> Result<(), AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::assess(&state.db, state.clock.now(), &ctx, &code, &form).await
 }

@@ -161,6 +161,57 @@ impl IncomeForm {
     }
 }
 
+/// An assessment of one 两不愁三保障 item as the form sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct AssessmentForm {
+    /// `food`, `clothing`, `education`, `medical`, `housing` or `water`.
+    pub item: String,
+    /// `ok`, `at_risk` or `failed`.
+    pub status: String,
+    pub note: String,
+    /// YYYY-MM-DD
+    pub assessed_on: String,
+}
+
+impl AssessmentForm {
+    /// Parse; an assessment may not be dated after `today`, and a problem needs a note.
+    pub fn parse(
+        &self,
+        today: NaiveDate,
+    ) -> Result<(crate::risk::SecurityItem, crate::risk::AssessmentStatus, String, NaiveDate), AppError> {
+        use crate::risk::{AssessmentStatus, SecurityItem};
+        let item = SecurityItem::parse(&self.item).ok_or_else(|| AppError::validation("item", "请选择评估项目。"))?;
+        let status =
+            AssessmentStatus::parse(&self.status).ok_or_else(|| AppError::validation("status", "请选择评估结论。"))?;
+        let date = NaiveDate::parse_from_str(self.assessed_on.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::validation("assessed_on", "请填写评估日期，例如 2026-03-02。"))?;
+        if date > today {
+            return Err(AppError::validation("assessed_on", "评估日期不能晚于今天。"));
+        }
+        let note = self.note.trim().to_string();
+        if status != AssessmentStatus::Ok && note.is_empty() {
+            return Err(AppError::validation("note", "结论为“有风险”或“未达标”时，请说明具体情况。"));
+        }
+        if note.chars().count() > 500 {
+            return Err(AppError::validation("note", "情况说明不超过 500 字。"));
+        }
+        Ok((item, status, note, date))
+    }
+}
+
+/// The latest assessment of one item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AssessmentView {
+    pub item: crate::risk::SecurityItem,
+    pub status: crate::risk::AssessmentStatus,
+    pub note: String,
+    pub assessed_on: NaiveDate,
+    pub assessed_by: String,
+}
+
 /// A household in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -200,6 +251,8 @@ pub struct HouseholdDetail {
     pub per_capita_income_yuan: Option<i64>,
     /// The latest year's record, for the edit form.
     pub latest_income: Option<IncomeRecord>,
+    /// The latest assessment of each 两不愁三保障 item assessed so far.
+    pub assessments: Vec<AssessmentView>,
     pub risk: RiskView,
 }
 
@@ -270,6 +323,24 @@ mod tests {
             deductible_fen: 50_000,
         };
         assert_eq!(IncomeForm::from_record(&record).parse().unwrap(), record);
+    }
+
+    #[test]
+    fn assessments_need_a_note_for_problems_and_no_future_dates() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let form = |status: &str, note: &str, on: &str| AssessmentForm {
+            item: "housing".into(),
+            status: status.into(),
+            note: note.into(),
+            assessed_on: on.into(),
+        };
+        assert!(form("ok", "", "2026-03-02").parse(today).is_ok());
+        assert_eq!(
+            form("failed", " ", "2026-03-01").parse(today).unwrap_err().field_message("note").as_deref(),
+            Some("结论为“有风险”或“未达标”时，请说明具体情况。")
+        );
+        assert!(form("ok", "", "2026-03-03").parse(today).unwrap_err().to_string().contains("不能晚于今天"));
+        assert!(form("bad", "", "2026-03-01").parse(today).is_err());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{SaveIncome, get_household, list_households};
+use super::api::{Assess, SaveIncome, get_household, list_households};
 use super::{IncomeForm, IncomeRecord};
 use crate::auth::Role;
 use crate::org::api::list_org_units;
@@ -96,7 +96,11 @@ pub fn HouseholdDetailPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
     let save_income = ServerAction::<SaveIncome>::new();
-    let household = Resource::new(move || (code(), save_income.version().get()), |(code, _)| get_household(code));
+    let assess = ServerAction::<Assess>::new();
+    let household = Resource::new(
+        move || (code(), save_income.version().get(), assess.version().get()),
+        |(code, ..)| get_household(code),
+    );
     let me = expect_context::<MeResource>();
     view! {
         <section class="page">
@@ -122,12 +126,16 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                                 }}</dd>
                             </dl>
                             <RiskSection risk=h.risk.clone()/>
+                            <SecuritySection assessments=h.assessments.clone()/>
                             {move || {
                                 let can_edit = me.get().and_then(|r| r.ok()).flatten().is_some_and(|c| c.roles.iter().any(|g| matches!(
                                     g.role,
                                     Role::TownshipStaff | Role::VillageSecretary | Role::VillageCadre | Role::ResidentCadre | Role::InfoOfficer | Role::MonitoringContact
                                 )));
-                                can_edit.then(|| view! { <IncomeEditor code=code() latest=h.latest_income.clone() action=save_income/> })
+                                can_edit.then(|| view! {
+                                    <AssessmentEditor code=code() action=assess/>
+                                    <IncomeEditor code=code() latest=h.latest_income.clone() action=save_income/>
+                                })
                             }}
                             <h2>{format!("家庭成员（{} 人）", h.members.len())}</h2>
                             <table class="list">
@@ -212,6 +220,76 @@ fn IncomeEditor(code: String, latest: Option<IncomeRecord>, action: ServerAction
                 None => None,
             }}
             <button type="submit" class="primary">"保存"</button>
+        </ActionForm>
+    }
+}
+
+/// 两不愁三保障 and drinking water: the latest assessment of each item.
+#[component]
+fn SecuritySection(assessments: Vec<super::AssessmentView>) -> impl IntoView {
+    use crate::risk::{AssessmentStatus, SecurityItem};
+    view! {
+        <h2>"两不愁三保障及饮水安全"</h2>
+        <table class="list">
+            <thead><tr><th>"项目"</th><th>"结论"</th><th>"情况说明"</th><th>"评估"</th></tr></thead>
+            <tbody>
+                {SecurityItem::ALL.into_iter().map(|item| {
+                    match assessments.iter().find(|a| a.item == item) {
+                        Some(a) => view! {
+                            <tr>
+                                <td data-label="项目">{item.label()}</td>
+                                <td data-label="结论" class:danger=a.status == AssessmentStatus::Failed>{a.status.label()}</td>
+                                <td data-label="情况说明">{a.note.clone()}</td>
+                                <td data-label="评估">{format!("{} {}", a.assessed_on, a.assessed_by)}</td>
+                            </tr>
+                        }.into_any(),
+                        None => view! {
+                            <tr>
+                                <td data-label="项目">{item.label()}</td>
+                                <td data-label="结论" class="muted">"未评估"</td>
+                                <td data-label="情况说明"></td>
+                                <td data-label="评估"></td>
+                            </tr>
+                        }.into_any(),
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Record an assessment of one item.
+#[component]
+fn AssessmentEditor(code: String, action: ServerAction<Assess>) -> impl IntoView {
+    use crate::risk::{AssessmentStatus, SecurityItem};
+    let value = action.value();
+    view! {
+        <h2>"评估一项"</h2>
+        <ActionForm action attr:class="form">
+            <input type="hidden" name="code" value=code/>
+            <label for="item">"项目"</label>
+            <select id="item" name="form[item]">
+                {SecurityItem::ALL.into_iter().map(|i| view! { <option value=i.as_str()>{i.label()}</option> }).collect_view()}
+            </select>
+            {field_error(value, "item")}
+            <label for="status">"结论"</label>
+            <select id="status" name="form[status]">
+                {AssessmentStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+            </select>
+            {field_error(value, "status")}
+            <label for="note">"情况说明"</label>
+            <textarea id="note" name="form[note]" rows="3" placeholder="例如：房屋经鉴定为 C 级危房"></textarea>
+            {field_error(value, "note")}
+            <label for="assessed_on">"评估日期"</label>
+            <input id="assessed_on" name="form[assessed_on]" type="date" required/>
+            {field_error(value, "assessed_on")}
+            {move || match value.get() {
+                Some(Ok(())) => Some(view! { <div class="banner ok">"评估已记录，风险研判已更新。"</div> }.into_any()),
+                Some(Err(crate::error::AppError::Validation { .. })) => None,
+                Some(Err(e)) => Some(view! { <ErrorBox error=e/> }.into_any()),
+                None => None,
+            }}
+            <button type="submit" class="primary">"记录评估"</button>
         </ActionForm>
     }
 }

@@ -1,7 +1,7 @@
 //! Reading households within the caller's scope.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use entities::{household, household_income, household_member, org_unit};
+use entities::{household, household_income, household_member, org_unit, security_assessment};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -9,14 +9,15 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{
-    HouseholdDetail, HouseholdPage, HouseholdSummary, IncomeForm, IncomeRecord, MemberView, RiskView, mask_resident_id,
+    AssessmentForm, AssessmentView, HouseholdDetail, HouseholdPage, HouseholdSummary, IncomeForm, IncomeRecord,
+    MemberView, RiskView, mask_resident_id,
 };
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self, Action};
 use crate::db::begin_write;
 use crate::error::AppError;
 use crate::request::RequestContext;
-use crate::risk::{HouseholdFacts, IncomeFacts, Labour, MemberFacts, evaluate};
+use crate::risk::{AssessmentStatus, HouseholdFacts, IncomeFacts, Labour, MemberFacts, SecurityItem, evaluate};
 
 /// The most rows one page may hold.
 pub const MAX_PER_PAGE: u64 = 200;
@@ -126,7 +127,8 @@ pub async fn get(
         .all(db)
         .await?;
     let income = incomes.first().cloned();
-    let risk = risk_view(db, &household.org_code, &members, &incomes, now).await?;
+    let assessments = latest_assessments(db, household.id).await?;
+    let risk = risk_view(db, &household.org_code, &members, &incomes, &assessments, now).await?;
     let address = household.address.clone();
     let member_count = members.len() as i64;
     let per_capita_income_yuan = income
@@ -161,15 +163,17 @@ pub async fn get(
             rigid_expenditure_fen: i.rigid_expenditure_fen,
             deductible_fen: i.deductible_fen,
         }),
+        assessments,
         risk,
     })
 }
 
-/// What the risk rules need, read from the register. Assessments and the hand-set features arrive
-/// with their own records; until then they count as absent.
-pub fn facts(
+/// What the risk rules need, read from the register. The hand-set typical features (adobe house,
+/// failed industry, disaster, other hardship) arrive with their own records; until then they count as absent.
+fn facts(
     members: &[household_member::Model],
     incomes: &[household_income::Model],
+    assessments: &[AssessmentView],
     today: NaiveDate,
 ) -> HouseholdFacts {
     let income_facts = |i: &household_income::Model| IncomeFacts {
@@ -195,6 +199,7 @@ pub fn facts(
             .collect(),
         income: latest.map(income_facts),
         last_year_income: previous.map(income_facts),
+        assessments: assessments.iter().map(|a| (a.item, a.status)).collect(),
         ..Default::default()
     }
 }
@@ -205,6 +210,7 @@ async fn risk_view(
     org_code: &str,
     members: &[household_member::Model],
     incomes: &[household_income::Model],
+    assessments: &[AssessmentView],
     now: DateTime<Utc>,
 ) -> Result<RiskView, AppError> {
     let today = now.date_naive();
@@ -212,7 +218,7 @@ async fn risk_view(
     match crate::policy::service::effective(db, org_code, year).await {
         Ok(policy) => Ok(RiskView {
             year,
-            evaluation: Some(evaluate(&facts(members, incomes, today), &policy.policy)),
+            evaluation: Some(evaluate(&facts(members, incomes, assessments, today), &policy.policy)),
             policy_name: Some(policy.policy.name),
             unavailable: None,
         }),
@@ -277,6 +283,86 @@ pub async fn save_income(
                 "wage_fen": record.wage_fen, "business_fen": record.business_fen, "property_fen": record.property_fen,
                 "transfer_fen": record.transfer_fen, "rigid_expenditure_fen": record.rigid_expenditure_fen,
                 "deductible_fen": record.deductible_fen } }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The latest assessment of each item (by date, then by entry order).
+async fn latest_assessments(db: &DatabaseConnection, household_id: i64) -> Result<Vec<AssessmentView>, AppError> {
+    let rows = security_assessment::Entity::find()
+        .filter(security_assessment::Column::HouseholdId.eq(household_id))
+        .order_by_desc(security_assessment::Column::AssessedOn)
+        .order_by_desc(security_assessment::Column::Id)
+        .all(db)
+        .await?;
+    let assessor_ids: Vec<i64> = rows.iter().map(|r| r.assessed_by).collect();
+    let names: std::collections::HashMap<i64, String> = entities::app_user::Entity::find()
+        .filter(entities::app_user::Column::Id.is_in(assessor_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let mut latest: Vec<AssessmentView> = Vec::new();
+    for row in rows {
+        let (Some(item), Some(status)) = (SecurityItem::parse(&row.item), AssessmentStatus::parse(&row.status)) else {
+            continue;
+        };
+        if latest.iter().any(|a| a.item == item) {
+            continue;
+        }
+        latest.push(AssessmentView {
+            item,
+            status,
+            note: row.note,
+            assessed_on: row.assessed_on,
+            assessed_by: names.get(&row.assessed_by).cloned().unwrap_or_default(),
+        });
+    }
+    latest.sort_by_key(|a| SecurityItem::ALL.iter().position(|i| *i == a.item));
+    Ok(latest)
+}
+
+/// Record an assessment of one 两不愁三保障 item; earlier ones stay as history.
+pub async fn assess(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    code: &str,
+    form: &AssessmentForm,
+) -> Result<(), AppError> {
+    let found = household::Entity::find().filter(household::Column::Code.eq(code)).one(db).await?;
+    let org_code = found.as_ref().map(|h| h.org_code.clone()).unwrap_or_default();
+    authz::check(db, now, ctx, Action::EditHousehold, &org_code).await?;
+    let household = found.ok_or(AppError::NotFound)?;
+    let (item, status, note, assessed_on) = form.parse(now.date_naive())?;
+    let caller = ctx.caller()?;
+    let tx = begin_write(db).await?;
+    security_assessment::ActiveModel {
+        household_id: Set(household.id),
+        item: Set(item.as_str().to_string()),
+        status: Set(status.as_str().to_string()),
+        note: Set(note.clone()),
+        assessed_on: Set(assessed_on),
+        assessed_by: Set(caller.user_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::append(
+        &tx,
+        &Actor::user(caller, &ctx.meta),
+        now,
+        Entry {
+            action: "household.assessed",
+            entity_type: "household",
+            entity_id: household.code.clone(),
+            org_code: Some(household.org_code.clone()),
+            changes: json!({ "after": { "item": item.label(), "status": status.label(), "note": note, "assessed_on": assessed_on } }),
         },
     )
     .await?;

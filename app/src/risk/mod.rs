@@ -29,6 +29,21 @@ impl SecurityItem {
         SecurityItem::Water,
     ];
 
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecurityItem::Food => "food",
+            SecurityItem::Clothing => "clothing",
+            SecurityItem::Education => "education",
+            SecurityItem::Medical => "medical",
+            SecurityItem::Housing => "housing",
+            SecurityItem::Water => "water",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SecurityItem> {
+        SecurityItem::ALL.into_iter().find(|i| i.as_str() == text)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             SecurityItem::Food => "不愁吃",
@@ -47,6 +62,30 @@ pub enum AssessmentStatus {
     Ok,
     AtRisk,
     Failed,
+}
+
+impl AssessmentStatus {
+    pub const ALL: [AssessmentStatus; 3] = [AssessmentStatus::Ok, AssessmentStatus::AtRisk, AssessmentStatus::Failed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssessmentStatus::Ok => "ok",
+            AssessmentStatus::AtRisk => "at_risk",
+            AssessmentStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AssessmentStatus> {
+        AssessmentStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AssessmentStatus::Ok => "达标",
+            AssessmentStatus::AtRisk => "有风险",
+            AssessmentStatus::Failed => "未达标",
+        }
+    }
 }
 
 /// Labour capacity as recorded for a member.

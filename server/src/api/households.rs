@@ -1,7 +1,7 @@
 //! Households for the JSON API.
 
 use app::error::AppError;
-use app::households::{HouseholdDetail, HouseholdPage, IncomeForm};
+use app::households::{AssessmentForm, HouseholdDetail, HouseholdPage, IncomeForm};
 use app::request::RequestContext;
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
@@ -63,5 +63,20 @@ pub async fn save_income(
 ) -> Result<StatusCode, AppError> {
     ctx.caller()?;
     app::households::service::save_income(&state.db, state.clock.now(), &ctx, &code, &form).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Record an assessment of one 两不愁三保障 item (earlier assessments stay as history).
+#[utoipa::path(post, path = "/api/households/{code}/assessments", tag = "households",
+    params(("code" = String, Path, description = "户编号")), request_body = AssessmentForm,
+    responses((status = 204), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn assess(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(code): Path<String>,
+    Json(form): Json<AssessmentForm>,
+) -> Result<StatusCode, AppError> {
+    ctx.caller()?;
+    app::households::service::assess(&state.db, state.clock.now(), &ctx, &code, &form).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -21,7 +21,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         auth::login, auth::logout, auth::me,
         org::list, org::get_one,
-        households::list, households::get_one, households::save_income,
+        households::list, households::get_one, households::save_income, households::assess,
         policy::get_one,
     ),
     components(schemas(
@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         app::org::OrgUnitView, app::org::OrgLevel,
         app::households::HouseholdPage, app::households::HouseholdSummary, app::households::HouseholdDetail,
         app::households::MemberView, app::households::IncomeForm, app::households::IncomeRecord,
+        app::households::AssessmentForm, app::households::AssessmentView, app::risk::AssessmentStatus,
         app::households::RiskView, app::risk::Evaluation, app::risk::RiskFlag, app::risk::RiskKind, app::risk::SecurityItem,
         app::policy::PolicyView, app::policy::Policy, app::policy::Category, ErrorBody,
     )),
@@ -79,5 +80,6 @@ pub fn router() -> Router<AppState> {
         .route("/households", get(households::list))
         .route("/households/{code}", get(households::get_one))
         .route("/households/{code}/incomes", post(households::save_income))
+        .route("/households/{code}/assessments", post(households::assess))
         .route("/policies/{code}/{year}", get(policy::get_one))
 }

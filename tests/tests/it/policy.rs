@@ -238,3 +238,71 @@ async fn recording_income_updates_the_verdict_and_is_audited(backend: Backend) {
     );
 }
 both_backends!(income, recording_income_updates_the_verdict_and_is_audited);
+
+async fn a_failed_housing_assessment_raises_a_red_alert_and_history_is_kept_t_h(backend: Backend) {
+    use app::households::api::Assess;
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Huoshan2020).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    app.income(&code, 2025, 40000, 0, 0).await;
+    let pw = app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await;
+    let contact = app.signed_in("lianxi", &pw).await;
+
+    let failed = contact
+        .server_fn::<Assess>(&[
+            ("code", &code),
+            ("form[item]", "housing"),
+            ("form[status]", "failed"),
+            ("form[note]", "房屋经鉴定为 C 级危房"),
+            ("form[assessed_on]", "2026-03-01"),
+        ])
+        .await;
+    assert_eq!(failed.status(), 200, "{}", failed.text().await.unwrap());
+    let detail: serde_json::Value = contact.get(&format!("/api/households/{code}")).await.json().await.unwrap();
+    assert_eq!(detail["risk"]["evaluation"]["red_alert"], true);
+    assert!(detail["risk"]["evaluation"]["flags"].to_string().contains("“住房安全有保障”未达标"));
+    assert_eq!(detail["assessments"][0]["note"], "房屋经鉴定为 C 级危房");
+
+    // A later assessment supersedes it; the earlier one stays in the database.
+    let fixed = contact
+        .http
+        .post(contact.url(&format!("/api/households/{code}/assessments")))
+        .json(&serde_json::json!({ "item": "housing", "status": "ok", "note": "危房改造完成", "assessed_on": "2026-03-02" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fixed.status(), 204);
+    let detail: serde_json::Value = contact.get(&format!("/api/households/{code}")).await.json().await.unwrap();
+    assert_eq!(detail["risk"]["evaluation"]["red_alert"], false);
+    assert_eq!(detail["assessments"][0]["status"], "Ok");
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    assert_eq!(entities::security_assessment::Entity::find().count(app.db()).await.unwrap(), 2);
+
+    // A problem without a note, or a date in the future, is refused in Chinese.
+    let refused = contact
+        .server_fn::<Assess>(&[
+            ("code", &code),
+            ("form[item]", "water"),
+            ("form[status]", "at_risk"),
+            ("form[note]", ""),
+            ("form[assessed_on]", "2026-03-01"),
+        ])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(refused.contains("请说明具体情况"), "{refused}");
+    let future = contact
+        .server_fn::<Assess>(&[
+            ("code", &code),
+            ("form[item]", "water"),
+            ("form[status]", "ok"),
+            ("form[assessed_on]", "2026-03-09"),
+        ])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(future.contains("不能晚于今天"), "{future}");
+}
+both_backends!(assessments, a_failed_housing_assessment_raises_a_red_alert_and_history_is_kept_t_h);
