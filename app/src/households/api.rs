@@ -2,15 +2,15 @@
 
 use leptos::prelude::*;
 
-use super::{AssessmentForm, HouseholdDetail, HouseholdPage, IncomeForm};
+use super::{AssessmentForm, HouseholdDetail, HouseholdFilter, HouseholdPage, IncomeForm};
 use crate::error::AppError;
 
-/// A page of households in scope; `within` narrows to one unit's subtree.
+/// A page of households in scope, narrowed by the filter.
 #[server(prefix = "/rpc")]
-pub async fn list_households(within: Option<String>, page: u64) -> Result<HouseholdPage, AppError> {
+pub async fn list_households(filter: HouseholdFilter, page: u64) -> Result<HouseholdPage, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::list(&state.db, &ctx, within.as_deref(), page, 50).await
+    super::service::list(&state.db, &ctx, &filter, page, 50).await
 }
 
 /// One household by code.

@@ -212,6 +212,19 @@ pub struct AssessmentView {
     pub assessed_by: String,
 }
 
+/// What a household list is narrowed to (every part optional).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[serde(default)]
+pub struct HouseholdFilter {
+    /// An org unit's area code: its subtree only.
+    pub within: Option<String>,
+    /// A household code (or its beginning), a resident ID number, or part of a member's name.
+    pub q: Option<String>,
+    /// A monitoring class (e.g. 边缘易致贫户).
+    pub class: Option<String>,
+}
+
 /// A household in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

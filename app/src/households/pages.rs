@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{Assess, SaveIncome, get_household, list_households};
-use super::{IncomeForm, IncomeRecord};
+use super::{HouseholdFilter, IncomeForm, IncomeRecord};
 use crate::auth::Role;
 use crate::org::api::list_org_units;
 use crate::shell::{ErrorBox, MeResource, field_error};
@@ -13,8 +13,11 @@ use crate::shell::{ErrorBox, MeResource, field_error};
 pub fn HouseholdListPage() -> impl IntoView {
     let query = use_query_map();
     let within = move || query.with(|q| q.get("within").filter(|w| !w.is_empty()));
+    let search = move || query.with(|q| q.get("q").filter(|w| !w.is_empty()));
+    let class = move || query.with(|q| q.get("class").filter(|w| !w.is_empty()));
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0));
-    let households = Resource::new(move || (within(), page()), |(within, page)| list_households(within, page));
+    let filter = move || HouseholdFilter { within: within(), q: search(), class: class() };
+    let households = Resource::new(move || (filter(), page()), |(filter, page)| list_households(filter, page));
     let units = Resource::new(|| (), |_| list_org_units());
 
     view! {
@@ -42,6 +45,19 @@ pub fn HouseholdListPage() -> impl IntoView {
                         })}
                     </Transition>
                 </select>
+                <label for="q">"搜索"</label>
+                <input id="q" name="q" placeholder="户编号、身份证号或姓名" value=search/>
+                <label for="class">"监测类别"</label>
+                <select id="class" name="class">
+                    <option value="">"全部"</option>
+                    {move || {
+                        let selected = class();
+                        ["脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "防贫监测户", "防贫预警户", "脱贫监测户", "边缘户"]
+                            .into_iter()
+                            .map(|c| view! { <option value=c selected=selected.as_deref() == Some(c)>{c}</option> })
+                            .collect_view()
+                    }}
+                </select>
                 <button type="submit">"筛选"</button>
             </form>
             <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
@@ -51,10 +67,13 @@ pub fn HouseholdListPage() -> impl IntoView {
                         Ok(result) => {
                             let last_page = result.total.saturating_sub(1) / result.per_page;
                             let link = move |p: u64| {
-                                match within() {
-                                    Some(w) => format!("/households?within={w}&page={p}"),
-                                    None => format!("/households?page={p}"),
+                                let mut parts = vec![format!("page={p}")];
+                                for (key, value) in [("within", within()), ("q", search()), ("class", class())] {
+                                    if let Some(value) = value {
+                                        parts.push(format!("{key}={}", encode_query(&value)));
+                                    }
                                 }
+                                format!("/households?{}", parts.join("&"))
                             };
                             view! {
                                 <p class="muted">{format!("共 {} 户，第 {} / {} 页", result.total, result.page + 1, last_page + 1)}</p>
@@ -292,4 +311,15 @@ fn AssessmentEditor(code: String, action: ServerAction<Assess>) -> impl IntoView
             <button type="submit" class="primary">"记录评估"</button>
         </ActionForm>
     }
+}
+
+/// Percent-encode a query value (UTF-8 bytes outside the unreserved set).
+fn encode_query(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }

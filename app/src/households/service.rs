@@ -3,14 +3,14 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{household, household_income, household_member, org_unit, security_assessment};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
 use super::{
-    AssessmentForm, AssessmentView, HouseholdDetail, HouseholdPage, HouseholdSummary, IncomeForm, IncomeRecord,
-    MemberView, RiskView, mask_resident_id,
+    AssessmentForm, AssessmentView, HouseholdDetail, HouseholdFilter, HouseholdPage, HouseholdSummary, IncomeForm,
+    IncomeRecord, MemberView, RiskView, mask_resident_id,
 };
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self, Action};
@@ -80,7 +80,7 @@ async fn unit_names(
 pub async fn list(
     db: &DatabaseConnection,
     ctx: &RequestContext,
-    within: Option<&str>,
+    filter: &HouseholdFilter,
     page: u64,
     per_page: u64,
 ) -> Result<HouseholdPage, AppError> {
@@ -93,14 +93,53 @@ pub async fn list(
         .filter(scope)
         .order_by_asc(household::Column::OrgCode)
         .order_by_asc(household::Column::Code);
-    if let Some(within) = within.filter(|w| !w.is_empty()) {
+    if let Some(within) = filter.within.as_deref().filter(|w| !w.is_empty()) {
         let unit = crate::org::OrgCode::parse(within)?;
         query = query.filter(authz::code_prefix(household::Column::OrgCode, unit.scope_prefix()));
+    }
+    if let Some(class) = filter.class.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        query = query.filter(household::Column::MonitoringClass.eq(class));
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        query = query.filter(search_condition(db, q).await?);
     }
     let paginator = query.paginate(db, per_page);
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(page).await?;
     Ok(HouseholdPage { total, page, per_page, items: summaries(db, rows).await? })
+}
+
+/// A search term as a condition: a full resident ID number matches its member's household, digits match
+/// the start of a household code, anything else part of the head's or a member's name.
+async fn search_condition(db: &DatabaseConnection, q: &str) -> Result<Condition, AppError> {
+    if q.chars().count() > 40 {
+        return Err(AppError::validation("q", "搜索内容不超过 40 个字。"));
+    }
+    let by_members = |members: Vec<i64>| household::Column::Id.is_in(members);
+    let upper = q.to_ascii_uppercase();
+    if upper.len() == 18 && upper[..17].bytes().all(|b| b.is_ascii_digit()) {
+        let ids = household_member::Entity::find()
+            .select_only()
+            .column(household_member::Column::HouseholdId)
+            .filter(household_member::Column::ResidentId.eq(upper))
+            .into_tuple::<i64>()
+            .all(db)
+            .await?;
+        return Ok(Condition::all().add(by_members(ids)));
+    }
+    if q.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(authz::code_prefix(household::Column::Code, q));
+    }
+    let pattern = format!("%{}%", q.replace(['%', '_'], ""));
+    let ids = household_member::Entity::find()
+        .select_only()
+        .column(household_member::Column::HouseholdId)
+        .filter(household_member::Column::Name.like(pattern.clone()))
+        .limit(2000)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    Ok(Condition::any().add(household::Column::HeadName.like(pattern)).add(by_members(ids)))
 }
 
 /// One household by code, if the caller may see it.

@@ -13,6 +13,10 @@ use serde::Deserialize;
 pub struct ListQuery {
     /// Narrow to the subtree of this area code.
     within: Option<String>,
+    /// A household code (or its beginning), a resident ID number, or part of a member's name.
+    q: Option<String>,
+    /// A monitoring class.
+    class: Option<String>,
     /// Page number from 0.
     page: Option<u64>,
     /// Rows per page, at most 200 (default 50).
@@ -27,14 +31,10 @@ pub async fn list(
     Extension(ctx): Extension<RequestContext>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<HouseholdPage>, AppError> {
-    let page = app::households::service::list(
-        &state.db,
-        &ctx,
-        query.within.as_deref(),
-        query.page.unwrap_or(0),
-        query.per_page.unwrap_or(50),
-    )
-    .await?;
+    let filter = app::households::HouseholdFilter { within: query.within, q: query.q, class: query.class };
+    let page =
+        app::households::service::list(&state.db, &ctx, &filter, query.page.unwrap_or(0), query.per_page.unwrap_or(50))
+            .await?;
     Ok(Json(page))
 }
 

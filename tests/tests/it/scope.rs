@@ -47,7 +47,7 @@ async fn a_village_sees_only_itself(backend: Backend) {
     assert_eq!(own_by_fn.status(), 200);
     assert!(own_by_fn.text().await.unwrap().contains("张建国"));
     let listed =
-        cadre.server_fn::<ListHouseholds>(&[("within", VILLAGE_B1), ("page", "0")]).await.text().await.unwrap();
+        cadre.server_fn::<ListHouseholds>(&[("filter[within]", VILLAGE_B1), ("page", "0")]).await.text().await.unwrap();
     assert!(!listed.contains("刘志成") && listed.contains("\"total\":0"), "{listed}");
     let units_fn = cadre.server_fn::<ListOrgUnits>(&[]).await.text().await.unwrap();
     assert!(!units_fn.contains(VILLAGE_B1) && units_fn.contains(VILLAGE_A1));
@@ -173,3 +173,59 @@ async fn user_and_audit_functions_leak_nothing_to_a_village(backend: Backend) {
     );
 }
 both_backends!(users_and_audit, user_and_audit_functions_leak_nothing_to_a_village);
+
+async fn first_member_id(app: &TestApp, code: &str) -> String {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let h = entities::household::Entity::find()
+        .filter(entities::household::Column::Code.eq(code))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    entities::household_member::Entity::find()
+        .filter(entities::household_member::Column::HouseholdId.eq(h.id))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap()
+        .resident_id
+}
+
+async fn search_finds_by_id_code_and_name_within_scope(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    let own = app.household(VILLAGE_A1, 1, "张建国").await;
+    app.household(VILLAGE_A1, 2, "王德福").await;
+    let far = app.household(VILLAGE_B1, 3, "张志成").await;
+    let own_id = first_member_id(&app, &own).await;
+    let far_id = first_member_id(&app, &far).await;
+    let pw = app.user("cadre", Role::VillageCadre, VILLAGE_A1).await;
+    let cadre = app.signed_in("cadre", &pw).await;
+    let codes = |body: serde_json::Value| -> Vec<String> {
+        body["items"].as_array().unwrap().iter().map(|h| h["code"].as_str().unwrap().to_string()).collect()
+    };
+
+    let by_id: serde_json::Value =
+        cadre.get(&format!("/api/households?q={}", own_id.to_lowercase())).await.json().await.unwrap();
+    assert_eq!(codes(by_id), vec![own.clone()], "a full ID number finds its household (lower-case x too)");
+    let by_code: serde_json::Value =
+        cadre.get(&format!("/api/households?q={}", &own[..14])).await.json().await.unwrap();
+    assert_eq!(codes(by_code).len(), 2, "the start of a household code");
+    let by_name: serde_json::Value = cadre.get("/api/households?q=%E5%BB%BA%E5%9B%BD").await.json().await.unwrap();
+    assert_eq!(codes(by_name), vec![own.clone()], "part of a name (建国)");
+    let by_member: serde_json::Value = cadre.get("/api/households?q=%E7%A7%80%E8%8B%B1").await.json().await.unwrap();
+    assert_eq!(codes(by_member).len(), 2, "a member's name (秀英) finds the households she lives in");
+    let by_class: serde_json::Value = cadre
+        .get("/api/households?class=%E8%BE%B9%E7%BC%98%E6%98%93%E8%87%B4%E8%B4%AB%E6%88%B7")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(codes(by_class).len(), 2);
+
+    // Scope holds: another village's member's ID and name find nothing.
+    let far_by_id: serde_json::Value = cadre.get(&format!("/api/households?q={far_id}")).await.json().await.unwrap();
+    assert_eq!(far_by_id["total"], 0);
+    let far_by_name: serde_json::Value = cadre.get("/api/households?q=%E5%BF%97%E6%88%90").await.json().await.unwrap();
+    assert_eq!(far_by_name["total"], 0);
+}
+both_backends!(search, search_finds_by_id_code_and_name_within_scope);
