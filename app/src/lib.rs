@@ -13,6 +13,7 @@ pub mod policy;
 pub mod risk;
 pub mod shell;
 pub mod users;
+pub mod workflow;
 
 #[cfg(feature = "ssr")]
 pub mod authz;
