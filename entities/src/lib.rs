@@ -9,6 +9,8 @@ pub mod audit_log;
 pub mod household;
 pub mod household_income;
 pub mod household_member;
+pub mod identification;
+pub mod identification_event;
 pub mod login_failure;
 pub mod org_unit;
 pub mod policy_set;

@@ -6,6 +6,7 @@ mod m20261122_000001_foundation;
 mod m20261122_000002_policy;
 mod m20261122_000003_deductible;
 mod m20261122_000004_assessment;
+mod m20261122_000005_identification;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_policy::Migration),
             Box::new(m20261122_000003_deductible::Migration),
             Box::new(m20261122_000004_assessment::Migration),
+            Box::new(m20261122_000005_identification::Migration),
         ]
     }
 }

@@ -59,6 +59,8 @@ pub fn action_label(action: &str) -> &'static str {
         "policy.saved" => "保存政策参数",
         "household.income_saved" => "录入收支情况",
         "household.assessed" => "评估两不愁三保障",
+        "identification.applied" => "发起识别申请",
+        "identification.step" => "办理识别步骤",
         _ => "其他操作",
     }
 }
@@ -92,6 +94,10 @@ fn field_label(key: &str) -> &str {
         "status" => "结论",
         "note" => "情况说明",
         "assessed_on" => "评估日期",
+        "stage" => "状态",
+        "step" => "步骤",
+        "green_channel" => "绿色通道",
+        "commitment_signed_on" => "承诺书签署日期",
         "wage_fen" => "工资性收入（分）",
         "business_fen" => "生产经营性收入（分）",
         "property_fen" => "财产性收入（分）",

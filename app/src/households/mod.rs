@@ -266,6 +266,8 @@ pub struct HouseholdDetail {
     pub latest_income: Option<IncomeRecord>,
     /// The latest assessment of each 两不愁三保障 item assessed so far.
     pub assessments: Vec<AssessmentView>,
+    /// The latest identification (识别纳入) with its history.
+    pub identification: Option<crate::workflow::identification::IdentificationView>,
     pub risk: RiskView,
 }
 

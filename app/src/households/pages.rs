@@ -8,6 +8,8 @@ use super::{HouseholdFilter, IncomeForm, IncomeRecord};
 use crate::auth::Role;
 use crate::org::api::list_org_units;
 use crate::shell::{ErrorBox, MeResource, field_error};
+use crate::workflow::api::{ApplyIdentification, IdentificationStep};
+use crate::workflow::identification::IdentificationView;
 
 #[component]
 pub fn HouseholdListPage() -> impl IntoView {
@@ -116,8 +118,12 @@ pub fn HouseholdDetailPage() -> impl IntoView {
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
     let save_income = ServerAction::<SaveIncome>::new();
     let assess = ServerAction::<Assess>::new();
+    let apply = ServerAction::<ApplyIdentification>::new();
+    let step = ServerAction::<IdentificationStep>::new();
     let household = Resource::new(
-        move || (code(), save_income.version().get(), assess.version().get()),
+        move || {
+            (code(), save_income.version().get(), assess.version().get(), apply.version().get(), step.version().get())
+        },
         |(code, ..)| get_household(code),
     );
     let me = expect_context::<MeResource>();
@@ -146,6 +152,7 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                             </dl>
                             <RiskSection risk=h.risk.clone()/>
                             <SecuritySection assessments=h.assessments.clone()/>
+                            <IdentificationSection code=code() current=h.identification.clone() apply step/>
                             {move || {
                                 let can_edit = me.get().and_then(|r| r.ok()).flatten().is_some_and(|c| c.roles.iter().any(|g| matches!(
                                     g.role,
@@ -322,4 +329,86 @@ fn encode_query(value: &str) -> String {
             other => format!("%{other:02X}"),
         })
         .collect()
+}
+
+/// 识别纳入: where the household's identification stands, its history, and the next step.
+#[component]
+fn IdentificationSection(
+    code: String,
+    current: Option<IdentificationView>,
+    apply: ServerAction<ApplyIdentification>,
+    step: ServerAction<IdentificationStep>,
+) -> impl IntoView {
+    let applied = apply.value();
+    let stepped = step.value();
+    let open = current.as_ref().is_some_and(|c| c.next_step.is_some());
+    let status = current.clone().map(|c| {
+        view! {
+            <p>
+                <strong>{c.stage_label.clone()}</strong>
+                {c.notice_end.map(|end| format!("（公示期 {} 至 {}）", c.notice_start.map(|d| d.to_string()).unwrap_or_default(), end))}
+            </p>
+            {c.assistance_note.clone().map(|n| view! { <p class="banner info">{n}</p> })}
+            {c.rejection.clone().map(|r| view! { <p class="banner warn">{r}</p> })}
+            <ol class="history">
+                {c.events.into_iter().map(|e| view! {
+                    <li>
+                        <strong>{e.step_label}</strong>" → "{e.result}
+                        {(!e.note.is_empty()).then(|| format!("：{}", e.note))}
+                        <small class="muted">{format!(" {} {}", crate::shell::beijing_time(e.at), e.actor)}</small>
+                    </li>
+                }).collect_view()}
+            </ol>
+        }
+    });
+    let next = current.and_then(|c| c.next_step);
+    let apply_code = code.clone();
+    view! {
+        <h2>"识别纳入"</h2>
+        {status}
+        {(!open).then(|| view! {
+            <ActionForm action=apply attr:class="form">
+                <input type="hidden" name="code" value=apply_code/>
+                <label for="commitment">"承诺书签署日期（农户如实提供信息、授权查询家庭资产）"</label>
+                <input id="commitment" name="form[commitment_signed_on]" type="date"/>
+                {field_error(applied, "commitment")}
+                <label class="check"><input type="checkbox" name="form[green_channel]"/>" 绿色通道（突发严重困难，先行帮扶、手续后补）"</label>
+                {move || match applied.get() {
+                    Some(Err(crate::error::AppError::Validation { .. })) | None | Some(Ok(())) => None,
+                    Some(Err(e)) => Some(view! { <ErrorBox error=e/> }),
+                }}
+                <button type="submit" class="primary">"发起识别申请"</button>
+            </ActionForm>
+        })}
+        {next.map(|next| {
+            let is_notice = next == "post_notice";
+            view! {
+                <ActionForm action=step attr:class="form">
+                    <input type="hidden" name="code" value=code.clone()/>
+                    <input type="hidden" name="form[step]" value=next.clone()/>
+                    <p class="hint">{format!("下一步：{}", crate::workflow::identification::step_label(&next))}</p>
+                    {if is_notice {
+                        view! {
+                            <label for="start">"公示开始日期"</label>
+                            <input id="start" name="form[start]" type="date"/>
+                            {field_error(stepped, "start")}
+                        }.into_any()
+                    } else {
+                        view! {
+                            <label class="check"><input type="radio" name="form[approve]" value="yes" checked=true/>" 通过"</label>
+                            <label class="check"><input type="radio" name="form[approve]" value="no"/>" 不通过"</label>
+                            <label for="step_note">"意见"</label>
+                            <textarea id="step_note" name="form[note]" rows="2"></textarea>
+                            {field_error(stepped, "note")}
+                        }.into_any()
+                    }}
+                    {move || match stepped.get() {
+                        Some(Err(crate::error::AppError::Validation { .. })) | None | Some(Ok(())) => None,
+                        Some(Err(e)) => Some(view! { <ErrorBox error=e/> }),
+                    }}
+                    <button type="submit" class="primary">"办理"</button>
+                </ActionForm>
+            }
+        })}
+    }
 }

@@ -166,6 +166,7 @@ pub async fn get(
         .all(db)
         .await?;
     let income = incomes.first().cloned();
+    let household_id = household.id;
     let assessments = latest_assessments(db, household.id).await?;
     let risk = risk_view(db, &household.org_code, &members, &incomes, &assessments, now).await?;
     let address = household.address.clone();
@@ -203,6 +204,7 @@ pub async fn get(
             deductible_fen: i.deductible_fen,
         }),
         assessments,
+        identification: crate::workflow::service::latest(db, household_id).await?,
         risk,
     })
 }

@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::policy::Policy;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Stage {
     /// 农户申请（已签承诺书）
     Applied,
@@ -29,6 +30,46 @@ pub enum Stage {
 }
 
 impl Stage {
+    pub const ALL: [Stage; 6] = [
+        Stage::Applied,
+        Stage::VillageVerified,
+        Stage::NoticePosted,
+        Stage::TownshipReviewed,
+        Stage::Approved,
+        Stage::Rejected,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Applied => "applied",
+            Stage::VillageVerified => "village_verified",
+            Stage::NoticePosted => "notice_posted",
+            Stage::TownshipReviewed => "township_reviewed",
+            Stage::Approved => "approved",
+            Stage::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// Whether the identification is still running.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Stage::Approved | Stage::Rejected)
+    }
+
+    /// The step that comes next, as its form code.
+    pub fn next_step(self) -> Option<&'static str> {
+        match self {
+            Stage::Applied => Some("village_verify"),
+            Stage::VillageVerified => Some("post_notice"),
+            Stage::NoticePosted => Some("township_review"),
+            Stage::TownshipReviewed => Some("county_approve"),
+            Stage::Approved | Stage::Rejected => None,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Stage::Applied => "已申请，待村级核实",
@@ -78,7 +119,17 @@ impl Step {
         }
     }
 
-    fn label(&self) -> &'static str {
+    /// The code stored with the step's event.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Step::VillageVerify { .. } => "village_verify",
+            Step::PostNotice { .. } => "post_notice",
+            Step::TownshipReview { .. } => "township_review",
+            Step::CountyApprove { .. } => "county_approve",
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
         match self {
             Step::VillageVerify { .. } => "村级核实和民主评议",
             Step::PostNotice { .. } => "村内公示",
@@ -96,6 +147,93 @@ impl Step {
             Step::CountyApprove { .. } => Stage::TownshipReviewed,
         }
     }
+}
+
+/// Name of a step code, for the history.
+pub fn step_label(code: &str) -> &'static str {
+    match code {
+        "apply" => "农户申请（已签承诺书）",
+        "village_verify" => "村级核实和民主评议",
+        "post_notice" => "村内公示",
+        "township_review" => "乡镇复核",
+        "county_approve" => "县级审批",
+        _ => "其他",
+    }
+}
+
+/// The application as its form sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ApplyForm {
+    /// YYYY-MM-DD: when the household signed the commitment and authorisation (承诺书).
+    pub commitment_signed_on: String,
+    /// Present (any value) for the green channel.
+    pub green_channel: Option<String>,
+}
+
+/// A step as its form sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct StepForm {
+    /// `village_verify`, `post_notice`, `township_review` or `county_approve`.
+    pub step: String,
+    /// `yes` or `no` for the deciding steps.
+    pub approve: String,
+    pub note: String,
+    /// YYYY-MM-DD: the first day of the public notice.
+    pub start: String,
+}
+
+impl StepForm {
+    pub fn parse(&self) -> Result<Step, AppError> {
+        let approve = match self.approve.as_str() {
+            "yes" => true,
+            "no" => false,
+            _ if self.step == "post_notice" => true,
+            _ => return Err(AppError::validation("approve", "请选择“通过”或“不通过”。")),
+        };
+        let note = self.note.trim().to_string();
+        Ok(match self.step.as_str() {
+            "village_verify" => Step::VillageVerify { appraisal_passed: approve, note },
+            "post_notice" => Step::PostNotice {
+                start: NaiveDate::parse_from_str(self.start.trim(), "%Y-%m-%d")
+                    .map_err(|_| AppError::validation("start", "请填写公示开始日期，例如 2026-03-02。"))?,
+            },
+            "township_review" => Step::TownshipReview { approve, note },
+            "county_approve" => Step::CountyApprove { approve, note },
+            _ => return Err(AppError::validation("step", "请选择要办理的步骤。")),
+        })
+    }
+}
+
+/// One step in the history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EventView {
+    pub step_label: String,
+    pub result: String,
+    pub note: String,
+    pub actor: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// An identification as the household page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct IdentificationView {
+    pub stage: Stage,
+    pub stage_label: String,
+    pub green_channel: bool,
+    pub assistance_note: Option<String>,
+    pub commitment_signed_on: NaiveDate,
+    pub notice_start: Option<NaiveDate>,
+    pub notice_end: Option<NaiveDate>,
+    pub rejection: Option<String>,
+    /// The form code of the step that comes next, if any.
+    pub next_step: Option<String>,
+    pub events: Vec<EventView>,
 }
 
 /// Start an identification: the household has signed the commitment and authorisation (承诺书) [F][G].

@@ -2,4 +2,7 @@
 //! step asked for, who asks (their roles in the household's scope) and today, and returns the new state
 //! or a refusal in Chinese. Persistence and audit wrap these functions; the rules live here.
 
+pub mod api;
 pub mod identification;
+#[cfg(feature = "ssr")]
+pub mod service;

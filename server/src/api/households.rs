@@ -80,3 +80,33 @@ pub async fn assess(
     app::households::service::assess(&state.db, state.clock.now(), &ctx, &code, &form).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Start an identification (识别纳入) for a household with its signed commitment.
+#[utoipa::path(post, path = "/api/households/{code}/identification", tag = "identification",
+    params(("code" = String, Path, description = "户编号")), request_body = app::workflow::identification::ApplyForm,
+    responses((status = 204), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn apply_identification(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(code): Path<String>,
+    Json(form): Json<app::workflow::identification::ApplyForm>,
+) -> Result<StatusCode, AppError> {
+    ctx.caller()?;
+    app::workflow::service::apply(&state.db, state.clock.now(), &ctx, &code, &form).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Take the next step of a household's identification (the caller's role must be entitled to it).
+#[utoipa::path(post, path = "/api/households/{code}/identification/steps", tag = "identification",
+    params(("code" = String, Path, description = "户编号")), request_body = app::workflow::identification::StepForm,
+    responses((status = 204), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn identification_step(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(code): Path<String>,
+    Json(form): Json<app::workflow::identification::StepForm>,
+) -> Result<StatusCode, AppError> {
+    ctx.caller()?;
+    app::workflow::service::step(&state.db, state.clock.now(), &ctx, &code, &form).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

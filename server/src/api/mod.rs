@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         auth::login, auth::logout, auth::me,
         org::list, org::get_one,
         households::list, households::get_one, households::save_income, households::assess,
+        households::apply_identification, households::identification_step,
         policy::get_one,
     ),
     components(schemas(
@@ -31,6 +32,9 @@ use utoipa::{Modify, OpenApi};
         app::households::MemberView, app::households::IncomeForm, app::households::IncomeRecord,
         app::households::AssessmentForm, app::households::AssessmentView, app::risk::AssessmentStatus,
         app::households::RiskView, app::risk::Evaluation, app::risk::RiskFlag, app::risk::RiskKind, app::risk::SecurityItem,
+        app::workflow::identification::ApplyForm, app::workflow::identification::StepForm,
+        app::workflow::identification::IdentificationView, app::workflow::identification::EventView,
+        app::workflow::identification::Stage,
         app::policy::PolicyView, app::policy::Policy, app::policy::Category, ErrorBody,
     )),
     modifiers(&SecuritySchemes),
@@ -81,5 +85,7 @@ pub fn router() -> Router<AppState> {
         .route("/households/{code}", get(households::get_one))
         .route("/households/{code}/incomes", post(households::save_income))
         .route("/households/{code}/assessments", post(households::assess))
+        .route("/households/{code}/identification", post(households::apply_identification))
+        .route("/households/{code}/identification/steps", post(households::identification_step))
         .route("/policies/{code}/{year}", get(policy::get_one))
 }

@@ -5,6 +5,7 @@ mod admin;
 mod audit;
 mod auth;
 mod e2e;
+mod identification;
 mod policy;
 mod schema;
 mod scope;

@@ -1,0 +1,136 @@
+//! Identification through the app: each step by its entitled role, in order, with the notice period
+//! counted in working days by the fixed clock, every step in the history and the audit log.
+
+use app::auth::Role;
+use app::policy::presets::Preset;
+use app::workflow::api::{ApplyIdentification, IdentificationStep};
+
+use tests::both_backends;
+use tests::{COUNTY, Client, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_B1};
+
+async fn step(client: &Client, code: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let mut form = vec![("code", code)];
+    form.extend_from_slice(fields);
+    let response = client.server_fn::<IdentificationStep>(&form).await;
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+async fn stage(client: &Client, code: &str) -> serde_json::Value {
+    let detail: serde_json::Value = client.get(&format!("/api/households/{code}")).await.json().await.unwrap();
+    detail["identification"].clone()
+}
+
+async fn five_steps_by_the_entitled_roles_y_f(backend: tests::Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let far = app.household(VILLAGE_B1, 2, "刘志成").await;
+    let xinxi = app.signed_in("xinxi", &app.user("xinxi", Role::InfoOfficer, VILLAGE_A1).await).await;
+    let shuji_pw = app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await;
+    let shuji = app.signed_in("shuji", &shuji_pw).await;
+    let jingfa_pw = app.user("jingfa", Role::TownshipStaff, TOWNSHIP_A).await;
+    let jingfa = app.signed_in("jingfa", &jingfa_pw).await;
+    let fupin_pw = app.user("fupin", Role::CountyOffice, COUNTY).await;
+    let fupin = app.signed_in("fupin", &fupin_pw).await;
+
+    // Without the commitment there is no application.
+    let refused = xinxi.server_fn::<ApplyIdentification>(&[("code", &code), ("form[commitment_signed_on]", "")]).await;
+    assert!(refused.text().await.unwrap().contains("承诺书"));
+    let applied =
+        xinxi.server_fn::<ApplyIdentification>(&[("code", &code), ("form[commitment_signed_on]", "2026-03-01")]).await;
+    assert_eq!(applied.status(), 200, "{}", applied.text().await.unwrap());
+    assert_eq!(stage(&xinxi, &code).await["stage"], "Applied");
+    let twice =
+        xinxi.server_fn::<ApplyIdentification>(&[("code", &code), ("form[commitment_signed_on]", "2026-03-01")]).await;
+    assert!(twice.text().await.unwrap().contains("已有正在办理的识别程序"));
+
+    // The information officer may not hold the democratic appraisal; the Party secretary may.
+    let (_, wrong) = step(&xinxi, &code, &[("form[step]", "village_verify"), ("form[approve]", "yes")]).await;
+    assert!(wrong.contains("应由村党支部书记或村干部办理"), "{wrong}");
+    // Nor may a step be skipped.
+    let (_, skipped) = step(&fupin, &code, &[("form[step]", "county_approve"), ("form[approve]", "yes")]).await;
+    assert!(skipped.contains("不能跳过"), "{skipped}");
+    let (status, body) = step(
+        &shuji,
+        &code,
+        &[("form[step]", "village_verify"), ("form[approve]", "yes"), ("form[note]", "评议通过 9 票")],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    // Notice posted Monday 2 March 2026: 5 working days end on Monday 9 March.
+    let (status, body) = step(&xinxi, &code, &[("form[step]", "post_notice"), ("form[start]", "2026-03-02")]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(stage(&xinxi, &code).await["notice_end"], "2026-03-09");
+    let (_, early) = step(&jingfa, &code, &[("form[step]", "township_review"), ("form[approve]", "yes")]).await;
+    assert!(early.contains("公示期满后方可复核"), "{early}");
+
+    app.clock.advance(chrono::Duration::days(8)); // Tuesday 10 March; yesterday's sessions have timed out
+    let jingfa = app.signed_in("jingfa", &jingfa_pw).await;
+    let fupin = app.signed_in("fupin", &fupin_pw).await;
+    let shuji = app.signed_in("shuji", &shuji_pw).await;
+    let (status, body) = step(&jingfa, &code, &[("form[step]", "township_review"), ("form[approve]", "yes")]).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, no_reason) = step(&fupin, &code, &[("form[step]", "county_approve"), ("form[approve]", "no")]).await;
+    assert!(no_reason.contains("须写明理由"), "{no_reason}");
+    let (status, body) = step(&fupin, &code, &[("form[step]", "county_approve"), ("form[approve]", "yes")]).await;
+    assert_eq!(status, 200, "{body}");
+
+    let done = stage(&fupin, &code).await;
+    assert_eq!(done["stage"], "Approved");
+    let steps: Vec<&str> =
+        done["events"].as_array().unwrap().iter().map(|e| e["step_label"].as_str().unwrap()).collect();
+    assert_eq!(steps, vec!["农户申请（已签承诺书）", "村级核实和民主评议", "村内公示", "乡镇复核", "县级审批"]);
+    assert!(done["events"][1]["actor"].as_str().unwrap().contains("shuji"));
+
+    // Scope: the other village's household is out of reach, through the API too.
+    let (_, hidden) = step(&shuji, &far, &[("form[step]", "village_verify"), ("form[approve]", "yes")]).await;
+    assert!(hidden.contains("NotFound"), "{hidden}");
+    let api = shuji
+        .http
+        .post(shuji.url(&format!("/api/households/{far}/identification")))
+        .json(&serde_json::json!({ "commitment_signed_on": "2026-03-01" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 404);
+
+    let records = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 200).await.unwrap();
+    assert_eq!(records.iter().filter(|r| r.action.starts_with("identification.")).count(), 5);
+}
+both_backends!(five_steps, five_steps_by_the_entitled_roles_y_f);
+
+async fn a_rejection_is_kept_and_a_new_application_may_follow(backend: tests::Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
+    shuji
+        .server_fn::<ApplyIdentification>(&[
+            ("code", &code),
+            ("form[commitment_signed_on]", "2026-03-01"),
+            ("form[green_channel]", "on"),
+        ])
+        .await;
+    assert!(stage(&shuji, &code).await["assistance_note"].as_str().unwrap().contains("先行落实帮扶"));
+    let (status, _) = step(
+        &shuji,
+        &code,
+        &[("form[step]", "village_verify"), ("form[approve]", "no"), ("form[note]", "家庭有经营性货车一辆")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let rejected = stage(&shuji, &code).await;
+    assert_eq!(rejected["stage"], "Rejected");
+    assert_eq!(rejected["rejection"], "民主评议未通过：家庭有经营性货车一辆");
+    let again =
+        shuji.server_fn::<ApplyIdentification>(&[("code", &code), ("form[commitment_signed_on]", "2026-03-02")]).await;
+    assert_eq!(again.status(), 200, "a closed identification does not block a new one");
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    assert_eq!(
+        entities::identification::Entity::find().count(app.db()).await.unwrap(),
+        2,
+        "the rejected record is kept"
+    );
+}
+both_backends!(rejection, a_rejection_is_kept_and_a_new_application_may_follow);
