@@ -76,6 +76,16 @@ async fn text_of(client: &Client, css: &str) -> String {
     element.text().await.unwrap()
 }
 
+/// Scroll an element to the middle of the screen (clear of the sticky top bar) and click it.
+async fn click(client: &Client, locator: Locator<'_>) {
+    let element = client.wait().at_most(Duration::from_secs(10)).for_element(locator).await.unwrap();
+    client
+        .execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&element).unwrap()])
+        .await
+        .unwrap();
+    element.click().await.unwrap();
+}
+
 /// Keep a screenshot for people to look at (in the system temp directory, `fanpin-e2e/`).
 async fn save_screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.unwrap();
@@ -144,5 +154,64 @@ async fn sign_in_see_the_shell_and_sign_out_on_a_phone() {
     let sessions = entities::session::Entity::find().count(app.db()).await.unwrap();
     assert_eq!(sessions, 0, "signing out ended the session on the server");
 
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn record_finances_see_the_red_alert_and_start_identification_on_a_phone() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_county().await;
+    app.policy(tests::COUNTY, 2026, app::policy::presets::Preset::Tongnan2020).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let password = app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await;
+
+    let driver = ChromeDriver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+    client.goto(&format!("{}/login", app.base)).await.unwrap();
+    client.wait().for_element(Locator::Css("#username")).await.unwrap().send_keys("shuji").await.unwrap();
+    client.find(Locator::Css("#password")).await.unwrap().send_keys(&password).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    client.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for_path(&client, "/").await;
+
+    client.goto(&format!("{}/households/{code}", app.base)).await.unwrap();
+    assert!(text_of(&client, "h1").await.contains("张建国户"));
+    assert!(!text_of(&client, "h1").await.contains("红色预警"), "no income yet, no alert");
+
+    // Record 2025's income: 7000 + 1600 for two people is 4300 each, below the 4800 red-alert line.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for (id, value) in [("#year", "2025"), ("#wage", "7000"), ("#transfer", "1600")] {
+        let field = client.find(Locator::Css(id)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(value).await.unwrap();
+    }
+    click(&client, Locator::XPath("//button[contains(., '保存')]")).await;
+    for _ in 0..50 {
+        if text_of(&client, "h1").await.contains("红色预警") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(text_of(&client, "h1").await.contains("红色预警"), "the badge appears once the income is saved");
+    assert!(text_of(&client, "ul.flags").await.contains("人均纯收入 4300 元，低于红色预警线 4800 元"));
+    save_screenshot(&client, "phone-red-alert").await;
+
+    // Start the identification with the signed commitment, then hold the democratic appraisal.
+    client.execute("document.getElementById('commitment').value = '2026-03-01';", vec![]).await.unwrap();
+    click(&client, Locator::XPath("//button[contains(., '发起识别申请')]")).await;
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#step_note")).await.unwrap();
+    assert!(text_of(&client, "body").await.contains("已申请，待村级核实"));
+    client.find(Locator::Css("#step_note")).await.unwrap().send_keys("民主评议通过").await.unwrap();
+    click(&client, Locator::XPath("//button[contains(., '办理')]")).await;
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#start")).await.unwrap();
+    assert!(text_of(&client, "body").await.contains("民主评议通过，待公示"));
+    save_screenshot(&client, "phone-identification").await;
+
+    let detail: serde_json::Value = {
+        let api = app.signed_in("shuji", &password).await;
+        api.get(&format!("/api/households/{code}")).await.json().await.unwrap()
+    };
+    assert_eq!(detail["identification"]["stage"], "VillageVerified");
+    assert_eq!(detail["latest_income"]["wage_fen"], 700_000);
     client.close().await.unwrap();
 }
