@@ -6,6 +6,7 @@ pub mod api_token;
 pub mod app_secret;
 pub mod app_user;
 pub mod audit_log;
+pub mod holiday_notice;
 pub mod household;
 pub mod household_income;
 pub mod household_member;

@@ -7,6 +7,7 @@ mod m20261122_000002_policy;
 mod m20261122_000003_deductible;
 mod m20261122_000004_assessment;
 mod m20261122_000005_identification;
+mod m20261122_000006_holiday_notice;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_deductible::Migration),
             Box::new(m20261122_000004_assessment::Migration),
             Box::new(m20261122_000005_identification::Migration),
+            Box::new(m20261122_000006_holiday_notice::Migration),
         ]
     }
 }

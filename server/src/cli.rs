@@ -50,6 +50,19 @@ enum Command {
         #[command(subcommand)]
         command: OrgCommand,
     },
+    /// The working-day calendar (the State Council's holiday notices).
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Load (or replace) a year's notice from a text file in the format of app/src/calendar/data/2026.txt.
+    Load { file: std::path::PathBuf },
+    /// List the years the calendar has, and where each comes from.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -196,6 +209,24 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                     if user.active { "正常" } else { "已停用" },
                     roles.join(", ")
                 );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Calendar { command: CalendarCommand::Load { file } } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let db = crate::database::connect(&settings).await?;
+            let tx = app::db::begin_write(&db).await?;
+            let notice = app::calendar::service::store(&tx, &Actor::operator(), chrono::Utc::now(), &text)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            tx.commit().await?;
+            println!("已载入 {} 年节假日安排（{} 个放假或调休日）：{}", notice.year, notice.days.len(), notice.source);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Calendar { command: CalendarCommand::List } => {
+            let db = crate::database::connect(&settings).await?;
+            for notice in app::calendar::service::notices(&db).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+                println!("{}  {} 天  {}", notice.year, notice.days.len(), notice.source);
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -61,6 +61,7 @@ pub fn action_label(action: &str) -> &'static str {
         "household.assessed" => "评估两不愁三保障",
         "identification.applied" => "发起识别申请",
         "identification.step" => "办理识别步骤",
+        "calendar.loaded" => "载入节假日安排",
         _ => "其他操作",
     }
 }
@@ -98,6 +99,9 @@ fn field_label(key: &str) -> &str {
         "step" => "步骤",
         "green_channel" => "绿色通道",
         "commitment_signed_on" => "承诺书签署日期",
+        "source" => "依据",
+        "days" => "天数",
+        "replaced" => "替换原有",
         "wage_fen" => "工资性收入（分）",
         "business_fen" => "生产经营性收入（分）",
         "property_fen" => "财产性收入（分）",

@@ -6,6 +6,9 @@
 //! 开始的当日不计入，自下一日开始计算). "Within 5 working days of 9 March" ends on the 5th working day
 //! after 9 March.
 
+#[cfg(feature = "ssr")]
+pub mod service;
+
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
@@ -49,8 +52,12 @@ pub struct YearNotice {
 }
 
 fn parse_date(text: &str, line: usize) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| AppError::validation("calendar", format!("第 {line} 行：日期“{text}”应写作 2027-01-01 的形式。")))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+        AppError::validation(
+            "calendar",
+            format!("第 {line} 行：日期“{text}”无效（应为真实日期，写作 2027-01-01 的形式）。"),
+        )
+    })
 }
 
 /// Parse a notice file: `# comment` lines (the source), then lines `holiday 2026-02-15..2026-02-23 春节`

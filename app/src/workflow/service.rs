@@ -15,7 +15,6 @@ use super::identification::{
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::auth::Role;
 use crate::authz::{self, Action};
-use crate::calendar::WorkCalendar;
 use crate::db::begin_write;
 use crate::error::AppError;
 use crate::request::RequestContext;
@@ -213,7 +212,8 @@ pub async fn step(
         .await?
         .ok_or_else(|| AppError::Conflict("该户没有正在办理的识别程序，请先发起申请。".into()))?;
     let current = state_of(&row)?;
-    let next = flow::transition(&current, &step, &roles, today, &WorkCalendar::built_in(), &policy.policy)?;
+    let calendar = crate::calendar::service::load(&tx).await?;
+    let next = flow::transition(&current, &step, &roles, today, &calendar, &policy.policy)?;
     let mut active = row.clone().into_active_model();
     active.stage = Set(next.stage.as_str().to_string());
     active.notice_start = Set(next.notice_start);

@@ -134,3 +134,32 @@ async fn a_rejection_is_kept_and_a_new_application_may_follow(backend: tests::Ba
     );
 }
 both_backends!(rejection, a_rejection_is_kept_and_a_new_application_may_follow);
+
+async fn a_loaded_2027_notice_lets_a_notice_run_into_the_new_year(backend: tests::Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 28, 1, 0, 0).single().unwrap());
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let shuji_pw = app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await;
+    let shuji = app.signed_in("shuji", &shuji_pw).await;
+    shuji.server_fn::<ApplyIdentification>(&[("code", &code), ("form[commitment_signed_on]", "2026-12-27")]).await;
+    step(&shuji, &code, &[("form[step]", "village_verify"), ("form[approve]", "yes")]).await;
+
+    // Without 2027's notice the end of the notice period cannot be known: refused, not guessed.
+    let (_, refused) = step(&shuji, &code, &[("form[step]", "post_notice"), ("form[start]", "2026-12-28")]).await;
+    assert!(refused.contains("2027 年的法定节假日安排尚未录入"), "{refused}");
+
+    // The operator loads a 2027 notice (here a test file: New Year 1–3 January).
+    let tx = app::db::begin_write(app.db()).await.unwrap();
+    let text = "# 测试用 2027 年节假日安排\nholiday 2027-01-01..2027-01-03 元旦\n";
+    app::calendar::service::store(&tx, &app::audit::service::Actor::operator(), app.clock_now(), text).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let (status, body) = step(&shuji, &code, &[("form[step]", "post_notice"), ("form[start]", "2026-12-28")]).await;
+    assert_eq!(status, 200, "{body}");
+    // 29, 30, 31 Dec, then 1–3 Jan off, Mon 4 and Tue 5 Jan: five working days.
+    assert_eq!(stage(&shuji, &code).await["notice_end"], "2027-01-05");
+    let bad = app::calendar::parse_notice("holiday 2027-02-30 春节").unwrap_err();
+    assert!(bad.to_string().contains("第 1 行"));
+}
+both_backends!(new_year_notice, a_loaded_2027_notice_lets_a_notice_run_into_the_new_year);
