@@ -17,6 +17,12 @@ pub struct Model {
     pub phone: Option<String>,
     /// Monitoring class from the policy's category list, if the household is monitored.
     pub monitoring_class: Option<String>,
+    /// The latest risk evaluation raised a red alert.
+    pub red_alert: bool,
+    /// The latest risk evaluation found a monitoring object.
+    pub risk_monitored: bool,
+    /// When the stored outcome was last computed.
+    pub evaluated_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -8,6 +8,7 @@ mod m20261122_000003_deductible;
 mod m20261122_000004_assessment;
 mod m20261122_000005_identification;
 mod m20261122_000006_holiday_notice;
+mod m20261122_000007_household_risk;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_assessment::Migration),
             Box::new(m20261122_000005_identification::Migration),
             Box::new(m20261122_000006_holiday_notice::Migration),
+            Box::new(m20261122_000007_household_risk::Migration),
         ]
     }
 }

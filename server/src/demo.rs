@@ -293,6 +293,8 @@ pub async fn load(
     writeln!(out, "已建立 {} 个用户。", logins.len())?;
 
     load_households(db, options, &mut rng, &villages, out).await?;
+    let flagged = app::households::service::reevaluate_within(db, COUNTY_CODE, Utc::now()).await.map_err(fail)?;
+    writeln!(out, "已按{}年政策完成风险研判（{flagged} 户有结果变化）。", REFERENCE_YEAR)?;
 
     let tx = app::db::begin_write(db).await?;
     audit::append(
@@ -491,6 +493,9 @@ async fn load_households(
                         )
                     })),
                     monitoring_class: Set(class.map(str::to_string)),
+                    red_alert: Set(false),
+                    risk_monitored: Set(false),
+                    evaluated_at: Set(None),
                     created_at: Set(now),
                     updated_at: Set(now),
                 });

@@ -223,6 +223,8 @@ pub struct HouseholdFilter {
     pub q: Option<String>,
     /// A monitoring class (e.g. 边缘易致贫户).
     pub class: Option<String>,
+    /// Only households whose latest evaluation raised a red alert.
+    pub red_alert: Option<bool>,
 }
 
 /// A household in a list.
@@ -235,6 +237,8 @@ pub struct HouseholdSummary {
     pub org_name: String,
     pub member_count: i64,
     pub monitoring_class: Option<String>,
+    /// The latest stored evaluation raised a red alert.
+    pub red_alert: bool,
 }
 
 /// A member as shown on the household page (ID number masked).

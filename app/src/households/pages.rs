@@ -17,8 +17,10 @@ pub fn HouseholdListPage() -> impl IntoView {
     let within = move || query.with(|q| q.get("within").filter(|w| !w.is_empty()));
     let search = move || query.with(|q| q.get("q").filter(|w| !w.is_empty()));
     let class = move || query.with(|q| q.get("class").filter(|w| !w.is_empty()));
+    let red = move || query.with(|q| q.get("red_alert").is_some_and(|v| v == "1"));
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0));
-    let filter = move || HouseholdFilter { within: within(), q: search(), class: class() };
+    let filter =
+        move || HouseholdFilter { within: within(), q: search(), class: class(), red_alert: red().then_some(true) };
     let households = Resource::new(move || (filter(), page()), |(filter, page)| list_households(filter, page));
     let units = Resource::new(|| (), |_| list_org_units());
 
@@ -60,6 +62,7 @@ pub fn HouseholdListPage() -> impl IntoView {
                             .collect_view()
                     }}
                 </select>
+                <label class="check"><input type="checkbox" name="red_alert" value="1" checked=red/>" 只看红色预警"</label>
                 <button type="submit">"筛选"</button>
             </form>
             <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
@@ -70,7 +73,8 @@ pub fn HouseholdListPage() -> impl IntoView {
                             let last_page = result.total.saturating_sub(1) / result.per_page;
                             let link = move |p: u64| {
                                 let mut parts = vec![format!("page={p}")];
-                                for (key, value) in [("within", within()), ("q", search()), ("class", class())] {
+                                let red_alert = red().then(|| "1".to_string());
+                                for (key, value) in [("within", within()), ("q", search()), ("class", class()), ("red_alert", red_alert)] {
                                     if let Some(value) = value {
                                         parts.push(format!("{key}={}", encode_query(&value)));
                                     }
@@ -89,7 +93,7 @@ pub fn HouseholdListPage() -> impl IntoView {
                                                 {result.items.into_iter().map(|h| view! {
                                                     <tr>
                                                         <td data-label="户编号"><a href=format!("/households/{}", h.code)>{h.code.clone()}</a></td>
-                                                        <td data-label="户主">{h.head_name}</td>
+                                                        <td data-label="户主">{h.head_name}{h.red_alert.then(|| view! { <span class="badge red">"红色预警"</span> })}</td>
                                                         <td data-label="所在村组">{h.org_name}</td>
                                                         <td data-label="人口">{h.member_count}</td>
                                                         <td data-label="监测类别">{h.monitoring_class.unwrap_or_else(|| "—".into())}</td>

@@ -1,10 +1,14 @@
-//! Reading households within the caller's scope.
+//! Households: reading within the caller's scope, search, recording income and assessments, and the
+//! stored outcome of each household's risk evaluation (for lists and filters).
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{household, household_income, household_member, org_unit, security_assessment};
+use std::collections::HashMap;
+
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -40,6 +44,7 @@ async fn summaries(db: &DatabaseConnection, rows: Vec<household::Model>) -> Resu
     Ok(rows
         .into_iter()
         .map(|h| HouseholdSummary {
+            red_alert: h.red_alert,
             member_count: counts.get(&h.id).copied().unwrap_or(0),
             org_name: names.get(&h.org_unit_id).cloned().unwrap_or_default(),
             code: h.code,
@@ -96,6 +101,9 @@ pub async fn list(
     if let Some(within) = filter.within.as_deref().filter(|w| !w.is_empty()) {
         let unit = crate::org::OrgCode::parse(within)?;
         query = query.filter(authz::code_prefix(household::Column::OrgCode, unit.scope_prefix()));
+    }
+    if filter.red_alert == Some(true) {
+        query = query.filter(household::Column::RedAlert.eq(true));
     }
     if let Some(class) = filter.class.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         query = query.filter(household::Column::MonitoringClass.eq(class));
@@ -214,7 +222,7 @@ pub async fn get(
 fn facts(
     members: &[household_member::Model],
     incomes: &[household_income::Model],
-    assessments: &[AssessmentView],
+    assessments: &[(SecurityItem, AssessmentStatus)],
     today: NaiveDate,
 ) -> HouseholdFacts {
     let income_facts = |i: &household_income::Model| IncomeFacts {
@@ -240,7 +248,7 @@ fn facts(
             .collect(),
         income: latest.map(income_facts),
         last_year_income: previous.map(income_facts),
-        assessments: assessments.iter().map(|a| (a.item, a.status)).collect(),
+        assessments: assessments.to_vec(),
         ..Default::default()
     }
 }
@@ -259,7 +267,10 @@ async fn risk_view(
     match crate::policy::service::effective(db, org_code, year).await {
         Ok(policy) => Ok(RiskView {
             year,
-            evaluation: Some(evaluate(&facts(members, incomes, assessments, today), &policy.policy)),
+            evaluation: Some(evaluate(
+                &facts(members, incomes, &assessments.iter().map(|a| (a.item, a.status)).collect::<Vec<_>>(), today),
+                &policy.policy,
+            )),
             policy_name: Some(policy.policy.name),
             unavailable: None,
         }),
@@ -327,6 +338,7 @@ pub async fn save_income(
         },
     )
     .await?;
+    reevaluate(&tx, &[household.id], now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -340,31 +352,142 @@ async fn latest_assessments(db: &DatabaseConnection, household_id: i64) -> Resul
         .all(db)
         .await?;
     let assessor_ids: Vec<i64> = rows.iter().map(|r| r.assessed_by).collect();
-    let names: std::collections::HashMap<i64, String> = entities::app_user::Entity::find()
+    let names: HashMap<i64, String> = entities::app_user::Entity::find()
         .filter(entities::app_user::Column::Id.is_in(assessor_ids))
         .all(db)
         .await?
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
-    let mut latest: Vec<AssessmentView> = Vec::new();
-    for row in rows {
-        let (Some(item), Some(status)) = (SecurityItem::parse(&row.item), AssessmentStatus::parse(&row.status)) else {
-            continue;
-        };
-        if latest.iter().any(|a| a.item == item) {
-            continue;
-        }
-        latest.push(AssessmentView {
+    Ok(latest_per_item(rows)
+        .into_iter()
+        .map(|(item, status, row)| AssessmentView {
             item,
             status,
             note: row.note,
             assessed_on: row.assessed_on,
             assessed_by: names.get(&row.assessed_by).cloned().unwrap_or_default(),
-        });
+        })
+        .collect())
+}
+
+/// The latest assessment of each item, in the order of `SecurityItem::ALL`. `rows` come newest first.
+fn latest_per_item(
+    rows: impl IntoIterator<Item = security_assessment::Model>,
+) -> Vec<(SecurityItem, AssessmentStatus, security_assessment::Model)> {
+    let mut latest: Vec<(SecurityItem, AssessmentStatus, security_assessment::Model)> = Vec::new();
+    for row in rows {
+        let (Some(item), Some(status)) = (SecurityItem::parse(&row.item), AssessmentStatus::parse(&row.status)) else {
+            continue;
+        };
+        if !latest.iter().any(|(i, ..)| *i == item) {
+            latest.push((item, status, row));
+        }
     }
-    latest.sort_by_key(|a| SecurityItem::ALL.iter().position(|i| *i == a.item));
-    Ok(latest)
+    latest.sort_by_key(|(item, ..)| SecurityItem::ALL.iter().position(|i| i == item));
+    latest
+}
+
+/// Evaluate households under this year's policy for their units and store the outcome (red alert,
+/// monitoring object) for lists. Works in batches; a unit without a policy stores "no risk found".
+pub async fn reevaluate<C: ConnectionTrait>(
+    db: &C,
+    household_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let today = now.date_naive();
+    let mut policies: HashMap<String, Option<crate::policy::Policy>> = HashMap::new();
+    let mut changed = 0;
+    for batch in household_ids.chunks(500) {
+        let ids = batch.to_vec();
+        let households = household::Entity::find().filter(household::Column::Id.is_in(ids.clone())).all(db).await?;
+        let mut members: HashMap<i64, Vec<household_member::Model>> = HashMap::new();
+        for m in household_member::Entity::find()
+            .filter(household_member::Column::HouseholdId.is_in(ids.clone()))
+            .order_by_asc(household_member::Column::Id)
+            .all(db)
+            .await?
+        {
+            members.entry(m.household_id).or_default().push(m);
+        }
+        let mut incomes: HashMap<i64, Vec<household_income::Model>> = HashMap::new();
+        for i in household_income::Entity::find()
+            .filter(household_income::Column::HouseholdId.is_in(ids.clone()))
+            .order_by_desc(household_income::Column::Year)
+            .all(db)
+            .await?
+        {
+            incomes.entry(i.household_id).or_default().push(i);
+        }
+        let mut assessments: HashMap<i64, Vec<security_assessment::Model>> = HashMap::new();
+        for a in security_assessment::Entity::find()
+            .filter(security_assessment::Column::HouseholdId.is_in(ids))
+            .order_by_desc(security_assessment::Column::AssessedOn)
+            .order_by_desc(security_assessment::Column::Id)
+            .all(db)
+            .await?
+        {
+            assessments.entry(a.household_id).or_default().push(a);
+        }
+        for h in households {
+            if !policies.contains_key(&h.org_code) {
+                let policy = match crate::policy::service::effective(db, &h.org_code, today.year()).await {
+                    Ok(view) => Some(view.policy),
+                    Err(AppError::Conflict(_)) => None,
+                    Err(e) => return Err(e),
+                };
+                policies.insert(h.org_code.clone(), policy);
+            }
+            let (red_alert, monitored) = match policies.get(&h.org_code).and_then(Option::as_ref) {
+                Some(policy) => {
+                    let items: Vec<(SecurityItem, AssessmentStatus)> =
+                        latest_per_item(assessments.remove(&h.id).unwrap_or_default())
+                            .into_iter()
+                            .map(|(item, status, _)| (item, status))
+                            .collect();
+                    let facts = facts(
+                        members.get(&h.id).map(Vec::as_slice).unwrap_or_default(),
+                        incomes.get(&h.id).map(Vec::as_slice).unwrap_or_default(),
+                        &items,
+                        today,
+                    );
+                    let verdict = evaluate(&facts, policy);
+                    (verdict.red_alert, verdict.monitoring_object)
+                }
+                None => (false, false),
+            };
+            if h.evaluated_at.is_none() || h.red_alert != red_alert || h.risk_monitored != monitored {
+                changed += 1;
+            }
+            household::Entity::update_many()
+                .col_expr(household::Column::RedAlert, Expr::value(red_alert))
+                .col_expr(household::Column::RiskMonitored, Expr::value(monitored))
+                .col_expr(household::Column::EvaluatedAt, Expr::value(now))
+                .filter(household::Column::Id.eq(h.id))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(changed)
+}
+
+/// Re-evaluate every household in a unit's subtree (after its policy changed), one write transaction per batch.
+pub async fn reevaluate_within(db: &DatabaseConnection, org_code: &str, now: DateTime<Utc>) -> Result<u64, AppError> {
+    let unit = crate::org::OrgCode::parse(org_code)?;
+    let ids: Vec<i64> = household::Entity::find()
+        .select_only()
+        .column(household::Column::Id)
+        .filter(authz::code_prefix(household::Column::OrgCode, unit.scope_prefix()))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    let mut changed = 0;
+    for batch in ids.chunks(500) {
+        let tx = begin_write(db).await?;
+        changed += reevaluate(&tx, batch, now).await?;
+        tx.commit().await?;
+    }
+    Ok(changed)
 }
 
 /// Record an assessment of one 两不愁三保障 item; earlier ones stay as history.
@@ -407,6 +530,7 @@ pub async fn assess(
         },
     )
     .await?;
+    reevaluate(&tx, &[household.id], now).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -17,6 +17,8 @@ pub struct ListQuery {
     q: Option<String>,
     /// A monitoring class.
     class: Option<String>,
+    /// `true`: only households whose latest evaluation raised a red alert.
+    red_alert: Option<bool>,
     /// Page number from 0.
     page: Option<u64>,
     /// Rows per page, at most 200 (default 50).
@@ -31,7 +33,12 @@ pub async fn list(
     Extension(ctx): Extension<RequestContext>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<HouseholdPage>, AppError> {
-    let filter = app::households::HouseholdFilter { within: query.within, q: query.q, class: query.class };
+    let filter = app::households::HouseholdFilter {
+        within: query.within,
+        q: query.q,
+        class: query.class,
+        red_alert: query.red_alert,
+    };
     let page =
         app::households::service::list(&state.db, &ctx, &filter, query.page.unwrap_or(0), query.per_page.unwrap_or(50))
             .await?;

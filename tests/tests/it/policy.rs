@@ -306,3 +306,44 @@ async fn a_failed_housing_assessment_raises_a_red_alert_and_history_is_kept_t_h(
     assert!(future.contains("不能晚于今天"), "{future}");
 }
 both_backends!(assessments, a_failed_housing_assessment_raises_a_red_alert_and_history_is_kept_t_h);
+
+async fn lists_show_red_alerts_and_follow_a_policy_change(backend: Backend) {
+    use app::households::api::SaveIncome;
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Tongnan2020).await;
+    let poor = app.household(VILLAGE_A1, 1, "张建国").await;
+    let fine = app.household(VILLAGE_A1, 2, "王德福").await;
+    app.income(&fine, 2025, 40000, 0, 0).await;
+    let officer = app.signed_in("xinxi", &app.user("xinxi", Role::InfoOfficer, VILLAGE_A1).await).await;
+    let saved = officer
+        .server_fn::<SaveIncome>(&[
+            ("code", &poor),
+            ("form[year]", "2025"),
+            ("form[wage]", "7000"),
+            ("form[transfer]", "1600"),
+        ])
+        .await;
+    assert_eq!(saved.status(), 200);
+
+    let red: serde_json::Value = officer.get("/api/households?red_alert=true").await.json().await.unwrap();
+    assert_eq!(red["total"], 1, "saving the income stored the verdict");
+    assert_eq!(red["items"][0]["code"], poor);
+    assert_eq!(red["items"][0]["red_alert"], true);
+    let page = officer.get("/households?red_alert=1").await.text().await.unwrap();
+    assert!(page.contains("张建国") && page.contains("红色预警") && !page.contains("王德福"));
+
+    // Yihe's policy has no red-alert line: after the change the list catches up by itself.
+    let office = app.signed_in("fupin", &app.user("fupin", Role::CountyOffice, COUNTY).await).await;
+    office.server_fn::<ApplyPreset>(&[("org_code", COUNTY), ("year", "2026"), ("preset", "yihe_2022")]).await;
+    let mut total = serde_json::Value::Null;
+    for _ in 0..100 {
+        let now: serde_json::Value = officer.get("/api/households?red_alert=true").await.json().await.unwrap();
+        total = now["total"].clone();
+        if total == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(total, 0, "the re-evaluation after the policy change cleared the red alert");
+}
+both_backends!(red_alert_lists, lists_show_red_alerts_and_follow_a_policy_change);
