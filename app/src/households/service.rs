@@ -150,6 +150,21 @@ async fn search_condition(db: &DatabaseConnection, q: &str) -> Result<Condition,
     Ok(Condition::any().add(household::Column::HeadName.like(pattern)).add(by_members(ids)))
 }
 
+/// A household by code, if the caller may perform `action` on it. A missing household and one outside
+/// the scope answer alike; the check (and its audit of a refusal) runs in both cases.
+pub async fn in_scope(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    code: &str,
+    action: Action,
+) -> Result<household::Model, AppError> {
+    let found = household::Entity::find().filter(household::Column::Code.eq(code)).one(db).await?;
+    let org_code = found.as_ref().map(|h| h.org_code.clone()).unwrap_or_default();
+    authz::check(db, now, ctx, action, &org_code).await?;
+    found.ok_or(AppError::NotFound)
+}
+
 /// One household by code, if the caller may see it.
 pub async fn get(
     db: &DatabaseConnection,
@@ -157,11 +172,7 @@ pub async fn get(
     ctx: &RequestContext,
     code: &str,
 ) -> Result<HouseholdDetail, AppError> {
-    let found = household::Entity::find().filter(household::Column::Code.eq(code)).one(db).await?;
-    // A missing household and one outside the scope answer alike; the check runs in both cases.
-    let org_code = found.as_ref().map(|h| h.org_code.clone()).unwrap_or_default();
-    authz::check(db, now, ctx, Action::ReadHousehold, &org_code).await?;
-    let household = found.ok_or(AppError::NotFound)?;
+    let household = in_scope(db, now, ctx, code, Action::ReadHousehold).await?;
     let members = household_member::Entity::find()
         .filter(household_member::Column::HouseholdId.eq(household.id))
         .order_by_asc(household_member::Column::Id)
@@ -290,10 +301,7 @@ pub async fn save_income(
     code: &str,
     form: &IncomeForm,
 ) -> Result<(), AppError> {
-    let found = household::Entity::find().filter(household::Column::Code.eq(code)).one(db).await?;
-    let org_code = found.as_ref().map(|h| h.org_code.clone()).unwrap_or_default();
-    authz::check(db, now, ctx, Action::EditHousehold, &org_code).await?;
-    let household = found.ok_or(AppError::NotFound)?;
+    let household = in_scope(db, now, ctx, code, Action::EditHousehold).await?;
     let record = form.parse()?;
     let actor = Actor::user(ctx.caller()?, &ctx.meta);
     let tx = begin_write(db).await?;
@@ -498,10 +506,7 @@ pub async fn assess(
     code: &str,
     form: &AssessmentForm,
 ) -> Result<(), AppError> {
-    let found = household::Entity::find().filter(household::Column::Code.eq(code)).one(db).await?;
-    let org_code = found.as_ref().map(|h| h.org_code.clone()).unwrap_or_default();
-    authz::check(db, now, ctx, Action::EditHousehold, &org_code).await?;
-    let household = found.ok_or(AppError::NotFound)?;
+    let household = in_scope(db, now, ctx, code, Action::EditHousehold).await?;
     let (item, status, note, assessed_on) = form.parse(now.date_naive())?;
     let caller = ctx.caller()?;
     let tx = begin_write(db).await?;

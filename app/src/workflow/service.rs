@@ -2,7 +2,7 @@
 //! same transaction as the new state.
 
 use chrono::{DateTime, Datelike, Utc};
-use entities::{household, identification, identification_event};
+use entities::{identification, identification_event};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set,
@@ -14,7 +14,7 @@ use super::identification::{
 };
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::auth::Role;
-use crate::authz::{self, Action};
+use crate::authz::Action;
 use crate::db::begin_write;
 use crate::error::AppError;
 use crate::request::RequestContext;
@@ -69,19 +69,6 @@ pub async fn latest<C: ConnectionTrait>(db: &C, household_id: i64) -> Result<Opt
     }))
 }
 
-async fn household_in_scope(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    ctx: &RequestContext,
-    code: &str,
-    action: Action,
-) -> Result<household::Model, AppError> {
-    let found = household::Entity::find().filter(household::Column::Code.eq(code)).one(db).await?;
-    let org_code = found.as_ref().map(|h| h.org_code.clone()).unwrap_or_default();
-    authz::check(db, now, ctx, action, &org_code).await?;
-    found.ok_or(AppError::NotFound)
-}
-
 async fn open_identification<C: ConnectionTrait>(
     db: &C,
     household_id: i64,
@@ -134,7 +121,7 @@ pub async fn apply(
     code: &str,
     form: &ApplyForm,
 ) -> Result<(), AppError> {
-    let household = household_in_scope(db, now, ctx, code, Action::EditHousehold).await?;
+    let household = crate::households::service::in_scope(db, now, ctx, code, Action::EditHousehold).await?;
     let signed = if form.commitment_signed_on.trim().is_empty() {
         None
     } else {
@@ -194,7 +181,7 @@ pub async fn step(
     code: &str,
     form: &StepForm,
 ) -> Result<(), AppError> {
-    let household = household_in_scope(db, now, ctx, code, Action::ReadHousehold).await?;
+    let household = crate::households::service::in_scope(db, now, ctx, code, Action::ReadHousehold).await?;
     let step = form.parse()?;
     let caller = ctx.caller()?;
     // The caller's roles whose scope covers the household.
