@@ -17,6 +17,7 @@ pub enum Action {
     ManageOrgUnits,
     ReadHousehold,
     EditHousehold,
+    RevealResidentId,
     ReadUserRoster,
     ManageUsers,
     ReadAudit,
@@ -30,6 +31,7 @@ impl Action {
             Action::ManageOrgUnits => "org.manage",
             Action::ReadHousehold => "household.read",
             Action::EditHousehold => "household.edit",
+            Action::RevealResidentId => "household.reveal_id",
             Action::ReadUserRoster => "user.read",
             Action::ManageUsers => "user.manage",
             Action::ReadAudit => "audit.read",
@@ -56,6 +58,10 @@ impl Action {
             ],
             Action::EditHousehold => {
                 &[TownshipStaff, VillageSecretary, VillageCadre, ResidentCadre, InfoOfficer, MonitoringContact]
+            }
+            // Those who enter data or match department lists by ID number.
+            Action::RevealResidentId => {
+                &[CountyOffice, TownshipStaff, VillageSecretary, VillageCadre, InfoOfficer, MonitoringContact]
             }
             Action::ReadUserRoster => {
                 &[Admin, CountyOffice, TownshipLeader, TownshipStaff, DisciplineTeam, VillageSecretary]

@@ -62,6 +62,7 @@ pub fn action_label(action: &str) -> &'static str {
         "identification.applied" => "发起识别申请",
         "identification.step" => "办理识别步骤",
         "calendar.loaded" => "载入节假日安排",
+        "household.id_revealed" => "查看完整身份证号",
         _ => "其他操作",
     }
 }
@@ -102,6 +103,7 @@ fn field_label(key: &str) -> &str {
         "source" => "依据",
         "days" => "天数",
         "replaced" => "替换原有",
+        "household" => "户编号",
         "wage_fen" => "工资性收入（分）",
         "business_fen" => "生产经营性收入（分）",
         "property_fen" => "财产性收入（分）",

@@ -36,3 +36,11 @@ pub async fn assess(code: String, form: AssessmentForm) -> Result<(), AppError> 
     let ctx = crate::request::request_context().await?;
     super::service::assess(&state.db, state.clock.now(), &ctx, &code, &form).await
 }
+
+/// The full resident ID number of a member (audited).
+#[server(prefix = "/rpc")]
+pub async fn reveal_resident_id(member_id: i64) -> Result<String, AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::reveal_resident_id(&state.db, state.clock.now(), &ctx, member_id).await
+}

@@ -245,6 +245,8 @@ pub struct HouseholdSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MemberView {
+    /// For asking to reveal the full ID number.
+    pub member_id: i64,
     pub name: String,
     pub resident_id_masked: String,
     pub relation: String,

@@ -175,7 +175,7 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                                         <tr>
                                             <td data-label="姓名">{m.name}</td>
                                             <td data-label="关系">{m.relation}</td>
-                                            <td data-label="身份证号" class="mono">{m.resident_id_masked}</td>
+                                            <td data-label="身份证号" class="mono"><RevealableId member_id=m.member_id masked=m.resident_id_masked/></td>
                                             <td data-label="出生日期">{m.birth_date.to_string()}</td>
                                             <td data-label="劳动能力">{m.labour_capacity}</td>
                                             <td data-label="健康">{m.health}</td>
@@ -414,5 +414,25 @@ fn IdentificationSection(
                 </ActionForm>
             }
         })}
+    }
+}
+
+/// A masked ID number with a button to show it in full (the server checks the role and audits it).
+#[component]
+fn RevealableId(member_id: i64, masked: String) -> impl IntoView {
+    let reveal = ServerAction::<super::api::RevealResidentId>::new();
+    let value = reveal.value();
+    view! {
+        {move || match value.get() {
+            Some(Ok(full)) => view! { <span>{full}</span> }.into_any(),
+            Some(Err(e)) => view! { <span>{masked.clone()}" "<small class="field-error">{e.to_string()}</small></span> }.into_any(),
+            None => view! {
+                <span>{masked.clone()}" "
+                    <button type="button" class="small" on:click=move |_| { reveal.dispatch(super::api::RevealResidentId { member_id }); }>
+                        "查看"
+                    </button>
+                </span>
+            }.into_any(),
+        }}
     }
 }

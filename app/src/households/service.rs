@@ -201,6 +201,7 @@ pub async fn get(
         members: members
             .into_iter()
             .map(|m| MemberView {
+                member_id: m.id,
                 name: m.name,
                 resident_id_masked: mask_resident_id(&m.resident_id),
                 relation: m.relation,
@@ -538,4 +539,37 @@ pub async fn assess(
     reevaluate(&tx, &[household.id], now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The full resident ID number of a member, for a role that needs it. Every reveal is audited.
+pub async fn reveal_resident_id(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    member_id: i64,
+) -> Result<String, AppError> {
+    let member = household_member::Entity::find_by_id(member_id).one(db).await?;
+    let household = match &member {
+        Some(m) => household::Entity::find_by_id(m.household_id).one(db).await?,
+        None => None,
+    };
+    let code = household.as_ref().map(|h| h.code.clone()).unwrap_or_default();
+    let household = in_scope(db, now, ctx, &code, Action::RevealResidentId).await?;
+    let member = member.ok_or(AppError::NotFound)?;
+    let tx = begin_write(db).await?;
+    audit::append(
+        &tx,
+        &Actor::user(ctx.caller()?, &ctx.meta),
+        now,
+        Entry {
+            action: "household.id_revealed",
+            entity_type: "household_member",
+            entity_id: member.id.to_string(),
+            org_code: Some(household.org_code.clone()),
+            changes: json!({ "name": member.name, "household": household.code }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(member.resident_id)
 }

@@ -229,3 +229,34 @@ async fn search_finds_by_id_code_and_name_within_scope(backend: Backend) {
     assert_eq!(far_by_name["total"], 0);
 }
 both_backends!(search, search_finds_by_id_code_and_name_within_scope);
+
+async fn revealing_a_full_id_number_is_for_some_roles_and_audited(backend: Backend) {
+    use app::households::api::RevealResidentId;
+    let app = TestApp::spawn(backend).await.with_county().await;
+    let own = app.household(VILLAGE_A1, 1, "张建国").await;
+    let far = app.household(VILLAGE_B1, 2, "刘志成").await;
+    let own_id = first_member_id(&app, &own).await;
+    let cadre = app.signed_in("cadre", &app.user("cadre", Role::VillageCadre, VILLAGE_A1).await).await;
+    let leader = app.signed_in("leader", &app.user("leader", Role::TownshipLeader, TOWNSHIP_A).await).await;
+
+    let detail: serde_json::Value = cadre.get(&format!("/api/households/{own}")).await.json().await.unwrap();
+    let member_id = detail["members"][0]["member_id"].as_i64().unwrap().to_string();
+    assert!(!detail.to_string().contains(&own_id), "the detail itself stays masked");
+
+    let revealed = cadre.server_fn::<RevealResidentId>(&[("member_id", &member_id)]).await.text().await.unwrap();
+    assert_eq!(revealed.trim_matches('"'), own_id);
+    let records = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 100).await.unwrap();
+    let reveal = records.iter().find(|r| r.action == "household.id_revealed").expect("the reveal is audited");
+    assert!(reveal.actor.contains("cadre"));
+
+    let refused = leader.server_fn::<RevealResidentId>(&[("member_id", &member_id)]).await.text().await.unwrap();
+    assert!(refused.contains("Forbidden") && !refused.contains(&own_id), "a township leader reads masked IDs only");
+    let far_detail: serde_json::Value = {
+        let county = app.signed_in("fupin", &app.user("fupin", Role::CountyOffice, COUNTY).await).await;
+        county.get(&format!("/api/households/{far}")).await.json().await.unwrap()
+    };
+    let far_member = far_detail["members"][0]["member_id"].as_i64().unwrap().to_string();
+    let hidden = cadre.server_fn::<RevealResidentId>(&[("member_id", &far_member)]).await.text().await.unwrap();
+    assert!(hidden.contains("NotFound"), "{hidden}");
+}
+both_backends!(reveal_id, revealing_a_full_id_number_is_for_some_roles_and_audited);
