@@ -36,10 +36,12 @@ pub fn HomePage() -> impl IntoView {
             </Transition>
             <h2>"可用功能"</h2>
             <ul class="links">
-                <li><a href="/households">"农户花名册"</a>" — 查看本单位范围内的农户和家庭成员"</li>
+                <li><a href="/households">"农户"</a>" — 本单位范围内的农户、家庭成员、收支、两不愁三保障评估、风险研判和识别纳入"</li>
+                <li><a href="/households?red_alert=1">"红色预警户"</a>" — 按本年度政策研判出的红色预警农户"</li>
+                <li><a href="/settings">"政策设置"</a>" — 本单位适用的监测线、对象类别、走访频次和办理时限"</li>
                 <li><a href="/account">"我的账号"</a>" — 修改密码"</li>
             </ul>
-            <p class="muted">"风险案件、走访、研判会议、督查、交叉检查、问责等功能正在建设中，菜单中已列出，开放后即可使用。"</p>
+            <p class="muted">"风险案件、走访、研判会议、督查、交叉检查、问责和统计报表正在建设中，菜单中已列出，开放后即可使用。"</p>
         </section>
     }
 }
