@@ -23,6 +23,8 @@ pub fn HouseholdListPage() -> impl IntoView {
         move || HouseholdFilter { within: within(), q: search(), class: class(), red_alert: red().then_some(true) };
     let households = Resource::new(move || (filter(), page()), |(filter, page)| list_households(filter, page));
     let units = Resource::new(|| (), |_| list_org_units());
+    // The category list is the policy's, not the program's.
+    let categories = Resource::new(|| (), |_| crate::policy::api::current_categories());
 
     view! {
         <section class="page">
@@ -54,13 +56,16 @@ pub fn HouseholdListPage() -> impl IntoView {
                 <label for="class">"监测类别"</label>
                 <select id="class" name="class">
                     <option value="">"全部"</option>
-                    {move || {
-                        let selected = class();
-                        ["脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "防贫监测户", "防贫预警户", "脱贫监测户", "边缘户"]
-                            .into_iter()
-                            .map(|c| view! { <option value=c selected=selected.as_deref() == Some(c)>{c}</option> })
-                            .collect_view()
-                    }}
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let selected = class();
+                            categories.await.unwrap_or_default().into_iter().map(|c| {
+                                let is_selected = selected.as_deref() == Some(c.as_str());
+                                let label = c.clone();
+                                view! { <option value=c selected=is_selected>{label}</option> }
+                            }).collect_view()
+                        })}
+                    </Transition>
                 </select>
                 <label class="check"><input type="checkbox" name="red_alert" value="1" checked=red/>" 只看红色预警"</label>
                 <button type="submit">"筛选"</button>

@@ -29,3 +29,21 @@ pub async fn save_policy(org_code: String, year: i32, form: PolicyForm) -> Resul
     let policy = form.parse()?;
     super::service::save(&state.db, state.clock.now(), &ctx, &org_code, year, policy).await
 }
+
+/// The category names of the policy in force this year for the caller's first unit (for list filters);
+/// empty when no policy is set.
+#[server(prefix = "/rpc")]
+pub async fn current_categories() -> Result<Vec<String>, AppError> {
+    use chrono::Datelike;
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    let caller = ctx.caller()?;
+    let Some(unit) = caller.roles.first().map(|g| g.org_code.clone()) else {
+        return Ok(Vec::new());
+    };
+    match super::service::effective(&state.db, &unit, state.clock.now().year()).await {
+        Ok(view) => Ok(view.policy.categories.into_iter().map(|c| c.name).collect()),
+        Err(AppError::Conflict(_)) => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+}

@@ -347,3 +347,17 @@ async fn lists_show_red_alerts_and_follow_a_policy_change(backend: Backend) {
     assert_eq!(total, 0, "the re-evaluation after the policy change cleared the red alert");
 }
 both_backends!(red_alert_lists, lists_show_red_alerts_and_follow_a_policy_change);
+
+async fn the_class_filter_offers_the_policys_categories(backend: Backend) {
+    use app::policy::api::CurrentCategories;
+    let app = TestApp::spawn(backend).await.with_county().await;
+    let cadre = app.signed_in("cadre", &app.user("cadre", Role::VillageCadre, VILLAGE_A1).await).await;
+    let none = cadre.server_fn::<CurrentCategories>(&[]).await.text().await.unwrap();
+    assert_eq!(none, "[]", "no policy, no categories");
+    app.policy(COUNTY, 2026, Preset::Yihe2022).await;
+    let yihe = cadre.server_fn::<CurrentCategories>(&[]).await.text().await.unwrap();
+    assert_eq!(yihe, r#"["防贫监测户","防贫预警户"]"#);
+    let page = cadre.get("/households").await.text().await.unwrap();
+    assert!(page.contains("防贫预警户") && !page.contains("脱贫不稳定户"), "the filter lists the policy's categories");
+}
+both_backends!(categories, the_class_filter_offers_the_policys_categories);
