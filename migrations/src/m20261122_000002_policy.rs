@@ -3,6 +3,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::helpers::{fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -20,29 +22,13 @@ impl MigrationTrait for Migration {
                 .col(text("body"))
                 .col(timestamp_with_time_zone("updated_at"))
                 .col(big_integer_null("updated_by"))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from("policy_set", "org_unit_id")
-                        .to("org_unit", "id")
-                        .on_delete(ForeignKeyAction::Restrict),
-                )
+                .foreign_key(&mut fk("policy_set", "org_unit_id", "org_unit"))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("uq_policy_set_unit_year")
-                .table("policy_set")
-                .col("org_unit_id")
-                .col("year")
-                .unique()
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create().name("idx_policy_set_year").table("policy_set").col("year").col("org_code").to_owned(),
-        )
-        .await?;
+        m.create_index(index("policy_set", "uq_policy_set_unit_year", &["org_unit_id", "year"]).unique().to_owned())
+            .await?;
+        m.create_index(index("policy_set", "idx_policy_set_year", &["year", "org_code"])).await?;
         Ok(())
     }
 

@@ -3,6 +3,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::helpers::{fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -20,30 +22,16 @@ impl MigrationTrait for Migration {
                 .col(date("assessed_on"))
                 .col(big_integer("assessed_by"))
                 .col(timestamp_with_time_zone("created_at"))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from("security_assessment", "household_id")
-                        .to("household", "id")
-                        .on_delete(ForeignKeyAction::Restrict),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from("security_assessment", "assessed_by")
-                        .to("app_user", "id")
-                        .on_delete(ForeignKeyAction::Restrict),
-                )
+                .foreign_key(&mut fk("security_assessment", "household_id", "household"))
+                .foreign_key(&mut fk("security_assessment", "assessed_by", "app_user"))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_assessment_household")
-                .table("security_assessment")
-                .col("household_id")
-                .col("item")
-                .col("assessed_on")
-                .to_owned(),
-        )
+        m.create_index(index(
+            "security_assessment",
+            "idx_assessment_household",
+            &["household_id", "item", "assessed_on"],
+        ))
         .await
     }
 

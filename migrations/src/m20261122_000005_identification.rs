@@ -3,6 +3,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::helpers::{fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -23,19 +25,11 @@ impl MigrationTrait for Migration {
                 .col(text_null("rejection"))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from("identification", "household_id")
-                        .to("household", "id")
-                        .on_delete(ForeignKeyAction::Restrict),
-                )
+                .foreign_key(&mut fk("identification", "household_id", "household"))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create().name("idx_identification_household").table("identification").col("household_id").to_owned(),
-        )
-        .await?;
+        m.create_index(index("identification", "idx_identification_household", &["household_id"])).await?;
         m.create_table(
             Table::create()
                 .table("identification_event")
@@ -48,23 +42,11 @@ impl MigrationTrait for Migration {
                 .col(big_integer("actor_user_id"))
                 .col(string("actor_name"))
                 .col(timestamp_with_time_zone("at"))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from("identification_event", "identification_id")
-                        .to("identification", "id")
-                        .on_delete(ForeignKeyAction::Restrict),
-                )
+                .foreign_key(&mut fk("identification_event", "identification_id", "identification"))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("idx_identification_event")
-                .table("identification_event")
-                .col("identification_id")
-                .to_owned(),
-        )
-        .await
+        m.create_index(index("identification_event", "idx_identification_event", &["identification_id"])).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

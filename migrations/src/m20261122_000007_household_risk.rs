@@ -3,6 +3,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::helpers::index;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -17,15 +19,7 @@ impl MigrationTrait for Migration {
         ] {
             m.alter_table(Table::alter().table("household").add_column(column).to_owned()).await?;
         }
-        m.create_index(
-            Index::create()
-                .name("idx_household_red_alert")
-                .table("household")
-                .col("red_alert")
-                .col("org_code")
-                .to_owned(),
-        )
-        .await
+        m.create_index(index("household", "idx_household_red_alert", &["red_alert", "org_code"])).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

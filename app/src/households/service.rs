@@ -397,6 +397,15 @@ fn latest_per_item(
     latest
 }
 
+/// Rows grouped by their household, keeping their order.
+fn by_household<T>(rows: Vec<T>, household_of: impl Fn(&T) -> i64) -> HashMap<i64, Vec<T>> {
+    let mut groups: HashMap<i64, Vec<T>> = HashMap::new();
+    for row in rows {
+        groups.entry(household_of(&row)).or_default().push(row);
+    }
+    groups
+}
+
 /// Evaluate households under this year's policy for their units and store the outcome (red alert,
 /// monitoring object) for lists. Works in batches; a unit without a policy stores "no risk found".
 pub async fn reevaluate<C: ConnectionTrait>(
@@ -410,34 +419,31 @@ pub async fn reevaluate<C: ConnectionTrait>(
     for batch in household_ids.chunks(500) {
         let ids = batch.to_vec();
         let households = household::Entity::find().filter(household::Column::Id.is_in(ids.clone())).all(db).await?;
-        let mut members: HashMap<i64, Vec<household_member::Model>> = HashMap::new();
-        for m in household_member::Entity::find()
-            .filter(household_member::Column::HouseholdId.is_in(ids.clone()))
-            .order_by_asc(household_member::Column::Id)
-            .all(db)
-            .await?
-        {
-            members.entry(m.household_id).or_default().push(m);
-        }
-        let mut incomes: HashMap<i64, Vec<household_income::Model>> = HashMap::new();
-        for i in household_income::Entity::find()
-            .filter(household_income::Column::HouseholdId.is_in(ids.clone()))
-            .order_by_desc(household_income::Column::Year)
-            .all(db)
-            .await?
-        {
-            incomes.entry(i.household_id).or_default().push(i);
-        }
-        let mut assessments: HashMap<i64, Vec<security_assessment::Model>> = HashMap::new();
-        for a in security_assessment::Entity::find()
-            .filter(security_assessment::Column::HouseholdId.is_in(ids))
-            .order_by_desc(security_assessment::Column::AssessedOn)
-            .order_by_desc(security_assessment::Column::Id)
-            .all(db)
-            .await?
-        {
-            assessments.entry(a.household_id).or_default().push(a);
-        }
+        let members = by_household(
+            household_member::Entity::find()
+                .filter(household_member::Column::HouseholdId.is_in(ids.clone()))
+                .order_by_asc(household_member::Column::Id)
+                .all(db)
+                .await?,
+            |m| m.household_id,
+        );
+        let incomes = by_household(
+            household_income::Entity::find()
+                .filter(household_income::Column::HouseholdId.is_in(ids.clone()))
+                .order_by_desc(household_income::Column::Year)
+                .all(db)
+                .await?,
+            |i| i.household_id,
+        );
+        let mut assessments = by_household(
+            security_assessment::Entity::find()
+                .filter(security_assessment::Column::HouseholdId.is_in(ids))
+                .order_by_desc(security_assessment::Column::AssessedOn)
+                .order_by_desc(security_assessment::Column::Id)
+                .all(db)
+                .await?,
+            |a| a.household_id,
+        );
         for h in households {
             if !policies.contains_key(&h.org_code) {
                 let policy = match crate::policy::service::effective(db, &h.org_code, today.year()).await {
