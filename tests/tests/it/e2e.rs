@@ -71,6 +71,16 @@ async fn wait_for_path(client: &Client, path: &str) {
     panic!("the browser never reached {path} (at {:?})", client.current_url().await.map(|u| u.to_string()));
 }
 
+/// Wait until the browser bundle has hydrated the page (forms then submit in place).
+async fn wait_for_hydration(client: &Client) {
+    client
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("body[data-hydrated]"))
+        .await
+        .expect("the page hydrates");
+}
+
 async fn text_of(client: &Client, css: &str) -> String {
     let element = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.expect(css);
     element.text().await.unwrap()
@@ -114,7 +124,7 @@ async fn sign_in_see_the_shell_and_sign_out_on_a_phone() {
     client.wait().for_element(Locator::Css("#username")).await.unwrap().send_keys("shuji").await.unwrap();
     client.find(Locator::Css("#password")).await.unwrap().send_keys("wrong-password").await.unwrap();
     // Hydration must have happened for the form to submit in place.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    wait_for_hydration(&client).await;
     client.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
     assert!(text_of(&client, ".banner.error").await.contains("登录失败"));
     let typed = client.find(Locator::Css("#username")).await.unwrap().prop("value").await.unwrap();
@@ -170,7 +180,7 @@ async fn record_finances_see_the_red_alert_and_start_identification_on_a_phone()
     client.goto(&format!("{}/login", app.base)).await.unwrap();
     client.wait().for_element(Locator::Css("#username")).await.unwrap().send_keys("shuji").await.unwrap();
     client.find(Locator::Css("#password")).await.unwrap().send_keys(&password).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    wait_for_hydration(&client).await;
     client.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
     wait_for_path(&client, "/").await;
 
@@ -179,7 +189,7 @@ async fn record_finances_see_the_red_alert_and_start_identification_on_a_phone()
     assert!(!text_of(&client, "h1").await.contains("红色预警"), "no income yet, no alert");
 
     // Record 2025's income: 7000 + 1600 for two people is 4300 each, below the 4800 red-alert line.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    wait_for_hydration(&client).await;
     for (id, value) in [("#year", "2025"), ("#wage", "7000"), ("#transfer", "1600")] {
         let field = client.find(Locator::Css(id)).await.unwrap();
         field.clear().await.unwrap();
