@@ -18,6 +18,8 @@ pub enum Action {
     ReadHousehold,
     EditHousehold,
     RevealResidentId,
+    /// Assign a household's monitoring contact and 挂钩干部.
+    AssignCadres,
     ReadUserRoster,
     ManageUsers,
     ReadAudit,
@@ -32,6 +34,7 @@ impl Action {
             Action::ReadHousehold => "household.read",
             Action::EditHousehold => "household.edit",
             Action::RevealResidentId => "household.reveal_id",
+            Action::AssignCadres => "household.assign_cadres",
             Action::ReadUserRoster => "user.read",
             Action::ManageUsers => "user.manage",
             Action::ReadAudit => "audit.read",
@@ -63,6 +66,7 @@ impl Action {
             Action::RevealResidentId => {
                 &[CountyOffice, TownshipStaff, VillageSecretary, VillageCadre, InfoOfficer, MonitoringContact]
             }
+            Action::AssignCadres => &[TownshipLeader, TownshipStaff, VillageSecretary],
             Action::ReadUserRoster => {
                 &[Admin, CountyOffice, TownshipLeader, TownshipStaff, DisciplineTeam, VillageSecretary]
             }

@@ -23,6 +23,24 @@ pub struct Model {
     pub risk_monitored: bool,
     /// When the stored outcome was last computed.
     pub evaluated_at: Option<DateTimeUtc>,
+    /// 监测联系人 / 帮扶责任人 (a user).
+    pub contact_user_id: Option<i64>,
+    /// 挂钩干部 (a user), where assigned [F].
+    pub liaison_user_id: Option<i64>,
+    /// 砖混, 砖木, 木结构, 土坯房, ... (typical feature 6 when the only house is 土坯房).
+    pub house_type: String,
+    /// Typical feature 7: how industry failed through force majeure, if it did.
+    pub industry_failure: Option<String>,
+    /// Typical feature 8: the disaster, accident or epidemic and its consequence, if any.
+    pub disaster_loss: Option<String>,
+    /// Typical feature 10: other special hardship, set by hand with its reason.
+    pub other_hardship: Option<String>,
+    /// `none`, `receiving` (享受低保) or `tapering` (渐退期).
+    pub dibao_status: String,
+    /// The last day of the 低保 taper.
+    pub dibao_taper_until: Option<Date>,
+    /// `none`, `identifying`, `monitored`, `eliminating` or `eliminated`.
+    pub monitoring_status: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -22,6 +22,8 @@ pub struct Model {
     /// 学龄前, 小学, 初中, 高中, 中职, 大专及以上, 非在校
     pub schooling: String,
     pub co_residence_note: Option<String>,
+    /// Pinyin initials of the name, lower case ("zsf" for 张三丰), for search.
+    pub name_initials: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

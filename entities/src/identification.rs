@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-/// One identification (识别纳入) of a household; the record is kept whatever its outcome.
+/// One run of a household procedure: identification (识别纳入) or risk elimination (风险消除). The record is
+/// kept whatever its outcome.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "identification")]
 pub struct Model {
@@ -17,6 +18,10 @@ pub struct Model {
     pub rejection: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// `identification` or `elimination`.
+    pub kind: String,
+    /// The monitoring class applied for (identification only).
+    pub class: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

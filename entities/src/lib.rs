@@ -12,6 +12,7 @@ pub mod household_income;
 pub mod household_member;
 pub mod identification;
 pub mod identification_event;
+pub mod import_batch;
 pub mod login_failure;
 pub mod org_unit;
 pub mod policy_set;

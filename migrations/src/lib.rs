@@ -10,6 +10,8 @@ mod m20261122_000004_assessment;
 mod m20261122_000005_identification;
 mod m20261122_000006_holiday_notice;
 mod m20261122_000007_household_risk;
+mod m20261122_000008_household_register;
+mod m20261122_000009_import_batch;
 
 pub struct Migrator;
 
@@ -24,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_identification::Migration),
             Box::new(m20261122_000006_holiday_notice::Migration),
             Box::new(m20261122_000007_household_risk::Migration),
+            Box::new(m20261122_000008_household_register::Migration),
+            Box::new(m20261122_000009_import_batch::Migration),
         ]
     }
 }

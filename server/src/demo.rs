@@ -293,6 +293,7 @@ pub async fn load(
     writeln!(out, "已建立 {} 个用户。", logins.len())?;
 
     load_households(db, options, &mut rng, &villages, out).await?;
+    assign_cadres(db, &villages).await?;
     let flagged = app::households::service::reevaluate_within(db, COUNTY_CODE, Utc::now()).await.map_err(fail)?;
     writeln!(out, "已按{}年政策完成风险研判（{flagged} 户有结果变化）。", REFERENCE_YEAR)?;
 
@@ -403,6 +404,31 @@ async fn load_users(
     Ok(logins)
 }
 
+/// Every monitored household gets its village's monitoring contact (c…lianxi) and, as 挂钩干部, its
+/// township's leader (z…lingdao).
+async fn assign_cadres(
+    db: &DatabaseConnection,
+    villages: &[(org_unit::Model, Vec<org_unit::Model>, String)],
+) -> anyhow::Result<()> {
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    let users: HashMap<String, i64> =
+        entities::app_user::Entity::find().all(db).await?.into_iter().map(|u| (u.username, u.id)).collect();
+    let tx = app::db::begin_write(db).await?;
+    for (village, _, _) in villages {
+        let contact = users.get(&format!("c{}.lianxi", &village.code[6..12])).copied();
+        let liaison = users.get(&format!("z{}.lingdao", &village.code[6..9])).copied();
+        household::Entity::update_many()
+            .col_expr(household::Column::ContactUserId, Expr::value(contact))
+            .col_expr(household::Column::LiaisonUserId, Expr::value(liaison))
+            .filter(household::Column::OrgCode.starts_with(&village.code))
+            .filter(household::Column::MonitoringStatus.eq("monitored"))
+            .exec(&tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 async fn load_households(
     db: &DatabaseConnection,
     options: &DemoOptions,
@@ -496,6 +522,15 @@ async fn load_households(
                     red_alert: Set(false),
                     risk_monitored: Set(false),
                     evaluated_at: Set(None),
+                    contact_user_id: Set(None),
+                    liaison_user_id: Set(None),
+                    house_type: Set(pick(rng, &["砖混", "砖混", "砖木", "钢混", "木结构"]).to_string()),
+                    industry_failure: Set(None),
+                    disaster_loss: Set(None),
+                    other_hardship: Set(None),
+                    dibao_status: Set(if class == Some("脱贫不稳定户") { "receiving" } else { "none" }.into()),
+                    dibao_taper_until: Set(None),
+                    monitoring_status: Set(if class.is_some() { "monitored" } else { "none" }.into()),
                     created_at: Set(now),
                     updated_at: Set(now),
                 });
@@ -519,6 +554,7 @@ async fn load_households(
                     members.push(household_member::ActiveModel {
                         household_id: Set(id),
                         resident_id: Set(ids.issue(birth, m.male)),
+                        name_initials: Set(app::households::initials::name_initials(&m.name)),
                         name: Set(m.name),
                         relation: Set(m.relation.into()),
                         sex: Set(if m.male { "M" } else { "F" }.into()),

@@ -112,6 +112,11 @@ fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/assets/app.css", get(stylesheet))
         .nest("/api", crate::api::router())
+        .route(
+            "/imports/households",
+            axum::routing::post(crate::api::excel::import_form)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::UPLOAD_LIMIT)),
+        )
         .route("/rpc/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(
             &state,

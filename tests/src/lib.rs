@@ -158,6 +158,9 @@ impl TestApp {
             address: Set(format!("{}{number}号", unit.name)),
             phone: Set(None),
             monitoring_class: Set(Some("边缘易致贫户".into())),
+            monitoring_status: Set("monitored".into()),
+            house_type: Set("砖混".into()),
+            dibao_status: Set("none".into()),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -171,6 +174,7 @@ impl TestApp {
             household_member::ActiveModel {
                 household_id: Set(h.id),
                 name: Set(name.into()),
+                name_initials: Set(app::households::initials::name_initials(name)),
                 resident_id: Set(id),
                 relation: Set(relation.into()),
                 sex: Set(if i == 0 { "M" } else { "F" }.into()),

@@ -19,20 +19,7 @@ pub async fn recent_audit() -> Result<Vec<AuditRecordView>, AppError> {
     // Records without a unit (sign-ins, token changes) are for county-level readers only.
     let county_level = authz::county_grant(caller, Action::ReadAudit).is_some();
     let rows = super::service::recent(&state.db, scope, county_level, 200).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AuditRecordView {
-            action_label: super::action_label(&r.action).to_string(),
-            seq: r.seq,
-            at: r.at,
-            actor: r.actor,
-            ip: r.ip,
-            action: r.action,
-            entity_type: r.entity_type,
-            entity_id: r.entity_id,
-            changes: super::describe_changes(&r.changes),
-        })
-        .collect())
+    Ok(rows.into_iter().map(super::service::view_of).collect())
 }
 
 /// Walk the whole chain (county-level audit readers).

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// One audit record as the browser sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditRecordView {
     pub seq: i64,
     pub at: String,
@@ -63,6 +64,17 @@ pub fn action_label(action: &str) -> &'static str {
         "identification.step" => "办理识别步骤",
         "calendar.loaded" => "载入节假日安排",
         "household.id_revealed" => "查看完整身份证号",
+        "household.created" => "新增农户",
+        "household.updated" => "修改农户信息",
+        "household.member_added" => "新增家庭成员",
+        "household.member_updated" => "修改家庭成员",
+        "household.dibao_changed" => "变更低保状态",
+        "household.imported" => "导入农户",
+        "elimination.proposed" => "提出风险消除",
+        "export.downloaded" => "导出台账",
+        "import.applied" => "导入文件",
+        "import.rejected" => "导入文件（有错误，未导入）",
+        "elimination.step" => "办理风险消除步骤",
         _ => "其他操作",
     }
 }
@@ -110,6 +122,31 @@ fn field_label(key: &str) -> &str {
         "transfer_fen" => "转移性收入（分）",
         "rigid_expenditure_fen" => "刚性支出（分）",
         "deductible_fen" => "合规大额支出（分）",
+        "address" => "住址",
+        "house_type" => "住房类型",
+        "industry_failure" => "产业失败情况",
+        "disaster_loss" => "因灾因意外情况",
+        "other_hardship" => "其他特殊困难",
+        "contact_user_id" => "监测联系人（用户编号）",
+        "liaison_user_id" => "挂钩干部（用户编号）",
+        "resident_id" => "身份证号",
+        "relation" => "与户主关系",
+        "labour_capacity" => "劳动能力",
+        "health" => "健康状况",
+        "schooling" => "在校情况",
+        "co_residence_note" => "共同生活情况",
+        "member_id" => "成员编号",
+        "head" => "户主",
+        "dibao_status" => "低保状态",
+        "dibao_taper_until" => "低保渐退期至",
+        "class" => "监测类别",
+        "basis_date" => "依据日期",
+        "file" => "文件",
+        "rows" => "行数",
+        "members" => "成员",
+        "errors" => "错误行数",
+        "skipped" => "跳过行数",
+        "full_ids" => "含完整身份证号",
         other => other,
     }
 }
@@ -149,6 +186,9 @@ pub fn describe_changes(changes: &str) -> String {
         for key in keys {
             let old = before.and_then(|m| m.get(key));
             let new = after.and_then(|m| m.get(key));
+            if before.is_some() && after.is_some() && old == new {
+                continue;
+            }
             lines.push(match (before.is_some(), after.is_some()) {
                 (true, true) => format!("{}：{} → {}", field_label(key), show(key, old), show(key, new)),
                 (true, false) => format!("{}：{}（已撤销）", field_label(key), show(key, old)),
@@ -170,6 +210,8 @@ mod tests {
     fn before_and_after_read_as_a_change() {
         let text = describe_changes(r#"{"before":{"name":"玉泉村"},"after":{"name":"玉泉社区"}}"#);
         assert_eq!(text, "名称：玉泉村 → 玉泉社区");
+        let unchanged = describe_changes(r#"{"before":{"name":"甲","phone":"1"},"after":{"name":"乙","phone":"1"}}"#);
+        assert_eq!(unchanged, "名称：甲 → 乙", "unchanged fields are left out");
     }
 
     #[test]

@@ -208,3 +208,38 @@ pub async fn recent(
     }
     audit_log::Entity::find().filter(cond).order_by_desc(audit_log::Column::Seq).limit(limit).all(db).await
 }
+
+/// A record as the browser shows it.
+pub fn view_of(r: audit_log::Model) -> super::AuditRecordView {
+    super::AuditRecordView {
+        action_label: super::action_label(&r.action).to_string(),
+        seq: r.seq,
+        at: r.at,
+        actor: r.actor,
+        ip: r.ip,
+        action: r.action,
+        entity_type: r.entity_type,
+        entity_id: r.entity_id,
+        changes: super::describe_changes(&r.changes),
+    }
+}
+
+/// The newest records about one entity (a household's history), newest first. The caller has already
+/// been authorised to read the entity.
+pub async fn of_entity(
+    db: &DatabaseConnection,
+    entity_type: &str,
+    entity_id: &str,
+    limit: u64,
+) -> Result<Vec<super::AuditRecordView>, sea_orm::DbErr> {
+    Ok(audit_log::Entity::find()
+        .filter(audit_log::Column::EntityType.eq(entity_type))
+        .filter(audit_log::Column::EntityId.eq(entity_id))
+        .order_by_desc(audit_log::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(view_of)
+        .collect())
+}

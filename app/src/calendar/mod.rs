@@ -6,6 +6,8 @@
 //! 开始的当日不计入，自下一日开始计算). "Within 5 working days of 9 March" ends on the 5th working day
 //! after 9 March.
 
+pub mod api;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
@@ -41,6 +43,17 @@ pub struct SpecialDay {
     pub date: NaiveDate,
     pub kind: DayKind,
     pub name: String,
+}
+
+/// A year of the calendar as the page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeSummary {
+    pub year: i32,
+    pub source: String,
+    pub holidays: usize,
+    pub workdays: usize,
+    /// Who loaded it, for a notice loaded after release (none: built in).
+    pub loaded_by: Option<String>,
 }
 
 /// A year's notice: its source (the comment lines) and the days it names.

@@ -6,7 +6,7 @@ use entities::holiday_notice;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 
-use super::{BUILT_IN, WorkCalendar, YearNotice, parse_notice};
+use super::{BUILT_IN, DayKind, NoticeSummary, WorkCalendar, YearNotice, parse_notice};
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::error::AppError;
 
@@ -21,6 +21,28 @@ pub async fn notices<C: ConnectionTrait>(db: &C) -> Result<Vec<YearNotice>, AppE
     }
     notices.sort_by_key(|n| n.year);
     Ok(notices)
+}
+
+/// The years in force with their sources and who loaded them.
+pub async fn summaries<C: ConnectionTrait>(db: &C) -> Result<Vec<NoticeSummary>, AppError> {
+    let loaded: std::collections::HashMap<i32, String> = holiday_notice::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.year, format!("{} 于 {} 录入", row.loaded_by, crate::shell::beijing_time(row.loaded_at))))
+        .collect();
+    Ok(notices(db)
+        .await?
+        .into_iter()
+        .rev()
+        .map(|n| NoticeSummary {
+            year: n.year,
+            holidays: n.days.iter().filter(|d| d.kind == DayKind::Holiday).count(),
+            workdays: n.days.iter().filter(|d| d.kind == DayKind::Workday).count(),
+            loaded_by: loaded.get(&n.year).cloned(),
+            source: n.source,
+        })
+        .collect())
 }
 
 /// The working-day calendar in force.

@@ -1,8 +1,11 @@
-//! Server functions for reading households.
+//! Server functions for households: reading, the register, finances and assessments.
 
 use leptos::prelude::*;
 
-use super::{AssessmentForm, HouseholdDetail, HouseholdFilter, HouseholdPage, IncomeForm};
+use super::{
+    AssessmentForm, CadreOptions, DibaoForm, HouseholdDetail, HouseholdFilter, HouseholdForm, HouseholdPage,
+    IncomeForm, MemberForm,
+};
 use crate::error::AppError;
 
 /// A page of households in scope, narrowed by the filter.
@@ -43,4 +46,44 @@ pub async fn reveal_resident_id(member_id: i64) -> Result<String, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
     super::service::reveal_resident_id(&state.db, state.clock.now(), &ctx, member_id).await
+}
+
+/// Register a new household with its head; returns the new household code.
+#[server(prefix = "/rpc")]
+pub async fn create_household(household: HouseholdForm, head: MemberForm) -> Result<String, AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::register::create(&state.db, state.clock.now(), &ctx, &household, &head).await
+}
+
+/// Change a household's register fields, contact and 挂钩干部.
+#[server(prefix = "/rpc")]
+pub async fn update_household(code: String, form: HouseholdForm) -> Result<(), AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::register::update(&state.db, state.clock.now(), &ctx, &code, &form).await
+}
+
+/// Add a member (no `member_id`) or change one.
+#[server(prefix = "/rpc")]
+pub async fn save_member(code: String, member_id: Option<i64>, form: MemberForm) -> Result<(), AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::register::save_member(&state.db, state.clock.now(), &ctx, &code, member_id, &form).await
+}
+
+/// Record 低保 and its taper.
+#[server(prefix = "/rpc")]
+pub async fn set_dibao(code: String, form: DibaoForm) -> Result<(), AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::register::set_dibao(&state.db, state.clock.now(), &ctx, &code, &form).await
+}
+
+/// Who may be assigned as the household's contact or 挂钩干部.
+#[server(prefix = "/rpc")]
+pub async fn assignable_cadres(code: String) -> Result<CadreOptions, AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::register::cadre_options(&state.db, state.clock.now(), &ctx, &code).await
 }

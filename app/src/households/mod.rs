@@ -1,10 +1,18 @@
-//! Households and their members: the unit of monitoring. This area grows with the households issue;
-//! for now it reads the register (demo data or imports) within the caller's scope.
+//! Households and their members: the unit of monitoring. The register (households, members, who looks
+//! after them), their finances and 两不愁三保障 assessments, search, and the risk evaluation's stored outcome.
 
 pub mod api;
+pub mod forms;
+#[cfg(feature = "ssr")]
+pub mod initials;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod register;
+pub mod register_pages;
+#[cfg(feature = "ssr")]
 pub mod service;
+
+pub use forms::{CadreOption, CadreOptions, DibaoForm, HouseholdForm, MemberForm};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -225,6 +233,53 @@ pub struct HouseholdFilter {
     pub class: Option<String>,
     /// Only households whose latest evaluation raised a red alert.
     pub red_alert: Option<bool>,
+    /// A monitoring status (`none`, `identifying`, `monitored`, `eliminating`, `eliminated`).
+    pub status: Option<String>,
+}
+
+/// Where a household stands in the monitoring procedures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum MonitoringStatus {
+    None,
+    Identifying,
+    Monitored,
+    Eliminating,
+    Eliminated,
+}
+
+impl MonitoringStatus {
+    pub const ALL: [MonitoringStatus; 5] = [
+        MonitoringStatus::None,
+        MonitoringStatus::Identifying,
+        MonitoringStatus::Monitored,
+        MonitoringStatus::Eliminating,
+        MonitoringStatus::Eliminated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MonitoringStatus::None => "none",
+            MonitoringStatus::Identifying => "identifying",
+            MonitoringStatus::Monitored => "monitored",
+            MonitoringStatus::Eliminating => "eliminating",
+            MonitoringStatus::Eliminated => "eliminated",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MonitoringStatus> {
+        MonitoringStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MonitoringStatus::None => "未纳入监测",
+            MonitoringStatus::Identifying => "识别纳入办理中",
+            MonitoringStatus::Monitored => "监测对象",
+            MonitoringStatus::Eliminating => "风险消除办理中",
+            MonitoringStatus::Eliminated => "风险已消除",
+        }
+    }
 }
 
 /// A household in a list.
@@ -237,6 +292,7 @@ pub struct HouseholdSummary {
     pub org_name: String,
     pub member_count: i64,
     pub monitoring_class: Option<String>,
+    pub status: MonitoringStatus,
     /// The latest stored evaluation raised a red alert.
     pub red_alert: bool,
 }
@@ -255,6 +311,8 @@ pub struct MemberView {
     pub labour_capacity: String,
     pub health: String,
     pub schooling: String,
+    /// 户在人不在 / 人在户不在 and the like.
+    pub co_residence_note: Option<String>,
 }
 
 /// A household with its members and latest income record.
@@ -263,6 +321,15 @@ pub struct MemberView {
 pub struct HouseholdDetail {
     pub summary: HouseholdSummary,
     pub address: String,
+    pub phone: Option<String>,
+    /// The editable register fields, as the edit form shows them.
+    pub form: HouseholdForm,
+    /// 监测联系人 and 挂钩干部 by name.
+    pub contact_name: Option<String>,
+    pub liaison_name: Option<String>,
+    pub dibao: DibaoView,
+    /// The household's changes, newest first (from the audit log).
+    pub history: Vec<crate::audit::AuditRecordView>,
     pub members: Vec<MemberView>,
     pub income_year: Option<i32>,
     /// Per-capita net income in yuan for `income_year` (wage, business, property and transfer income
@@ -273,8 +340,21 @@ pub struct HouseholdDetail {
     /// The latest assessment of each 两不愁三保障 item assessed so far.
     pub assessments: Vec<AssessmentView>,
     /// The latest identification (识别纳入) with its history.
-    pub identification: Option<crate::workflow::identification::IdentificationView>,
+    pub identification: Option<crate::workflow::procedure::ProcedureView>,
+    /// The latest risk elimination (风险消除) with its history.
+    pub elimination: Option<crate::workflow::procedure::ProcedureView>,
     pub risk: RiskView,
+}
+
+/// 低保 and its taper as the household page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DibaoView {
+    /// `none`, `receiving` or `tapering`.
+    pub status: String,
+    /// "享受低保", "低保渐退期至 2027-05-31（12 个月）", "渐退期已于 … 结束" or "未享受低保".
+    pub label: String,
+    pub taper_until: Option<NaiveDate>,
 }
 
 /// The household's risk evaluation under the policy in force this year, or why there is none.

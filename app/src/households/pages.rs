@@ -3,13 +3,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{Assess, SaveIncome, get_household, list_households};
+use super::api::{Assess, SaveIncome, SaveMember, SetDibao, UpdateHousehold, get_household, list_households};
+use super::register_pages::{DibaoEditor, HistorySection, HouseholdEditor, MemberEditor, can_edit};
 use super::{HouseholdFilter, IncomeForm, IncomeRecord};
-use crate::auth::Role;
 use crate::org::api::list_org_units;
-use crate::shell::{ErrorBox, MeResource, field_error};
-use crate::workflow::api::{ApplyIdentification, IdentificationStep};
-use crate::workflow::identification::IdentificationView;
+use crate::shell::{ErrorBox, MeResource, count_successes, field_error, form_error};
+use crate::workflow::api::{ApplyIdentification, IdentificationStep, ProposeElimination};
+use crate::workflow::procedure::{ProcedureView, step_label};
 
 #[component]
 pub fn HouseholdListPage() -> impl IntoView {
@@ -18,17 +18,25 @@ pub fn HouseholdListPage() -> impl IntoView {
     let search = move || query.with(|q| q.get("q").filter(|w| !w.is_empty()));
     let class = move || query.with(|q| q.get("class").filter(|w| !w.is_empty()));
     let red = move || query.with(|q| q.get("red_alert").is_some_and(|v| v == "1"));
+    let status = move || query.with(|q| q.get("status").filter(|w| !w.is_empty()));
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0));
-    let filter =
-        move || HouseholdFilter { within: within(), q: search(), class: class(), red_alert: red().then_some(true) };
+    let filter = move || HouseholdFilter {
+        within: within(),
+        q: search(),
+        class: class(),
+        red_alert: red().then_some(true),
+        status: status(),
+    };
     let households = Resource::new(move || (filter(), page()), |(filter, page)| list_households(filter, page));
     let units = Resource::new(|| (), |_| list_org_units());
     // The category list is the policy's, not the program's.
     let categories = Resource::new(|| (), |_| crate::policy::api::current_categories());
+    let me = expect_context::<MeResource>();
 
     view! {
         <section class="page">
             <h1>"农户"</h1>
+            {move || can_edit(me)().then(|| view! { <p><a class="button" href="/households/new">"＋ 新增农户"</a></p> })}
             <form method="get" action="/households" class="filters">
                 <label for="within">"范围"</label>
                 <select id="within" name="within">
@@ -52,7 +60,7 @@ pub fn HouseholdListPage() -> impl IntoView {
                     </Transition>
                 </select>
                 <label for="q">"搜索"</label>
-                <input id="q" name="q" placeholder="户编号、身份证号或姓名" value=search/>
+                <input id="q" name="q" placeholder="户编号、身份证号、姓名或拼音首字母" value=search/>
                 <label for="class">"监测类别"</label>
                 <select id="class" name="class">
                     <option value="">"全部"</option>
@@ -67,6 +75,17 @@ pub fn HouseholdListPage() -> impl IntoView {
                         })}
                     </Transition>
                 </select>
+                <label for="status">"监测状态"</label>
+                <select id="status" name="status">
+                    <option value="">"全部"</option>
+                    {move || {
+                        let selected = status();
+                        super::MonitoringStatus::ALL.into_iter().map(|s| {
+                            let is_selected = selected.as_deref() == Some(s.as_str());
+                            view! { <option value=s.as_str() selected=is_selected>{s.label()}</option> }
+                        }).collect_view()
+                    }}
+                </select>
                 <label class="check"><input type="checkbox" name="red_alert" value="1" checked=red/>" 只看红色预警"</label>
                 <button type="submit">"筛选"</button>
             </form>
@@ -79,7 +98,7 @@ pub fn HouseholdListPage() -> impl IntoView {
                             let link = move |p: u64| {
                                 let mut parts = vec![format!("page={p}")];
                                 let red_alert = red().then(|| "1".to_string());
-                                for (key, value) in [("within", within()), ("q", search()), ("class", class()), ("red_alert", red_alert)] {
+                                for (key, value) in [("within", within()), ("q", search()), ("class", class()), ("status", status()), ("red_alert", red_alert)] {
                                     if let Some(value) = value {
                                         parts.push(format!("{key}={}", encode_query(&value)));
                                     }
@@ -93,7 +112,7 @@ pub fn HouseholdListPage() -> impl IntoView {
                                 } else {
                                     view! {
                                         <table class="list">
-                                            <thead><tr><th>"户编号"</th><th>"户主"</th><th>"所在村组"</th><th>"人口"</th><th>"监测类别"</th></tr></thead>
+                                            <thead><tr><th>"户编号"</th><th>"户主"</th><th>"所在村组"</th><th>"人口"</th><th>"监测类别"</th><th>"监测状态"</th></tr></thead>
                                             <tbody>
                                                 {result.items.into_iter().map(|h| view! {
                                                     <tr>
@@ -102,6 +121,7 @@ pub fn HouseholdListPage() -> impl IntoView {
                                                         <td data-label="所在村组">{h.org_name}</td>
                                                         <td data-label="人口">{h.member_count}</td>
                                                         <td data-label="监测类别">{h.monitoring_class.unwrap_or_else(|| "—".into())}</td>
+                                                        <td data-label="监测状态">{h.status.label()}</td>
                                                     </tr>
                                                 }).collect_view()}
                                             </tbody>
@@ -128,19 +148,39 @@ pub fn HouseholdDetailPage() -> impl IntoView {
     let save_income = ServerAction::<SaveIncome>::new();
     let assess = ServerAction::<Assess>::new();
     let apply = ServerAction::<ApplyIdentification>::new();
+    let propose = ServerAction::<ProposeElimination>::new();
     let step = ServerAction::<IdentificationStep>::new();
-    let household = Resource::new(
-        move || {
-            (code(), save_income.version().get(), assess.version().get(), apply.version().get(), step.version().get())
-        },
-        |(code, ..)| get_household(code),
-    );
+    let update = ServerAction::<UpdateHousehold>::new();
+    let save_member = ServerAction::<SaveMember>::new();
+    let dibao = ServerAction::<SetDibao>::new();
+    // The page reloads after a successful change only: a refused form keeps what was typed.
+    let changes = RwSignal::new(0u32);
+    count_successes(save_income.value(), changes);
+    count_successes(assess.value(), changes);
+    count_successes(apply.value(), changes);
+    count_successes(propose.value(), changes);
+    count_successes(step.value(), changes);
+    count_successes(update.value(), changes);
+    count_successes(save_member.value(), changes);
+    count_successes(dibao.value(), changes);
+    let household = Resource::new(move || (code(), changes.get()), |(code, _)| get_household(code));
+    // Everything the page's forms offer is loaded here, with the household: resources created inside
+    // the loaded page would not hydrate.
+    let units = Resource::new(|| (), |_| list_org_units());
+    let categories = Resource::new(|| (), |_| crate::policy::api::current_categories());
+    let cadres = Resource::new(code, super::api::assignable_cadres);
     let me = expect_context::<MeResource>();
+    let editor = can_edit(me);
     view! {
         <section class="page">
             <p><a href="/households">"← 返回农户列表"</a></p>
             <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
                 {move || Suspend::new(async move {
+                    let (units, categories, cadres) = (
+                        units.await.unwrap_or_default(),
+                        categories.await.unwrap_or_default(),
+                        cadres.await.unwrap_or_default(),
+                    );
                     match household.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         Ok(h) => view! {
@@ -152,31 +192,36 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                                 <dt>"户编号"</dt><dd>{h.summary.code.clone()}</dd>
                                 <dt>"所在村组"</dt><dd>{h.summary.org_name.clone()}</dd>
                                 <dt>"住址"</dt><dd>{h.address.clone()}</dd>
+                                <dt>"联系电话"</dt><dd>{h.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+                                <dt>"监测状态"</dt><dd>{h.summary.status.label()}</dd>
                                 <dt>"监测类别"</dt><dd>{h.summary.monitoring_class.clone().unwrap_or_else(|| "未纳入监测".into())}</dd>
+                                <dt>"监测联系人"</dt><dd>{h.contact_name.clone().unwrap_or_else(|| "未指定".into())}</dd>
+                                <dt>"挂钩干部"</dt><dd>{h.liaison_name.clone().unwrap_or_else(|| "未指定".into())}</dd>
+                                <dt>"住房类型"</dt><dd>{if h.form.house_type.is_empty() { "未登记".to_string() } else { h.form.house_type.clone() }}</dd>
+                                <dt>"低保"</dt><dd>{h.dibao.label.clone()}</dd>
                                 <dt>"人均纯收入"</dt>
                                 <dd>{match (h.income_year, h.per_capita_income_yuan) {
                                     (Some(year), Some(v)) => format!("{v} 元（{year} 年）"),
                                     _ => "暂无收入记录".to_string(),
                                 }}</dd>
                             </dl>
+                            {editor().then(|| view! {
+                                <HouseholdEditor code=code() form=h.form.clone() units=units.clone() cadres=cadres.clone() action=update/>
+                                <DibaoEditor code=code() dibao=h.dibao.clone() action=dibao/>
+                            })}
                             <RiskSection risk=h.risk.clone()/>
                             <SecuritySection assessments=h.assessments.clone()/>
-                            <IdentificationSection code=code() current=h.identification.clone() apply step/>
-                            {move || {
-                                let can_edit = me.get().and_then(|r| r.ok()).flatten().is_some_and(|c| c.roles.iter().any(|g| matches!(
-                                    g.role,
-                                    Role::TownshipStaff | Role::VillageSecretary | Role::VillageCadre | Role::ResidentCadre | Role::InfoOfficer | Role::MonitoringContact
-                                )));
-                                can_edit.then(|| view! {
-                                    <AssessmentEditor code=code() action=assess/>
-                                    <IncomeEditor code=code() latest=h.latest_income.clone() action=save_income/>
-                                })
-                            }}
+                            <IdentificationSection code=code() current=h.identification.clone() categories=categories.clone() apply step/>
+                            <EliminationSection code=code() status=h.summary.status current=h.elimination.clone() propose step/>
+                            {editor().then(|| view! {
+                                <AssessmentEditor code=code() action=assess/>
+                                <IncomeEditor code=code() latest=h.latest_income.clone() action=save_income/>
+                            })}
                             <h2>{format!("家庭成员（{} 人）", h.members.len())}</h2>
                             <table class="list">
-                                <thead><tr><th>"姓名"</th><th>"关系"</th><th>"身份证号"</th><th>"出生日期"</th><th>"劳动能力"</th><th>"健康"</th><th>"在校情况"</th></tr></thead>
+                                <thead><tr><th>"姓名"</th><th>"关系"</th><th>"身份证号"</th><th>"出生日期"</th><th>"劳动能力"</th><th>"健康"</th><th>"在校情况"</th><th>"共同生活"</th></tr></thead>
                                 <tbody>
-                                    {h.members.into_iter().map(|m| view! {
+                                    {h.members.clone().into_iter().map(|m| view! {
                                         <tr>
                                             <td data-label="姓名">{m.name}</td>
                                             <td data-label="关系">{m.relation}</td>
@@ -185,10 +230,16 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                                             <td data-label="劳动能力">{m.labour_capacity}</td>
                                             <td data-label="健康">{m.health}</td>
                                             <td data-label="在校情况">{m.schooling}</td>
+                                            <td data-label="共同生活">{m.co_residence_note.unwrap_or_else(|| "共同生活".into())}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            {editor().then(|| view! {
+                                {h.members.clone().into_iter().map(|m| view! { <MemberEditor code=code() member=Some(m) action=save_member/> }).collect_view()}
+                                <MemberEditor code=code() member=None action=save_member/>
+                            })}
+                            <HistorySection history=h.history.clone()/>
                         }.into_any(),
                     }
                 })}
@@ -340,86 +391,139 @@ fn encode_query(value: &str) -> String {
         .collect()
 }
 
+/// Where a procedure run stands: its stage, notes and history.
+#[component]
+fn ProcedureStatus(current: ProcedureView) -> impl IntoView {
+    view! {
+        <p>
+            <strong>{current.stage_label.clone()}</strong>
+            {current.notice_end.map(|end| format!("（公示期 {} 至 {}）", current.notice_start.map(|d| d.to_string()).unwrap_or_default(), end))}
+        </p>
+        {current.assistance_note.clone().map(|n| view! { <p class="banner info">{n}</p> })}
+        {current.rejection.clone().map(|r| view! { <p class="banner warn">{r}</p> })}
+        <ol class="history">
+            {current.events.into_iter().map(|e| view! {
+                <li>
+                    <strong>{e.step_label}</strong>" → "{e.result}
+                    {(!e.note.is_empty()).then(|| format!("：{}", e.note))}
+                    <small class="muted">{format!(" {} {}", crate::shell::beijing_time(e.at), e.actor)}</small>
+                </li>
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// The form for the next step of a running procedure.
+#[component]
+fn NextStepForm(code: String, current: ProcedureView, step: ServerAction<IdentificationStep>) -> impl IntoView {
+    let stepped = step.value();
+    current.next_step.map(|next| {
+        let is_notice = next == "post_notice";
+        view! {
+            <ActionForm action=step attr:class="form">
+                <input type="hidden" name="code" value=code.clone()/>
+                <input type="hidden" name="form[step]" value=next.clone()/>
+                <p class="hint">{format!("下一步：{}", step_label(current.procedure, &next))}</p>
+                {if is_notice {
+                    view! {
+                        <label for="start">"公示开始日期"</label>
+                        <input id="start" name="form[start]" type="date"/>
+                        {field_error(stepped, "start")}
+                    }.into_any()
+                } else {
+                    view! {
+                        <label class="check"><input type="radio" name="form[approve]" value="yes" checked=true/>" 通过"</label>
+                        <label class="check"><input type="radio" name="form[approve]" value="no"/>" 不通过"</label>
+                        <label for="step_note">"意见"</label>
+                        <textarea id="step_note" name="form[note]" rows="2"></textarea>
+                        {field_error(stepped, "note")}
+                    }.into_any()
+                }}
+                {form_error(stepped)}
+                <button type="submit" class="primary">"办理"</button>
+            </ActionForm>
+        }
+    })
+}
+
 /// 识别纳入: where the household's identification stands, its history, and the next step.
 #[component]
 fn IdentificationSection(
     code: String,
-    current: Option<IdentificationView>,
+    current: Option<ProcedureView>,
+    /// The policy's monitoring classes, to apply for.
+    categories: Vec<String>,
     apply: ServerAction<ApplyIdentification>,
     step: ServerAction<IdentificationStep>,
 ) -> impl IntoView {
     let applied = apply.value();
-    let stepped = step.value();
     let open = current.as_ref().is_some_and(|c| c.next_step.is_some());
-    let status = current.clone().map(|c| {
-        view! {
-            <p>
-                <strong>{c.stage_label.clone()}</strong>
-                {c.notice_end.map(|end| format!("（公示期 {} 至 {}）", c.notice_start.map(|d| d.to_string()).unwrap_or_default(), end))}
-            </p>
-            {c.assistance_note.clone().map(|n| view! { <p class="banner info">{n}</p> })}
-            {c.rejection.clone().map(|r| view! { <p class="banner warn">{r}</p> })}
-            <ol class="history">
-                {c.events.into_iter().map(|e| view! {
-                    <li>
-                        <strong>{e.step_label}</strong>" → "{e.result}
-                        {(!e.note.is_empty()).then(|| format!("：{}", e.note))}
-                        <small class="muted">{format!(" {} {}", crate::shell::beijing_time(e.at), e.actor)}</small>
-                    </li>
-                }).collect_view()}
-            </ol>
-        }
-    });
-    let next = current.and_then(|c| c.next_step);
     let apply_code = code.clone();
     view! {
         <h2>"识别纳入"</h2>
-        {status}
+        {current.clone().map(|c| view! { <ProcedureStatus current=c/> })}
         {(!open).then(|| view! {
-            <ActionForm action=apply attr:class="form">
-                <input type="hidden" name="code" value=apply_code/>
-                <label for="commitment">"承诺书签署日期（农户如实提供信息、授权查询家庭资产）"</label>
-                <input id="commitment" name="form[commitment_signed_on]" type="date"/>
-                {field_error(applied, "commitment")}
-                <label class="check"><input type="checkbox" name="form[green_channel]"/>" 绿色通道（突发严重困难，先行帮扶、手续后补）"</label>
-                {move || match applied.get() {
-                    Some(Err(crate::error::AppError::Validation { .. })) | None | Some(Ok(())) => None,
-                    Some(Err(e)) => Some(view! { <ErrorBox error=e/> }),
-                }}
-                <button type="submit" class="primary">"发起识别申请"</button>
-            </ActionForm>
-        })}
-        {next.map(|next| {
-            let is_notice = next == "post_notice";
-            view! {
-                <ActionForm action=step attr:class="form">
-                    <input type="hidden" name="code" value=code.clone()/>
-                    <input type="hidden" name="form[step]" value=next.clone()/>
-                    <p class="hint">{format!("下一步：{}", crate::workflow::identification::step_label(&next))}</p>
-                    {if is_notice {
-                        view! {
-                            <label for="start">"公示开始日期"</label>
-                            <input id="start" name="form[start]" type="date"/>
-                            {field_error(stepped, "start")}
-                        }.into_any()
-                    } else {
-                        view! {
-                            <label class="check"><input type="radio" name="form[approve]" value="yes" checked=true/>" 通过"</label>
-                            <label class="check"><input type="radio" name="form[approve]" value="no"/>" 不通过"</label>
-                            <label for="step_note">"意见"</label>
-                            <textarea id="step_note" name="form[note]" rows="2"></textarea>
-                            {field_error(stepped, "note")}
-                        }.into_any()
-                    }}
-                    {move || match stepped.get() {
-                        Some(Err(crate::error::AppError::Validation { .. })) | None | Some(Ok(())) => None,
-                        Some(Err(e)) => Some(view! { <ErrorBox error=e/> }),
-                    }}
-                    <button type="submit" class="primary">"办理"</button>
+            <details class="editor">
+                <summary>"发起识别申请"</summary>
+                <ActionForm action=apply attr:class="form">
+                    <input type="hidden" name="code" value=apply_code/>
+                    <label for="class">"申请纳入的监测类别"</label>
+                    <select id="class" name="form[class]">
+                        {categories.into_iter().map(|c| {
+                            let label = c.clone();
+                            view! { <option value=c>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                    {field_error(applied, "class")}
+                    <label for="commitment">"承诺书签署日期（农户如实提供信息、授权查询家庭资产）"</label>
+                    <input id="commitment" name="form[commitment_signed_on]" type="date"/>
+                    {field_error(applied, "commitment")}
+                    <label class="check"><input type="checkbox" name="form[green_channel]"/>" 绿色通道（突发严重困难，先行帮扶、手续后补）"</label>
+                    {form_error(applied)}
+                    <button type="submit" class="primary">"发起识别申请"</button>
                 </ActionForm>
-            }
+            </details>
         })}
+        {current.map(|c| view! { <NextStepForm code=code.clone() current=c step/> })}
     }
+}
+
+/// 风险消除: open to identified monitoring objects; the rules of [F][G][H] decide whether it may start.
+#[component]
+fn EliminationSection(
+    code: String,
+    status: super::MonitoringStatus,
+    current: Option<ProcedureView>,
+    propose: ServerAction<ProposeElimination>,
+    step: ServerAction<IdentificationStep>,
+) -> impl IntoView {
+    use super::MonitoringStatus;
+    let proposed = propose.value();
+    let shown = current.is_some() || status == MonitoringStatus::Monitored;
+    let may_propose = status == MonitoringStatus::Monitored;
+    let propose_code = code.clone();
+    shown.then(|| view! {
+        <h2>"风险消除"</h2>
+        {current.clone().map(|c| view! { <ProcedureStatus current=c/> })}
+        {may_propose.then(|| view! {
+            <details class="editor">
+                <summary>"提出风险消除"</summary>
+                <p class="hint">"收入持续稳定、“两不愁三保障”及饮水安全持续巩固的，经民主评议、公示和县级确认后标注“风险消除”；无劳动能力的户落实社会保障措施后暂不标注，继续跟踪监测。"</p>
+                <ActionForm action=propose attr:class="form">
+                    <input type="hidden" name="code" value=propose_code/>
+                    <label for="stable_since">"收入稳定起始日期"</label>
+                    <input id="stable_since" name="form[stable_since]" type="date"/>
+                    {field_error(proposed, "stable_since")}
+                    <label for="basis">"风险消除依据（收入来源、已落实的帮扶措施等）"</label>
+                    <textarea id="basis" name="form[basis]" rows="3"></textarea>
+                    {field_error(proposed, "basis")}
+                    {form_error(proposed)}
+                    <button type="submit" class="primary">"提出风险消除"</button>
+                </ActionForm>
+            </details>
+        })}
+        {current.map(|c| view! { <NextStepForm code=code.clone() current=c step/> })}
+    })
 }
 
 /// A masked ID number with a button to show it in full (the server checks the role and audits it).

@@ -45,6 +45,7 @@ async fn summaries(db: &DatabaseConnection, rows: Vec<household::Model>) -> Resu
         .into_iter()
         .map(|h| HouseholdSummary {
             red_alert: h.red_alert,
+            status: super::MonitoringStatus::parse(&h.monitoring_status).unwrap_or(super::MonitoringStatus::None),
             member_count: counts.get(&h.id).copied().unwrap_or(0),
             org_name: names.get(&h.org_unit_id).cloned().unwrap_or_default(),
             code: h.code,
@@ -105,6 +106,11 @@ pub async fn list(
     if filter.red_alert == Some(true) {
         query = query.filter(household::Column::RedAlert.eq(true));
     }
+    if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
+        let status =
+            super::MonitoringStatus::parse(status).ok_or_else(|| AppError::validation("status", "监测状态不正确。"))?;
+        query = query.filter(household::Column::MonitoringStatus.eq(status.as_str()));
+    }
     if let Some(class) = filter.class.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         query = query.filter(household::Column::MonitoringClass.eq(class));
     }
@@ -118,7 +124,8 @@ pub async fn list(
 }
 
 /// A search term as a condition: a full resident ID number matches its member's household, digits match
-/// the start of a household code, anything else part of the head's or a member's name.
+/// the start of a household code, 2–10 Latin letters a member's pinyin initials ("zsf" for 张三丰),
+/// anything else part of the head's or a member's name.
 async fn search_condition(db: &DatabaseConnection, q: &str) -> Result<Condition, AppError> {
     if q.chars().count() > 40 {
         return Err(AppError::validation("q", "搜索内容不超过 40 个字。"));
@@ -137,6 +144,17 @@ async fn search_condition(db: &DatabaseConnection, q: &str) -> Result<Condition,
     }
     if q.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(authz::code_prefix(household::Column::Code, q));
+    }
+    if super::initials::looks_like_initials(q) {
+        let ids = household_member::Entity::find()
+            .select_only()
+            .column(household_member::Column::HouseholdId)
+            .filter(household_member::Column::NameInitials.eq(q.to_ascii_lowercase()))
+            .limit(2000)
+            .into_tuple::<i64>()
+            .all(db)
+            .await?;
+        return Ok(Condition::all().add(by_members(ids)));
     }
     let pattern = format!("%{}%", q.replace(['%', '_'], ""));
     let ids = household_member::Entity::find()
@@ -187,17 +205,50 @@ pub async fn get(
     let income = incomes.first().cloned();
     let household_id = household.id;
     let assessments = latest_assessments(db, household.id).await?;
-    let risk = risk_view(db, &household.org_code, &members, &incomes, &assessments, now).await?;
-    let address = household.address.clone();
+    let risk = risk_view(db, &household, &members, &incomes, &assessments, now).await?;
     let member_count = members.len() as i64;
     let per_capita_income_yuan = income
         .as_ref()
         .filter(|_| member_count > 0)
         .map(|i| (i.wage_fen + i.business_fen + i.property_fen + i.transfer_fen) / member_count / 100);
+    let people = user_names(db, [household.contact_user_id, household.liaison_user_id].into_iter().flatten()).await?;
+    let today = now.date_naive();
+    let taper_months = crate::policy::service::effective(db, &household.org_code, today.year())
+        .await
+        .ok()
+        .map(|p| p.policy.dibao_taper_months);
+    let dibao = super::DibaoView {
+        label: super::forms::dibao_label(&household.dibao_status, household.dibao_taper_until, today, taper_months),
+        status: household.dibao_status.clone(),
+        taper_until: household.dibao_taper_until,
+    };
+    let form = super::HouseholdForm {
+        org_code: household.org_code.clone(),
+        address: household.address.clone(),
+        phone: household.phone.clone().unwrap_or_default(),
+        house_type: household.house_type.clone(),
+        industry_failure: household.industry_failure.clone().unwrap_or_default(),
+        disaster_loss: household.disaster_loss.clone().unwrap_or_default(),
+        other_hardship: household.other_hardship.clone().unwrap_or_default(),
+        contact_user_id: household.contact_user_id.map(|id| id.to_string()).unwrap_or_default(),
+        liaison_user_id: household.liaison_user_id.map(|id| id.to_string()).unwrap_or_default(),
+    };
+    let contact_name = household.contact_user_id.and_then(|id| people.get(&id).cloned());
+    let liaison_name = household.liaison_user_id.and_then(|id| people.get(&id).cloned());
+    let history = crate::audit::service::of_entity(db, "household", &household.code, 50).await?;
+    let address = household.address.clone();
+    let phone = household.phone.clone();
     let summary = summaries(db, vec![household]).await?.pop().ok_or(AppError::NotFound)?;
+    use crate::workflow::procedure::Procedure;
     Ok(HouseholdDetail {
         summary,
         address,
+        phone,
+        form,
+        contact_name,
+        liaison_name,
+        dibao,
+        history,
         members: members
             .into_iter()
             .map(|m| MemberView {
@@ -210,6 +261,7 @@ pub async fn get(
                 labour_capacity: m.labour_capacity,
                 health: m.health,
                 schooling: m.schooling,
+                co_residence_note: m.co_residence_note,
             })
             .collect(),
         income_year: income.as_ref().map(|i| i.year),
@@ -224,14 +276,59 @@ pub async fn get(
             deductible_fen: i.deductible_fen,
         }),
         assessments,
-        identification: crate::workflow::service::latest(db, household_id).await?,
+        identification: crate::workflow::service::latest(db, household_id, Procedure::Identification).await?,
+        elimination: crate::workflow::service::latest(db, household_id, Procedure::Elimination).await?,
         risk,
     })
 }
 
-/// What the risk rules need, read from the register. The hand-set typical features (adobe house,
-/// failed industry, disaster, other hardship) arrive with their own records; until then they count as absent.
+/// Display names of some users.
+async fn user_names(
+    db: &DatabaseConnection,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>, AppError> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(entities::app_user::Entity::find()
+        .filter(entities::app_user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+/// The household's evaluation under this year's policy as of `now`, with its members' labour capacity
+/// and the year of its latest income record (for the risk-elimination rules). No policy: a Conflict.
+pub async fn evaluate_now(
+    db: &DatabaseConnection,
+    household: &household::Model,
+    now: DateTime<Utc>,
+) -> Result<(crate::risk::Evaluation, Vec<Labour>, Option<i32>), AppError> {
+    let members =
+        household_member::Entity::find().filter(household_member::Column::HouseholdId.eq(household.id)).all(db).await?;
+    let incomes = household_income::Entity::find()
+        .filter(household_income::Column::HouseholdId.eq(household.id))
+        .order_by_desc(household_income::Column::Year)
+        .limit(2)
+        .all(db)
+        .await?;
+    let assessments = latest_assessments(db, household.id).await?;
+    let risk = risk_view(db, household, &members, &incomes, &assessments, now).await?;
+    let evaluation = match (risk.evaluation, risk.unavailable) {
+        (Some(e), _) => e,
+        (None, message) => return Err(AppError::Conflict(message.unwrap_or_default())),
+    };
+    let labour = members.iter().map(|m| Labour::from_label(&m.labour_capacity)).collect();
+    Ok((evaluation, labour, incomes.first().map(|i| i.year)))
+}
+
+/// What the risk rules need, read from the register: members, the latest two years' finances, the
+/// latest assessments, and the household's recorded house type, failed industry, disaster and other hardship.
 fn facts(
+    household: &household::Model,
     members: &[household_member::Model],
     incomes: &[household_income::Model],
     assessments: &[(SecurityItem, AssessmentStatus)],
@@ -261,14 +358,17 @@ fn facts(
         income: latest.map(income_facts),
         last_year_income: previous.map(income_facts),
         assessments: assessments.to_vec(),
-        ..Default::default()
+        only_adobe_house: household.house_type == "土坯房",
+        industry_failure: household.industry_failure.clone(),
+        disaster_loss: household.disaster_loss.clone(),
+        other_hardship: household.other_hardship.clone(),
     }
 }
 
 /// Evaluate the household under this year's policy for its unit.
 async fn risk_view(
     db: &DatabaseConnection,
-    org_code: &str,
+    household: &household::Model,
     members: &[household_member::Model],
     incomes: &[household_income::Model],
     assessments: &[AssessmentView],
@@ -276,11 +376,17 @@ async fn risk_view(
 ) -> Result<RiskView, AppError> {
     let today = now.date_naive();
     let year = today.year();
-    match crate::policy::service::effective(db, org_code, year).await {
+    match crate::policy::service::effective(db, &household.org_code, year).await {
         Ok(policy) => Ok(RiskView {
             year,
             evaluation: Some(evaluate(
-                &facts(members, incomes, &assessments.iter().map(|a| (a.item, a.status)).collect::<Vec<_>>(), today),
+                &facts(
+                    household,
+                    members,
+                    incomes,
+                    &assessments.iter().map(|a| (a.item, a.status)).collect::<Vec<_>>(),
+                    today,
+                ),
                 &policy.policy,
             )),
             policy_name: Some(policy.policy.name),
@@ -406,6 +512,85 @@ fn by_household<T>(rows: Vec<T>, household_of: impl Fn(&T) -> i64) -> HashMap<i6
     groups
 }
 
+/// One household of a batch with what was read for it and its evaluation (none where its unit has no
+/// policy for the year).
+pub struct Evaluated {
+    pub household: household::Model,
+    pub members: Vec<household_member::Model>,
+    pub income: Option<household_income::Model>,
+    pub evaluation: Option<crate::risk::Evaluation>,
+}
+
+/// Read and evaluate a batch of households under this year's policy for their units. `policies` caches
+/// the policy per unit across batches.
+pub async fn evaluate_batch<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+    today: NaiveDate,
+    policies: &mut HashMap<String, Option<crate::policy::Policy>>,
+) -> Result<Vec<Evaluated>, AppError> {
+    let ids = ids.to_vec();
+    let households = household::Entity::find()
+        .filter(household::Column::Id.is_in(ids.clone()))
+        .order_by_asc(household::Column::OrgCode)
+        .order_by_asc(household::Column::Code)
+        .all(db)
+        .await?;
+    let mut members = by_household(
+        household_member::Entity::find()
+            .filter(household_member::Column::HouseholdId.is_in(ids.clone()))
+            .order_by_asc(household_member::Column::Id)
+            .all(db)
+            .await?,
+        |m| m.household_id,
+    );
+    let incomes = by_household(
+        household_income::Entity::find()
+            .filter(household_income::Column::HouseholdId.is_in(ids.clone()))
+            .order_by_desc(household_income::Column::Year)
+            .all(db)
+            .await?,
+        |i| i.household_id,
+    );
+    let mut assessments = by_household(
+        security_assessment::Entity::find()
+            .filter(security_assessment::Column::HouseholdId.is_in(ids))
+            .order_by_desc(security_assessment::Column::AssessedOn)
+            .order_by_desc(security_assessment::Column::Id)
+            .all(db)
+            .await?,
+        |a| a.household_id,
+    );
+    let mut out = Vec::with_capacity(households.len());
+    for h in households {
+        if !policies.contains_key(&h.org_code) {
+            let policy = match crate::policy::service::effective(db, &h.org_code, today.year()).await {
+                Ok(view) => Some(view.policy),
+                Err(AppError::Conflict(_)) => None,
+                Err(e) => return Err(e),
+            };
+            policies.insert(h.org_code.clone(), policy);
+        }
+        let household_members = members.remove(&h.id).unwrap_or_default();
+        let household_incomes = incomes.get(&h.id).map(Vec::as_slice).unwrap_or_default();
+        let evaluation = policies.get(&h.org_code).and_then(Option::as_ref).map(|policy| {
+            let items: Vec<(SecurityItem, AssessmentStatus)> =
+                latest_per_item(assessments.remove(&h.id).unwrap_or_default())
+                    .into_iter()
+                    .map(|(item, status, _)| (item, status))
+                    .collect();
+            evaluate(&facts(&h, &household_members, household_incomes, &items, today), policy)
+        });
+        out.push(Evaluated {
+            income: household_incomes.first().cloned(),
+            household: h,
+            members: household_members,
+            evaluation,
+        });
+    }
+    Ok(out)
+}
+
 /// Evaluate households under this year's policy for their units and store the outcome (red alert,
 /// monitoring object) for lists. Works in batches; a unit without a policy stores "no risk found".
 pub async fn reevaluate<C: ConnectionTrait>(
@@ -413,64 +598,13 @@ pub async fn reevaluate<C: ConnectionTrait>(
     household_ids: &[i64],
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
-    let today = now.date_naive();
-    let mut policies: HashMap<String, Option<crate::policy::Policy>> = HashMap::new();
+    let mut policies = HashMap::new();
     let mut changed = 0;
     for batch in household_ids.chunks(500) {
-        let ids = batch.to_vec();
-        let households = household::Entity::find().filter(household::Column::Id.is_in(ids.clone())).all(db).await?;
-        let members = by_household(
-            household_member::Entity::find()
-                .filter(household_member::Column::HouseholdId.is_in(ids.clone()))
-                .order_by_asc(household_member::Column::Id)
-                .all(db)
-                .await?,
-            |m| m.household_id,
-        );
-        let incomes = by_household(
-            household_income::Entity::find()
-                .filter(household_income::Column::HouseholdId.is_in(ids.clone()))
-                .order_by_desc(household_income::Column::Year)
-                .all(db)
-                .await?,
-            |i| i.household_id,
-        );
-        let mut assessments = by_household(
-            security_assessment::Entity::find()
-                .filter(security_assessment::Column::HouseholdId.is_in(ids))
-                .order_by_desc(security_assessment::Column::AssessedOn)
-                .order_by_desc(security_assessment::Column::Id)
-                .all(db)
-                .await?,
-            |a| a.household_id,
-        );
-        for h in households {
-            if !policies.contains_key(&h.org_code) {
-                let policy = match crate::policy::service::effective(db, &h.org_code, today.year()).await {
-                    Ok(view) => Some(view.policy),
-                    Err(AppError::Conflict(_)) => None,
-                    Err(e) => return Err(e),
-                };
-                policies.insert(h.org_code.clone(), policy);
-            }
-            let (red_alert, monitored) = match policies.get(&h.org_code).and_then(Option::as_ref) {
-                Some(policy) => {
-                    let items: Vec<(SecurityItem, AssessmentStatus)> =
-                        latest_per_item(assessments.remove(&h.id).unwrap_or_default())
-                            .into_iter()
-                            .map(|(item, status, _)| (item, status))
-                            .collect();
-                    let facts = facts(
-                        members.get(&h.id).map(Vec::as_slice).unwrap_or_default(),
-                        incomes.get(&h.id).map(Vec::as_slice).unwrap_or_default(),
-                        &items,
-                        today,
-                    );
-                    let verdict = evaluate(&facts, policy);
-                    (verdict.red_alert, verdict.monitoring_object)
-                }
-                None => (false, false),
-            };
+        for e in evaluate_batch(db, batch, now.date_naive(), &mut policies).await? {
+            let (red_alert, monitored) =
+                e.evaluation.as_ref().map(|v| (v.red_alert, v.monitoring_object)).unwrap_or((false, false));
+            let h = &e.household;
             if h.evaluated_at.is_none() || h.red_alert != red_alert || h.risk_monitored != monitored {
                 changed += 1;
             }

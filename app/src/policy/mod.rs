@@ -64,6 +64,16 @@ pub struct Policy {
     pub scale_control_permille: u32,
     /// Months a household leaving 低保 keeps its benefit tapering off [F].
     pub dibao_taper_months: u32,
+    /// Months the income must have been stable above the line before risk elimination (practice: half a year).
+    #[serde(default = "default_stable_months")]
+    pub elimination_stable_months: u32,
+    /// The base of scale control: the registered poor population (2014 建档立卡贫困人口) of the unit, if known [T][G].
+    #[serde(default)]
+    pub scale_base_population: Option<u64>,
+}
+
+fn default_stable_months() -> u32 {
+    6
 }
 
 impl Policy {
@@ -162,6 +172,8 @@ pub struct PolicyForm {
     pub cross_check_households_per_village: String,
     pub scale_control_pct: String,
     pub dibao_taper_months: String,
+    pub elimination_stable_months: String,
+    pub scale_base_population: String,
 }
 
 fn whole<T: std::str::FromStr>(field: &str, label: &str, text: &str) -> Result<T, AppError> {
@@ -218,6 +230,8 @@ impl PolicyForm {
             cross_check_households_per_village: p.cross_check_households_per_village.to_string(),
             scale_control_pct: format!("{}", f64::from(p.scale_control_permille) / 10.0),
             dibao_taper_months: p.dibao_taper_months.to_string(),
+            elimination_stable_months: p.elimination_stable_months.to_string(),
+            scale_base_population: p.scale_base_population.map(|n| n.to_string()).unwrap_or_default(),
         }
     }
 
@@ -291,6 +305,18 @@ impl PolicyForm {
             )?,
             scale_control_permille: decimal("scale_control_pct", "规模控制比例", &self.scale_control_pct, 10)?,
             dibao_taper_months: whole("dibao_taper_months", "低保渐退期", &self.dibao_taper_months)?,
+            // A client that does not know this newer field gets the practice's half year.
+            elimination_stable_months: if self.elimination_stable_months.trim().is_empty() {
+                default_stable_months()
+            } else {
+                whole("elimination_stable_months", "风险消除前收入稳定月数", &self.elimination_stable_months)?
+            },
+            scale_base_population: optional_whole(
+                "scale_base_population",
+                "建档立卡贫困人口基数",
+                &self.scale_base_population,
+            )?
+            .map(|n| n as u64),
         };
         policy.validate()?;
         Ok(policy)

@@ -117,6 +117,8 @@ fn PolicyDetails(view: PolicyView) -> impl IntoView {
             <dt>"交叉检查"</dt><dd>{format!("每个镇街不少于 {} 个村，每村不少于 {} 户", p.cross_check_villages_per_township, p.cross_check_households_per_village)}</dd>
             <dt>"规模控制"</dt><dd>{format!("建档立卡人口的 {:.1}%", f64::from(p.scale_control_permille) / 10.0)}</dd>
             <dt>"低保渐退期"</dt><dd>{format!("{} 个月", p.dibao_taper_months)}</dd>
+            <dt>"风险消除前收入稳定"</dt><dd>{format!("不少于 {} 个月", p.elimination_stable_months)}</dd>
+            <dt>"规模控制基数"</dt><dd>{p.scale_base_population.map(|n| format!("{n} 人（建档立卡贫困人口）")).unwrap_or_else(|| "未设置".into())}</dd>
         </dl>
     }
 }
@@ -180,6 +182,8 @@ fn PolicyEditor(
             {text("cross_check_households_per_village", "form[cross_check_households_per_village]", "交叉检查每村抽查户数", form.cross_check_households_per_village.clone())}
             {text("scale_control_pct", "form[scale_control_pct]", "规模控制比例（%）", form.scale_control_pct.clone())}
             {text("dibao_taper_months", "form[dibao_taper_months]", "低保渐退期（月）", form.dibao_taper_months.clone())}
+            {text("elimination_stable_months", "form[elimination_stable_months]", "风险消除前收入稳定（月）", form.elimination_stable_months.clone())}
+            {text("scale_base_population", "form[scale_base_population]", "规模控制基数：建档立卡贫困人口（人，可不填）", form.scale_base_population.clone())}
             <button type="submit" class="primary">"保存"</button>
         </ActionForm>
     }

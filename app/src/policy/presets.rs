@@ -58,6 +58,8 @@ fn common(name: &str, source: &str, monitoring_line_yuan: i64, categories: Vec<C
         cross_check_households_per_village: 40,
         scale_control_permille: 50,
         dibao_taper_months: 12,
+        elimination_stable_months: 6,
+        scale_base_population: None,
     }
 }
 

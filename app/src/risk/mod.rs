@@ -161,10 +161,11 @@ pub struct HouseholdFacts {
     pub assessments: Vec<(SecurityItem, AssessmentStatus)>,
     /// Typical feature 6: the only house is an adobe house (土坯房).
     pub only_adobe_house: bool,
-    /// Typical feature 7: industry failed through force majeure.
-    pub industry_failed: bool,
-    /// Typical feature 8: disaster, accident or epidemic took the main labourer or caused major cost or loss.
-    pub disaster_loss: bool,
+    /// Typical feature 7: how industry failed through force majeure, as recorded.
+    pub industry_failure: Option<String>,
+    /// Typical feature 8: the disaster, accident or epidemic that took the main labourer or caused major
+    /// cost or loss, as recorded.
+    pub disaster_loss: Option<String>,
     /// Typical feature 10: other special hardship, set by hand with its reason.
     pub other_hardship: Option<String>,
 }
@@ -288,13 +289,13 @@ pub fn evaluate(facts: &HouseholdFacts, policy: &Policy) -> Evaluation {
     if facts.only_adobe_house {
         typical.push(flag(RiskKind::TypicalFeature(6), "唯一住房为土坯房".into(), "G"));
     }
-    if facts.industry_failed {
-        typical.push(flag(RiskKind::TypicalFeature(7), "因不可抗力导致产业失败".into(), "G"));
+    if let Some(what) = &facts.industry_failure {
+        typical.push(flag(RiskKind::TypicalFeature(7), format!("因不可抗力导致产业失败：{what}"), "G"));
     }
-    if facts.disaster_loss {
+    if let Some(what) = &facts.disaster_loss {
         typical.push(flag(
             RiskKind::TypicalFeature(8),
-            "因灾、因意外或疫情导致主要劳动力丧失或大额支出、收入骤减".into(),
+            format!("因灾、因意外或疫情导致主要劳动力丧失或大额支出、收入骤减：{what}"),
             "G",
         ));
     }

@@ -13,10 +13,14 @@ use crate::audit::pages::AuditPage;
 use crate::auth::Caller;
 use crate::auth::api::{Logout, current_user};
 use crate::auth::pages::{AccountPage, LoginPage};
+use crate::calendar::pages::CalendarPage;
 use crate::error::AppError;
+use crate::excel::pages::ImportReportPage;
 use crate::households::pages::{HouseholdDetailPage, HouseholdListPage};
+use crate::households::register_pages::NewHouseholdPage;
 use crate::org::pages::OrgAdminPage;
 use crate::policy::pages::PolicyPage;
+use crate::reports::pages::ReportsPage;
 use crate::users::pages::{UserAdminPage, UserDetailPage};
 use home::HomePage;
 use placeholder::{Area, ComingSoon};
@@ -60,6 +64,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=StaticSegment("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=StaticSegment("") view=HomePage/>
                     <Route path=path!("/households") view=HouseholdListPage/>
+                    <Route path=path!("/households/new") view=NewHouseholdPage/>
                     <Route path=(StaticSegment("households"), ParamSegment("code")) view=HouseholdDetailPage/>
                     <Route path=path!("/cases") view=|| view! { <ComingSoon area=Area::Cases/> }/>
                     <Route path=path!("/visits") view=|| view! { <ComingSoon area=Area::Visits/> }/>
@@ -67,13 +72,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/supervision") view=|| view! { <ComingSoon area=Area::Supervision/> }/>
                     <Route path=path!("/cross-checks") view=|| view! { <ComingSoon area=Area::CrossChecks/> }/>
                     <Route path=path!("/accountability") view=|| view! { <ComingSoon area=Area::Accountability/> }/>
-                    <Route path=path!("/reports") view=|| view! { <ComingSoon area=Area::Reports/> }/>
+                    <Route path=path!("/reports") view=ReportsPage/>
+                    <Route path=(StaticSegment("imports"), ParamSegment("id")) view=ImportReportPage/>
                     <Route path=path!("/settings") view=PolicyPage/>
                     <Route path=path!("/account") view=AccountPage/>
                     <Route path=path!("/admin/org") view=OrgAdminPage/>
                     <Route path=path!("/admin/users") view=UserAdminPage/>
                     <Route path=(StaticSegment("admin"), StaticSegment("users"), ParamSegment("id")) view=UserDetailPage/>
                     <Route path=path!("/admin/audit") view=AuditPage/>
+                    <Route path=path!("/admin/calendar") view=CalendarPage/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -103,6 +110,7 @@ const ADMIN_NAV: &[NavItem] = &[
     NavItem { href: "/admin/org", label: "组织机构" },
     NavItem { href: "/admin/users", label: "用户与角色" },
     NavItem { href: "/admin/audit", label: "审计日志" },
+    NavItem { href: "/admin/calendar", label: "节假日安排" },
 ];
 
 /// The frame of every page behind sign-in: top bar, navigation, and the page itself.
@@ -210,6 +218,18 @@ where
     }
 }
 
+/// The message of a failed action that is not about one field (those show under their field).
+pub fn form_error<T, S>(value: S) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    move || match value.get() {
+        Some(Err(AppError::Validation { .. })) | None | Some(Ok(_)) => None,
+        Some(Err(e)) => Some(view! { <ErrorBox error=e/> }),
+    }
+}
+
 /// The message for one field of a failed action, shown under that field.
 pub fn field_error<T, S>(value: S, field: &'static str) -> impl IntoView
 where
@@ -223,6 +243,20 @@ where
             .and_then(|e| e.field_message(field))
             .map(|m| view! { <p class="field-error">{m}</p> })
     }
+}
+
+/// Count the successes of an action in `counter`. A page keys its data on the counter, so it reloads after
+/// a change succeeded, while a refused form stays exactly as the user typed it.
+pub fn count_successes<T, S>(value: S, counter: RwSignal<u32>)
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            counter.update(|n| *n += 1);
+        }
+    });
 }
 
 /// Leave the app for a full page load (after signing in or out, so every part sees the new session).

@@ -1,7 +1,9 @@
 //! Households for the JSON API.
 
 use app::error::AppError;
-use app::households::{AssessmentForm, HouseholdDetail, HouseholdPage, IncomeForm};
+use app::households::{
+    AssessmentForm, DibaoForm, HouseholdDetail, HouseholdForm, HouseholdPage, IncomeForm, MemberForm,
+};
 use app::request::RequestContext;
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
@@ -13,12 +15,14 @@ use serde::Deserialize;
 pub struct ListQuery {
     /// Narrow to the subtree of this area code.
     within: Option<String>,
-    /// A household code (or its beginning), a resident ID number, or part of a member's name.
+    /// A household code (or its beginning), a resident ID number, pinyin initials or part of a member's name.
     q: Option<String>,
     /// A monitoring class.
     class: Option<String>,
     /// `true`: only households whose latest evaluation raised a red alert.
     red_alert: Option<bool>,
+    /// A monitoring status: `none`, `identifying`, `monitored`, `eliminating` or `eliminated`.
+    status: Option<String>,
     /// Page number from 0.
     page: Option<u64>,
     /// Rows per page, at most 200 (default 50).
@@ -38,6 +42,7 @@ pub async fn list(
         q: query.q,
         class: query.class,
         red_alert: query.red_alert,
+        status: query.status,
     };
     let page =
         app::households::service::list(&state.db, &ctx, &filter, query.page.unwrap_or(0), query.per_page.unwrap_or(50))
@@ -90,13 +95,13 @@ pub async fn assess(
 
 /// Start an identification (识别纳入) for a household with its signed commitment.
 #[utoipa::path(post, path = "/api/households/{code}/identification", tag = "identification",
-    params(("code" = String, Path, description = "户编号")), request_body = app::workflow::identification::ApplyForm,
+    params(("code" = String, Path, description = "户编号")), request_body = app::workflow::procedure::ApplyForm,
     responses((status = 204), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn apply_identification(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     Path(code): Path<String>,
-    Json(form): Json<app::workflow::identification::ApplyForm>,
+    Json(form): Json<app::workflow::procedure::ApplyForm>,
 ) -> Result<StatusCode, AppError> {
     ctx.caller()?;
     app::workflow::service::apply(&state.db, state.clock.now(), &ctx, &code, &form).await?;
@@ -105,15 +110,118 @@ pub async fn apply_identification(
 
 /// Take the next step of a household's identification (the caller's role must be entitled to it).
 #[utoipa::path(post, path = "/api/households/{code}/identification/steps", tag = "identification",
-    params(("code" = String, Path, description = "户编号")), request_body = app::workflow::identification::StepForm,
+    params(("code" = String, Path, description = "户编号")), request_body = app::workflow::procedure::StepForm,
     responses((status = 204), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn identification_step(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     Path(code): Path<String>,
-    Json(form): Json<app::workflow::identification::StepForm>,
+    Json(form): Json<app::workflow::procedure::StepForm>,
 ) -> Result<StatusCode, AppError> {
     ctx.caller()?;
     app::workflow::service::step(&state.db, state.clock.now(), &ctx, &code, &form).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A new household with its head, as the API takes it.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewHousehold {
+    household: HouseholdForm,
+    head: MemberForm,
+}
+
+/// The code of a newly registered household.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Created {
+    code: String,
+}
+
+/// Register a household with its head (户主); the code is assigned in the village's order.
+#[utoipa::path(post, path = "/api/households", tag = "households", request_body = NewHousehold,
+    responses((status = 201, body = Created), (status = 422, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Json(body): Json<NewHousehold>,
+) -> Result<(StatusCode, Json<Created>), AppError> {
+    ctx.caller()?;
+    let code =
+        app::households::register::create(&state.db, state.clock.now(), &ctx, &body.household, &body.head).await?;
+    Ok((StatusCode::CREATED, Json(Created { code })))
+}
+
+/// Change a household's register fields, its monitoring contact and 挂钩干部.
+#[utoipa::path(put, path = "/api/households/{code}", tag = "households",
+    params(("code" = String, Path, description = "户编号")), request_body = HouseholdForm,
+    responses((status = 204), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(code): Path<String>,
+    Json(form): Json<HouseholdForm>,
+) -> Result<StatusCode, AppError> {
+    ctx.caller()?;
+    app::households::register::update(&state.db, state.clock.now(), &ctx, &code, &form).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Add a member (sex and birth date come from the ID number).
+#[utoipa::path(post, path = "/api/households/{code}/members", tag = "households",
+    params(("code" = String, Path, description = "户编号")), request_body = MemberForm,
+    responses((status = 204), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn add_member(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(code): Path<String>,
+    Json(form): Json<MemberForm>,
+) -> Result<StatusCode, AppError> {
+    ctx.caller()?;
+    app::households::register::save_member(&state.db, state.clock.now(), &ctx, &code, None, &form).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Change a member; a blank ID number keeps the recorded one.
+#[utoipa::path(put, path = "/api/households/{code}/members/{member_id}", tag = "households",
+    params(("code" = String, Path, description = "户编号"), ("member_id" = i64, Path, description = "成员编号")),
+    request_body = MemberForm,
+    responses((status = 204), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn update_member(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path((code, member_id)): Path<(String, i64)>,
+    Json(form): Json<MemberForm>,
+) -> Result<StatusCode, AppError> {
+    ctx.caller()?;
+    app::households::register::save_member(&state.db, state.clock.now(), &ctx, &code, Some(member_id), &form).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Record 低保: receiving, none, or the taper after income passed the 低保 line.
+#[utoipa::path(put, path = "/api/households/{code}/dibao", tag = "households",
+    params(("code" = String, Path, description = "户编号")), request_body = DibaoForm,
+    responses((status = 204), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn set_dibao(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(code): Path<String>,
+    Json(form): Json<DibaoForm>,
+) -> Result<StatusCode, AppError> {
+    ctx.caller()?;
+    app::households::register::set_dibao(&state.db, state.clock.now(), &ctx, &code, &form).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Propose risk elimination (风险消除) for a monitored household; its steps go through …/identification/steps.
+#[utoipa::path(post, path = "/api/households/{code}/elimination", tag = "identification",
+    params(("code" = String, Path, description = "户编号")), request_body = app::workflow::procedure::EliminationForm,
+    responses((status = 204), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn propose_elimination(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(code): Path<String>,
+    Json(form): Json<app::workflow::procedure::EliminationForm>,
+) -> Result<StatusCode, AppError> {
+    ctx.caller()?;
+    app::workflow::service::propose_elimination(&state.db, state.clock.now(), &ctx, &code, &form).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,6 +4,7 @@
 //! The OpenAPI document is served at `/api/openapi.json`.
 
 mod auth;
+pub mod excel;
 mod households;
 mod org;
 mod policy;
@@ -11,7 +12,8 @@ mod policy;
 use app::state::AppState;
 use axum::Json;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post, put};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -23,18 +25,23 @@ use utoipa::{Modify, OpenApi};
         org::list, org::get_one,
         households::list, households::get_one, households::save_income, households::assess,
         households::apply_identification, households::identification_step,
+        households::create, households::update, households::add_member, households::update_member,
+        households::set_dibao, households::propose_elimination, excel::export, excel::template, excel::import,
         policy::get_one,
     ),
     components(schemas(
         auth::LoginRequest, app::auth::Caller, app::auth::RoleGrant, app::auth::Role,
         app::org::OrgUnitView, app::org::OrgLevel,
         app::households::HouseholdPage, app::households::HouseholdSummary, app::households::HouseholdDetail,
-        app::households::MemberView, app::households::IncomeForm, app::households::IncomeRecord,
+        app::households::MemberView, app::households::IncomeForm, households::NewHousehold, households::Created,
+        app::households::HouseholdForm, app::households::MemberForm, app::households::DibaoForm,
+        app::households::DibaoView, app::households::MonitoringStatus, app::workflow::procedure::EliminationForm,
+        app::audit::AuditRecordView, app::excel::ImportReport, app::excel::RowIssue, app::households::IncomeRecord,
         app::households::AssessmentForm, app::households::AssessmentView, app::risk::AssessmentStatus,
         app::households::RiskView, app::risk::Evaluation, app::risk::RiskFlag, app::risk::RiskKind, app::risk::SecurityItem,
-        app::workflow::identification::ApplyForm, app::workflow::identification::StepForm,
-        app::workflow::identification::IdentificationView, app::workflow::identification::EventView,
-        app::workflow::identification::Stage,
+        app::workflow::procedure::ApplyForm, app::workflow::procedure::StepForm,
+        app::workflow::procedure::ProcedureView, app::workflow::procedure::EventView,
+        app::workflow::procedure::Stage,
         app::policy::PolicyView, app::policy::Policy, app::policy::Category, ErrorBody,
     )),
     modifiers(&SecuritySchemes),
@@ -81,11 +88,21 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(auth::me))
         .route("/org-units", get(org::list))
         .route("/org-units/{code}", get(org::get_one))
-        .route("/households", get(households::list))
-        .route("/households/{code}", get(households::get_one))
+        .route("/households", get(households::list).post(households::create))
+        .route("/households/{code}", get(households::get_one).put(households::update))
+        .route("/households/{code}/members", post(households::add_member))
+        .route("/households/{code}/members/{member_id}", put(households::update_member))
+        .route("/households/{code}/dibao", put(households::set_dibao))
+        .route("/households/{code}/elimination", post(households::propose_elimination))
         .route("/households/{code}/incomes", post(households::save_income))
         .route("/households/{code}/assessments", post(households::assess))
         .route("/households/{code}/identification", post(households::apply_identification))
         .route("/households/{code}/identification/steps", post(households::identification_step))
         .route("/policies/{code}/{year}", get(policy::get_one))
+        .route("/exports/{roster}", get(excel::export))
+        .route("/imports/template.csv", get(excel::template))
+        .route("/imports/households", post(excel::import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
 }
+
+/// Uploads may be as large as the import accepts, plus room for the multipart framing.
+pub const UPLOAD_LIMIT: usize = app::excel::import::MAX_BYTES + 64 * 1024;

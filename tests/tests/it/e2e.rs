@@ -71,6 +71,16 @@ async fn wait_for_path(client: &Client, path: &str) {
     panic!("the browser never reached {path} (at {:?})", client.current_url().await.map(|u| u.to_string()));
 }
 
+/// Sign in through the login page.
+async fn sign_in(client: &Client, base: &str, username: &str, password: &str) {
+    client.goto(&format!("{base}/login")).await.unwrap();
+    client.wait().for_element(Locator::Css("#username")).await.unwrap().send_keys(username).await.unwrap();
+    client.find(Locator::Css("#password")).await.unwrap().send_keys(password).await.unwrap();
+    wait_for_hydration(client).await;
+    client.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for_path(client, "/").await;
+}
+
 /// Wait until the browser bundle has hydrated the page (forms then submit in place).
 async fn wait_for_hydration(client: &Client) {
     client
@@ -168,7 +178,7 @@ async fn sign_in_see_the_shell_and_sign_out_on_a_phone() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn record_finances_see_the_red_alert_and_start_identification_on_a_phone() {
+async fn record_finances_see_the_red_alert_and_take_it_through_identification_on_a_phone() {
     let app = TestApp::spawn(Backend::Sqlite).await.with_county().await;
     app.policy(tests::COUNTY, 2026, app::policy::presets::Preset::Tongnan2020).await;
     let code = app.household(VILLAGE_A1, 1, "张建国").await;
@@ -177,12 +187,7 @@ async fn record_finances_see_the_red_alert_and_start_identification_on_a_phone()
     let driver = ChromeDriver::start().await;
     let profile = tempfile::tempdir().unwrap();
     let client = browser(&driver, profile.path()).await;
-    client.goto(&format!("{}/login", app.base)).await.unwrap();
-    client.wait().for_element(Locator::Css("#username")).await.unwrap().send_keys("shuji").await.unwrap();
-    client.find(Locator::Css("#password")).await.unwrap().send_keys(&password).await.unwrap();
-    wait_for_hydration(&client).await;
-    client.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
-    wait_for_path(&client, "/").await;
+    sign_in(&client, &app.base, "shuji", &password).await;
 
     client.goto(&format!("{}/households/{code}", app.base)).await.unwrap();
     assert!(text_of(&client, "h1").await.contains("张建国户"));
@@ -195,7 +200,7 @@ async fn record_finances_see_the_red_alert_and_start_identification_on_a_phone()
         field.clear().await.unwrap();
         field.send_keys(value).await.unwrap();
     }
-    click(&client, Locator::XPath("//button[contains(., '保存')]")).await;
+    click(&client, Locator::XPath("//button[normalize-space(.)='保存']")).await;
     for _ in 0..50 {
         if text_of(&client, "h1").await.contains("红色预警") {
             break;
@@ -207,6 +212,7 @@ async fn record_finances_see_the_red_alert_and_start_identification_on_a_phone()
     save_screenshot(&client, "phone-red-alert").await;
 
     // Start the identification with the signed commitment, then hold the democratic appraisal.
+    click(&client, Locator::XPath("//summary[contains(., '发起识别申请')]")).await;
     client.execute("document.getElementById('commitment').value = '2026-03-01';", vec![]).await.unwrap();
     click(&client, Locator::XPath("//button[contains(., '发起识别申请')]")).await;
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#step_note")).await.unwrap();
@@ -215,13 +221,44 @@ async fn record_finances_see_the_red_alert_and_start_identification_on_a_phone()
     click(&client, Locator::XPath("//button[contains(., '办理')]")).await;
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#start")).await.unwrap();
     assert!(text_of(&client, "body").await.contains("民主评议通过，待公示"));
+
+    // Post the notice on Monday 2 March: the page shows its end, five working days on.
+    client.execute("document.getElementById('start').value = '2026-03-02';", vec![]).await.unwrap();
+    click(&client, Locator::XPath("//button[contains(., '办理')]")).await;
+    for _ in 0..50 {
+        if text_of(&client, "body").await.contains("公示期 2026-03-02 至 2026-03-09") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(text_of(&client, "body").await.contains("公示期 2026-03-02 至 2026-03-09"));
     save_screenshot(&client, "phone-identification").await;
 
-    let detail: serde_json::Value = {
-        let api = app.signed_in("shuji", &password).await;
-        api.get(&format!("/api/households/{code}")).await.json().await.unwrap()
-    };
-    assert_eq!(detail["identification"]["stage"], "VillageVerified");
+    // The township and the county finish it after the notice has run; the page shows the outcome.
+    app.clock.advance(chrono::Duration::days(8));
+    for (name, role, unit, step) in [
+        ("jingfa", Role::TownshipStaff, tests::TOWNSHIP_A, "township_review"),
+        ("fupin", Role::CountyOffice, tests::COUNTY, "county_approve"),
+    ] {
+        let reviewer = app.signed_in(name, &app.user(name, role, unit).await).await;
+        let response = reviewer
+            .server_fn::<app::workflow::api::IdentificationStep>(&[
+                ("code", &code),
+                ("form[step]", step),
+                ("form[approve]", "yes"),
+            ])
+            .await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    }
+    let api = app.signed_in("shuji", &password).await;
+    let detail: serde_json::Value = api.get(&format!("/api/households/{code}")).await.json().await.unwrap();
+    assert_eq!(detail["identification"]["stage"], "Approved");
+    assert_eq!(detail["summary"]["status"], "Monitored");
     assert_eq!(detail["latest_income"]["wage_fen"], 700_000);
+    // Eight days on, the browser's session has timed out: sign in again and look.
+    sign_in(&client, &app.base, "shuji", &password).await;
+    client.goto(&format!("{}/households/{code}", app.base)).await.unwrap();
+    assert!(text_of(&client, "body").await.contains("县级审批确认，已纳入监测"));
+    save_screenshot(&client, "phone-identified").await;
     client.close().await.unwrap();
 }

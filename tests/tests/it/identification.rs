@@ -8,6 +8,9 @@ use app::workflow::api::{ApplyIdentification, IdentificationStep};
 use tests::both_backends;
 use tests::{COUNTY, Client, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_B1};
 
+/// The class applied for: one of the Fujian preset's monitored categories.
+const CLASS: (&str, &str) = ("form[class]", "突发严重困难户");
+
 async fn step(client: &Client, code: &str, fields: &[(&str, &str)]) -> (u16, String) {
     let mut form = vec![("code", code)];
     form.extend_from_slice(fields);
@@ -34,15 +37,18 @@ async fn five_steps_by_the_entitled_roles_y_f(backend: tests::Backend) {
     let fupin = app.signed_in("fupin", &fupin_pw).await;
 
     // Without the commitment there is no application.
-    let refused = xinxi.server_fn::<ApplyIdentification>(&[("code", &code), ("form[commitment_signed_on]", "")]).await;
+    let refused =
+        xinxi.server_fn::<ApplyIdentification>(&[("code", &code), ("form[commitment_signed_on]", ""), CLASS]).await;
     assert!(refused.text().await.unwrap().contains("承诺书"));
-    let applied =
-        xinxi.server_fn::<ApplyIdentification>(&[("code", &code), ("form[commitment_signed_on]", "2026-03-01")]).await;
+    let applied = xinxi
+        .server_fn::<ApplyIdentification>(&[("code", &code), ("form[commitment_signed_on]", "2026-03-01"), CLASS])
+        .await;
     assert_eq!(applied.status(), 200, "{}", applied.text().await.unwrap());
     assert_eq!(stage(&xinxi, &code).await["stage"], "Applied");
-    let twice =
-        xinxi.server_fn::<ApplyIdentification>(&[("code", &code), ("form[commitment_signed_on]", "2026-03-01")]).await;
-    assert!(twice.text().await.unwrap().contains("已有正在办理的识别程序"));
+    let twice = xinxi
+        .server_fn::<ApplyIdentification>(&[("code", &code), ("form[commitment_signed_on]", "2026-03-01"), CLASS])
+        .await;
+    assert!(twice.text().await.unwrap().contains("已有正在办理的“识别纳入”程序"));
 
     // The information officer may not hold the democratic appraisal; the Party secretary may.
     let (_, wrong) = step(&xinxi, &code, &[("form[step]", "village_verify"), ("form[approve]", "yes")]).await;
@@ -78,6 +84,9 @@ async fn five_steps_by_the_entitled_roles_y_f(backend: tests::Backend) {
 
     let done = stage(&fupin, &code).await;
     assert_eq!(done["stage"], "Approved");
+    let household: serde_json::Value = fupin.get(&format!("/api/households/{code}")).await.json().await.unwrap();
+    assert_eq!(household["summary"]["monitoring_class"], "突发严重困难户", "the class applied for");
+    assert_eq!(household["summary"]["status"], "Monitored");
     let steps: Vec<&str> =
         done["events"].as_array().unwrap().iter().map(|e| e["step_label"].as_str().unwrap()).collect();
     assert_eq!(steps, vec!["农户申请（已签承诺书）", "村级核实和民主评议", "村内公示", "乡镇复核", "县级审批"]);
@@ -110,6 +119,7 @@ async fn a_rejection_is_kept_and_a_new_application_may_follow(backend: tests::Ba
             ("code", &code),
             ("form[commitment_signed_on]", "2026-03-01"),
             ("form[green_channel]", "on"),
+            CLASS,
         ])
         .await;
     assert!(stage(&shuji, &code).await["assistance_note"].as_str().unwrap().contains("先行落实帮扶"));
@@ -123,8 +133,9 @@ async fn a_rejection_is_kept_and_a_new_application_may_follow(backend: tests::Ba
     let rejected = stage(&shuji, &code).await;
     assert_eq!(rejected["stage"], "Rejected");
     assert_eq!(rejected["rejection"], "民主评议未通过：家庭有经营性货车一辆");
-    let again =
-        shuji.server_fn::<ApplyIdentification>(&[("code", &code), ("form[commitment_signed_on]", "2026-03-02")]).await;
+    let again = shuji
+        .server_fn::<ApplyIdentification>(&[("code", &code), ("form[commitment_signed_on]", "2026-03-02"), CLASS])
+        .await;
     assert_eq!(again.status(), 200, "a closed identification does not block a new one");
     use sea_orm::{EntityTrait, PaginatorTrait};
     assert_eq!(
@@ -142,7 +153,9 @@ async fn a_loaded_2027_notice_lets_a_notice_run_into_the_new_year(backend: tests
     let code = app.household(VILLAGE_A1, 1, "张建国").await;
     let shuji_pw = app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await;
     let shuji = app.signed_in("shuji", &shuji_pw).await;
-    shuji.server_fn::<ApplyIdentification>(&[("code", &code), ("form[commitment_signed_on]", "2026-12-27")]).await;
+    shuji
+        .server_fn::<ApplyIdentification>(&[("code", &code), ("form[commitment_signed_on]", "2026-12-27"), CLASS])
+        .await;
     step(&shuji, &code, &[("form[step]", "village_verify"), ("form[approve]", "yes")]).await;
 
     // Without 2027's notice the end of the notice period cannot be known: refused, not guessed.
@@ -163,3 +176,28 @@ async fn a_loaded_2027_notice_lets_a_notice_run_into_the_new_year(backend: tests
     assert!(bad.to_string().contains("第 1 行"));
 }
 both_backends!(new_year_notice, a_loaded_2027_notice_lets_a_notice_run_into_the_new_year);
+
+async fn the_county_office_loads_a_new_years_notice_on_the_calendar_page(backend: tests::Backend) {
+    use app::calendar::api::{ListCalendar, LoadCalendar};
+    let app = TestApp::spawn(backend).await.with_county().await;
+    let text = "# 测试用 2027 年节假日安排\nholiday 2027-01-01..2027-01-03 元旦\nworkday 2027-01-04 元旦调休上班\n";
+    let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
+    let refused = shuji.server_fn::<LoadCalendar>(&[("text", text)]).await;
+    let refused = refused.text().await.unwrap();
+    assert!(
+        refused.contains("Forbidden") || refused.contains("NotFound"),
+        "only those who set policy load notices: {refused}"
+    );
+    let fupin = app.signed_in("fupin", &app.user("fupin", Role::CountyOffice, COUNTY).await).await;
+    let bad = fupin.server_fn::<LoadCalendar>(&[("text", "holiday 2027-02-30 春节")]).await;
+    assert!(bad.text().await.unwrap().contains("第 1 行"), "a bad line is named");
+    let loaded = fupin.server_fn::<LoadCalendar>(&[("text", text)]).await;
+    assert_eq!(loaded.text().await.unwrap(), "2027");
+    let years: serde_json::Value = fupin.server_fn::<ListCalendar>(&[]).await.json().await.unwrap();
+    assert_eq!(years[0]["year"], 2027);
+    assert_eq!(years[0]["holidays"], 3);
+    assert!(years[0]["loaded_by"].as_str().unwrap().contains("fupin"));
+    assert_eq!(years[1]["year"], 2026);
+    assert!(years[1]["loaded_by"].is_null(), "built in");
+}
+both_backends!(calendar_page, the_county_office_loads_a_new_years_notice_on_the_calendar_page);

@@ -1,16 +1,54 @@
-//! Identification (识别纳入), the "五步" flow [Y][F][G][H]: application with the signed commitment
-//! (承诺书) → village verification and democratic appraisal → public notice in the village for at least
-//! the policy's working days → township review → county approval. Steps cannot be skipped; any
-//! deciding step may reject with a reason. A green channel for sudden severe hardship lets assistance
-//! start before the paperwork completes, and says so.
+//! The household procedures, each the "五步" kind of flow [Y][F][G][H]:
+//! - identification (识别纳入): application with the signed commitment (承诺书) → village verification and
+//!   democratic appraisal → public notice in the village for at least the policy's working days →
+//!   township review → county approval;
+//! - risk elimination (风险消除) [F][G][H]: proposal with its basis → democratic appraisal → public notice
+//!   → township review → county confirmation, open only to a monitored household whose income is stable
+//!   and whose 两不愁三保障 are secured, and never to a household without labour capacity [F].
+//!
+//! Steps cannot be skipped; any deciding step may reject with a reason. A green channel for sudden
+//! severe hardship lets assistance start before the identification paperwork completes, and says so.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+use chrono::Datelike;
 
 use crate::auth::Role;
 use crate::calendar::WorkCalendar;
 use crate::error::AppError;
 use crate::policy::Policy;
+use crate::risk::{Evaluation, Labour, RiskKind};
+
+/// Which procedure a run belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum Procedure {
+    /// 识别纳入
+    Identification,
+    /// 风险消除
+    Elimination,
+}
+
+impl Procedure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Procedure::Identification => "identification",
+            Procedure::Elimination => "elimination",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Procedure> {
+        [Procedure::Identification, Procedure::Elimination].into_iter().find(|p| p.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Procedure::Identification => "识别纳入",
+            Procedure::Elimination => "风险消除",
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -70,25 +108,33 @@ impl Stage {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Stage::Applied => "已申请，待村级核实",
-            Stage::VillageVerified => "民主评议通过，待公示",
-            Stage::NoticePosted => "公示中",
-            Stage::TownshipReviewed => "乡镇复核通过，待县级审批",
-            Stage::Approved => "县级审批确认，已纳入",
-            Stage::Rejected => "不予纳入",
+    pub fn label(self, procedure: Procedure) -> &'static str {
+        match (procedure, self) {
+            (Procedure::Identification, Stage::Applied) => "已申请，待村级核实",
+            (Procedure::Elimination, Stage::Applied) => "已提出风险消除，待村级核实",
+            (_, Stage::VillageVerified) => "民主评议通过，待公示",
+            (_, Stage::NoticePosted) => "公示中",
+            (_, Stage::TownshipReviewed) => "乡镇复核通过，待县级确认",
+            (Procedure::Identification, Stage::Approved) => "县级审批确认，已纳入监测",
+            (Procedure::Elimination, Stage::Approved) => "县级确认，已标注“风险消除”",
+            (Procedure::Identification, Stage::Rejected) => "不予纳入",
+            (Procedure::Elimination, Stage::Rejected) => "暂不标注风险消除，继续帮扶",
         }
     }
 }
 
 /// The state of one identification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Identification {
+pub struct ProcedureState {
+    pub procedure: Procedure,
     pub stage: Stage,
     /// Assistance may start before the paperwork completes (突发严重困难户).
     pub green_channel: bool,
-    pub commitment_signed_on: NaiveDate,
+    /// Identification: the day the household signed the commitment (承诺书); elimination: the day since
+    /// which its income has been stable.
+    pub basis_date: NaiveDate,
+    /// The monitoring class applied for (identification).
+    pub class: Option<String>,
     pub notice_start: Option<NaiveDate>,
     /// The last working day of the notice period.
     pub notice_end: Option<NaiveDate>,
@@ -150,9 +196,16 @@ impl Step {
 }
 
 /// Name of a step code, for the history.
-pub fn step_label(code: &str) -> &'static str {
+pub fn step_label(procedure: Procedure, code: &str) -> &'static str {
+    match (procedure, code) {
+        (Procedure::Identification, "apply") => "农户申请（已签承诺书）",
+        (Procedure::Elimination, "apply") => "村级提出风险消除",
+        (_, code) => step_code_label(code),
+    }
+}
+
+fn step_code_label(code: &str) -> &'static str {
     match code {
-        "apply" => "农户申请（已签承诺书）",
         "village_verify" => "村级核实和民主评议",
         "post_notice" => "村内公示",
         "township_review" => "乡镇复核",
@@ -170,6 +223,19 @@ pub struct ApplyForm {
     pub commitment_signed_on: String,
     /// Present (any value) for the green channel.
     pub green_channel: Option<String>,
+    /// The monitoring class applied for, one of the policy's categories.
+    pub class: String,
+}
+
+/// A proposal to mark the household's risk eliminated, as its form sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct EliminationForm {
+    /// YYYY-MM-DD: since when the income has been stable above the line.
+    pub stable_since: String,
+    /// Why the risk is gone (income, measures taken, 两不愁三保障 secured).
+    pub basis: String,
 }
 
 /// A step as its form sends it.
@@ -222,12 +288,16 @@ pub struct EventView {
 /// An identification as the household page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct IdentificationView {
+pub struct ProcedureView {
+    pub procedure: Procedure,
     pub stage: Stage,
     pub stage_label: String,
     pub green_channel: bool,
     pub assistance_note: Option<String>,
-    pub commitment_signed_on: NaiveDate,
+    /// Identification: the day the household signed the commitment (承诺书); elimination: the day since
+    /// which its income has been stable.
+    pub basis_date: NaiveDate,
+    pub class: Option<String>,
     pub notice_start: Option<NaiveDate>,
     pub notice_end: Option<NaiveDate>,
     pub rejection: Option<String>,
@@ -240,8 +310,15 @@ pub struct IdentificationView {
 pub fn apply(
     commitment_signed_on: Option<NaiveDate>,
     green_channel: bool,
+    class: &str,
     today: NaiveDate,
-) -> Result<Identification, AppError> {
+    policy: &Policy,
+) -> Result<ProcedureState, AppError> {
+    let class = class.trim();
+    if !policy.categories.iter().any(|c| c.monitored && c.name == class) {
+        let names: Vec<&str> = policy.categories.iter().filter(|c| c.monitored).map(|c| c.name.as_str()).collect();
+        return Err(AppError::validation("class", format!("请选择申请纳入的监测类别（{}）。", names.join("、"))));
+    }
     let signed = commitment_signed_on.ok_or_else(|| {
         AppError::validation(
             "commitment",
@@ -251,10 +328,12 @@ pub fn apply(
     if signed > today {
         return Err(AppError::validation("commitment", "承诺书签署日期不能晚于今天。"));
     }
-    Ok(Identification {
+    Ok(ProcedureState {
+        procedure: Procedure::Identification,
         stage: Stage::Applied,
         green_channel,
-        commitment_signed_on: signed,
+        basis_date: signed,
+        class: Some(class.to_string()),
         notice_start: None,
         notice_end: None,
         rejection: None,
@@ -270,22 +349,23 @@ fn reason_required(approve: bool, note: &str, step: &str) -> Result<(), AppError
 
 /// Take a step. `roles` are the caller's roles whose scope covers the household.
 pub fn transition(
-    current: &Identification,
+    current: &ProcedureState,
     step: &Step,
     roles: &[Role],
     today: NaiveDate,
     calendar: &WorkCalendar,
     policy: &Policy,
-) -> Result<Identification, AppError> {
+) -> Result<ProcedureState, AppError> {
     if !step.entitled().iter().any(|r| roles.contains(r)) {
         let who: Vec<&str> = step.entitled().iter().map(|r| r.label()).collect();
         return Err(AppError::Conflict(format!("“{}”应由{}办理。", step.label(), who.join("或"))));
     }
     if current.stage != step.from() {
         return Err(AppError::Conflict(format!(
-            "当前状态为“{}”，不能办理“{}”：识别程序须按步骤进行，不能跳过。",
-            current.stage.label(),
-            step.label()
+            "当前状态为“{}”，不能办理“{}”：{}程序须按步骤进行，不能跳过。",
+            current.stage.label(current.procedure),
+            step.label(),
+            current.procedure.label()
         )));
     }
     let mut next = current.clone();
@@ -337,8 +417,107 @@ pub fn transition(
     Ok(next)
 }
 
+/// What risk elimination looks at besides the stages.
+#[derive(Clone, Debug)]
+pub struct EliminationFacts<'a> {
+    /// The household is an identified monitoring object (识别纳入 approved).
+    pub monitored: bool,
+    /// Members' labour capacity, for the no-labour rule [F].
+    pub labour: Vec<Labour>,
+    /// The evaluation under this year's policy.
+    pub evaluation: &'a Evaluation,
+    /// The year of the latest income record.
+    pub latest_income_year: Option<i32>,
+}
+
+/// Whether the household may be marked "风险消除" now [F][G][H]: a monitored household with labour
+/// capacity, a recent income record, income above the lines and 两不愁三保障 secured, and no rigid
+/// expenditure or income drop still open. Each refusal says why, in Chinese.
+pub fn check_elimination(facts: &EliminationFacts, today: NaiveDate) -> Result<(), AppError> {
+    if !facts.monitored {
+        return Err(AppError::Conflict("只有经识别纳入的监测对象才能办理风险消除。".into()));
+    }
+    if facts.labour.iter().all(|l| matches!(l, Labour::Lost | Labour::None)) {
+        return Err(AppError::Conflict(
+            "该户无劳动能力：落实社会保障措施后暂不标注“风险消除”，继续跟踪监测。[F]".into(),
+        ));
+    }
+    if facts.latest_income_year.is_none_or(|y| y < today.year() - 1) {
+        return Err(AppError::Conflict(format!(
+            "缺少 {} 年或 {} 年的收支记录，无法判断收入是否持续稳定，请先录入。",
+            today.year() - 1,
+            today.year()
+        )));
+    }
+    let open: Vec<&str> = facts
+        .evaluation
+        .flags
+        .iter()
+        .filter(|f| match f.kind {
+            RiskKind::BelowRedAlertLine
+            | RiskKind::SecurityFailed(_)
+            | RiskKind::SecurityAtRisk(_)
+            | RiskKind::RigidExpenditureExceedsIncome
+            | RiskKind::IncomeDrop => true,
+            RiskKind::BelowMonitoringLine => facts.evaluation.monitoring_object,
+            RiskKind::BelowWarningLine | RiskKind::TypicalFeature(_) => false,
+        })
+        .map(|f| f.reason.as_str())
+        .collect();
+    if !open.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "风险尚未稳定消除（{}），应继续帮扶，风险稳定消除后再办理。",
+            open.join("；")
+        )));
+    }
+    Ok(())
+}
+
+/// Propose risk elimination: the household's facts must allow it, and the income must have been stable
+/// for the policy's months.
+pub fn propose_elimination(
+    facts: &EliminationFacts,
+    form: &EliminationForm,
+    today: NaiveDate,
+    policy: &Policy,
+) -> Result<ProcedureState, AppError> {
+    let stable_since = NaiveDate::parse_from_str(form.stable_since.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::validation("stable_since", "请填写收入稳定的起始日期，例如 2026-03-02。"))?;
+    if stable_since > today {
+        return Err(AppError::validation("stable_since", "收入稳定的起始日期不能晚于今天。"));
+    }
+    let months = policy.elimination_stable_months;
+    let required = today.checked_sub_months(chrono::Months::new(months)).unwrap_or(today);
+    if stable_since > required {
+        return Err(AppError::validation(
+            "stable_since",
+            format!(
+                "收入自 {stable_since} 起稳定，尚不满 {months} 个月（须在 {required} 或更早），暂不能办理风险消除。"
+            ),
+        ));
+    }
+    let basis = form.basis.trim();
+    if basis.is_empty() {
+        return Err(AppError::validation("basis", "请写明风险消除的依据（收入来源、已落实的帮扶措施等）。"));
+    }
+    if basis.chars().count() > 500 {
+        return Err(AppError::validation("basis", "风险消除依据不超过 500 字。"));
+    }
+    check_elimination(facts, today)?;
+    Ok(ProcedureState {
+        procedure: Procedure::Elimination,
+        stage: Stage::Applied,
+        green_channel: false,
+        basis_date: stable_since,
+        class: None,
+        notice_start: None,
+        notice_end: None,
+        rejection: None,
+    })
+}
+
 /// What the household page says about assistance while the paperwork runs.
-pub fn assistance_note(state: &Identification) -> Option<&'static str> {
+pub fn assistance_note(state: &ProcedureState) -> Option<&'static str> {
     match (state.green_channel, state.stage) {
         (true, Stage::Applied | Stage::VillageVerified | Stage::NoticePosted | Stage::TownshipReviewed) => {
             Some("绿色通道：因突发严重困难，已先行落实帮扶措施，识别手续正在补办。")
@@ -356,12 +535,16 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn run(state: &Identification, step: Step, role: Role, today: NaiveDate) -> Result<Identification, AppError> {
+    fn fujian() -> Policy {
+        preset(Preset::Fujian2021)
+    }
+
+    fn run(state: &ProcedureState, step: Step, role: Role, today: NaiveDate) -> Result<ProcedureState, AppError> {
         transition(state, &step, &[role], today, &WorkCalendar::built_in(), &preset(Preset::Fujian2021))
     }
 
-    fn verified() -> Identification {
-        let applied = apply(Some(d(2026, 2, 2)), false, d(2026, 2, 3)).unwrap();
+    fn verified() -> ProcedureState {
+        let applied = apply(Some(d(2026, 2, 2)), false, "边缘易致贫户", d(2026, 2, 3), &fujian()).unwrap();
         run(
             &applied,
             Step::VillageVerify { appraisal_passed: true, note: String::new() },
@@ -372,10 +555,19 @@ mod tests {
     }
 
     #[test]
+    fn an_application_names_one_of_the_policys_monitored_classes() {
+        let err = apply(Some(d(2026, 3, 1)), false, "贫困户", d(2026, 3, 2), &fujian()).unwrap_err();
+        assert!(err.field_message("class").is_some_and(|m| m.contains("边缘易致贫户")), "{err}");
+    }
+
+    #[test]
     fn an_application_needs_the_signed_commitment_f_g() {
-        let err = apply(None, false, d(2026, 3, 2)).unwrap_err();
+        let err = apply(None, false, "边缘易致贫户", d(2026, 3, 2), &fujian()).unwrap_err();
         assert!(err.to_string().contains("承诺书"));
-        assert!(apply(Some(d(2026, 3, 3)), false, d(2026, 3, 2)).is_err(), "not signed in the future");
+        assert!(
+            apply(Some(d(2026, 3, 3)), false, "边缘易致贫户", d(2026, 3, 2), &fujian()).is_err(),
+            "not signed in the future"
+        );
     }
 
     #[test]
@@ -418,7 +610,7 @@ mod tests {
 
     #[test]
     fn steps_cannot_be_skipped() {
-        let applied = apply(Some(d(2026, 3, 1)), false, d(2026, 3, 2)).unwrap();
+        let applied = apply(Some(d(2026, 3, 1)), false, "边缘易致贫户", d(2026, 3, 2), &fujian()).unwrap();
         let err = run(&applied, Step::PostNotice { start: d(2026, 3, 2) }, Role::VillageSecretary, d(2026, 3, 2))
             .unwrap_err();
         assert!(err.to_string().contains("不能跳过"), "{err}");
@@ -446,7 +638,7 @@ mod tests {
 
     #[test]
     fn a_rejection_needs_its_reason_and_ends_the_flow() {
-        let applied = apply(Some(d(2026, 3, 1)), false, d(2026, 3, 2)).unwrap();
+        let applied = apply(Some(d(2026, 3, 1)), false, "边缘易致贫户", d(2026, 3, 2), &fujian()).unwrap();
         let no_reason = run(
             &applied,
             Step::VillageVerify { appraisal_passed: false, note: " ".into() },
@@ -471,7 +663,7 @@ mod tests {
 
     #[test]
     fn the_green_channel_says_assistance_comes_first() {
-        let applied = apply(Some(d(2026, 3, 1)), true, d(2026, 3, 2)).unwrap();
+        let applied = apply(Some(d(2026, 3, 1)), true, "边缘易致贫户", d(2026, 3, 2), &fujian()).unwrap();
         assert!(assistance_note(&applied).is_some_and(|n| n.contains("先行落实帮扶")));
         assert_eq!(assistance_note(&verified()), None);
     }
@@ -481,5 +673,82 @@ mod tests {
         let err = run(&verified(), Step::PostNotice { start: d(2026, 12, 28) }, Role::VillageCadre, d(2026, 12, 28));
         // 28 Dec 2026 + 5 working days runs into 2027.
         assert!(err.unwrap_err().to_string().contains("2027 年的法定节假日安排尚未录入"));
+    }
+
+    fn stable_evaluation() -> Evaluation {
+        Evaluation { per_capita_income_yuan: Some(12_000), ..Default::default() }
+    }
+
+    fn facts(labour: Vec<Labour>, evaluation: &Evaluation) -> EliminationFacts<'_> {
+        EliminationFacts { monitored: true, labour, evaluation, latest_income_year: Some(2025) }
+    }
+
+    fn proposal(stable_since: &str) -> EliminationForm {
+        EliminationForm {
+            stable_since: stable_since.into(), basis: "务工收入稳定，人均纯收入 12000 元".into()
+        }
+    }
+
+    /// [F] 对收入持续稳定、"两不愁三保障"及饮水安全持续巩固的，标注为"风险消除"。
+    #[test]
+    fn a_stable_household_may_be_proposed_and_runs_the_same_steps_f() {
+        let evaluation = stable_evaluation();
+        let today = d(2026, 3, 2);
+        let proposed =
+            propose_elimination(&facts(vec![Labour::Full], &evaluation), &proposal("2025-08-01"), today, &fujian())
+                .unwrap();
+        assert_eq!(proposed.procedure, Procedure::Elimination);
+        assert_eq!(proposed.stage.label(proposed.procedure), "已提出风险消除，待村级核实");
+        let verified = run(
+            &proposed,
+            Step::VillageVerify { appraisal_passed: true, note: String::new() },
+            Role::VillageSecretary,
+            today,
+        )
+        .unwrap();
+        let err = run(&verified, Step::CountyApprove { approve: true, note: String::new() }, Role::CountyOffice, today)
+            .unwrap_err();
+        assert!(err.to_string().contains("风险消除程序须按步骤进行"), "{err}");
+    }
+
+    /// [F] 对无劳动能力的，落实社会保障措施后，暂不标注"风险消除"，持续跟踪监测。
+    #[test]
+    fn a_household_without_labour_capacity_is_not_marked_eliminated_f() {
+        let evaluation = stable_evaluation();
+        let no_labour = facts(vec![Labour::Lost, Labour::None], &evaluation);
+        let err = propose_elimination(&no_labour, &proposal("2025-08-01"), d(2026, 3, 2), &fujian()).unwrap_err();
+        assert!(err.to_string().contains("暂不标注“风险消除”，继续跟踪监测"), "{err}");
+        let weak = facts(vec![Labour::Weak, Labour::None], &evaluation);
+        assert!(check_elimination(&weak, d(2026, 3, 2)).is_ok(), "a weak labourer is labour capacity");
+    }
+
+    /// [F] 对风险消除稳定性较弱……继续给予帮扶，风险稳定消除后再履行相应程序。
+    #[test]
+    fn open_risks_and_short_stability_keep_the_household_assisted_f() {
+        let open = Evaluation {
+            flags: vec![crate::risk::RiskFlag {
+                kind: RiskKind::SecurityAtRisk(crate::risk::SecurityItem::Housing),
+                reason: "“住房安全有保障”存在风险".into(),
+                source: "F".into(),
+            }],
+            ..stable_evaluation()
+        };
+        let err = check_elimination(&facts(vec![Labour::Full], &open), d(2026, 3, 2)).unwrap_err();
+        assert!(err.to_string().contains("风险尚未稳定消除（“住房安全有保障”存在风险）"), "{err}");
+        let evaluation = stable_evaluation();
+        let short = propose_elimination(
+            &facts(vec![Labour::Full], &evaluation),
+            &proposal("2025-12-01"),
+            d(2026, 3, 2),
+            &fujian(),
+        )
+        .unwrap_err();
+        assert!(short.field_message("stable_since").is_some_and(|m| m.contains("尚不满 6 个月")), "{short}");
+        let mut not_monitored = facts(vec![Labour::Full], &evaluation);
+        not_monitored.monitored = false;
+        assert!(check_elimination(&not_monitored, d(2026, 3, 2)).unwrap_err().to_string().contains("识别纳入"));
+        let mut stale = facts(vec![Labour::Full], &evaluation);
+        stale.latest_income_year = Some(2023);
+        assert!(check_elimination(&stale, d(2026, 3, 2)).unwrap_err().to_string().contains("收支记录"));
     }
 }

@@ -1,0 +1,156 @@
+//! Spreadsheets over HTTP: roster downloads, the import template, and imports (a JSON endpoint that
+//! takes the file as the request body, and the page's multipart form that redirects to the report).
+
+use app::error::AppError;
+use app::excel::{IMPORT_COLUMNS, ImportReport, Roster};
+use app::request::RequestContext;
+use app::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Json};
+use serde::Deserialize;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ExportQuery {
+    /// Narrow to the subtree of this area code.
+    within: Option<String>,
+}
+
+/// `attachment; filename*=UTF-8''…` for a Chinese file name.
+fn attachment(name: &str) -> HeaderValue {
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    HeaderValue::from_str(&format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{encoded}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
+/// Download a ledger or roster as .xlsx (ID numbers in full only for roles entitled to them; audited).
+#[utoipa::path(get, path = "/api/exports/{roster}", tag = "excel", params(("roster" = String, Path,
+    description = "monitoring-ledger, warning-ledger, edge-adjustment, monitored-adjustment, edge-survey, monitored-survey, without-policy-roll, with-policy-roll"),
+    ExportQuery), responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (status = 404, body = super::ErrorBody)))]
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(roster): Path<String>,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    ctx.caller()?;
+    let roster = Roster::parse(&roster).ok_or(AppError::NotFound)?;
+    let file = app::excel::export::export(&state.db, state.clock.now(), &ctx, roster, query.within.as_deref()).await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ),
+            (header::CONTENT_DISPOSITION, attachment(&file.file_name)),
+        ],
+        file.bytes,
+    )
+        .into_response())
+}
+
+/// The import template: the header row and one example household, as UTF-8 CSV with a BOM (so Excel
+/// shows the Chinese correctly).
+#[utoipa::path(get, path = "/api/imports/template.csv", tag = "excel", responses((status = 200, content_type = "text/csv")))]
+pub async fn template() -> Response {
+    let example = [
+        "1",
+        "500152101201001",
+        "重庆市潼南区××镇××村一组 8 号",
+        "13800001234",
+        "砖混",
+        "张三丰",
+        "（18 位身份证号，单元格设为文本）",
+        "户主",
+        "普通劳动力",
+        "健康",
+        "非在校",
+        "",
+    ];
+    let body = format!("\u{feff}{}\r\n{}\r\n", IMPORT_COLUMNS.join(","), example.join(","));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (header::CONTENT_DISPOSITION, attachment("农户导入模板.csv")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Import households and members: the file is the request body, its name in `X-File-Name`
+/// (percent-encoded). Returns the row-by-row report; a file with errors imports nothing.
+#[utoipa::path(post, path = "/api/imports/households", tag = "excel",
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = ImportReport), (status = 422, body = super::ErrorBody)))]
+pub async fn import(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<ImportReport>, AppError> {
+    ctx.caller()?;
+    let name =
+        headers.get("x-file-name").and_then(|v| v.to_str().ok()).map(percent_decode).unwrap_or_else(|| "upload".into());
+    Ok(Json(app::excel::import::import(&state.db, state.clock.now(), &ctx, &name, &body).await?))
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The page's upload form (multipart): import, then show the report page.
+pub async fn import_form(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    mut multipart: Multipart,
+) -> Result<Redirect, AppError> {
+    ctx.caller()?;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        tracing::info!(error = %e, "multipart upload unreadable");
+        AppError::validation("file", "上传的文件不完整，请重新选择文件上传。")
+    };
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("upload").to_string();
+        let bytes = field.bytes().await.map_err(bad)?;
+        let report = app::excel::import::import(&state.db, state.clock.now(), &ctx, &name, &bytes).await?;
+        let suffix = if report.outcome == "duplicate" { "?duplicate=1" } else { "" };
+        return Ok(Redirect::to(&format!("/imports/{}{suffix}", report.batch_id)));
+    }
+    Err(AppError::validation("file", "请选择要导入的文件。"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_names_round_trip() {
+        assert_eq!(super::percent_decode("%E5%86%9C%E6%88%B7.csv"), "农户.csv");
+        assert_eq!(super::percent_decode("plain%2"), "plain%2");
+    }
+}
