@@ -260,3 +260,108 @@ async fn revealing_a_full_id_number_is_for_some_roles_and_audited(backend: Backe
     assert!(hidden.contains("NotFound"), "{hidden}");
 }
 both_backends!(reveal_id, revealing_a_full_id_number_is_for_some_roles_and_audited);
+
+/// Every route that changes a household, reads its people or exports it stays inside the caller's
+/// village; nothing about another village's household changes or leaks.
+async fn a_village_changes_nothing_of_another(backend: Backend) {
+    use app::households::api::{AssignableCadres, SaveMember, SetDibao, UpdateHousehold};
+    use app::workflow::api::ProposeElimination;
+    let app = TestApp::spawn(backend).await.with_county().await;
+    let far = app.household(VILLAGE_B1, 1, "刘志成").await;
+    let password = app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await;
+    let shuji = app.signed_in("shuji", &password).await;
+    let member_id = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let h = entities::household::Entity::find()
+            .filter(entities::household::Column::Code.eq(&far))
+            .one(app.db())
+            .await
+            .unwrap()
+            .unwrap();
+        entities::household_member::Entity::find()
+            .filter(entities::household_member::Column::HouseholdId.eq(h.id))
+            .one(app.db())
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+            .to_string()
+    };
+    let member = serde_json::json!({ "name": "改名", "resident_id": "", "relation": "户主",
+        "labour_capacity": "普通劳动力", "health": "健康", "schooling": "非在校" });
+    let household = serde_json::json!({ "org_code": VILLAGE_B1, "address": "改", "house_type": "土坯房" });
+    for (method, path, body) in [
+        ("PUT", format!("/api/households/{far}"), household.clone()),
+        ("POST", format!("/api/households/{far}/members"), member.clone()),
+        ("PUT", format!("/api/households/{far}/members/{member_id}"), member.clone()),
+        ("PUT", format!("/api/households/{far}/dibao"), serde_json::json!({ "status": "receiving" })),
+        (
+            "POST",
+            format!("/api/households/{far}/elimination"),
+            serde_json::json!({ "stable_since": "2025-01-01", "basis": "x" }),
+        ),
+    ] {
+        let request = match method {
+            "PUT" => shuji.http.put(shuji.url(&path)),
+            _ => shuji.http.post(shuji.url(&path)),
+        };
+        let response = request.json(&body).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{method} {path}");
+    }
+    // Registering a household in another village is refused too.
+    let created = shuji
+        .http
+        .post(shuji.url("/api/households"))
+        .json(
+            &serde_json::json!({ "household": household, "head": { "name": "新户", "resident_id": "11010519491231002X",
+            "labour_capacity": "普通劳动力", "health": "健康", "schooling": "非在校" } }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(created.status().as_u16(), 403 | 404), "{}", created.status());
+
+    for body in [
+        shuji
+            .server_fn::<UpdateHousehold>(&[
+                ("code", &far),
+                ("form[org_code]", VILLAGE_B1),
+                ("form[address]", "改"),
+                ("form[house_type]", "砖混"),
+            ])
+            .await,
+        shuji
+            .server_fn::<SaveMember>(&[
+                ("code", &far),
+                ("member_id", &member_id),
+                ("form[name]", "改名"),
+                ("form[relation]", "户主"),
+                ("form[labour_capacity]", "普通劳动力"),
+                ("form[health]", "健康"),
+                ("form[schooling]", "非在校"),
+            ])
+            .await,
+        shuji.server_fn::<SetDibao>(&[("code", &far), ("form[status]", "receiving")]).await,
+        shuji
+            .server_fn::<ProposeElimination>(&[
+                ("code", &far),
+                ("form[stable_since]", "2025-01-01"),
+                ("form[basis]", "x"),
+            ])
+            .await,
+        shuji.server_fn::<AssignableCadres>(&[("code", &far)]).await,
+    ] {
+        let text = body.text().await.unwrap();
+        assert!(text.contains("NotFound"), "{text}");
+    }
+    // Exports narrowed to another village are empty; the household is unchanged.
+    let export = shuji.get(&format!("/api/exports/monitoring-ledger?within={VILLAGE_B1}")).await;
+    assert_eq!(export.status(), 200);
+    let fupin = app.signed_in("fupin", &app.user("fupin", Role::CountyOffice, COUNTY).await).await;
+    let seen: serde_json::Value = fupin.get(&format!("/api/households/{far}")).await.json().await.unwrap();
+    assert_eq!(seen["summary"]["head_name"], "刘志成");
+    assert_eq!(seen["address"], "大佛村1号");
+    assert_eq!(seen["dibao"]["status"], "none");
+    assert!(seen["history"].as_array().unwrap().is_empty(), "no change was recorded");
+}
+both_backends!(village_writes, a_village_changes_nothing_of_another);
