@@ -12,9 +12,12 @@ pub struct Model {
     pub business_fen: i64,
     pub property_fen: i64,
     pub transfer_fen: i64,
-    pub rigid_expenditure_fen: i64,
-    /// The part of the rigid expenditure the policy lets you deduct (合规大额支出).
-    pub deductible_fen: i64,
+    /// Rigid expenditure by item; the policy says which items count as compliant large expenditure.
+    pub medical_fen: i64,
+    pub schooling_fen: i64,
+    /// Disasters and accidents.
+    pub disaster_fen: i64,
+    pub other_rigid_fen: i64,
     pub updated_at: DateTimeUtc,
 }
 

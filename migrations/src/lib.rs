@@ -12,6 +12,7 @@ mod m20261122_000006_holiday_notice;
 mod m20261122_000007_household_risk;
 mod m20261122_000008_household_register;
 mod m20261122_000009_import_batch;
+mod m20261122_000010_rigid_expenditure_items;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_household_risk::Migration),
             Box::new(m20261122_000008_household_register::Migration),
             Box::new(m20261122_000009_import_batch::Migration),
+            Box::new(m20261122_000010_rigid_expenditure_items::Migration),
         ]
     }
 }

@@ -541,9 +541,12 @@ async fn load_households(
                     business_fen: Set(business),
                     property_fen: Set(property),
                     transfer_fen: Set(transfer),
-                    rigid_expenditure_fen: Set(rigid),
-                    // Large medical and schooling bills are compliant deductions; small everyday ones are not.
-                    deductible_fen: Set(if rigid >= 500_000 { rigid * 7 / 10 } else { 0 }),
+                    // A large bill is mostly medical (after reimbursement) with some schooling; small
+                    // everyday ones are "other".
+                    medical_fen: Set(if rigid >= 500_000 { rigid * 7 / 10 } else { 0 }),
+                    schooling_fen: Set(if rigid >= 500_000 { rigid - rigid * 7 / 10 } else { 0 }),
+                    disaster_fen: Set(0),
+                    other_rigid_fen: Set(if rigid >= 500_000 { 0 } else { rigid }),
                     updated_at: Set(now),
                     ..Default::default()
                 });

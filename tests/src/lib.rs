@@ -192,7 +192,7 @@ impl TestApp {
         code
     }
 
-    /// A year's income record for a household (amounts in yuan).
+    /// A year's income record for a household (amounts in yuan; the rigid expenditure as medical bills).
     pub async fn income(&self, code: &str, year: i32, wage_yuan: i64, transfer_yuan: i64, rigid_yuan: i64) {
         use entities::{household, household_income};
         use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -209,8 +209,7 @@ impl TestApp {
             business_fen: Set(0),
             property_fen: Set(0),
             transfer_fen: Set(transfer_yuan * 100),
-            rigid_expenditure_fen: Set(rigid_yuan * 100),
-            deductible_fen: Set(0),
+            medical_fen: Set(rigid_yuan * 100),
             updated_at: Set(self.clock_now()),
             ..Default::default()
         }

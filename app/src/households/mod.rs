@@ -109,8 +109,11 @@ pub struct IncomeForm {
     pub business: String,
     pub property: String,
     pub transfer: String,
-    pub rigid_expenditure: String,
-    pub deductible: String,
+    /// Rigid expenditure by item: medical, schooling, disasters and accidents, other.
+    pub medical: String,
+    pub schooling: String,
+    pub disaster: String,
+    pub other_rigid: String,
 }
 
 /// A parsed income record, in fen.
@@ -122,8 +125,10 @@ pub struct IncomeRecord {
     pub business_fen: i64,
     pub property_fen: i64,
     pub transfer_fen: i64,
-    pub rigid_expenditure_fen: i64,
-    pub deductible_fen: i64,
+    pub medical_fen: i64,
+    pub schooling_fen: i64,
+    pub disaster_fen: i64,
+    pub other_rigid_fen: i64,
 }
 
 /// Fen as yuan for a form field ("12345.6" → "12345.60", whole yuan without decimals).
@@ -140,8 +145,10 @@ impl IncomeForm {
             business: format_yuan(r.business_fen),
             property: format_yuan(r.property_fen),
             transfer: format_yuan(r.transfer_fen),
-            rigid_expenditure: format_yuan(r.rigid_expenditure_fen),
-            deductible: format_yuan(r.deductible_fen),
+            medical: format_yuan(r.medical_fen),
+            schooling: format_yuan(r.schooling_fen),
+            disaster: format_yuan(r.disaster_fen),
+            other_rigid: format_yuan(r.other_rigid_fen),
         }
     }
 
@@ -159,12 +166,11 @@ impl IncomeForm {
             business_fen: parse_yuan("business", "生产经营性收入", &self.business)?,
             property_fen: parse_yuan("property", "财产性收入", &self.property)?,
             transfer_fen: parse_yuan("transfer", "转移性收入", &self.transfer)?,
-            rigid_expenditure_fen: parse_yuan("rigid_expenditure", "刚性支出", &self.rigid_expenditure)?,
-            deductible_fen: parse_yuan("deductible", "合规大额支出", &self.deductible)?,
+            medical_fen: parse_yuan("medical", "医疗支出", &self.medical)?,
+            schooling_fen: parse_yuan("schooling", "教育支出", &self.schooling)?,
+            disaster_fen: parse_yuan("disaster", "因灾因意外支出", &self.disaster)?,
+            other_rigid_fen: parse_yuan("other_rigid", "其他刚性支出", &self.other_rigid)?,
         };
-        if record.deductible_fen > record.rigid_expenditure_fen {
-            return Err(AppError::validation("deductible", "可扣除的合规大额支出不能超过刚性支出。"));
-        }
         Ok(record)
     }
 }
@@ -420,8 +426,10 @@ mod tests {
             business_fen: 0,
             property_fen: 5,
             transfer_fen: 300_000,
-            rigid_expenditure_fen: 100_000,
-            deductible_fen: 50_000,
+            medical_fen: 100_000,
+            schooling_fen: 50_000,
+            disaster_fen: 0,
+            other_rigid_fen: 1,
         };
         assert_eq!(IncomeForm::from_record(&record).parse().unwrap(), record);
     }
@@ -445,16 +453,11 @@ mod tests {
     }
 
     #[test]
-    fn deductions_cannot_exceed_rigid_expenditure() {
-        let form = IncomeForm {
-            year: "2025".into(),
-            rigid_expenditure: "1000".into(),
-            deductible: "2000".into(),
-            ..Default::default()
-        };
+    fn each_expenditure_item_is_checked_with_its_name() {
+        let form = IncomeForm { year: "2025".into(), medical: "一万".into(), ..Default::default() };
         assert_eq!(
-            form.parse().unwrap_err().field_message("deductible").as_deref(),
-            Some("可扣除的合规大额支出不能超过刚性支出。")
+            form.parse().unwrap_err().field_message("medical").as_deref(),
+            Some("医疗支出应为金额（元），最多两位小数，例如 12345.60。")
         );
     }
 

@@ -297,8 +297,11 @@ fn IncomeEditor(code: String, latest: Option<IncomeRecord>, action: ServerAction
             {field("business", "生产经营性收入", form.business.clone())}
             {field("property", "财产性收入", form.property.clone())}
             {field("transfer", "转移性收入", form.transfer.clone())}
-            {field("rigid_expenditure", "刚性支出（医疗、教育、灾害等）", form.rigid_expenditure.clone())}
-            {field("deductible", "其中可扣除的合规大额支出", form.deductible.clone())}
+            <p class="hint">"刚性支出按项目填写；哪些项目计为可扣除的合规大额支出，由政策设置决定。"</p>
+            {field("medical", "医疗支出（报销后自付）", form.medical.clone())}
+            {field("schooling", "教育支出", form.schooling.clone())}
+            {field("disaster", "因灾因意外支出", form.disaster.clone())}
+            {field("other_rigid", "其他刚性支出", form.other_rigid.clone())}
             {move || match value.get() {
                 Some(Ok(())) => Some(view! { <div class="banner ok">"已保存，风险研判已按新数据更新。"</div> }.into_any()),
                 Some(Err(crate::error::AppError::Validation { .. })) => None,

@@ -266,15 +266,7 @@ pub async fn get(
             .collect(),
         income_year: income.as_ref().map(|i| i.year),
         per_capita_income_yuan,
-        latest_income: income.map(|i| IncomeRecord {
-            year: i.year,
-            wage_fen: i.wage_fen,
-            business_fen: i.business_fen,
-            property_fen: i.property_fen,
-            transfer_fen: i.transfer_fen,
-            rigid_expenditure_fen: i.rigid_expenditure_fen,
-            deductible_fen: i.deductible_fen,
-        }),
+        latest_income: income.as_ref().map(record_of),
         assessments,
         identification: crate::workflow::service::latest(db, household_id, Procedure::Identification).await?,
         elimination: crate::workflow::service::latest(db, household_id, Procedure::Elimination).await?,
@@ -339,8 +331,10 @@ fn facts(
         business_fen: i.business_fen,
         property_fen: i.property_fen,
         transfer_fen: i.transfer_fen,
-        rigid_expenditure_fen: i.rigid_expenditure_fen,
-        deductible_fen: i.deductible_fen,
+        medical_fen: i.medical_fen,
+        schooling_fen: i.schooling_fen,
+        disaster_fen: i.disaster_fen,
+        other_rigid_fen: i.other_rigid_fen,
     };
     let latest = incomes.first();
     let previous = latest.and_then(|l| incomes.iter().find(|i| i.year == l.year - 1));
@@ -399,6 +393,21 @@ async fn risk_view(
     }
 }
 
+/// A stored year as the form's record.
+fn record_of(i: &household_income::Model) -> IncomeRecord {
+    IncomeRecord {
+        year: i.year,
+        wage_fen: i.wage_fen,
+        business_fen: i.business_fen,
+        property_fen: i.property_fen,
+        transfer_fen: i.transfer_fen,
+        medical_fen: i.medical_fen,
+        schooling_fen: i.schooling_fen,
+        disaster_fen: i.disaster_fen,
+        other_rigid_fen: i.other_rigid_fen,
+    }
+}
+
 /// Record a household's income and expenditure for a year (insert or replace), audited with before and
 /// after; the risk evaluation on the household page follows at once.
 pub async fn save_income(
@@ -417,10 +426,7 @@ pub async fn save_income(
         .filter(household_income::Column::Year.eq(record.year))
         .one(&tx)
         .await?;
-    let before = existing.as_ref().map(|e| {
-        json!({ "wage_fen": e.wage_fen, "business_fen": e.business_fen, "property_fen": e.property_fen,
-                "transfer_fen": e.transfer_fen, "rigid_expenditure_fen": e.rigid_expenditure_fen, "deductible_fen": e.deductible_fen })
-    });
+    let before = existing.as_ref().map(record_of);
     let mut active = match existing {
         Some(row) => row.into_active_model(),
         None => household_income::ActiveModel {
@@ -433,8 +439,10 @@ pub async fn save_income(
     active.business_fen = Set(record.business_fen);
     active.property_fen = Set(record.property_fen);
     active.transfer_fen = Set(record.transfer_fen);
-    active.rigid_expenditure_fen = Set(record.rigid_expenditure_fen);
-    active.deductible_fen = Set(record.deductible_fen);
+    active.medical_fen = Set(record.medical_fen);
+    active.schooling_fen = Set(record.schooling_fen);
+    active.disaster_fen = Set(record.disaster_fen);
+    active.other_rigid_fen = Set(record.other_rigid_fen);
     active.updated_at = Set(now);
     active.save(&tx).await?;
     audit::append(
@@ -446,10 +454,7 @@ pub async fn save_income(
             entity_type: "household",
             entity_id: household.code.clone(),
             org_code: Some(household.org_code.clone()),
-            changes: json!({ "year": record.year, "before": before, "after": {
-                "wage_fen": record.wage_fen, "business_fen": record.business_fen, "property_fen": record.property_fen,
-                "transfer_fen": record.transfer_fen, "rigid_expenditure_fen": record.rigid_expenditure_fen,
-                "deductible_fen": record.deductible_fen } }),
+            changes: json!({ "year": record.year, "before": before, "after": record }),
         },
     )
     .await?;

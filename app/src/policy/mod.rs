@@ -42,6 +42,9 @@ pub struct Policy {
     pub red_alert_line_yuan: Option<i64>,
     /// Whether compliant large expenditures are deducted from income before comparing with the lines [Y].
     pub deduct_large_expenditure: bool,
+    /// Which items of rigid expenditure count as compliant large expenditure when deducting.
+    #[serde(default = "default_deductible_items")]
+    pub deductible_items: Vec<crate::risk::ExpenseItem>,
     /// Whether falling below the monitoring line also needs at least one typical feature [G].
     pub require_typical_feature: bool,
     /// Typical feature 1: transfer income share above this percentage [G].
@@ -76,6 +79,12 @@ fn default_stable_months() -> u32 {
     6
 }
 
+/// Medical, schooling and disaster bills: the large expenditures Yihe's plan names [Y].
+pub fn default_deductible_items() -> Vec<crate::risk::ExpenseItem> {
+    use crate::risk::ExpenseItem;
+    vec![ExpenseItem::Medical, ExpenseItem::Schooling, ExpenseItem::Disaster]
+}
+
 impl Policy {
     /// Check the numbers hang together; every message says which field and why, in Chinese.
     pub fn validate(&self) -> Result<(), AppError> {
@@ -101,6 +110,9 @@ impl Policy {
                 "red_alert_line_yuan",
                 format!("红色预警线（{red} 元）应低于监测线（{} 元）。", self.monitoring_line_yuan),
             );
+        }
+        if self.deduct_large_expenditure && self.deductible_items.is_empty() {
+            return v("deductible_items", "扣除合规大额支出时，请至少选择一项可扣除的支出。".into());
         }
         if self.transfer_share_limit_pct == 0 || self.transfer_share_limit_pct >= 100 {
             return v("transfer_share_limit_pct", "转移性收入占比上限应在 1% 至 99% 之间。".into());
@@ -160,6 +172,11 @@ pub struct PolicyForm {
     pub red_alert_line_yuan: String,
     /// A checkbox: present when ticked.
     pub deduct_large_expenditure: Option<String>,
+    /// Ticked items that count as compliant large expenditure.
+    pub deduct_medical: Option<String>,
+    pub deduct_schooling: Option<String>,
+    pub deduct_disaster: Option<String>,
+    pub deduct_other: Option<String>,
     pub require_typical_feature: Option<String>,
     pub transfer_share_limit_pct: String,
     pub labour_coefficient_limit: String,
@@ -205,6 +222,10 @@ impl PolicyForm {
             warning_line_yuan: opt(p.warning_line_yuan),
             red_alert_line_yuan: opt(p.red_alert_line_yuan),
             deduct_large_expenditure: tick(p.deduct_large_expenditure),
+            deduct_medical: tick(p.deductible_items.contains(&crate::risk::ExpenseItem::Medical)),
+            deduct_schooling: tick(p.deductible_items.contains(&crate::risk::ExpenseItem::Schooling)),
+            deduct_disaster: tick(p.deductible_items.contains(&crate::risk::ExpenseItem::Disaster)),
+            deduct_other: tick(p.deductible_items.contains(&crate::risk::ExpenseItem::Other)),
             require_typical_feature: tick(p.require_typical_feature),
             transfer_share_limit_pct: p.transfer_share_limit_pct.to_string(),
             labour_coefficient_limit: format!("{}", f64::from(p.labour_coefficient_limit_pct) / 100.0),
@@ -268,6 +289,16 @@ impl PolicyForm {
             warning_line_yuan: optional_whole("warning_line_yuan", "预警线", &self.warning_line_yuan)?,
             red_alert_line_yuan: optional_whole("red_alert_line_yuan", "红色预警线", &self.red_alert_line_yuan)?,
             deduct_large_expenditure: self.deduct_large_expenditure.is_some(),
+            deductible_items: [
+                (crate::risk::ExpenseItem::Medical, &self.deduct_medical),
+                (crate::risk::ExpenseItem::Schooling, &self.deduct_schooling),
+                (crate::risk::ExpenseItem::Disaster, &self.deduct_disaster),
+                (crate::risk::ExpenseItem::Other, &self.deduct_other),
+            ]
+            .into_iter()
+            .filter(|(_, ticked)| ticked.is_some())
+            .map(|(item, _)| item)
+            .collect(),
             require_typical_feature: self.require_typical_feature.is_some(),
             transfer_share_limit_pct: whole(
                 "transfer_share_limit_pct",

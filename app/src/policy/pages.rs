@@ -105,7 +105,10 @@ fn PolicyDetails(view: PolicyView) -> impl IntoView {
         <dl class="facts wide">
             <dt>"政策名称"</dt><dd>{p.name.clone()}</dd>
             <dt>"依据"</dt><dd>{p.source.clone()}</dd>
-            <dt>"监测线"</dt><dd>{format!("人均纯收入 {} 元{}", p.monitoring_line_yuan, if p.deduct_large_expenditure { "（扣除合规大额支出后）" } else { "" })}</dd>
+            <dt>"监测线"</dt><dd>{format!("人均纯收入 {} 元{}", p.monitoring_line_yuan, if p.deduct_large_expenditure {
+                let items: Vec<&str> = p.deductible_items.iter().map(|i| i.label()).collect();
+                format!("（扣除合规大额支出后：{}）", items.join("、"))
+            } else { String::new() })}</dd>
             <dt>"预警线"</dt><dd>{yuan(p.warning_line_yuan)}</dd>
             <dt>"红色预警线"</dt><dd>{yuan(p.red_alert_line_yuan)}</dd>
             <dt>"典型特征"</dt><dd>{if p.require_typical_feature { "低于监测线且具有至少一项典型特征才纳入" } else { "低于监测线即纳入" }}</dd>
@@ -168,6 +171,14 @@ fn PolicyEditor(
             {text("warning_line_yuan", "form[warning_line_yuan]", "预警线（元，可空）", form.warning_line_yuan.clone())}
             {text("red_alert_line_yuan", "form[red_alert_line_yuan]", "红色预警线（元，可空）", form.red_alert_line_yuan.clone())}
             <label class="check"><input type="checkbox" name="form[deduct_large_expenditure]" checked=form.deduct_large_expenditure.is_some()/>" 扣除合规大额支出后再与监测线比较"</label>
+            <fieldset class="checks">
+                <legend>"计为合规大额支出的项目"</legend>
+                <label class="check"><input type="checkbox" name="form[deduct_medical]" checked=form.deduct_medical.is_some()/>" 医疗支出"</label>
+                <label class="check"><input type="checkbox" name="form[deduct_schooling]" checked=form.deduct_schooling.is_some()/>" 教育支出"</label>
+                <label class="check"><input type="checkbox" name="form[deduct_disaster]" checked=form.deduct_disaster.is_some()/>" 因灾因意外支出"</label>
+                <label class="check"><input type="checkbox" name="form[deduct_other]" checked=form.deduct_other.is_some()/>" 其他刚性支出"</label>
+            </fieldset>
+            {field_error(value, "deductible_items")}
             <label class="check"><input type="checkbox" name="form[require_typical_feature]" checked=form.require_typical_feature.is_some()/>" 须具有至少一项典型特征"</label>
             {text("transfer_share_limit_pct", "form[transfer_share_limit_pct]", "转移性收入占比上限（%）", form.transfer_share_limit_pct.clone())}
             {text("labour_coefficient_limit", "form[labour_coefficient_limit]", "劳动力系数上限", form.labour_coefficient_limit.clone())}

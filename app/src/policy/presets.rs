@@ -46,6 +46,7 @@ fn common(name: &str, source: &str, monitoring_line_yuan: i64, categories: Vec<C
         warning_line_yuan: None,
         red_alert_line_yuan: None,
         deduct_large_expenditure: false,
+        deductible_items: super::default_deductible_items(),
         require_typical_feature: false,
         transfer_share_limit_pct: 40,
         labour_coefficient_limit_pct: 50,

@@ -133,6 +133,31 @@ pub struct MemberFacts {
     pub non_compulsory_schooling: bool,
 }
 
+/// An item of rigid expenditure; the policy says which ones count as compliant large expenditure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum ExpenseItem {
+    Medical,
+    Schooling,
+    /// Disasters and accidents.
+    Disaster,
+    Other,
+}
+
+impl ExpenseItem {
+    pub const ALL: [ExpenseItem; 4] =
+        [ExpenseItem::Medical, ExpenseItem::Schooling, ExpenseItem::Disaster, ExpenseItem::Other];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ExpenseItem::Medical => "医疗支出",
+            ExpenseItem::Schooling => "教育支出",
+            ExpenseItem::Disaster => "因灾因意外支出",
+            ExpenseItem::Other => "其他刚性支出",
+        }
+    }
+}
+
 /// One year's income and expenditure, in fen.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncomeFacts {
@@ -140,15 +165,39 @@ pub struct IncomeFacts {
     pub business_fen: i64,
     pub property_fen: i64,
     pub transfer_fen: i64,
-    /// Rigid expenditure: medical, schooling, disaster, ...
-    pub rigid_expenditure_fen: i64,
-    /// The part of it the policy lets you deduct (compliant large expenditure) [Y].
-    pub deductible_fen: i64,
+    /// Rigid expenditure by item.
+    pub medical_fen: i64,
+    pub schooling_fen: i64,
+    pub disaster_fen: i64,
+    pub other_rigid_fen: i64,
 }
 
 impl IncomeFacts {
     pub fn total_fen(&self) -> i64 {
         self.wage_fen + self.business_fen + self.property_fen + self.transfer_fen
+    }
+
+    pub fn item_fen(&self, item: ExpenseItem) -> i64 {
+        match item {
+            ExpenseItem::Medical => self.medical_fen,
+            ExpenseItem::Schooling => self.schooling_fen,
+            ExpenseItem::Disaster => self.disaster_fen,
+            ExpenseItem::Other => self.other_rigid_fen,
+        }
+    }
+
+    /// All rigid expenditure.
+    pub fn rigid_fen(&self) -> i64 {
+        ExpenseItem::ALL.iter().map(|i| self.item_fen(*i)).sum()
+    }
+
+    /// What the policy deducts before comparing with the lines: the items it counts as compliant large
+    /// expenditure [Y], nothing where it deducts none.
+    pub fn deduction_fen(&self, policy: &Policy) -> i64 {
+        if !policy.deduct_large_expenditure {
+            return 0;
+        }
+        policy.deductible_items.iter().map(|i| self.item_fen(*i)).sum()
     }
 }
 
@@ -226,10 +275,8 @@ pub fn evaluate(facts: &HouseholdFacts, policy: &Policy) -> Evaluation {
     let labour_units: f64 = facts.members.iter().map(|m| m.labour.units()).sum();
 
     // Per-capita net income after the deductions the policy allows.
-    let per_capita_fen = facts.income.as_ref().filter(|_| size > 0).map(|i| {
-        let deduction = if policy.deduct_large_expenditure { i.deductible_fen } else { 0 };
-        (i.total_fen() - deduction) / size
-    });
+    let per_capita_fen =
+        facts.income.as_ref().filter(|_| size > 0).map(|i| (i.total_fen() - i.deduction_fen(policy)) / size);
     let per_capita_yuan = per_capita_fen.map(|f| f / 100);
     let basis =
         if policy.deduct_large_expenditure { "扣除合规大额支出后人均纯收入" } else { "人均纯收入" };
@@ -380,10 +427,10 @@ pub fn evaluate(facts: &HouseholdFacts, policy: &Policy) -> Evaluation {
 
     // Rigid expenditure and income drops [T].
     if let (Some(now), Some(before)) = (&facts.income, &facts.last_year_income) {
-        if now.rigid_expenditure_fen > before.total_fen() && now.rigid_expenditure_fen > 0 {
+        if now.rigid_fen() > before.total_fen() && now.rigid_fen() > 0 {
             flags.push(flag(
                 RiskKind::RigidExpenditureExceedsIncome,
-                format!("刚性支出 {}，超过上年度收入 {}", yuan(now.rigid_expenditure_fen), yuan(before.total_fen())),
+                format!("刚性支出 {}，超过上年度收入 {}", yuan(now.rigid_fen()), yuan(before.total_fen())),
                 "T",
             ));
         }

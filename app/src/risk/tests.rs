@@ -47,16 +47,20 @@ fn monitoring_between_4800_and_6000_without_red_alert_t() {
 fn compliant_large_expenditure_is_deducted_y() {
     let mut f = family(8000);
     if let Some(income) = f.income.as_mut() {
-        income.rigid_expenditure_fen = 600_000;
-        income.deductible_fen = 450_000;
+        income.medical_fen = 450_000;
+        income.other_rigid_fen = 150_000;
     }
-    // 24000 − 4500 = 19500 over three people: 6500, below Yihe's 7000.
+    // 24000 − 4500 of medical bills = 19500 over three people: 6500, below Yihe's 7000; the other
+    // rigid expenditure is not a compliant large expenditure under Yihe's policy.
     let e = evaluate(&f, &preset(Preset::Yihe2022));
     assert!(e.monitoring_object);
     assert_eq!(e.per_capita_income_yuan, Some(6500));
     assert_eq!(e.flags[0].reason, "扣除合规大额支出后人均纯收入 6500 元，低于监测线 7000 元");
     // Tongnan does not deduct: 8000 is above its 6000 line.
     assert!(!evaluate(&f, &preset(Preset::Tongnan2020)).monitoring_object);
+    // A policy that counts only schooling deducts nothing here.
+    let schooling_only = Policy { deductible_items: vec![ExpenseItem::Schooling], ..preset(Preset::Yihe2022) };
+    assert_eq!(evaluate(&f, &schooling_only).per_capita_income_yuan, Some(8000));
 }
 
 #[test]
@@ -158,7 +162,7 @@ fn rigid_expenditure_above_last_years_income_and_a_sharp_drop_t() {
     let mut f = family(9000);
     f.last_year_income = Some(IncomeFacts { wage_fen: 4_000_000, ..Default::default() });
     if let Some(income) = f.income.as_mut() {
-        income.rigid_expenditure_fen = 4_500_000;
+        income.medical_fen = 4_500_000;
     }
     let e = evaluate(&f, &preset(Preset::Tongnan2020));
     let reasons: Vec<&str> = e.flags.iter().map(|x| x.reason.as_str()).collect();

@@ -31,8 +31,16 @@ fn form_fields(form: &PolicyForm) -> Vec<(String, String)> {
     if form.deduct_large_expenditure.is_some() {
         fields.push(("form[deduct_large_expenditure]", "on".into()));
     }
-    if form.require_typical_feature.is_some() {
-        fields.push(("form[require_typical_feature]", "on".into()));
+    for (key, ticked) in [
+        ("form[require_typical_feature]", &form.require_typical_feature),
+        ("form[deduct_medical]", &form.deduct_medical),
+        ("form[deduct_schooling]", &form.deduct_schooling),
+        ("form[deduct_disaster]", &form.deduct_disaster),
+        ("form[deduct_other]", &form.deduct_other),
+    ] {
+        if ticked.is_some() {
+            fields.push((key, "on".into()));
+        }
     }
     fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
@@ -181,8 +189,7 @@ async fn recording_income_updates_the_verdict_and_is_audited(backend: Backend) {
             ("form[business]", ""),
             ("form[property]", "0"),
             ("form[transfer]", "2400.50"),
-            ("form[rigid_expenditure]", "0"),
-            ("form[deductible]", "0"),
+            ("form[medical]", "0"),
         ])
         .await;
     assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
@@ -210,7 +217,7 @@ async fn recording_income_updates_the_verdict_and_is_audited(backend: Backend) {
     let api = officer
         .http
         .post(officer.url(&format!("/api/households/{code}/incomes")))
-        .json(&serde_json::json!({ "year": "2025", "wage": "20000", "business": "", "property": "", "transfer": "", "rigid_expenditure": "", "deductible": "" }))
+        .json(&serde_json::json!({ "year": "2025", "wage": "20000", "business": "", "property": "", "transfer": "", "medical": "" }))
         .send()
         .await
         .unwrap();
@@ -218,7 +225,7 @@ async fn recording_income_updates_the_verdict_and_is_audited(backend: Backend) {
     let refused = officer
         .http
         .post(officer.url(&format!("/api/households/{far}/incomes")))
-        .json(&serde_json::json!({ "year": "2025", "wage": "1", "business": "", "property": "", "transfer": "", "rigid_expenditure": "", "deductible": "" }))
+        .json(&serde_json::json!({ "year": "2025", "wage": "1", "business": "", "property": "", "transfer": "", "medical": "" }))
         .send()
         .await
         .unwrap();

@@ -65,3 +65,35 @@ async fn sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys(backend: Backen
     assert!(orphan.is_err(), "foreign keys are enforced");
 }
 both_backends!(durability, sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys);
+
+/// Migration 10 splits rigid expenditure into items and keeps what was recorded: the deductible part
+/// becomes medical, the rest "other"; going down and up again gives the same numbers.
+async fn rigid_expenditure_moves_into_items(backend: Backend) {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let app = TestApp::spawn(backend).await.with_county().await;
+    let code = app.household(tests::VILLAGE_A1, 1, "张建国").await;
+    let db = app.db();
+    migrations::Migrator::down(db, Some(1)).await.expect("down to migration 9");
+    let h = entities::household::Entity::find()
+        .filter(entities::household::Column::Code.eq(&code))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    db.execute_unprepared(&format!(
+        "INSERT INTO household_income (household_id, year, wage_fen, business_fen, property_fen, transfer_fen, \
+         rigid_expenditure_fen, deductible_fen, updated_at) VALUES ({}, 2025, 1000000, 0, 0, 0, 800000, 500000, '2026-03-01T00:00:00Z')",
+        h.id
+    ))
+    .await
+    .unwrap();
+    migrations::Migrator::up(db, None).await.expect("up again");
+    let income = entities::household_income::Entity::find()
+        .filter(entities::household_income::Column::HouseholdId.eq(h.id))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((income.medical_fen, income.other_rigid_fen, income.schooling_fen), (500_000, 300_000, 0));
+}
+both_backends!(rigid_items, rigid_expenditure_moves_into_items);
