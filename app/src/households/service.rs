@@ -124,7 +124,8 @@ pub async fn list(
 }
 
 /// A search term as a condition: a full resident ID number matches its member's household, digits match
-/// the start of a household code, 2–10 Latin letters a member's pinyin initials ("zsf" for 张三丰),
+/// the start of a household code, 2–10 Latin letters the start of a member's pinyin initials ("zsf" or
+/// "zs" for 张三丰),
 /// anything else part of the head's or a member's name.
 async fn search_condition(db: &DatabaseConnection, q: &str) -> Result<Condition, AppError> {
     if q.chars().count() > 40 {
@@ -149,7 +150,7 @@ async fn search_condition(db: &DatabaseConnection, q: &str) -> Result<Condition,
         let ids = household_member::Entity::find()
             .select_only()
             .column(household_member::Column::HouseholdId)
-            .filter(household_member::Column::NameInitials.eq(q.to_ascii_lowercase()))
+            .filter(household_member::Column::NameInitials.like(format!("{}%", q.to_ascii_lowercase())))
             .limit(2000)
             .into_tuple::<i64>()
             .all(db)
