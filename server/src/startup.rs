@@ -75,8 +75,15 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
     }
 
-    /// Serve until Ctrl-C / SIGTERM.
+    /// Serve until Ctrl-C / SIGTERM. Stale risk verdicts are brought up to date in the background first.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let (db, now) = (self.state.db.clone(), self.state.clock.now());
+        tokio::spawn(async move {
+            match app::households::service::reevaluate_stale(&db, now).await {
+                Ok(changed) => tracing::info!(changed, "stale risk verdicts brought up to date"),
+                Err(e) => tracing::error!(error = %e, "bringing stale risk verdicts up to date failed"),
+            }
+        });
         let service = self.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         Ok(())

@@ -297,6 +297,13 @@ pub async fn export(
         }
     }
     let rows = (row - 2) as usize;
+    if rows == 0 {
+        let note = match roster {
+            Roster::WarningLedger => "（无符合条件的农户；本年度政策未设预警线时，预警对象台账为空）",
+            _ => "（无符合条件的农户）",
+        };
+        sheet.merge_range(2, 0, 2, last_col, note, &cell)?;
+    }
     let bytes = workbook.save_to_buffer()?;
 
     let tx = begin_write(db).await?;

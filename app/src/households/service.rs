@@ -645,6 +645,40 @@ pub async fn reevaluate_within(db: &DatabaseConnection, org_code: &str, now: Dat
     Ok(changed)
 }
 
+/// Bring the stored verdicts up to date, e.g. after a restart: households never evaluated, evaluated
+/// before this year began (a new year brings its own policy), or before the latest change to this year's
+/// policies (a background re-evaluation cut short). Recomputing is idempotent, so several instances
+/// doing it at once only repeat work.
+pub async fn reevaluate_stale(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
+    use chrono::TimeZone;
+    let year_start = Utc.with_ymd_and_hms(now.year(), 1, 1, 0, 0, 0).single().unwrap_or(now);
+    let latest_policy = entities::policy_set::Entity::find()
+        .filter(entities::policy_set::Column::Year.eq(now.year()))
+        .order_by_desc(entities::policy_set::Column::UpdatedAt)
+        .one(db)
+        .await?
+        .map(|p| p.updated_at);
+    let cutoff = latest_policy.map_or(year_start, |p| p.max(year_start));
+    let ids: Vec<i64> = household::Entity::find()
+        .select_only()
+        .column(household::Column::Id)
+        .filter(
+            Condition::any()
+                .add(household::Column::EvaluatedAt.is_null())
+                .add(household::Column::EvaluatedAt.lt(cutoff)),
+        )
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    let mut changed = 0;
+    for batch in ids.chunks(500) {
+        let tx = begin_write(db).await?;
+        changed += reevaluate(&tx, batch, now).await?;
+        tx.commit().await?;
+    }
+    Ok(changed)
+}
+
 /// Record an assessment of one 两不愁三保障 item; earlier ones stay as history.
 pub async fn assess(
     db: &DatabaseConnection,

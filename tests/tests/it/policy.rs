@@ -368,3 +368,34 @@ async fn the_class_filter_offers_the_policys_categories(backend: Backend) {
     assert!(page.contains("防贫预警户") && !page.contains("脱贫不稳定户"), "the filter lists the policy's categories");
 }
 both_backends!(categories, the_class_filter_offers_the_policys_categories);
+
+/// After a restart, verdicts older than this year's latest policy change (a background re-evaluation cut
+/// short) or never computed are brought up to date; a second run finds nothing to do.
+async fn stale_verdicts_are_brought_up_to_date(backend: Backend) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Tongnan2020).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    app.income(&code, 2025, 7_000, 1_600, 0).await; // 4300 each: below Tongnan's 4800 red-alert line
+    let stored = || async {
+        entities::household::Entity::find()
+            .filter(entities::household::Column::Code.eq(&code))
+            .one(app.db())
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert!(!stored().await.red_alert, "written behind the app's back: no verdict yet");
+    let changed = app::households::service::reevaluate_stale(app.db(), app.clock_now()).await.unwrap();
+    assert_eq!(changed, 1);
+    assert!(stored().await.red_alert);
+    assert_eq!(app::households::service::reevaluate_stale(app.db(), app.clock_now()).await.unwrap(), 0);
+
+    // A later policy change whose background run never happened: the next start catches up.
+    app.clock.advance(chrono::Duration::hours(1));
+    app.policy(COUNTY, 2026, Preset::Yihe2022).await;
+    let changed = app::households::service::reevaluate_stale(app.db(), app.clock_now()).await.unwrap();
+    assert_eq!(changed, 1, "Yihe has no red-alert line");
+    assert!(!stored().await.red_alert);
+}
+both_backends!(stale_verdicts, stale_verdicts_are_brought_up_to_date);
