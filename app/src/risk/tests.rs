@@ -177,3 +177,23 @@ fn a_household_without_income_data_gets_no_income_flags() {
     assert_eq!(e.per_capita_income_yuan, None);
     assert!(!e.monitoring_object && !e.red_alert);
 }
+
+/// [G] features 6, 7, 8 and 10 come from what the village recorded, and say so in their reasons.
+#[test]
+fn adobe_house_failed_industry_disaster_and_other_hardship_g() {
+    let mut f = family(3000);
+    f.only_adobe_house = true;
+    f.industry_failure = Some("2026 年 7 月洪灾，柑橘园绝收".into());
+    f.disaster_loss = Some("户主车祸致残，医疗费 8 万元".into());
+    f.other_hardship = Some("独自抚养三名子女".into());
+    let e = evaluate(&f, &preset(Preset::Ganzhou2020));
+    let reasons: Vec<(RiskKind, &str)> = e.flags.iter().map(|f| (f.kind, f.reason.as_str())).collect();
+    assert!(reasons.contains(&(RiskKind::TypicalFeature(6), "唯一住房为土坯房")));
+    assert!(reasons.contains(&(RiskKind::TypicalFeature(7), "因不可抗力导致产业失败：2026 年 7 月洪灾，柑橘园绝收")));
+    assert!(
+        reasons.iter().any(|(k, r)| *k == RiskKind::TypicalFeature(8) && r.ends_with("户主车祸致残，医疗费 8 万元"))
+    );
+    assert!(reasons.contains(&(RiskKind::TypicalFeature(10), "其他特殊困难：独自抚养三名子女")));
+    assert!(e.monitoring_object, "below Ganzhou's line with typical features");
+    assert!(!evaluate(&family(3000), &preset(Preset::Ganzhou2020)).monitoring_object, "and without them, not");
+}
