@@ -629,10 +629,15 @@ pub async fn reevaluate<C: ConnectionTrait>(
 /// Re-evaluate every household in a unit's subtree (after its policy changed), one write transaction per batch.
 pub async fn reevaluate_within(db: &DatabaseConnection, org_code: &str, now: DateTime<Utc>) -> Result<u64, AppError> {
     let unit = crate::org::OrgCode::parse(org_code)?;
+    reevaluate_where(db, authz::code_prefix(household::Column::OrgCode, unit.scope_prefix()), now).await
+}
+
+/// Re-evaluate the households matching `condition`, one write transaction per batch.
+async fn reevaluate_where(db: &DatabaseConnection, condition: Condition, now: DateTime<Utc>) -> Result<u64, AppError> {
     let ids: Vec<i64> = household::Entity::find()
         .select_only()
         .column(household::Column::Id)
-        .filter(authz::code_prefix(household::Column::OrgCode, unit.scope_prefix()))
+        .filter(condition)
         .into_tuple::<i64>()
         .all(db)
         .await?;
@@ -659,24 +664,9 @@ pub async fn reevaluate_stale(db: &DatabaseConnection, now: DateTime<Utc>) -> Re
         .await?
         .map(|p| p.updated_at);
     let cutoff = latest_policy.map_or(year_start, |p| p.max(year_start));
-    let ids: Vec<i64> = household::Entity::find()
-        .select_only()
-        .column(household::Column::Id)
-        .filter(
-            Condition::any()
-                .add(household::Column::EvaluatedAt.is_null())
-                .add(household::Column::EvaluatedAt.lt(cutoff)),
-        )
-        .into_tuple::<i64>()
-        .all(db)
-        .await?;
-    let mut changed = 0;
-    for batch in ids.chunks(500) {
-        let tx = begin_write(db).await?;
-        changed += reevaluate(&tx, batch, now).await?;
-        tx.commit().await?;
-    }
-    Ok(changed)
+    let stale =
+        Condition::any().add(household::Column::EvaluatedAt.is_null()).add(household::Column::EvaluatedAt.lt(cutoff));
+    reevaluate_where(db, stale, now).await
 }
 
 /// Record an assessment of one 两不愁三保障 item; earlier ones stay as history.
