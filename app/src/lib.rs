@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod cases;
 pub mod error;
 pub mod excel;
 pub mod households;

@@ -13,6 +13,7 @@ mod m20261122_000007_household_risk;
 mod m20261122_000008_household_register;
 mod m20261122_000009_import_batch;
 mod m20261122_000010_rigid_expenditure_items;
+mod m20261122_000011_risk_case;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000008_household_register::Migration),
             Box::new(m20261122_000009_import_batch::Migration),
             Box::new(m20261122_000010_rigid_expenditure_items::Migration),
+            Box::new(m20261122_000011_risk_case::Migration),
         ]
     }
 }

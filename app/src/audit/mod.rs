@@ -72,6 +72,8 @@ pub fn action_label(action: &str) -> &'static str {
         "household.imported" => "导入农户",
         "elimination.proposed" => "提出风险消除",
         "export.downloaded" => "导出台账",
+        "case.created" => "登记风险案件",
+        "case.step" => "办理风险案件",
         "import.applied" => "导入文件",
         "import.rejected" => "导入文件（有错误，未导入）",
         "elimination.step" => "办理风险消除步骤",
@@ -149,6 +151,10 @@ fn field_label(key: &str) -> &str {
         "errors" => "错误行数",
         "skipped" => "跳过行数",
         "full_ids" => "含完整身份证号",
+        "risk_type" => "风险类型",
+        "owner_user_id" => "责任人（用户编号）",
+        "deadline" => "期限",
+        "red_alert" => "红色预警",
         other => other,
     }
 }

@@ -205,6 +205,10 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                                     _ => "暂无收入记录".to_string(),
                                 }}</dd>
                             </dl>
+                            <p class="actions">
+                                {editor().then(|| view! { <a class="button" href=format!("/cases/new?household={}", code())>"登记风险案件"</a> })}
+                                " "<a href=format!("/cases?view=all&household={}", code())>"查看该户的风险案件"</a>
+                            </p>
                             {editor().then(|| view! {
                                 <HouseholdEditor code=code() form=h.form.clone() units=units.clone() cadres=cadres.clone() action=update/>
                                 <DibaoEditor code=code() dibao=h.dibao.clone() action=dibao/>

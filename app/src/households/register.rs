@@ -30,7 +30,11 @@ const CONTACT_ROLES: [Role; 5] =
 const LIAISON_ROLES: [Role; 4] = [Role::CountyOffice, Role::TownshipLeader, Role::TownshipStaff, Role::ResidentCadre];
 
 /// Active users holding one of `roles` in a unit that covers `org_code`.
-async fn candidates<C: ConnectionTrait>(db: &C, org_code: &str, roles: &[Role]) -> Result<Vec<CadreOption>, AppError> {
+pub(crate) async fn candidates<C: ConnectionTrait>(
+    db: &C,
+    org_code: &str,
+    roles: &[Role],
+) -> Result<Vec<CadreOption>, AppError> {
     let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     let grants = user_role::Entity::find().filter(user_role::Column::Role.is_in(names)).all(db).await?;
     let unit_ids: Vec<i64> = grants.iter().map(|g| g.org_unit_id).collect();

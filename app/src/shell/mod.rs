@@ -14,6 +14,7 @@ use crate::auth::Caller;
 use crate::auth::api::{Logout, current_user};
 use crate::auth::pages::{AccountPage, LoginPage};
 use crate::calendar::pages::CalendarPage;
+use crate::cases::pages::{CaseDetailPage, CasesPage, NewCasePage};
 use crate::error::AppError;
 use crate::excel::pages::ImportReportPage;
 use crate::households::pages::{HouseholdDetailPage, HouseholdListPage};
@@ -66,7 +67,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/households") view=HouseholdListPage/>
                     <Route path=path!("/households/new") view=NewHouseholdPage/>
                     <Route path=(StaticSegment("households"), ParamSegment("code")) view=HouseholdDetailPage/>
-                    <Route path=path!("/cases") view=|| view! { <ComingSoon area=Area::Cases/> }/>
+                    <Route path=path!("/cases") view=CasesPage/>
+                    <Route path=path!("/cases/new") view=NewCasePage/>
+                    <Route path=(StaticSegment("cases"), ParamSegment("id")) view=CaseDetailPage/>
                     <Route path=path!("/visits") view=|| view! { <ComingSoon area=Area::Visits/> }/>
                     <Route path=path!("/meetings") view=|| view! { <ComingSoon area=Area::Meetings/> }/>
                     <Route path=path!("/supervision") view=|| view! { <ComingSoon area=Area::Supervision/> }/>

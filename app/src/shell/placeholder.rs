@@ -4,7 +4,6 @@ use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Area {
-    Cases,
     Visits,
     Meetings,
     Supervision,
@@ -15,7 +14,6 @@ pub enum Area {
 impl Area {
     fn title(self) -> &'static str {
         match self {
-            Area::Cases => "风险案件",
             Area::Visits => "走访",
             Area::Meetings => "研判会议",
             Area::Supervision => "专项督查",
@@ -26,9 +24,6 @@ impl Area {
 
     fn purpose(self) -> &'static str {
         match self {
-            Area::Cases => {
-                "每一个风险都是一个案件：有责任人、有期限、有佐证材料，从发现、核实、纳入帮扶到验收销号全程留痕。"
-            }
             Area::Visits => {
                 "按政策规定的频次安排入户走访：监测户每月、预警户每季度，年度农户遍访；记录走访情况并打印走访表。"
             }

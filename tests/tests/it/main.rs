@@ -4,6 +4,7 @@
 mod admin;
 mod audit;
 mod auth;
+mod cases;
 mod e2e;
 mod elimination;
 mod excel;

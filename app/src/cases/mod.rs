@@ -1,0 +1,249 @@
+//! Every risk is a case [F][T][H]: a household (or a unit), where the risk was found, what it is, an
+//! owner, a deadline, and a lifecycle whose every step is recorded. The lifecycle's rules are in
+//! `lifecycle.rs`; persistence, scope and audit in `service.rs`.
+
+pub mod api;
+pub mod lifecycle;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub use lifecycle::Status;
+
+/// Where a risk was found ("Finding risks" in DOMAIN.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum Source {
+    SelfReport,
+    Visit,
+    GroupLeader,
+    Department,
+    MediaPetition,
+    Meeting,
+    Supervision,
+    DarkVisit,
+    CrossCheck,
+}
+
+impl Source {
+    pub const ALL: [Source; 9] = [
+        Source::SelfReport,
+        Source::Visit,
+        Source::GroupLeader,
+        Source::Department,
+        Source::MediaPetition,
+        Source::Meeting,
+        Source::Supervision,
+        Source::DarkVisit,
+        Source::CrossCheck,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::SelfReport => "self_report",
+            Source::Visit => "visit",
+            Source::GroupLeader => "group_leader",
+            Source::Department => "department",
+            Source::MediaPetition => "media_petition",
+            Source::Meeting => "meeting",
+            Source::Supervision => "supervision",
+            Source::DarkVisit => "dark_visit",
+            Source::CrossCheck => "cross_check",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::SelfReport => "农户主动申报",
+            Source::Visit => "干部走访排查",
+            Source::GroupLeader => "村民小组长日常排查",
+            Source::Department => "部门筛查预警",
+            Source::MediaPetition => "媒体或信访",
+            Source::Meeting => "研判会议",
+            Source::Supervision => "专项督查",
+            Source::DarkVisit => "暗访或后评估",
+            Source::CrossCheck => "交叉检查",
+        }
+    }
+
+    /// Risks the unit found itself, solved in time, are not counted against anyone [Y].
+    pub fn found_by_unit(self) -> bool {
+        matches!(self, Source::SelfReport | Source::Visit | Source::GroupLeader | Source::Meeting)
+    }
+}
+
+/// What the risk is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum RiskType {
+    Income,
+    Food,
+    Clothing,
+    Education,
+    Medical,
+    Housing,
+    Water,
+    Illness,
+    Disability,
+    Disaster,
+    Accident,
+    Employment,
+    IndustryFailure,
+    Other,
+}
+
+impl RiskType {
+    pub const ALL: [RiskType; 14] = [
+        RiskType::Income,
+        RiskType::Food,
+        RiskType::Clothing,
+        RiskType::Education,
+        RiskType::Medical,
+        RiskType::Housing,
+        RiskType::Water,
+        RiskType::Illness,
+        RiskType::Disability,
+        RiskType::Disaster,
+        RiskType::Accident,
+        RiskType::Employment,
+        RiskType::IndustryFailure,
+        RiskType::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskType::Income => "income",
+            RiskType::Food => "food",
+            RiskType::Clothing => "clothing",
+            RiskType::Education => "education",
+            RiskType::Medical => "medical",
+            RiskType::Housing => "housing",
+            RiskType::Water => "water",
+            RiskType::Illness => "illness",
+            RiskType::Disability => "disability",
+            RiskType::Disaster => "disaster",
+            RiskType::Accident => "accident",
+            RiskType::Employment => "employment",
+            RiskType::IndustryFailure => "industry_failure",
+            RiskType::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<RiskType> {
+        RiskType::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RiskType::Income => "收入骤减或支出骤增",
+            RiskType::Food => "不愁吃",
+            RiskType::Clothing => "不愁穿",
+            RiskType::Education => "义务教育（辍学）",
+            RiskType::Medical => "基本医疗",
+            RiskType::Housing => "住房安全",
+            RiskType::Water => "饮水安全",
+            RiskType::Illness => "因病",
+            RiskType::Disability => "因残",
+            RiskType::Disaster => "因灾",
+            RiskType::Accident => "因意外",
+            RiskType::Employment => "务工就业",
+            RiskType::IndustryFailure => "产业失败",
+            RiskType::Other => "其他",
+        }
+    }
+}
+
+/// A new case as its form sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct NewCaseForm {
+    /// The household's code.
+    pub household: String,
+    pub source: String,
+    pub risk_type: String,
+    pub description: String,
+    /// Present (any value) for a red alert.
+    pub red_alert: Option<String>,
+    /// The owner: a user id; empty means the household's monitoring contact, or the one registering.
+    pub owner_user_id: String,
+    pub department: String,
+    pub responsible_person: String,
+    /// YYYY-MM-DD: a deadline set by a meeting or supervision; empty means the policy's initial review limit.
+    pub deadline: String,
+}
+
+/// A case in a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CaseSummary {
+    pub id: i64,
+    pub household_code: Option<String>,
+    pub household_head: Option<String>,
+    pub org_name: String,
+    pub source_label: String,
+    pub risk_type_label: String,
+    pub red_alert: bool,
+    pub status: Status,
+    pub status_label: String,
+    pub owner_name: String,
+    pub deadline: NaiveDate,
+    /// Past its deadline and still open.
+    pub overdue: bool,
+    pub description: String,
+}
+
+/// One step in a case's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CaseEventView {
+    pub action_label: String,
+    pub status_label: String,
+    pub note: String,
+    pub deadline: Option<NaiveDate>,
+    pub actor: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A case with everything about it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CaseDetail {
+    pub summary: CaseSummary,
+    pub department: String,
+    pub responsible_person: String,
+    pub found_by_unit: bool,
+    /// The steps open to the caller now, as action codes.
+    pub next_actions: Vec<String>,
+    pub events: Vec<CaseEventView>,
+}
+
+/// Which cases a list shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[serde(default)]
+pub struct CaseFilter {
+    /// `mine`, `overdue`, `due_week`, `red`, or empty for every case in scope.
+    pub view: Option<String>,
+    pub status: Option<String>,
+    pub source: Option<String>,
+    pub risk_type: Option<String>,
+    /// A household code: its cases only.
+    pub household: Option<String>,
+}
+
+/// One page of cases.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CasePageView {
+    pub total: u64,
+    pub page: u64,
+    pub items: Vec<CaseSummary>,
+}

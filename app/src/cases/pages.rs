@@ -1,0 +1,243 @@
+//! 风险案件: the lists (mine, overdue, due this week, red alerts, all in scope), a case with its
+//! history and next steps, and registering a case for a household.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use super::api::{CaseStep, CreateCase, get_case, list_cases};
+use super::lifecycle::action_label;
+use super::{CaseFilter, RiskType, Source, Status};
+use crate::shell::{ErrorBox, count_successes, field_error, form_error};
+
+const VIEWS: [(&str, &str); 5] =
+    [("mine", "我的案件"), ("overdue", "已逾期"), ("due_week", "本周到期"), ("red", "红色预警"), ("all", "本范围全部")];
+
+#[component]
+pub fn CasesPage() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |key: &str| query.with(|q| q.get(key).filter(|v| !v.is_empty()));
+    let filter = move || CaseFilter {
+        view: Some(get("view").unwrap_or_else(|| "mine".into())),
+        status: get("status"),
+        source: get("source"),
+        risk_type: get("risk_type"),
+        household: get("household"),
+    };
+    let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0);
+    let cases = Resource::new(move || (filter(), page()), |(f, p)| list_cases(f, p));
+    let current_view = move || filter().view.unwrap_or_default();
+    view! {
+        <section class="page">
+            <h1>"风险案件"</h1>
+            <nav class="tabs">
+                {VIEWS.into_iter().map(|(code, label)| view! {
+                    <a href=format!("/cases?view={code}") class:active=move || current_view() == code>{label}</a>
+                }).collect_view()}
+            </nav>
+            <form method="get" action="/cases" class="filters">
+                <input type="hidden" name="view" value=current_view/>
+                <label for="status">"状态"</label>
+                <select id="status" name="status">
+                    <option value="">"全部"</option>
+                    {move || Status::ALL.into_iter().map(|s| {
+                        let selected = get("status").as_deref() == Some(s.as_str());
+                        view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
+                    }).collect_view()}
+                </select>
+                <label for="source">"来源"</label>
+                <select id="source" name="source">
+                    <option value="">"全部"</option>
+                    {move || Source::ALL.into_iter().map(|s| {
+                        let selected = get("source").as_deref() == Some(s.as_str());
+                        view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
+                    }).collect_view()}
+                </select>
+                <label for="risk_type">"类型"</label>
+                <select id="risk_type" name="risk_type">
+                    <option value="">"全部"</option>
+                    {move || RiskType::ALL.into_iter().map(|t| {
+                        let selected = get("risk_type").as_deref() == Some(t.as_str());
+                        view! { <option value=t.as_str() selected=selected>{t.label()}</option> }
+                    }).collect_view()}
+                </select>
+                <button type="submit">"筛选"</button>
+            </form>
+            <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
+                {move || Suspend::new(async move {
+                    match cases.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(result) if result.items.is_empty() => view! { <p>"没有符合条件的案件。"</p> }.into_any(),
+                        Ok(result) => view! {
+                            <p class="muted">{format!("共 {} 件", result.total)}</p>
+                            <table class="list">
+                                <thead><tr><th>"农户"</th><th>"类型"</th><th>"来源"</th><th>"状态"</th><th>"责任人"</th><th>"期限"</th></tr></thead>
+                                <tbody>
+                                    {result.items.into_iter().map(|c| view! {
+                                        <tr>
+                                            <td data-label="农户">
+                                                <a href=format!("/cases/{}", c.id)>{c.household_head.clone().unwrap_or_else(|| c.org_name.clone())}</a>
+                                                {c.red_alert.then(|| view! { <span class="badge red">"红色预警"</span> })}
+                                                <small class="muted">{format!(" {}", c.org_name)}</small>
+                                            </td>
+                                            <td data-label="类型">{c.risk_type_label}</td>
+                                            <td data-label="来源">{c.source_label}</td>
+                                            <td data-label="状态">{c.status_label}</td>
+                                            <td data-label="责任人">{c.owner_name}</td>
+                                            <td data-label="期限" class:danger=c.overdue>
+                                                {c.deadline.to_string()}{c.overdue.then_some("（已逾期）")}
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+pub fn CaseDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let step = ServerAction::<CaseStep>::new();
+    let changes = RwSignal::new(0u32);
+    count_successes(step.value(), changes);
+    let case = Resource::new(move || (id(), changes.get()), |(id, _)| get_case(id));
+    let value = step.value();
+    view! {
+        <section class="page">
+            <p><a href="/cases">"← 返回案件列表"</a></p>
+            <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
+                {move || Suspend::new(async move {
+                    match case.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(c) => {
+                            let s = c.summary.clone();
+                            view! {
+                                <h1>
+                                    {format!("{} · {}", s.household_head.clone().unwrap_or_else(|| s.org_name.clone()), s.risk_type_label)}
+                                    {s.red_alert.then(|| view! { <span class="badge red">"红色预警"</span> })}
+                                </h1>
+                                <dl class="facts">
+                                    <dt>"状态"</dt><dd>{s.status_label.clone()}</dd>
+                                    <dt>"期限"</dt><dd class:danger=s.overdue>{s.deadline.to_string()}{s.overdue.then_some("（已逾期）")}</dd>
+                                    <dt>"农户"</dt><dd>{match s.household_code.clone() {
+                                        Some(code) => view! { <a href=format!("/households/{code}")>{format!("{}（{}）", s.household_head.clone().unwrap_or_default(), code)}</a> }.into_any(),
+                                        None => view! { <span>{s.org_name.clone()}</span> }.into_any(),
+                                    }}</dd>
+                                    <dt>"所在村组"</dt><dd>{s.org_name.clone()}</dd>
+                                    <dt>"来源"</dt><dd>{s.source_label.clone()}{c.found_by_unit.then_some("（本单位自查发现）")}</dd>
+                                    <dt>"责任人"</dt><dd>{s.owner_name.clone()}</dd>
+                                    <dt>"整改责任部门"</dt><dd>{if c.department.is_empty() { "—".to_string() } else { c.department.clone() }}</dd>
+                                    <dt>"部门责任人"</dt><dd>{if c.responsible_person.is_empty() { "—".to_string() } else { c.responsible_person.clone() }}</dd>
+                                </dl>
+                                <h2>"情况描述"</h2>
+                                <p>{s.description.clone()}</p>
+                                <h2>"办理"</h2>
+                                {if c.next_actions.is_empty() {
+                                    view! { <p class="muted">"您目前没有可办理的步骤。"</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ActionForm action=step attr:class="form">
+                                            <input type="hidden" name="id" value=s.id.to_string()/>
+                                            <label for="case_action">"步骤"</label>
+                                            <select id="case_action" name="form[action]">
+                                                {c.next_actions.iter().map(|code| view! { <option value=code.clone()>{action_label(code)}</option> }).collect_view()}
+                                            </select>
+                                            {field_error(value, "action")}
+                                            <label for="case_note">"意见、理由或完成情况"</label>
+                                            <textarea id="case_note" name="form[note]" rows="3"></textarea>
+                                            {field_error(value, "note")}
+                                            {c.next_actions.iter().any(|a| a == "include").then(|| view! {
+                                                <label for="case_deadline">"整改期限（纳入帮扶时填写）"</label>
+                                                <input id="case_deadline" name="form[deadline]" type="date"/>
+                                                {field_error(value, "deadline")}
+                                            })}
+                                            {form_error(value)}
+                                            <button type="submit" class="primary">"办理"</button>
+                                        </ActionForm>
+                                    }.into_any()
+                                }}
+                                <h2>"办理记录"</h2>
+                                <ol class="history">
+                                    {c.events.into_iter().map(|e| view! {
+                                        <li>
+                                            <strong>{e.action_label}</strong>" → "{e.status_label}
+                                            {(!e.note.is_empty()).then(|| format!("：{}", e.note))}
+                                            {e.deadline.map(|d| format!("（期限 {d}）"))}
+                                            <small class="muted">{format!(" {} {}", crate::shell::beijing_time(e.at), e.actor)}</small>
+                                        </li>
+                                    }).collect_view()}
+                                </ol>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// 登记风险案件 for a household (`?household=code`).
+#[component]
+pub fn NewCasePage() -> impl IntoView {
+    let query = use_query_map();
+    let household = move || query.with(|q| q.get("household").unwrap_or_default());
+    let owners = Resource::new(household, crate::households::api::assignable_cadres);
+    let create = ServerAction::<CreateCase>::new();
+    let value = create.value();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = value.get() {
+            use_navigate()(&format!("/cases/{id}"), Default::default());
+        }
+    });
+    view! {
+        <section class="page">
+            <p><a href=move || format!("/households/{}", household())>"← 返回农户"</a></p>
+            <h1>"登记风险案件"</h1>
+            <p class="hint">"登记后按政策计算初审期限（工作日）；研判会议或督查另定期限的，可在下方填写。"</p>
+            <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
+                {move || Suspend::new(async move {
+                    let owners = owners.await.map(|o| o.contacts).unwrap_or_default();
+                    view! {
+                        <ActionForm action=create attr:class="form">
+                            <input type="hidden" name="form[household]" value=household/>
+                            <label for="source">"风险来源"</label>
+                            <select id="source" name="form[source]">
+                                {Source::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                            </select>
+                            {field_error(value, "source")}
+                            <label for="risk_type">"风险类型"</label>
+                            <select id="risk_type" name="form[risk_type]">
+                                {RiskType::ALL.into_iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
+                            </select>
+                            {field_error(value, "risk_type")}
+                            <label for="description">"情况描述"</label>
+                            <textarea id="description" name="form[description]" rows="4" placeholder="例如：户主 3 月务工受伤，无法继续务工，家庭收入骤减"></textarea>
+                            {field_error(value, "description")}
+                            <label class="check"><input type="checkbox" name="form[red_alert]"/>" 红色预警"</label>
+                            <label for="owner">"责任人"</label>
+                            <select id="owner" name="form[owner_user_id]">
+                                <option value="">"（该户监测联系人；未指定时为本人）"</option>
+                                {owners.into_iter().map(|o| view! { <option value=o.user_id.to_string()>{o.label}</option> }).collect_view()}
+                            </select>
+                            {field_error(value, "owner_user_id")}
+                            <label for="department">"整改责任部门（可空）"</label>
+                            <input id="department" name="form[department]"/>
+                            <label for="responsible_person">"部门责任人（可空）"</label>
+                            <input id="responsible_person" name="form[responsible_person]"/>
+                            <label for="deadline">"期限（可空：按政策初审期限）"</label>
+                            <input id="deadline" name="form[deadline]" type="date"/>
+                            {field_error(value, "deadline")}
+                            {form_error(value)}
+                            <button type="submit" class="primary">"登记"</button>
+                        </ActionForm>
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

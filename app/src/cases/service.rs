@@ -1,0 +1,414 @@
+//! Cases kept in the database: registering, listing within scope, and every step with its event and
+//! audit record in the same transaction.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use entities::{app_user, case_event, household, org_unit, risk_case};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+
+use super::lifecycle::{self, CaseState, Status, action_label, is_overdue};
+use super::{CaseDetail, CaseEventView, CaseFilter, CasePageView, CaseSummary, NewCaseForm, RiskType, Source};
+use crate::audit::service::{self as audit, Actor, Entry};
+use crate::auth::Role;
+use crate::authz::{self, Action};
+use crate::db::begin_write;
+use crate::error::AppError;
+use crate::request::RequestContext;
+
+/// Who can own a case: village staff and township staff in a unit covering it.
+const OWNER_ROLES: [Role; 7] = [
+    Role::MonitoringContact,
+    Role::VillageCadre,
+    Role::VillageSecretary,
+    Role::ResidentCadre,
+    Role::InfoOfficer,
+    Role::TownshipStaff,
+    Role::TownshipLeader,
+];
+
+/// Register a case for a household; returns its id.
+pub async fn create(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    form: &NewCaseForm,
+) -> Result<i64, AppError> {
+    let household =
+        crate::households::service::in_scope(db, now, ctx, form.household.trim(), Action::EditHousehold).await?;
+    let caller = ctx.caller()?;
+    let source = Source::parse(&form.source).ok_or_else(|| AppError::validation("source", "请选择风险来源。"))?;
+    let risk_type =
+        RiskType::parse(&form.risk_type).ok_or_else(|| AppError::validation("risk_type", "请选择风险类型。"))?;
+    let description = form.description.trim().to_string();
+    if description.is_empty() {
+        return Err(AppError::validation("description", "请描述发现的风险情况。"));
+    }
+    if description.chars().count() > 1000 {
+        return Err(AppError::validation("description", "情况描述不超过 1000 字。"));
+    }
+    let owner = match form.owner_user_id.trim() {
+        "" => household.contact_user_id.unwrap_or(caller.user_id),
+        text => text.parse().map_err(|_| AppError::validation("owner_user_id", "请从列表中选择责任人。"))?,
+    };
+    let eligible = crate::households::register::candidates(db, &household.org_code, &OWNER_ROLES).await?;
+    if !eligible.iter().any(|c| c.user_id == owner) {
+        return Err(AppError::validation("owner_user_id", "所选人员不能担任该户案件的责任人，请从列表中选择。"));
+    }
+    let set_deadline = match form.deadline.trim() {
+        "" => None,
+        text => Some(
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| AppError::validation("deadline", "期限应写作 2026-03-31 的形式。"))?,
+        ),
+    };
+    let today = now.date_naive();
+    let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?;
+    let actor = Actor::user(caller, &ctx.meta);
+    let tx = begin_write(db).await?;
+    let calendar = crate::calendar::service::load(&tx).await?;
+    let deadline = lifecycle::initial_deadline(today, set_deadline, &calendar, &policy.policy)?;
+    let text = |t: &str| t.trim().chars().take(64).collect::<String>();
+    let row = risk_case::ActiveModel {
+        household_id: Set(Some(household.id)),
+        org_code: Set(household.org_code.clone()),
+        source: Set(source.as_str().into()),
+        risk_type: Set(risk_type.as_str().into()),
+        red_alert: Set(form.red_alert.is_some()),
+        description: Set(description.clone()),
+        owner_user_id: Set(owner),
+        department: Set(text(&form.department)),
+        responsible_person: Set(text(&form.responsible_person)),
+        deadline: Set(deadline),
+        status: Set(Status::PendingVerification.as_str().into()),
+        found_by_unit: Set(source.found_by_unit()),
+        created_by: Set(caller.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        closed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    record_event(
+        &tx,
+        row.id,
+        "create",
+        None,
+        Status::PendingVerification,
+        &description,
+        Some(deadline),
+        &actor,
+        caller.user_id,
+        now,
+    )
+    .await?;
+    audit::append(
+        &tx,
+        &actor,
+        now,
+        Entry {
+            action: "case.created",
+            entity_type: "case",
+            entity_id: row.id.to_string(),
+            org_code: Some(household.org_code.clone()),
+            changes: json!({ "after": { "household": household.code, "source": source.label(), "risk_type": risk_type.label(),
+                "owner_user_id": owner, "deadline": deadline, "red_alert": row.red_alert } }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row.id)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record_event<C: ConnectionTrait>(
+    tx: &C,
+    case_id: i64,
+    action: &str,
+    from: Option<Status>,
+    to: Status,
+    note: &str,
+    deadline: Option<NaiveDate>,
+    actor: &Actor,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    case_event::ActiveModel {
+        case_id: Set(case_id),
+        action: Set(action.into()),
+        from_status: Set(from.map(|s| s.as_str().to_string())),
+        to_status: Set(to.as_str().into()),
+        note: Set(note.into()),
+        deadline: Set(deadline),
+        actor_user_id: Set(user_id),
+        actor_name: Set(actor.name.clone()),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    Ok(())
+}
+
+/// A case by id, if the caller may read it (out of scope answers like missing, and is audited).
+async fn in_scope(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+) -> Result<risk_case::Model, AppError> {
+    let found = risk_case::Entity::find_by_id(id).one(db).await?;
+    let org_code = found.as_ref().map(|c| c.org_code.clone()).unwrap_or_default();
+    authz::check(db, now, ctx, Action::ReadHousehold, &org_code).await?;
+    found.ok_or(AppError::NotFound)
+}
+
+fn status_of(row: &risk_case::Model) -> Result<Status, AppError> {
+    Status::parse(&row.status).ok_or_else(|| AppError::internal(format!("case {} has status {}", row.id, row.status)))
+}
+
+async fn summaries(
+    db: &DatabaseConnection,
+    rows: Vec<risk_case::Model>,
+    today: NaiveDate,
+) -> Result<Vec<CaseSummary>, AppError> {
+    let household_ids: Vec<i64> = rows.iter().filter_map(|c| c.household_id).collect();
+    let households: HashMap<i64, household::Model> = household::Entity::find()
+        .filter(household::Column::Id.is_in(household_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h))
+        .collect();
+    let owner_ids: Vec<i64> = rows.iter().map(|c| c.owner_user_id).collect();
+    let owners: HashMap<i64, String> = app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(owner_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    // A villager group reads with its village: "石桥村一组".
+    let codes: Vec<String> =
+        rows.iter().flat_map(|c| [c.org_code.clone(), c.org_code.chars().take(12).collect()]).collect();
+    let units: HashMap<String, String> = org_unit::Entity::find()
+        .filter(org_unit::Column::Code.is_in(codes))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.code, u.name))
+        .collect();
+    rows.into_iter()
+        .map(|c| {
+            let status = status_of(&c)?;
+            let household = c.household_id.and_then(|id| households.get(&id));
+            Ok(CaseSummary {
+                id: c.id,
+                household_code: household.map(|h| h.code.clone()),
+                household_head: household.map(|h| h.head_name.clone()),
+                org_name: match (c.org_code.len(), units.get(&c.org_code)) {
+                    (15, Some(group)) => {
+                        format!("{}{group}", units.get(&c.org_code[..12]).cloned().unwrap_or_default())
+                    }
+                    (_, name) => name.cloned().unwrap_or_default(),
+                },
+                source_label: Source::parse(&c.source).map(Source::label).unwrap_or("其他").into(),
+                risk_type_label: RiskType::parse(&c.risk_type).map(RiskType::label).unwrap_or("其他").into(),
+                red_alert: c.red_alert,
+                status,
+                status_label: status.label().into(),
+                owner_name: owners.get(&c.owner_user_id).cloned().unwrap_or_default(),
+                deadline: c.deadline,
+                overdue: is_overdue(status, c.deadline, today),
+                description: c.description,
+            })
+        })
+        .collect()
+}
+
+/// A page of the cases in the caller's scope, narrowed by the filter; nearest deadlines first.
+pub async fn list(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    filter: &CaseFilter,
+    page: u64,
+) -> Result<CasePageView, AppError> {
+    let caller = ctx.caller()?;
+    let today = now.date_naive();
+    let Some(scope) = authz::scope_condition(caller, Action::ReadHousehold, risk_case::Column::OrgCode) else {
+        return Ok(CasePageView { total: 0, page, items: Vec::new() });
+    };
+    let open: Vec<&str> = Status::ALL.into_iter().filter(|s| s.is_open()).map(Status::as_str).collect();
+    let mut query = risk_case::Entity::find().filter(scope);
+    match filter.view.as_deref().unwrap_or("") {
+        "" | "all" => {}
+        "mine" => query = query.filter(risk_case::Column::OwnerUserId.eq(caller.user_id)),
+        "overdue" => {
+            query = query
+                .filter(risk_case::Column::Status.is_in(open.clone()))
+                .filter(risk_case::Column::Deadline.lt(today))
+        }
+        "due_week" => {
+            query = query
+                .filter(risk_case::Column::Status.is_in(open.clone()))
+                .filter(risk_case::Column::Deadline.gte(today))
+                .filter(risk_case::Column::Deadline.lte(today + Duration::days(7)))
+        }
+        "red" => query = query.filter(risk_case::Column::RedAlert.eq(true)),
+        _ => return Err(AppError::validation("view", "列表类别不正确。")),
+    }
+    if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
+        let status = Status::parse(status).ok_or_else(|| AppError::validation("status", "案件状态不正确。"))?;
+        query = query.filter(risk_case::Column::Status.eq(status.as_str()));
+    }
+    if let Some(source) = filter.source.as_deref().filter(|s| !s.is_empty()) {
+        let source = Source::parse(source).ok_or_else(|| AppError::validation("source", "风险来源不正确。"))?;
+        query = query.filter(risk_case::Column::Source.eq(source.as_str()));
+    }
+    if let Some(kind) = filter.risk_type.as_deref().filter(|s| !s.is_empty()) {
+        let kind = RiskType::parse(kind).ok_or_else(|| AppError::validation("risk_type", "风险类型不正确。"))?;
+        query = query.filter(risk_case::Column::RiskType.eq(kind.as_str()));
+    }
+    if let Some(code) = filter.household.as_deref().filter(|s| !s.is_empty()) {
+        let ids: Vec<i64> = household::Entity::find()
+            .filter(household::Column::Code.eq(code))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        query = query.filter(risk_case::Column::HouseholdId.is_in(ids));
+    }
+    // Nearest deadline first: overdue cases lead.
+    let paginator =
+        query.order_by_asc(risk_case::Column::Deadline).order_by_desc(risk_case::Column::Id).paginate(db, 50);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page).await?;
+    Ok(CasePageView { total, page, items: summaries(db, rows, today).await? })
+}
+
+/// The caller's roles that cover a unit.
+fn roles_over(ctx: &RequestContext, org_code: &str) -> Result<Vec<Role>, AppError> {
+    Ok(ctx.caller()?.roles.iter().filter(|g| g.scope().is_some_and(|s| s.contains(org_code))).map(|g| g.role).collect())
+}
+
+/// One case with its history and the steps open to the caller.
+pub async fn get(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+) -> Result<CaseDetail, AppError> {
+    let row = in_scope(db, now, ctx, id).await?;
+    let caller = ctx.caller()?;
+    let status = status_of(&row)?;
+    let roles = roles_over(ctx, &row.org_code)?;
+    let is_owner = row.owner_user_id == caller.user_id;
+    let today = now.date_naive();
+    let policy = crate::policy::service::effective(db, &row.org_code, today.year()).await.ok();
+    let state = CaseState { status, deadline: row.deadline, registered_on: row.created_at.date_naive() };
+    // A step is offered when the caller's roles allow it (the content of the form is checked on submit).
+    let next_actions = lifecycle::next_actions(status)
+        .iter()
+        .filter(|code| {
+            let probe = lifecycle::ActionForm {
+                action: code.to_string(),
+                note: "—".into(),
+                deadline: (today + Duration::days(30)).to_string(),
+            };
+            match (probe.parse(), policy.as_ref()) {
+                (Ok(action), Some(p)) => {
+                    lifecycle::transition(&state, &action, &roles, is_owner, today, &p.policy).is_ok()
+                }
+                _ => false,
+            }
+        })
+        .map(|c| c.to_string())
+        .collect();
+    let events = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(row.id))
+        .order_by_asc(case_event::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| CaseEventView {
+            action_label: action_label(&e.action).into(),
+            status_label: Status::parse(&e.to_status).map(Status::label).unwrap_or_default().into(),
+            note: e.note,
+            deadline: e.deadline,
+            actor: e.actor_name,
+            at: e.at,
+        })
+        .collect();
+    let (department, responsible_person, found_by_unit) =
+        (row.department.clone(), row.responsible_person.clone(), row.found_by_unit);
+    let summary = summaries(db, vec![row], today).await?.pop().ok_or(AppError::NotFound)?;
+    Ok(CaseDetail { summary, department, responsible_person, found_by_unit, next_actions, events })
+}
+
+/// Take a step on a case.
+pub async fn act(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+    form: &lifecycle::ActionForm,
+) -> Result<(), AppError> {
+    let row = in_scope(db, now, ctx, id).await?;
+    let action = form.parse()?;
+    let caller = ctx.caller()?;
+    let roles = roles_over(ctx, &row.org_code)?;
+    let today = now.date_naive();
+    let policy = crate::policy::service::effective(db, &row.org_code, today.year()).await?;
+    let actor = Actor::user(caller, &ctx.meta);
+    let tx = begin_write(db).await?;
+    // Read again inside the write transaction: two people acting at once cannot both move the case.
+    let row = risk_case::Entity::find_by_id(row.id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let current =
+        CaseState { status: status_of(&row)?, deadline: row.deadline, registered_on: row.created_at.date_naive() };
+    let next =
+        lifecycle::transition(&current, &action, &roles, row.owner_user_id == caller.user_id, today, &policy.policy)?;
+    let mut active = row.clone().into_active_model();
+    active.status = Set(next.status.as_str().into());
+    active.deadline = Set(next.deadline);
+    active.updated_at = Set(now);
+    active.closed_at = Set(if next.status.is_open() { None } else { Some(now) });
+    active.update(&tx).await?;
+    let deadline_changed = (next.deadline != current.deadline).then_some(next.deadline);
+    record_event(
+        &tx,
+        row.id,
+        action.code(),
+        Some(current.status),
+        next.status,
+        action.note(),
+        deadline_changed,
+        &actor,
+        caller.user_id,
+        now,
+    )
+    .await?;
+    audit::append(
+        &tx,
+        &actor,
+        now,
+        Entry {
+            action: "case.step",
+            entity_type: "case",
+            entity_id: row.id.to_string(),
+            org_code: Some(row.org_code.clone()),
+            changes: json!({ "step": action_label(action.code()),
+                "before": { "status": current.status.label(), "deadline": current.deadline },
+                "after": { "status": next.status.label(), "deadline": next.deadline }, "note": action.note() }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! Cases through the app: registering with the policy's working-day deadline, every step by the right
+//! and the wrong role, overdue lists with a fixed clock, scope, and the audit trail.
+
+use app::auth::Role;
+use app::cases::api::{CaseStep, CreateCase, GetCase};
+use app::policy::presets::Preset;
+
+use tests::both_backends;
+use tests::{COUNTY, Client, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_B1};
+
+async fn step(client: &Client, id: &str, action: &str, note: &str, deadline: &str) -> (u16, String) {
+    let response = client
+        .server_fn::<CaseStep>(&[
+            ("id", id),
+            ("form[action]", action),
+            ("form[note]", note),
+            ("form[deadline]", deadline),
+        ])
+        .await;
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+async fn case(client: &Client, id: &str) -> serde_json::Value {
+    client.server_fn::<GetCase>(&[("id", id)]).await.json().await.unwrap()
+}
+
+async fn list(client: &Client, view: &str) -> Vec<i64> {
+    let response = client
+        .server_fn::<app::cases::api::ListCases>(&[("filter[view]", view), ("page", "0")])
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    response["items"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect()
+}
+
+async fn a_case_from_registration_to_closure(backend: tests::Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let lianxi_pw = app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await;
+    let shuji_pw = app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await;
+    let jingfa_pw = app.user("jingfa", Role::TownshipStaff, TOWNSHIP_A).await;
+    let lianxi = app.signed_in("lianxi", &lianxi_pw).await;
+    let shuji = app.signed_in("shuji", &shuji_pw).await;
+
+    // Registered on Monday 2 March 2026: initial review within 5 working days, by Monday 9 March [F].
+    let created = lianxi
+        .server_fn::<CreateCase>(&[
+            ("form[household]", code.as_str()),
+            ("form[source]", "visit"),
+            ("form[risk_type]", "illness"),
+            ("form[description]", "户主突发脑梗住院，自付医疗费约 6 万元"),
+            ("form[red_alert]", "on"),
+        ])
+        .await;
+    assert_eq!(created.status(), 200);
+    let id = created.text().await.unwrap();
+    let c = case(&lianxi, &id).await;
+    assert_eq!(c["summary"]["deadline"], "2026-03-09");
+    assert_eq!(c["summary"]["status"], "PendingVerification");
+    assert!(c["summary"]["owner_name"].as_str().unwrap().contains("lianxi"), "the one registering owns it");
+    assert_eq!(c["found_by_unit"], true, "found on a cadre's visit");
+    assert_eq!(c["next_actions"], serde_json::json!(["start_verification"]), "the owner may start verifying");
+
+    let (status, _) = step(&lianxi, &id, "start_verification", "", "").await;
+    assert_eq!(status, 200);
+    assert_eq!(case(&lianxi, &id).await["summary"]["deadline"], "2026-04-01", "verification within 30 days [F]");
+    // The contact may not decide; the Party secretary may.
+    let (_, refused) = step(&lianxi, &id, "include", "", "2026-04-30").await;
+    assert!(refused.contains("应由村党支部书记或镇街经发办工作人员或镇街分管领导办理"), "{refused}");
+    let (status, body) = step(&shuji, &id, "include", "纳入监测，落实医疗救助", "2026-04-30").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = step(&lianxi, &id, "start_rectification", "", "").await;
+    assert_eq!(status, 200);
+    let (_, no_note) = step(&lianxi, &id, "submit", " ", "").await;
+    assert!(no_note.contains("请写明整改完成情况"), "{no_note}");
+    assert_eq!(step(&lianxi, &id, "submit", "医疗救助 2.1 万元已到账", "").await.0, 200);
+    // Skipping back is refused; the township accepts.
+    let (_, skipped) = step(&shuji, &id, "start_verification", "", "").await;
+    assert!(skipped.contains("案件当前为“待验收”"), "{skipped}");
+    let jingfa = app.signed_in("jingfa", &jingfa_pw).await;
+    assert_eq!(step(&jingfa, &id, "accept", "凭证齐全", "").await.0, 200);
+    let c = case(&jingfa, &id).await;
+    assert_eq!(c["summary"]["status"], "Closed");
+    let steps: Vec<&str> =
+        c["events"].as_array().unwrap().iter().map(|e| e["action_label"].as_str().unwrap()).collect();
+    assert_eq!(steps, vec!["登记", "开始核实", "核实后纳入帮扶", "开始整改", "整改完成，提请验收", "验收通过，销号"]);
+    let records = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 100).await.unwrap();
+    assert_eq!(records.iter().filter(|r| r.action.starts_with("case.")).count(), 6);
+}
+both_backends!(lifecycle, a_case_from_registration_to_closure);
+
+async fn overdue_cases_show_up_and_scope_holds(backend: tests::Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let far = app.household(VILLAGE_B1, 2, "刘志成").await;
+    let lianxi_pw = app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await;
+    let lianxi = app.signed_in("lianxi", &lianxi_pw).await;
+    let register = |household: String, deadline: &'static str| {
+        let http = lianxi.http.clone();
+        let base = lianxi.base.clone();
+        async move {
+            let client = Client { http, base };
+            client
+                .server_fn::<CreateCase>(&[
+                    ("form[household]", household.as_str()),
+                    ("form[source]", "group_leader"),
+                    ("form[risk_type]", "housing"),
+                    ("form[description]", "房屋墙体开裂"),
+                    ("form[deadline]", deadline),
+                ])
+                .await
+        }
+    };
+    let soon: i64 = register(code.clone(), "2026-03-04").await.text().await.unwrap().parse().unwrap();
+    let later: i64 = register(code.clone(), "2026-03-20").await.text().await.unwrap().parse().unwrap();
+    let refused = register(far.clone(), "").await.text().await.unwrap();
+    assert!(refused.contains("NotFound"), "another village's household: {refused}");
+
+    assert_eq!(list(&lianxi, "mine").await, vec![soon, later], "nearest deadline first");
+    assert_eq!(list(&lianxi, "due_week").await, vec![soon]);
+    assert!(list(&lianxi, "overdue").await.is_empty());
+    app.clock.advance(chrono::Duration::days(3)); // Thursday 5 March
+    let lianxi = app.signed_in("lianxi", &lianxi_pw).await;
+    assert_eq!(list(&lianxi, "overdue").await, vec![soon]);
+    assert_eq!(case(&lianxi, &soon.to_string()).await["summary"]["overdue"], true);
+    // The township sees the village's overdue case; another village does not.
+    let jingfa = app.signed_in("jingfa", &app.user("jingfa", Role::TownshipStaff, TOWNSHIP_A).await).await;
+    assert_eq!(list(&jingfa, "overdue").await, vec![soon]);
+    let other = app.signed_in("other", &app.user("other", Role::VillageSecretary, VILLAGE_B1).await).await;
+    assert!(list(&other, "all").await.is_empty());
+    let hidden = other.server_fn::<GetCase>(&[("id", &soon.to_string())]).await.text().await.unwrap();
+    assert!(hidden.contains("NotFound"), "{hidden}");
+    let (_, moved) = step(&other, &soon.to_string(), "start_verification", "", "").await;
+    assert!(moved.contains("NotFound"), "{moved}");
+}
+both_backends!(overdue, overdue_cases_show_up_and_scope_holds);
