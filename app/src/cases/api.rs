@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::lifecycle::ActionForm;
-use super::{CaseDetail, CaseFilter, NewCaseForm};
+use super::{CaseDetail, CaseFilter, NewCaseForm, ReassignForm};
 use crate::error::AppError;
 
 /// A page of cases in scope.
@@ -36,4 +36,28 @@ pub async fn case_step(id: i64, form: ActionForm) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
     super::service::act(&state.db, state.clock.now(), &ctx, id, &form).await
+}
+
+/// Hand one case, or all open cases of one owner, to another owner; returns how many moved.
+#[server(prefix = "/rpc")]
+pub async fn reassign_cases(form: ReassignForm) -> Result<u64, AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::reassign(&state.db, state.clock.now(), &ctx, &form).await
+}
+
+/// Who may own cases in the caller's units (for the reassignment forms).
+#[server(prefix = "/rpc")]
+pub async fn case_owners() -> Result<Vec<crate::households::CadreOption>, AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::owners(&state.db, &ctx).await
+}
+
+/// The caller's case counts for the start page.
+#[server(prefix = "/rpc")]
+pub async fn case_counts() -> Result<super::CaseCounts, AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::counts(&state.db, state.clock.now(), &ctx).await
 }

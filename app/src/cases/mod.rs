@@ -247,3 +247,25 @@ pub struct CasePageView {
     pub page: u64,
     pub items: Vec<CaseSummary>,
 }
+
+/// Hand one case, or all open cases of one owner, to another owner.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ReassignForm {
+    /// One case's id; empty: every open case of `from_user_id` in the caller's units.
+    pub case_id: String,
+    pub from_user_id: String,
+    pub to_user_id: String,
+    pub reason: String,
+}
+
+/// The numbers on the start page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseCounts {
+    pub mine_open: u64,
+    pub mine_overdue: u64,
+    pub due_week: u64,
+    /// Overdue in the caller's whole scope (a township sees its villages').
+    pub overdue: u64,
+}

@@ -4,10 +4,50 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use super::api::{CaseStep, CreateCase, get_case, list_cases};
+use super::api::{CaseStep, CreateCase, ReassignCases, case_owners, get_case, list_cases};
 use super::lifecycle::action_label;
 use super::{CaseFilter, RiskType, Source, Status};
-use crate::shell::{ErrorBox, count_successes, field_error, form_error};
+use crate::households::CadreOption;
+use crate::households::register_pages::can_assign;
+use crate::shell::{ErrorBox, MeResource, count_successes, field_error, form_error};
+
+/// 更换责任人: for one case (`case_id`), or every open case of one owner.
+#[component]
+fn ReassignForm(
+    action: ServerAction<ReassignCases>,
+    owners: Vec<CadreOption>,
+    #[prop(optional)] case_id: Option<i64>,
+) -> impl IntoView {
+    let value = action.value();
+    let options = move |owners: &[CadreOption]| {
+        owners.iter().map(|o| view! { <option value=o.user_id.to_string()>{o.label.clone()}</option> }).collect_view()
+    };
+    view! {
+        <details class="editor">
+            <summary>{if case_id.is_some() { "更换责任人" } else { "批量更换责任人（人员调整、村组合并）" }}</summary>
+            <ActionForm action attr:class="form">
+                <input type="hidden" name="form[case_id]" value=case_id.map(|id| id.to_string()).unwrap_or_default()/>
+                {case_id.is_none().then(|| view! {
+                    <label for="from_user">"原责任人（其全部未办结案件）"</label>
+                    <select id="from_user" name="form[from_user_id]">{options(&owners)}</select>
+                    {field_error(value, "from_user_id")}
+                })}
+                <label for="to_user">"新责任人"</label>
+                <select id="to_user" name="form[to_user_id]">{options(&owners)}</select>
+                {field_error(value, "to_user_id")}
+                <label for="reassign_reason">"原因"</label>
+                <input id="reassign_reason" name="form[reason]" placeholder="例如：原监测联系人调离"/>
+                {field_error(value, "reason")}
+                {form_error(value)}
+                {move || match value.get() {
+                    Some(Ok(n)) => Some(view! { <div class="banner ok">{format!("已更换 {n} 件案件的责任人，办理记录已保留。")}</div> }),
+                    _ => None,
+                }}
+                <button type="submit" class="primary">"更换"</button>
+            </ActionForm>
+        </details>
+    }
+}
 
 const VIEWS: [(&str, &str); 5] =
     [("mine", "我的案件"), ("overdue", "已逾期"), ("due_week", "本周到期"), ("red", "红色预警"), ("all", "本范围全部")];
@@ -24,7 +64,12 @@ pub fn CasesPage() -> impl IntoView {
         household: get("household"),
     };
     let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0);
-    let cases = Resource::new(move || (filter(), page()), |(f, p)| list_cases(f, p));
+    let reassign = ServerAction::<ReassignCases>::new();
+    let changes = RwSignal::new(0u32);
+    count_successes(reassign.value(), changes);
+    let cases = Resource::new(move || (filter(), page(), changes.get()), |(f, p, _)| list_cases(f, p));
+    let owners = Resource::new(|| (), |_| case_owners());
+    let me = expect_context::<MeResource>();
     let current_view = move || filter().view.unwrap_or_default();
     view! {
         <section class="page">
@@ -64,7 +109,9 @@ pub fn CasesPage() -> impl IntoView {
             </form>
             <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
                 {move || Suspend::new(async move {
-                    match cases.await {
+                    let owners = owners.await.unwrap_or_default();
+                    let bulk = can_assign(me)().then(|| view! { <ReassignForm action=reassign owners/> });
+                    let list = match cases.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         Ok(result) if result.items.is_empty() => view! { <p>"没有符合条件的案件。"</p> }.into_any(),
                         Ok(result) => view! {
@@ -91,7 +138,8 @@ pub fn CasesPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         }.into_any(),
-                    }
+                    };
+                    view! { {bulk} {list} }
                 })}
             </Transition>
         </section>
@@ -103,19 +151,26 @@ pub fn CaseDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let step = ServerAction::<CaseStep>::new();
+    let reassign = ServerAction::<ReassignCases>::new();
     let changes = RwSignal::new(0u32);
     count_successes(step.value(), changes);
+    count_successes(reassign.value(), changes);
     let case = Resource::new(move || (id(), changes.get()), |(id, _)| get_case(id));
+    let owners = Resource::new(|| (), |_| case_owners());
+    let me = expect_context::<MeResource>();
     let value = step.value();
     view! {
         <section class="page">
             <p><a href="/cases">"← 返回案件列表"</a></p>
             <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
                 {move || Suspend::new(async move {
+                    let owners = owners.await.unwrap_or_default();
                     match case.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         Ok(c) => {
                             let s = c.summary.clone();
+                            let reassign_form = (can_assign(me)() && s.status.is_open())
+                                .then(|| view! { <ReassignForm action=reassign owners=owners.clone() case_id=s.id/> });
                             view! {
                                 <h1>
                                     {format!("{} · {}", s.household_head.clone().unwrap_or_else(|| s.org_name.clone()), s.risk_type_label)}
@@ -161,6 +216,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                                         </ActionForm>
                                     }.into_any()
                                 }}
+                                {reassign_form}
                                 <h2>"办理记录"</h2>
                                 <ol class="history">
                                     {c.events.into_iter().map(|e| view! {

@@ -412,3 +412,168 @@ pub async fn act(
     tx.commit().await?;
     Ok(())
 }
+
+/// Hand cases to another owner, keeping the history: one case, or every open case of one owner in the
+/// caller's units (a contact leaves, villages merge). Returns how many moved.
+pub async fn reassign(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    form: &super::ReassignForm,
+) -> Result<u64, AppError> {
+    let caller = ctx.caller()?;
+    let parse_user = |field: &str, text: &str| {
+        text.trim().parse::<i64>().map_err(|_| AppError::validation(field, "请从列表中选择人员。"))
+    };
+    let to = parse_user("to_user_id", &form.to_user_id)?;
+    let reason = form.reason.trim().to_string();
+    if reason.is_empty() {
+        return Err(AppError::validation("reason", "请写明更换责任人的原因。"));
+    }
+    let cases: Vec<risk_case::Model> = match form.case_id.trim() {
+        "" => {
+            let from = parse_user("from_user_id", &form.from_user_id)?;
+            let Some(scope) = authz::scope_condition(caller, Action::AssignCadres, risk_case::Column::OrgCode) else {
+                return Err(AppError::Forbidden);
+            };
+            let open: Vec<&str> = Status::ALL.into_iter().filter(|s| s.is_open()).map(Status::as_str).collect();
+            risk_case::Entity::find()
+                .filter(scope)
+                .filter(risk_case::Column::OwnerUserId.eq(from))
+                .filter(risk_case::Column::Status.is_in(open))
+                .order_by_asc(risk_case::Column::Id)
+                .all(db)
+                .await?
+        }
+        id => {
+            let id = id.parse().map_err(|_| AppError::NotFound)?;
+            let row = in_scope(db, now, ctx, id).await?;
+            authz::check(db, now, ctx, Action::AssignCadres, &row.org_code).await?;
+            vec![row]
+        }
+    };
+    if cases.is_empty() {
+        return Err(AppError::validation("from_user_id", "所选人员在您负责的范围内没有未办结的案件。"));
+    }
+    let mut eligible: HashMap<String, bool> = HashMap::new();
+    for c in &cases {
+        if !eligible.contains_key(&c.org_code) {
+            let ok = crate::households::register::candidates(db, &c.org_code, &OWNER_ROLES)
+                .await?
+                .iter()
+                .any(|o| o.user_id == to);
+            eligible.insert(c.org_code.clone(), ok);
+        }
+        if !eligible[&c.org_code] {
+            return Err(AppError::validation(
+                "to_user_id",
+                "新责任人不能负责其中部分案件所在的村组，请另选或分批更换。",
+            ));
+        }
+    }
+    let names: HashMap<i64, String> =
+        app_user::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    let actor = Actor::user(caller, &ctx.meta);
+    let tx = begin_write(db).await?;
+    let mut moved = 0;
+    for c in cases {
+        if c.owner_user_id == to {
+            continue;
+        }
+        let status = status_of(&c)?;
+        let note = format!("责任人由{}改为{}：{reason}", name(c.owner_user_id), name(to));
+        let mut active = c.clone().into_active_model();
+        active.owner_user_id = Set(to);
+        active.updated_at = Set(now);
+        active.update(&tx).await?;
+        record_event(&tx, c.id, "reassign", Some(status), status, &note, None, &actor, caller.user_id, now).await?;
+        audit::append(
+            &tx,
+            &actor,
+            now,
+            Entry {
+                action: "case.reassigned",
+                entity_type: "case",
+                entity_id: c.id.to_string(),
+                org_code: Some(c.org_code.clone()),
+                changes: json!({ "before": { "owner_user_id": c.owner_user_id }, "after": { "owner_user_id": to }, "reason": reason }),
+            },
+        )
+        .await?;
+        moved += 1;
+    }
+    tx.commit().await?;
+    Ok(moved)
+}
+
+/// Everyone who may own cases in the caller's units: the owner roles held in a unit within the caller's
+/// scope (the reassignment forms offer them; the server checks each case's unit on submit).
+pub async fn owners(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+) -> Result<Vec<crate::households::CadreOption>, AppError> {
+    let caller = ctx.caller()?;
+    let Some(scope) = authz::scope_condition(caller, Action::ReadHousehold, org_unit::Column::Code) else {
+        return Ok(Vec::new());
+    };
+    let units: HashMap<i64, org_unit::Model> =
+        org_unit::Entity::find().filter(scope).all(db).await?.into_iter().map(|u| (u.id, u)).collect();
+    let roles: Vec<&str> = OWNER_ROLES.iter().map(|r| r.as_str()).collect();
+    let grants = entities::user_role::Entity::find()
+        .filter(entities::user_role::Column::Role.is_in(roles))
+        .filter(entities::user_role::Column::OrgUnitId.is_in(units.keys().copied().collect::<Vec<_>>()))
+        .all(db)
+        .await?;
+    let users: HashMap<i64, app_user::Model> = app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(grants.iter().map(|g| g.user_id).collect::<Vec<_>>()))
+        .filter(app_user::Column::Active.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let mut out: Vec<crate::households::CadreOption> = Vec::new();
+    for g in grants {
+        let (Some(user), Some(unit), Some(role)) =
+            (users.get(&g.user_id), units.get(&g.org_unit_id), Role::parse(&g.role))
+        else {
+            continue;
+        };
+        if !out.iter().any(|o| o.user_id == user.id) {
+            out.push(crate::households::CadreOption {
+                user_id: user.id,
+                label: format!("{}（{} · {}）", user.display_name, unit.name, role.label()),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok(out)
+}
+
+/// The caller's case counts: open and overdue of their own, due within a week, overdue in scope.
+pub async fn counts(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+) -> Result<super::CaseCounts, AppError> {
+    let caller = ctx.caller()?;
+    let today = now.date_naive();
+    let Some(scope) = authz::scope_condition(caller, Action::ReadHousehold, risk_case::Column::OrgCode) else {
+        return Ok(super::CaseCounts::default());
+    };
+    let open: Vec<&str> = Status::ALL.into_iter().filter(|s| s.is_open()).map(Status::as_str).collect();
+    let open_in_scope =
+        || risk_case::Entity::find().filter(scope.clone()).filter(risk_case::Column::Status.is_in(open.clone()));
+    let mine = || open_in_scope().filter(risk_case::Column::OwnerUserId.eq(caller.user_id));
+    Ok(super::CaseCounts {
+        mine_open: mine().count(db).await?,
+        mine_overdue: mine().filter(risk_case::Column::Deadline.lt(today)).count(db).await?,
+        due_week: open_in_scope()
+            .filter(risk_case::Column::Deadline.gte(today))
+            .filter(risk_case::Column::Deadline.lte(today + Duration::days(7)))
+            .count(db)
+            .await?,
+        overdue: open_in_scope().filter(risk_case::Column::Deadline.lt(today)).count(db).await?,
+    })
+}

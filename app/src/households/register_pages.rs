@@ -316,6 +316,11 @@ fn local_time(at: &str) -> String {
         .unwrap_or_else(|_| at.to_string())
 }
 
+/// Whether the signed-in user may assign contacts, 挂钩干部 and case owners (the server checks the scope).
+pub fn can_assign(me: MeResource) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    holds_any(me, &ASSIGNERS)
+}
+
 /// Whether the signed-in user may edit the register (the server checks the scope).
 pub fn can_edit(me: MeResource) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
     holds_any(me, &EDITORS)

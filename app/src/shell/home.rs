@@ -3,10 +3,12 @@
 use leptos::prelude::*;
 
 use super::MeResource;
+use crate::cases::api::case_counts;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let me = expect_context::<MeResource>();
+    let counts = Resource::new(|| (), |_| case_counts());
     view! {
         <section class="page">
             <h1>"工作台"</h1>
@@ -34,14 +36,29 @@ pub fn HomePage() -> impl IntoView {
                     })
                 })}
             </Transition>
+            <h2>"风险案件"</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    counts.await.ok().map(|c| view! {
+                        <ul class="cards">
+                            <li class="card"><a href="/cases?view=mine"><strong>{c.mine_open}</strong><span>"我的未办结案件"</span></a></li>
+                            <li class="card" class:alert={c.mine_overdue > 0}><a href="/cases?view=mine"><strong>{c.mine_overdue}</strong><span>"我的已逾期案件"</span></a></li>
+                            <li class="card"><a href="/cases?view=due_week"><strong>{c.due_week}</strong><span>"本周到期"</span></a></li>
+                            <li class="card" class:alert={c.overdue > 0}><a href="/cases?view=overdue"><strong>{c.overdue}</strong><span>"本范围已逾期"</span></a></li>
+                        </ul>
+                    })
+                })}
+            </Transition>
             <h2>"可用功能"</h2>
             <ul class="links">
                 <li><a href="/households">"农户"</a>" — 本单位范围内的农户、家庭成员、收支、两不愁三保障评估、风险研判和识别纳入"</li>
                 <li><a href="/households?red_alert=1">"红色预警户"</a>" — 按本年度政策研判出的红色预警农户"</li>
+                <li><a href="/cases">"风险案件"</a>" — 每个风险一个案件：责任人、期限、核实、帮扶、验收销号全程留痕"</li>
+                <li><a href="/reports">"统计报表"</a>" — 监测对象规模，台账和花名册导出，农户导入"</li>
                 <li><a href="/settings">"政策设置"</a>" — 本单位适用的监测线、对象类别、走访频次和办理时限"</li>
                 <li><a href="/account">"我的账号"</a>" — 修改密码"</li>
             </ul>
-            <p class="muted">"风险案件、走访、研判会议、督查、交叉检查、问责和统计报表正在建设中，菜单中已列出，开放后即可使用。"</p>
+            <p class="muted">"走访、研判会议、督查、交叉检查和问责正在建设中，菜单中已列出，开放后即可使用。"</p>
         </section>
     }
 }

@@ -4,6 +4,7 @@
 //! The OpenAPI document is served at `/api/openapi.json`.
 
 mod auth;
+mod cases;
 pub mod excel;
 mod households;
 mod org;
@@ -27,6 +28,7 @@ use utoipa::{Modify, OpenApi};
         households::apply_identification, households::identification_step,
         households::create, households::update, households::add_member, households::update_member,
         households::set_dibao, households::propose_elimination, excel::export, excel::template, excel::import,
+        cases::list, cases::get_one, cases::create, cases::step, cases::reassign,
         policy::get_one,
     ),
     components(schemas(
@@ -36,7 +38,10 @@ use utoipa::{Modify, OpenApi};
         app::households::MemberView, app::households::IncomeForm, households::NewHousehold, households::Created,
         app::households::HouseholdForm, app::households::MemberForm, app::households::DibaoForm,
         app::households::DibaoView, app::households::MonitoringStatus, app::workflow::procedure::EliminationForm,
-        app::audit::AuditRecordView, app::excel::ImportReport, app::excel::RowIssue, app::households::IncomeRecord,
+        app::audit::AuditRecordView, app::excel::ImportReport, app::excel::RowIssue,
+        app::cases::CasePageView, app::cases::CaseSummary, app::cases::CaseDetail, app::cases::CaseEventView,
+        app::cases::NewCaseForm, app::cases::ReassignForm, app::cases::Status, app::cases::lifecycle::ActionForm,
+        cases::Count, app::households::IncomeRecord,
         app::households::AssessmentForm, app::households::AssessmentView, app::risk::AssessmentStatus,
         app::households::RiskView, app::risk::Evaluation, app::risk::RiskFlag, app::risk::RiskKind, app::risk::SecurityItem,
         app::workflow::procedure::ApplyForm, app::workflow::procedure::StepForm,
@@ -99,6 +104,10 @@ pub fn router() -> Router<AppState> {
         .route("/households/{code}/identification", post(households::apply_identification))
         .route("/households/{code}/identification/steps", post(households::identification_step))
         .route("/policies/{code}/{year}", get(policy::get_one))
+        .route("/cases", get(cases::list).post(cases::create))
+        .route("/cases/reassign", post(cases::reassign))
+        .route("/cases/{id}", get(cases::get_one))
+        .route("/cases/{id}/steps", post(cases::step))
         .route("/exports/{roster}", get(excel::export))
         .route("/imports/template.csv", get(excel::template))
         .route("/imports/households", post(excel::import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))

@@ -137,3 +137,107 @@ async fn overdue_cases_show_up_and_scope_holds(backend: tests::Backend) {
     assert!(moved.contains("NotFound"), "{moved}");
 }
 both_backends!(overdue, overdue_cases_show_up_and_scope_holds);
+
+async fn a_contact_leaves_and_their_cases_move_with_the_history(backend: tests::Backend) {
+    use app::cases::api::ReassignCases;
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let old_pw = app.user("old", Role::MonitoringContact, VILLAGE_A1).await;
+    app.user("new", Role::MonitoringContact, VILLAGE_A1).await;
+    app.user("far", Role::MonitoringContact, VILLAGE_B1).await;
+    let old = app.signed_in("old", &old_pw).await;
+    let users = app::users::service::list_all(app.db()).await.unwrap();
+    let id_of = |name: &str| users.iter().find(|u| u.username == name).unwrap().id.to_string();
+
+    // Two cases through the JSON API, one of them already being verified.
+    let mut ids = Vec::new();
+    for description in ["因病支出大", "住房漏雨"] {
+        let response = old
+            .http
+            .post(old.url("/api/cases"))
+            .json(&serde_json::json!({ "household": code, "source": "visit", "risk_type": "other", "description": description }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let body: serde_json::Value = response.json().await.unwrap();
+        ids.push(body["value"].as_i64().unwrap());
+    }
+    let stepped = old
+        .http
+        .post(old.url(&format!("/api/cases/{}/steps", ids[0])))
+        .json(&serde_json::json!({ "action": "start_verification" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stepped.status(), 204);
+
+    // The contact may not hand over cases; the Party secretary may, but only to someone of the village.
+    let refused = old
+        .server_fn::<ReassignCases>(&[
+            ("form[from_user_id]", &id_of("old")),
+            ("form[to_user_id]", &id_of("new")),
+            ("form[reason]", "调离"),
+        ])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(refused.contains("Forbidden"), "{refused}");
+    let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
+    let wrong = shuji
+        .server_fn::<ReassignCases>(&[
+            ("form[from_user_id]", &id_of("old")),
+            ("form[to_user_id]", &id_of("far")),
+            ("form[reason]", "调离"),
+        ])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(wrong.contains("新责任人不能负责"), "{wrong}");
+    let moved = shuji
+        .server_fn::<ReassignCases>(&[
+            ("form[from_user_id]", &id_of("old")),
+            ("form[to_user_id]", &id_of("new")),
+            ("form[reason]", "原监测联系人调离"),
+        ])
+        .await;
+    assert_eq!(moved.text().await.unwrap(), "2");
+    let c = case(&shuji, &ids[0].to_string()).await;
+    assert!(c["summary"]["owner_name"].as_str().unwrap().contains("new"));
+    let last = c["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action_label"], "更换责任人");
+    assert!(last["note"].as_str().unwrap().contains("原监测联系人调离"));
+    assert_eq!(c["events"].as_array().unwrap().len(), 3, "registration, verification and the handover are all kept");
+    assert_eq!(c["summary"]["status"], "Verifying", "a handover does not move the case");
+}
+both_backends!(reassign, a_contact_leaves_and_their_cases_move_with_the_history);
+
+async fn the_start_page_counts_what_needs_doing(backend: tests::Backend) {
+    use app::cases::api::CaseCounts;
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let pw = app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await;
+    let lianxi = app.signed_in("lianxi", &pw).await;
+    for deadline in ["2026-03-03", "2026-03-06", "2026-04-30"] {
+        lianxi
+            .server_fn::<CreateCase>(&[
+                ("form[household]", code.as_str()),
+                ("form[source]", "visit"),
+                ("form[risk_type]", "water"),
+                ("form[description]", "水源季节性断流"),
+                ("form[deadline]", deadline),
+            ])
+            .await;
+    }
+    app.clock.advance(chrono::Duration::days(2)); // Wednesday 4 March: the first is overdue
+    let lianxi = app.signed_in("lianxi", &pw).await;
+    let counts: serde_json::Value = lianxi.server_fn::<CaseCounts>(&[]).await.json().await.unwrap();
+    assert_eq!(counts, serde_json::json!({ "mine_open": 3, "mine_overdue": 1, "due_week": 1, "overdue": 1 }));
+    let page = lianxi.get("/").await.text().await.unwrap();
+    assert!(page.contains("我的已逾期案件"), "the start page shows the counts");
+}
+both_backends!(counts, the_start_page_counts_what_needs_doing);
