@@ -5,6 +5,7 @@
 pub mod api_token;
 pub mod app_secret;
 pub mod app_user;
+pub mod assistance_measure;
 pub mod audit_log;
 pub mod case_event;
 pub mod holiday_notice;

@@ -14,6 +14,7 @@ mod m20261122_000008_household_register;
 mod m20261122_000009_import_batch;
 mod m20261122_000010_rigid_expenditure_items;
 mod m20261122_000011_risk_case;
+mod m20261122_000012_assistance_measure;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000009_import_batch::Migration),
             Box::new(m20261122_000010_rigid_expenditure_items::Migration),
             Box::new(m20261122_000011_risk_case::Migration),
+            Box::new(m20261122_000012_assistance_measure::Migration),
         ]
     }
 }

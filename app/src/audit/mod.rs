@@ -75,6 +75,7 @@ pub fn action_label(action: &str) -> &'static str {
         "case.created" => "登记风险案件",
         "case.step" => "办理风险案件",
         "case.reassigned" => "更换案件责任人",
+        "case.measure_saved" => "填写帮扶措施",
         "import.applied" => "导入文件",
         "import.rejected" => "导入文件（有错误，未导入）",
         "elimination.step" => "办理风险消除步骤",

@@ -61,3 +61,11 @@ pub async fn case_counts() -> Result<super::CaseCounts, AppError> {
     let ctx = crate::request::request_context().await?;
     super::service::counts(&state.db, state.clock.now(), &ctx).await
 }
+
+/// Add an assistance measure to a case, or change one.
+#[server(prefix = "/rpc")]
+pub async fn save_measure(case_id: i64, form: super::measures::MeasureForm) -> Result<(), AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::save_measure(&state.db, state.clock.now(), &ctx, case_id, &form).await
+}

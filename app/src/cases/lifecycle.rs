@@ -172,6 +172,7 @@ pub fn action_label(code: &str) -> &'static str {
         "return" => "验收不通过，退回整改",
         "reopen" => "重新打开",
         "reassign" => "更换责任人",
+        "measure" => "帮扶措施",
         _ => "其他",
     }
 }

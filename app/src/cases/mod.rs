@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod lifecycle;
+pub mod measures;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -222,6 +223,9 @@ pub struct CaseDetail {
     pub found_by_unit: bool,
     /// The steps open to the caller now, as action codes.
     pub next_actions: Vec<String>,
+    pub measures: Vec<measures::MeasureView>,
+    /// The caller may add and change measures now.
+    pub may_work_measures: bool,
     pub events: Vec<CaseEventView>,
 }
 

@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use super::api::{CaseStep, CreateCase, ReassignCases, case_owners, get_case, list_cases};
+use super::api::{CaseStep, CreateCase, ReassignCases, SaveMeasure, case_owners, get_case, list_cases};
 use super::lifecycle::action_label;
+use super::measures::{Category, MeasureStatus, MeasureView};
 use super::{CaseFilter, RiskType, Source, Status};
 use crate::households::CadreOption;
 use crate::households::register_pages::can_assign;
@@ -152,9 +153,11 @@ pub fn CaseDetailPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let step = ServerAction::<CaseStep>::new();
     let reassign = ServerAction::<ReassignCases>::new();
+    let measure = ServerAction::<SaveMeasure>::new();
     let changes = RwSignal::new(0u32);
     count_successes(step.value(), changes);
     count_successes(reassign.value(), changes);
+    count_successes(measure.value(), changes);
     let case = Resource::new(move || (id(), changes.get()), |(id, _)| get_case(id));
     let owners = Resource::new(|| (), |_| case_owners());
     let me = expect_context::<MeResource>();
@@ -216,6 +219,12 @@ pub fn CaseDetailPage() -> impl IntoView {
                                         </ActionForm>
                                     }.into_any()
                                 }}
+                                <h2>"帮扶措施"</h2>
+                                <MeasureTable measures=c.measures.clone()/>
+                                {c.may_work_measures.then(|| view! {
+                                    {c.measures.iter().map(|m| view! { <MeasureStatusForm action=measure measure=m.clone()/> }).collect_view()}
+                                    <NewMeasureForm action=measure case_id=s.id/>
+                                })}
                                 {reassign_form}
                                 <h2>"办理记录"</h2>
                                 <ol class="history">
@@ -295,5 +304,91 @@ pub fn NewCasePage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Measures in a table (a case's, or a household's plan).
+#[component]
+pub fn MeasureTable(measures: Vec<MeasureView>, #[prop(optional)] with_case_links: bool) -> impl IntoView {
+    if measures.is_empty() {
+        return view! { <p class="muted">"暂无帮扶措施。"</p> }.into_any();
+    }
+    view! {
+        <table class="list">
+            <thead><tr><th>"类别"</th><th>"措施"</th><th>"责任人"</th><th>"起止"</th><th>"状态"</th></tr></thead>
+            <tbody>
+                {measures.into_iter().map(|m| view! {
+                    <tr>
+                        <td data-label="类别">{m.category_label}</td>
+                        <td data-label="措施">
+                            {m.description}
+                            {with_case_links.then(|| view! { " "<a href=format!("/cases/{}", m.case_id)>"（案件）"</a> })}
+                        </td>
+                        <td data-label="责任人">{m.responsible_person}</td>
+                        <td data-label="起止">{format!("{} 至 {}", m.start_on, m.end_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into()))}</td>
+                        <td data-label="状态">{m.status_label}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// Change one measure's status (the other fields go along unchanged).
+#[component]
+fn MeasureStatusForm(action: ServerAction<SaveMeasure>, measure: MeasureView) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="form inline">
+            <input type="hidden" name="case_id" value=measure.case_id.to_string()/>
+            <input type="hidden" name="form[measure_id]" value=measure.id.to_string()/>
+            <input type="hidden" name="form[category]" value=measure.category.as_str()/>
+            <input type="hidden" name="form[description]" value=measure.description.clone()/>
+            <input type="hidden" name="form[responsible_person]" value=measure.responsible_person.clone()/>
+            <input type="hidden" name="form[start_on]" value=measure.start_on.to_string()/>
+            <input type="hidden" name="form[end_on]" value=measure.end_on.map(|d| d.to_string()).unwrap_or_default()/>
+            <label>{format!("“{}”", measure.description)}
+                <select name="form[status]">
+                    {MeasureStatus::ALL.into_iter().map(|st| view! {
+                        <option value=st.as_str() selected=st == measure.status>{st.label()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="small">"更新状态"</button>
+        </ActionForm>
+    }
+}
+
+/// Add a measure.
+#[component]
+fn NewMeasureForm(action: ServerAction<SaveMeasure>, case_id: i64) -> impl IntoView {
+    let value = action.value();
+    view! {
+        <details class="editor">
+            <summary>"新增帮扶措施"</summary>
+            <ActionForm action attr:class="form">
+                <input type="hidden" name="case_id" value=case_id.to_string()/>
+                <label for="m_category">"类别"</label>
+                <select id="m_category" name="form[category]">
+                    {Category::ALL.into_iter().map(|c| view! { <option value=c.as_str()>{c.label()}</option> }).collect_view()}
+                </select>
+                {field_error(value, "category")}
+                <label for="m_description">"具体措施"</label>
+                <input id="m_description" name="form[description]" placeholder="例如：申请临时救助 3000 元"/>
+                {field_error(value, "description")}
+                <label for="m_person">"措施责任人"</label>
+                <input id="m_person" name="form[responsible_person]" placeholder="姓名（单位）"/>
+                {field_error(value, "responsible_person")}
+                <label for="m_start">"开始日期"</label>
+                <input id="m_start" name="form[start_on]" type="date"/>
+                {field_error(value, "start_on")}
+                <label for="m_end">"结束日期（可空）"</label>
+                <input id="m_end" name="form[end_on]" type="date"/>
+                {field_error(value, "end_on")}
+                <input type="hidden" name="form[status]" value="planned"/>
+                {form_error(value)}
+                <button type="submit" class="primary">"保存措施"</button>
+            </ActionForm>
+        </details>
     }
 }

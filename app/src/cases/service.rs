@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use entities::{app_user, case_event, household, org_unit, risk_case};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TryIntoModel,
 };
 use serde_json::json;
 
 use super::lifecycle::{self, CaseState, Status, action_label, is_overdue};
+use super::measures::{Category, MeasureForm, MeasureStatus, MeasureView};
 use super::{CaseDetail, CaseEventView, CaseFilter, CasePageView, CaseSummary, NewCaseForm, RiskType, Source};
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::auth::Role;
@@ -348,8 +349,20 @@ pub async fn get(
         .collect();
     let (department, responsible_person, found_by_unit) =
         (row.department.clone(), row.responsible_person.clone(), row.found_by_unit);
+    let measures =
+        measures_where(db, Condition::all().add(entities::assistance_measure::Column::CaseId.eq(row.id))).await?;
+    let may_work_measures = may_work_measures(status, &roles, is_owner);
     let summary = summaries(db, vec![row], today).await?.pop().ok_or(AppError::NotFound)?;
-    Ok(CaseDetail { summary, department, responsible_person, found_by_unit, next_actions, events })
+    Ok(CaseDetail {
+        summary,
+        department,
+        responsible_person,
+        found_by_unit,
+        next_actions,
+        measures,
+        may_work_measures,
+        events,
+    })
 }
 
 /// Take a step on a case.
@@ -576,4 +589,125 @@ pub async fn counts(
             .await?,
         overdue: open_in_scope().filter(risk_case::Column::Deadline.lt(today)).count(db).await?,
     })
+}
+
+/// Who works a case's measures besides its owner: village staff and the township.
+const MEASURE_ROLES: [Role; 7] = [
+    Role::VillageSecretary,
+    Role::VillageCadre,
+    Role::ResidentCadre,
+    Role::InfoOfficer,
+    Role::MonitoringContact,
+    Role::TownshipStaff,
+    Role::TownshipLeader,
+];
+
+/// Whether the caller may add or change a case's measures now.
+fn may_work_measures(status: Status, roles: &[Role], is_owner: bool) -> bool {
+    matches!(status, Status::Assisting | Status::Rectifying)
+        && (is_owner || roles.iter().any(|r| MEASURE_ROLES.contains(r)))
+}
+
+fn measure_view(m: entities::assistance_measure::Model) -> Result<MeasureView, AppError> {
+    let category =
+        Category::parse(&m.category).ok_or_else(|| AppError::internal(format!("measure {} category", m.id)))?;
+    let status =
+        MeasureStatus::parse(&m.status).ok_or_else(|| AppError::internal(format!("measure {} status", m.id)))?;
+    Ok(MeasureView {
+        id: m.id,
+        case_id: m.case_id,
+        category,
+        category_label: category.label().into(),
+        description: m.description,
+        responsible_person: m.responsible_person,
+        start_on: m.start_on,
+        end_on: m.end_on,
+        status,
+        status_label: status.label().into(),
+    })
+}
+
+/// The measures matching a condition, oldest first.
+pub async fn measures_where(db: &DatabaseConnection, condition: Condition) -> Result<Vec<MeasureView>, AppError> {
+    entities::assistance_measure::Entity::find()
+        .filter(condition)
+        .order_by_asc(entities::assistance_measure::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(measure_view)
+        .collect()
+}
+
+/// Add a measure to a case, or change one (its status above all), while the case is being assisted.
+pub async fn save_measure(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    case_id: i64,
+    form: &MeasureForm,
+) -> Result<(), AppError> {
+    use entities::assistance_measure as measure;
+    let row = in_scope(db, now, ctx, case_id).await?;
+    let caller = ctx.caller()?;
+    let fields = form.parse()?;
+    let status = status_of(&row)?;
+    if !may_work_measures(status, &roles_over(ctx, &row.org_code)?, row.owner_user_id == caller.user_id) {
+        return Err(AppError::Conflict(format!(
+            "帮扶措施在案件“已纳入帮扶”或“整改中”时由责任人、村干部或镇街工作人员填写；案件当前为“{}”。",
+            status.label()
+        )));
+    }
+    let actor = Actor::user(caller, &ctx.meta);
+    let tx = begin_write(db).await?;
+    let existing = match form.measure_id.trim() {
+        "" => None,
+        id => Some(
+            measure::Entity::find_by_id(id.parse::<i64>().map_err(|_| AppError::NotFound)?)
+                .filter(measure::Column::CaseId.eq(row.id))
+                .one(&tx)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        ),
+    };
+    let before = existing.clone().map(measure_view).transpose()?;
+    let mut active = match existing {
+        Some(m) => m.into_active_model(),
+        None => measure::ActiveModel {
+            case_id: Set(row.id),
+            household_id: Set(row.household_id),
+            org_code: Set(row.org_code.clone()),
+            created_by: Set(caller.user_id),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    active.category = Set(fields.category.as_str().into());
+    active.description = Set(fields.description.clone());
+    active.responsible_person = Set(fields.responsible_person.clone());
+    active.start_on = Set(fields.start_on);
+    active.end_on = Set(fields.end_on);
+    active.status = Set(fields.status.as_str().into());
+    active.updated_at = Set(now);
+    let saved = measure_view(active.save(&tx).await?.try_into_model()?)?;
+    let note = match &before {
+        None => format!("新增措施：{} — {}（{}）", fields.category.label(), fields.description, fields.status.label()),
+        Some(b) => format!("措施“{}”：{} → {}", fields.description, b.status_label, saved.status_label),
+    };
+    record_event(&tx, row.id, "measure", Some(status), status, &note, None, &actor, caller.user_id, now).await?;
+    audit::append(
+        &tx,
+        &actor,
+        now,
+        Entry {
+            action: "case.measure_saved",
+            entity_type: "case",
+            entity_id: row.id.to_string(),
+            org_code: Some(row.org_code.clone()),
+            changes: json!({ "before": before, "after": saved }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -349,6 +349,8 @@ pub struct HouseholdDetail {
     pub identification: Option<crate::workflow::procedure::ProcedureView>,
     /// The latest risk elimination (风险消除) with its history.
     pub elimination: Option<crate::workflow::procedure::ProcedureView>,
+    /// 一户一方案: the assistance measures of all the household's cases.
+    pub plan: Vec<crate::cases::measures::MeasureView>,
     pub risk: RiskView,
 }
 

@@ -215,6 +215,8 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                             })}
                             <RiskSection risk=h.risk.clone()/>
                             <SecuritySection assessments=h.assessments.clone()/>
+                            <h2>"一户一方案（帮扶措施）"</h2>
+                            <crate::cases::pages::MeasureTable measures=h.plan.clone() with_case_links=true/>
                             <IdentificationSection code=code() current=h.identification.clone() categories=categories.clone() apply step/>
                             <EliminationSection code=code() status=h.summary.status current=h.elimination.clone() propose step/>
                             {editor().then(|| view! {

@@ -271,6 +271,11 @@ pub async fn get(
         assessments,
         identification: crate::workflow::service::latest(db, household_id, Procedure::Identification).await?,
         elimination: crate::workflow::service::latest(db, household_id, Procedure::Elimination).await?,
+        plan: crate::cases::service::measures_where(
+            db,
+            Condition::all().add(entities::assistance_measure::Column::HouseholdId.eq(household_id)),
+        )
+        .await?,
         risk,
     })
 }

@@ -241,3 +241,60 @@ async fn the_start_page_counts_what_needs_doing(backend: tests::Backend) {
     assert!(page.contains("我的已逾期案件"), "the start page shows the counts");
 }
 both_backends!(counts, the_start_page_counts_what_needs_doing);
+
+async fn measures_make_the_households_plan(backend: tests::Backend) {
+    use app::cases::api::SaveMeasure;
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let lianxi = app.signed_in("lianxi", &app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await).await;
+    let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
+    let id = lianxi
+        .server_fn::<CreateCase>(&[
+            ("form[household]", code.as_str()),
+            ("form[source]", "self_report"),
+            ("form[risk_type]", "employment"),
+            ("form[description]", "户主失业返乡"),
+        ])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let measure = |status: &str, measure_id: &str| {
+        vec![
+            ("case_id", id.clone()),
+            ("form[measure_id]", measure_id.to_string()),
+            ("form[category]", "employment".to_string()),
+            ("form[description]", "推荐至县城物流园务工".to_string()),
+            ("form[responsible_person]", "李四（镇人社所）".to_string()),
+            ("form[start_on]", "2026-03-02".to_string()),
+            ("form[end_on]", "".to_string()),
+            ("form[status]", status.to_string()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let http = lianxi.http.clone();
+        let base = lianxi.base.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            Client { http, base }.server_fn::<SaveMeasure>(&pairs).await.text().await.unwrap()
+        }
+    };
+    let early = send(measure("planned", "")).await;
+    assert!(early.contains("案件当前为“待核实”"), "measures come after inclusion: {early}");
+    step(&lianxi, &id, "start_verification", "", "").await;
+    assert_eq!(step(&shuji, &id, "include", "纳入就业帮扶", "2026-04-30").await.0, 200);
+    assert_eq!(send(measure("planned", "")).await, "null");
+    let c = case(&lianxi, &id).await;
+    let measure_id = c["measures"][0]["id"].as_i64().unwrap().to_string();
+    assert_eq!(send(measure("done", &measure_id)).await, "null");
+    let detail: serde_json::Value = lianxi.get(&format!("/api/households/{code}")).await.json().await.unwrap();
+    assert_eq!(detail["plan"][0]["status_label"], "已落实", "the household's plan shows its cases' measures");
+    let c = case(&lianxi, &id).await;
+    let notes: Vec<&str> = c["events"].as_array().unwrap().iter().map(|e| e["note"].as_str().unwrap()).collect();
+    assert!(
+        notes.iter().any(|n| n.contains("新增措施")) && notes.iter().any(|n| n.contains("计划中 → 已落实")),
+        "{notes:?}"
+    );
+}
+both_backends!(measures, measures_make_the_households_plan);
