@@ -108,6 +108,18 @@ pub fn CasesPage() -> impl IntoView {
                 </select>
                 <button type="submit">"筛选"</button>
             </form>
+            <p>
+                <a download href=move || {
+                    let f = filter();
+                    let mut parts = vec![format!("view={}", f.view.unwrap_or_default())];
+                    for (key, value) in [("status", f.status), ("source", f.source), ("risk_type", f.risk_type), ("household", f.household)] {
+                        if let Some(value) = value {
+                            parts.push(format!("{key}={value}"));
+                        }
+                    }
+                    format!("/api/cases/export.xlsx?{}", parts.join("&"))
+                }>"导出本列表（Excel）"</a>
+            </p>
             <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
                 {move || Suspend::new(async move {
                     let owners = owners.await.unwrap_or_default();

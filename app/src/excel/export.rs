@@ -93,6 +93,42 @@ fn columns(layout: Layout) -> &'static [(&'static str, f64)] {
     }
 }
 
+/// A one-sheet workbook: a title row, a header with hand-set widths, the rows numbered in the first
+/// column and written as text (codes and ID numbers keep every digit), or a line saying why it is empty.
+pub fn workbook_bytes(
+    sheet_name: &str,
+    heading: &str,
+    cols: &[(&str, f64)],
+    table: &[Vec<String>],
+    empty: &str,
+) -> Result<Vec<u8>, AppError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name)?;
+    let last_col = (cols.len() - 1) as u16;
+    let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
+    let header = Format::new().set_bold().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Center);
+    let cell = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
+    sheet.merge_range(0, 0, 0, last_col, heading, &title)?;
+    sheet.set_row_height(0, 28)?;
+    for (i, (name, width)) in cols.iter().enumerate() {
+        sheet.write_string_with_format(1, i as u16, *name, &header)?;
+        sheet.set_column_width(i as u16, *width)?;
+    }
+    sheet.set_freeze_panes(2, 0)?;
+    for (n, line) in table.iter().enumerate() {
+        let row = n as u32 + 2;
+        sheet.write_number_with_format(row, 0, (n + 1) as f64, &cell)?;
+        for (i, value) in line.iter().enumerate() {
+            sheet.write_string_with_format(row, (i + 1) as u16, value, &cell)?;
+        }
+    }
+    if table.is_empty() {
+        sheet.merge_range(2, 0, 2, last_col, empty, &cell)?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
 /// The households a roster lists, within the caller's scope and the chosen unit.
 async fn household_ids(
     db: &DatabaseConnection,
@@ -185,25 +221,10 @@ pub async fn export(
     let adjustments =
         if roster.layout() == Layout::Adjustment { adjustments(db, &ids, today.year()).await? } else { HashMap::new() };
 
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(roster.title())?;
-    let cols = columns(roster.layout());
-    let last_col = (cols.len() - 1) as u16;
-    let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
-    let header = Format::new().set_bold().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Center);
-    let cell = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
     let scope_name = within.map(unit_name).filter(|n| !n.is_empty()).unwrap_or_else(|| "本人负责范围".into());
-    sheet.merge_range(0, 0, 0, last_col, &format!("{}（{}，{}）", roster.title(), scope_name, today), &title)?;
-    sheet.set_row_height(0, 28)?;
-    for (i, (name, width)) in cols.iter().enumerate() {
-        sheet.write_string_with_format(1, i as u16, *name, &header)?;
-        sheet.set_column_width(i as u16, *width)?;
-    }
-    sheet.set_freeze_panes(2, 0)?;
-
+    let heading = format!("{}（{}，{}）", roster.title(), scope_name, today);
+    let mut table: Vec<Vec<String>> = Vec::new();
     let mut policies = HashMap::new();
-    let mut row: u32 = 2;
     let mut full_ids_shown = false;
     for batch in ids.chunks(500) {
         for e in evaluate_batch(db, batch, today, &mut policies).await? {
@@ -286,25 +307,15 @@ pub async fn export(
                     })
                     .collect(),
             };
-            for line in lines {
-                sheet.write_number_with_format(row, 0, f64::from(row - 1), &cell)?;
-                for (i, value) in line.iter().enumerate() {
-                    // Everything as text: codes and ID numbers keep every digit.
-                    sheet.write_string_with_format(row, (i + 1) as u16, value, &cell)?;
-                }
-                row += 1;
-            }
+            table.extend(lines);
         }
     }
-    let rows = (row - 2) as usize;
-    if rows == 0 {
-        let note = match roster {
-            Roster::WarningLedger => "（无符合条件的农户；本年度政策未设预警线时，预警对象台账为空）",
-            _ => "（无符合条件的农户）",
-        };
-        sheet.merge_range(2, 0, 2, last_col, note, &cell)?;
-    }
-    let bytes = workbook.save_to_buffer()?;
+    let rows = table.len();
+    let empty = match roster {
+        Roster::WarningLedger => "（无符合条件的农户；本年度政策未设预警线时，预警对象台账为空）",
+        _ => "（无符合条件的农户）",
+    };
+    let bytes = workbook_bytes(roster.title(), &heading, columns(roster.layout()), &table, empty)?;
 
     let tx = begin_write(db).await?;
     audit::append(

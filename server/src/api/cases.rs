@@ -90,3 +90,31 @@ pub async fn reassign(
     let moved = app::cases::service::reassign(&state.db, state.clock.now(), &ctx, &form).await?;
     Ok(Json(Count { value: moved as i64 }))
 }
+
+/// The cases of a list (all pages) as .xlsx, with the same filters; audited.
+#[utoipa::path(get, path = "/api/cases/export.xlsx", tag = "cases", params(ListQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<ListQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let filter =
+        CaseFilter { view: q.view, status: q.status, source: q.source, risk_type: q.risk_type, household: q.household };
+    let file = app::cases::service::export(&state.db, state.clock.now(), &ctx, &filter).await?;
+    Ok(super::excel::xlsx_response(file))
+}
+
+/// Add an assistance measure to a case, or change one (`measure_id`).
+#[utoipa::path(post, path = "/api/cases/{id}/measures", tag = "cases", params(("id" = i64, Path, description = "案件编号")),
+    request_body = app::cases::measures::MeasureForm,
+    responses((status = 204), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn save_measure(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    Json(form): Json<app::cases::measures::MeasureForm>,
+) -> Result<StatusCode, AppError> {
+    app::cases::service::save_measure(&state.db, state.clock.now(), &ctx, id, &form).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -45,7 +45,12 @@ pub async fn export(
     ctx.caller()?;
     let roster = Roster::parse(&roster).ok_or(AppError::NotFound)?;
     let file = app::excel::export::export(&state.db, state.clock.now(), &ctx, roster, query.within.as_deref()).await?;
-    Ok((
+    Ok(xlsx_response(file))
+}
+
+/// A finished .xlsx as a download.
+pub fn xlsx_response(file: app::excel::export::ExportFile) -> Response {
+    (
         [
             (
                 header::CONTENT_TYPE,
@@ -55,7 +60,7 @@ pub async fn export(
         ],
         file.bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 /// The import template: the header row and one example household, as UTF-8 CSV with a BOM (so Excel

@@ -28,7 +28,7 @@ use utoipa::{Modify, OpenApi};
         households::apply_identification, households::identification_step,
         households::create, households::update, households::add_member, households::update_member,
         households::set_dibao, households::propose_elimination, excel::export, excel::template, excel::import,
-        cases::list, cases::get_one, cases::create, cases::step, cases::reassign,
+        cases::list, cases::get_one, cases::create, cases::step, cases::reassign, cases::export, cases::save_measure,
         policy::get_one,
     ),
     components(schemas(
@@ -41,7 +41,8 @@ use utoipa::{Modify, OpenApi};
         app::audit::AuditRecordView, app::excel::ImportReport, app::excel::RowIssue,
         app::cases::CasePageView, app::cases::CaseSummary, app::cases::CaseDetail, app::cases::CaseEventView,
         app::cases::NewCaseForm, app::cases::ReassignForm, app::cases::Status, app::cases::lifecycle::ActionForm,
-        cases::Count, app::households::IncomeRecord,
+        cases::Count, app::cases::measures::MeasureForm, app::cases::measures::MeasureView,
+        app::cases::measures::Category, app::cases::measures::MeasureStatus, app::households::IncomeRecord,
         app::households::AssessmentForm, app::households::AssessmentView, app::risk::AssessmentStatus,
         app::households::RiskView, app::risk::Evaluation, app::risk::RiskFlag, app::risk::RiskKind, app::risk::SecurityItem,
         app::workflow::procedure::ApplyForm, app::workflow::procedure::StepForm,
@@ -106,8 +107,10 @@ pub fn router() -> Router<AppState> {
         .route("/policies/{code}/{year}", get(policy::get_one))
         .route("/cases", get(cases::list).post(cases::create))
         .route("/cases/reassign", post(cases::reassign))
+        .route("/cases/export.xlsx", get(cases::export))
         .route("/cases/{id}", get(cases::get_one))
         .route("/cases/{id}/steps", post(cases::step))
+        .route("/cases/{id}/measures", post(cases::save_measure))
         .route("/exports/{roster}", get(excel::export))
         .route("/imports/template.csv", get(excel::template))
         .route("/imports/households", post(excel::import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))

@@ -129,6 +129,16 @@ async fn overdue_cases_show_up_and_scope_holds(backend: tests::Backend) {
     // The township sees the village's overdue case; another village does not.
     let jingfa = app.signed_in("jingfa", &app.user("jingfa", Role::TownshipStaff, TOWNSHIP_A).await).await;
     assert_eq!(list(&jingfa, "overdue").await, vec![soon]);
+    // The same list as a spreadsheet.
+    let xlsx = jingfa.get("/api/cases/export.xlsx?view=overdue").await;
+    assert_eq!(xlsx.status(), 200);
+    let bytes = xlsx.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = calamine::Reader::worksheet_range_at(&mut book, 0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows.len(), 3, "title, header, the one overdue case");
+    assert_eq!(rows[2][1], soon.to_string());
+    assert!(rows[2][10].ends_with("（已逾期）"), "{:?}", rows[2]);
     let other = app.signed_in("other", &app.user("other", Role::VillageSecretary, VILLAGE_B1).await).await;
     assert!(list(&other, "all").await.is_empty());
     let hidden = other.server_fn::<GetCase>(&[("id", &soon.to_string())]).await.text().await.unwrap();
