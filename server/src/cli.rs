@@ -267,6 +267,7 @@ async fn serve(settings: Settings, demo_if_empty: bool) -> anyhow::Result<ExitCo
         println!("演示账号与一次性密码见：{}", logins_file.display());
     }
     tracing::info!(%url, port = app.port(), "listening");
+    app.catch_up_in_background();
     app.run_until_stopped().await.context("server stopped with an error")?;
     Ok(ExitCode::SUCCESS)
 }

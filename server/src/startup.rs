@@ -75,8 +75,9 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
     }
 
-    /// Serve until Ctrl-C / SIGTERM. Stale risk verdicts are brought up to date in the background first.
-    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+    /// Bring stale risk verdicts up to date in the background (after a restart or a new year). The
+    /// `serve` command calls it; tests call `reevaluate_stale` themselves when they need it.
+    pub fn catch_up_in_background(&self) {
         let (db, now) = (self.state.db.clone(), self.state.clock.now());
         tokio::spawn(async move {
             match app::households::service::reevaluate_stale(&db, now).await {
@@ -84,6 +85,10 @@ impl Application {
                 Err(e) => tracing::error!(error = %e, "bringing stale risk verdicts up to date failed"),
             }
         });
+    }
+
+    /// Serve until Ctrl-C / SIGTERM.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let service = self.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         Ok(())

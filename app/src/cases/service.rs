@@ -95,63 +95,73 @@ pub async fn create(
     }
     .insert(&tx)
     .await?;
-    record_event(
-        &tx,
-        row.id,
-        "create",
-        None,
-        Status::PendingVerification,
-        &description,
-        Some(deadline),
-        &actor,
-        caller.user_id,
-        now,
-    )
-    .await?;
-    audit::append(
-        &tx,
-        &actor,
-        now,
-        Entry {
-            action: "case.created",
-            entity_type: "case",
-            entity_id: row.id.to_string(),
-            org_code: Some(household.org_code.clone()),
-            changes: json!({ "after": { "household": household.code, "source": source.label(), "risk_type": risk_type.label(),
-                "owner_user_id": owner, "deadline": deadline, "red_alert": row.red_alert } }),
-        },
-    )
-    .await?;
+    let step = Step {
+        case_id: row.id,
+        org_code: &household.org_code,
+        action: "create",
+        from: None,
+        to: Status::PendingVerification,
+        note: &description,
+        deadline: Some(deadline),
+        audit_action: "case.created",
+        changes: json!({ "after": { "household": household.code, "source": source.label(), "risk_type": risk_type.label(),
+            "owner_user_id": owner, "deadline": deadline, "red_alert": row.red_alert } }),
+    };
+    record(&tx, step, &actor, caller.user_id, now).await?;
     tx.commit().await?;
     Ok(row.id)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn record_event<C: ConnectionTrait>(
-    tx: &C,
+/// One step of a case, as its history and the audit log keep it.
+struct Step<'a> {
     case_id: i64,
-    action: &str,
+    org_code: &'a str,
+    /// The event's action code (`create`, `include`, `reassign`, `measure`, ...).
+    action: &'a str,
     from: Option<Status>,
     to: Status,
-    note: &str,
+    note: &'a str,
+    /// The deadline this step set, if it set one.
     deadline: Option<NaiveDate>,
+    /// The audit record's action and changes.
+    audit_action: &'static str,
+    changes: serde_json::Value,
+}
+
+/// Write a step's event and its audit record (in the caller's transaction).
+async fn record<C: ConnectionTrait>(
+    tx: &C,
+    step: Step<'_>,
     actor: &Actor,
     user_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     case_event::ActiveModel {
-        case_id: Set(case_id),
-        action: Set(action.into()),
-        from_status: Set(from.map(|s| s.as_str().to_string())),
-        to_status: Set(to.as_str().into()),
-        note: Set(note.into()),
-        deadline: Set(deadline),
+        case_id: Set(step.case_id),
+        action: Set(step.action.into()),
+        from_status: Set(step.from.map(|s| s.as_str().to_string())),
+        to_status: Set(step.to.as_str().into()),
+        note: Set(step.note.into()),
+        deadline: Set(step.deadline),
         actor_user_id: Set(user_id),
         actor_name: Set(actor.name.clone()),
         at: Set(now),
         ..Default::default()
     }
     .insert(tx)
+    .await?;
+    audit::append(
+        tx,
+        actor,
+        now,
+        Entry {
+            action: step.audit_action,
+            entity_type: "case",
+            entity_id: step.case_id.to_string(),
+            org_code: Some(step.org_code.to_string()),
+            changes: step.changes,
+        },
+    )
     .await?;
     Ok(())
 }
@@ -394,34 +404,20 @@ pub async fn act(
     active.closed_at = Set(if next.status.is_open() { None } else { Some(now) });
     active.update(&tx).await?;
     let deadline_changed = (next.deadline != current.deadline).then_some(next.deadline);
-    record_event(
-        &tx,
-        row.id,
-        action.code(),
-        Some(current.status),
-        next.status,
-        action.note(),
-        deadline_changed,
-        &actor,
-        caller.user_id,
-        now,
-    )
-    .await?;
-    audit::append(
-        &tx,
-        &actor,
-        now,
-        Entry {
-            action: "case.step",
-            entity_type: "case",
-            entity_id: row.id.to_string(),
-            org_code: Some(row.org_code.clone()),
-            changes: json!({ "step": action_label(action.code()),
-                "before": { "status": current.status.label(), "deadline": current.deadline },
-                "after": { "status": next.status.label(), "deadline": next.deadline }, "note": action.note() }),
-        },
-    )
-    .await?;
+    let step = Step {
+        case_id: row.id,
+        org_code: &row.org_code,
+        action: action.code(),
+        from: Some(current.status),
+        to: next.status,
+        note: action.note(),
+        deadline: deadline_changed,
+        audit_action: "case.step",
+        changes: json!({ "step": action_label(action.code()),
+            "before": { "status": current.status.label(), "deadline": current.deadline },
+            "after": { "status": next.status.label(), "deadline": next.deadline }, "note": action.note() }),
+    };
+    record(&tx, step, &actor, caller.user_id, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -500,20 +496,18 @@ pub async fn reassign(
         active.owner_user_id = Set(to);
         active.updated_at = Set(now);
         active.update(&tx).await?;
-        record_event(&tx, c.id, "reassign", Some(status), status, &note, None, &actor, caller.user_id, now).await?;
-        audit::append(
-            &tx,
-            &actor,
-            now,
-            Entry {
-                action: "case.reassigned",
-                entity_type: "case",
-                entity_id: c.id.to_string(),
-                org_code: Some(c.org_code.clone()),
-                changes: json!({ "before": { "owner_user_id": c.owner_user_id }, "after": { "owner_user_id": to }, "reason": reason }),
-            },
-        )
-        .await?;
+        let step = Step {
+            case_id: c.id,
+            org_code: &c.org_code,
+            action: "reassign",
+            from: Some(status),
+            to: status,
+            note: &note,
+            deadline: None,
+            audit_action: "case.reassigned",
+            changes: json!({ "before": { "owner_user_id": c.owner_user_id }, "after": { "owner_user_id": to }, "reason": reason }),
+        };
+        record(&tx, step, &actor, caller.user_id, now).await?;
         moved += 1;
     }
     tx.commit().await?;
@@ -694,20 +688,18 @@ pub async fn save_measure(
         None => format!("新增措施：{} — {}（{}）", fields.category.label(), fields.description, fields.status.label()),
         Some(b) => format!("措施“{}”：{} → {}", fields.description, b.status_label, saved.status_label),
     };
-    record_event(&tx, row.id, "measure", Some(status), status, &note, None, &actor, caller.user_id, now).await?;
-    audit::append(
-        &tx,
-        &actor,
-        now,
-        Entry {
-            action: "case.measure_saved",
-            entity_type: "case",
-            entity_id: row.id.to_string(),
-            org_code: Some(row.org_code.clone()),
-            changes: json!({ "before": before, "after": saved }),
-        },
-    )
-    .await?;
+    let step = Step {
+        case_id: row.id,
+        org_code: &row.org_code,
+        action: "measure",
+        from: Some(status),
+        to: status,
+        note: &note,
+        deadline: None,
+        audit_action: "case.measure_saved",
+        changes: json!({ "before": before, "after": saved }),
+    };
+    record(&tx, step, &actor, caller.user_id, now).await?;
     tx.commit().await?;
     Ok(())
 }
