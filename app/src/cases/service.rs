@@ -196,24 +196,8 @@ async fn summaries(
         .into_iter()
         .map(|h| (h.id, h))
         .collect();
-    let owner_ids: Vec<i64> = rows.iter().map(|c| c.owner_user_id).collect();
-    let owners: HashMap<i64, String> = app_user::Entity::find()
-        .filter(app_user::Column::Id.is_in(owner_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
-    // A villager group reads with its village: "石桥村一组".
-    let codes: Vec<String> =
-        rows.iter().flat_map(|c| [c.org_code.clone(), c.org_code.chars().take(12).collect()]).collect();
-    let units: HashMap<String, String> = org_unit::Entity::find()
-        .filter(org_unit::Column::Code.is_in(codes))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.code, u.name))
-        .collect();
+    let owners = crate::users::service::display_names(db, rows.iter().map(|c| c.owner_user_id)).await?;
+    let units = crate::org::service::display_names(db, rows.iter().map(|c| c.org_code.clone()).collect()).await?;
     rows.into_iter()
         .map(|c| {
             let status = status_of(&c)?;

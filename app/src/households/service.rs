@@ -2,7 +2,7 @@
 //! stored outcome of each household's risk evaluation (for lists and filters).
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use entities::{household, household_income, household_member, org_unit, security_assessment};
+use entities::{household, household_income, household_member, security_assessment};
 use std::collections::HashMap;
 
 use sea_orm::sea_query::Expr;
@@ -28,7 +28,7 @@ pub const MAX_PER_PAGE: u64 = 200;
 
 async fn summaries(db: &DatabaseConnection, rows: Vec<household::Model>) -> Result<Vec<HouseholdSummary>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|h| h.id).collect();
-    let unit_ids: Vec<i64> = rows.iter().map(|h| h.org_unit_id).collect();
+    let unit_codes: Vec<String> = rows.iter().map(|h| h.org_code.clone()).collect();
     let counts: std::collections::HashMap<i64, i64> = household_member::Entity::find()
         .select_only()
         .column(household_member::Column::HouseholdId)
@@ -40,44 +40,18 @@ async fn summaries(db: &DatabaseConnection, rows: Vec<household::Model>) -> Resu
         .await?
         .into_iter()
         .collect();
-    let names = unit_names(db, unit_ids).await?;
+    let names = crate::org::service::display_names(db, unit_codes).await?;
     Ok(rows
         .into_iter()
         .map(|h| HouseholdSummary {
             red_alert: h.red_alert,
             status: super::MonitoringStatus::parse(&h.monitoring_status).unwrap_or(super::MonitoringStatus::None),
             member_count: counts.get(&h.id).copied().unwrap_or(0),
-            org_name: names.get(&h.org_unit_id).cloned().unwrap_or_default(),
+            org_name: names.get(&h.org_code).cloned().unwrap_or_default(),
             code: h.code,
             head_name: h.head_name,
             org_code: h.org_code,
             monitoring_class: h.monitoring_class,
-        })
-        .collect())
-}
-
-/// "石桥村三组" for a villager group, the plain name for a village.
-async fn unit_names(
-    db: &DatabaseConnection,
-    unit_ids: Vec<i64>,
-) -> Result<std::collections::HashMap<i64, String>, AppError> {
-    let units = org_unit::Entity::find().filter(org_unit::Column::Id.is_in(unit_ids)).all(db).await?;
-    let parent_ids: Vec<i64> = units.iter().filter_map(|u| u.parent_id).collect();
-    let parents: std::collections::HashMap<i64, String> = org_unit::Entity::find()
-        .filter(org_unit::Column::Id.is_in(parent_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
-    Ok(units
-        .into_iter()
-        .map(|u| {
-            let name = match (u.level.as_str(), u.parent_id.and_then(|p| parents.get(&p))) {
-                ("group", Some(village)) => format!("{village}{}", u.name),
-                _ => u.name,
-            };
-            (u.id, name)
         })
         .collect())
 }
@@ -212,7 +186,11 @@ pub async fn get(
         .as_ref()
         .filter(|_| member_count > 0)
         .map(|i| (i.wage_fen + i.business_fen + i.property_fen + i.transfer_fen) / member_count / 100);
-    let people = user_names(db, [household.contact_user_id, household.liaison_user_id].into_iter().flatten()).await?;
+    let people = crate::users::service::display_names(
+        db,
+        [household.contact_user_id, household.liaison_user_id].into_iter().flatten(),
+    )
+    .await?;
     let today = now.date_naive();
     let taper_months = crate::policy::service::effective(db, &household.org_code, today.year())
         .await
@@ -278,24 +256,6 @@ pub async fn get(
         .await?,
         risk,
     })
-}
-
-/// Display names of some users.
-async fn user_names(
-    db: &DatabaseConnection,
-    ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, String>, AppError> {
-    let ids: Vec<i64> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(entities::app_user::Entity::find()
-        .filter(entities::app_user::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect())
 }
 
 /// The household's evaluation under this year's policy as of `now`, with its members' labour capacity
@@ -478,13 +438,7 @@ async fn latest_assessments(db: &DatabaseConnection, household_id: i64) -> Resul
         .all(db)
         .await?;
     let assessor_ids: Vec<i64> = rows.iter().map(|r| r.assessed_by).collect();
-    let names: HashMap<i64, String> = entities::app_user::Entity::find()
-        .filter(entities::app_user::Column::Id.is_in(assessor_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names = crate::users::service::display_names(db, assessor_ids).await?;
     Ok(latest_per_item(rows)
         .into_iter()
         .map(|(item, status, row)| AssessmentView {

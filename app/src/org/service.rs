@@ -174,3 +174,30 @@ pub async fn rename(
     tx.commit().await?;
     Ok(())
 }
+
+/// Names of units by code as lists show them: "石桥村三组" for a villager group (with its village), the
+/// plain name otherwise.
+pub async fn display_names(
+    db: &DatabaseConnection,
+    codes: Vec<String>,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let units = org_unit::Entity::find().filter(org_unit::Column::Code.is_in(codes)).all(db).await?;
+    let parent_ids: Vec<i64> = units.iter().filter_map(|u| u.parent_id).collect();
+    let parents: std::collections::HashMap<i64, String> = org_unit::Entity::find()
+        .filter(org_unit::Column::Id.is_in(parent_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    Ok(units
+        .into_iter()
+        .map(|u| {
+            let name = match (u.level.as_str(), u.parent_id.and_then(|p| parents.get(&p))) {
+                ("group", Some(village)) => format!("{village}{}", u.name),
+                _ => u.name,
+            };
+            (u.code, name)
+        })
+        .collect())
+}

@@ -493,3 +493,21 @@ pub async fn revoke_token(state: &AppState, ctx: &RequestContext, token_id: i64)
     tx.commit().await?;
     Ok(())
 }
+
+/// Display names of some users, by id.
+pub async fn display_names(
+    db: &DatabaseConnection,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
