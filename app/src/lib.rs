@@ -8,6 +8,7 @@ pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod error;
+pub mod evidence;
 pub mod excel;
 pub mod households;
 pub mod org;

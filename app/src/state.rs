@@ -71,6 +71,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
     pub security: SecuritySettings,
+    /// Where evidence files are kept.
+    pub evidence: crate::evidence::store::EvidenceStore,
     pub leptos_options: LeptosOptions,
 }
 

@@ -8,6 +8,7 @@ pub mod app_user;
 pub mod assistance_measure;
 pub mod audit_log;
 pub mod case_event;
+pub mod evidence;
 pub mod holiday_notice;
 pub mod household;
 pub mod household_income;

@@ -15,6 +15,7 @@ mod m20261122_000009_import_batch;
 mod m20261122_000010_rigid_expenditure_items;
 mod m20261122_000011_risk_case;
 mod m20261122_000012_assistance_measure;
+mod m20261122_000013_evidence;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000010_rigid_expenditure_items::Migration),
             Box::new(m20261122_000011_risk_case::Migration),
             Box::new(m20261122_000012_assistance_measure::Migration),
+            Box::new(m20261122_000013_evidence::Migration),
         ]
     }
 }

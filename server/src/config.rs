@@ -36,6 +36,10 @@ pub struct Settings {
     pub login_failure_window: Duration,
     /// `DB_MAX_CONNECTIONS`, default 16.
     pub db_max_connections: u32,
+    /// `EVIDENCE_DIR`, default `<DATA_DIR>/evidence`: where evidence files are kept (outside the web root).
+    pub evidence_dir: PathBuf,
+    /// `EVIDENCE_MAX_MB`, default 20: the largest evidence file accepted.
+    pub evidence_max_mb: u64,
     /// `SITE_ROOT`: where the browser bundle (`pkg/`) is; default `site` beside the executable.
     pub site_root: PathBuf,
 }
@@ -89,7 +93,7 @@ impl Settings {
             database_url,
             bind_addr,
             public_url: var("PUBLIC_URL").unwrap_or_else(|| format!("http://{bind_addr}")),
-            data_dir,
+            data_dir: data_dir.clone(),
             smtp_url,
             session_secret,
             log_level: var("LOG_LEVEL").unwrap_or_else(|| "info".into()),
@@ -100,6 +104,8 @@ impl Settings {
             login_max_failures_per_address: parsed("LOGIN_MAX_FAILURES_PER_ADDRESS", 20u64)?,
             login_failure_window: Duration::from_secs(60 * parsed("LOGIN_FAILURE_WINDOW_MINUTES", 15u64)?),
             db_max_connections: parsed("DB_MAX_CONNECTIONS", 16u32)?,
+            evidence_dir: var("EVIDENCE_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("evidence")),
+            evidence_max_mb: parsed("EVIDENCE_MAX_MB", 20u64)?,
             site_root,
         })
     }

@@ -60,6 +60,10 @@ impl Application {
                 login_max_failures_per_address: settings.login_max_failures_per_address,
                 login_failure_window: settings.login_failure_window,
             },
+            evidence: app::evidence::store::EvidenceStore::new(
+                settings.evidence_dir.clone(),
+                settings.evidence_max_mb * 1024 * 1024,
+            ),
             leptos_options,
         };
         let router = router(state.clone());
@@ -129,6 +133,12 @@ fn router(state: AppState) -> Router {
             axum::routing::post(crate::api::excel::import_form)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::api::UPLOAD_LIMIT)),
         )
+        .route(
+            "/cases/{id}/evidence",
+            axum::routing::post(crate::api::evidence::upload_form).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/evidence/{id}", get(crate::api::evidence::file))
+        .route("/evidence/{id}/thumbnail", get(crate::api::evidence::thumbnail))
         .route("/rpc/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(
             &state,

@@ -69,6 +69,7 @@ impl TestApp {
         let mut settings = Settings::from_env().expect("settings");
         settings.database_url = database_url;
         settings.data_dir = dir.path().to_path_buf();
+        settings.evidence_dir = dir.path().join("evidence");
         settings.bind_addr = "127.0.0.1:0".parse().expect("address");
         settings.public_url = "http://127.0.0.1".into();
         settings.session_secret = None;

@@ -173,6 +173,9 @@ pub fn action_label(code: &str) -> &'static str {
         "reopen" => "重新打开",
         "reassign" => "更换责任人",
         "measure" => "帮扶措施",
+        "evidence" => "上传佐证资料",
+        "evidence_withdrawn" => "撤回佐证资料",
+        "department_warning" => "部门再次预警",
         _ => "其他",
     }
 }

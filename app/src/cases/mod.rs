@@ -205,6 +205,9 @@ pub struct CaseSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CaseEventView {
+    pub id: i64,
+    /// The step's code (`create`, `include`, `evidence`, ...).
+    pub action: String,
     pub action_label: String,
     pub status_label: String,
     pub note: String,
@@ -226,6 +229,10 @@ pub struct CaseDetail {
     pub measures: Vec<measures::MeasureView>,
     /// The caller may add and change measures now.
     pub may_work_measures: bool,
+    /// Photos and documents (佐证资料), withdrawn ones included.
+    pub evidence: Vec<crate::evidence::EvidenceView>,
+    /// The caller may upload evidence to this case.
+    pub may_attach: bool,
     pub events: Vec<CaseEventView>,
 }
 

@@ -8,6 +8,7 @@ use super::api::{CaseStep, CreateCase, ReassignCases, SaveMeasure, case_owners, 
 use super::lifecycle::action_label;
 use super::measures::{Category, MeasureStatus, MeasureView};
 use super::{CaseFilter, RiskType, Source, Status};
+use crate::evidence::pages::EvidenceSection;
 use crate::households::CadreOption;
 use crate::households::register_pages::can_assign;
 use crate::shell::{ErrorBox, MeResource, count_successes, field_error, form_error};
@@ -166,7 +167,9 @@ pub fn CaseDetailPage() -> impl IntoView {
     let step = ServerAction::<CaseStep>::new();
     let reassign = ServerAction::<ReassignCases>::new();
     let measure = ServerAction::<SaveMeasure>::new();
+    let withdraw = ServerAction::<crate::evidence::api::WithdrawEvidence>::new();
     let changes = RwSignal::new(0u32);
+    count_successes(withdraw.value(), changes);
     count_successes(step.value(), changes);
     count_successes(reassign.value(), changes);
     count_successes(measure.value(), changes);
@@ -184,6 +187,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         Ok(c) => {
                             let s = c.summary.clone();
+                            let attach = attach_options(&c);
                             let reassign_form = (can_assign(me)() && s.status.is_open())
                                 .then(|| view! { <ReassignForm action=reassign owners=owners.clone() case_id=s.id/> });
                             view! {
@@ -237,6 +241,8 @@ pub fn CaseDetailPage() -> impl IntoView {
                                     {c.measures.iter().map(|m| view! { <MeasureStatusForm action=measure measure=m.clone()/> }).collect_view()}
                                     <NewMeasureForm action=measure case_id=s.id/>
                                 })}
+                                <EvidenceSection case_id=s.id items=c.evidence.clone() may_attach=c.may_attach
+                                    attach_options=attach withdraw=withdraw/>
                                 {reassign_form}
                                 <h2>"办理记录"</h2>
                                 <ol class="history">
@@ -256,6 +262,16 @@ pub fn CaseDetailPage() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// The steps and measures of a case that evidence can belong to.
+fn attach_options(c: &super::CaseDetail) -> Vec<crate::evidence::pages::AttachOption> {
+    let steps =
+        c.events.iter().filter(|e| !e.action.starts_with("evidence")).map(|e| {
+            (format!("step:{}", e.id), format!("步骤：{} {}", e.action_label, crate::shell::beijing_time(e.at)))
+        });
+    let measures = c.measures.iter().map(|m| (format!("measure:{}", m.id), format!("措施：{}", m.description)));
+    steps.chain(measures).collect()
 }
 
 /// 登记风险案件 for a household (`?household=code`).

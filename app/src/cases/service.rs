@@ -113,23 +113,23 @@ pub async fn create(
 }
 
 /// One step of a case, as its history and the audit log keep it.
-struct Step<'a> {
-    case_id: i64,
-    org_code: &'a str,
+pub(crate) struct Step<'a> {
+    pub case_id: i64,
+    pub org_code: &'a str,
     /// The event's action code (`create`, `include`, `reassign`, `measure`, ...).
-    action: &'a str,
-    from: Option<Status>,
-    to: Status,
-    note: &'a str,
+    pub action: &'a str,
+    pub from: Option<Status>,
+    pub to: Status,
+    pub note: &'a str,
     /// The deadline this step set, if it set one.
-    deadline: Option<NaiveDate>,
+    pub deadline: Option<NaiveDate>,
     /// The audit record's action and changes.
-    audit_action: &'static str,
-    changes: serde_json::Value,
+    pub audit_action: &'static str,
+    pub changes: serde_json::Value,
 }
 
 /// Write a step's event and its audit record (in the caller's transaction).
-async fn record<C: ConnectionTrait>(
+pub(crate) async fn record<C: ConnectionTrait>(
     tx: &C,
     step: Step<'_>,
     actor: &Actor,
@@ -333,7 +333,9 @@ pub async fn get(
         .await?
         .into_iter()
         .map(|e| CaseEventView {
+            id: e.id,
             action_label: action_label(&e.action).into(),
+            action: e.action,
             status_label: Status::parse(&e.to_status).map(Status::label).unwrap_or_default().into(),
             note: e.note,
             deadline: e.deadline,
@@ -346,6 +348,8 @@ pub async fn get(
     let measures =
         measures_where(db, Condition::all().add(entities::assistance_measure::Column::CaseId.eq(row.id))).await?;
     let may_work_measures = may_work_measures(status, &roles, is_owner);
+    let evidence = crate::evidence::service::of_case(db, caller, row.id).await?;
+    let may_attach = authz::authorize(caller, Action::EditHousehold, &row.org_code).is_ok();
     let summary = summaries(db, vec![row], today).await?.pop().ok_or(AppError::NotFound)?;
     Ok(CaseDetail {
         summary,
@@ -355,6 +359,8 @@ pub async fn get(
         next_actions,
         measures,
         may_work_measures,
+        evidence,
+        may_attach,
         events,
     })
 }

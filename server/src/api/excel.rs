@@ -18,19 +18,6 @@ pub struct ExportQuery {
     within: Option<String>,
 }
 
-/// `attachment; filename*=UTF-8''…` for a Chinese file name.
-fn attachment(name: &str) -> HeaderValue {
-    let encoded: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect();
-    HeaderValue::from_str(&format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{encoded}"))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
-}
-
 /// Download a ledger or roster as .xlsx (ID numbers in full only for roles entitled to them; audited).
 #[utoipa::path(get, path = "/api/exports/{roster}", tag = "excel", params(("roster" = String, Path,
     description = "monitoring-ledger, warning-ledger, edge-adjustment, monitored-adjustment, edge-survey, monitored-survey, without-policy-roll, with-policy-roll"),
@@ -56,7 +43,7 @@ pub fn xlsx_response(file: app::excel::export::ExportFile) -> Response {
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             ),
-            (header::CONTENT_DISPOSITION, attachment(&file.file_name)),
+            (header::CONTENT_DISPOSITION, super::content_disposition(&file.file_name, false)),
         ],
         file.bytes,
     )
@@ -85,7 +72,7 @@ pub async fn template() -> Response {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-            (header::CONTENT_DISPOSITION, attachment("农户导入模板.csv")),
+            (header::CONTENT_DISPOSITION, super::content_disposition("农户导入模板.csv", false)),
         ],
         body,
     )

@@ -5,6 +5,7 @@
 
 mod auth;
 mod cases;
+pub mod evidence;
 pub mod excel;
 mod households;
 mod org;
@@ -28,7 +29,7 @@ use utoipa::{Modify, OpenApi};
         households::apply_identification, households::identification_step,
         households::create, households::update, households::add_member, households::update_member,
         households::set_dibao, households::propose_elimination, excel::export, excel::template, excel::import,
-        cases::list, cases::get_one, cases::create, cases::step, cases::reassign, cases::export, cases::save_measure,
+        cases::list, cases::get_one, cases::create, cases::step, cases::reassign, cases::export, cases::save_measure, evidence::upload, evidence::withdraw,
         policy::get_one,
     ),
     components(schemas(
@@ -41,7 +42,8 @@ use utoipa::{Modify, OpenApi};
         app::audit::AuditRecordView, app::excel::ImportReport, app::excel::RowIssue,
         app::cases::CasePageView, app::cases::CaseSummary, app::cases::CaseDetail, app::cases::CaseEventView,
         app::cases::NewCaseForm, app::cases::ReassignForm, app::cases::Status, app::cases::lifecycle::ActionForm,
-        cases::Count, app::cases::measures::MeasureForm, app::cases::measures::MeasureView,
+        cases::Count, app::cases::measures::MeasureForm, evidence::Uploaded, evidence::WithdrawRequest,
+        app::evidence::EvidenceView, app::evidence::Withdrawal, app::cases::measures::MeasureView,
         app::cases::measures::Category, app::cases::measures::MeasureStatus, app::households::IncomeRecord,
         app::households::AssessmentForm, app::households::AssessmentView, app::risk::AssessmentStatus,
         app::households::RiskView, app::risk::Evaluation, app::risk::RiskFlag, app::risk::RiskKind, app::risk::SecurityItem,
@@ -111,9 +113,31 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}", get(cases::get_one))
         .route("/cases/{id}/steps", post(cases::step))
         .route("/cases/{id}/measures", post(cases::save_measure))
+        .route("/cases/{id}/evidence", post(evidence::upload).layer(DefaultBodyLimit::disable()))
+        .route("/evidence/{id}/withdraw", post(evidence::withdraw))
         .route("/exports/{roster}", get(excel::export))
         .route("/imports/template.csv", get(excel::template))
         .route("/imports/households", post(excel::import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+}
+
+/// `attachment` (or `inline`) naming a file in Chinese (RFC 6266 `filename*`).
+pub(crate) fn content_disposition(name: &str, inline: bool) -> axum::http::HeaderValue {
+    let kind = if inline { "inline" } else { "attachment" };
+    axum::http::HeaderValue::from_str(&format!(
+        "{kind}; filename=\"download\"; filename*=UTF-8''{}",
+        percent_encode(name)
+    ))
+    .unwrap_or_else(|_| axum::http::HeaderValue::from_static("attachment"))
+}
+
+/// RFC 3986 percent-encoding of everything but unreserved characters.
+pub(crate) fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Uploads may be as large as the import accepts, plus room for the multipart framing.

@@ -7,6 +7,7 @@ mod auth;
 mod cases;
 mod e2e;
 mod elimination;
+mod evidence;
 mod excel;
 mod identification;
 mod policy;

@@ -1,0 +1,99 @@
+//! The evidence section of a case page: photos as thumbnails, documents as links, withdrawn items
+//! struck through with the reason, and the upload form (camera on a phone, or files).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::api::WithdrawEvidence;
+use super::{ACCEPT_ATTR, EvidenceView, size_label};
+use crate::shell::{field_error, form_error};
+
+/// What evidence may be attached to, as the upload form offers it: `(value, label)`.
+pub type AttachOption = (String, String);
+
+#[component]
+pub fn EvidenceSection(
+    case_id: i64,
+    items: Vec<EvidenceView>,
+    may_attach: bool,
+    attach_options: Vec<AttachOption>,
+    withdraw: ServerAction<WithdrawEvidence>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let upload_error = move || query.with(|q| q.get("upload_error")).filter(|m| !m.is_empty());
+    let uploaded = move || query.with(|q| q.get("uploaded")).filter(|n| n != "0");
+    let value = withdraw.value();
+    view! {
+        <h2 id="evidence">"佐证资料"</h2>
+        {move || upload_error().map(|m| view! { <div class="banner error" role="alert">{m}</div> })}
+        {move || uploaded().map(|n| view! { <div class="banner ok" role="status">{format!("已上传 {n} 个文件。")}</div> })}
+        {if items.is_empty() {
+            view! { <p class="muted">"尚无佐证资料。"</p> }.into_any()
+        } else {
+            view! {
+                <ul class="evidence">
+                    {items.into_iter().map(|e| view! { <EvidenceItem item=e withdraw=withdraw/> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        {form_error(value)}
+        {may_attach.then(|| view! {
+            <form class="form upload" method="post" enctype="multipart/form-data"
+                action=format!("/cases/{case_id}/evidence")>
+                <label for="evidence_attach">"资料属于"</label>
+                <select id="evidence_attach" name="attach">
+                    <option value="">"本案件"</option>
+                    {attach_options.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                </select>
+                <label class="button" for="evidence_camera">"拍照上传"</label>
+                <input id="evidence_camera" class="visually-hidden" type="file" name="file" accept="image/*"
+                    capture="environment" onchange="this.form.requestSubmit()"/>
+                <label for="evidence_files">"或选择照片、PDF、Word、Excel 文件（可多选）"</label>
+                <input id="evidence_files" type="file" name="file" multiple accept=ACCEPT_ATTR/>
+                <button type="submit" class="primary">"上传所选文件"</button>
+            </form>
+        })}
+    }
+}
+
+#[component]
+fn EvidenceItem(item: EvidenceView, withdraw: ServerAction<WithdrawEvidence>) -> impl IntoView {
+    let value = withdraw.value();
+    let href = format!("/evidence/{}", item.id);
+    let caption = format!(
+        "{} · {} · {} · {} {}",
+        item.file_name,
+        item.kind_label,
+        size_label(item.size_bytes),
+        item.uploaded_by,
+        crate::shell::beijing_time(item.uploaded_at)
+    );
+    view! {
+        <li class:withdrawn=item.withdrawn.is_some()>
+            {if item.has_thumbnail {
+                view! { <a href=href.clone()><img src=format!("/evidence/{}/thumbnail", item.id) alt=item.file_name.clone() loading="lazy"/></a> }.into_any()
+            } else {
+                view! { <a class="file" href=href.clone()>{item.kind_label.clone()}</a> }.into_any()
+            }}
+            <div>
+                <a href=href>{caption}</a>
+                <small class="muted">{format!("（{}）", item.attached_to)}</small>
+                {item.withdrawn.clone().map(|w| view! {
+                    <p class="danger">{format!("已撤回：{}（{} {}）", w.reason, w.by, crate::shell::beijing_time(w.at))}</p>
+                })}
+                {item.may_withdraw.then(|| view! {
+                    <details>
+                        <summary>"撤回"</summary>
+                        <ActionForm action=withdraw attr:class="form">
+                            <input type="hidden" name="id" value=item.id.to_string()/>
+                            <label for=format!("withdraw_{}", item.id)>"撤回原因（资料不会删除，撤回记录留存）"</label>
+                            <input id=format!("withdraw_{}", item.id) name="reason" required/>
+                            {field_error(value, "reason")}
+                            <button type="submit">"确认撤回"</button>
+                        </ActionForm>
+                    </details>
+                })}
+            </div>
+        </li>
+    }
+}

@@ -1,0 +1,170 @@
+//! Evidence files over HTTP: uploads (the case page's form and the JSON API, both multipart) and
+//! downloads, each checked against the caller's scope before a byte moves.
+
+use app::error::AppError;
+use app::evidence::Attachment;
+use app::evidence::service as evidence;
+use app::request::RequestContext;
+use app::state::AppState;
+use axum::Json;
+use axum::body::Body;
+use axum::extract::multipart::MultipartError;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, extract::Query};
+use serde::{Deserialize, Serialize};
+
+/// The ids of the evidence an upload recorded.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Uploaded {
+    ids: Vec<i64>,
+}
+
+/// Receive every non-empty `file` field of the form (the `attach` field, if sent first, says what the
+/// files belong to) and record each as evidence of the case.
+async fn receive(
+    state: &AppState,
+    ctx: &RequestContext,
+    case_id: i64,
+    mut multipart: Multipart,
+) -> Result<Vec<i64>, AppError> {
+    let now = state.clock.now();
+    let case = evidence::case_for_upload(&state.db, now, ctx, case_id).await?;
+    let limit_mb = state.evidence.max_bytes() / (1024 * 1024);
+    let bad = |e: MultipartError| {
+        tracing::info!(error = %e, status = %e.status(), "evidence upload unreadable");
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::validation("file", format!("文件超过 {limit_mb} MB 的上限，请压缩或拆分后再上传。"))
+        } else {
+            AppError::validation("file", "上传中断或文件不完整，请重新选择文件上传。")
+        }
+    };
+    let mut attachment = Attachment::Case;
+    let mut ids = Vec::new();
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("attach") => {
+                let text = field.text().await.map_err(bad)?;
+                attachment = Attachment::parse(&text)
+                    .ok_or_else(|| AppError::validation("attach", "请从列表中选择资料所属的步骤或措施。"))?;
+            }
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                let mut upload = state.evidence.begin()?;
+                while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                    upload.write(&chunk)?;
+                }
+                if name.is_empty() && upload.is_empty() {
+                    continue; // the other of the two file pickers, left empty
+                }
+                let stored = upload.finish(&name).await?;
+                ids.push(evidence::attach(&state.db, now, ctx, &case, &attachment, &name, &stored).await?);
+            }
+            _ => {}
+        }
+    }
+    if ids.is_empty() {
+        return Err(AppError::validation("file", "请拍照或选择要上传的文件。"));
+    }
+    Ok(ids)
+}
+
+/// Upload evidence to a case (multipart: optional `attach` = `step:<id>` | `measure:<id>`, then one or
+/// more `file` fields).
+#[utoipa::path(post, path = "/api/cases/{id}/evidence", tag = "cases",
+    params(("id" = i64, Path, description = "案件编号")),
+    responses((status = 201, body = Uploaded), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<(StatusCode, Json<Uploaded>), AppError> {
+    let ids = receive(&state, &ctx, id, multipart).await?;
+    Ok((StatusCode::CREATED, Json(Uploaded { ids })))
+}
+
+/// The case page's upload form: back to the case, with the error in words if it failed.
+pub async fn upload_form(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<Redirect, AppError> {
+    ctx.caller()?;
+    match receive(&state, &ctx, id, multipart).await {
+        Ok(ids) => Ok(Redirect::to(&format!("/cases/{id}?uploaded={}#evidence", ids.len()))),
+        Err(AppError::Validation { message, .. }) => {
+            Ok(Redirect::to(&format!("/cases/{id}?upload_error={}#evidence", super::percent_encode(&message))))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DownloadQuery {
+    /// `1`: offer the file as a download instead of showing it.
+    download: Option<u8>,
+}
+
+/// The file of a piece of evidence (withdrawn ones too: they stay on record).
+pub async fn file(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    Query(q): Query<DownloadQuery>,
+) -> Result<Response, AppError> {
+    let row = evidence::for_download(&state.db, state.clock.now(), &ctx, id).await?;
+    let inline = q.download.is_none() && (row.mime.starts_with("image/") || row.mime == "application/pdf");
+    serve(&state.evidence.path_of(&row.sha256), &row.mime, Some((&row.file_name, inline))).await
+}
+
+/// The thumbnail of a photo.
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let row = evidence::for_download(&state.db, state.clock.now(), &ctx, id).await?;
+    if !row.has_thumbnail {
+        return Err(AppError::NotFound);
+    }
+    serve(&state.evidence.thumbnail_of(&row.sha256), "image/jpeg", None).await
+}
+
+async fn serve(path: &std::path::Path, mime: &str, name: Option<(&str, bool)>) -> Result<Response, AppError> {
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|e| AppError::internal(format!("evidence file {} unreadable: {e}", path.display())))?;
+    let mut response = Response::new(Body::from(bytes));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(mime).map_err(AppError::internal)?);
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600"));
+    if let Some((name, inline)) = name {
+        headers.insert(header::CONTENT_DISPOSITION, super::content_disposition(name, inline));
+    }
+    Ok(response.into_response())
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct WithdrawRequest {
+    /// Why the upload was a mistake.
+    reason: String,
+}
+
+/// Withdraw a mistaken upload with a reason (the file stays on record).
+#[utoipa::path(post, path = "/api/evidence/{id}/withdraw", tag = "cases", request_body = WithdrawRequest,
+    params(("id" = i64, Path, description = "资料编号")),
+    responses((status = 204), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    Json(body): Json<WithdrawRequest>,
+) -> Result<StatusCode, AppError> {
+    evidence::withdraw(&state.db, state.clock.now(), &ctx, id, &body.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
