@@ -24,6 +24,10 @@ pub enum Action {
     ManageUsers,
     ReadAudit,
     ManagePolicy,
+    /// Push department screening warnings (部门筛查预警).
+    ImportWarnings,
+    /// See and verify department warnings that matched no household.
+    VerifyWarnings,
 }
 
 impl Action {
@@ -39,6 +43,8 @@ impl Action {
             Action::ManageUsers => "user.manage",
             Action::ReadAudit => "audit.read",
             Action::ManagePolicy => "policy.manage",
+            Action::ImportWarnings => "screening.import",
+            Action::VerifyWarnings => "screening.verify",
         }
     }
 
@@ -72,6 +78,8 @@ impl Action {
             }
             Action::ReadAudit => &[Admin, CountyOffice, DisciplineTeam],
             Action::ManagePolicy => &[Admin, CountyOffice],
+            Action::ImportWarnings => &[DepartmentUser, CountyOffice],
+            Action::VerifyWarnings => &[CountyOffice, TownshipLeader, TownshipStaff],
         }
     }
 

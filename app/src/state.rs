@@ -73,6 +73,8 @@ pub struct AppState {
     pub security: SecuritySettings,
     /// Where evidence files are kept.
     pub evidence: crate::evidence::store::EvidenceStore,
+    /// Progress of the department imports this server is running.
+    pub imports: crate::screening::service::Progress,
     pub leptos_options: LeptosOptions,
 }
 

@@ -16,6 +16,8 @@ mod m20261122_000010_rigid_expenditure_items;
 mod m20261122_000011_risk_case;
 mod m20261122_000012_assistance_measure;
 mod m20261122_000013_evidence;
+mod m20261122_000014_notifications;
+mod m20261122_000015_screening;
 
 pub struct Migrator;
 
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000011_risk_case::Migration),
             Box::new(m20261122_000012_assistance_measure::Migration),
             Box::new(m20261122_000013_evidence::Migration),
+            Box::new(m20261122_000014_notifications::Migration),
+            Box::new(m20261122_000015_screening::Migration),
         ]
     }
 }

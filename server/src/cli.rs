@@ -268,6 +268,18 @@ async fn serve(settings: Settings, demo_if_empty: bool) -> anyhow::Result<ExitCo
     }
     tracing::info!(%url, port = app.port(), "listening");
     app.catch_up_in_background();
+    let interrupted = app::screening::service::mark_interrupted(&app.state.db).await?;
+    if interrupted > 0 {
+        tracing::warn!(
+            interrupted,
+            "department warning files left running by a stopped server were marked interrupted"
+        );
+    }
+    let relay = match &settings.smtp_url {
+        Some(url) => Some(crate::mail::Relay::new(url, &settings.mail_from, "serve")?),
+        None => None,
+    };
+    crate::jobs::start(&app.state, relay, settings.mail_relay_interval);
     app.run_until_stopped().await.context("server stopped with an error")?;
     Ok(ExitCode::SUCCESS)
 }

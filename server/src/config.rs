@@ -19,6 +19,10 @@ pub struct Settings {
     pub public_url: String,
     /// `SMTP_URL`, e.g. `smtp://user:pass@mail.example.cn:587`; unset: no e-mail is sent.
     pub smtp_url: Option<String>,
+    /// `MAIL_FROM`, default `防返贫监测系统 <noreply@localhost>`: the sender of notification e-mail.
+    pub mail_from: String,
+    /// `MAIL_RELAY_SECONDS`, default 15: how often the outbox is sent.
+    pub mail_relay_interval: Duration,
     /// `SESSION_SECRET`; unset: generated on first start and kept in the database.
     pub session_secret: Option<String>,
     /// `LOG_LEVEL`, default `info` (a tracing filter such as `info,sqlx=warn`).
@@ -95,6 +99,8 @@ impl Settings {
             public_url: var("PUBLIC_URL").unwrap_or_else(|| format!("http://{bind_addr}")),
             data_dir: data_dir.clone(),
             smtp_url,
+            mail_from: var("MAIL_FROM").unwrap_or_else(|| "防返贫监测系统 <noreply@localhost>".into()),
+            mail_relay_interval: Duration::from_secs(parsed("MAIL_RELAY_SECONDS", 15u64)?),
             session_secret,
             log_level: var("LOG_LEVEL").unwrap_or_else(|| "info".into()),
             session_idle: Duration::from_secs(60 * parsed("SESSION_IDLE_MINUTES", 30u64)?),

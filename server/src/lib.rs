@@ -6,5 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod database;
 pub mod demo;
+pub mod jobs;
+pub mod mail;
 pub mod middleware;
 pub mod startup;

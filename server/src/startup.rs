@@ -64,6 +64,7 @@ impl Application {
                 settings.evidence_dir.clone(),
                 settings.evidence_max_mb * 1024 * 1024,
             ),
+            imports: Default::default(),
             leptos_options,
         };
         let router = router(state.clone());
@@ -136,6 +137,11 @@ fn router(state: AppState) -> Router {
         .route(
             "/cases/{id}/evidence",
             axum::routing::post(crate::api::evidence::upload_form).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/screening/upload",
+            axum::routing::post(crate::api::screening::upload_form)
+                .layer(axum::extract::DefaultBodyLimit::max(app::screening::service::MAX_BYTES + 64 * 1024)),
         )
         .route("/evidence/{id}", get(crate::api::evidence::file))
         .route("/evidence/{id}/thumbnail", get(crate::api::evidence::thumbnail))

@@ -300,3 +300,145 @@ pub async fn error_message(response: reqwest::Response) -> (u16, String) {
     let body: serde_json::Value = response.json().await.expect("json body");
     (status, body["message"].as_str().unwrap_or_default().to_string())
 }
+
+/// One message as an SMTP server received it.
+#[derive(Clone, Debug, Default)]
+pub struct Received {
+    pub from: String,
+    pub to: Vec<String>,
+    /// The message as sent after DATA (headers and body), dot-stuffing removed.
+    pub data: String,
+}
+
+impl Received {
+    /// The value of a header (first occurrence), e.g. `Message-ID`.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.data.lines().take_while(|l| !l.is_empty()).find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim().to_string())
+        })
+    }
+}
+
+/// A real SMTP server on 127.0.0.1 that keeps what it receives: greeting, EHLO, MAIL, RCPT, DATA,
+/// RSET, NOOP, QUIT, as lettre speaks them.
+pub struct SmtpSink {
+    pub port: u16,
+    pub received: Arc<std::sync::Mutex<Vec<Received>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SmtpSink {
+    /// Listen on `port` (0: any free port).
+    pub async fn start(port: u16) -> SmtpSink {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("SMTP port");
+        let port = listener.local_addr().expect("address").port();
+        let received: Arc<std::sync::Mutex<Vec<Received>>> = Arc::default();
+        let store = received.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let (reader, mut writer) = socket.into_split();
+                    let mut reader = BufReader::new(reader);
+                    let (mut current, mut line) = (Received::default(), String::new());
+                    if writer.write_all(b"220 sink ESMTP ready\r\n").await.is_err() {
+                        return;
+                    }
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let raw = line.trim_end().to_string();
+                        let command = raw.to_ascii_uppercase();
+                        let reply: &[u8] = if command.starts_with("EHLO") {
+                            b"250-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+                        } else if command.starts_with("HELO") {
+                            b"250 sink\r\n"
+                        } else if command.starts_with("MAIL FROM:") {
+                            current = Received { from: raw[10..].to_string(), ..Default::default() };
+                            b"250 2.1.0 OK\r\n"
+                        } else if command.starts_with("RCPT TO:") {
+                            current.to.push(raw[8..].to_string());
+                            b"250 2.1.5 OK\r\n"
+                        } else if command == "DATA" {
+                            if writer.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await.is_err() {
+                                return;
+                            }
+                            loop {
+                                line.clear();
+                                if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                                    return;
+                                }
+                                if line == ".\r\n" {
+                                    break;
+                                }
+                                let text = line.strip_prefix('.').unwrap_or(&line).replace("\r\n", "\n");
+                                current.data.push_str(&text);
+                            }
+                            store.lock().expect("lock").push(std::mem::take(&mut current));
+                            b"250 2.0.0 OK queued\r\n"
+                        } else if command == "RSET" || command == "NOOP" {
+                            b"250 2.0.0 OK\r\n"
+                        } else if command == "QUIT" {
+                            let _ = writer.write_all(b"221 2.0.0 Bye\r\n").await;
+                            return;
+                        } else {
+                            b"502 5.5.2 Command not recognized\r\n"
+                        };
+                        if writer.write_all(reply).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        SmtpSink { port, received, task }
+    }
+
+    pub fn messages(&self) -> Vec<Received> {
+        self.received.lock().expect("lock").clone()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A port on 127.0.0.1 where nothing listens (an SMTP server that is down).
+pub async fn closed_port() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("port");
+    listener.local_addr().expect("address").port()
+}
+
+impl TestApp {
+    /// A user's id by username.
+    pub async fn user_id(&self, username: &str) -> i64 {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entities::app_user::Entity::find()
+            .filter(entities::app_user::Column::Username.eq(username))
+            .one(self.db())
+            .await
+            .expect("query")
+            .expect("user")
+            .id
+    }
+
+    /// Give a user an e-mail address.
+    pub async fn email(&self, username: &str, address: &str) {
+        use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+        let id = self.user_id(username).await;
+        let user = <entities::app_user::Entity as sea_orm::EntityTrait>::find_by_id(id)
+            .one(self.db())
+            .await
+            .expect("query")
+            .expect("user");
+        let mut active = user.into_active_model();
+        active.email = Set(Some(address.into()));
+        active.update(self.db()).await.expect("email");
+    }
+}

@@ -19,6 +19,8 @@ use crate::auth::Role;
 use crate::authz::{self, Action};
 use crate::db::begin_write;
 use crate::error::AppError;
+use crate::notify::Category as NoticeCategory;
+use crate::notify::service::{Notice, notify};
 use crate::request::RequestContext;
 
 /// Who can own a case: village staff and township staff in a unit covering it.
@@ -73,42 +75,124 @@ pub async fn create(
     let tx = begin_write(db).await?;
     let calendar = crate::calendar::service::load(&tx).await?;
     let deadline = lifecycle::initial_deadline(today, set_deadline, &calendar, &policy.policy)?;
+    let id = open(
+        &tx,
+        now,
+        &actor,
+        Opening {
+            household: Some(&household),
+            org_code: &household.org_code,
+            source,
+            risk_type,
+            red_alert: form.red_alert.is_some(),
+            description: &description,
+            owner,
+            department: &form.department,
+            responsible_person: &form.responsible_person,
+            deadline,
+            notify_owner: true,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A new case, as the form, a department's warning or a villager's report gives it.
+pub(crate) struct Opening<'a> {
+    pub household: Option<&'a household::Model>,
+    pub org_code: &'a str,
+    pub source: Source,
+    pub risk_type: RiskType,
+    pub red_alert: bool,
+    pub description: &'a str,
+    pub owner: i64,
+    pub department: &'a str,
+    pub responsible_person: &'a str,
+    pub deadline: NaiveDate,
+    /// Tell the owner now (a department file instead tells each owner once, with a count).
+    pub notify_owner: bool,
+}
+
+/// Register a case in the caller's transaction: the row, its first event and audit record, and the
+/// notices (the owner, when someone else registered it; the unit's leaders, for a red alert).
+pub(crate) async fn open<C: ConnectionTrait>(
+    tx: &C,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    o: Opening<'_>,
+) -> Result<i64, AppError> {
     let text = |t: &str| t.trim().chars().take(64).collect::<String>();
+    let actor_id = actor.user_id.unwrap_or(0);
     let row = risk_case::ActiveModel {
-        household_id: Set(Some(household.id)),
-        org_code: Set(household.org_code.clone()),
-        source: Set(source.as_str().into()),
-        risk_type: Set(risk_type.as_str().into()),
-        red_alert: Set(form.red_alert.is_some()),
-        description: Set(description.clone()),
-        owner_user_id: Set(owner),
-        department: Set(text(&form.department)),
-        responsible_person: Set(text(&form.responsible_person)),
-        deadline: Set(deadline),
+        household_id: Set(o.household.map(|h| h.id)),
+        org_code: Set(o.org_code.to_string()),
+        source: Set(o.source.as_str().into()),
+        risk_type: Set(o.risk_type.as_str().into()),
+        red_alert: Set(o.red_alert),
+        description: Set(o.description.to_string()),
+        owner_user_id: Set(o.owner),
+        department: Set(text(o.department)),
+        responsible_person: Set(text(o.responsible_person)),
+        deadline: Set(o.deadline),
         status: Set(Status::PendingVerification.as_str().into()),
-        found_by_unit: Set(source.found_by_unit()),
-        created_by: Set(caller.user_id),
+        found_by_unit: Set(o.source.found_by_unit()),
+        created_by: Set(actor_id),
         created_at: Set(now),
         updated_at: Set(now),
         closed_at: Set(None),
         ..Default::default()
     }
-    .insert(&tx)
+    .insert(tx)
     .await?;
     let step = Step {
         case_id: row.id,
-        org_code: &household.org_code,
+        org_code: o.org_code,
         action: "create",
         from: None,
         to: Status::PendingVerification,
-        note: &description,
-        deadline: Some(deadline),
+        note: o.description,
+        deadline: Some(o.deadline),
         audit_action: "case.created",
-        changes: json!({ "after": { "household": household.code, "source": source.label(), "risk_type": risk_type.label(),
-            "owner_user_id": owner, "deadline": deadline, "red_alert": row.red_alert } }),
+        changes: json!({ "after": { "household": o.household.map(|h| h.code.clone()), "source": o.source.label(),
+            "risk_type": o.risk_type.label(), "owner_user_id": o.owner, "deadline": o.deadline, "red_alert": o.red_alert } }),
     };
-    record(&tx, step, &actor, caller.user_id, now).await?;
-    tx.commit().await?;
+    record(tx, step, actor, actor_id, now).await?;
+    let subject = match o.household {
+        Some(h) => format!("{}户（{}）", h.head_name, h.code),
+        None => "本村".to_string(),
+    };
+    let summary = format!(
+        "{subject}，{}，来源：{}。{}期限 {}。",
+        o.risk_type.label(),
+        o.source.label(),
+        o.description.chars().take(80).collect::<String>(),
+        o.deadline
+    );
+    if o.notify_owner && o.owner != actor_id {
+        let notice = Notice {
+            category: NoticeCategory::Assignment,
+            title: format!("新案件交您办理：{subject} {}", o.risk_type.label()),
+            body: summary.clone(),
+            link: format!("/cases/{}", row.id),
+            dedupe: None,
+        };
+        notify(tx, now, &[o.owner], &notice).await?;
+    }
+    if o.red_alert {
+        let leaders =
+            crate::households::register::candidates(tx, o.org_code, &[Role::VillageSecretary, Role::TownshipLeader])
+                .await?;
+        let notice = Notice {
+            category: NoticeCategory::RedAlert,
+            title: format!("红色预警：{subject} {}", o.risk_type.label()),
+            body: summary,
+            link: format!("/cases/{}", row.id),
+            dedupe: None,
+        };
+        let ids: Vec<i64> = leaders.iter().map(|c| c.user_id).filter(|id| *id != actor_id).collect();
+        notify(tx, now, &ids, &notice).await?;
+    }
     Ok(row.id)
 }
 
@@ -498,6 +582,18 @@ pub async fn reassign(
             changes: json!({ "before": { "owner_user_id": c.owner_user_id }, "after": { "owner_user_id": to }, "reason": reason }),
         };
         record(&tx, step, &actor, caller.user_id, now).await?;
+        let notice = Notice {
+            category: NoticeCategory::Assignment,
+            title: format!("案件改由您办理：#{}", c.id),
+            body: format!(
+                "{note}。案件：{}，期限 {}。",
+                c.description.chars().take(80).collect::<String>(),
+                c.deadline
+            ),
+            link: format!("/cases/{}", c.id),
+            dedupe: None,
+        };
+        notify(&tx, now, &[to], &notice).await?;
         moved += 1;
     }
     tx.commit().await?;

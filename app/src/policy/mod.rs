@@ -73,10 +73,17 @@ pub struct Policy {
     /// The base of scale control: the registered poor population (2014 建档立卡贫困人口) of the unit, if known [T][G].
     #[serde(default)]
     pub scale_base_population: Option<u64>,
+    /// Remind a case's owner this many working days before its deadline.
+    #[serde(default = "default_reminder_days")]
+    pub reminder_working_days: u32,
 }
 
 fn default_stable_months() -> u32 {
     6
+}
+
+fn default_reminder_days() -> u32 {
+    2
 }
 
 /// Medical, schooling and disaster bills: the large expenditures Yihe's plan names [Y].
@@ -191,6 +198,7 @@ pub struct PolicyForm {
     pub dibao_taper_months: String,
     pub elimination_stable_months: String,
     pub scale_base_population: String,
+    pub reminder_working_days: String,
 }
 
 fn whole<T: std::str::FromStr>(field: &str, label: &str, text: &str) -> Result<T, AppError> {
@@ -252,6 +260,7 @@ impl PolicyForm {
             scale_control_pct: format!("{}", f64::from(p.scale_control_permille) / 10.0),
             dibao_taper_months: p.dibao_taper_months.to_string(),
             elimination_stable_months: p.elimination_stable_months.to_string(),
+            reminder_working_days: p.reminder_working_days.to_string(),
             scale_base_population: p.scale_base_population.map(|n| n.to_string()).unwrap_or_default(),
         }
     }
@@ -341,6 +350,11 @@ impl PolicyForm {
                 default_stable_months()
             } else {
                 whole("elimination_stable_months", "风险消除前收入稳定月数", &self.elimination_stable_months)?
+            },
+            reminder_working_days: if self.reminder_working_days.trim().is_empty() {
+                default_reminder_days()
+            } else {
+                whole("reminder_working_days", "期限提醒提前工作日", &self.reminder_working_days)?
             },
             scale_base_population: optional_whole(
                 "scale_base_population",

@@ -121,6 +121,7 @@ fn PolicyDetails(view: PolicyView) -> impl IntoView {
             <dt>"规模控制"</dt><dd>{format!("建档立卡人口的 {:.1}%", f64::from(p.scale_control_permille) / 10.0)}</dd>
             <dt>"低保渐退期"</dt><dd>{format!("{} 个月", p.dibao_taper_months)}</dd>
             <dt>"风险消除前收入稳定"</dt><dd>{format!("不少于 {} 个月", p.elimination_stable_months)}</dd>
+            <dt>"案件期限提醒"</dt><dd>{format!("期限前 {} 个工作日", p.reminder_working_days)}</dd>
             <dt>"规模控制基数"</dt><dd>{p.scale_base_population.map(|n| format!("{n} 人（建档立卡贫困人口）")).unwrap_or_else(|| "未设置".into())}</dd>
         </dl>
     }
@@ -194,6 +195,7 @@ fn PolicyEditor(
             {text("scale_control_pct", "form[scale_control_pct]", "规模控制比例（%）", form.scale_control_pct.clone())}
             {text("dibao_taper_months", "form[dibao_taper_months]", "低保渐退期（月）", form.dibao_taper_months.clone())}
             {text("elimination_stable_months", "form[elimination_stable_months]", "风险消除前收入稳定（月）", form.elimination_stable_months.clone())}
+            {text("reminder_working_days", "form[reminder_working_days]", "案件期限提醒（提前工作日）", form.reminder_working_days.clone())}
             {text("scale_base_population", "form[scale_base_population]", "规模控制基数：建档立卡贫困人口（人，可不填）", form.scale_base_population.clone())}
             <button type="submit" class="primary">"保存"</button>
         </ActionForm>

@@ -60,6 +60,7 @@ fn common(name: &str, source: &str, monitoring_line_yuan: i64, categories: Vec<C
         scale_control_permille: 50,
         dibao_taper_months: 12,
         elimination_stable_months: 6,
+        reminder_working_days: 2,
         scale_base_population: None,
     }
 }

@@ -79,6 +79,9 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("imports"), ParamSegment("id")) view=ImportReportPage/>
                     <Route path=path!("/settings") view=PolicyPage/>
                     <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/notifications") view=crate::notify::pages::NotificationsPage/>
+                    <Route path=path!("/screening") view=crate::screening::pages::ScreeningPage/>
+                    <Route path=(StaticSegment("screening"), StaticSegment("batches"), ParamSegment("id")) view=crate::screening::pages::ScreeningBatchPage/>
                     <Route path=path!("/admin/org") view=OrgAdminPage/>
                     <Route path=path!("/admin/users") view=UserAdminPage/>
                     <Route path=(StaticSegment("admin"), StaticSegment("users"), ParamSegment("id")) view=UserDetailPage/>
@@ -100,6 +103,7 @@ const NAV: &[NavItem] = &[
     NavItem { href: "/", label: "工作台" },
     NavItem { href: "/households", label: "农户" },
     NavItem { href: "/cases", label: "风险案件" },
+    NavItem { href: "/screening", label: "部门预警" },
     NavItem { href: "/visits", label: "走访" },
     NavItem { href: "/meetings", label: "研判会议" },
     NavItem { href: "/supervision", label: "专项督查" },
@@ -172,6 +176,7 @@ fn Frame(caller: Caller) -> impl IntoView {
                     </ul>
                 </Show>
                 <ul class="nav-account">
+                    <li><A href="/notifications">"通知"</A></li>
                     <li><A href="/account">"我的账号"</A></li>
                     <li>
                         <ActionForm action=logout>

@@ -495,8 +495,8 @@ pub async fn revoke_token(state: &AppState, ctx: &RequestContext, token_id: i64)
 }
 
 /// Display names of some users, by id.
-pub async fn display_names(
-    db: &DatabaseConnection,
+pub async fn display_names<C: sea_orm::ConnectionTrait>(
+    db: &C,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<std::collections::HashMap<i64, String>, AppError> {
     let ids: Vec<i64> = ids.into_iter().collect();

@@ -10,6 +10,7 @@ pub mod excel;
 mod households;
 mod org;
 mod policy;
+pub mod screening;
 
 use app::state::AppState;
 use axum::Json;
@@ -29,7 +30,7 @@ use utoipa::{Modify, OpenApi};
         households::apply_identification, households::identification_step,
         households::create, households::update, households::add_member, households::update_member,
         households::set_dibao, households::propose_elimination, excel::export, excel::template, excel::import,
-        cases::list, cases::get_one, cases::create, cases::step, cases::reassign, cases::export, cases::save_measure, evidence::upload, evidence::withdraw,
+        cases::list, cases::get_one, cases::create, cases::step, cases::reassign, cases::export, cases::save_measure, evidence::upload, evidence::withdraw, screening::push, screening::template,
         policy::get_one,
     ),
     components(schemas(
@@ -42,7 +43,8 @@ use utoipa::{Modify, OpenApi};
         app::audit::AuditRecordView, app::excel::ImportReport, app::excel::RowIssue,
         app::cases::CasePageView, app::cases::CaseSummary, app::cases::CaseDetail, app::cases::CaseEventView,
         app::cases::NewCaseForm, app::cases::ReassignForm, app::cases::Status, app::cases::lifecycle::ActionForm,
-        cases::Count, app::cases::measures::MeasureForm, evidence::Uploaded, evidence::WithdrawRequest,
+        cases::Count, app::cases::measures::MeasureForm, evidence::Uploaded, evidence::WithdrawRequest, screening::WarningsRequest,
+        app::screening::WarningInput, app::screening::ScreeningReport,
         app::evidence::EvidenceView, app::evidence::Withdrawal, app::cases::measures::MeasureView,
         app::cases::measures::Category, app::cases::measures::MeasureStatus, app::households::IncomeRecord,
         app::households::AssessmentForm, app::households::AssessmentView, app::risk::AssessmentStatus,
@@ -115,6 +117,8 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/measures", post(cases::save_measure))
         .route("/cases/{id}/evidence", post(evidence::upload).layer(DefaultBodyLimit::disable()))
         .route("/evidence/{id}/withdraw", post(evidence::withdraw))
+        .route("/screening/warnings", post(screening::push).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+        .route("/screening/template.csv", get(screening::template))
         .route("/exports/{roster}", get(excel::export))
         .route("/imports/template.csv", get(excel::template))
         .route("/imports/households", post(excel::import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))

@@ -10,6 +10,7 @@ mod elimination;
 mod evidence;
 mod excel;
 mod identification;
+mod notify;
 mod policy;
 mod register;
 mod schema;

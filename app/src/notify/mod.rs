@@ -1,0 +1,117 @@
+//! Notifications: what the system tells people (a case assigned to them, a deadline near or passed,
+//! a red alert, the daily digest of department warnings), in an in-app list and by e-mail. The e-mail
+//! is written to an outbox in the same transaction as the change that causes it; the server's relay
+//! sends it later (`server/src/mail/`). Scheduled scans are in `jobs.rs`.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod jobs;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Kinds of notice; people can turn e-mail off per kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum Category {
+    Assignment,
+    DueSoon,
+    Overdue,
+    Escalation,
+    RedAlert,
+    Digest,
+}
+
+impl Category {
+    pub const ALL: [Category; 6] = [
+        Category::Assignment,
+        Category::DueSoon,
+        Category::Overdue,
+        Category::Escalation,
+        Category::RedAlert,
+        Category::Digest,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Assignment => "assignment",
+            Category::DueSoon => "due_soon",
+            Category::Overdue => "overdue",
+            Category::Escalation => "escalation",
+            Category::RedAlert => "red_alert",
+            Category::Digest => "digest",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Assignment => "案件交办给我",
+            Category::DueSoon => "案件期限将到",
+            Category::Overdue => "我的案件逾期",
+            Category::Escalation => "下级案件逾期（上报）",
+            Category::RedAlert => "红色预警",
+            Category::Digest => "部门预警日汇总",
+        }
+    }
+}
+
+/// One notice in the list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NotificationView {
+    pub id: i64,
+    pub category: Category,
+    pub category_label: String,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+/// The caller's notices and e-mail settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Inbox {
+    pub items: Vec<NotificationView>,
+    pub unread: u64,
+    /// The address e-mail goes to, if the person has one.
+    pub email: Option<String>,
+    /// Categories with e-mail turned off.
+    pub email_off: Vec<Category>,
+}
+
+/// The e-mail settings form: a ticked box (`on`) per category.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct MailSettingsForm {
+    pub assignment: Option<String>,
+    pub due_soon: Option<String>,
+    pub overdue: Option<String>,
+    pub escalation: Option<String>,
+    pub red_alert: Option<String>,
+    pub digest: Option<String>,
+}
+
+impl MailSettingsForm {
+    /// The categories ticked.
+    pub fn ticked(&self) -> Vec<Category> {
+        let boxes = [
+            (Category::Assignment, &self.assignment),
+            (Category::DueSoon, &self.due_soon),
+            (Category::Overdue, &self.overdue),
+            (Category::Escalation, &self.escalation),
+            (Category::RedAlert, &self.red_alert),
+            (Category::Digest, &self.digest),
+        ];
+        boxes.into_iter().filter(|(_, v)| v.is_some()).map(|(c, _)| c).collect()
+    }
+}

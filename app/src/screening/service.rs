@@ -1,0 +1,809 @@
+//! Department warnings in the database: reading and checking a file, taking a batch in one
+//! transaction (cases opened or updated, unmatched rows kept), the unmatched list and its
+//! verification, the daily digest per township, and batches left running by a stopped server.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use entities::{household, household_member, import_batch, org_unit, risk_case, screening_row};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::{COLUMNS, Department, ScreeningReport, UnmatchedView, Warning, WarningInput};
+use crate::audit::service::{self as audit, Actor, Entry};
+use crate::auth::Role;
+use crate::authz::{self, Action};
+use crate::cases::service::{Opening, Step, open, record};
+use crate::cases::{RiskType, Source, Status};
+use crate::db::begin_write;
+use crate::error::AppError;
+use crate::excel::RowIssue;
+use crate::notify::Category as NoticeCategory;
+use crate::notify::service::{Notice, notify};
+use crate::request::RequestContext;
+
+/// The largest warning file accepted.
+pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+/// Rows per database round trip when matching.
+const CHUNK: usize = 500;
+
+/// Rows done so far by the imports this server is running (the report page polls it).
+#[derive(Clone, Debug, Default)]
+pub struct Progress(Arc<Mutex<HashMap<i64, usize>>>);
+
+impl Progress {
+    pub fn set(&self, batch_id: i64, done: usize) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(batch_id, done);
+    }
+
+    pub fn get(&self, batch_id: i64) -> Option<usize> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).get(&batch_id).copied()
+    }
+
+    pub fn finish(&self, batch_id: i64) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(&batch_id);
+    }
+}
+
+/// A file or API call read and checked, not yet taken.
+pub struct Prepared {
+    pub department: Department,
+    pub file_name: String,
+    pub encoding: String,
+    pub hash: String,
+    pub rows: usize,
+    pub warnings: Vec<Warning>,
+    pub errors: Vec<RowIssue>,
+}
+
+/// Read a warning file (.xlsx, or CSV in UTF-8 or GBK) and check every row.
+pub fn read_file(bytes: &[u8], file_name: &str, department: Department) -> Result<Prepared, AppError> {
+    if bytes.is_empty() {
+        return Err(AppError::validation("file", "请选择要导入的预警文件。"));
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err(AppError::validation("file", "文件超过 20 MB，请分批导入。"));
+    }
+    let sheet = crate::excel::import::read_sheet(bytes)?;
+    let header_at = sheet
+        .rows
+        .iter()
+        .position(|r| r.iter().any(|c| c == "身份证号") && r.iter().any(|c| c == "预警内容"))
+        .ok_or_else(|| AppError::validation("file", format!("找不到表头行：表头应为 {}。", COLUMNS.join("、"))))?;
+    let header = &sheet.rows[header_at];
+    let col = |name: &str| header.iter().position(|h| h == name);
+    if col("姓名").is_none() {
+        return Err(AppError::validation("file", "表头缺少“姓名”列。"));
+    }
+    let items: Vec<(usize, WarningInput)> = sheet
+        .rows
+        .iter()
+        .enumerate()
+        .skip(header_at + 1)
+        .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
+        .map(|(index, cells)| {
+            let get = |name: &str| col(name).and_then(|i| cells.get(i)).cloned().unwrap_or_default();
+            let input = WarningInput {
+                resident_id: get("身份证号"),
+                name: get("姓名"),
+                risk_type: get("预警类型"),
+                level: get("预警等级"),
+                description: get("预警内容"),
+                township: get("乡镇（街道）"),
+                village: get("村（社区）"),
+            };
+            (index + 1, input)
+        })
+        .collect();
+    let file_name: String = file_name.chars().filter(|c| !c.is_control()).take(120).collect();
+    Ok(check(items, department, &file_name, &sheet.encoding, hex::encode(Sha256::digest(bytes))))
+}
+
+/// Check the items of an API call (numbered from 1).
+pub fn from_api(items: &[WarningInput], department: Department) -> Result<Prepared, AppError> {
+    if items.is_empty() {
+        return Err(AppError::validation("warnings", "没有预警数据。"));
+    }
+    if items.len() > 10_000 {
+        return Err(AppError::validation("warnings", "一次最多报送 10000 条预警，请分批报送。"));
+    }
+    let body = serde_json::to_vec(items).map_err(AppError::internal)?;
+    let numbered = items.iter().cloned().enumerate().map(|(i, item)| (i + 1, item)).collect();
+    Ok(check(numbered, department, "接口报送", "JSON", hex::encode(Sha256::digest(&body))))
+}
+
+fn check(
+    items: Vec<(usize, WarningInput)>,
+    department: Department,
+    file_name: &str,
+    encoding: &str,
+    hash: String,
+) -> Prepared {
+    let rows = items.len();
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    for (row, item) in items {
+        match item.parse(row, department) {
+            Ok(w) => warnings.push(w),
+            Err(issue) => errors.push(issue),
+        }
+    }
+    Prepared { department, file_name: file_name.into(), encoding: encoding.into(), hash, rows, warnings, errors }
+}
+
+/// The departments the caller may push warnings for: a department user their own, the county office any.
+pub fn departments_of(caller: &crate::auth::Caller) -> Vec<Department> {
+    if caller.roles.iter().any(|g| g.role == Role::CountyOffice) {
+        return Department::ALL.to_vec();
+    }
+    caller
+        .roles
+        .iter()
+        .filter(|g| g.role == Role::DepartmentUser)
+        .filter_map(|g| g.department.as_deref().and_then(Department::of_grant))
+        .collect()
+}
+
+/// A checked batch ready to be taken.
+pub struct Job {
+    pub batch_id: i64,
+    prepared: Prepared,
+    scopes: Vec<String>,
+    actor: Actor,
+    report: ScreeningReport,
+}
+
+impl Job {
+    pub fn rows(&self) -> usize {
+        self.prepared.warnings.len()
+    }
+}
+
+/// What starting an import gave: a finished report (rejected or duplicate), or a job to run.
+pub enum Begun {
+    Done(ScreeningReport),
+    Run(Job),
+}
+
+/// Start an import for the caller: rights, the same file again, row errors (the whole file is then
+/// refused and the report kept). A clean file is recorded as `running` and handed back as a job.
+pub async fn begin(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    prepared: Prepared,
+) -> Result<Begun, AppError> {
+    let caller = ctx.caller()?;
+    if !departments_of(caller).contains(&prepared.department) {
+        return Err(AppError::Forbidden);
+    }
+    let scopes = authz::scope_prefixes(caller, Action::ImportWarnings);
+    if scopes.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let kind = format!("screening:{}", prepared.department.as_str());
+    if let Some(earlier) = import_batch::Entity::find()
+        .filter(import_batch::Column::Kind.eq(&kind))
+        .filter(import_batch::Column::FileHash.eq(&prepared.hash))
+        .filter(import_batch::Column::Outcome.eq("applied"))
+        .one(db)
+        .await?
+    {
+        let mut report: ScreeningReport = serde_json::from_str(&earlier.report).map_err(AppError::internal)?;
+        report.outcome = "duplicate".into();
+        return Ok(Begun::Done(report));
+    }
+    let mut report = ScreeningReport {
+        department: prepared.department.label().into(),
+        file_name: prepared.file_name.clone(),
+        outcome: if prepared.errors.is_empty() { "running" } else { "rejected" }.into(),
+        encoding: prepared.encoding.clone(),
+        rows: prepared.rows,
+        errors: prepared.errors.clone(),
+        at: crate::shell::beijing_time(now),
+        by: caller.display_name.clone(),
+        ..Default::default()
+    };
+    let actor = Actor::user(caller, &ctx.meta);
+    let tx = begin_write(db).await?;
+    let batch = import_batch::ActiveModel {
+        kind: Set(kind),
+        file_name: Set(prepared.file_name.clone()),
+        file_hash: Set(prepared.hash.clone()),
+        outcome: Set(report.outcome.clone()),
+        report: Set(serde_json::to_string(&report).map_err(AppError::internal)?),
+        created_by: Set(caller.user_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    report.batch_id = batch.id;
+    if !prepared.errors.is_empty() {
+        let mut active = batch.into_active_model();
+        active.report = Set(serde_json::to_string(&report).map_err(AppError::internal)?);
+        active.update(&tx).await?;
+        audit::append(
+            &tx,
+            &actor,
+            now,
+            Entry {
+                action: "screening.rejected",
+                entity_type: "import_batch",
+                entity_id: report.batch_id.to_string(),
+                org_code: None,
+                changes: json!({ "department": report.department, "file": report.file_name, "errors": report.errors.len() }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(Begun::Done(report));
+    }
+    tx.commit().await?;
+    Ok(Begun::Run(Job { batch_id: report.batch_id, prepared, scopes, actor, report }))
+}
+
+/// Take a batch in one transaction: every row opens or updates a case or is kept as unmatched, and the
+/// batch is marked applied with its report. `progress` hears how many rows are done. On any error
+/// nothing is taken and the batch is marked failed.
+pub async fn run(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    job: Job,
+    progress: &Progress,
+) -> Result<ScreeningReport, AppError> {
+    let batch_id = job.batch_id;
+    progress.set(batch_id, 0);
+    let result = apply(db, now, job, progress).await;
+    progress.finish(batch_id);
+    if let Err(e) = &result {
+        tracing::error!(batch_id, error = %e, "department warnings not taken");
+        if let Some(batch) = import_batch::Entity::find_by_id(batch_id).one(db).await? {
+            let mut report: ScreeningReport = serde_json::from_str(&batch.report).map_err(AppError::internal)?;
+            report.outcome = "failed".into();
+            let mut active = batch.into_active_model();
+            active.outcome = Set("failed".into());
+            active.report = Set(serde_json::to_string(&report).map_err(AppError::internal)?);
+            active.update(db).await?;
+        }
+    }
+    result
+}
+
+async fn apply(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    job: Job,
+    progress: &Progress,
+) -> Result<ScreeningReport, AppError> {
+    let Job { batch_id, prepared, scopes, actor, mut report } = job;
+    let department = prepared.department;
+    let today = now.date_naive();
+    let in_scope = |code: &str| scopes.iter().any(|p| code.starts_with(p.as_str()));
+    let tx = begin_write(db).await?;
+    let calendar = crate::calendar::service::load(&tx).await?;
+    // Warnings are dispatched the next working day; the township's initial review runs from then [F].
+    let dispatched = calendar.add_working_days(today, 1)?;
+
+    let keys: Vec<String> = prepared.warnings.iter().map(|w| row_key(department, w)).collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    for chunk in keys.chunks(CHUNK) {
+        let found = screening_row::Entity::find()
+            .select_only()
+            .column(screening_row::Column::RowKey)
+            .filter(screening_row::Column::Department.eq(department.as_str()))
+            .filter(screening_row::Column::RowKey.is_in(chunk.to_vec()))
+            .into_tuple::<String>()
+            .all(&tx)
+            .await?;
+        seen.extend(found);
+    }
+    let households = match_households(&tx, &prepared.warnings).await?;
+    let household_ids: Vec<i64> = households.values().map(|h| h.id).collect();
+    let mut open_cases: HashMap<(i64, String), risk_case::Model> = HashMap::new();
+    let open_codes: Vec<&str> = Status::ALL.into_iter().filter(|s| s.is_open()).map(Status::as_str).collect();
+    for chunk in household_ids.chunks(CHUNK) {
+        for c in risk_case::Entity::find()
+            .filter(risk_case::Column::HouseholdId.is_in(chunk.to_vec()))
+            .filter(risk_case::Column::Source.eq(Source::Department.as_str()))
+            .filter(risk_case::Column::Status.is_in(open_codes.clone()))
+            .all(&tx)
+            .await?
+        {
+            if let Some(h) = c.household_id {
+                open_cases.insert((h, c.risk_type.clone()), c);
+            }
+        }
+    }
+    let units: Vec<org_unit::Model> = org_unit::Entity::find().all(&tx).await?;
+    let mut owners: HashMap<String, Option<i64>> = HashMap::new();
+    let mut deadlines: HashMap<String, NaiveDate> = HashMap::new();
+    let mut new_cases_by_owner: HashMap<i64, usize> = HashMap::new();
+    let fallback_unit = scopes.iter().min_by_key(|p| p.len()).cloned().unwrap_or_default();
+
+    for (index, (warning, key)) in prepared.warnings.iter().zip(&keys).enumerate() {
+        if index % 200 == 0 {
+            progress.set(batch_id, index);
+        }
+        let who = format!("第 {} 行 {}：", warning.row, warning.name);
+        if !seen.insert(key.clone()) {
+            report.repeated += 1;
+            report.lines.push(RowIssue {
+                row: warning.row, message: format!("{who}此前已收到同一预警，未重复登记。")
+            });
+            continue;
+        }
+        let found = households.get(&warning.resident_id).filter(|h| in_scope(&h.org_code));
+        let description = format!("【{}部门预警】{}", department.label(), warning.description);
+        let (org_code, household_id, case_id, outcome, line) = match found {
+            Some(h) => match open_cases.get(&(h.id, warning.risk_type.as_str().to_string())) {
+                Some(c) => {
+                    add_warning(&tx, now, &actor, c, warning, &description).await?;
+                    report.cases_updated += 1;
+                    let line = format!("{who}并入该户未办结的同类案件 #{}。", c.id);
+                    (h.org_code.clone(), Some(h.id), Some(c.id), "updated", line)
+                }
+                None => {
+                    let owner = match h.contact_user_id {
+                        Some(id) => Some(id),
+                        None => village_owner(&tx, &mut owners, &h.org_code).await?,
+                    };
+                    match owner {
+                        None => {
+                            report.unmatched += 1;
+                            let line = format!("{who}该户所在村尚无可承办人员，已转乡镇核实。");
+                            (h.org_code.clone(), Some(h.id), None, "unmatched", line)
+                        }
+                        Some(owner) => {
+                            let deadline = match deadlines.get(&h.org_code) {
+                                Some(d) => *d,
+                                None => {
+                                    let policy =
+                                        crate::policy::service::effective(&tx, &h.org_code, today.year()).await?;
+                                    let d = calendar
+                                        .add_working_days(dispatched, policy.policy.initial_review_working_days)?;
+                                    deadlines.insert(h.org_code.clone(), d);
+                                    d
+                                }
+                            };
+                            let department_name = format!("{}部门", department.label());
+                            let id = open(
+                                &tx,
+                                now,
+                                &actor,
+                                Opening {
+                                    household: Some(h),
+                                    org_code: &h.org_code,
+                                    source: Source::Department,
+                                    risk_type: warning.risk_type,
+                                    red_alert: warning.red_alert,
+                                    description: &description,
+                                    owner,
+                                    department: &department_name,
+                                    responsible_person: "",
+                                    deadline,
+                                    notify_owner: false,
+                                },
+                            )
+                            .await?;
+                            *new_cases_by_owner.entry(owner).or_default() += 1;
+                            if let Some(c) = risk_case::Entity::find_by_id(id).one(&tx).await? {
+                                open_cases.insert((h.id, warning.risk_type.as_str().to_string()), c);
+                            }
+                            report.cases_opened += 1;
+                            let line = format!("{who}已新建案件 #{id}，初审期限 {deadline}。");
+                            (h.org_code.clone(), Some(h.id), Some(id), "opened", line)
+                        }
+                    }
+                }
+            },
+            None => {
+                report.unmatched += 1;
+                let place = named_unit(&units, &warning.township, &warning.village)
+                    .filter(|code| in_scope(code))
+                    .unwrap_or_else(|| pad_code(&fallback_unit));
+                let line = format!("{who}未匹配到辖区内的农户，已列入待核实名单（可能应纳未纳）。");
+                (place, None, None, "unmatched", line)
+            }
+        };
+        screening_row::ActiveModel {
+            batch_id: Set(batch_id),
+            department: Set(department.as_str().into()),
+            row_key: Set(key.clone()),
+            row_number: Set(warning.row as i32),
+            resident_id: Set(warning.resident_id.clone()),
+            name: Set(warning.name.clone()),
+            risk_type: Set(warning.risk_type.as_str().into()),
+            red_alert: Set(warning.red_alert),
+            description: Set(warning.description.clone()),
+            org_code: Set(org_code),
+            household_id: Set(household_id),
+            case_id: Set(case_id),
+            outcome: Set(outcome.into()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+        report.lines.push(RowIssue { row: warning.row, message: line });
+    }
+    for (owner, count) in new_cases_by_owner {
+        let notice = Notice {
+            category: NoticeCategory::Assignment,
+            title: format!("{}部门预警：新交办 {count} 件案件", department.label()),
+            body: format!(
+                "{}部门报送的筛查预警已匹配到您联系的农户，新建案件 {count} 件，请在初审期限内核实。",
+                department.label()
+            ),
+            link: "/cases?view=mine".into(),
+            dedupe: None,
+        };
+        notify(&tx, now, &[owner], &notice).await?;
+    }
+    report.outcome = "applied".into();
+    let batch = import_batch::Entity::find_by_id(batch_id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let mut active = batch.into_active_model();
+    active.outcome = Set("applied".into());
+    active.report = Set(serde_json::to_string(&report).map_err(AppError::internal)?);
+    active.update(&tx).await?;
+    audit::append(
+        &tx,
+        &actor,
+        now,
+        Entry {
+            action: "screening.applied",
+            entity_type: "import_batch",
+            entity_id: batch_id.to_string(),
+            org_code: None,
+            changes: json!({ "department": report.department, "file": report.file_name, "rows": report.rows,
+                "opened": report.cases_opened, "updated": report.cases_updated, "unmatched": report.unmatched,
+                "repeated": report.repeated }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// The same warning is the same department, person, type and text.
+fn row_key(department: Department, w: &Warning) -> String {
+    let text = format!("{}|{}|{}|{}", department.as_str(), w.resident_id, w.risk_type.as_str(), w.description);
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// Households by the resident ID of any member.
+async fn match_households<C: ConnectionTrait>(
+    tx: &C,
+    warnings: &[Warning],
+) -> Result<HashMap<String, household::Model>, AppError> {
+    let ids: Vec<String> = warnings.iter().map(|w| w.resident_id.clone()).collect::<HashSet<_>>().into_iter().collect();
+    let mut member_of: HashMap<String, i64> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rows = household_member::Entity::find()
+            .select_only()
+            .column(household_member::Column::ResidentId)
+            .column(household_member::Column::HouseholdId)
+            .filter(household_member::Column::ResidentId.is_in(chunk.to_vec()))
+            .into_tuple::<(String, i64)>()
+            .all(tx)
+            .await?;
+        member_of.extend(rows);
+    }
+    let household_ids: Vec<i64> = member_of.values().copied().collect::<HashSet<_>>().into_iter().collect();
+    let mut households: HashMap<i64, household::Model> = HashMap::new();
+    for chunk in household_ids.chunks(CHUNK) {
+        for h in household::Entity::find().filter(household::Column::Id.is_in(chunk.to_vec())).all(tx).await? {
+            households.insert(h.id, h);
+        }
+    }
+    Ok(member_of.into_iter().filter_map(|(rid, hid)| households.get(&hid).map(|h| (rid, h.clone()))).collect())
+}
+
+/// Who takes a new case in a village whose household has no contact: a monitoring contact, else the
+/// Party secretary, else the township's staff.
+async fn village_owner<C: ConnectionTrait>(
+    tx: &C,
+    cache: &mut HashMap<String, Option<i64>>,
+    org_code: &str,
+) -> Result<Option<i64>, AppError> {
+    if let Some(found) = cache.get(org_code) {
+        return Ok(*found);
+    }
+    let mut owner = None;
+    for role in [Role::MonitoringContact, Role::VillageSecretary, Role::TownshipStaff] {
+        if let Some(c) = crate::households::register::candidates(tx, org_code, &[role]).await?.first() {
+            owner = Some(c.user_id);
+            break;
+        }
+    }
+    cache.insert(org_code.to_string(), owner);
+    Ok(owner)
+}
+
+/// A unit named by township and village (names as the register has them).
+fn named_unit(units: &[org_unit::Model], township: &str, village: &str) -> Option<String> {
+    let town = units.iter().find(|u| !township.is_empty() && u.name == township && u.code.len() == 12);
+    let town_prefix = town.map(|t| t.code[..9].to_string());
+    let found_village = units.iter().find(|u| {
+        !village.is_empty()
+            && u.name == village
+            && u.code.len() == 12
+            && town_prefix.as_ref().is_none_or(|p| u.code.starts_with(p.as_str()))
+    });
+    found_village.or(town).map(|u| u.code.clone())
+}
+
+/// A scope prefix back to a full 12-digit unit code.
+fn pad_code(prefix: &str) -> String {
+    format!("{prefix:0<12}")
+}
+
+/// A further warning on an open case of the same kind: an event, and the red flag raised if red.
+async fn add_warning<C: ConnectionTrait>(
+    tx: &C,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    case: &risk_case::Model,
+    warning: &Warning,
+    description: &str,
+) -> Result<(), AppError> {
+    let status = Status::parse(&case.status).unwrap_or(Status::PendingVerification);
+    if warning.red_alert && !case.red_alert {
+        let mut active = case.clone().into_active_model();
+        active.red_alert = Set(true);
+        active.updated_at = Set(now);
+        active.update(tx).await?;
+    }
+    let step = Step {
+        case_id: case.id,
+        org_code: &case.org_code,
+        action: "department_warning",
+        from: Some(status),
+        to: status,
+        note: description,
+        deadline: None,
+        audit_action: "case.department_warning",
+        changes: json!({ "warning": description, "red_alert": warning.red_alert }),
+    };
+    record(tx, step, actor, actor.user_id.unwrap_or(0), now).await
+}
+
+/// A batch's report, for the one who sent it or the county office; a running batch carries the
+/// progress this server knows of.
+pub async fn report(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    batch_id: i64,
+    progress: &Progress,
+) -> Result<ScreeningReport, AppError> {
+    let caller = ctx.caller()?;
+    let batch = import_batch::Entity::find_by_id(batch_id)
+        .filter(import_batch::Column::Kind.starts_with("screening:"))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let county = caller.roles.iter().any(|g| g.role == Role::CountyOffice);
+    if batch.created_by != caller.user_id && !county {
+        return Err(AppError::NotFound);
+    }
+    let mut report: ScreeningReport = serde_json::from_str(&batch.report).map_err(AppError::internal)?;
+    report.outcome = batch.outcome;
+    report.batch_id = batch.id;
+    report.done = progress.get(batch.id);
+    Ok(report)
+}
+
+/// The caller's latest batches (the county office: everyone's).
+pub async fn recent(db: &DatabaseConnection, ctx: &RequestContext) -> Result<Vec<ScreeningReport>, AppError> {
+    let caller = ctx.caller()?;
+    let mut query = import_batch::Entity::find().filter(import_batch::Column::Kind.starts_with("screening:"));
+    if !caller.roles.iter().any(|g| g.role == Role::CountyOffice) {
+        query = query.filter(import_batch::Column::CreatedBy.eq(caller.user_id));
+    }
+    query
+        .order_by_desc(import_batch::Column::Id)
+        .limit(20)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| {
+            let mut report: ScreeningReport = serde_json::from_str(&b.report).map_err(AppError::internal)?;
+            report.outcome = b.outcome;
+            report.batch_id = b.id;
+            report.lines.clear();
+            report.errors.clear();
+            Ok(report)
+        })
+        .collect()
+}
+
+/// Warnings that matched no household, in the caller's scope (unverified first).
+pub async fn unmatched(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    include_resolved: bool,
+) -> Result<Vec<UnmatchedView>, AppError> {
+    let caller = ctx.caller()?;
+    let Some(scope) = authz::scope_condition(caller, Action::VerifyWarnings, screening_row::Column::OrgCode) else {
+        return Ok(Vec::new());
+    };
+    let mut query = screening_row::Entity::find().filter(scope).filter(screening_row::Column::Outcome.eq("unmatched"));
+    if !include_resolved {
+        query = query.filter(screening_row::Column::ResolvedAt.is_null());
+    }
+    let rows = query.order_by_desc(screening_row::Column::Id).limit(500).all(db).await?;
+    let units = crate::org::service::display_names(db, rows.iter().map(|r| r.org_code.clone()).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let reveal = authz::authorize(caller, Action::RevealResidentId, &r.org_code).is_ok();
+            UnmatchedView {
+                id: r.id,
+                department_label: Department::parse(&r.department).map(Department::label).unwrap_or_default().into(),
+                resident_id: if reveal {
+                    r.resident_id.clone()
+                } else {
+                    crate::households::mask_resident_id(&r.resident_id)
+                },
+                name: r.name,
+                risk_type_label: RiskType::parse(&r.risk_type).map(RiskType::label).unwrap_or("其他").into(),
+                red_alert: r.red_alert,
+                description: r.description,
+                org_name: units.get(&r.org_code).cloned().unwrap_or_default(),
+                received_at: r.created_at,
+                resolution: r.resolution,
+            }
+        })
+        .collect())
+}
+
+/// The township records what its verification of an unmatched warning found.
+pub async fn resolve(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+    resolution: &str,
+) -> Result<(), AppError> {
+    let caller = ctx.caller()?;
+    let found = screening_row::Entity::find_by_id(id).one(db).await?;
+    let org_code = found.as_ref().map(|r| r.org_code.clone()).unwrap_or_default();
+    authz::check(db, now, ctx, Action::VerifyWarnings, &org_code).await?;
+    let row = found.filter(|r| r.outcome == "unmatched").ok_or(AppError::NotFound)?;
+    let resolution = resolution.trim();
+    if resolution.is_empty() {
+        return Err(AppError::validation(
+            "resolution",
+            "请写明核实结果，例如“已核实，非本辖区人员”或“已登记为农户并纳入监测”。",
+        ));
+    }
+    if resolution.chars().count() > 300 {
+        return Err(AppError::validation("resolution", "核实结果不超过 300 字。"));
+    }
+    if row.resolved_at.is_some() {
+        return Err(AppError::Conflict("该预警已核实。".into()));
+    }
+    let tx = begin_write(db).await?;
+    let mut active = row.clone().into_active_model();
+    active.resolved_at = Set(Some(now));
+    active.resolved_by = Set(Some(caller.user_id));
+    active.resolution = Set(Some(resolution.into()));
+    active.update(&tx).await?;
+    audit::append(
+        &tx,
+        &Actor::user(caller, &ctx.meta),
+        now,
+        Entry {
+            action: "screening.verified",
+            entity_type: "screening_row",
+            entity_id: id.to_string(),
+            org_code: Some(row.org_code.clone()),
+            changes: json!({ "name": row.name, "resolution": resolution }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// 日汇总: on a working day, tell each township (and the county office, for rows placed at county
+/// level) of the department warnings received since the previous working day. Returns the notices.
+pub async fn digest(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
+    let today = now.date_naive();
+    let calendar = crate::calendar::service::load(db).await?;
+    if !calendar.is_working_day(today)? {
+        return Ok(0);
+    }
+    let from = crate::notify::jobs::previous_working_day(&calendar, today)?;
+    let start = from.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).ok_or_else(|| AppError::internal("start of day"))?;
+    let end = start + Duration::days((today - from).num_days());
+    let rows = screening_row::Entity::find()
+        .filter(screening_row::Column::CreatedAt.gte(start))
+        .filter(screening_row::Column::CreatedAt.lt(end))
+        .all(db)
+        .await?;
+    // Per township (or county): per village, (opened, updated, unmatched).
+    let mut by_unit: HashMap<String, HashMap<String, [usize; 3]>> = HashMap::new();
+    for r in &rows {
+        let unit = if r.org_code.len() >= 12 && &r.org_code[6..9] != "000" {
+            format!("{}000", &r.org_code[..9])
+        } else {
+            r.org_code[..r.org_code.len().min(12)].to_string()
+        };
+        let counts =
+            by_unit.entry(unit).or_default().entry(r.org_code[..r.org_code.len().min(12)].to_string()).or_default();
+        match r.outcome.as_str() {
+            "opened" => counts[0] += 1,
+            "updated" => counts[1] += 1,
+            _ => counts[2] += 1,
+        }
+    }
+    let names = crate::org::service::display_names(
+        db,
+        by_unit.values().flat_map(|v| v.keys().cloned()).chain(by_unit.keys().cloned()).collect(),
+    )
+    .await?;
+    let period = if from + Duration::days(1) == today {
+        from.to_string()
+    } else {
+        format!("{from} 至 {}", today - Duration::days(1))
+    };
+    let mut written = 0;
+    let tx = begin_write(db).await?;
+    for (unit, villages) in by_unit {
+        let township = &unit[6..9] != "000";
+        let roles: &[Role] =
+            if township { &[Role::TownshipLeader, Role::TownshipStaff] } else { &[Role::CountyOffice] };
+        let recipients: Vec<i64> =
+            crate::households::register::candidates(&tx, &unit, roles).await?.iter().map(|c| c.user_id).collect();
+        let total: [usize; 3] = villages.values().fold([0; 3], |a, c| [a[0] + c[0], a[1] + c[1], a[2] + c[2]]);
+        let mut lines: Vec<String> = villages
+            .iter()
+            .map(|(code, c)| {
+                format!(
+                    "{}：新建案件 {}，并入已有案件 {}，未匹配 {}",
+                    names.get(code).cloned().unwrap_or_else(|| code.clone()),
+                    c[0],
+                    c[1],
+                    c[2]
+                )
+            })
+            .collect();
+        lines.sort();
+        let notice = Notice {
+            category: NoticeCategory::Digest,
+            title: format!("部门预警日汇总（{period}）：{} 条", total.iter().sum::<usize>()),
+            body: format!(
+                "{}收到部门筛查预警 {} 条：新建案件 {}，并入已有案件 {}，未匹配农户 {}（请核实是否应纳未纳）。\n{}",
+                names.get(&unit).cloned().unwrap_or_default(),
+                total.iter().sum::<usize>(),
+                total[0],
+                total[1],
+                total[2],
+                lines.join("\n")
+            ),
+            link: "/screening".into(),
+            dedupe: Some(format!("digest:{unit}:{today}")),
+        };
+        written += notify(&tx, now, &recipients, &notice).await?;
+    }
+    tx.commit().await?;
+    Ok(written)
+}
+
+/// Batches a stopped server left `running` took nothing (their transaction never committed): mark them
+/// interrupted so the sender knows to upload again. Returns how many.
+pub async fn mark_interrupted(db: &DatabaseConnection) -> Result<u64, AppError> {
+    let result = import_batch::Entity::update_many()
+        .col_expr(import_batch::Column::Outcome, sea_orm::sea_query::Expr::value("interrupted"))
+        .filter(import_batch::Column::Kind.starts_with("screening:"))
+        .filter(import_batch::Column::Outcome.eq("running"))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

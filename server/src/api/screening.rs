@@ -1,0 +1,109 @@
+//! Department screening over HTTP: the departments' JSON API (with a department token), the page's
+//! file upload (taken in the background while the page shows progress), and the file template.
+
+use app::error::AppError;
+use app::request::RequestContext;
+use app::screening::service::{self as screening, Begun};
+use app::screening::{COLUMNS, ScreeningReport, WarningInput};
+use app::state::AppState;
+use axum::extract::{Multipart, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect};
+use axum::{Extension, Json};
+use serde::Deserialize;
+
+/// A department's warnings.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct WarningsRequest {
+    /// The department's code: education, health, medical_insurance, housing, water, civil_affairs,
+    /// human_resources, agriculture, emergency, public_security, statistics, disabled_federation.
+    department: String,
+    warnings: Vec<WarningInput>,
+}
+
+/// Push warnings (up to 10,000 per call). All-or-nothing: with any bad item nothing is taken and the
+/// report lists every problem. The same call twice, or a warning sent before, is taken once.
+#[utoipa::path(post, path = "/api/screening/warnings", tag = "screening", request_body = WarningsRequest,
+    responses((status = 200, body = ScreeningReport), (status = 422, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
+pub async fn push(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Json(body): Json<WarningsRequest>,
+) -> Result<Json<ScreeningReport>, AppError> {
+    let department = app::screening::department(&body.department)?;
+    let prepared = screening::from_api(&body.warnings, department)?;
+    match screening::begin(&state.db, state.clock.now(), &ctx, prepared).await? {
+        Begun::Done(report) => Ok(Json(report)),
+        Begun::Run(job) => Ok(Json(screening::run(&state.db, state.clock.now(), job, &state.imports).await?)),
+    }
+}
+
+/// The page's upload: a checked file is taken in the background and the page follows its progress.
+pub async fn upload_form(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    mut multipart: Multipart,
+) -> Result<Redirect, AppError> {
+    ctx.caller()?;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        tracing::info!(error = %e, "warning file upload unreadable");
+        AppError::validation("file", "上传的文件不完整或超过 20 MB，请重新选择文件上传。")
+    };
+    let mut department = None;
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("department") => department = Some(field.text().await.map_err(bad)?),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload").to_string();
+                file = Some((name, field.bytes().await.map_err(bad)?));
+            }
+            _ => {}
+        }
+    }
+    let outcome = async {
+        let department = app::screening::department(department.as_deref().unwrap_or_default())?;
+        let (name, bytes) = file.ok_or_else(|| AppError::validation("file", "请选择要导入的预警文件。"))?;
+        let prepared = screening::read_file(&bytes, &name, department)?;
+        screening::begin(&state.db, state.clock.now(), &ctx, prepared).await
+    }
+    .await;
+    match outcome {
+        Ok(Begun::Done(report)) => Ok(Redirect::to(&format!("/screening/batches/{}", report.batch_id))),
+        Ok(Begun::Run(job)) => {
+            let id = job.batch_id;
+            let (db, now, progress) = (state.db.clone(), state.clock.now(), state.imports.clone());
+            tokio::spawn(async move {
+                if let Err(e) = screening::run(&db, now, job, &progress).await {
+                    tracing::error!(batch = id, error = %e, "department warning file failed");
+                }
+            });
+            Ok(Redirect::to(&format!("/screening/batches/{id}")))
+        }
+        Err(AppError::Validation { message, .. }) => {
+            Ok(Redirect::to(&format!("/screening?upload_error={}", super::percent_encode(&message))))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The warning file template (CSV, UTF-8 with BOM so Excel reads the Chinese).
+#[utoipa::path(get, path = "/api/screening/template.csv", tag = "screening",
+    responses((status = 200, content_type = "text/csv")))]
+pub async fn template() -> impl IntoResponse {
+    let body = format!(
+        "\u{feff}{}\r\n11010519491231002X,张三,医疗,红色,住院自付医疗费 5.2 万元,双江镇,青龙村\r\n",
+        COLUMNS.join(",")
+    );
+    (
+        StatusCode::OK,
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".parse().unwrap_or(header::HeaderValue::from_static("text/csv")),
+            ),
+            (header::CONTENT_DISPOSITION, super::content_disposition("部门预警导入模板.csv", false)),
+        ],
+        body,
+    )
+}

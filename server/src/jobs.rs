@@ -1,0 +1,44 @@
+//! The background loops of a serving instance: the daily jobs (deadline scan, warning digest) and the
+//! e-mail relay. Every instance runs the loops; the jobs' claims and the outbox's claims make sure each
+//! job and each message is done once.
+
+use app::state::AppState;
+
+use crate::mail::Relay;
+
+/// How often the instance looks for due jobs.
+const JOB_SECONDS: u64 = 60;
+
+/// Start the loops (they run until the process ends).
+pub fn start(state: &AppState, relay: Option<Relay>, relay_every: std::time::Duration) {
+    let instance = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
+    let (db, clock) = (state.db.clone(), state.clock.clone());
+    let job_instance = instance.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(JOB_SECONDS));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app::notify::jobs::run_due(&db, clock.now(), &job_instance).await {
+                tracing::error!(error = %e, "scheduled jobs could not run");
+            }
+        }
+    });
+    let Some(relay) = relay else {
+        tracing::info!("SMTP_URL is not set: notices are shown in the app only; e-mail waits in the outbox");
+        return;
+    };
+    let (db, clock) = (state.db.clone(), state.clock.clone());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(relay_every);
+        loop {
+            tick.tick().await;
+            match relay.deliver_due(&db, clock.now()).await {
+                Ok(round) if round.sent + round.failed > 0 => {
+                    tracing::info!(sent = round.sent, failed = round.failed, "e-mail relay round")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %format!("{e:#}"), "e-mail relay round failed"),
+            }
+        }
+    });
+}
