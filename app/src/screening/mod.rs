@@ -199,7 +199,7 @@ impl WarningInput {
         }
         let risk_type = match self.risk_type.trim() {
             "" => department.default_risk(),
-            text => RiskType::ALL.into_iter().find(|t| t.label() == text || t.as_str() == text).ok_or_else(|| {
+            text => risk_type_named(text).ok_or_else(|| {
                 issue(format!(
                     "预警类型“{text}”无法识别，应为：{}。",
                     RiskType::ALL.iter().map(|t| t.label()).collect::<Vec<_>>().join("、")
@@ -229,6 +229,29 @@ impl WarningInput {
             village: self.village.trim().into(),
         })
     }
+}
+
+/// A risk type by its name in the system, its code, or the short word departments use (医疗, 住房...).
+fn risk_type_named(text: &str) -> Option<RiskType> {
+    const WORDS: [(&str, RiskType); 13] = [
+        ("收入", RiskType::Income),
+        ("教育", RiskType::Education),
+        ("辍学", RiskType::Education),
+        ("医疗", RiskType::Medical),
+        ("住房", RiskType::Housing),
+        ("饮水", RiskType::Water),
+        ("大病", RiskType::Illness),
+        ("残疾", RiskType::Disability),
+        ("灾害", RiskType::Disaster),
+        ("意外", RiskType::Accident),
+        ("事故", RiskType::Accident),
+        ("就业", RiskType::Employment),
+        ("产业", RiskType::IndustryFailure),
+    ];
+    RiskType::ALL
+        .into_iter()
+        .find(|t| t.label() == text || t.as_str() == text)
+        .or_else(|| WORDS.into_iter().find(|(w, _)| *w == text).map(|(_, t)| t))
 }
 
 /// What one file or API call did.

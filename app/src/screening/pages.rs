@@ -112,6 +112,8 @@ fn UnmatchedList(rows: Vec<UnmatchedView>, resolve: ServerAction<ResolveWarning>
 #[component]
 pub fn ScreeningBatchPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
+    let duplicate = move || query.with(|q| q.get("duplicate").is_some());
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let tick = RwSignal::new(0u32);
     let report = Resource::new(move || (id(), tick.get()), |(id, _)| get_screening_report(id));
@@ -126,6 +128,9 @@ pub fn ScreeningBatchPage() -> impl IntoView {
     view! {
         <section class="page">
             <p><a href="/screening">"← 返回部门预警"</a></p>
+            {move || duplicate().then(|| view! {
+                <div class="banner warn" role="status">"此文件此前已导入，本次未作任何改动。以下是当时的导入结果。"</div>
+            })}
             <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
                 {move || Suspend::new(async move {
                     match report.await {

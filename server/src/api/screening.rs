@@ -69,7 +69,10 @@ pub async fn upload_form(
     }
     .await;
     match outcome {
-        Ok(Begun::Done(report)) => Ok(Redirect::to(&format!("/screening/batches/{}", report.batch_id))),
+        Ok(Begun::Done(report)) => {
+            let duplicate = if report.outcome == "duplicate" { "?duplicate=1" } else { "" };
+            Ok(Redirect::to(&format!("/screening/batches/{}{duplicate}", report.batch_id)))
+        }
         Ok(Begun::Run(job)) => {
             let id = job.batch_id;
             let (db, now, progress) = (state.db.clone(), state.clock.now(), state.imports.clone());

@@ -15,3 +15,4 @@ mod policy;
 mod register;
 mod schema;
 mod scope;
+mod screening;
