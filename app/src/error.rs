@@ -23,6 +23,8 @@ pub enum AppError {
     CrossOrigin,
     #[error("无法连接服务器，请检查网络后重试。")]
     Network,
+    #[error("提交过于频繁，请稍后再试。情况紧急的，请直接拨打 12317 热线或联系村干部。")]
+    RateLimited,
     #[error("系统出现内部错误，请稍后再试；如持续出现，请联系管理员。")]
     Internal,
 }
@@ -57,6 +59,7 @@ impl AppError {
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Network => StatusCode::BAD_GATEWAY,
+            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -114,6 +117,7 @@ impl axum::response::IntoResponse for AppError {
             AppError::LoginFailed => "login_failed",
             AppError::CrossOrigin => "cross_origin",
             AppError::Network => "network",
+            AppError::RateLimited => "rate_limited",
             AppError::Internal => "internal",
         };
         let body = serde_json::json!({ "error": kind, "message": self.to_string(), "field": field });

@@ -17,6 +17,7 @@ pub mod policy;
 pub mod reports;
 pub mod risk;
 pub mod screening;
+pub mod self_report;
 pub mod shell;
 pub mod users;
 pub mod workflow;

@@ -75,6 +75,8 @@ pub struct AppState {
     pub evidence: crate::evidence::store::EvidenceStore,
     /// Progress of the department imports this server is running.
     pub imports: crate::screening::service::Progress,
+    /// Rate limits of the public report page.
+    pub self_reports: crate::self_report::service::RateLimiter,
     pub leptos_options: LeptosOptions,
 }
 

@@ -65,6 +65,7 @@ impl Application {
                 settings.evidence_max_mb * 1024 * 1024,
             ),
             imports: Default::default(),
+            self_reports: Default::default(),
             leptos_options,
         };
         let router = router(state.clone());

@@ -44,6 +44,7 @@ pub fn LoginPage() -> impl IntoView {
                     </button>
                 </ActionForm>
                 <p class="muted small">"账号由本县系统管理员开设。忘记密码请联系管理员重置。"</p>
+                <p class="small">"群众遇到困难？" <a href="/report">"无需登录，在这里申报"</a></p>
             </div>
         </main>
     }

@@ -196,6 +196,27 @@ pub(crate) async fn open<C: ConnectionTrait>(
     Ok(row.id)
 }
 
+/// Who takes a new case in a unit when nobody was named (the household has no contact): a monitoring
+/// contact, else the Party secretary, else the township's staff. Cached per unit by the caller.
+pub(crate) async fn default_owner<C: ConnectionTrait>(
+    tx: &C,
+    cache: &mut HashMap<String, Option<i64>>,
+    org_code: &str,
+) -> Result<Option<i64>, AppError> {
+    if let Some(found) = cache.get(org_code) {
+        return Ok(*found);
+    }
+    let mut owner = None;
+    for role in [Role::MonitoringContact, Role::VillageSecretary, Role::TownshipStaff] {
+        if let Some(c) = crate::households::register::candidates(tx, org_code, &[role]).await?.first() {
+            owner = Some(c.user_id);
+            break;
+        }
+    }
+    cache.insert(org_code.to_string(), owner);
+    Ok(owner)
+}
+
 /// One step of a case, as its history and the audit log keep it.
 pub(crate) struct Step<'a> {
     pub case_id: i64,

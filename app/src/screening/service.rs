@@ -351,7 +351,7 @@ async fn apply(
                 None => {
                     let owner = match h.contact_user_id {
                         Some(id) => Some(id),
-                        None => village_owner(&tx, &mut owners, &h.org_code).await?,
+                        None => crate::cases::service::default_owner(&tx, &mut owners, &h.org_code).await?,
                     };
                     match owner {
                         None => {
@@ -502,27 +502,6 @@ async fn match_households<C: ConnectionTrait>(
         }
     }
     Ok(member_of.into_iter().filter_map(|(rid, hid)| households.get(&hid).map(|h| (rid, h.clone()))).collect())
-}
-
-/// Who takes a new case in a village whose household has no contact: a monitoring contact, else the
-/// Party secretary, else the township's staff.
-async fn village_owner<C: ConnectionTrait>(
-    tx: &C,
-    cache: &mut HashMap<String, Option<i64>>,
-    org_code: &str,
-) -> Result<Option<i64>, AppError> {
-    if let Some(found) = cache.get(org_code) {
-        return Ok(*found);
-    }
-    let mut owner = None;
-    for role in [Role::MonitoringContact, Role::VillageSecretary, Role::TownshipStaff] {
-        if let Some(c) = crate::households::register::candidates(tx, org_code, &[role]).await?.first() {
-            owner = Some(c.user_id);
-            break;
-        }
-    }
-    cache.insert(org_code.to_string(), owner);
-    Ok(owner)
 }
 
 /// A unit named by township and village (names as the register has them).

@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/report") view=crate::self_report::pages::SelfReportPage ssr=SsrMode::Async/>
                 <ParentRoute path=StaticSegment("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=StaticSegment("") view=HomePage/>
                     <Route path=path!("/households") view=HouseholdListPage/>

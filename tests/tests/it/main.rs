@@ -16,3 +16,4 @@ mod register;
 mod schema;
 mod scope;
 mod screening;
+mod self_report;

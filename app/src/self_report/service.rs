@@ -1,0 +1,144 @@
+//! Public reports in the database: the rate limits, finding the household when the name is clear, and
+//! the case waiting for the village's verification.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Datelike, Duration, Utc};
+use entities::{household, household_member, org_unit};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use super::{Receipt, SelfReportForm, Township};
+use crate::audit::service::Actor;
+use crate::cases::Source;
+use crate::cases::service::{Opening, default_owner, open};
+use crate::db::begin_write;
+use crate::error::AppError;
+use crate::request::RequestMeta;
+
+/// Reports per client address per hour, and per phone number per day.
+const PER_ADDRESS_PER_HOUR: usize = 5;
+const PER_PHONE_PER_DAY: usize = 3;
+
+/// Recent reports by key (`ip:…`, `phone:…`) in this server's memory: a sliding window on the app's
+/// clock. Behind a load balancer each instance counts its own; the proxy's limits come first.
+#[derive(Clone, Debug, Default)]
+pub struct RateLimiter(Arc<Mutex<HashMap<String, Vec<DateTime<Utc>>>>>);
+
+impl RateLimiter {
+    /// Count one more for `key` unless it already has `max` within `window`; false when refused.
+    pub fn allow(&self, key: &str, now: DateTime<Utc>, max: usize, window: Duration) -> bool {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 10_000 {
+            map.retain(|_, times| times.iter().any(|t| now - *t < Duration::days(1)));
+        }
+        let times = map.entry(key.to_string()).or_default();
+        times.retain(|t| now - *t < window);
+        if times.len() >= max {
+            return false;
+        }
+        times.push(now);
+        true
+    }
+}
+
+/// Take a public report: checked, limited, and registered as a case for the village to verify.
+pub async fn submit(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    meta: &RequestMeta,
+    limiter: &RateLimiter,
+    form: &SelfReportForm,
+) -> Result<Receipt, AppError> {
+    let report = form.parse()?;
+    let address = meta.ip.clone().unwrap_or_else(|| "unknown".into());
+    if !limiter.allow(&format!("ip:{address}"), now, PER_ADDRESS_PER_HOUR, Duration::hours(1))
+        || !limiter.allow(&format!("phone:{}", report.phone), now, PER_PHONE_PER_DAY, Duration::days(1))
+    {
+        tracing::warn!(ip = %address, "self-report refused by the rate limit");
+        return Err(AppError::RateLimited);
+    }
+    let village = org_unit::Entity::find()
+        .filter(org_unit::Column::Code.eq(&report.village))
+        .one(db)
+        .await?
+        .filter(|u| u.level == "village")
+        .ok_or_else(|| AppError::validation("village", "请选择所在的村（社区）。"))?;
+    // The household, when exactly one in the village has a member of that name.
+    let in_village: Vec<household::Model> =
+        household::Entity::find().filter(household::Column::OrgCode.starts_with(&village.code)).all(db).await?;
+    let ids: Vec<i64> = in_village.iter().map(|h| h.id).collect();
+    let named: Vec<i64> = household_member::Entity::find()
+        .filter(household_member::Column::Name.eq(&report.name))
+        .filter(household_member::Column::HouseholdId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.household_id)
+        .collect();
+    let household = match named.as_slice() {
+        [one] => in_village.iter().find(|h| h.id == *one),
+        _ => None,
+    };
+    let org_code = household.map(|h| h.org_code.clone()).unwrap_or_else(|| village.code.clone());
+    let today = now.date_naive();
+    let policy = crate::policy::service::effective(db, &org_code, today.year()).await?;
+    let masked_phone = format!(
+        "{}****{}",
+        &report.phone[..3.min(report.phone.len())],
+        &report.phone[report.phone.len().saturating_sub(4)..]
+    );
+    let actor = Actor::anonymous(&format!("农户主动申报（{} {masked_phone}）", report.name), meta);
+    let description = format!(
+        "【农户主动申报】{}（{}申报，电话 {}）：{}",
+        report.name, report.reporter, report.phone, report.what_happened
+    );
+    let tx = begin_write(db).await?;
+    let owner = default_owner(&tx, &mut HashMap::new(), &village.code)
+        .await?
+        .ok_or_else(|| AppError::Conflict("该村暂未设置受理人员，请直接拨打 12317 热线或联系村干部反映。".into()))?;
+    let calendar = crate::calendar::service::load(&tx).await?;
+    let verify_by = calendar.add_working_days(today, policy.policy.initial_review_working_days)?;
+    let number = open(
+        &tx,
+        now,
+        &actor,
+        Opening {
+            household,
+            org_code: &org_code,
+            source: Source::SelfReport,
+            risk_type: report.kind,
+            red_alert: false,
+            description: &description,
+            owner,
+            department: "",
+            responsible_person: "",
+            deadline: verify_by,
+            notify_owner: true,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Receipt { number, village_name: village.name, verify_by })
+}
+
+/// Every township with its villages (names are public), for the form.
+pub async fn places(db: &DatabaseConnection) -> Result<Vec<Township>, AppError> {
+    let units = org_unit::Entity::find()
+        .filter(org_unit::Column::Level.is_in(["township", "village"]))
+        .order_by_asc(org_unit::Column::Code)
+        .all(db)
+        .await?;
+    Ok(units
+        .iter()
+        .filter(|u| u.level == "township")
+        .map(|t| Township {
+            name: t.name.clone(),
+            villages: units
+                .iter()
+                .filter(|v| v.level == "village" && v.code.starts_with(&t.code[..9]))
+                .map(|v| (v.code.clone(), v.name.clone()))
+                .collect(),
+        })
+        .collect())
+}
