@@ -166,8 +166,8 @@ impl Job {
 
 /// What starting an import gave: a finished report (rejected or duplicate), or a job to run.
 pub enum Begun {
-    Done(ScreeningReport),
-    Run(Job),
+    Done(Box<ScreeningReport>),
+    Run(Box<Job>),
 }
 
 /// Start an import for the caller: rights, the same file again, row errors (the whole file is then
@@ -196,7 +196,7 @@ pub async fn begin(
     {
         let mut report: ScreeningReport = serde_json::from_str(&earlier.report).map_err(AppError::internal)?;
         report.outcome = "duplicate".into();
-        return Ok(Begun::Done(report));
+        return Ok(Begun::Done(Box::new(report)));
     }
     let mut report = ScreeningReport {
         department: prepared.department.label().into(),
@@ -242,10 +242,10 @@ pub async fn begin(
         )
         .await?;
         tx.commit().await?;
-        return Ok(Begun::Done(report));
+        return Ok(Begun::Done(Box::new(report)));
     }
     tx.commit().await?;
-    Ok(Begun::Run(Job { batch_id: report.batch_id, prepared, scopes, actor, report }))
+    Ok(Begun::Run(Box::new(Job { batch_id: report.batch_id, prepared, scopes, actor, report })))
 }
 
 /// Take a batch in one transaction: every row opens or updates a case or is kept as unmatched, and the

@@ -33,8 +33,8 @@ pub async fn push(
     let department = app::screening::department(&body.department)?;
     let prepared = screening::from_api(&body.warnings, department)?;
     match screening::begin(&state.db, state.clock.now(), &ctx, prepared).await? {
-        Begun::Done(report) => Ok(Json(report)),
-        Begun::Run(job) => Ok(Json(screening::run(&state.db, state.clock.now(), job, &state.imports).await?)),
+        Begun::Done(report) => Ok(Json(*report)),
+        Begun::Run(job) => Ok(Json(screening::run(&state.db, state.clock.now(), *job, &state.imports).await?)),
     }
 }
 
@@ -77,7 +77,7 @@ pub async fn upload_form(
             let id = job.batch_id;
             let (db, now, progress) = (state.db.clone(), state.clock.now(), state.imports.clone());
             tokio::spawn(async move {
-                if let Err(e) = screening::run(&db, now, job, &progress).await {
+                if let Err(e) = screening::run(&db, now, *job, &progress).await {
                     tracing::error!(batch = id, error = %e, "department warning file failed");
                 }
             });

@@ -262,3 +262,83 @@ async fn record_finances_see_the_red_alert_and_take_it_through_identification_on
     save_screenshot(&client, "phone-identified").await;
     client.close().await.unwrap();
 }
+
+/// Wait until the page's text contains `text`.
+async fn wait_for_text(client: &Client, text: &str) {
+    for _ in 0..150 {
+        if text_of(client, "body").await.contains(text) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page never showed {text:?}: {}", text_of(client, "body").await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_department_warning_becomes_a_case_the_contact_photographs_and_moves_on() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_county().await;
+    app.policy(tests::COUNTY, 2026, app::policy::presets::Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let yibao_pw = app.user("yibao", Role::DepartmentUser, tests::COUNTY).await;
+    let lianxi_pw = app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await;
+    let household = entities::household::Entity::find().all(app.db()).await.unwrap().remove(0);
+    assert_eq!(household.code, code);
+    let head = entities::household_member::Entity::find().all(app.db()).await.unwrap().remove(0).resident_id;
+    let files = tempfile::tempdir().unwrap();
+    let csv = files.path().join("医保预警.csv");
+    std::fs::write(
+        &csv,
+        format!("身份证号,姓名,预警类型,预警等级,预警内容\n{head},张建国,医疗,红色,住院自付医疗费 5.2 万元\n"),
+    )
+    .unwrap();
+    let photo = files.path().join("IMG_0001.jpg");
+    image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 3) as u8, (y * 5) as u8, 120])).save(&photo).unwrap();
+
+    let driver = ChromeDriver::start().await;
+    // The department's officer uploads the month's file.
+    let profile = tempfile::tempdir().unwrap();
+    let department = browser(&driver, profile.path()).await;
+    sign_in(&department, &app.base, "yibao", &yibao_pw).await;
+    department.goto(&format!("{}/screening", app.base)).await.unwrap();
+    department
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#screening_file"))
+        .await
+        .unwrap()
+        .send_keys(&csv.display().to_string())
+        .await
+        .unwrap();
+    click(&department, Locator::XPath("//button[contains(., '上传并导入')]")).await;
+    wait_for_text(&department, "已导入").await;
+    assert!(text_of(&department, "body").await.contains("第 2 行 张建国：已新建案件"));
+    save_screenshot(&department, "phone-screening-report").await;
+    department.close().await.unwrap();
+
+    // The village's contact, on a phone: the case is in "my cases"; a photo from the camera, then the next step.
+    let profile = tempfile::tempdir().unwrap();
+    let contact = browser(&driver, profile.path()).await;
+    sign_in(&contact, &app.base, "lianxi", &lianxi_pw).await;
+    contact.goto(&format!("{}/cases?view=mine", app.base)).await.unwrap();
+    click(&contact, Locator::XPath("//a[starts-with(@href, '/cases/') and contains(., '张建国')]")).await;
+    wait_for_text(&contact, "部门筛查预警").await;
+    wait_for_hydration(&contact).await;
+    // The camera button is a file input with capture=environment; choosing the picture sends the form.
+    contact
+        .find(Locator::Css("#evidence_camera"))
+        .await
+        .unwrap()
+        .send_keys(&photo.display().to_string())
+        .await
+        .unwrap();
+    wait_for_text(&contact, "已上传 1 个文件").await;
+    assert!(contact.find(Locator::Css("ul.evidence img")).await.is_ok(), "the thumbnail is shown");
+    wait_for_hydration(&contact).await;
+    contact.find(Locator::Css("#case_note")).await.unwrap().send_keys("已电话联系户主，明日入户核实").await.unwrap();
+    click(&contact, Locator::XPath("//button[normalize-space(.)='办理']")).await;
+    wait_for_text(&contact, "核实中").await;
+    save_screenshot(&contact, "phone-case-with-photo").await;
+    let case = entities::risk_case::Entity::find().one(app.db()).await.unwrap().unwrap();
+    assert_eq!((case.status.as_str(), case.source.as_str()), ("verifying", "department"));
+    assert_eq!(entities::evidence::Entity::find().count(app.db()).await.unwrap(), 1);
+}

@@ -119,7 +119,7 @@ async fn a_department_file_becomes_cases(backend: tests::Backend) {
         [&head, "张建国", "", "", "二次住院自付 0.8 万元", "", ""],
     ]);
     let report = finished(&yibao, &batch_of(&upload(&yibao, "medical_insurance", "补报.csv", next).await)).await;
-    assert_eq!((report["repeated"].as_u64(), report["cases_updated"].as_u64()), (Some(1), Some(0 + 1)));
+    assert_eq!((report["repeated"].as_u64(), report["cases_updated"].as_u64()), (Some(1), Some(1)));
     assert_eq!(risk_case::Entity::find().count(app.db()).await.unwrap(), 1);
 
     // Bad rows: the whole file is refused with each row's reason.
@@ -268,7 +268,7 @@ async fn the_api_and_a_stopped_import(backend: tests::Backend) {
     let batch_id = job.batch_id;
     let progress = app.app_state.imports.clone();
     let (db, now, watch) = (app.db().clone(), app.clock_now(), progress.clone());
-    let task = tokio::spawn(async move { app::screening::service::run(&db, now, job, &watch).await });
+    let task = tokio::spawn(async move { app::screening::service::run(&db, now, *job, &watch).await });
     while progress.get(batch_id).unwrap_or(0) < 400 {
         assert!(!task.is_finished(), "the import should still be running");
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
