@@ -248,6 +248,8 @@ pub struct CaseFilter {
     pub risk_type: Option<String>,
     /// A household code: its cases only.
     pub household: Option<String>,
+    /// A unit's code: the cases of that unit and the units below it.
+    pub within: Option<String>,
 }
 
 /// One page of cases.

@@ -64,6 +64,7 @@ pub fn CasesPage() -> impl IntoView {
         source: get("source"),
         risk_type: get("risk_type"),
         household: get("household"),
+        within: get("within"),
     };
     let page = move || get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0);
     let reassign = ServerAction::<ReassignCases>::new();
@@ -83,6 +84,7 @@ pub fn CasesPage() -> impl IntoView {
             </nav>
             <form method="get" action="/cases" class="filters">
                 <input type="hidden" name="view" value=current_view/>
+                <crate::org::pages::UnitFilter selected=Signal::derive(move || get("within"))/>
                 <label for="status">"状态"</label>
                 <select id="status" name="status">
                     <option value="">"全部"</option>
@@ -113,7 +115,7 @@ pub fn CasesPage() -> impl IntoView {
                 <a download href=move || {
                     let f = filter();
                     let mut parts = vec![format!("view={}", f.view.unwrap_or_default())];
-                    for (key, value) in [("status", f.status), ("source", f.source), ("risk_type", f.risk_type), ("household", f.household)] {
+                    for (key, value) in [("status", f.status), ("source", f.source), ("risk_type", f.risk_type), ("household", f.household), ("within", f.within)] {
                         if let Some(value) = value {
                             parts.push(format!("{key}={value}"));
                         }

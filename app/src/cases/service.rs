@@ -375,6 +375,10 @@ pub async fn list(
         let kind = RiskType::parse(kind).ok_or_else(|| AppError::validation("risk_type", "风险类型不正确。"))?;
         query = query.filter(risk_case::Column::RiskType.eq(kind.as_str()));
     }
+    if let Some(within) = filter.within.as_deref().filter(|s| !s.is_empty()) {
+        let unit = crate::org::OrgCode::parse(within).map_err(|_| AppError::validation("within", "范围不正确。"))?;
+        query = query.filter(authz::code_prefix(risk_case::Column::OrgCode, unit.scope_prefix()));
+    }
     if let Some(code) = filter.household.as_deref().filter(|s| !s.is_empty()) {
         let ids: Vec<i64> = household::Entity::find()
             .filter(household::Column::Code.eq(code))

@@ -28,7 +28,6 @@ pub fn HouseholdListPage() -> impl IntoView {
         status: status(),
     };
     let households = Resource::new(move || (filter(), page()), |(filter, page)| list_households(filter, page));
-    let units = Resource::new(|| (), |_| list_org_units());
     // The category list is the policy's, not the program's.
     let categories = Resource::new(|| (), |_| crate::policy::api::current_categories());
     let me = expect_context::<MeResource>();
@@ -38,27 +37,7 @@ pub fn HouseholdListPage() -> impl IntoView {
             <h1>"农户"</h1>
             {move || can_edit(me)().then(|| view! { <p><a class="button" href="/households/new">"＋ 新增农户"</a></p> })}
             <form method="get" action="/households" class="filters">
-                <label for="within">"范围"</label>
-                <select id="within" name="within">
-                    <option value="">"全部（本人负责范围）"</option>
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            let selected = within();
-                            units.await.unwrap_or_default().into_iter()
-                                .filter(|u| u.level != crate::org::OrgLevel::Group)
-                                .map(|u| {
-                                    let is_selected = selected.as_deref() == Some(u.code.as_str());
-                                    let indent = "　".repeat(match u.level {
-                                        crate::org::OrgLevel::County => 0,
-                                        crate::org::OrgLevel::Township => 1,
-                                        _ => 2,
-                                    });
-                                    view! { <option value=u.code.clone() selected=is_selected>{format!("{indent}{}", u.name)}</option> }
-                                })
-                                .collect_view()
-                        })}
-                    </Transition>
-                </select>
+                <crate::org::pages::UnitFilter selected=Signal::derive(within)/>
                 <label for="q">"搜索"</label>
                 <input id="q" name="q" placeholder="户编号、身份证号、姓名或拼音首字母" value=search/>
                 <label for="class">"监测类别"</label>

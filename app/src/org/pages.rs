@@ -102,3 +102,32 @@ fn indent(level: OrgLevel) -> &'static str {
         OrgLevel::Group => "　　　",
     }
 }
+
+/// The "范围" choice of list filters (field `within`): the caller's county, townships and villages,
+/// indented, with `selected` chosen. The select is built whole once the units are loaded.
+#[component]
+pub fn UnitFilter(selected: Signal<Option<String>>) -> impl IntoView {
+    let units = Resource::new(|| (), |_| list_org_units());
+    let empty = || view! { <option value="">"全部（本人负责范围）"</option> };
+    view! {
+        <label for="within">"范围"</label>
+        <Transition fallback=move || view! { <select id="within" name="within">{empty()}</select> }>
+            {move || Suspend::new(async move {
+                let selected = selected.get();
+                let options = units.await.unwrap_or_default().into_iter()
+                    .filter(|u| u.level != OrgLevel::Group)
+                    .map(|u| {
+                        let is_selected = selected.as_deref() == Some(u.code.as_str());
+                        let indent = "　".repeat(match u.level {
+                            OrgLevel::County => 0,
+                            OrgLevel::Township => 1,
+                            _ => 2,
+                        });
+                        view! { <option value=u.code.clone() selected=is_selected>{format!("{indent}{}", u.name)}</option> }
+                    })
+                    .collect_view();
+                view! { <select id="within" name="within">{empty()}{options}</select> }
+            })}
+        </Transition>
+    }
+}

@@ -130,17 +130,21 @@ impl Department {
         if let Some(d) = Department::parse(text) {
             return Some(d);
         }
-        let keywords: [(&str, Department); 15] = [
+        let keywords: [(&str, Department); 19] = [
             ("医保", Department::MedicalInsurance),
+            ("医疗保障", Department::MedicalInsurance),
             ("卫健", Department::Health),
             ("卫生", Department::Health),
             ("教育", Department::Education),
+            ("教委", Department::Education),
             ("住建", Department::Housing),
             ("住房", Department::Housing),
             ("水利", Department::Water),
             ("民政", Department::CivilAffairs),
             ("人社", Department::HumanResources),
             ("人力资源", Department::HumanResources),
+            ("人力社保", Department::HumanResources),
+            ("社保", Department::HumanResources),
             ("农业", Department::Agriculture),
             ("应急", Department::Emergency),
             ("公安", Department::PublicSecurity),
@@ -353,6 +357,11 @@ mod tests {
         assert_eq!(Department::of_grant("区医保局"), Some(Department::MedicalInsurance));
         assert_eq!(Department::of_grant("县卫生健康局"), Some(Department::Health));
         assert_eq!(Department::of_grant("education"), Some(Department::Education));
+        // The demo county's departments.
+        assert_eq!(Department::of_grant("区教委"), Some(Department::Education));
+        assert_eq!(Department::of_grant("区人力社保局"), Some(Department::HumanResources));
+        assert_eq!(Department::of_grant("区住房城乡建委"), Some(Department::Housing));
+        assert_eq!(Department::of_grant("医保"), Some(Department::MedicalInsurance));
         assert_eq!(Department::of_grant("区融媒体中心"), None);
     }
 }

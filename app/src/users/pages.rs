@@ -45,7 +45,12 @@ fn RoleAndUnitFields(
         </select>
         {field("org_code")}
         <label for=department_name>"所属部门（仅行业部门用户）"</label>
-        <input id=department_name name=department_name placeholder="例如：县医保局"/>
+        <select id=department_name name=department_name>
+            <option value="">"（非行业部门用户不选）"</option>
+            {crate::screening::Department::ALL.into_iter().map(|d| view! {
+                <option value=d.label()>{format!("{}（筛查{}）", d.label(), d.screens())}</option>
+            }).collect_view()}
+        </select>
         {field("department")}
     }
 }

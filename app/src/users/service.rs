@@ -188,6 +188,10 @@ async fn insert_grant<C: ConnectionTrait>(
     if role == Role::DepartmentUser && department.is_none() {
         return Err(AppError::validation("department", "行业部门用户须填写所属部门。"));
     }
+    if role == Role::DepartmentUser && department.as_deref().and_then(crate::screening::Department::of_grant).is_none()
+    {
+        return Err(AppError::validation("department", "所属部门应为 12 个筛查部门之一，请从列表中选择。"));
+    }
     let exists = user_role::Entity::find()
         .filter(user_role::Column::UserId.eq(user.id))
         .filter(user_role::Column::Role.eq(role.as_str()))

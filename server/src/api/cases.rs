@@ -19,8 +19,23 @@ pub struct ListQuery {
     risk_type: Option<String>,
     /// A household code.
     household: Option<String>,
+    /// A unit's code: that unit and the units below it.
+    within: Option<String>,
     /// Page number from 0 (50 per page).
     page: Option<u64>,
+}
+
+impl ListQuery {
+    fn filter(&self) -> CaseFilter {
+        CaseFilter {
+            view: self.view.clone(),
+            status: self.status.clone(),
+            source: self.source.clone(),
+            risk_type: self.risk_type.clone(),
+            household: self.household.clone(),
+            within: self.within.clone(),
+        }
+    }
 }
 
 /// A new case's id, or how many cases moved.
@@ -37,8 +52,7 @@ pub async fn list(
     Extension(ctx): Extension<RequestContext>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<CasePageView>, AppError> {
-    let filter =
-        CaseFilter { view: q.view, status: q.status, source: q.source, risk_type: q.risk_type, household: q.household };
+    let filter = q.filter();
     Ok(Json(app::cases::service::list(&state.db, state.clock.now(), &ctx, &filter, q.page.unwrap_or(0)).await?))
 }
 
@@ -99,8 +113,7 @@ pub async fn export(
     Extension(ctx): Extension<RequestContext>,
     Query(q): Query<ListQuery>,
 ) -> Result<axum::response::Response, AppError> {
-    let filter =
-        CaseFilter { view: q.view, status: q.status, source: q.source, risk_type: q.risk_type, household: q.household };
+    let filter = q.filter();
     let file = app::cases::service::export(&state.db, state.clock.now(), &ctx, &filter).await?;
     Ok(super::excel::xlsx_response(file))
 }

@@ -115,6 +115,20 @@ async fn settings_and_deadline_scan(backend: tests::Backend) {
     let id = register(&shuji, &code, lianxi_id, false).await;
     assert_eq!(inbox(&lianxi).await["unread"], 1);
     assert_eq!(mail_outbox::Entity::find().count(app.db()).await.unwrap(), 0, "assignment e-mail is off");
+    // The list "by unit": the case's village has it, the neighbouring village does not.
+    for (unit, expected) in [(VILLAGE_A1, 1), (tests::VILLAGE_A2, 0)] {
+        let page: serde_json::Value = shuji
+            .server_fn::<app::cases::api::ListCases>(&[
+                ("filter[view]", "all"),
+                ("filter[within]", unit),
+                ("page", "0"),
+            ])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["total"], expected, "cases within {unit}");
+    }
 
     let at = |d: u32| chrono::Utc.with_ymd_and_hms(2026, 3, d, 1, 0, 0).single().unwrap();
     let db = app.db();
