@@ -65,8 +65,10 @@ async fn run() {
         let level = if i % 10 == 0 { "红色" } else { "一般" };
         csv.push_str(&format!("{id},某某,医疗,{level},2026年2月住院自付医疗费 {} 元\n", 10_000 + i));
     }
+    let born = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).expect("date");
     for i in 0..rows - ids.len() {
-        let first17 = format!("5001521980{:07}", i);
+        let birth = (born + chrono::Duration::days((i / 500) as i64)).format("%Y%m%d");
+        let first17 = format!("500152{birth}{:03}", i % 500 * 2 + 1);
         let id = format!("{first17}{}", app::households::ResidentId::check_char(&first17).expect("digits"));
         csv.push_str(&format!("{id},外来人员,医疗,一般,门诊自付 {i} 元\n"));
     }
@@ -82,8 +84,9 @@ async fn run() {
     let started = Instant::now();
     let prepared = screening::read_file(&bytes, "bench.csv", Department::MedicalInsurance).expect("file");
     let read = started.elapsed();
-    let Begun::Run(job) = screening::begin(&db, now, &ctx, prepared).await.expect("begin") else {
-        panic!("the file should be clean and new");
+    let job = match screening::begin(&db, now, &ctx, prepared).await.expect("begin") {
+        Begun::Run(job) => job,
+        Begun::Done(report) => panic!("the file should be clean and new: {:?}", report.errors.first()),
     };
     let report = screening::run(&db, now, *job, &Progress::default()).await.expect("import");
     let total = started.elapsed();

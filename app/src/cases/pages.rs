@@ -202,7 +202,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                                     <dt>"期限"</dt><dd class:danger=s.overdue>{s.deadline.to_string()}{s.overdue.then_some("（已逾期）")}</dd>
                                     <dt>"农户"</dt><dd>{match s.household_code.clone() {
                                         Some(code) => view! { <a href=format!("/households/{code}")>{format!("{}（{}）", s.household_head.clone().unwrap_or_default(), code)}</a> }.into_any(),
-                                        None => view! { <span>{s.org_name.clone()}</span> }.into_any(),
+                                        None => view! { <span>"未关联农户（村级案件，核实时确认是哪一户）"</span> }.into_any(),
                                     }}</dd>
                                     <dt>"所在村组"</dt><dd>{s.org_name.clone()}</dd>
                                     <dt>"来源"</dt><dd>{s.source_label.clone()}{c.found_by_unit.then_some("（本单位自查发现）")}</dd>

@@ -160,14 +160,17 @@ pub(crate) async fn open<C: ConnectionTrait>(
     record(tx, step, actor, actor_id, now).await?;
     let subject = match o.household {
         Some(h) => format!("{}户（{}）", h.head_name, h.code),
-        None => "本村".to_string(),
+        None => crate::org::service::display_names(tx, vec![o.org_code.to_string()])
+            .await?
+            .remove(o.org_code)
+            .unwrap_or_default(),
     };
     let summary = format!(
-        "{subject}，{}，来源：{}。{}期限 {}。",
+        "{subject}，{}，来源：{}，期限 {}。\n{}",
         o.risk_type.label(),
         o.source.label(),
-        o.description.chars().take(80).collect::<String>(),
-        o.deadline
+        o.deadline,
+        o.description.chars().take(120).collect::<String>()
     );
     if o.notify_owner && o.owner != actor_id {
         let notice = Notice {

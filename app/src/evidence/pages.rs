@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::WithdrawEvidence;
 use super::{ACCEPT_ATTR, EvidenceView, size_label};
-use crate::shell::{field_error, form_error};
+use crate::shell::{FilePicker, field_error, form_error};
 
 /// What evidence may be attached to, as the upload form offers it: `(value, label)`.
 pub type AttachOption = (String, String);
@@ -48,8 +48,8 @@ pub fn EvidenceSection(
                 <label class="button" for="evidence_camera">"拍照上传"</label>
                 <input id="evidence_camera" class="visually-hidden" type="file" name="file" accept="image/*"
                     capture="environment" onchange="this.form.requestSubmit()"/>
-                <label for="evidence_files">"或选择照片、PDF、Word、Excel 文件（可多选）"</label>
-                <input id="evidence_files" type="file" name="file" multiple accept=ACCEPT_ATTR/>
+                <p>"或选择照片、PDF、Word、Excel 文件（可多选）"</p>
+                <FilePicker id="evidence_files" accept=ACCEPT_ATTR multiple=true/>
                 <button type="submit" class="primary">"上传所选文件"</button>
             </form>
         })}

@@ -71,9 +71,9 @@ fn InboxView(
                 <legend>"以下通知同时发邮件"</legend>
                 {Category::ALL.into_iter().map(|c| {
                     view! {
-                        <label>
+                        <label class="check">
                             <input type="checkbox" name=format!("form[{}]", c.as_str()) checked=!inbox.email_off.contains(&c)/>
-                            {c.label()}
+                            {format!(" {}", c.label())}
                         </label>
                     }
                 }).collect_view()}

@@ -177,8 +177,8 @@ pub async fn rename(
 
 /// Names of units by code as lists show them: "石桥村三组" for a villager group (with its village), the
 /// plain name otherwise.
-pub async fn display_names(
-    db: &DatabaseConnection,
+pub async fn display_names<C: sea_orm::ConnectionTrait>(
+    db: &C,
     codes: Vec<String>,
 ) -> Result<std::collections::HashMap<String, String>, AppError> {
     let units = org_unit::Entity::find().filter(org_unit::Column::Code.is_in(codes)).all(db).await?;

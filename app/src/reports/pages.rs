@@ -7,7 +7,7 @@ use crate::excel::Roster;
 use crate::households::register_pages::can_edit;
 use crate::org::OrgLevel;
 use crate::org::api::list_org_units;
-use crate::shell::{ErrorBox, MeResource};
+use crate::shell::{ErrorBox, FilePicker, MeResource};
 
 #[component]
 pub fn ReportsPage() -> impl IntoView {
@@ -15,7 +15,6 @@ pub fn ReportsPage() -> impl IntoView {
     let units = Resource::new(|| (), |_| list_org_units());
     let imports = Resource::new(|| (), |_| recent_imports());
     let within = RwSignal::new(String::new());
-    let chosen = RwSignal::new(None::<String>);
     let me = expect_context::<MeResource>();
     view! {
         <section class="page">
@@ -83,16 +82,7 @@ pub fn ReportsPage() -> impl IntoView {
                 </p>
                 <p><a href="/api/imports/template.csv" download>"下载导入模板（CSV）"</a></p>
                 <form class="form" method="post" action="/imports/households" enctype="multipart/form-data">
-                    // The browser's own file button may speak another language: a Chinese label opens it.
-                    <p>
-                        <label class="button" for="import_file">"选择文件"</label>
-                        <span class="file-name">{move || chosen.get().unwrap_or_else(|| "未选择文件".into())}</span>
-                    </p>
-                    <input id="import_file" class="visually-hidden" type="file" name="file" accept=".xlsx,.csv" required
-                        on:change=move |ev| {
-                            let path = event_target_value(&ev);
-                            chosen.set(path.rsplit(['/', '\\']).next().map(str::to_string).filter(|n| !n.is_empty()));
-                        }/>
+                    <FilePicker id="import_file" accept=".xlsx,.csv" required=true/>
                     <button type="submit" class="primary">"上传并导入"</button>
                 </form>
                 <h3>"最近的导入"</h3>

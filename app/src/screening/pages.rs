@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{ResolveWarning, get_screening_overview, get_screening_report};
 use super::{COLUMNS, ScreeningReport, UnmatchedView};
-use crate::shell::{ErrorBox, count_successes, field_error, form_error};
+use crate::shell::{ErrorBox, FilePicker, count_successes, field_error, form_error};
 
 #[component]
 pub fn ScreeningPage() -> impl IntoView {
@@ -34,8 +34,8 @@ pub fn ScreeningPage() -> impl IntoView {
                                     <select id="screening_department" name="department">
                                         {o.departments.iter().map(|d| view! { <option value=d.as_str()>{format!("{}（{}）", d.label(), d.screens())}</option> }).collect_view()}
                                     </select>
-                                    <label for="screening_file">"预警文件（.xlsx 或 CSV，UTF-8 或 GBK 编码）"</label>
-                                    <input id="screening_file" type="file" name="file" required accept=".xlsx,.csv"/>
+                                    <p>"预警文件（.xlsx 或 CSV，UTF-8 或 GBK 编码）"</p>
+                                    <FilePicker id="screening_file" accept=".xlsx,.csv" required=true/>
                                     <p class="hint">{format!("表头：{}。", COLUMNS.join("、"))}" "<a href="/api/screening/template.csv">"下载模板"</a></p>
                                     <button type="submit" class="primary">"上传并导入"</button>
                                 </form>

@@ -34,7 +34,8 @@ pub fn SelfReportPage() -> impl IntoView {
                         Ok(places) => {
                             let towns = places.clone();
                             view! {
-                                <ActionForm action=submit attr:class="form" attr:hidden=move || matches!(value.get(), Some(Ok(_)))>
+                                <div style:display=move || if matches!(value.get(), Some(Ok(_))) { "none" } else { "block" }>
+                                <ActionForm action=submit attr:class="form">
                                     <label for="report_name">"户主或困难群众姓名"</label>
                                     <input id="report_name" name="form[name]" required autocomplete="name"/>
                                     {field_error(value, "name")}
@@ -78,6 +79,7 @@ pub fn SelfReportPage() -> impl IntoView {
                                     {form_error(value)}
                                     <button type="submit" class="primary">"提交申报"</button>
                                 </ActionForm>
+                                </div>
                             }.into_any()
                         }
                     }

@@ -239,6 +239,29 @@ where
     }
 }
 
+/// A file field (`name="file"`) that speaks Chinese: the browser's own button may speak another
+/// language, so a "选择文件" label opens the hidden input and the chosen file's name is shown beside it.
+#[component]
+pub fn FilePicker(
+    id: &'static str,
+    accept: &'static str,
+    #[prop(optional)] multiple: bool,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let chosen = RwSignal::new(None::<String>);
+    view! {
+        <p>
+            <label class="button" for=id>"选择文件"</label>
+            <span class="file-name">{move || chosen.get().unwrap_or_else(|| "未选择文件".into())}</span>
+        </p>
+        <input id=id class="visually-hidden" type="file" name="file" accept=accept multiple=multiple required=required
+            on:change=move |ev| {
+                let path = event_target_value(&ev);
+                chosen.set(path.rsplit(['/', '\\']).next().map(str::to_string).filter(|n| !n.is_empty()));
+            }/>
+    }
+}
+
 /// The message for one field of a failed action, shown under that field.
 pub fn field_error<T, S>(value: S, field: &'static str) -> impl IntoView
 where
