@@ -66,6 +66,11 @@ impl Status {
     pub fn is_open(self) -> bool {
         !matches!(self, Status::Dismissed | Status::Closed)
     }
+
+    /// The stored codes of the open statuses (for queries).
+    pub fn open_codes() -> Vec<&'static str> {
+        Status::ALL.into_iter().filter(|s| s.is_open()).map(Status::as_str).collect()
+    }
 }
 
 /// A step someone asks to take.

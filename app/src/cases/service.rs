@@ -274,16 +274,17 @@ pub(crate) async fn record<C: ConnectionTrait>(
     Ok(())
 }
 
-/// A case by id, if the caller may read it (out of scope answers like missing, and is audited).
-async fn in_scope(
+/// A case by id, if the caller may do `action` to it (out of scope answers like missing, and is audited).
+pub(crate) async fn in_scope(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     ctx: &RequestContext,
     id: i64,
+    action: Action,
 ) -> Result<risk_case::Model, AppError> {
     let found = risk_case::Entity::find_by_id(id).one(db).await?;
     let org_code = found.as_ref().map(|c| c.org_code.clone()).unwrap_or_default();
-    authz::check(db, now, ctx, Action::ReadHousehold, &org_code).await?;
+    authz::check(db, now, ctx, action, &org_code).await?;
     found.ok_or(AppError::NotFound)
 }
 
@@ -347,7 +348,7 @@ pub async fn list(
     let Some(scope) = authz::scope_condition(caller, Action::ReadHousehold, risk_case::Column::OrgCode) else {
         return Ok(CasePageView { total: 0, page, items: Vec::new() });
     };
-    let open: Vec<&str> = Status::ALL.into_iter().filter(|s| s.is_open()).map(Status::as_str).collect();
+    let open: Vec<&str> = Status::open_codes();
     let mut query = risk_case::Entity::find().filter(scope);
     match filter.view.as_deref().unwrap_or("") {
         "" | "all" => {}
@@ -412,7 +413,7 @@ pub async fn get(
     ctx: &RequestContext,
     id: i64,
 ) -> Result<CaseDetail, AppError> {
-    let row = in_scope(db, now, ctx, id).await?;
+    let row = in_scope(db, now, ctx, id, Action::ReadHousehold).await?;
     let caller = ctx.caller()?;
     let status = status_of(&row)?;
     let roles = roles_over(ctx, &row.org_code)?;
@@ -485,7 +486,7 @@ pub async fn act(
     id: i64,
     form: &lifecycle::ActionForm,
 ) -> Result<(), AppError> {
-    let row = in_scope(db, now, ctx, id).await?;
+    let row = in_scope(db, now, ctx, id, Action::ReadHousehold).await?;
     let action = form.parse()?;
     let caller = ctx.caller()?;
     let roles = roles_over(ctx, &row.org_code)?;
@@ -547,7 +548,7 @@ pub async fn reassign(
             let Some(scope) = authz::scope_condition(caller, Action::AssignCadres, risk_case::Column::OrgCode) else {
                 return Err(AppError::Forbidden);
             };
-            let open: Vec<&str> = Status::ALL.into_iter().filter(|s| s.is_open()).map(Status::as_str).collect();
+            let open: Vec<&str> = Status::open_codes();
             risk_case::Entity::find()
                 .filter(scope)
                 .filter(risk_case::Column::OwnerUserId.eq(from))
@@ -558,7 +559,7 @@ pub async fn reassign(
         }
         id => {
             let id = id.parse().map_err(|_| AppError::NotFound)?;
-            let row = in_scope(db, now, ctx, id).await?;
+            let row = in_scope(db, now, ctx, id, Action::ReadHousehold).await?;
             authz::check(db, now, ctx, Action::AssignCadres, &row.org_code).await?;
             vec![row]
         }
@@ -683,7 +684,7 @@ pub async fn counts(
     let Some(scope) = authz::scope_condition(caller, Action::ReadHousehold, risk_case::Column::OrgCode) else {
         return Ok(super::CaseCounts::default());
     };
-    let open: Vec<&str> = Status::ALL.into_iter().filter(|s| s.is_open()).map(Status::as_str).collect();
+    let open: Vec<&str> = Status::open_codes();
     let open_in_scope =
         || risk_case::Entity::find().filter(scope.clone()).filter(risk_case::Column::Status.is_in(open.clone()));
     let mine = || open_in_scope().filter(risk_case::Column::OwnerUserId.eq(caller.user_id));
@@ -756,7 +757,7 @@ pub async fn save_measure(
     form: &MeasureForm,
 ) -> Result<(), AppError> {
     use entities::assistance_measure as measure;
-    let row = in_scope(db, now, ctx, case_id).await?;
+    let row = in_scope(db, now, ctx, case_id, Action::ReadHousehold).await?;
     let caller = ctx.caller()?;
     let fields = form.parse()?;
     let status = status_of(&row)?;

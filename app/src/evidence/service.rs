@@ -28,10 +28,7 @@ pub async fn case_for_upload(
     ctx: &RequestContext,
     case_id: i64,
 ) -> Result<risk_case::Model, AppError> {
-    let found = risk_case::Entity::find_by_id(case_id).one(db).await?;
-    let org_code = found.as_ref().map(|c| c.org_code.clone()).unwrap_or_default();
-    authz::check(db, now, ctx, Action::EditHousehold, &org_code).await?;
-    found.ok_or(AppError::NotFound)
+    crate::cases::service::in_scope(db, now, ctx, case_id, Action::EditHousehold).await
 }
 
 /// Record an uploaded file as evidence of a case (or of one of its steps or measures); returns its id.

@@ -66,7 +66,7 @@ pub async fn run_due(db: &DatabaseConnection, now: DateTime<Utc>, instance: &str
 /// the township above a village whose case is overdue. Returns how many notices were new.
 pub async fn deadline_scan(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
     let today = now.date_naive();
-    let open: Vec<&str> = Status::ALL.into_iter().filter(|s| s.is_open()).map(Status::as_str).collect();
+    let open: Vec<&str> = Status::open_codes();
     let cases = risk_case::Entity::find().filter(risk_case::Column::Status.is_in(open)).all(db).await?;
     let calendar = crate::calendar::service::load(db).await?;
     let mut reminder_days: HashMap<String, u32> = HashMap::new();

@@ -114,6 +114,16 @@ impl OrgCode {
         &self.code[..self.level.significant_digits()]
     }
 
+    /// The code of the unit at `level` that contains this one (this code when it is at `level` or above).
+    pub fn at_level(&self, level: OrgLevel) -> String {
+        let digits = level.significant_digits();
+        if digits >= self.level.significant_digits() {
+            self.code.clone()
+        } else {
+            format!("{:0<12}", &self.code[..digits])
+        }
+    }
+
     /// Whether `other` is this unit or lies below it.
     pub fn contains(&self, other: &str) -> bool {
         other.starts_with(self.scope_prefix())
@@ -139,6 +149,15 @@ pub struct OrgUnitView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn units_above_a_unit() {
+        let group = OrgCode::parse("500152101201003").unwrap();
+        assert_eq!(group.at_level(OrgLevel::Village), "500152101201");
+        assert_eq!(group.at_level(OrgLevel::Township), "500152101000");
+        let county = OrgCode::parse("500152000000").unwrap();
+        assert_eq!(county.at_level(OrgLevel::Township), "500152000000");
+    }
 
     #[test]
     fn levels_follow_the_digits() {

@@ -25,6 +25,7 @@ use crate::error::AppError;
 use crate::excel::RowIssue;
 use crate::notify::Category as NoticeCategory;
 use crate::notify::service::{Notice, notify};
+use crate::org::{OrgCode, OrgLevel};
 use crate::request::RequestContext;
 
 /// The largest warning file accepted.
@@ -306,7 +307,7 @@ async fn apply(
     let households = match_households(&tx, &prepared.warnings).await?;
     let household_ids: Vec<i64> = households.values().map(|h| h.id).collect();
     let mut open_cases: HashMap<(i64, String), risk_case::Model> = HashMap::new();
-    let open_codes: Vec<&str> = Status::ALL.into_iter().filter(|s| s.is_open()).map(Status::as_str).collect();
+    let open_codes: Vec<&str> = Status::open_codes();
     for chunk in household_ids.chunks(CHUNK) {
         for c in risk_case::Entity::find()
             .filter(risk_case::Column::HouseholdId.is_in(chunk.to_vec()))
@@ -506,13 +507,13 @@ async fn match_households<C: ConnectionTrait>(
 
 /// A unit named by township and village (names as the register has them).
 fn named_unit(units: &[org_unit::Model], township: &str, village: &str) -> Option<String> {
-    let town = units.iter().find(|u| !township.is_empty() && u.name == township && u.code.len() == 12);
-    let town_prefix = town.map(|t| t.code[..9].to_string());
+    let town = units.iter().find(|u| u.level == "township" && !township.is_empty() && u.name == township);
+    let town_code = town.and_then(|t| OrgCode::parse(&t.code).ok());
     let found_village = units.iter().find(|u| {
-        !village.is_empty()
+        u.level == "village"
+            && !village.is_empty()
             && u.name == village
-            && u.code.len() == 12
-            && town_prefix.as_ref().is_none_or(|p| u.code.starts_with(p.as_str()))
+            && town_code.as_ref().is_none_or(|t| t.contains(&u.code))
     });
     found_village.or(town).map(|u| u.code.clone())
 }
@@ -735,7 +736,7 @@ pub async fn digest(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, 
     let mut written = 0;
     let tx = begin_write(db).await?;
     for (unit, villages) in by_unit {
-        let township = &unit[6..9] != "000";
+        let township = OrgCode::parse(&unit).is_ok_and(|c| c.level() == OrgLevel::Township);
         let roles: &[Role] =
             if township { &[Role::TownshipLeader, Role::TownshipStaff] } else { &[Role::CountyOffice] };
         let recipients: Vec<i64> =

@@ -68,15 +68,7 @@ pub async fn template() -> Response {
         "非在校",
         "",
     ];
-    let body = format!("\u{feff}{}\r\n{}\r\n", IMPORT_COLUMNS.join(","), example.join(","));
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-            (header::CONTENT_DISPOSITION, super::content_disposition("农户导入模板.csv", false)),
-        ],
-        body,
-    )
-        .into_response()
+    super::csv_template("农户导入模板.csv", &IMPORT_COLUMNS, &example)
 }
 
 /// Import households and members: the file is the request body, its name in `X-File-Name`

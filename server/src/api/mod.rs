@@ -134,6 +134,20 @@ pub(crate) fn content_disposition(name: &str, inline: bool) -> axum::http::Heade
     .unwrap_or_else(|_| axum::http::HeaderValue::from_static("attachment"))
 }
 
+/// A CSV template for an import: the header and one example row, UTF-8 with a BOM so Excel reads the Chinese.
+pub(crate) fn csv_template(file_name: &str, columns: &[&str], example: &[&str]) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let body = format!("\u{feff}{}\r\n{}\r\n", columns.join(","), example.join(","));
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/csv; charset=utf-8")),
+            (axum::http::header::CONTENT_DISPOSITION, content_disposition(file_name, false)),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// RFC 3986 percent-encoding of everything but unreserved characters.
 pub(crate) fn percent_encode(text: &str) -> String {
     text.bytes()

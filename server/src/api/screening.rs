@@ -7,8 +7,7 @@ use app::screening::service::{self as screening, Begun};
 use app::screening::{COLUMNS, ScreeningReport, WarningInput};
 use app::state::AppState;
 use axum::extract::{Multipart, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::Redirect;
 use axum::{Extension, Json};
 use serde::Deserialize;
 
@@ -93,20 +92,7 @@ pub async fn upload_form(
 /// The warning file template (CSV, UTF-8 with BOM so Excel reads the Chinese).
 #[utoipa::path(get, path = "/api/screening/template.csv", tag = "screening",
     responses((status = 200, content_type = "text/csv")))]
-pub async fn template() -> impl IntoResponse {
-    let body = format!(
-        "\u{feff}{}\r\n11010519491231002X,张三,医疗,红色,住院自付医疗费 5.2 万元,双江镇,青龙村\r\n",
-        COLUMNS.join(",")
-    );
-    (
-        StatusCode::OK,
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/csv; charset=utf-8".parse().unwrap_or(header::HeaderValue::from_static("text/csv")),
-            ),
-            (header::CONTENT_DISPOSITION, super::content_disposition("部门预警导入模板.csv", false)),
-        ],
-        body,
-    )
+pub async fn template() -> axum::response::Response {
+    let example = ["11010519491231002X", "张三", "医疗", "红色", "住院自付医疗费 5.2 万元", "双江镇", "青龙村"];
+    super::csv_template("部门预警导入模板.csv", &COLUMNS, &example)
 }
