@@ -44,6 +44,10 @@ pub struct Settings {
     pub evidence_dir: PathBuf,
     /// `EVIDENCE_MAX_MB`, default 20: the largest evidence file accepted.
     pub evidence_max_mb: u64,
+    /// `EVIDENCE_S3_URL` (`s3://bucket/prefix`) with `EVIDENCE_S3_ENDPOINT`, `EVIDENCE_S3_REGION` (default
+    /// `us-east-1`), `EVIDENCE_S3_ACCESS_KEY_ID` and `EVIDENCE_S3_SECRET_ACCESS_KEY`: keep evidence in an
+    /// S3-compatible bucket instead of `EVIDENCE_DIR` (which then only receives uploads in progress).
+    pub evidence_s3: Option<app::evidence::store::S3Config>,
     /// `SITE_ROOT`: where the browser bundle (`pkg/`) is; default `site` beside the executable.
     pub site_root: PathBuf,
 }
@@ -112,8 +116,29 @@ impl Settings {
             db_max_connections: parsed("DB_MAX_CONNECTIONS", 16u32)?,
             evidence_dir: var("EVIDENCE_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("evidence")),
             evidence_max_mb: parsed("EVIDENCE_MAX_MB", 20u64)?,
+            evidence_s3: match var("EVIDENCE_S3_URL") {
+                None => None,
+                Some(url) => Some(app::evidence::store::S3Config {
+                    url,
+                    endpoint: var("EVIDENCE_S3_ENDPOINT"),
+                    region: var("EVIDENCE_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+                    access_key_id: var("EVIDENCE_S3_ACCESS_KEY_ID")
+                        .context("EVIDENCE_S3_URL is set: EVIDENCE_S3_ACCESS_KEY_ID is needed too")?,
+                    secret_access_key: var("EVIDENCE_S3_SECRET_ACCESS_KEY")
+                        .context("EVIDENCE_S3_URL is set: EVIDENCE_S3_SECRET_ACCESS_KEY is needed too")?,
+                }),
+            },
             site_root,
         })
+    }
+
+    /// Where evidence files are kept.
+    pub fn evidence_backend(&self) -> app::evidence::store::Backend {
+        use app::evidence::store::Backend;
+        match &self.evidence_s3 {
+            Some(s3) => Backend::S3(s3.clone()),
+            None => Backend::Local(self.evidence_dir.clone()),
+        }
     }
 
     pub fn is_sqlite(&self) -> bool {

@@ -12,7 +12,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-/// How long a claimed message stays with the instance sending it.
+/// How long a claimed message stays with the instance sending it (far longer than the SMTP timeout).
 const CLAIM_MINUTES: i64 = 5;
 /// Messages per round.
 const BATCH: u64 = 50;
@@ -54,14 +54,18 @@ impl Relay {
             .await
             .context("reading the outbox")?;
         let mut round = Round::default();
+        let started = std::time::Instant::now();
         for message in due {
+            // A round may take long (a slow SMTP server): each claim counts from the moment it is made,
+            // so a message is never sent while another instance may still hold it.
+            let claim_time = now + Duration::from_std(started.elapsed()).unwrap_or_default();
             // Claim it: only one instance wins the conditional update.
             let claimed = mail_outbox::Entity::update_many()
-                .col_expr(mail_outbox::Column::ClaimedUntil, Expr::value(now + Duration::minutes(CLAIM_MINUTES)))
+                .col_expr(mail_outbox::Column::ClaimedUntil, Expr::value(claim_time + Duration::minutes(CLAIM_MINUTES)))
                 .col_expr(mail_outbox::Column::ClaimedBy, Expr::value(self.instance.clone()))
                 .filter(mail_outbox::Column::Id.eq(message.id))
                 .filter(mail_outbox::Column::SentAt.is_null())
-                .filter(free(now))
+                .filter(free(claim_time))
                 .exec(db)
                 .await
                 .context("claiming a message")?;

@@ -60,10 +60,11 @@ impl Application {
                 login_max_failures_per_address: settings.login_max_failures_per_address,
                 login_failure_window: settings.login_failure_window,
             },
-            evidence: app::evidence::store::EvidenceStore::new(
-                settings.evidence_dir.clone(),
+            evidence: app::evidence::store::EvidenceStore::open(
+                &settings.evidence_backend(),
+                settings.evidence_dir.join("incoming"),
                 settings.evidence_max_mb * 1024 * 1024,
-            ),
+            )?,
             imports: Default::default(),
             self_reports: Default::default(),
             leptos_options,

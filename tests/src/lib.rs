@@ -61,6 +61,11 @@ pub struct TestApp {
 impl TestApp {
     /// A fresh database and a running app. The clock stands at 2026-03-02 09:00 Beijing time.
     pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, |_| {}).await
+    }
+
+    /// `spawn`, with settings changed before the app is built.
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary directory");
         let database_url = match backend {
             Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
@@ -77,6 +82,7 @@ impl TestApp {
         if let Ok(site) = std::env::var("SITE_ROOT") {
             settings.site_root = site.into();
         }
+        configure(&mut settings);
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).single().expect("time")));
         let application = Application::build(&settings, clock.clone()).await.expect("the app builds");
         let base = format!("http://127.0.0.1:{}", application.port());
@@ -406,6 +412,65 @@ impl SmtpSink {
 impl Drop for SmtpSink {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+/// A real S3-compatible object store on 127.0.0.1 (moto's server, installed by `.ci/setup`), with one
+/// empty bucket. Stopped when dropped.
+pub struct S3Server {
+    pub endpoint: String,
+    pub bucket: String,
+    child: std::process::Child,
+}
+
+impl S3Server {
+    pub async fn start() -> S3Server {
+        let port = closed_port().await;
+        let child = std::process::Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("moto_server (pip install 'moto[server]'; .ci/setup does)");
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        let bucket = "evidence-test".to_string();
+        for _ in 0..100 {
+            if http.put(format!("{endpoint}/{bucket}")).send().await.is_ok_and(|r| r.status().is_success()) {
+                return S3Server { endpoint, bucket, child };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the S3 server on {endpoint} did not start");
+    }
+
+    /// The settings that point the app at this bucket under `prefix`.
+    pub fn config(&self, prefix: &str) -> app::evidence::store::S3Config {
+        app::evidence::store::S3Config {
+            url: format!("s3://{}/{prefix}", self.bucket),
+            endpoint: Some(self.endpoint.clone()),
+            region: "us-east-1".into(),
+            access_key_id: "test".into(),
+            secret_access_key: "test".into(),
+        }
+    }
+
+    /// The keys in the bucket (a plain ListObjectsV2 call, which moto answers without signing).
+    pub async fn keys(&self) -> Vec<String> {
+        let xml = reqwest::get(format!("{}/{}?list-type=2", self.endpoint, self.bucket))
+            .await
+            .expect("list")
+            .text()
+            .await
+            .expect("body");
+        xml.split("<Key>").skip(1).filter_map(|part| part.split_once("</Key>").map(|(k, _)| k.to_string())).collect()
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
     }
 }
 

@@ -183,20 +183,33 @@ pub(crate) async fn open<C: ConnectionTrait>(
         notify(tx, now, &[o.owner], &notice).await?;
     }
     if o.red_alert {
-        let leaders =
-            crate::households::register::candidates(tx, o.org_code, &[Role::VillageSecretary, Role::TownshipLeader])
-                .await?;
-        let notice = Notice {
-            category: NoticeCategory::RedAlert,
-            title: format!("红色预警：{subject} {}", o.risk_type.label()),
-            body: summary,
-            link: format!("/cases/{}", row.id),
-            dedupe: None,
-        };
-        let ids: Vec<i64> = leaders.iter().map(|c| c.user_id).filter(|id| *id != actor_id).collect();
-        notify(tx, now, &ids, &notice).await?;
+        let title = format!("红色预警：{subject} {}", o.risk_type.label());
+        tell_red_alert(tx, now, row.id, o.org_code, title, summary, actor_id).await?;
     }
     Ok(row.id)
+}
+
+/// Tell the village Party secretary and the township leaders of a case that is (or became) a red alert.
+pub(crate) async fn tell_red_alert<C: ConnectionTrait>(
+    tx: &C,
+    now: DateTime<Utc>,
+    case_id: i64,
+    org_code: &str,
+    title: String,
+    body: String,
+    actor_id: i64,
+) -> Result<u64, AppError> {
+    let leaders =
+        crate::households::register::candidates(tx, org_code, &[Role::VillageSecretary, Role::TownshipLeader]).await?;
+    let notice = Notice {
+        category: NoticeCategory::RedAlert,
+        title,
+        body,
+        link: format!("/cases/{case_id}"),
+        dedupe: Some(format!("red:{case_id}")),
+    };
+    let ids: Vec<i64> = leaders.iter().map(|c| c.user_id).filter(|id| *id != actor_id).collect();
+    notify(tx, now, &ids, &notice).await
 }
 
 /// Who takes a new case in a unit when nobody was named (the household has no contact): a monitoring

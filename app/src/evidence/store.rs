@@ -1,11 +1,15 @@
-//! The evidence store: a local directory outside the web root (`DATA_DIR/evidence` by default). A file
-//! is hashed while it streams in, its type is found from its content, and it is kept under its SHA-256
-//! (`ab/cd/abcd…`), so the same photo uploaded twice is stored once. Images get a JPEG thumbnail with
-//! their EXIF orientation applied.
+//! The evidence store: a local directory outside the web root (`DATA_DIR/evidence` by default) or an
+//! S3-compatible object store (for several server instances, or storage kept apart from the servers).
+//! A file is received into a local temporary file while it is hashed, its type is found from its
+//! content, and it is kept under its SHA-256 (`ab/cd/abcd…`), so the same photo uploaded twice is
+//! stored once. Images get a JPEG thumbnail with their EXIF orientation applied.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use object_store::{ObjectStore, ObjectStoreExt};
+use object_store::path::Path as Key;
 use sha2::{Digest, Sha256};
 
 use super::ACCEPTED;
@@ -17,9 +21,32 @@ const SNIFF_BYTES: usize = 64 * 1024;
 /// The longest side of a thumbnail, in pixels.
 const THUMB_SIDE: u32 = 480;
 
+/// Where the files go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// A directory on this server (the default).
+    Local(PathBuf),
+    /// An S3-compatible object store (Amazon S3, MinIO, Aliyun OSS, Tencent COS ...).
+    S3(S3Config),
+}
+
+/// An S3-compatible bucket and the credentials for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct S3Config {
+    /// `s3://bucket` or `s3://bucket/prefix`.
+    pub url: String,
+    /// The service's address for a store other than Amazon's (`http://minio.internal:9000`).
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct EvidenceStore {
-    root: PathBuf,
+    objects: Arc<dyn ObjectStore>,
+    /// Where uploads are received before they are checked and stored (always local).
+    incoming: PathBuf,
     max_bytes: u64,
 }
 
@@ -33,29 +60,90 @@ pub struct Stored {
 }
 
 impl EvidenceStore {
-    pub fn new(root: PathBuf, max_bytes: u64) -> EvidenceStore {
-        EvidenceStore { root, max_bytes }
+    /// The store for a backend; uploads are received under `incoming` (a local directory).
+    pub fn open(backend: &Backend, incoming: PathBuf, max_bytes: u64) -> anyhow::Result<EvidenceStore> {
+        use anyhow::Context;
+        let objects: Arc<dyn ObjectStore> = match backend {
+            Backend::Local(root) => {
+                std::fs::create_dir_all(root).with_context(|| format!("evidence dir {}", root.display()))?;
+                Arc::new(
+                    object_store::local::LocalFileSystem::new_with_prefix(root)
+                        .with_context(|| format!("evidence dir {}", root.display()))?,
+                )
+            }
+            Backend::S3(s3) => {
+                // The HTTP client's TLS uses the process's ring provider (installed once; a second call is a no-op).
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                let (bucket, prefix) = s3
+                    .url
+                    .strip_prefix("s3://")
+                    .map(|rest| rest.split_once('/').unwrap_or((rest, "")))
+                    .filter(|(bucket, _)| !bucket.is_empty())
+                    .with_context(|| format!("EVIDENCE_S3_URL must look like s3://bucket/prefix, not {}", s3.url))?;
+                let mut builder = object_store::aws::AmazonS3Builder::new()
+                    .with_bucket_name(bucket)
+                    .with_region(&s3.region)
+                    .with_access_key_id(&s3.access_key_id)
+                    .with_secret_access_key(&s3.secret_access_key);
+                if let Some(endpoint) = &s3.endpoint {
+                    builder = builder
+                        .with_endpoint(endpoint)
+                        .with_virtual_hosted_style_request(false)
+                        .with_allow_http(endpoint.starts_with("http://"));
+                }
+                let store = builder.build().context("S3 evidence store")?;
+                let prefix = prefix.trim_matches('/');
+                if prefix.is_empty() {
+                    Arc::new(store)
+                } else {
+                    Arc::new(object_store::prefix::PrefixStore::new(store, prefix))
+                }
+            }
+        };
+        Ok(EvidenceStore { objects, incoming, max_bytes })
     }
 
     pub fn max_bytes(&self) -> u64 {
         self.max_bytes
     }
 
-    /// Where the bytes of a file with this hash are.
-    pub fn path_of(&self, sha256: &str) -> PathBuf {
-        self.root.join(&sha256[..2]).join(&sha256[2..4]).join(sha256)
+    /// The key of a file with this hash (`ab/cd/abcd…`).
+    fn key_of(sha256: &str) -> Key {
+        Key::from(format!("{}/{}/{sha256}", &sha256[..2], &sha256[2..4]))
     }
 
-    /// Where its thumbnail is.
-    pub fn thumbnail_of(&self, sha256: &str) -> PathBuf {
-        self.path_of(sha256).with_extension("thumb.jpg")
+    /// The key of its thumbnail.
+    fn thumbnail_key_of(sha256: &str) -> Key {
+        Key::from(format!("{}/{}/{sha256}.thumb.jpg", &sha256[..2], &sha256[2..4]))
+    }
+
+    /// The bytes of a stored file.
+    pub async fn read(&self, sha256: &str) -> Result<Vec<u8>, AppError> {
+        self.get(&Self::key_of(sha256)).await
+    }
+
+    /// The bytes of a stored thumbnail.
+    pub async fn read_thumbnail(&self, sha256: &str) -> Result<Vec<u8>, AppError> {
+        self.get(&Self::thumbnail_key_of(sha256)).await
+    }
+
+    async fn get(&self, key: &Key) -> Result<Vec<u8>, AppError> {
+        let fetched = async { self.objects.get(key).await?.bytes().await };
+        fetched.await.map(|b| b.to_vec()).map_err(|e| AppError::internal(format!("evidence {key} unreadable: {e}")))
+    }
+
+    async fn put(&self, key: &Key, bytes: Vec<u8>) -> Result<(), AppError> {
+        self.objects
+            .put(key, bytes.into())
+            .await
+            .map(|_| ())
+            .map_err(|e| AppError::internal(format!("evidence {key} not stored: {e}")))
     }
 
     /// Start receiving a file.
     pub fn begin(&self) -> Result<Upload, AppError> {
-        let dir = self.root.join("incoming");
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| AppError::internal(format!("evidence dir {}: {e}", dir.display())))?;
+        let dir = &self.incoming;
+        std::fs::create_dir_all(dir).map_err(|e| AppError::internal(format!("evidence dir {}: {e}", dir.display())))?;
         let path = dir.join(format!("{:016x}.part", rand::random::<u64>()));
         let file = std::fs::File::create(&path)
             .map_err(|e| AppError::internal(format!("evidence temp file {}: {e}", path.display())))?;
@@ -97,7 +185,7 @@ impl Upload {
         file.write_all(chunk).map_err(|e| AppError::internal(format!("evidence write {}: {e}", self.path.display())))
     }
 
-    /// Check the type, move the file to its place by hash, and make a thumbnail for an image.
+    /// Check the type, store the file by its hash, and make a thumbnail for an image.
     pub async fn finish(mut self, file_name: &str) -> Result<Stored, AppError> {
         if self.size == 0 {
             return Err(AppError::validation("file", "请选择要上传的照片或文件。"));
@@ -113,21 +201,26 @@ impl Upload {
             file.flush().map_err(|e| AppError::internal(format!("evidence flush: {e}")))?;
         }
         let sha256 = hex::encode(std::mem::take(&mut self.hasher).finalize());
-        let target = self.store.path_of(&sha256);
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| AppError::internal(format!("evidence dir {}: {e}", dir.display())))?;
-        }
-        if target.exists() {
-            std::fs::remove_file(&self.path).ok();
-        } else {
-            std::fs::rename(&self.path, &target)
-                .map_err(|e| AppError::internal(format!("evidence move to {}: {e}", target.display())))?;
+        let store = self.store.clone();
+        let key = EvidenceStore::key_of(&sha256);
+        let already_stored = match store.objects.head(&key).await {
+            Ok(_) => true,
+            Err(object_store::Error::NotFound { .. }) => false,
+            Err(e) => return Err(AppError::internal(format!("evidence {key} lookup: {e}"))),
+        };
+        if !already_stored {
+            let bytes = tokio::fs::read(&self.path)
+                .await
+                .map_err(|e| AppError::internal(format!("evidence temp file {}: {e}", self.path.display())))?;
+            store.put(&key, bytes).await?;
         }
         let has_thumbnail = mime.starts_with("image/") && mime != "image/heif" && {
-            let (source, thumb) = (target.clone(), self.store.thumbnail_of(&sha256));
-            match tokio::task::spawn_blocking(move || make_thumbnail(&source, &thumb)).await {
-                Ok(Ok(())) => true,
+            let source = self.path.clone();
+            match tokio::task::spawn_blocking(move || make_thumbnail(&source)).await {
+                Ok(Ok(jpeg)) => {
+                    store.put(&EvidenceStore::thumbnail_key_of(&sha256), jpeg).await?;
+                    true
+                }
                 Ok(Err(e)) => {
                     tracing::warn!(error = %e, sha256, "no thumbnail for an image");
                     false
@@ -163,8 +256,8 @@ pub fn sniff(head: &[u8], file_name: &str) -> Option<&'static str> {
     ACCEPTED.iter().map(|(m, _)| *m).find(|m| *m == found)
 }
 
-/// Decode an image with limits, turn it upright by its EXIF orientation, and save a JPEG thumbnail.
-fn make_thumbnail(source: &Path, thumb: &Path) -> anyhow::Result<()> {
+/// Decode an image with limits, turn it upright by its EXIF orientation, and make a JPEG thumbnail.
+fn make_thumbnail(source: &Path) -> anyhow::Result<Vec<u8>> {
     use anyhow::Context;
     use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
     let mut limits = Limits::default();
@@ -178,11 +271,11 @@ fn make_thumbnail(source: &Path, thumb: &Path) -> anyhow::Result<()> {
     let mut image = DynamicImage::from_decoder(decoder).context("decode image")?;
     image.apply_orientation(orientation);
     let small = image.thumbnail(THUMB_SIDE, THUMB_SIDE).to_rgb8();
-    let mut out = std::fs::File::create(thumb).with_context(|| format!("create {}", thumb.display()))?;
+    let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
         .encode_image(&small)
         .context("encode thumbnail")?;
-    Ok(())
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -20,11 +20,22 @@ use crate::error::AppError;
 /// The daily jobs, by name.
 pub const DAILY: [&str; 2] = ["deadline_scan", "warning_digest"];
 
+/// A claim this old without an outcome belongs to an instance that stopped mid-job: another takes it
+/// over (each job writes in one transaction and keys its notices, so running it again is safe).
+const STALE_CLAIM_MINUTES: i64 = 30;
+
 /// Run each daily job not yet run today by any instance. Returns the jobs this call ran.
 pub async fn run_due(db: &DatabaseConnection, now: DateTime<Utc>, instance: &str) -> Result<Vec<String>, AppError> {
     let slot = now.date_naive().to_string();
     let mut ran = Vec::new();
     for job in DAILY {
+        job_run::Entity::delete_many()
+            .filter(job_run::Column::Job.eq(job))
+            .filter(job_run::Column::Slot.eq(&slot))
+            .filter(job_run::Column::FinishedAt.is_null())
+            .filter(job_run::Column::StartedAt.lt(now - chrono::Duration::minutes(STALE_CLAIM_MINUTES)))
+            .exec(db)
+            .await?;
         let claim = job_run::ActiveModel {
             job: Set(job.into()),
             slot: Set(slot.clone()),
@@ -63,7 +74,7 @@ pub async fn run_due(db: &DatabaseConnection, now: DateTime<Utc>, instance: &str
 }
 
 /// Tell owners of open cases whose deadline is near (the policy's working days) or passed, and tell
-/// the township above a village whose case is overdue. Returns how many notices were new.
+/// the owner's superior unit of an overdue case (the township, or the county for township staff). Returns how many notices were new.
 pub async fn deadline_scan(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
     let today = now.date_naive();
     let open: Vec<&str> = Status::open_codes();
@@ -85,12 +96,16 @@ pub async fn deadline_scan(db: &DatabaseConnection, now: DateTime<Utc>) -> Resul
                 dedupe: Some(format!("overdue:{}:{}", case.id, case.deadline)),
             };
             written += notify(&tx, now, &[case.owner_user_id], &notice).await?;
-            let township = crate::households::register::candidates(
-                &tx,
-                &case.org_code,
-                &[Role::TownshipLeader, Role::TownshipStaff],
-            )
-            .await?;
+            // The owner's superior unit: the township above a village's case, or the county office when
+            // the owner is township staff themselves.
+            let candidates = |roles: &'static [Role]| crate::households::register::candidates(&tx, &case.org_code, roles);
+            let township: Vec<i64> =
+                candidates(&[Role::TownshipLeader, Role::TownshipStaff]).await?.iter().map(|c| c.user_id).collect();
+            let superiors: Vec<i64> = if township.contains(&case.owner_user_id) {
+                candidates(&[Role::CountyOffice]).await?.iter().map(|c| c.user_id).collect()
+            } else {
+                township
+            };
             let owner = crate::users::service::display_names(&tx, [case.owner_user_id]).await?;
             let notice = Notice {
                 category: Category::Escalation,
@@ -103,8 +118,7 @@ pub async fn deadline_scan(db: &DatabaseConnection, now: DateTime<Utc>) -> Resul
                 link,
                 dedupe: Some(format!("escalation:{}:{}", case.id, case.deadline)),
             };
-            let ids: Vec<i64> = township.iter().map(|c| c.user_id).collect();
-            written += notify(&tx, now, &ids, &notice).await?;
+            written += notify(&tx, now, &superiors, &notice).await?;
             continue;
         }
         let days = match reminder_days.get(&case.org_code) {

@@ -538,6 +538,10 @@ async fn add_warning<C: ConnectionTrait>(
         active.red_alert = Set(true);
         active.updated_at = Set(now);
         active.update(tx).await?;
+        let title = format!("案件升为红色预警：#{}", case.id);
+        let body = format!("部门预警：{description}");
+        let actor_id = actor.user_id.unwrap_or(0);
+        crate::cases::service::tell_red_alert(tx, now, case.id, &case.org_code, title, body, actor_id).await?;
     }
     let step = Step {
         case_id: case.id,

@@ -117,7 +117,7 @@ pub async fn file(
 ) -> Result<Response, AppError> {
     let row = evidence::for_download(&state.db, state.clock.now(), &ctx, id).await?;
     let inline = q.download.is_none() && (row.mime.starts_with("image/") || row.mime == "application/pdf");
-    serve(&state.evidence.path_of(&row.sha256), &row.mime, Some((&row.file_name, inline))).await
+    serve(state.evidence.read(&row.sha256).await?, &row.mime, Some((&row.file_name, inline)))
 }
 
 /// The thumbnail of a photo.
@@ -130,13 +130,10 @@ pub async fn thumbnail(
     if !row.has_thumbnail {
         return Err(AppError::NotFound);
     }
-    serve(&state.evidence.thumbnail_of(&row.sha256), "image/jpeg", None).await
+    serve(state.evidence.read_thumbnail(&row.sha256).await?, "image/jpeg", None)
 }
 
-async fn serve(path: &std::path::Path, mime: &str, name: Option<(&str, bool)>) -> Result<Response, AppError> {
-    let bytes = tokio::fs::read(path)
-        .await
-        .map_err(|e| AppError::internal(format!("evidence file {} unreadable: {e}", path.display())))?;
+fn serve(bytes: Vec<u8>, mime: &str, name: Option<(&str, bool)>) -> Result<Response, AppError> {
     let mut response = Response::new(Body::from(bytes));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(mime).map_err(AppError::internal)?);

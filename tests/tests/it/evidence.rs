@@ -185,3 +185,53 @@ async fn evidence_of_a_case(backend: tests::Backend) {
 }
 
 both_backends!(evidence_of_a_case, evidence_of_a_case);
+
+/// With `EVIDENCE_S3_URL` set, files go to the bucket (none to the local directory) and come back
+/// byte for byte, thumbnails included: what several instances behind a load balancer share.
+async fn evidence_in_an_object_store(backend: tests::Backend) {
+    let s3 = tests::S3Server::start().await;
+    let config = s3.config("county");
+    let app = TestApp::spawn_with(backend, |settings| settings.evidence_s3 = Some(config)).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let lianxi_pw = app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await;
+    let lianxi = app.signed_in("lianxi", &lianxi_pw).await;
+    let created = lianxi
+        .server_fn::<CreateCase>(&[
+            ("form[household]", code.as_str()),
+            ("form[source]", "visit"),
+            ("form[risk_type]", "housing"),
+            ("form[description]", "房屋墙体开裂"),
+        ])
+        .await;
+    let id = created.text().await.unwrap();
+    let photo = sideways_photo();
+    let response = upload(&lianxi, &id, "", vec![("IMG_0002.jpg", photo.clone()), ("鉴定.pdf", pdf_bytes())]).await;
+    assert_eq!(response.status(), 201);
+    let ids: Vec<i64> = response.json::<serde_json::Value>().await.unwrap()["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    let sha = hex::encode(Sha256::digest(&photo));
+    let mut keys = s3.keys().await;
+    keys.sort();
+    let photo_key = format!("county/{}/{}/{sha}", &sha[..2], &sha[2..4]);
+    assert!(keys.contains(&photo_key), "{keys:?}");
+    assert!(keys.contains(&format!("{photo_key}.thumb.jpg")), "{keys:?}");
+    assert_eq!(keys.len(), 3, "the photo, its thumbnail and the PDF: {keys:?}");
+    assert!(!app.settings.evidence_dir.join(&sha[..2]).exists(), "nothing kept locally");
+    let file = lianxi.get(&format!("/evidence/{}", ids[0])).await;
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.bytes().await.unwrap().as_ref(), photo.as_slice());
+    let thumb = lianxi.get(&format!("/evidence/{}/thumbnail", ids[0])).await;
+    let thumb = image::load_from_memory(&thumb.bytes().await.unwrap()).unwrap();
+    assert!(thumb.height() > thumb.width());
+    // The same photo again is stored once.
+    let again = upload(&lianxi, &id, "", vec![("IMG_0002 (1).jpg", photo.clone())]).await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(s3.keys().await.len(), 3);
+}
+
+both_backends!(evidence_in_an_object_store, evidence_in_an_object_store);

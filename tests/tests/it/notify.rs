@@ -166,6 +166,30 @@ async fn settings_and_deadline_scan(backend: tests::Backend) {
     let marked = lianxi.server_fn::<app::notify::api::MarkNotificationsRead>(&[]).await;
     assert_eq!(marked.text().await.unwrap(), "3");
     assert_eq!(inbox(&lianxi).await["unread"], 0);
+
+    // A case owned by township staff escalates to the county office, not to the owner's colleagues.
+    app.user("xianban", Role::CountyOffice, COUNTY).await;
+    let jingfa_id = app.user_id("jingfa").await;
+    let township_case = register(&shuji, &code, jingfa_id, false).await;
+    // Wednesday 11 March: an instance claimed the day's jobs at 23:00 and died; another takes over.
+    let dead = job_run::ActiveModel {
+        job: sea_orm::Set("deadline_scan".into()),
+        slot: sea_orm::Set("2026-03-11".into()),
+        instance: sea_orm::Set("dead".into()),
+        started_at: sea_orm::Set(chrono::Utc.with_ymd_and_hms(2026, 3, 10, 15, 0, 0).single().unwrap()),
+        ..Default::default()
+    };
+    sea_orm::ActiveModelTrait::insert(dead, db).await.unwrap();
+    let ran = app::notify::jobs::run_due(db, at(11), "b").await.unwrap();
+    assert!(ran.contains(&"deadline_scan".to_string()), "a stale claim is taken over: {ran:?}");
+    let escalated = notification::Entity::find()
+        .filter(notification::Column::Category.eq("escalation"))
+        .filter(notification::Column::Link.eq(format!("/cases/{township_case}")))
+        .all(db)
+        .await
+        .unwrap();
+    let to: Vec<i64> = escalated.iter().map(|n| n.user_id).collect();
+    assert_eq!(to, vec![app.user_id("xianban").await]);
 }
 
 both_backends!(mail_waits_for_the_smtp_server, mail_waits_for_the_smtp_server);

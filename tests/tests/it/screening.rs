@@ -228,13 +228,29 @@ async fn the_api_and_a_stopped_import(backend: tests::Backend) {
     let push = |body: serde_json::Value| {
         machine.post(format!("{}/api/screening/warnings", app.base)).bearer_auth(&token).json(&body).send()
     };
+    app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await;
+    let yellow = serde_json::json!({ "department": "medical_insurance", "warnings": [
+        { "resident_id": head, "name": "张建国", "risk_type": "医疗", "level": "黄色", "description": "门诊自付 4800 元" }
+    ]});
+    let report: serde_json::Value = push(yellow).await.unwrap().json().await.unwrap();
+    assert_eq!((report["outcome"].as_str(), report["cases_opened"].as_u64()), (Some("applied"), Some(1)));
+    let red_notices = || {
+        entities::notification::Entity::find()
+            .filter(entities::notification::Column::Category.eq("red_alert"))
+            .count(app.db())
+    };
+    assert_eq!(red_notices().await.unwrap(), 0);
+    // A red warning joins the open case, raises its red flag and tells the Party secretary.
     let body = serde_json::json!({ "department": "medical_insurance", "warnings": [
         { "resident_id": head, "name": "张建国", "risk_type": "医疗", "level": "红色", "description": "住院自付 3.4 万元" }
     ]});
     let response = push(body.clone()).await.unwrap();
     assert_eq!(response.status(), 200);
     let report: serde_json::Value = response.json().await.unwrap();
-    assert_eq!((report["outcome"].as_str(), report["cases_opened"].as_u64()), (Some("applied"), Some(1)));
+    assert_eq!((report["outcome"].as_str(), report["cases_updated"].as_u64()), (Some("applied"), Some(1)));
+    let case = risk_case::Entity::find().one(app.db()).await.unwrap().unwrap();
+    assert!(case.red_alert);
+    assert_eq!(red_notices().await.unwrap(), 1);
     let again: serde_json::Value = push(body).await.unwrap().json().await.unwrap();
     assert_eq!(again["outcome"], "duplicate");
     let bad = serde_json::json!({ "department": "medical_insurance", "warnings": [{ "resident_id": "123", "name": "x", "description": "y" }] });
