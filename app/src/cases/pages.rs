@@ -11,7 +11,7 @@ use super::{CaseFilter, RiskType, Source, Status};
 use crate::evidence::pages::EvidenceSection;
 use crate::households::CadreOption;
 use crate::households::register_pages::can_assign;
-use crate::shell::{ErrorBox, MeResource, count_successes, field_error, form_error};
+use crate::shell::{ErrorBox, MeResource, action_error, count_successes, field_error, form_error};
 
 /// 更换责任人: for one case (`case_id`), or every open case of one owner.
 #[component]
@@ -169,9 +169,7 @@ pub fn CaseDetailPage() -> impl IntoView {
     let step = ServerAction::<CaseStep>::new();
     let reassign = ServerAction::<ReassignCases>::new();
     let measure = ServerAction::<SaveMeasure>::new();
-    let withdraw = ServerAction::<crate::evidence::api::WithdrawEvidence>::new();
     let changes = RwSignal::new(0u32);
-    count_successes(withdraw.value(), changes);
     count_successes(step.value(), changes);
     count_successes(reassign.value(), changes);
     count_successes(measure.value(), changes);
@@ -240,11 +238,11 @@ pub fn CaseDetailPage() -> impl IntoView {
                                 <h2>"帮扶措施"</h2>
                                 <MeasureTable measures=c.measures.clone()/>
                                 {c.may_work_measures.then(|| view! {
-                                    {c.measures.iter().map(|m| view! { <MeasureStatusForm action=measure measure=m.clone()/> }).collect_view()}
+                                    {c.measures.iter().map(|m| view! { <MeasureStatusForm changes=changes measure=m.clone()/> }).collect_view()}
                                     <NewMeasureForm action=measure case_id=s.id/>
                                 })}
                                 <EvidenceSection case_id=s.id items=c.evidence.clone() may_attach=c.may_attach
-                                    attach_options=attach withdraw=withdraw/>
+                                    attach_options=attach changes=changes/>
                                 {reassign_form}
                                 <h2>"办理记录"</h2>
                                 <ol class="history">
@@ -367,7 +365,10 @@ pub fn MeasureTable(measures: Vec<MeasureView>, #[prop(optional)] with_case_link
 
 /// Change one measure's status (the other fields go along unchanged).
 #[component]
-fn MeasureStatusForm(action: ServerAction<SaveMeasure>, measure: MeasureView) -> impl IntoView {
+fn MeasureStatusForm(changes: RwSignal<u32>, measure: MeasureView) -> impl IntoView {
+    // Each measure has its own action, so a refusal shows beside the measure it concerns.
+    let action = ServerAction::<SaveMeasure>::new();
+    count_successes(action.value(), changes);
     view! {
         <ActionForm action attr:class="form inline">
             <input type="hidden" name="case_id" value=measure.case_id.to_string()/>
@@ -385,6 +386,7 @@ fn MeasureStatusForm(action: ServerAction<SaveMeasure>, measure: MeasureView) ->
                 </select>
             </label>
             <button type="submit" class="small">"更新状态"</button>
+            {action_error(action.value())}
         </ActionForm>
     }
 }

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::WithdrawEvidence;
 use super::{ACCEPT_ATTR, EvidenceView, size_label};
-use crate::shell::{FilePicker, field_error, form_error};
+use crate::shell::{FilePicker, count_successes, field_error, form_error};
 
 /// What evidence may be attached to, as the upload form offers it: `(value, label)`.
 pub type AttachOption = (String, String);
@@ -17,12 +17,12 @@ pub fn EvidenceSection(
     items: Vec<EvidenceView>,
     may_attach: bool,
     attach_options: Vec<AttachOption>,
-    withdraw: ServerAction<WithdrawEvidence>,
+    /// Counts the page's successful changes (the page reloads its data on it).
+    changes: RwSignal<u32>,
 ) -> impl IntoView {
     let query = use_query_map();
     let upload_error = move || query.with(|q| q.get("upload_error")).filter(|m| !m.is_empty());
     let uploaded = move || query.with(|q| q.get("uploaded")).filter(|n| n != "0");
-    let value = withdraw.value();
     view! {
         <h2 id="evidence">"佐证资料"</h2>
         {move || upload_error().map(|m| view! { <div class="banner error" role="alert">{m}</div> })}
@@ -32,11 +32,10 @@ pub fn EvidenceSection(
         } else {
             view! {
                 <ul class="evidence">
-                    {items.into_iter().map(|e| view! { <EvidenceItem item=e withdraw=withdraw/> }).collect_view()}
+                    {items.into_iter().map(|e| view! { <EvidenceItem item=e changes=changes/> }).collect_view()}
                 </ul>
             }.into_any()
         }}
-        {form_error(value)}
         {may_attach.then(|| view! {
             <form class="form upload" method="post" enctype="multipart/form-data"
                 action=format!("/cases/{case_id}/evidence")>
@@ -57,7 +56,10 @@ pub fn EvidenceSection(
 }
 
 #[component]
-fn EvidenceItem(item: EvidenceView, withdraw: ServerAction<WithdrawEvidence>) -> impl IntoView {
+fn EvidenceItem(item: EvidenceView, changes: RwSignal<u32>) -> impl IntoView {
+    // Each item has its own action, so a refusal shows under the item it concerns.
+    let withdraw = ServerAction::<WithdrawEvidence>::new();
+    count_successes(withdraw.value(), changes);
     let value = withdraw.value();
     let href = format!("/evidence/{}", item.id);
     let caption = format!(
@@ -89,6 +91,7 @@ fn EvidenceItem(item: EvidenceView, withdraw: ServerAction<WithdrawEvidence>) ->
                             <label for=format!("withdraw_{}", item.id)>"撤回原因（资料不会删除，撤回记录留存）"</label>
                             <input id=format!("withdraw_{}", item.id) name="reason" required/>
                             {field_error(value, "reason")}
+                            {form_error(value)}
                             <button type="submit">"确认撤回"</button>
                         </ActionForm>
                     </details>

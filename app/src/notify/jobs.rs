@@ -98,7 +98,8 @@ pub async fn deadline_scan(db: &DatabaseConnection, now: DateTime<Utc>) -> Resul
             written += notify(&tx, now, &[case.owner_user_id], &notice).await?;
             // The owner's superior unit: the township above a village's case, or the county office when
             // the owner is township staff themselves.
-            let candidates = |roles: &'static [Role]| crate::households::register::candidates(&tx, &case.org_code, roles);
+            let candidates =
+                |roles: &'static [Role]| crate::households::register::candidates(&tx, &case.org_code, roles);
             let township: Vec<i64> =
                 candidates(&[Role::TownshipLeader, Role::TownshipStaff]).await?.iter().map(|c| c.user_id).collect();
             let superiors: Vec<i64> = if township.contains(&case.owner_user_id) {

@@ -11,9 +11,7 @@ use crate::shell::{ErrorBox, FilePicker, count_successes, field_error, form_erro
 #[component]
 pub fn ScreeningPage() -> impl IntoView {
     let query = use_query_map();
-    let resolve = ServerAction::<ResolveWarning>::new();
     let changes = RwSignal::new(0u32);
-    count_successes(resolve.value(), changes);
     let show_resolved = move || query.with(|q| q.get("all").is_some());
     let overview = Resource::new(move || (show_resolved(), changes.get()), |(all, _)| get_screening_overview(all));
     let upload_error = move || query.with(|q| q.get("upload_error")).filter(|m| !m.is_empty());
@@ -56,7 +54,7 @@ pub fn ScreeningPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             })}
-                            {o.verifies.then(|| view! { <UnmatchedList rows=o.unmatched.clone() resolve/> })}
+                            {o.verifies.then(|| view! { <UnmatchedList rows=o.unmatched.clone() changes/> })}
                             {(o.departments.is_empty() && !o.verifies).then(|| view! { <p class="muted">"您的角色不涉及部门预警。"</p> })}
                         }.into_any(),
                     }
@@ -67,12 +65,10 @@ pub fn ScreeningPage() -> impl IntoView {
 }
 
 #[component]
-fn UnmatchedList(rows: Vec<UnmatchedView>, resolve: ServerAction<ResolveWarning>) -> impl IntoView {
-    let value = resolve.value();
+fn UnmatchedList(rows: Vec<UnmatchedView>, changes: RwSignal<u32>) -> impl IntoView {
     view! {
         <h2 id="unmatched">"未匹配农户的预警（待核实，可能应纳未纳）"</h2>
         <p><a href="/screening?all=1#unmatched">"含已核实的"</a>" · "<a href="/screening#unmatched">"只看待核实的"</a></p>
-        {form_error(value)}
         {if rows.is_empty() {
             view! { <p class="muted">"没有待核实的预警。"</p> }.into_any()
         } else {
@@ -86,19 +82,7 @@ fn UnmatchedList(rows: Vec<UnmatchedView>, resolve: ServerAction<ResolveWarning>
                             <small class="muted">{format!("收到 {}", crate::shell::beijing_time(r.received_at))}</small>
                             {match r.resolution.clone() {
                                 Some(text) => view! { <p>{format!("核实结果：{text}")}</p> }.into_any(),
-                                None => view! {
-                                    <details class="editor">
-                                        <summary>"登记核实结果"</summary>
-                                        <ActionForm action=resolve attr:class="form">
-                                            <input type="hidden" name="id" value=r.id.to_string()/>
-                                            <label for=format!("resolution_{}", r.id)>"核实结果"</label>
-                                            <input id=format!("resolution_{}", r.id) name="resolution" required
-                                                placeholder="例如：已核实，已登记为农户并纳入监测"/>
-                                            {field_error(value, "resolution")}
-                                            <button type="submit">"保存"</button>
-                                        </ActionForm>
-                                    </details>
-                                }.into_any(),
+                                None => view! { <ResolveForm id=r.id changes/> }.into_any(),
                             }}
                         </li>
                     }).collect_view()}
@@ -176,5 +160,28 @@ fn BatchReport(report: ScreeningReport) -> impl IntoView {
             <h2>"逐行结果"</h2>
             <ul>{report.lines.iter().map(|l| view! { <li>{l.message.clone()}</li> }).collect_view()}</ul>
         })}
+    }
+}
+
+/// Record what the verification of one unmatched warning found. Each warning has its own action, so a
+/// refusal shows under the warning it concerns.
+#[component]
+fn ResolveForm(id: i64, changes: RwSignal<u32>) -> impl IntoView {
+    let resolve = ServerAction::<ResolveWarning>::new();
+    count_successes(resolve.value(), changes);
+    let value = resolve.value();
+    view! {
+        <details class="editor">
+            <summary>"登记核实结果"</summary>
+            <ActionForm action=resolve attr:class="form">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <label for=format!("resolution_{id}")>"核实结果"</label>
+                <input id=format!("resolution_{id}") name="resolution" required
+                    placeholder="例如：已核实，已登记为农户并纳入监测"/>
+                {field_error(value, "resolution")}
+                {form_error(value)}
+                <button type="submit">"保存"</button>
+            </ActionForm>
+        </details>
     }
 }

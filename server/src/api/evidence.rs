@@ -92,13 +92,12 @@ pub async fn upload_form(
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> Result<Redirect, AppError> {
-    ctx.caller()?;
+    if let Err(error) = ctx.caller() {
+        return Ok(super::form_failed(&format!("/cases/{id}#evidence"), error));
+    }
     match receive(&state, &ctx, id, multipart).await {
         Ok(ids) => Ok(Redirect::to(&format!("/cases/{id}?uploaded={}#evidence", ids.len()))),
-        Err(AppError::Validation { message, .. }) => {
-            Ok(Redirect::to(&format!("/cases/{id}?upload_error={}#evidence", super::percent_encode(&message))))
-        }
-        Err(other) => Err(other),
+        Err(error) => Ok(super::form_failed(&format!("/cases/{id}#evidence"), error)),
     }
 }
 

@@ -16,6 +16,7 @@ use app::state::AppState;
 use axum::Json;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::response::Redirect;
 use axum::routing::{get, post, put};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -146,6 +147,19 @@ pub(crate) fn csv_template(file_name: &str, columns: &[&str], example: &[&str]) 
         body,
     )
         .into_response()
+}
+
+/// Where a plain HTML form's post goes back to when it failed: to `page` with the reason in words
+/// (`upload_error`), or to the sign-in page when the session has ended. Never a bare JSON error page.
+pub(crate) fn form_failed(page: &str, error: app::error::AppError) -> Redirect {
+    match error {
+        app::error::AppError::Unauthenticated => Redirect::to("/login"),
+        other => {
+            let separator = if page.contains('?') { '&' } else { '?' };
+            let (path, fragment) = page.split_once('#').map_or((page, String::new()), |(p, f)| (p, format!("#{f}")));
+            Redirect::to(&format!("{path}{separator}upload_error={}{fragment}", percent_encode(&other.to_string())))
+        }
+    }
 }
 
 /// RFC 3986 percent-encoding of everything but unreserved characters.

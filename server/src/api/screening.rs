@@ -43,7 +43,9 @@ pub async fn upload_form(
     Extension(ctx): Extension<RequestContext>,
     mut multipart: Multipart,
 ) -> Result<Redirect, AppError> {
-    ctx.caller()?;
+    if let Err(error) = ctx.caller() {
+        return Ok(super::form_failed("/screening", error));
+    }
     let bad = |e: axum::extract::multipart::MultipartError| {
         tracing::info!(error = %e, "warning file upload unreadable");
         AppError::validation("file", "上传的文件不完整或超过 20 MB，请重新选择文件上传。")
@@ -82,10 +84,7 @@ pub async fn upload_form(
             });
             Ok(Redirect::to(&format!("/screening/batches/{id}")))
         }
-        Err(AppError::Validation { message, .. }) => {
-            Ok(Redirect::to(&format!("/screening?upload_error={}", super::percent_encode(&message))))
-        }
-        Err(other) => Err(other),
+        Err(error) => Ok(super::form_failed("/screening", error)),
     }
 }
 
