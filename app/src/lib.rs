@@ -14,6 +14,7 @@ pub mod households;
 pub mod notify;
 pub mod org;
 pub mod policy;
+pub mod prints;
 pub mod reports;
 pub mod risk;
 pub mod screening;

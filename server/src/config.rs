@@ -48,6 +48,11 @@ pub struct Settings {
     /// `us-east-1`), `EVIDENCE_S3_ACCESS_KEY_ID` and `EVIDENCE_S3_SECRET_ACCESS_KEY`: keep evidence in an
     /// S3-compatible bucket instead of `EVIDENCE_DIR` (which then only receives uploads in progress).
     pub evidence_s3: Option<app::evidence::store::S3Config>,
+    /// `PRINT_TEMPLATES_DIR`: a folder of the operator's own print templates (`<form>/layout.toml`,
+    /// `<form>/text.txt`) that replace the built-in ones; unset: the built-in templates.
+    pub print_templates_dir: Option<PathBuf>,
+    /// `PRINT_FONT`, default the Debian package's WenQuanYi Micro Hei: the CJK font embedded in PDFs.
+    pub print_font: PathBuf,
     /// `SITE_ROOT`: where the browser bundle (`pkg/`) is; default `site` beside the executable.
     pub site_root: PathBuf,
 }
@@ -128,6 +133,8 @@ impl Settings {
                         .context("EVIDENCE_S3_URL is set: EVIDENCE_S3_SECRET_ACCESS_KEY is needed too")?,
                 }),
             },
+            print_templates_dir: var("PRINT_TEMPLATES_DIR").map(PathBuf::from),
+            print_font: var("PRINT_FONT").map(PathBuf::from).unwrap_or_else(|| crate::pdf::DEFAULT_FONT.into()),
             site_root,
         })
     }

@@ -9,4 +9,5 @@ pub mod demo;
 pub mod jobs;
 pub mod mail;
 pub mod middleware;
+pub mod pdf;
 pub mod startup;

@@ -69,7 +69,8 @@ impl Application {
             self_reports: Default::default(),
             leptos_options,
         };
-        let router = router(state.clone());
+        let printer = crate::pdf::Printer::load(&settings.print_font, settings.print_templates_dir.as_deref());
+        let router = router(state.clone()).layer(axum::Extension(Arc::new(printer)));
         Ok(Application { state, listener, router })
     }
 
@@ -145,6 +146,9 @@ fn router(state: AppState) -> Router {
             axum::routing::post(crate::api::screening::upload_form)
                 .layer(axum::extract::DefaultBodyLimit::max(app::screening::service::MAX_BYTES + 64 * 1024)),
         )
+        .route("/prints/households/{code}/visit-sheet.pdf", get(crate::api::prints::visit_sheet))
+        .route("/prints/households/{code}/commitment.pdf", get(crate::api::prints::commitment))
+        .route("/prints/households/{code}/public-notice.pdf", get(crate::api::prints::public_notice))
         .route("/evidence/{id}", get(crate::api::evidence::file))
         .route("/evidence/{id}/thumbnail", get(crate::api::evidence::thumbnail))
         .route("/rpc/{*fn_name}", get(server_fn).post(server_fn))

@@ -199,6 +199,59 @@ impl TestApp {
         code
     }
 
+    /// `count` more members ("成员1" …) with valid synthetic ID numbers, for long printed tables.
+    pub async fn members(&self, code: &str, count: u32) {
+        use entities::{household, household_member};
+        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+        let h = household::Entity::find()
+            .filter(household::Column::Code.eq(code))
+            .one(self.db())
+            .await
+            .expect("query")
+            .expect("household");
+        for n in 1..=count {
+            let first17 = format!("5001522001{:02}01{:03}", n % 12 + 1, n);
+            let id = format!("{first17}{}", app::households::ResidentId::check_char(&first17).expect("digits"));
+            household_member::ActiveModel {
+                household_id: Set(h.id),
+                name: Set(format!("成员{n}")),
+                name_initials: Set("cy".into()),
+                resident_id: Set(id),
+                relation: Set("其他".into()),
+                sex: Set("M".into()),
+                birth_date: Set(chrono::NaiveDate::from_ymd_opt(2001, n % 12 + 1, 1).expect("date")),
+                labour_capacity: Set("普通劳动力".into()),
+                health: Set("健康".into()),
+                schooling: Set("非在校".into()),
+                co_residence_note: Set(None),
+                ..Default::default()
+            }
+            .insert(self.db())
+            .await
+            .expect("member");
+        }
+    }
+
+    /// The full resident ID of a household's member by name.
+    pub async fn resident_id_of(&self, code: &str, name: &str) -> String {
+        use entities::{household, household_member};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let h = household::Entity::find()
+            .filter(household::Column::Code.eq(code))
+            .one(self.db())
+            .await
+            .expect("query")
+            .expect("household");
+        household_member::Entity::find()
+            .filter(household_member::Column::HouseholdId.eq(h.id))
+            .filter(household_member::Column::Name.eq(name))
+            .one(self.db())
+            .await
+            .expect("query")
+            .expect("member")
+            .resident_id
+    }
+
     /// A year's income record for a household (amounts in yuan; the rigid expenditure as medical bills).
     pub async fn income(&self, code: &str, year: i32, wage_yuan: i64, transfer_yuan: i64, rigid_yuan: i64) {
         use entities::{household, household_income};
@@ -432,16 +485,18 @@ impl S3Server {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("moto_server (pip install 'moto[server]'; .ci/setup does)");
-        let endpoint = format!("http://127.0.0.1:{port}");
+        // Owned at once, so a failed start still stops the process (Drop).
+        let server =
+            S3Server { endpoint: format!("http://127.0.0.1:{port}"), bucket: "evidence-test".to_string(), child };
         let http = reqwest::Client::new();
-        let bucket = "evidence-test".to_string();
         for _ in 0..100 {
-            if http.put(format!("{endpoint}/{bucket}")).send().await.is_ok_and(|r| r.status().is_success()) {
-                return S3Server { endpoint, bucket, child };
+            let created = http.put(format!("{}/{}", server.endpoint, server.bucket)).send().await;
+            if created.is_ok_and(|r| r.status().is_success()) {
+                return server;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        panic!("the S3 server on {endpoint} did not start");
+        panic!("the S3 server on {} did not start", server.endpoint);
     }
 
     /// The settings that point the app at this bucket under `prefix`.
@@ -506,4 +561,82 @@ impl TestApp {
         active.email = Set(Some(address.into()));
         active.update(self.db()).await.expect("email");
     }
+}
+
+/// A PDF the app produced, read with the real tools: poppler's pdftotext and pdfinfo, and qpdf.
+pub struct Pdf {
+    file: tempfile::NamedTempFile,
+    len: usize,
+}
+
+impl Pdf {
+    pub fn from(bytes: Vec<u8>) -> Pdf {
+        assert!(bytes.starts_with(b"%PDF-"), "not a PDF: {}", String::from_utf8_lossy(&bytes[..bytes.len().min(200)]));
+        let file = tempfile::Builder::new().suffix(".pdf").tempfile().expect("temp file");
+        std::fs::write(file.path(), &bytes).expect("write PDF");
+        Pdf { file, len: bytes.len() }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn run(&self, program: &str, args: &[&str]) -> String {
+        let output = std::process::Command::new(program)
+            .args(args)
+            .arg(self.file.path())
+            .args(if program == "pdftotext" { &["-"][..] } else { &[][..] })
+            .output()
+            .unwrap_or_else(|e| panic!("{program} (poppler-utils, qpdf; .ci/setup installs them): {e}"));
+        assert!(output.status.success(), "{program} failed: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("UTF-8")
+    }
+
+    fn info(&self, key: &str) -> String {
+        self.run("pdfinfo", &[])
+            .lines()
+            .find_map(|l| l.strip_prefix(key).map(|v| v.trim_start_matches(':').trim().to_string()))
+            .unwrap_or_default()
+    }
+
+    pub fn pages(&self) -> usize {
+        self.info("Pages").parse().expect("page count")
+    }
+
+    pub fn page_size(&self) -> String {
+        self.info("Page size")
+    }
+
+    /// The whole text, in reading order.
+    pub fn text(&self) -> String {
+        self.run("pdftotext", &["-raw", "-enc", "UTF-8"])
+    }
+
+    /// The text of one page (1-based).
+    pub fn page_text(&self, page: usize) -> String {
+        let page = page.to_string();
+        self.run("pdftotext", &["-raw", "-enc", "UTF-8", "-f", &page, "-l", &page])
+    }
+
+    /// `qpdf --check` finds no error.
+    pub fn qpdf_check(&self) {
+        let out = self.run("qpdf", &["--check"]);
+        assert!(out.contains("No syntax or stream encoding errors"), "{out}");
+    }
+}
+
+/// Compare `text` with `tests/snapshots/<name>.txt` (write it with `UPDATE_SNAPSHOTS=1`).
+pub fn assert_snapshot(name: &str, text: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots").join(format!("{name}.txt"));
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, text).expect("write snapshot");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("no snapshot {} (run the test once with UPDATE_SNAPSHOTS=1)", path.display()));
+    assert_eq!(text, expected, "the text of {name} differs from {}", path.display());
 }

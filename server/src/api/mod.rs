@@ -10,6 +10,7 @@ pub mod excel;
 mod households;
 mod org;
 mod policy;
+pub mod prints;
 pub mod screening;
 
 use app::state::AppState;

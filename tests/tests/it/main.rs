@@ -12,6 +12,7 @@ mod excel;
 mod identification;
 mod notify;
 mod policy;
+mod prints;
 mod register;
 mod schema;
 mod scope;

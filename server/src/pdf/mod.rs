@@ -1,0 +1,240 @@
+//! The print engine: renders a form's template (`print-templates/<form>/`) with its data into an A4
+//! PDF through printpdf, in an embedded, subset CJK font. The built-in templates are compiled in; an
+//! operator's folder (`PRINT_TEMPLATES_DIR`) overrides any form without recompiling. A broken template
+//! is reported with its file and line when the server starts and whenever that form is printed; the
+//! other forms keep working.
+
+pub mod layout;
+pub mod template;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use app::error::AppError;
+use printpdf::{Mm, ParsedFont, PdfDocument, PdfPage, PdfSaveOptions};
+
+use layout::{Cell, Composer, MM};
+use template::{Block, Template, TemplateError};
+
+/// WenQuanYi Micro Hei (Debian `fonts-wqy-microhei`, Apache-2.0 or GPL-3 with the font exception; the
+/// licence is `/usr/share/doc/fonts-wqy-microhei/copyright`). `.ci/setup` installs it.
+pub const DEFAULT_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+
+/// The built-in forms: name, layout, text.
+const BUILT_IN: [(&str, &str, Option<&str>); 3] = [
+    ("visit-sheet", include_str!("../../../print-templates/visit-sheet/layout.toml"), None),
+    (
+        "commitment",
+        include_str!("../../../print-templates/commitment/layout.toml"),
+        Some(include_str!("../../../print-templates/commitment/text.txt")),
+    ),
+    (
+        "public-notice",
+        include_str!("../../../print-templates/public-notice/layout.toml"),
+        Some(include_str!("../../../print-templates/public-notice/text.txt")),
+    ),
+];
+
+/// One form to print with its data; several make one PDF (a batch), each numbered on its own.
+pub struct Part {
+    pub form: &'static str,
+    pub data: serde_json::Value,
+    /// The PDF bookmark of this part (e.g. the household's head and code).
+    pub bookmark: String,
+}
+
+pub struct Printer {
+    font_path: PathBuf,
+    font: OnceLock<Result<ParsedFont, String>>,
+    templates: BTreeMap<&'static str, Result<Template, TemplateError>>,
+}
+
+impl Printer {
+    /// The built-in templates, each replaced by `<dir>/<form>/layout.toml` (and `text.txt`) where the
+    /// operator's folder has one. A broken template is logged here and refused when printed.
+    pub fn load(font_path: &Path, override_dir: Option<&Path>) -> Printer {
+        let mut templates = BTreeMap::new();
+        for (form, layout, text) in BUILT_IN {
+            let loaded = match override_dir.map(|d| d.join(form)).filter(|d| d.join("layout.toml").is_file()) {
+                Some(dir) => read_folder(form, &dir),
+                None => Template::parse(form, "内置", layout, text.map(str::to_string)),
+            };
+            if let Err(e) = &loaded {
+                tracing::error!(form, error = %e, "print template unusable; printing this form is refused until fixed");
+            }
+            templates.insert(form, loaded);
+        }
+        Printer { font_path: font_path.to_path_buf(), font: OnceLock::new(), templates }
+    }
+
+    /// The font, parsed on first use.
+    fn font(&self) -> Result<&ParsedFont, AppError> {
+        let parsed = self.font.get_or_init(|| {
+            let bytes = std::fs::read(&self.font_path).map_err(|e| format!("{}: {e}", self.font_path.display()))?;
+            ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())
+                .ok_or_else(|| format!("{}: not a usable font", self.font_path.display()))
+        });
+        parsed.as_ref().map_err(|e| AppError::internal(format!("print font: {e}")))
+    }
+
+    /// Render the parts into one PDF.
+    pub fn render(&self, title: &str, parts: &[Part]) -> Result<Vec<u8>, AppError> {
+        let font = self.font()?;
+        let mut doc = PdfDocument::new(title);
+        let font_id = doc.add_font(font);
+        let mut pages = Vec::new();
+        let mut bookmarks = Vec::new();
+        for part in parts {
+            let template = match self.templates.get(part.form) {
+                Some(Ok(template)) => template,
+                Some(Err(e)) => return Err(broken(e)),
+                None => return Err(AppError::internal(format!("no print template {}", part.form))),
+            };
+            bookmarks.push((part.bookmark.clone(), pages.len() + 1));
+            let composed = compose(template, font, font_id.clone(), &part.data).map_err(|e| broken(&e))?;
+            pages.extend(composed.into_iter().map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops)));
+        }
+        if pages.is_empty() {
+            return Err(AppError::validation("print", "没有可打印的内容。"));
+        }
+        doc.metadata.info.creator = "防返贫监测帮扶系统".into();
+        for (name, page) in bookmarks {
+            doc.add_bookmark(&name, page);
+        }
+        let mut warnings = Vec::new();
+        let bytes = doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut warnings);
+        for w in warnings.iter().filter(|w| matches!(w.severity, printpdf::PdfParseErrorSeverity::Error)) {
+            tracing::warn!(page = w.page, message = %w.msg, "PDF warning");
+        }
+        Ok(bytes)
+    }
+}
+
+/// A template from an operator's folder.
+fn read_folder(form: &str, dir: &Path) -> Result<Template, TemplateError> {
+    let origin = dir.display().to_string();
+    let unreadable = |file: &str, e: std::io::Error| TemplateError {
+        file: format!("{form}/{file} ({origin})"),
+        line: 1,
+        message: format!("unreadable: {e}"),
+    };
+    let layout = std::fs::read_to_string(dir.join("layout.toml")).map_err(|e| unreadable("layout.toml", e))?;
+    let text_path = dir.join("text.txt");
+    let text = match text_path.is_file() {
+        true => Some(std::fs::read_to_string(&text_path).map_err(|e| unreadable("text.txt", e))?),
+        false => None,
+    };
+    Template::parse(form, &origin, &layout, text)
+}
+
+/// What a user sees when a template is broken: which file and line to fix, in Chinese; the precise
+/// cause is in the log.
+fn broken(e: &TemplateError) -> AppError {
+    tracing::error!(error = %e, "print template error");
+    AppError::Conflict(format!(
+        "打印模板 {} 第 {} 行有误，无法打印。请管理员检查该行（详细原因见服务器日志）。",
+        e.file, e.line
+    ))
+}
+
+/// Lay out one form.
+fn compose(
+    template: &Template,
+    font: &ParsedFont,
+    font_id: printpdf::FontId,
+    data: &serde_json::Value,
+) -> Result<Vec<Vec<printpdf::Op>>, TemplateError> {
+    let layout = &template.layout;
+    let context = minijinja::Value::from(minijinja::value::Serde(data));
+    let fill = |expression: &str| template.fill(expression, &context);
+    let mut page = Composer::new(font, font_id, layout.font_size, layout.margins_mm);
+    page.centred(&fill(&layout.title)?, layout.font_size + 6.0);
+    if let Some(subtitle) = &layout.subtitle {
+        page.centred(&fill(subtitle)?, layout.font_size);
+    }
+    for block in &layout.blocks {
+        match block {
+            Block::Heading { text } => page.heading(&fill(text)?),
+            Block::Fields { columns, label_width_mm, fields, min_lines } => {
+                let label = label_width_mm * MM;
+                let value = (page.content_width() - label * *columns as f32) / *columns as f32;
+                let widths: Vec<f32> = (0..*columns).flat_map(|_| [label, value]).collect();
+                for chunk in fields.chunks(*columns) {
+                    let mut cells = Vec::new();
+                    for (name, expression) in chunk {
+                        cells.push(Cell { text: name.clone(), shaded: true });
+                        cells.push(Cell { text: fill(expression)?, shaded: false });
+                    }
+                    page.row_with_room(&cells, &widths[..cells.len()], *min_lines);
+                }
+                page.space(2.0);
+            }
+            Block::Table { rows, columns, empty, blank_rows, hide_when_empty } => {
+                let list = rows.split('.').try_fold(data, |v, key| v.get(key)).and_then(|v| v.as_array());
+                let Some(list) = list else {
+                    return Err(template.error_at(rows, format!("the data has no list named {rows}")));
+                };
+                if list.is_empty() && *hide_when_empty {
+                    continue;
+                }
+                let total: f32 = columns.iter().map(|c| c.width).sum();
+                let widths: Vec<f32> = columns.iter().map(|c| page.content_width() * c.width / total).collect();
+                let header: Vec<Cell> = columns.iter().map(|c| Cell { text: c.header.clone(), shaded: true }).collect();
+                page.row(&header, &widths, None);
+                for item in list {
+                    let mut with_row = data.clone();
+                    if let Some(object) = with_row.as_object_mut() {
+                        object.insert("row".into(), item.clone());
+                    }
+                    let row_context = minijinja::Value::from(minijinja::value::Serde(&with_row));
+                    let cells = columns
+                        .iter()
+                        .map(|c| Ok(Cell { text: template.fill(&c.value, &row_context)?, shaded: false }))
+                        .collect::<Result<Vec<_>, TemplateError>>()?;
+                    page.row(&cells, &widths, Some((&header, &widths)));
+                }
+                if list.is_empty()
+                    && let Some(text) = empty
+                {
+                    let cells = [Cell { text: text.clone(), shaded: false }];
+                    page.row(&cells, &[page.content_width()], None);
+                }
+                for _ in 0..*blank_rows {
+                    let cells: Vec<Cell> =
+                        columns.iter().map(|_| Cell { text: String::new(), shaded: false }).collect();
+                    page.row(&cells, &widths, Some((&header, &widths)));
+                }
+                page.space(2.0);
+            }
+            Block::Paragraph { text, file, indent } => {
+                let body = match (text, file) {
+                    (Some(text), _) => fill(text)?,
+                    (None, _) => {
+                        let source = template.text.as_deref().unwrap_or_default();
+                        minijinja_render(template, source, &context)?
+                    }
+                };
+                for paragraph in body.lines().filter(|l| !l.trim().is_empty()) {
+                    page.paragraph(paragraph.trim(), *indent);
+                }
+            }
+            Block::Signatures { lines } => {
+                let labels = lines.iter().map(|l| fill(l)).collect::<Result<Vec<_>, _>>()?;
+                page.signatures(&labels);
+            }
+            Block::Space { mm } => page.space(*mm),
+        }
+    }
+    page.footer(&fill(&layout.footer)?, layout.margins_mm.bottom / 2.0);
+    Ok(page.pages)
+}
+
+/// The form's text file filled with the data; an error names the text file's line.
+fn minijinja_render(template: &Template, source: &str, context: &minijinja::Value) -> Result<String, TemplateError> {
+    template.fill(source, context).map_err(|e| TemplateError {
+        file: format!("{}/text.txt ({})", template.form, template.origin),
+        line: 1,
+        message: e.message,
+    })
+}
