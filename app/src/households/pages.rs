@@ -188,6 +188,14 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                                 {editor().then(|| view! { <a class="button" href=format!("/cases/new?household={}", code())>"登记风险案件"</a> })}
                                 " "<a href=format!("/cases?view=all&household={}", code())>"查看该户的风险案件"</a>
                             </p>
+                            <p class="actions prints">
+                                "打印（PDF）："
+                                <a href=format!("/prints/households/{}/visit-sheet.pdf", code()) target="_blank">"入户走访记录表"</a>
+                                " · "<a href=format!("/prints/households/{}/commitment.pdf", code()) target="_blank">"承诺书"</a>
+                                {[h.identification.as_ref(), h.elimination.as_ref()].into_iter().flatten().any(|p| p.notice_start.is_some()).then(|| view! {
+                                    " · "<a href=format!("/prints/households/{}/public-notice.pdf", code()) target="_blank">"公示"</a>
+                                })}
+                            </p>
                             {editor().then(|| view! {
                                 <HouseholdEditor code=code() form=h.form.clone() units=units.clone() cadres=cadres.clone() action=update/>
                                 <DibaoEditor code=code() dibao=h.dibao.clone() action=dibao/>
