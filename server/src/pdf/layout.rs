@@ -53,7 +53,7 @@ impl Metrics<'_> {
                 }
                 // A segment wider than the line (a long number or name) is cut where it must be.
                 for c in segment.chars() {
-                    if !line.is_empty() && self.width(&format!("{line}{c}").trim_end(), size) > max {
+                    if !line.is_empty() && self.width(format!("{line}{c}").trim_end(), size) > max {
                         lines.push(line.trim_end().to_string());
                         line = String::new();
                     }
