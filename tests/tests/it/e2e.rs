@@ -266,7 +266,12 @@ async fn record_finances_see_the_red_alert_and_take_it_through_identification_on
 /// Wait until the page's text contains `text`.
 async fn wait_for_text(client: &Client, text: &str) {
     for _ in 0..150 {
-        if text_of(client, "body").await.contains(text) {
+        // The page may be replaced while it is read (a form posted, a redirect): read it again.
+        let body = match client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if body.contains(text) {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
