@@ -199,16 +199,22 @@ impl TestApp {
         code
     }
 
-    /// `count` more members ("成员1" …) with valid synthetic ID numbers, for long printed tables.
-    pub async fn members(&self, code: &str, count: u32) {
-        use entities::{household, household_member};
-        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-        let h = household::Entity::find()
-            .filter(household::Column::Code.eq(code))
+    /// A household's row by code.
+    pub async fn household_row(&self, code: &str) -> entities::household::Model {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entities::household::Entity::find()
+            .filter(entities::household::Column::Code.eq(code))
             .one(self.db())
             .await
             .expect("query")
-            .expect("household");
+            .expect("household")
+    }
+
+    /// `count` more members ("成员1" …) with valid synthetic ID numbers, for long printed tables.
+    pub async fn members(&self, code: &str, count: u32) {
+        use entities::household_member;
+        use sea_orm::{ActiveModelTrait, Set};
+        let h = self.household_row(code).await;
         for n in 1..=count {
             let first17 = format!("5001522001{:02}01{:03}", n % 12 + 1, n);
             let id = format!("{first17}{}", app::households::ResidentId::check_char(&first17).expect("digits"));
@@ -234,14 +240,9 @@ impl TestApp {
 
     /// The full resident ID of a household's member by name.
     pub async fn resident_id_of(&self, code: &str, name: &str) -> String {
-        use entities::{household, household_member};
+        use entities::household_member;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let h = household::Entity::find()
-            .filter(household::Column::Code.eq(code))
-            .one(self.db())
-            .await
-            .expect("query")
-            .expect("household");
+        let h = self.household_row(code).await;
         household_member::Entity::find()
             .filter(household_member::Column::HouseholdId.eq(h.id))
             .filter(household_member::Column::Name.eq(name))
@@ -254,14 +255,9 @@ impl TestApp {
 
     /// A year's income record for a household (amounts in yuan; the rigid expenditure as medical bills).
     pub async fn income(&self, code: &str, year: i32, wage_yuan: i64, transfer_yuan: i64, rigid_yuan: i64) {
-        use entities::{household, household_income};
-        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-        let h = household::Entity::find()
-            .filter(household::Column::Code.eq(code))
-            .one(self.db())
-            .await
-            .expect("query")
-            .expect("household");
+        use entities::household_income;
+        use sea_orm::{ActiveModelTrait, Set};
+        let h = self.household_row(code).await;
         household_income::ActiveModel {
             household_id: Set(h.id),
             year: Set(year),
