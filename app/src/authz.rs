@@ -28,6 +28,8 @@ pub enum Action {
     ImportWarnings,
     /// See and verify department warnings that matched no household.
     VerifyWarnings,
+    /// Record a visit of a household and add addenda to saved visits.
+    RecordVisit,
 }
 
 impl Action {
@@ -45,6 +47,7 @@ impl Action {
             Action::ManagePolicy => "policy.manage",
             Action::ImportWarnings => "screening.import",
             Action::VerifyWarnings => "screening.verify",
+            Action::RecordVisit => "visit.record",
         }
     }
 
@@ -80,6 +83,17 @@ impl Action {
             Action::ManagePolicy => &[Admin, CountyOffice],
             Action::ImportWarnings => &[DepartmentUser, CountyOffice],
             Action::VerifyWarnings => &[CountyOffice, TownshipLeader, TownshipStaff],
+            // Village staff and contacts, and the township and county cadres who serve as 挂钩干部.
+            Action::RecordVisit => &[
+                CountyOffice,
+                TownshipLeader,
+                TownshipStaff,
+                VillageSecretary,
+                VillageCadre,
+                ResidentCadre,
+                InfoOfficer,
+                MonitoringContact,
+            ],
         }
     }
 

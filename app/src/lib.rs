@@ -21,6 +21,7 @@ pub mod screening;
 pub mod self_report;
 pub mod shell;
 pub mod users;
+pub mod visits;
 pub mod workflow;
 
 #[cfg(feature = "ssr")]

@@ -28,3 +28,5 @@ pub mod screening_row;
 pub mod security_assessment;
 pub mod session;
 pub mod user_role;
+pub mod visit;
+pub mod visit_addendum;

@@ -18,6 +18,7 @@ mod m20261122_000012_assistance_measure;
 mod m20261122_000013_evidence;
 mod m20261122_000014_notifications;
 mod m20261122_000015_screening;
+mod m20261202_000016_visit;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000013_evidence::Migration),
             Box::new(m20261122_000014_notifications::Migration),
             Box::new(m20261122_000015_screening::Migration),
+            Box::new(m20261202_000016_visit::Migration),
         ]
     }
 }

@@ -349,11 +349,14 @@ impl Client {
     }
 }
 
-/// The `message` of a JSON error body.
+/// The `message` of a JSON error body, or the text of an error page (prints answer failures as a page).
 pub async fn error_message(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
-    let body: serde_json::Value = response.json().await.expect("json body");
-    (status, body["message"].as_str().unwrap_or_default().to_string())
+    let text = response.text().await.expect("body");
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(body) => (status, body["message"].as_str().unwrap_or_default().to_string()),
+        Err(_) => (status, text),
+    }
 }
 
 /// One message as an SMTP server received it.

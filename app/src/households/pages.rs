@@ -143,6 +143,7 @@ pub fn HouseholdDetailPage() -> impl IntoView {
     count_successes(save_member.value(), changes);
     count_successes(dibao.value(), changes);
     let household = Resource::new(move || (code(), changes.get()), |(code, _)| get_household(code));
+    let visits = Resource::new(code, crate::visits::api::household_visits);
     // Everything the page's forms offer is loaded here, with the household: resources created inside
     // the loaded page would not hydrate.
     let units = Resource::new(|| (), |_| list_org_units());
@@ -160,6 +161,7 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                         categories.await.unwrap_or_default(),
                         cadres.await.unwrap_or_default(),
                     );
+                    let visits = visits.await;
                     match household.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         Ok(h) => view! {
@@ -200,6 +202,10 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                                 <HouseholdEditor code=code() form=h.form.clone() units=units.clone() cadres=cadres.clone() action=update/>
                                 <DibaoEditor code=code() dibao=h.dibao.clone() action=dibao/>
                             })}
+                            {match visits {
+                                Ok(visits) => view! { <crate::visits::pages::HouseholdVisits code=code() visits may_record=editor()/> }.into_any(),
+                                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                            }}
                             <RiskSection risk=h.risk.clone()/>
                             <SecuritySection assessments=h.assessments.clone()/>
                             <h2>"一户一方案（帮扶措施）"</h2>

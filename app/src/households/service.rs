@@ -387,10 +387,25 @@ pub async fn save_income(
     let record = form.parse()?;
     let actor = Actor::user(ctx.caller()?, &ctx.meta);
     let tx = begin_write(db).await?;
+    write_income(&tx, now, &actor, &household, &record).await?;
+    reevaluate(&tx, &[household.id], now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Insert or replace a household's income record for its year in the caller's transaction, audited
+/// with before and after. The caller re-evaluates the household before committing.
+pub(crate) async fn write_income<C: ConnectionTrait>(
+    tx: &C,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    household: &household::Model,
+    record: &IncomeRecord,
+) -> Result<(), AppError> {
     let existing = household_income::Entity::find()
         .filter(household_income::Column::HouseholdId.eq(household.id))
         .filter(household_income::Column::Year.eq(record.year))
-        .one(&tx)
+        .one(tx)
         .await?;
     let before = existing.as_ref().map(record_of);
     let mut active = match existing {
@@ -410,10 +425,10 @@ pub async fn save_income(
     active.disaster_fen = Set(record.disaster_fen);
     active.other_rigid_fen = Set(record.other_rigid_fen);
     active.updated_at = Set(now);
-    active.save(&tx).await?;
+    active.save(tx).await?;
     audit::append(
-        &tx,
-        &actor,
+        tx,
+        actor,
         now,
         Entry {
             action: "household.income_saved",
@@ -424,8 +439,6 @@ pub async fn save_income(
         },
     )
     .await?;
-    reevaluate(&tx, &[household.id], now).await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -640,18 +653,7 @@ pub async fn assess(
     let (item, status, note, assessed_on) = form.parse(now.date_naive())?;
     let caller = ctx.caller()?;
     let tx = begin_write(db).await?;
-    security_assessment::ActiveModel {
-        household_id: Set(household.id),
-        item: Set(item.as_str().to_string()),
-        status: Set(status.as_str().to_string()),
-        note: Set(note.clone()),
-        assessed_on: Set(assessed_on),
-        assessed_by: Set(caller.user_id),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
+    write_assessment(&tx, now, caller.user_id, household.id, (item, status, &note), assessed_on).await?;
     audit::append(
         &tx,
         &Actor::user(caller, &ctx.meta),
@@ -667,6 +669,30 @@ pub async fn assess(
     .await?;
     reevaluate(&tx, &[household.id], now).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Insert one dated assessment in the caller's transaction (the caller audits it, alone or as part of a visit).
+pub(crate) async fn write_assessment<C: ConnectionTrait>(
+    tx: &C,
+    now: DateTime<Utc>,
+    assessed_by: i64,
+    household_id: i64,
+    (item, status, note): (SecurityItem, AssessmentStatus, &str),
+    assessed_on: NaiveDate,
+) -> Result<(), AppError> {
+    security_assessment::ActiveModel {
+        household_id: Set(household_id),
+        item: Set(item.as_str().to_string()),
+        status: Set(status.as_str().to_string()),
+        note: Set(note.to_string()),
+        assessed_on: Set(assessed_on),
+        assessed_by: Set(assessed_by),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
     Ok(())
 }
 

@@ -24,6 +24,9 @@ pub struct Category {
     pub visit_every_months: u32,
     /// Who visits (监测联系人, 驻村干部和信息员, ...).
     pub visitor: String,
+    /// Whether contact by phone, WeChat or video counts towards the cadence (in person always does) [H].
+    #[serde(default)]
+    pub remote_counts: bool,
 }
 
 /// One policy set.
@@ -76,6 +79,20 @@ pub struct Policy {
     /// Remind a case's owner this many working days before its deadline.
     #[serde(default = "default_reminder_days")]
     pub reminder_working_days: u32,
+    /// The annual full sweep of all rural households ends on this day of the year (month, day) [Y]: end of March.
+    #[serde(default = "default_sweep_deadline")]
+    pub sweep_deadline: (u32, u32),
+    /// 挂钩干部 visit their households at least every this many months (0: no such duty) [F].
+    #[serde(default = "default_liaison_months")]
+    pub liaison_visit_every_months: u32,
+}
+
+fn default_sweep_deadline() -> (u32, u32) {
+    (3, 31)
+}
+
+fn default_liaison_months() -> u32 {
+    3
 }
 
 fn default_stable_months() -> u32 {
@@ -155,6 +172,13 @@ impl Policy {
                 return v(field, format!("{label}应大于 0。"));
             }
         }
+        let (month, day) = self.sweep_deadline;
+        if chrono::NaiveDate::from_ymd_opt(2025, month, day).is_none() {
+            return v("sweep_deadline", "年度排查截止日期应为某月某日，例如 3-31。".into());
+        }
+        if self.liaison_visit_every_months > 12 {
+            return v("liaison_visit_every_months", "挂钩干部走访周期应在 0 至 12 个月之间（0 表示不设）。".into());
+        }
         if self.scale_control_permille == 0 || self.scale_control_permille > 1000 {
             return v("scale_control_permille", "规模控制比例应在 0.1% 至 100% 之间。".into());
         }
@@ -168,7 +192,7 @@ impl Policy {
 }
 
 /// The policy as an edit form sends it: every field as typed, parsed with a Chinese message per field.
-/// Categories are one per line: `名称，监测|不监测，走访周期（月），走访人`.
+/// Categories are one per line: `名称，监测|不监测，走访周期（月），走访人，仅入户|可远程`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PolicyForm {
@@ -199,6 +223,9 @@ pub struct PolicyForm {
     pub elimination_stable_months: String,
     pub scale_base_population: String,
     pub reminder_working_days: String,
+    /// `3-31`
+    pub sweep_deadline: String,
+    pub liaison_visit_every_months: String,
 }
 
 fn whole<T: std::str::FromStr>(field: &str, label: &str, text: &str) -> Result<T, AppError> {
@@ -216,6 +243,17 @@ fn decimal(field: &str, label: &str, text: &str, scale: u32) -> Result<u32, AppE
         return Err(AppError::validation(field, format!("{label}超出范围。")));
     }
     Ok((value * f64::from(scale)).round() as u32)
+}
+
+/// "3-31", "3/31" or "3月31日" → (3, 31).
+fn month_day(field: &str, text: &str) -> Result<(u32, u32), AppError> {
+    let bad = || AppError::validation(field, "日期应写作“月-日”，例如 3-31。");
+    let parts: Vec<&str> =
+        text.trim().trim_end_matches('日').split(['-', '/', '月']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    let [month, day] = parts.as_slice() else {
+        return Err(bad());
+    };
+    Ok((month.parse().map_err(|_| bad())?, day.parse().map_err(|_| bad())?))
 }
 
 impl PolicyForm {
@@ -243,11 +281,12 @@ impl PolicyForm {
                 .iter()
                 .map(|c| {
                     format!(
-                        "{}，{}，{}，{}",
+                        "{}，{}，{}，{}，{}",
                         c.name,
                         if c.monitored { "监测" } else { "不监测" },
                         c.visit_every_months,
-                        c.visitor
+                        c.visitor,
+                        if c.remote_counts { "可远程" } else { "仅入户" }
                     )
                 })
                 .collect::<Vec<_>>()
@@ -262,6 +301,8 @@ impl PolicyForm {
             elimination_stable_months: p.elimination_stable_months.to_string(),
             reminder_working_days: p.reminder_working_days.to_string(),
             scale_base_population: p.scale_base_population.map(|n| n.to_string()).unwrap_or_default(),
+            sweep_deadline: format!("{}-{}", p.sweep_deadline.0, p.sweep_deadline.1),
+            liaison_visit_every_months: p.liaison_visit_every_months.to_string(),
         }
     }
 
@@ -273,11 +314,18 @@ impl PolicyForm {
             let bad = || {
                 AppError::validation(
                     "categories",
-                    format!("类别第 {} 行应为“名称，监测或不监测，走访周期（月），走访人”。", i + 1),
+                    format!("类别第 {} 行应为“名称，监测或不监测，走访周期（月），走访人，仅入户或可远程”。", i + 1),
                 )
             };
-            let [name, monitored, months, visitor] = parts.as_slice() else {
-                return Err(bad());
+            let (name, monitored, months, visitor, remote) = match parts.as_slice() {
+                [name, monitored, months, visitor] => (name, monitored, months, visitor, "仅入户"),
+                [name, monitored, months, visitor, remote] => (name, monitored, months, visitor, *remote),
+                _ => return Err(bad()),
+            };
+            let remote_counts = match remote {
+                "可远程" | "远程计入" => true,
+                "仅入户" | "" => false,
+                _ => return Err(bad()),
             };
             let monitored = match *monitored {
                 "监测" | "是" => true,
@@ -289,6 +337,7 @@ impl PolicyForm {
                 monitored,
                 visit_every_months: months.parse().map_err(|_| bad())?,
                 visitor: visitor.to_string(),
+                remote_counts,
             });
         }
         let policy = Policy {
@@ -362,6 +411,16 @@ impl PolicyForm {
                 &self.scale_base_population,
             )?
             .map(|n| n as u64),
+            sweep_deadline: if self.sweep_deadline.trim().is_empty() {
+                default_sweep_deadline()
+            } else {
+                month_day("sweep_deadline", &self.sweep_deadline)?
+            },
+            liaison_visit_every_months: if self.liaison_visit_every_months.trim().is_empty() {
+                default_liaison_months()
+            } else {
+                whole("liaison_visit_every_months", "挂钩干部走访周期", &self.liaison_visit_every_months)?
+            },
         };
         policy.validate()?;
         Ok(policy)

@@ -114,7 +114,7 @@ fn PolicyDetails(view: PolicyView) -> impl IntoView {
             <dt>"典型特征"</dt><dd>{if p.require_typical_feature { "低于监测线且具有至少一项典型特征才纳入" } else { "低于监测线即纳入" }}</dd>
             <dt>"对象类别"</dt>
             <dd>{p.categories.iter().map(|c| view! {
-                <div>{format!("{}：{}，每 {} 个月走访，{}", c.name, if c.monitored { "监测对象" } else { "不计入监测对象" }, c.visit_every_months, c.visitor)}</div>
+                <div>{format!("{}：{}，每 {} 个月走访，{}，{}", c.name, if c.monitored { "监测对象" } else { "不计入监测对象" }, c.visit_every_months, c.visitor, if c.remote_counts { "电话、微信、视频联系也计入" } else { "须入户" })}</div>
             }).collect_view()}</dd>
             <dt>"办理时限"</dt><dd>{format!("初审 {} 个工作日，核实 {} 天，公示不少于 {} 个工作日", p.initial_review_working_days, p.verification_days, p.public_notice_working_days)}</dd>
             <dt>"交叉检查"</dt><dd>{format!("每个镇街不少于 {} 个村，每村不少于 {} 户", p.cross_check_villages_per_township, p.cross_check_households_per_village)}</dd>
@@ -122,6 +122,11 @@ fn PolicyDetails(view: PolicyView) -> impl IntoView {
             <dt>"低保渐退期"</dt><dd>{format!("{} 个月", p.dibao_taper_months)}</dd>
             <dt>"风险消除前收入稳定"</dt><dd>{format!("不少于 {} 个月", p.elimination_stable_months)}</dd>
             <dt>"案件期限提醒"</dt><dd>{format!("期限前 {} 个工作日", p.reminder_working_days)}</dd>
+            <dt>"年度排查截止"</dt><dd>{format!("每年 {} 月 {} 日", p.sweep_deadline.0, p.sweep_deadline.1)}</dd>
+            <dt>"挂钩干部走访"</dt><dd>{match p.liaison_visit_every_months {
+                0 => "不设".to_string(),
+                n => format!("至少每 {n} 个月一次（入户）"),
+            }}</dd>
             <dt>"规模控制基数"</dt><dd>{p.scale_base_population.map(|n| format!("{n} 人（建档立卡贫困人口）")).unwrap_or_else(|| "未设置".into())}</dd>
         </dl>
     }
@@ -184,7 +189,7 @@ fn PolicyEditor(
             {text("transfer_share_limit_pct", "form[transfer_share_limit_pct]", "转移性收入占比上限（%）", form.transfer_share_limit_pct.clone())}
             {text("labour_coefficient_limit", "form[labour_coefficient_limit]", "劳动力系数上限", form.labour_coefficient_limit.clone())}
             {text("income_drop_pct", "form[income_drop_pct]", "收入大幅缩减（%）", form.income_drop_pct.clone())}
-            <label for="categories">"对象类别（每行：名称，监测或不监测，走访周期（月），走访人）"</label>
+            <label for="categories">"对象类别（每行：名称，监测或不监测，走访周期（月），走访人，仅入户或可远程）"</label>
             <textarea id="categories" name="form[categories]" rows="5">{form.categories.clone()}</textarea>
             {field_error(value, "categories")}
             {text("initial_review_working_days", "form[initial_review_working_days]", "初审时限（工作日）", form.initial_review_working_days.clone())}
@@ -196,6 +201,8 @@ fn PolicyEditor(
             {text("dibao_taper_months", "form[dibao_taper_months]", "低保渐退期（月）", form.dibao_taper_months.clone())}
             {text("elimination_stable_months", "form[elimination_stable_months]", "风险消除前收入稳定（月）", form.elimination_stable_months.clone())}
             {text("reminder_working_days", "form[reminder_working_days]", "案件期限提醒（提前工作日）", form.reminder_working_days.clone())}
+            {text("sweep_deadline", "form[sweep_deadline]", "年度排查截止（月-日）", form.sweep_deadline.clone())}
+            {text("liaison_visit_every_months", "form[liaison_visit_every_months]", "挂钩干部走访周期（月，0 为不设）", form.liaison_visit_every_months.clone())}
             {text("scale_base_population", "form[scale_base_population]", "规模控制基数：建档立卡贫困人口（人，可不填）", form.scale_base_population.clone())}
             <button type="submit" class="primary">"保存"</button>
         </ActionForm>

@@ -33,7 +33,12 @@ impl Preset {
 }
 
 fn category(name: &str, monitored: bool, visit_every_months: u32, visitor: &str) -> Category {
-    Category { name: name.into(), monitored, visit_every_months, visitor: visitor.into() }
+    Category { name: name.into(), monitored, visit_every_months, visitor: visitor.into(), remote_counts: false }
+}
+
+/// A category whose cadence a phone, WeChat or video contact also meets [H].
+fn remote(c: Category) -> Category {
+    Category { remote_counts: true, ..c }
 }
 
 /// The numbers every preset shares unless its document says otherwise: Fujian's time limits [F],
@@ -62,6 +67,8 @@ fn common(name: &str, source: &str, monitoring_line_yuan: i64, categories: Vec<C
         elimination_stable_months: 6,
         reminder_working_days: 2,
         scale_base_population: None,
+        sweep_deadline: (3, 31),
+        liaison_visit_every_months: 3,
     }
 }
 
@@ -115,8 +122,8 @@ pub fn preset(which: Preset) -> Policy {
             "佛子岭镇关于开展脱贫户、边缘户动态调整工作的通知（2020）",
             5000,
             vec![
-                category("脱贫监测户", true, 1, "帮扶责任人"),
-                category("边缘户", true, 1, "帮扶责任人"),
+                remote(category("脱贫监测户", true, 1, "帮扶责任人")),
+                remote(category("边缘户", true, 1, "帮扶责任人")),
                 category("享受政策的脱贫户", false, 12, "帮扶责任人"),
                 category("不享受政策的脱贫户", false, 12, "帮扶责任人"),
             ],

@@ -66,7 +66,7 @@ fn members_data(d: &HouseholdDetail, today: NaiveDate, full_ids: &std::collectio
         .collect()
 }
 
-async fn printed(
+pub(crate) async fn printed(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     ctx: &RequestContext,

@@ -71,7 +71,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=CasesPage/>
                     <Route path=path!("/cases/new") view=NewCasePage/>
                     <Route path=(StaticSegment("cases"), ParamSegment("id")) view=CaseDetailPage/>
-                    <Route path=path!("/visits") view=|| view! { <ComingSoon area=Area::Visits/> }/>
+                    <Route path=path!("/visits") view=crate::visits::pages::MyVisitsPage/>
+                    <Route path=path!("/visits/new") view=crate::visits::pages::NewVisitPage/>
+                    <Route path=path!("/visits/coverage") view=crate::visits::pages::CoveragePage/>
+                    <Route path=path!("/visits/sweep") view=crate::visits::pages::SweepPage/>
+                    <Route path=(StaticSegment("visits"), ParamSegment("id")) view=crate::visits::pages::VisitPage/>
                     <Route path=path!("/meetings") view=|| view! { <ComingSoon area=Area::Meetings/> }/>
                     <Route path=path!("/supervision") view=|| view! { <ComingSoon area=Area::Supervision/> }/>
                     <Route path=path!("/cross-checks") view=|| view! { <ComingSoon area=Area::CrossChecks/> }/>

@@ -4,7 +4,6 @@ use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Area {
-    Visits,
     Meetings,
     Supervision,
     CrossChecks,
@@ -14,7 +13,6 @@ pub enum Area {
 impl Area {
     fn title(self) -> &'static str {
         match self {
-            Area::Visits => "走访",
             Area::Meetings => "研判会议",
             Area::Supervision => "专项督查",
             Area::CrossChecks => "交叉检查",
@@ -24,9 +22,6 @@ impl Area {
 
     fn purpose(self) -> &'static str {
         match self {
-            Area::Visits => {
-                "按政策规定的频次安排入户走访：监测户每月、预警户每季度，年度农户遍访；记录走访情况并打印走访表。"
-            }
             Area::Meetings => {
                 "村级每月研判会、镇街每月联席研判会：自动生成议题，记录参会人员、研判结论和整改部门、责任人、期限，打印会议记录。"
             }

@@ -12,6 +12,7 @@ mod org;
 mod policy;
 pub mod prints;
 pub mod screening;
+mod visits;
 
 use app::state::AppState;
 use axum::Json;
@@ -34,6 +35,7 @@ use utoipa::{Modify, OpenApi};
         households::set_dibao, households::propose_elimination, excel::export, excel::template, excel::import,
         cases::list, cases::get_one, cases::create, cases::step, cases::reassign, cases::export, cases::save_measure, evidence::upload, evidence::withdraw, screening::push, screening::template,
         policy::get_one,
+        visits::record, visits::get_one, visits::mine, visits::coverage, visits::sweep,
     ),
     components(schemas(
         auth::LoginRequest, app::auth::Caller, app::auth::RoleGrant, app::auth::Role,
@@ -55,6 +57,11 @@ use utoipa::{Modify, OpenApi};
         app::workflow::procedure::ProcedureView, app::workflow::procedure::EventView,
         app::workflow::procedure::Stage,
         app::policy::PolicyView, app::policy::Policy, app::policy::Category, ErrorBody,
+        visits::Recorded, app::visits::VisitForm, app::visits::VisitView, app::visits::MyVisits, app::visits::DueVisit,
+        app::visits::CoverageView, app::visits::CoverageRow, app::visits::CoverageCounts, app::visits::CoverageGap,
+        app::visits::SweepView, app::visits::Ledger, app::visits::LedgerEntry, app::visits::Mode,
+        app::visits::Acknowledgement, app::visits::ChecklistAnswer, app::visits::Problem, app::visits::AddendumView,
+        app::visits::schedule::Standing, app::visits::schedule::Coverage, app::cases::RiskType,
     )),
     modifiers(&SecuritySchemes),
     security(("bearer" = []), ("session" = [])),
@@ -121,6 +128,11 @@ pub fn router() -> Router<AppState> {
         .route("/evidence/{id}/withdraw", post(evidence::withdraw))
         .route("/screening/warnings", post(screening::push).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
         .route("/screening/template.csv", get(screening::template))
+        .route("/visits", post(visits::record))
+        .route("/visits/mine", get(visits::mine))
+        .route("/visits/coverage", get(visits::coverage))
+        .route("/visits/sweep", get(visits::sweep))
+        .route("/visits/{id}", get(visits::get_one))
         .route("/exports/{roster}", get(excel::export))
         .route("/imports/template.csv", get(excel::template))
         .route("/imports/households", post(excel::import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))

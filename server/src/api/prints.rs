@@ -7,12 +7,39 @@ use app::error::AppError;
 use app::prints::service as prints;
 use app::request::RequestContext;
 use app::state::AppState;
+use app::visits::service as visits;
 use axum::Extension;
+use axum::extract::Query;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
 
 use crate::pdf::{Part, Printer};
+
+/// A print that failed, answered as a short page in Chinese: prints open in a browser tab, where a
+/// JSON error body would mean nothing to the user.
+pub struct PrintFailed(AppError);
+
+impl From<AppError> for PrintFailed {
+    fn from(error: AppError) -> Self {
+        PrintFailed(error)
+    }
+}
+
+impl IntoResponse for PrintFailed {
+    fn into_response(self) -> Response {
+        let message = self.0.to_string().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let page = format!(
+            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+             content=\"width=device-width, initial-scale=1\"><title>无法打印</title></head><body style=\"font-family:sans-serif;\
+             margin:2em\"><h1>无法打印</h1><p>{message}</p><p><a href=\"javascript:history.back()\">返回</a></p></body></html>"
+        );
+        let mut response = (self.0.status(), Html(page)).into_response();
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+}
 
 /// Lay out the parts into one PDF off the async threads, and answer it as an inline download.
 pub async fn pdf_response(printer: Arc<Printer>, title: String, parts: Vec<Part>) -> Result<Response, AppError> {
@@ -34,10 +61,46 @@ pub async fn visit_sheet(
     Extension(ctx): Extension<RequestContext>,
     Extension(printer): Extension<Arc<Printer>>,
     Path(code): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PrintFailed> {
     let data = prints::blank_visit_sheet(&state.db, state.clock.now(), &ctx, &code).await?;
     let bookmark = bookmark(&data);
-    pdf_response(printer, format!("入户走访记录表-{code}"), vec![Part { form: "visit-sheet", data, bookmark }]).await
+    Ok(pdf_response(printer, format!("入户走访记录表-{code}"), vec![Part { form: "visit-sheet", data, bookmark }])
+        .await?)
+}
+
+/// 入户走访记录表 of a recorded visit, with its addenda.
+pub async fn recorded_visit_sheet(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Extension(printer): Extension<Arc<Printer>>,
+    Path(id): Path<i64>,
+) -> Result<Response, PrintFailed> {
+    let data = visits::sheet(&state.db, state.clock.now(), &ctx, id).await?;
+    let bookmark = bookmark(&data);
+    Ok(pdf_response(printer, format!("入户走访记录-{id}"), vec![Part { form: "visit-sheet", data, bookmark }]).await?)
+}
+
+#[derive(Deserialize)]
+pub struct MonthQuery {
+    /// `YYYY-MM`; this month when absent.
+    #[serde(default)]
+    month: String,
+}
+
+/// Every sheet due in a month for one village, in route order, as one PDF with a bookmark per household.
+pub async fn village_visit_sheets(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Extension(printer): Extension<Arc<Printer>>,
+    Path(code): Path<String>,
+    Query(q): Query<MonthQuery>,
+) -> Result<Response, PrintFailed> {
+    let (village, sheets) = visits::due_sheets(&state.db, state.clock.now(), &ctx, &code, &q.month).await?;
+    if sheets.is_empty() {
+        return Err(AppError::Conflict(format!("{village}本月没有应访农户，无需打印走访表。")).into());
+    }
+    let parts = sheets.into_iter().map(|(bookmark, data)| Part { form: "visit-sheet", data, bookmark }).collect();
+    Ok(pdf_response(printer, format!("入户走访记录表-{village}"), parts).await?)
 }
 
 /// 承诺书 of the household's identification.
@@ -46,10 +109,10 @@ pub async fn commitment(
     Extension(ctx): Extension<RequestContext>,
     Extension(printer): Extension<Arc<Printer>>,
     Path(code): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PrintFailed> {
     let data = prints::commitment(&state.db, state.clock.now(), &ctx, &code).await?;
     let bookmark = bookmark(&data);
-    pdf_response(printer, format!("承诺书-{code}"), vec![Part { form: "commitment", data, bookmark }]).await
+    Ok(pdf_response(printer, format!("承诺书-{code}"), vec![Part { form: "commitment", data, bookmark }]).await?)
 }
 
 /// 公示 of the household's identification or risk elimination.
@@ -58,10 +121,14 @@ pub async fn public_notice(
     Extension(ctx): Extension<RequestContext>,
     Extension(printer): Extension<Arc<Printer>>,
     Path(code): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PrintFailed> {
     let data = prints::public_notice(&state.db, state.clock.now(), &ctx, &code).await?;
-    pdf_response(printer, format!("公示-{code}"), vec![Part { form: "public-notice", data, bookmark: "公示".into() }])
-        .await
+    Ok(pdf_response(
+        printer,
+        format!("公示-{code}"),
+        vec![Part { form: "public-notice", data, bookmark: "公示".into() }],
+    )
+    .await?)
 }
 
 /// "张建国户（500152101201000001）" from a form's household data.

@@ -18,3 +18,4 @@ mod schema;
 mod scope;
 mod screening;
 mod self_report;
+mod visits;

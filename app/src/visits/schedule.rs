@@ -1,0 +1,366 @@
+//! The visit schedule, as pure rules: which contacts a household is due under the policy's cadences,
+//! which visits meet each one, and whether a period was covered on time, late or never.
+//!
+//! - Cadence: a household of a category visited every n months (n < 12) is due once in each n-month
+//!   period counted from 1 January; any visitor counts, in person always, by phone, WeChat or video
+//!   only where the category says so [H].
+//! - Liaison: a household with a 挂钩干部 is due a visit in person by that cadre every
+//!   `liaison_visit_every_months` months [F].
+//! - Sweep: every household is due one in-person visit marked as the annual sweep between 1 January
+//!   and the policy's sweep deadline (end of March by default) [Y].
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::Mode;
+use crate::policy::{Category, Policy};
+
+/// A stretch of days, both ends included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+impl Period {
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.start <= day && day <= self.end
+    }
+}
+
+/// The `months`-long period containing `day`, counted from 1 January (the last one of a year is
+/// shorter when `months` does not divide 12).
+pub fn period_of(day: NaiveDate, months: u32) -> Period {
+    let months = months.clamp(1, 12);
+    let index = (day.month0()) / months;
+    let first_month = index * months + 1;
+    let start = NaiveDate::from_ymd_opt(day.year(), first_month, 1).unwrap_or(day);
+    let next_month = first_month + months;
+    let end = if next_month > 12 {
+        NaiveDate::from_ymd_opt(day.year(), 12, 31)
+    } else {
+        NaiveDate::from_ymd_opt(day.year(), next_month, 1).and_then(|d| d.pred_opt())
+    };
+    Period { start, end: end.unwrap_or(day) }
+}
+
+/// The sweep season of `year`: 1 January to the policy's deadline.
+pub fn sweep_season(year: i32, policy: &Policy) -> Period {
+    let (month, day) = policy.sweep_deadline;
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN);
+    let end =
+        NaiveDate::from_ymd_opt(year, month, day).or_else(|| NaiveDate::from_ymd_opt(year, 3, 31)).unwrap_or(start);
+    Period { start, end }
+}
+
+/// A recorded visit, as far as the schedule cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seen {
+    pub on: NaiveDate,
+    pub mode: Mode,
+    pub visitor: i64,
+    pub sweep: bool,
+}
+
+/// Which kind of contact a duty is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum Duty {
+    /// The category's cadence (monthly for monitoring households, quarterly for warning households, ...).
+    Cadence,
+    /// The 挂钩干部's own visits [F].
+    Liaison,
+    /// The annual full sweep [Y].
+    Sweep,
+}
+
+/// One duty of one household under the policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub duty: Duty,
+    /// What users read: "防贫监测户（每月走访）", "挂钩干部走访（每 3 个月）", "年度集中排查（3 月 31 日前）".
+    pub label: String,
+    every_months: u32,
+    counts: Counts,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Counts {
+    Anyone { remote: bool },
+    InPersonBy(i64),
+    SweepInPerson,
+}
+
+/// What the schedule needs to know of a household.
+#[derive(Clone, Copy, Debug)]
+pub struct Subject<'a> {
+    /// The category whose cadence applies (the formal monitoring class, else the ledger's), if any.
+    pub class: Option<&'a Category>,
+    pub liaison: Option<i64>,
+    /// The household is on the register from this day: no duty falls in a period that ended before it.
+    pub since: NaiveDate,
+}
+
+/// "每月" / "每 3 个月".
+fn every(months: u32) -> String {
+    if months == 1 { "每月".into() } else { format!("每 {months} 个月") }
+}
+
+/// The duties of a household under `policy`.
+pub fn rules(subject: &Subject, policy: &Policy) -> Vec<Rule> {
+    let mut rules = Vec::new();
+    if let Some(class) = subject.class.filter(|c| c.visit_every_months < 12) {
+        rules.push(Rule {
+            duty: Duty::Cadence,
+            label: format!("{}（{}走访）", class.name, every(class.visit_every_months)),
+            every_months: class.visit_every_months,
+            counts: Counts::Anyone { remote: class.remote_counts },
+        });
+    }
+    if let Some(liaison) = subject.liaison
+        && policy.liaison_visit_every_months > 0
+    {
+        rules.push(Rule {
+            duty: Duty::Liaison,
+            label: format!("挂钩干部走访（{}）", every(policy.liaison_visit_every_months)),
+            every_months: policy.liaison_visit_every_months,
+            counts: Counts::InPersonBy(liaison),
+        });
+    }
+    let (month, day) = policy.sweep_deadline;
+    rules.push(Rule {
+        duty: Duty::Sweep,
+        label: format!("年度集中排查（{month} 月 {day} 日前）"),
+        every_months: 12,
+        counts: Counts::SweepInPerson,
+    });
+    rules
+}
+
+impl Rule {
+    /// The period of this duty that contains `day`.
+    pub fn period(&self, day: NaiveDate, policy: &Policy) -> Period {
+        match self.duty {
+            Duty::Sweep => sweep_season(day.year(), policy),
+            Duty::Cadence | Duty::Liaison => period_of(day, self.every_months),
+        }
+    }
+
+    /// Whether `visit` meets this duty.
+    pub fn counts(&self, visit: &Seen) -> bool {
+        match self.counts {
+            Counts::Anyone { remote } => visit.mode == Mode::InPerson || remote,
+            Counts::InPersonBy(user) => visit.mode == Mode::InPerson && visit.visitor == user,
+            Counts::SweepInPerson => visit.sweep && visit.mode == Mode::InPerson,
+        }
+    }
+}
+
+/// How a period of a duty was covered, seen on `today`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum Coverage {
+    /// Met within the period (the latest such visit).
+    OnTime(NaiveDate),
+    /// Not met within the period, made up afterwards (the first such visit; a sweep visit counts only within its year).
+    Late(NaiveDate),
+    /// The period is still running and not yet met.
+    Pending,
+    /// The period is over and nothing met it.
+    Never,
+}
+
+impl Coverage {
+    pub fn label(self) -> &'static str {
+        match self {
+            Coverage::OnTime(_) => "按期",
+            Coverage::Late(_) => "补访",
+            Coverage::Pending => "待访",
+            Coverage::Never => "未访",
+        }
+    }
+}
+
+/// How `rule`'s period `period` was covered by `visits`, on `today`.
+pub fn coverage(rule: &Rule, period: Period, visits: &[Seen], today: NaiveDate) -> Coverage {
+    let counted = visits.iter().filter(|v| rule.counts(v) && v.on <= today);
+    if let Some(last) = counted.clone().filter(|v| period.contains(v.on)).map(|v| v.on).max() {
+        return Coverage::OnTime(last);
+    }
+    if period.end >= today {
+        return Coverage::Pending;
+    }
+    let made_up = counted
+        .filter(|v| v.on > period.end)
+        .filter(|v| rule.duty != Duty::Sweep || v.on.year() == period.end.year())
+        .map(|v| v.on)
+        .min();
+    made_up.map_or(Coverage::Never, Coverage::Late)
+}
+
+/// Where a duty stands today, for the person who owes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum Standing {
+    /// Met in the current period (or, for the sweep, this year).
+    Done(NaiveDate),
+    /// Due by the end of the current period.
+    Due,
+    /// A period passed unmet (the previous one, or this year's sweep season) and nothing has made up for it yet.
+    Overdue { missed_end: NaiveDate },
+}
+
+/// Where `rule` stands on `today`, or `None` where it does not apply yet (the household arrived after the
+/// sweep season, say).
+pub fn standing(
+    rule: &Rule,
+    subject: &Subject,
+    policy: &Policy,
+    visits: &[Seen],
+    today: NaiveDate,
+) -> Option<Standing> {
+    let current = rule.period(today, policy);
+    if rule.duty == Duty::Sweep {
+        if subject.since > current.end {
+            return None;
+        }
+        return Some(match coverage(rule, current, visits, today) {
+            Coverage::OnTime(day) | Coverage::Late(day) => Standing::Done(day),
+            Coverage::Pending => Standing::Due,
+            Coverage::Never => Standing::Overdue { missed_end: current.end },
+        });
+    }
+    if let Coverage::OnTime(day) = coverage(rule, current, visits, today) {
+        return Some(Standing::Done(day));
+    }
+    let previous = current.start.pred_opt().map(|day| rule.period(day, policy));
+    let missed =
+        previous.filter(|p| subject.since <= p.end).filter(|p| coverage(rule, *p, visits, today) == Coverage::Never);
+    Some(match missed {
+        Some(p) => Standing::Overdue { missed_end: p.end },
+        None => Standing::Due,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::presets::{Preset, preset};
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn seen(on: &str, mode: Mode, visitor: i64, sweep: bool) -> Seen {
+        Seen { on: day(on), mode, visitor, sweep }
+    }
+
+    #[test]
+    fn periods_count_from_january() {
+        assert_eq!(period_of(day("2026-03-02"), 1), Period { start: day("2026-03-01"), end: day("2026-03-31") });
+        assert_eq!(period_of(day("2026-02-15"), 3), Period { start: day("2026-01-01"), end: day("2026-03-31") });
+        assert_eq!(period_of(day("2026-12-31"), 3), Period { start: day("2026-10-01"), end: day("2026-12-31") });
+        // 5 does not divide 12: Jan–May, Jun–Oct, Nov–Dec.
+        assert_eq!(period_of(day("2026-11-20"), 5), Period { start: day("2026-11-01"), end: day("2026-12-31") });
+        assert_eq!(period_of(day("2024-02-29"), 1).end, day("2024-02-29"));
+    }
+
+    #[test]
+    fn a_yihe_monitoring_household_is_due_monthly_and_overdue_after_a_missed_month() {
+        let policy = preset(Preset::Yihe2022);
+        let class = policy.category("防贫监测户").unwrap();
+        let subject = Subject { class: Some(class), liaison: None, since: day("2025-01-01") };
+        let rules = rules(&subject, &policy);
+        let cadence = &rules[0];
+        assert_eq!(cadence.label, "防贫监测户（每月走访）");
+        let today = day("2026-03-02");
+        let january = [seen("2026-01-10", Mode::InPerson, 7, false)];
+        assert_eq!(
+            standing(cadence, &subject, &policy, &january, today),
+            Some(Standing::Overdue { missed_end: day("2026-02-28") })
+        );
+        let february = [seen("2026-02-27", Mode::InPerson, 7, false)];
+        assert_eq!(standing(cadence, &subject, &policy, &february, today), Some(Standing::Due));
+        let march = [seen("2026-03-01", Mode::InPerson, 9, false)];
+        assert_eq!(standing(cadence, &subject, &policy, &march, today), Some(Standing::Done(day("2026-03-01"))));
+    }
+
+    #[test]
+    fn a_phone_call_counts_only_where_the_category_says_so() {
+        let yihe = preset(Preset::Yihe2022);
+        let huoshan = preset(Preset::Huoshan2020);
+        let call = [seen("2026-03-01", Mode::Phone, 7, false)];
+        let today = day("2026-03-02");
+        let monthly = |policy: &Policy, name: &str| {
+            let subject = Subject { class: policy.category(name), liaison: None, since: day("2026-03-01") };
+            let rule = rules(&subject, policy).remove(0);
+            standing(&rule, &subject, policy, &call, today)
+        };
+        assert_eq!(monthly(&yihe, "防贫监测户"), Some(Standing::Due));
+        assert_eq!(monthly(&huoshan, "脱贫监测户"), Some(Standing::Done(day("2026-03-01"))));
+    }
+
+    #[test]
+    fn the_liaison_duty_is_met_only_by_the_liaison_in_person() {
+        let policy = preset(Preset::Fujian2021);
+        let subject = Subject { class: None, liaison: Some(42), since: day("2025-01-01") };
+        let rules = rules(&subject, &policy);
+        assert_eq!(rules.iter().map(|r| r.duty).collect::<Vec<_>>(), [Duty::Liaison, Duty::Sweep]);
+        let liaison = &rules[0];
+        let today = day("2026-05-10");
+        let others = [seen("2026-04-02", Mode::InPerson, 7, false), seen("2026-04-03", Mode::Video, 42, false)];
+        // Nobody else's visit (nor the liaison's video call) meets it: the first quarter passed unmet.
+        assert_eq!(
+            standing(liaison, &subject, &policy, &others, today),
+            Some(Standing::Overdue { missed_end: day("2026-03-31") })
+        );
+        let own = [seen("2026-04-03", Mode::InPerson, 42, false)];
+        assert_eq!(standing(liaison, &subject, &policy, &own, today), Some(Standing::Done(day("2026-04-03"))));
+        // The first quarter passed without the liaison, made up in April.
+        let march = day("2026-03-31");
+        assert_eq!(
+            coverage(liaison, period_of(march, 3), &own, today),
+            Coverage::Late(day("2026-04-03")),
+            "made up in April"
+        );
+    }
+
+    #[test]
+    fn the_sweep_is_due_until_the_deadline_then_overdue() {
+        let mut policy = preset(Preset::Yihe2022);
+        let subject = Subject { class: None, liaison: None, since: day("2020-01-01") };
+        let sweep = rules(&subject, &policy).pop().unwrap();
+        assert_eq!(sweep.label, "年度集中排查（3 月 31 日前）");
+        let routine = [seen("2026-02-01", Mode::InPerson, 7, false)];
+        assert_eq!(standing(&sweep, &subject, &policy, &routine, day("2026-03-02")), Some(Standing::Due));
+        assert_eq!(
+            standing(&sweep, &subject, &policy, &routine, day("2026-04-01")),
+            Some(Standing::Overdue { missed_end: day("2026-03-31") })
+        );
+        let late = [seen("2026-04-08", Mode::InPerson, 7, true)];
+        assert_eq!(
+            standing(&sweep, &subject, &policy, &late, day("2026-04-09")),
+            Some(Standing::Done(day("2026-04-08")))
+        );
+        assert_eq!(
+            coverage(&sweep, sweep_season(2026, &policy), &late, day("2026-04-09")),
+            Coverage::Late(day("2026-04-08"))
+        );
+        // Last year's sweep does not count for this year; a later deadline is the policy's to set.
+        let last_year = [seen("2025-03-01", Mode::InPerson, 7, true)];
+        policy.sweep_deadline = (4, 30);
+        assert_eq!(standing(&sweep, &subject, &policy, &last_year, day("2026-04-09")), Some(Standing::Due));
+        // A household registered after the season owes no sweep this year.
+        let newcomer = Subject { since: day("2026-06-01"), ..subject };
+        assert_eq!(standing(&sweep, &newcomer, &policy, &[], day("2026-06-02")), None);
+    }
+
+    #[test]
+    fn a_household_new_this_period_is_due_not_overdue() {
+        let policy = preset(Preset::Yihe2022);
+        let subject = Subject { class: policy.category("防贫预警户"), liaison: None, since: day("2026-04-10") };
+        let rule = rules(&subject, &policy).remove(0);
+        assert_eq!(rule.label, "防贫预警户（每 3 个月走访）");
+        assert_eq!(standing(&rule, &subject, &policy, &[], day("2026-04-12")), Some(Standing::Due));
+    }
+}

@@ -1,0 +1,920 @@
+//! Visits kept in the database: recording a visit (its checklist becomes assessments, its finance
+//! changes the household's income record, its problems open cases, all in one transaction), addenda,
+//! and the schedule read from the register: "my visits", unit coverage and the sweep's ledgers.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use entities::{household, visit, visit_addendum};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde_json::{Value, json};
+
+use super::schedule::{self, Coverage, Duty, Seen, Standing, Subject};
+use super::{
+    AddendumView, ChecklistAnswer, CoverageCounts, CoverageGap, CoverageRow, CoverageView, DueVisit, Ledger,
+    LedgerEntry, Mode, MyVisits, NewVisit, Problem, SweepView, VisitForm, VisitStart, VisitSummary, VisitView,
+};
+use crate::audit::service::{self as audit, Actor, Entry};
+use crate::authz::{self, Action};
+use crate::cases::{RiskType, Source};
+use crate::db::begin_write;
+use crate::error::AppError;
+use crate::households::{IncomeForm, MonitoringStatus};
+use crate::org::{OrgCode, OrgLevel};
+use crate::policy::Policy;
+use crate::request::RequestContext;
+use crate::risk::{AssessmentStatus, SecurityItem};
+use crate::shell::beijing_time;
+
+/// The 两不愁三保障 item a risk type is about, if it is one of them.
+fn item_of(risk: RiskType) -> Option<SecurityItem> {
+    match risk {
+        RiskType::Food => Some(SecurityItem::Food),
+        RiskType::Clothing => Some(SecurityItem::Clothing),
+        RiskType::Education => Some(SecurityItem::Education),
+        RiskType::Medical => Some(SecurityItem::Medical),
+        RiskType::Housing => Some(SecurityItem::Housing),
+        RiskType::Water => Some(SecurityItem::Water),
+        _ => None,
+    }
+}
+
+/// The policy in force for a household's unit this year (a unit without one cannot schedule visits).
+async fn policy_for<C: ConnectionTrait>(
+    db: &C,
+    cache: &mut HashMap<String, Option<Policy>>,
+    org_code: &str,
+    year: i32,
+) -> Result<Option<Policy>, AppError> {
+    if let Some(found) = cache.get(org_code) {
+        return Ok(found.clone());
+    }
+    let policy = match crate::policy::service::effective(db, org_code, year).await {
+        Ok(view) => Some(view.policy),
+        Err(AppError::Conflict(_)) => None,
+        Err(e) => return Err(e),
+    };
+    cache.insert(org_code.to_string(), policy.clone());
+    Ok(policy)
+}
+
+/// The category names a sweep may place a household in.
+fn ledger_classes(policy: &Policy) -> Vec<String> {
+    policy.categories.iter().map(|c| c.name.clone()).collect()
+}
+
+/// The form to record a visit of a household, pre-filled from what the system holds.
+pub async fn start(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    code: &str,
+) -> Result<VisitStart, AppError> {
+    let household = crate::households::service::in_scope(db, now, ctx, code, Action::RecordVisit).await?;
+    let detail = crate::households::service::get(db, now, ctx, code).await?;
+    let today = now.date_naive();
+    let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?.policy;
+    let status = |item: SecurityItem| {
+        detail
+            .assessments
+            .iter()
+            .find(|a| a.item == item)
+            .map(|a| a.status.as_str().to_string())
+            .unwrap_or_else(|| "ok".into())
+    };
+    let income = detail
+        .latest_income
+        .as_ref()
+        .map(IncomeForm::from_record)
+        .unwrap_or_else(|| IncomeForm { year: (today.year() - 1).to_string(), ..Default::default() });
+    let in_season = schedule::sweep_season(today.year(), &policy).contains(today);
+    let form = VisitForm {
+        household: household.code.clone(),
+        visited_on: today.to_string(),
+        mode: Mode::InPerson.as_str().into(),
+        sweep: in_season.then(|| "on".into()),
+        food: status(SecurityItem::Food),
+        clothing: status(SecurityItem::Clothing),
+        education: status(SecurityItem::Education),
+        medical: status(SecurityItem::Medical),
+        housing: status(SecurityItem::Housing),
+        water: status(SecurityItem::Water),
+        income,
+        ledger_class: if in_season {
+            suggested_ledger_class(db, &household, &policy, today).await?
+        } else {
+            String::new()
+        },
+        acknowledgement: super::Acknowledgement::Signed.as_str().into(),
+        acknowledged_by: household.head_name.clone(),
+        ..Default::default()
+    };
+    let loaded = Loaded::read(db, Condition::all().add(household::Column::Id.eq(household.id)), today).await?;
+    let subject = loaded.subject(&household, &policy);
+    let duties = schedule::rules(&subject, &policy)
+        .iter()
+        .filter(|rule| {
+            let seen = loaded.seen_of(household.id);
+            matches!(
+                schedule::standing(rule, &subject, &policy, seen, today),
+                Some(Standing::Due | Standing::Overdue { .. })
+            )
+        })
+        .map(|rule| rule.label.clone())
+        .collect();
+    Ok(VisitStart {
+        household_code: household.code,
+        head_name: household.head_name,
+        address: household.address,
+        org_name: detail.summary.org_name,
+        form,
+        ledger_classes: ledger_classes(&policy),
+        duties,
+        sweep_season: in_season,
+    })
+}
+
+/// The ledger a sweep would place the household in from its evaluation: its formal class, else the
+/// first monitored category for a monitoring object, the first unmonitored visited one for a warning household.
+async fn suggested_ledger_class(
+    db: &DatabaseConnection,
+    household: &household::Model,
+    policy: &Policy,
+    today: NaiveDate,
+) -> Result<String, AppError> {
+    if let Some(class) = household.monitoring_class.clone().filter(|c| policy.category(c).is_some()) {
+        return Ok(class);
+    }
+    let mut policies = HashMap::new();
+    let evaluated = crate::households::service::evaluate_batch(db, &[household.id], today, &mut policies).await?;
+    let Some(evaluation) = evaluated.into_iter().next().and_then(|e| e.evaluation) else {
+        return Ok(String::new());
+    };
+    let pick = |monitored: bool| {
+        policy.categories.iter().find(|c| c.monitored == monitored && c.visit_every_months < 12).map(|c| c.name.clone())
+    };
+    Ok(if evaluation.monitoring_object {
+        pick(true)
+    } else if evaluation.warning_object {
+        pick(false)
+    } else {
+        None
+    }
+    .unwrap_or_default())
+}
+
+/// Record a visit; returns its id. The checklist becomes the household's assessments, ticked income
+/// figures replace its income record for their year, each problem marked for it opens a case, and the
+/// household is re-evaluated: all in one transaction with one audit record of the visit.
+pub async fn record(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    form: &VisitForm,
+) -> Result<i64, AppError> {
+    let household =
+        crate::households::service::in_scope(db, now, ctx, form.household.trim(), Action::RecordVisit).await?;
+    let caller = ctx.caller()?;
+    let today = now.date_naive();
+    let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?.policy;
+    let mut visit = form.parse(today, &ledger_classes(&policy))?;
+    let actor = Actor::user(caller, &ctx.meta);
+    let tx = begin_write(db).await?;
+    for (item, status, note) in &visit.checklist {
+        crate::households::service::write_assessment(
+            &tx,
+            now,
+            caller.user_id,
+            household.id,
+            (*item, *status, note),
+            visit.visited_on,
+        )
+        .await?;
+    }
+    if let Some(income) = &visit.income {
+        crate::households::service::write_income(&tx, now, &actor, &household, income).await?;
+    }
+    open_cases(&tx, now, &actor, &household, &policy, &mut visit).await?;
+    let row = visit::ActiveModel {
+        household_id: Set(household.id),
+        org_code: Set(household.org_code.clone()),
+        visited_on: Set(visit.visited_on),
+        mode: Set(visit.mode.as_str().into()),
+        sweep: Set(visit.sweep),
+        visitor_user_id: Set(caller.user_id),
+        companions: Set(visit.companions.clone()),
+        checklist: Set(checklist_json(&visit).to_string()),
+        finance_note: Set(visit.finance_note.clone()),
+        income_year: Set(visit.income.as_ref().map(|i| i.year)),
+        problems: Set(problems_json(&visit).to_string()),
+        assistance: Set(visit.assistance.clone()),
+        ledger_class: Set(visit.ledger_class.clone()),
+        acknowledgement: Set(visit.acknowledgement.as_str().into()),
+        acknowledged_by: Set(visit.acknowledged_by.clone()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::append(
+        &tx,
+        &actor,
+        now,
+        Entry {
+            action: "visit.recorded",
+            entity_type: "household",
+            entity_id: household.code.clone(),
+            org_code: Some(household.org_code.clone()),
+            changes: json!({ "after": {
+                "visit_id": row.id,
+                "visited_on": visit.visited_on,
+                "mode": visit.mode.label(),
+                "sweep": visit.sweep,
+                "checklist": checklist_json(&visit),
+                "finance_note": visit.finance_note,
+                "income_year": visit.income.as_ref().map(|i| i.year),
+                "problems": problems_json(&visit),
+                "assistance": visit.assistance,
+                "ledger_class": visit.ledger_class,
+                "acknowledgement": visit.acknowledgement.label(),
+                "acknowledged_by": visit.acknowledged_by,
+            } }),
+        },
+    )
+    .await?;
+    crate::households::service::reevaluate(&tx, &[household.id], now).await?;
+    tx.commit().await?;
+    Ok(row.id)
+}
+
+fn checklist_json(visit: &NewVisit) -> Value {
+    visit.checklist.iter().map(|(item, status, note)| json!({ "item": item, "status": status, "note": note })).collect()
+}
+
+fn problems_json(visit: &NewVisit) -> Value {
+    serde_json::to_value(visit.problems.iter().map(|(p, _)| p).collect::<Vec<_>>()).unwrap_or_default()
+}
+
+/// Open a case for each problem marked for one (source: the visit), owned by the household's contact.
+async fn open_cases<C: ConnectionTrait>(
+    tx: &C,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    household: &household::Model,
+    policy: &Policy,
+    visit: &mut NewVisit,
+) -> Result<(), AppError> {
+    if !visit.problems.iter().any(|(_, open)| *open) {
+        return Ok(());
+    }
+    let calendar = crate::calendar::service::load(tx).await?;
+    let deadline = crate::cases::lifecycle::initial_deadline(now.date_naive(), None, &calendar, policy)?;
+    let mut owners = HashMap::new();
+    let owner = match household.contact_user_id {
+        Some(contact) => contact,
+        None => crate::cases::service::default_owner(tx, &mut owners, &household.org_code)
+            .await?
+            .or(actor.user_id)
+            .ok_or_else(|| AppError::internal("a visit without a visitor"))?,
+    };
+    let failed: Vec<SecurityItem> = visit
+        .checklist
+        .iter()
+        .filter(|(_, status, _)| *status == AssessmentStatus::Failed)
+        .map(|(item, ..)| *item)
+        .collect();
+    for (problem, open) in visit.problems.iter_mut() {
+        if !*open {
+            continue;
+        }
+        let description = format!("{}走访发现：{}", visit.visited_on, problem.description);
+        let id = crate::cases::service::open(
+            tx,
+            now,
+            actor,
+            crate::cases::service::Opening {
+                household: Some(household),
+                org_code: &household.org_code,
+                source: Source::Visit,
+                risk_type: problem.risk_type,
+                red_alert: item_of(problem.risk_type).is_some_and(|item| failed.contains(&item)),
+                description: &description,
+                owner,
+                department: "",
+                responsible_person: "",
+                deadline,
+                notify_owner: true,
+            },
+        )
+        .await?;
+        problem.case_id = Some(id);
+    }
+    Ok(())
+}
+
+/// A visit by id, if the caller may see its household.
+async fn in_scope(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+    action: Action,
+) -> Result<visit::Model, AppError> {
+    let found = visit::Entity::find_by_id(id).one(db).await?;
+    let org_code = found.as_ref().map(|v| v.org_code.clone()).unwrap_or_default();
+    authz::check(db, now, ctx, action, &org_code).await?;
+    found.ok_or(AppError::NotFound)
+}
+
+/// A saved visit with its addenda.
+pub async fn get(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+) -> Result<VisitView, AppError> {
+    let row = in_scope(db, now, ctx, id, Action::ReadHousehold).await?;
+    let household = household::Entity::find_by_id(row.household_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let addenda = visit_addendum::Entity::find()
+        .filter(visit_addendum::Column::VisitId.eq(row.id))
+        .order_by_asc(visit_addendum::Column::Id)
+        .all(db)
+        .await?;
+    let names =
+        crate::users::service::display_names(db, addenda.iter().map(|a| a.created_by).chain([row.visitor_user_id]))
+            .await?;
+    let units = crate::org::service::display_names(db, vec![row.org_code.clone()]).await?;
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    let broken = |what: &str| AppError::internal(format!("visit {} has a broken {what}", row.id));
+    Ok(VisitView {
+        id: row.id,
+        household_code: household.code,
+        head_name: household.head_name,
+        address: household.address,
+        org_name: units.get(&row.org_code).cloned().unwrap_or_default(),
+        visited_on: row.visited_on,
+        mode: Mode::parse(&row.mode).ok_or_else(|| broken("mode"))?,
+        sweep: row.sweep,
+        visitor: name(row.visitor_user_id),
+        companions: row.companions,
+        checklist: serde_json::from_str::<Vec<ChecklistAnswer>>(&row.checklist).map_err(|_| broken("checklist"))?,
+        finance_note: row.finance_note,
+        income_year: row.income_year,
+        problems: serde_json::from_str::<Vec<Problem>>(&row.problems).map_err(|_| broken("problem list"))?,
+        assistance: row.assistance,
+        ledger_class: row.ledger_class,
+        acknowledgement: super::Acknowledgement::parse(&row.acknowledgement)
+            .ok_or_else(|| broken("acknowledgement"))?,
+        acknowledged_by: row.acknowledged_by,
+        recorded_at: beijing_time(row.created_at),
+        addenda: addenda
+            .into_iter()
+            .map(|a| AddendumView { at: beijing_time(a.created_at), by: name(a.created_by), text: a.text })
+            .collect(),
+        may_amend: authz::authorize(ctx.caller()?, Action::RecordVisit, &row.org_code).is_ok(),
+    })
+}
+
+/// Add a dated addendum to a saved visit (the record itself never changes).
+pub async fn amend(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+    text: &str,
+) -> Result<(), AppError> {
+    let row = in_scope(db, now, ctx, id, Action::RecordVisit).await?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::validation("text", "请填写补充说明。"));
+    }
+    if text.chars().count() > 1000 {
+        return Err(AppError::validation("text", "补充说明不超过 1000 字。"));
+    }
+    let caller = ctx.caller()?;
+    let household = household::Entity::find_by_id(row.household_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let tx = begin_write(db).await?;
+    let addendum = visit_addendum::ActiveModel {
+        visit_id: Set(row.id),
+        text: Set(text.to_string()),
+        created_by: Set(caller.user_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::append(
+        &tx,
+        &Actor::user(caller, &ctx.meta),
+        now,
+        Entry {
+            action: "visit.amended",
+            entity_type: "household",
+            entity_id: household.code,
+            org_code: Some(row.org_code.clone()),
+            changes: json!({ "after": { "visit_id": row.id, "addendum_id": addendum.id, "text": text } }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The visits of a household, newest first.
+pub async fn of_household(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    code: &str,
+) -> Result<Vec<VisitSummary>, AppError> {
+    let household = crate::households::service::in_scope(db, now, ctx, code, Action::ReadHousehold).await?;
+    let rows = visit::Entity::find()
+        .filter(visit::Column::HouseholdId.eq(household.id))
+        .order_by_desc(visit::Column::VisitedOn)
+        .order_by_desc(visit::Column::Id)
+        .all(db)
+        .await?;
+    let names = crate::users::service::display_names(db, rows.iter().map(|v| v.visitor_user_id)).await?;
+    rows.into_iter()
+        .map(|v| {
+            let problems: Vec<Problem> = serde_json::from_str(&v.problems)
+                .map_err(|_| AppError::internal(format!("visit {} has a broken problem list", v.id)))?;
+            Ok(VisitSummary {
+                id: v.id,
+                visited_on: v.visited_on,
+                mode: Mode::parse(&v.mode).unwrap_or(Mode::InPerson),
+                sweep: v.sweep,
+                visitor: names.get(&v.visitor_user_id).cloned().unwrap_or_default(),
+                cases: problems.iter().filter(|p| p.case_id.is_some()).count(),
+                problems: problems.len(),
+            })
+        })
+        .collect()
+}
+
+/// Households and their visits since the start of last year, read once for the schedule.
+struct Loaded {
+    households: Vec<household::Model>,
+    seen: HashMap<i64, Vec<Seen>>,
+    /// The ledger class in force: the latest sweep visit's placement.
+    ledger: HashMap<i64, Option<String>>,
+    /// Each household's visits by id (for the sweep ledgers).
+    sweeps: HashMap<i64, visit::Model>,
+}
+
+impl Loaded {
+    async fn read<C: ConnectionTrait>(db: &C, condition: Condition, today: NaiveDate) -> Result<Loaded, AppError> {
+        let households = household::Entity::find()
+            .filter(condition)
+            .order_by_asc(household::Column::OrgCode)
+            .order_by_asc(household::Column::Address)
+            .order_by_asc(household::Column::Code)
+            .all(db)
+            .await?;
+        let since = NaiveDate::from_ymd_opt(today.year() - 1, 1, 1).unwrap_or(today);
+        let mut seen: HashMap<i64, Vec<Seen>> = HashMap::new();
+        let mut ledger = HashMap::new();
+        let mut sweeps = HashMap::new();
+        for ids in households.iter().map(|h| h.id).collect::<Vec<_>>().chunks(500) {
+            let rows = visit::Entity::find()
+                .filter(visit::Column::HouseholdId.is_in(ids.to_vec()))
+                .filter(visit::Column::VisitedOn.gte(since))
+                .order_by_asc(visit::Column::VisitedOn)
+                .order_by_asc(visit::Column::Id)
+                .all(db)
+                .await?;
+            for v in rows {
+                let Some(mode) = Mode::parse(&v.mode) else { continue };
+                seen.entry(v.household_id).or_default().push(Seen {
+                    on: v.visited_on,
+                    mode,
+                    visitor: v.visitor_user_id,
+                    sweep: v.sweep,
+                });
+                if v.sweep {
+                    ledger.insert(v.household_id, v.ledger_class.clone());
+                    if v.visited_on.year() == today.year() {
+                        sweeps.insert(v.household_id, v);
+                    }
+                }
+            }
+        }
+        Ok(Loaded { households, seen, ledger, sweeps })
+    }
+
+    fn seen_of(&self, household_id: i64) -> &[Seen] {
+        self.seen.get(&household_id).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// What the schedule needs of a household: the cadence of its formal class while monitored, else of
+    /// the ledger the latest sweep placed it in.
+    fn subject<'p>(&self, h: &household::Model, policy: &'p Policy) -> Subject<'p> {
+        let formal = h.monitoring_class.as_deref().filter(|_| {
+            matches!(
+                MonitoringStatus::parse(&h.monitoring_status),
+                Some(MonitoringStatus::Monitored | MonitoringStatus::Eliminating)
+            )
+        });
+        let ledger = self.ledger.get(&h.id).and_then(|c| c.as_deref());
+        Subject {
+            class: formal.or(ledger).and_then(|name| policy.category(name)),
+            liaison: h.liaison_user_id,
+            since: h.created_at.date_naive(),
+        }
+    }
+}
+
+/// The caller's visits today: households where they are the contact (cadence and sweep) or the
+/// 挂钩干部 (their own visits), overdue first, then due, then done this period; each part in route order
+/// (villager group, then address).
+pub async fn my_visits(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+) -> Result<MyVisits, AppError> {
+    let caller = ctx.caller()?;
+    let today = now.date_naive();
+    let mut result = MyVisits { today, overdue: Vec::new(), due: Vec::new(), done: Vec::new() };
+    let Some(scope) = authz::scope_condition(caller, Action::RecordVisit, household::Column::OrgCode) else {
+        return Ok(result);
+    };
+    let mine = Condition::any()
+        .add(household::Column::ContactUserId.eq(caller.user_id))
+        .add(household::Column::LiaisonUserId.eq(caller.user_id));
+    let loaded = Loaded::read(db, Condition::all().add(scope).add(mine), today).await?;
+    let groups =
+        crate::org::service::display_names(db, loaded.households.iter().map(|h| h.org_code.clone()).collect()).await?;
+    let mut policies = HashMap::new();
+    for h in &loaded.households {
+        let Some(policy) = policy_for(db, &mut policies, &h.org_code, today.year()).await? else { continue };
+        let subject = loaded.subject(h, &policy);
+        let seen = loaded.seen_of(h.id);
+        for rule in schedule::rules(&subject, &policy) {
+            let owed = match rule.duty {
+                Duty::Cadence | Duty::Sweep => h.contact_user_id == Some(caller.user_id),
+                Duty::Liaison => h.liaison_user_id == Some(caller.user_id),
+            };
+            if !owed {
+                continue;
+            }
+            let Some(standing) = schedule::standing(&rule, &subject, &policy, seen, today) else { continue };
+            // The sweep shows only in its season or while overdue.
+            if rule.duty == Duty::Sweep
+                && matches!(standing, Standing::Done(_))
+                && today > rule.period(today, &policy).end
+            {
+                continue;
+            }
+            let item = DueVisit {
+                household_code: h.code.clone(),
+                head_name: h.head_name.clone(),
+                address: h.address.clone(),
+                group_name: groups.get(&h.org_code).cloned().unwrap_or_default(),
+                phone: h.phone.clone(),
+                duty: rule.label.clone(),
+                standing,
+                due_by: rule.period(today, &policy).end,
+                last_visit: seen.iter().filter(|v| rule.counts(v)).map(|v| v.on).max(),
+            };
+            match standing {
+                Standing::Overdue { .. } => result.overdue.push(item),
+                Standing::Due => result.due.push(item),
+                Standing::Done(_) => result.done.push(item),
+            }
+        }
+    }
+    // Households arrive in route order; the periods ending soonest come first among the due.
+    result.due.sort_by_key(|d| d.due_by);
+    Ok(result)
+}
+
+/// "2026-03" → its first day; empty: this month.
+fn parse_month(text: &str, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    if text.trim().is_empty() {
+        return Ok(schedule::period_of(today, 1).start);
+    }
+    NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
+        .map_err(|_| AppError::validation("month", "月份应写作 2026-03 的形式。"))
+}
+
+/// The unit a caller asks about, checked against their scope; none asked: the first unit in their scope.
+async fn unit_in_scope(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    code: &str,
+) -> Result<(OrgCode, String), AppError> {
+    let code = match code.trim() {
+        "" => crate::org::service::list(db, ctx.caller()?)
+            .await?
+            .into_iter()
+            .find(|u| u.level != OrgLevel::Group)
+            .map(|u| u.code)
+            .ok_or(AppError::NotFound)?,
+        code => code.to_string(),
+    };
+    let unit = OrgCode::parse(&code).map_err(|_| AppError::validation("unit", "请选择单位。"))?;
+    authz::check(db, now, ctx, Action::ReadHousehold, unit.as_str()).await?;
+    let names = crate::org::service::display_names(db, vec![unit.as_str().to_string()]).await?;
+    let name = names.get(unit.as_str()).cloned().ok_or(AppError::NotFound)?;
+    Ok((unit, name))
+}
+
+/// Visit coverage in a unit for the periods containing `month`: per sub-unit and duty, households
+/// visited on time, made up late, never, and still pending; and the households missed or late.
+pub async fn coverage(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    unit_code: &str,
+    month: &str,
+) -> Result<CoverageView, AppError> {
+    let (unit, unit_name) = unit_in_scope(db, now, ctx, unit_code).await?;
+    let today = now.date_naive();
+    let first = parse_month(month, today)?;
+    if first > today {
+        return Err(AppError::validation("month", "不能查看未来月份的走访情况。"));
+    }
+    let within = authz::code_prefix(household::Column::OrgCode, unit.scope_prefix());
+    let loaded = Loaded::read(db, Condition::all().add(within), today.max(first)).await?;
+    let child_level = unit.level().child().unwrap_or(OrgLevel::Group);
+    let sub_unit = |code: &str| OrgCode::parse(code).map(|c| c.at_level(child_level)).unwrap_or_else(|_| code.into());
+    let mut codes: Vec<String> = loaded.households.iter().map(|h| sub_unit(&h.org_code)).collect();
+    codes.extend(loaded.households.iter().map(|h| h.org_code.clone()));
+    codes.sort();
+    codes.dedup();
+    let names = crate::org::service::display_names(db, codes).await?;
+    let mut rows: Vec<CoverageRow> = Vec::new();
+    let mut gaps = Vec::new();
+    let mut policies = HashMap::new();
+    for h in &loaded.households {
+        let Some(policy) = policy_for(db, &mut policies, &h.org_code, first.year()).await? else { continue };
+        let subject = loaded.subject(h, &policy);
+        let seen = loaded.seen_of(h.id);
+        let code = sub_unit(&h.org_code);
+        for rule in schedule::rules(&subject, &policy) {
+            let period = rule.period(first, &policy);
+            if subject.since > period.end {
+                continue;
+            }
+            let covered = schedule::coverage(&rule, period, seen, today);
+            let row = match rows.iter_mut().find(|r| r.unit_code == code && r.duty == rule.label) {
+                Some(row) => row,
+                None => {
+                    rows.push(CoverageRow {
+                        unit_code: code.clone(),
+                        unit_name: names.get(&code).cloned().unwrap_or_else(|| code.clone()),
+                        duty: rule.label.clone(),
+                        counts: CoverageCounts::default(),
+                    });
+                    rows.last_mut().ok_or_else(|| AppError::internal("empty coverage rows"))?
+                }
+            };
+            row.counts.add(covered);
+            if matches!(covered, Coverage::Never | Coverage::Late(_)) && gaps.len() < 500 {
+                gaps.push(CoverageGap {
+                    household_code: h.code.clone(),
+                    head_name: h.head_name.clone(),
+                    unit_name: names.get(&h.org_code).cloned().unwrap_or_default(),
+                    duty: rule.label.clone(),
+                    coverage: covered,
+                });
+            }
+        }
+    }
+    rows.sort_by(|a, b| (&a.unit_code, duty_order(&a.duty)).cmp(&(&b.unit_code, duty_order(&b.duty))));
+    Ok(CoverageView {
+        unit_code: unit.as_str().to_string(),
+        unit_name,
+        month: first.format("%Y-%m").to_string(),
+        today,
+        rows,
+        gaps,
+    })
+}
+
+/// Sweep rows last, liaison rows after the cadences.
+fn duty_order(label: &str) -> (u8, String) {
+    let rank = if label.starts_with("年度集中排查") {
+        2
+    } else if label.starts_with("挂钩干部") {
+        1
+    } else {
+        0
+    };
+    (rank, label.to_string())
+}
+
+/// The year's sweep in a unit: the ledgers its visits built (one per policy category), the households
+/// swept with no ledger, and those not swept yet.
+pub async fn sweep(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    unit_code: &str,
+    year: &str,
+) -> Result<SweepView, AppError> {
+    let (unit, unit_name) = unit_in_scope(db, now, ctx, unit_code).await?;
+    let today = now.date_naive();
+    let year = match year.trim() {
+        "" => today.year(),
+        text => text.parse().map_err(|_| AppError::validation("year", "年度应为四位数字，例如 2026。"))?,
+    };
+    if !(2000..=today.year()).contains(&year) {
+        return Err(AppError::validation("year", "年度应为今年或以前的年份。"));
+    }
+    let as_of = if year == today.year() { today } else { NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today) };
+    let within = authz::code_prefix(household::Column::OrgCode, unit.scope_prefix());
+    let loaded = Loaded::read(db, Condition::all().add(within), as_of).await?;
+    let policy = crate::policy::service::effective(db, unit.as_str(), year).await?.policy;
+    let deadline = schedule::sweep_season(year, &policy).end;
+    let units =
+        crate::org::service::display_names(db, loaded.households.iter().map(|h| h.org_code.clone()).collect()).await?;
+    let visitors = crate::users::service::display_names(db, loaded.sweeps.values().map(|v| v.visitor_user_id)).await?;
+    let mut ledgers: Vec<Ledger> = policy
+        .categories
+        .iter()
+        .map(|c| Ledger { class: c.name.clone(), monitored: c.monitored, entries: Vec::new() })
+        .collect();
+    let mut view = SweepView {
+        unit_code: unit.as_str().to_string(),
+        unit_name,
+        year,
+        deadline,
+        households: 0,
+        swept: 0,
+        late: 0,
+        ledgers: Vec::new(),
+        ordinary: 0,
+        not_swept: Vec::new(),
+    };
+    for h in &loaded.households {
+        if h.created_at.date_naive() > deadline {
+            continue;
+        }
+        view.households += 1;
+        let entry = |v: Option<&visit::Model>| LedgerEntry {
+            household_code: h.code.clone(),
+            head_name: h.head_name.clone(),
+            address: h.address.clone(),
+            unit_name: units.get(&h.org_code).cloned().unwrap_or_default(),
+            visited_on: v.map_or(deadline, |v| v.visited_on),
+            visitor: v.and_then(|v| visitors.get(&v.visitor_user_id).cloned()).unwrap_or_default(),
+            visit_id: v.map_or(0, |v| v.id),
+            red_alert: h.red_alert,
+        };
+        let Some(v) = loaded.sweeps.get(&h.id) else {
+            view.not_swept.push(entry(None));
+            continue;
+        };
+        view.swept += 1;
+        if v.visited_on > deadline {
+            view.late += 1;
+        }
+        match v.ledger_class.as_deref().and_then(|c| ledgers.iter_mut().find(|l| l.class == c)) {
+            Some(ledger) => ledger.entries.push(entry(Some(v))),
+            None => view.ordinary += 1,
+        }
+    }
+    view.ledgers = ledgers;
+    Ok(view)
+}
+
+/// The data of a recorded visit's sheet (the household as it stands, the visit as recorded).
+pub async fn sheet(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+) -> Result<Value, AppError> {
+    let v = get(db, now, ctx, id).await?;
+    let d = crate::households::service::get(db, now, ctx, &v.household_code).await?;
+    crate::prints::service::printed(db, now, ctx, "visit-sheet", &d, false).await?;
+    Ok(crate::prints::service::visit_sheet_data(&d, now.date_naive(), Some(sheet_visit(&v))))
+}
+
+/// A recorded visit as the sheet's `visit` data.
+fn sheet_visit(v: &VisitView) -> Value {
+    let problems: Vec<String> = v
+        .problems
+        .iter()
+        .map(|p| match p.case_id {
+            Some(id) => format!("{}（{}，已立案 {id} 号）", p.description, p.risk_type.label()),
+            None => format!("{}（{}）", p.description, p.risk_type.label()),
+        })
+        .collect();
+    let finance = match v.income_year {
+        Some(year) => format!("{}（已更新 {year} 年收支记录）", v.finance_note),
+        None => v.finance_note.clone(),
+    };
+    let visitor = if v.companions.is_empty() {
+        v.visitor.clone()
+    } else {
+        format!("{}（同行：{}）", v.visitor, v.companions)
+    };
+    let acknowledgement = if v.acknowledged_by.is_empty() {
+        v.acknowledgement.label().to_string()
+    } else {
+        format!("{}：{}", v.acknowledged_by, v.acknowledgement.label())
+    };
+    json!({
+        "date": v.visited_on.format("%Y年%m月%d日").to_string(),
+        "mode": v.mode.label(),
+        "visitor": visitor,
+        "kind": match (&v.sweep, &v.ledger_class) {
+            (true, Some(class)) => format!("年度集中排查（列入{class}台账）"),
+            (true, None) => "年度集中排查".to_string(),
+            (false, _) => "日常走访".to_string(),
+        },
+        "finance": finance,
+        "problems": if problems.is_empty() { "未发现问题".to_string() } else { problems.join("；") },
+        "assistance": v.assistance,
+        "acknowledgement": acknowledgement,
+        "checklist": v.checklist.iter().map(|c| json!({ "item": c.item.label(), "status": c.status.label(), "note": c.note })).collect::<Vec<_>>(),
+        "addenda": v.addenda.iter().map(|a| json!({ "at": a.at, "by": a.by, "text": a.text })).collect::<Vec<_>>(),
+    })
+}
+
+/// Blank sheets for every household of a village with a visit due (or overdue) in `month`, in route
+/// order (villager group, then address): one sheet per household, however many duties it owes.
+pub async fn due_sheets(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    village_code: &str,
+    month: &str,
+) -> Result<(String, Vec<(String, Value)>), AppError> {
+    let (unit, unit_name) = unit_in_scope(db, now, ctx, village_code).await?;
+    if unit.level() != OrgLevel::Village {
+        return Err(AppError::validation("unit", "批量打印按村进行，请选择一个村（社区）。"));
+    }
+    let today = now.date_naive();
+    let first = parse_month(month, today)?;
+    let month_end = schedule::period_of(first, 1).end;
+    // Due "this month": judged on the later of today and the first of the month, within the month.
+    let on = today.clamp(first, month_end);
+    let within = authz::code_prefix(household::Column::OrgCode, unit.scope_prefix());
+    let loaded = Loaded::read(db, Condition::all().add(within), on).await?;
+    let mut policies = HashMap::new();
+    let mut codes = Vec::new();
+    for h in &loaded.households {
+        let Some(policy) = policy_for(db, &mut policies, &h.org_code, on.year()).await? else { continue };
+        let subject = loaded.subject(h, &policy);
+        let owes = schedule::rules(&subject, &policy).iter().any(|rule| {
+            let standing = schedule::standing(rule, &subject, &policy, loaded.seen_of(h.id), on);
+            match standing {
+                Some(Standing::Overdue { .. }) => true,
+                Some(Standing::Due) => rule.period(on, &policy).start <= month_end,
+                _ => false,
+            }
+        });
+        if owes {
+            codes.push(h.code.clone());
+        }
+    }
+    let mut sheets = Vec::with_capacity(codes.len());
+    for code in codes {
+        let d = crate::households::service::get(db, now, ctx, &code).await?;
+        let title = format!("{}户（{}）", d.summary.head_name, d.summary.code);
+        sheets.push((title, crate::prints::service::visit_sheet_data(&d, today, None)));
+    }
+    audit::record_event(
+        db,
+        &Actor::user(ctx.caller()?, &ctx.meta),
+        now,
+        Entry {
+            action: "print.visit_sheets",
+            entity_type: "org_unit",
+            entity_id: unit.as_str().to_string(),
+            org_code: Some(unit.as_str().to_string()),
+            changes: json!({ "month": first.format("%Y-%m").to_string(), "sheets": sheets.len() }),
+        },
+    )
+    .await?;
+    Ok((unit_name, sheets))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_two_worries_three_guarantees_risks_map_to_checklist_items() {
+        assert_eq!(item_of(RiskType::Housing), Some(SecurityItem::Housing));
+        assert_eq!(item_of(RiskType::Illness), None);
+    }
+
+    #[test]
+    fn months_parse_with_a_chinese_error() {
+        let today = NaiveDate::from_ymd_opt(2026, 5, 20).unwrap();
+        assert_eq!(parse_month("2026-03", today).unwrap(), NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
+        assert_eq!(parse_month("", today).unwrap(), NaiveDate::from_ymd_opt(2026, 5, 1).unwrap());
+        assert_eq!(
+            parse_month("三月", today).unwrap_err().field_message("month").as_deref(),
+            Some("月份应写作 2026-03 的形式。")
+        );
+    }
+}
