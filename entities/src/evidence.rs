@@ -1,13 +1,15 @@
 use sea_orm::entity::prelude::*;
 
-/// A photo or document (佐证资料) of a case, optionally tied to one of its steps or measures. The bytes
+/// A photo or document (佐证资料) of a case, optionally tied to one of its steps or measures, or a
+/// photo of a visit (exactly one of `case_id` and `visit_id` is set). The bytes
 /// are in the evidence store under `sha256`; rows are never deleted, a mistaken upload is withdrawn.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "evidence")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub case_id: i64,
+    pub case_id: Option<i64>,
+    pub visit_id: Option<i64>,
     pub case_event_id: Option<i64>,
     pub measure_id: Option<i64>,
     pub org_code: String,

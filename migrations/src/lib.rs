@@ -19,6 +19,7 @@ mod m20261122_000013_evidence;
 mod m20261122_000014_notifications;
 mod m20261122_000015_screening;
 mod m20261202_000016_visit;
+mod m20261202_000017_visit_photos;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000014_notifications::Migration),
             Box::new(m20261122_000015_screening::Migration),
             Box::new(m20261202_000016_visit::Migration),
+            Box::new(m20261202_000017_visit_photos::Migration),
         ]
     }
 }

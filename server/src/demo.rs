@@ -10,7 +10,7 @@ use anyhow::{Context, bail};
 use app::audit::service::{self as audit, Actor, Entry};
 use app::households::ResidentId;
 use app::users::NewUser;
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use entities::{household, household_income, household_member, org_unit};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -294,6 +294,8 @@ pub async fn load(
 
     load_households(db, options, &mut rng, &villages, out).await?;
     assign_cadres(db, &villages).await?;
+    let visits = load_visits(db, &mut rng, Utc::now().date_naive()).await?;
+    writeln!(out, "已生成本年度走访记录 {visits} 条（年度集中排查、监测户月度走访、挂钩干部季度走访）。")?;
     let flagged = app::households::service::reevaluate_within(db, COUNTY_CODE, Utc::now()).await.map_err(fail)?;
     writeln!(out, "已按{}年政策完成风险研判（{flagged} 户有结果变化）。", REFERENCE_YEAR)?;
 
@@ -429,6 +431,82 @@ async fn assign_cadres(
     Ok(())
 }
 
+/// A day in `from..=to` (clamped to `to` when the range is empty).
+fn day_between(rng: &mut ChaCha8Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+    let days = (to - from).num_days().max(0);
+    from + chrono::Duration::days(rng.random_range(0..=days))
+}
+
+/// This year's visits up to `today`, as a county that keeps up (mostly): the sweep of almost every
+/// household by its deadline, most monthly visits of monitored households (a few by phone, which
+/// Tongnan's policy does not count), and most quarterly visits of the 挂钩干部. Returns how many.
+async fn load_visits(db: &DatabaseConnection, rng: &mut ChaCha8Rng, today: NaiveDate) -> anyhow::Result<u64> {
+    use app::risk::{AssessmentStatus, SecurityItem};
+    let users: HashMap<String, i64> =
+        entities::app_user::Entity::find().all(db).await?.into_iter().map(|u| (u.username, u.id)).collect();
+    let households = household::Entity::find().order_by_asc(household::Column::Id).all(db).await?;
+    let checklist = serde_json::to_string(
+        &SecurityItem::ALL
+            .iter()
+            .map(|item| app::visits::ChecklistAnswer { item: *item, status: AssessmentStatus::Ok, note: String::new() })
+            .collect::<Vec<_>>(),
+    )?;
+    let year = today.year();
+    let day = |month: u32, day: u32| NaiveDate::from_ymd_opt(year, month, day).unwrap_or(today);
+    let mut rows = Vec::new();
+    for h in &households {
+        let Some(contact) = users.get(&format!("c{}.lianxi", &h.org_code[6..12])).copied() else { continue };
+        let visit = |on: NaiveDate, visitor: i64, mode: &str, sweep: bool| entities::visit::ActiveModel {
+            household_id: Set(h.id),
+            org_code: Set(h.org_code.clone()),
+            visited_on: Set(on),
+            mode: Set(mode.into()),
+            sweep: Set(sweep),
+            visitor_user_id: Set(visitor),
+            companions: Set(String::new()),
+            checklist: Set(checklist.clone()),
+            finance_note: Set(String::new()),
+            income_year: Set(None),
+            problems: Set("[]".into()),
+            assistance: Set(String::new()),
+            ledger_class: Set(if sweep { h.monitoring_class.clone() } else { None }),
+            acknowledgement: Set(if mode == "in_person" { "signed" } else { "remote" }.into()),
+            acknowledged_by: Set(h.head_name.clone()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        };
+        if rng.random_bool(0.97) {
+            let on = day_between(rng, day(1, 5), day(3, 28).min(today));
+            rows.push(visit(on, contact, "in_person", true));
+        }
+        if h.monitoring_class.is_some() {
+            for month in 1..=today.month() {
+                let chance = if month == today.month() { 0.4 } else { 0.93 };
+                let on = day(month, rng.random_range(3..=26));
+                if on <= today && rng.random_bool(chance) {
+                    let mode = if rng.random_bool(0.15) { "phone" } else { "in_person" };
+                    rows.push(visit(on, contact, mode, false));
+                }
+            }
+        }
+        if let Some(liaison) = h.liaison_user_id {
+            for quarter_start in [1, 4, 7, 10].into_iter().filter(|m| *m <= today.month()) {
+                let on = day_between(rng, day(quarter_start, 1), day(quarter_start + 2, 28).min(today));
+                if rng.random_bool(0.8) {
+                    rows.push(visit(on, liaison, "in_person", false));
+                }
+            }
+        }
+    }
+    let count = rows.len() as u64;
+    let tx = app::db::begin_write(db).await?;
+    for chunk in rows.chunks(1000) {
+        entities::visit::Entity::insert_many(chunk.to_vec()).exec_without_returning(&tx).await?;
+    }
+    tx.commit().await?;
+    Ok(count)
+}
+
 async fn load_households(
     db: &DatabaseConnection,
     options: &DemoOptions,
@@ -460,6 +538,7 @@ async fn load_households(
     let mut done: u64 = 0;
     let mut last_report = 0;
     let now = Utc::now();
+    let registered = Utc.with_ymd_and_hms(INCOME_YEAR, 1, 1, 0, 0, 0).single().unwrap_or(now);
     for ((village, groups, township_name), count) in villages.iter().zip(per_village) {
         let mut seq = 0u64;
         while seq < count {
@@ -510,7 +589,7 @@ async fn load_households(
                     org_unit_id: Set(group.id),
                     org_code: Set(group.code.clone()),
                     head_name: Set(head.name.clone()),
-                    address: Set(format!("重庆市{COUNTY_NAME}{township_name}{}{}", village.name, group.name)),
+                    address: Set(format!("重庆市{COUNTY_NAME}{township_name}{}{}{seq}号", village.name, group.name)),
                     phone: Set(rng.random_bool(0.7).then(|| {
                         format!(
                             "1{}{:09}",
@@ -531,7 +610,8 @@ async fn load_households(
                     dibao_status: Set(if class == Some("脱贫不稳定户") { "receiving" } else { "none" }.into()),
                     dibao_taper_until: Set(None),
                     monitoring_status: Set(if class.is_some() { "monitored" } else { "none" }.into()),
-                    created_at: Set(now),
+                    // On the register since before the income year.
+                    created_at: Set(registered),
                     updated_at: Set(now),
                 });
                 incomes.push(household_income::ActiveModel {

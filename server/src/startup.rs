@@ -142,6 +142,11 @@ fn router(state: AppState) -> Router {
             axum::routing::post(crate::api::evidence::upload_form).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route(
+            "/visits/{id}/photos",
+            axum::routing::post(crate::api::evidence::visit_photos_form)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
             "/screening/upload",
             axum::routing::post(crate::api::screening::upload_form)
                 .layer(axum::extract::DefaultBodyLimit::max(app::screening::service::MAX_BYTES + 64 * 1024)),

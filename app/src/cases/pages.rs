@@ -241,7 +241,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                                     {c.measures.iter().map(|m| view! { <MeasureStatusForm changes=changes measure=m.clone()/> }).collect_view()}
                                     <NewMeasureForm action=measure case_id=s.id/>
                                 })}
-                                <EvidenceSection case_id=s.id items=c.evidence.clone() may_attach=c.may_attach
+                                <EvidenceSection title="佐证资料" upload_url=format!("/cases/{}/evidence", s.id) items=c.evidence.clone() may_attach=c.may_attach
                                     attach_options=attach changes=changes/>
                                 {reassign_form}
                                 <h2>"办理记录"</h2>

@@ -1,5 +1,5 @@
-//! The evidence section of a case page: photos as thumbnails, documents as links, withdrawn items
-//! struck through with the reason, and the upload form (camera on a phone, or files).
+//! The evidence section of a case or visit page: photos as thumbnails, documents as links, withdrawn
+//! items struck through with the reason, and the upload form (camera on a phone, or files).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -13,7 +13,10 @@ pub type AttachOption = (String, String);
 
 #[component]
 pub fn EvidenceSection(
-    case_id: i64,
+    /// The section's heading (佐证资料, 走访照片).
+    title: &'static str,
+    /// Where the upload form posts (`/cases/{id}/evidence`, `/visits/{id}/photos`).
+    upload_url: String,
     items: Vec<EvidenceView>,
     may_attach: bool,
     attach_options: Vec<AttachOption>,
@@ -24,11 +27,11 @@ pub fn EvidenceSection(
     let upload_error = move || query.with(|q| q.get("upload_error")).filter(|m| !m.is_empty());
     let uploaded = move || query.with(|q| q.get("uploaded")).filter(|n| n != "0");
     view! {
-        <h2 id="evidence">"佐证资料"</h2>
+        <h2 id="evidence">{title}</h2>
         {move || upload_error().map(|m| view! { <div class="banner error" role="alert">{m}</div> })}
         {move || uploaded().map(|n| view! { <div class="banner ok" role="status">{format!("已上传 {n} 个文件。")}</div> })}
         {if items.is_empty() {
-            view! { <p class="muted">"尚无佐证资料。"</p> }.into_any()
+            view! { <p class="muted">{format!("尚无{title}。")}</p> }.into_any()
         } else {
             view! {
                 <ul class="evidence">
@@ -37,13 +40,14 @@ pub fn EvidenceSection(
             }.into_any()
         }}
         {may_attach.then(|| view! {
-            <form class="form upload" method="post" enctype="multipart/form-data"
-                action=format!("/cases/{case_id}/evidence")>
-                <label for="evidence_attach">"资料属于"</label>
-                <select id="evidence_attach" name="attach">
-                    <option value="">"本案件"</option>
-                    {attach_options.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
-                </select>
+            <form class="form upload" method="post" enctype="multipart/form-data" action=upload_url>
+                {(!attach_options.is_empty()).then(|| view! {
+                    <label for="evidence_attach">"资料属于"</label>
+                    <select id="evidence_attach" name="attach">
+                        <option value="">"本案件"</option>
+                        {attach_options.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                    </select>
+                })}
                 <label class="button" for="evidence_camera">"拍照上传"</label>
                 <input id="evidence_camera" class="visually-hidden" type="file" name="file" accept="image/*"
                     capture="environment" onchange="this.form.requestSubmit()"/>

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entities::{assistance_measure, case_event, evidence, risk_case};
+use entities::{assistance_measure, case_event, evidence, household, risk_case, visit};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::store::Stored;
 use super::{Attachment, EvidenceView, Withdrawal, clean_file_name, kind_label};
-use crate::audit::service::Actor;
+use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self, Action};
 use crate::cases::service::{Step, record};
 use crate::cases::{Status, lifecycle::action_label};
@@ -21,18 +21,111 @@ use crate::db::begin_write;
 use crate::error::AppError;
 use crate::request::RequestContext;
 
-/// The case a caller wants to attach evidence to, if they may (checked before any byte is received).
-pub async fn case_for_upload(
+/// What an upload is for, as the request names it.
+#[derive(Clone, Copy, Debug)]
+pub enum Target {
+    Case(i64),
+    Visit(i64),
+}
+
+/// What an upload belongs to, once the caller may attach to it.
+pub enum Owner {
+    Case(risk_case::Model),
+    Visit(visit::Model),
+}
+
+/// The case or visit a caller wants to attach files to, if they may (checked before any byte is received).
+pub async fn owner_for_upload(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     ctx: &RequestContext,
-    case_id: i64,
-) -> Result<risk_case::Model, AppError> {
-    crate::cases::service::in_scope(db, now, ctx, case_id, Action::EditHousehold).await
+    target: Target,
+) -> Result<Owner, AppError> {
+    Ok(match target {
+        Target::Case(id) => {
+            Owner::Case(crate::cases::service::in_scope(db, now, ctx, id, Action::EditHousehold).await?)
+        }
+        Target::Visit(id) => {
+            Owner::Visit(crate::visits::service::in_scope(db, now, ctx, id, Action::RecordVisit).await?)
+        }
+    })
 }
 
-/// Record an uploaded file as evidence of a case (or of one of its steps or measures); returns its id.
+/// Record an uploaded file as evidence of a case (or of one of its steps or measures) or as a photo of
+/// a visit; returns its id.
 pub async fn attach(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    owner: &Owner,
+    attachment: &Attachment,
+    file_name: &str,
+    stored: &Stored,
+) -> Result<i64, AppError> {
+    match owner {
+        Owner::Case(case) => attach_to_case(db, now, ctx, case, attachment, file_name, stored).await,
+        Owner::Visit(visit) if *attachment == Attachment::Case => {
+            attach_to_visit(db, now, ctx, visit, file_name, stored).await
+        }
+        Owner::Visit(_) => Err(AppError::validation("attach", "走访照片不属于案件的步骤或措施。")),
+    }
+}
+
+/// A new evidence row for `stored`.
+fn row_of(
+    stored: &Stored,
+    org_code: &str,
+    file_name: &str,
+    uploaded_by: i64,
+    now: DateTime<Utc>,
+) -> evidence::ActiveModel {
+    evidence::ActiveModel {
+        org_code: Set(org_code.to_string()),
+        sha256: Set(stored.sha256.clone()),
+        size_bytes: Set(stored.size_bytes as i64),
+        mime: Set(stored.mime.clone()),
+        file_name: Set(file_name.to_string()),
+        has_thumbnail: Set(stored.has_thumbnail),
+        uploaded_by: Set(uploaded_by),
+        uploaded_at: Set(now),
+        ..Default::default()
+    }
+}
+
+async fn attach_to_visit(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    visit: &visit::Model,
+    file_name: &str,
+    stored: &Stored,
+) -> Result<i64, AppError> {
+    let caller = ctx.caller()?;
+    let file_name = clean_file_name(file_name);
+    let household = household::Entity::find_by_id(visit.household_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let tx = begin_write(db).await?;
+    let mut row = row_of(stored, &visit.org_code, &file_name, caller.user_id, now);
+    row.visit_id = Set(Some(visit.id));
+    let row = row.insert(&tx).await?;
+    audit::append(
+        &tx,
+        &Actor::user(caller, &ctx.meta),
+        now,
+        Entry {
+            action: "visit.photo_uploaded",
+            entity_type: "household",
+            entity_id: household.code,
+            org_code: Some(visit.org_code.clone()),
+            changes: json!({ "after": { "visit_id": visit.id, "evidence_id": row.id, "file_name": file_name,
+                "sha256": stored.sha256, "mime": stored.mime, "size_bytes": stored.size_bytes } }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row.id)
+}
+
+async fn attach_to_case(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     ctx: &RequestContext,
@@ -65,22 +158,11 @@ pub async fn attach(
     let status = Status::parse(&case.status).unwrap_or(Status::PendingVerification);
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
-    let row = evidence::ActiveModel {
-        case_id: Set(case.id),
-        case_event_id: Set(event_id),
-        measure_id: Set(measure_id),
-        org_code: Set(case.org_code.clone()),
-        sha256: Set(stored.sha256.clone()),
-        size_bytes: Set(stored.size_bytes as i64),
-        mime: Set(stored.mime.clone()),
-        file_name: Set(file_name.clone()),
-        has_thumbnail: Set(stored.has_thumbnail),
-        uploaded_by: Set(caller.user_id),
-        uploaded_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
+    let mut row = row_of(stored, &case.org_code, &file_name, caller.user_id, now);
+    row.case_id = Set(Some(case.id));
+    row.case_event_id = Set(event_id);
+    row.measure_id = Set(measure_id);
+    let row = row.insert(&tx).await?;
     let note = format!("上传佐证资料《{file_name}》（{target}）");
     let step = Step {
         case_id: case.id,
@@ -97,6 +179,20 @@ pub async fn attach(
     record(&tx, step, &actor, caller.user_id, now).await?;
     tx.commit().await?;
     Ok(row.id)
+}
+
+/// The photos of a visit, oldest first.
+pub async fn of_visit(
+    db: &DatabaseConnection,
+    caller: &crate::auth::Caller,
+    visit_id: i64,
+) -> Result<Vec<EvidenceView>, AppError> {
+    let rows = evidence::Entity::find()
+        .filter(evidence::Column::VisitId.eq(visit_id))
+        .order_by_asc(evidence::Column::Id)
+        .all(db)
+        .await?;
+    views(db, caller, rows, |_| "走访照片".into()).await
 }
 
 /// The evidence of a case, oldest first.
@@ -124,6 +220,21 @@ pub async fn of_case(
         .into_iter()
         .map(|m| (m.id, m.description))
         .collect();
+    views(db, caller, rows, |r| match (r.case_event_id, r.measure_id) {
+        (Some(e), _) => format!("步骤：{}", events.get(&e).cloned().unwrap_or_default()),
+        (_, Some(m)) => format!("措施：{}", measures.get(&m).cloned().unwrap_or_default()),
+        _ => "案件".into(),
+    })
+    .await
+}
+
+/// Evidence rows as people see them; `attached_to` says what each belongs to.
+async fn views(
+    db: &DatabaseConnection,
+    caller: &crate::auth::Caller,
+    rows: Vec<evidence::Model>,
+    attached_to: impl Fn(&evidence::Model) -> String,
+) -> Result<Vec<EvidenceView>, AppError> {
     let people = crate::users::service::display_names(
         db,
         rows.iter().flat_map(|r| std::iter::once(r.uploaded_by).chain(r.withdrawn_by)),
@@ -133,11 +244,7 @@ pub async fn of_case(
     Ok(rows
         .into_iter()
         .map(|r| EvidenceView {
-            attached_to: match (r.case_event_id, r.measure_id) {
-                (Some(e), _) => format!("步骤：{}", events.get(&e).cloned().unwrap_or_default()),
-                (_, Some(m)) => format!("措施：{}", measures.get(&m).cloned().unwrap_or_default()),
-                _ => "案件".into(),
-            },
+            attached_to: attached_to(&r),
             kind_label: kind_label(&r.mime).into(),
             is_image: r.mime.starts_with("image/"),
             withdrawn: r.withdrawn_at.map(|at| Withdrawal {
@@ -197,8 +304,6 @@ pub async fn withdraw(
     if reason.chars().count() > 200 {
         return Err(AppError::validation("reason", "撤回原因不超过 200 字。"));
     }
-    let case = risk_case::Entity::find_by_id(row.case_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let status = Status::parse(&case.status).unwrap_or(Status::PendingVerification);
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
     let current = evidence::Entity::find_by_id(id).one(&tx).await?.ok_or(AppError::NotFound)?;
@@ -210,19 +315,42 @@ pub async fn withdraw(
     active.withdrawn_by = Set(Some(caller.user_id));
     active.withdraw_reason = Set(Some(reason.to_string()));
     active.update(&tx).await?;
-    let note = format!("撤回佐证资料《{}》：{reason}", current.file_name);
-    let step = Step {
-        case_id: case.id,
-        org_code: &case.org_code,
-        action: "evidence_withdrawn",
-        from: Some(status),
-        to: status,
-        note: &note,
-        deadline: None,
-        audit_action: "evidence.withdrawn",
-        changes: json!({ "evidence_id": id, "file_name": current.file_name, "reason": reason }),
-    };
-    record(&tx, step, &actor, caller.user_id, now).await?;
+    let changes = json!({ "evidence_id": id, "file_name": current.file_name, "reason": reason });
+    match (current.case_id, current.visit_id) {
+        (Some(case_id), _) => {
+            let case = risk_case::Entity::find_by_id(case_id).one(&tx).await?.ok_or(AppError::NotFound)?;
+            let status = Status::parse(&case.status).unwrap_or(Status::PendingVerification);
+            let note = format!("撤回佐证资料《{}》：{reason}", current.file_name);
+            let step = Step {
+                case_id: case.id,
+                org_code: &case.org_code,
+                action: "evidence_withdrawn",
+                from: Some(status),
+                to: status,
+                note: &note,
+                deadline: None,
+                audit_action: "evidence.withdrawn",
+                changes,
+            };
+            record(&tx, step, &actor, caller.user_id, now).await?;
+        }
+        (None, Some(visit_id)) => {
+            let household = match visit::Entity::find_by_id(visit_id).one(&tx).await? {
+                Some(v) => household::Entity::find_by_id(v.household_id).one(&tx).await?,
+                None => None,
+            }
+            .ok_or(AppError::NotFound)?;
+            let entry = Entry {
+                action: "visit.photo_withdrawn",
+                entity_type: "household",
+                entity_id: household.code,
+                org_code: Some(current.org_code.clone()),
+                changes,
+            };
+            audit::append(&tx, &actor, now, entry).await?;
+        }
+        (None, None) => return Err(AppError::internal(format!("evidence {id} belongs to nothing"))),
+    }
     tx.commit().await?;
     Ok(())
 }

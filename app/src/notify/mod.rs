@@ -23,16 +23,18 @@ pub enum Category {
     Escalation,
     RedAlert,
     Digest,
+    VisitsDue,
 }
 
 impl Category {
-    pub const ALL: [Category; 6] = [
+    pub const ALL: [Category; 7] = [
         Category::Assignment,
         Category::DueSoon,
         Category::Overdue,
         Category::Escalation,
         Category::RedAlert,
         Category::Digest,
+        Category::VisitsDue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +45,7 @@ impl Category {
             Category::Escalation => "escalation",
             Category::RedAlert => "red_alert",
             Category::Digest => "digest",
+            Category::VisitsDue => "visits_due",
         }
     }
 
@@ -58,6 +61,7 @@ impl Category {
             Category::Escalation => "下级案件逾期（上报）",
             Category::RedAlert => "红色预警",
             Category::Digest => "部门预警日汇总",
+            Category::VisitsDue => "走访到期提醒",
         }
     }
 }

@@ -331,7 +331,8 @@ pub struct VisitView {
     /// Beijing time of saving.
     pub recorded_at: String,
     pub addenda: Vec<AddendumView>,
-    /// Whether the caller may add an addendum.
+    pub photos: Vec<crate::evidence::EvidenceView>,
+    /// Whether the caller may add an addendum or a photo.
     pub may_amend: bool,
 }
 

@@ -23,9 +23,10 @@ fn DueCard(item: DueVisit) -> impl IntoView {
         Standing::Done(on) => format!("已于 {on} 走访"),
     };
     let code = item.household_code.clone();
+    let overdue = matches!(item.standing, Standing::Overdue { .. });
     view! {
-        <li class="card">
-            <p class="card-title"><a href=format!("/households/{code}")>{item.head_name.clone()}</a>" "<span class="muted">{item.group_name.clone()}</span></p>
+        <li class:overdue=overdue>
+            <p class="who"><a href=format!("/households/{code}")>{item.head_name.clone()}</a>" "<span class="muted">{item.group_name.clone()}</span></p>
             <p>{item.address.clone()}</p>
             <p class="muted">{item.duty.clone()}" · "{state}
                 {item.last_visit.map(|d| format!(" · 上次 {d}"))}</p>
@@ -59,16 +60,16 @@ pub fn MyVisitsPage() -> impl IntoView {
                                 {nothing.then(|| view! { <p class="muted">"您没有负责走访的农户（监测联系人或挂钩干部由村里在农户页面指定）。"</p> })}
                                 {(!v.overdue.is_empty()).then(|| view! {
                                     <h2 class="danger">{format!("已逾期（{} 户次）", v.overdue.len())}</h2>
-                                    <ul class="cards">{v.overdue.into_iter().map(|item| view! { <DueCard item/> }).collect_view()}</ul>
+                                    <ul class="visit-list">{v.overdue.into_iter().map(|item| view! { <DueCard item/> }).collect_view()}</ul>
                                 })}
                                 {(!v.due.is_empty()).then(|| view! {
                                     <h2>{format!("本期应访（{} 户次）", v.due.len())}</h2>
-                                    <ul class="cards">{v.due.into_iter().map(|item| view! { <DueCard item/> }).collect_view()}</ul>
+                                    <ul class="visit-list">{v.due.into_iter().map(|item| view! { <DueCard item/> }).collect_view()}</ul>
                                 })}
                                 {(!v.done.is_empty()).then(|| view! {
                                     <details>
                                         <summary>{format!("本期已访（{} 户次）", v.done.len())}</summary>
-                                        <ul class="cards">{v.done.into_iter().map(|item| view! { <DueCard item/> }).collect_view()}</ul>
+                                        <ul class="visit-list">{v.done.into_iter().map(|item| view! { <DueCard item/> }).collect_view()}</ul>
                                     </details>
                                 })}
                             }.into_any()
@@ -335,6 +336,8 @@ pub fn VisitPage() -> impl IntoView {
                                         {p.case_id.map(|id| view! { " "<a href=format!("/cases/{id}")>{format!("已立案：案件 {id}")}</a> })}</li>
                                 }).collect_view()}</ul> }.into_any()
                             }}
+                            <crate::evidence::pages::EvidenceSection title="走访照片" upload_url=format!("/visits/{}/photos", v.id)
+                                items=v.photos.clone() may_attach=v.may_amend attach_options=Vec::new() changes/>
                             <h2>"补充说明"</h2>
                             {if v.addenda.is_empty() {
                                 view! { <p class="muted">"暂无补充说明。"</p> }.into_any()
@@ -425,6 +428,7 @@ pub fn CoveragePage() -> impl IntoView {
                         Ok(c) => {
                             let village = crate::org::OrgCode::parse(&c.unit_code).is_ok_and(|u| u.level() == OrgLevel::Village);
                             let (unit_code, month) = (c.unit_code.clone(), c.month.clone());
+                            let batch_month = c.month.clone();
                             let batch = format!("/prints/villages/{}/visit-sheets.pdf?month={}", c.unit_code, c.month);
                             view! {
                                 <Form method="GET" action="/visits/coverage" attr:class="form inline">
@@ -435,7 +439,7 @@ pub fn CoveragePage() -> impl IntoView {
                                 </Form>
                                 <p class="hint">{format!("{}，{} 所在周期（截至 {}）。按期：周期内已访；补访：周期结束后才访；未访：周期已过仍未访；待访：周期未结束。", c.unit_name, c.month, c.today)}</p>
                                 {village.then(|| view! {
-                                    <p><a class="button" href=batch>"批量打印本月应访农户走访表（PDF，按走访路线排序）"</a></p>
+                                    <p><a class="button" href=batch>{format!("批量打印 {batch_month} 应访农户走访表（PDF，按走访路线排序）")}</a></p>
                                 })}
                                 <table class="list">
                                     <thead><tr><th>"单位"</th><th>"走访要求"</th><th>"应访"</th><th>"按期"</th><th>"补访"</th><th>"未访"</th><th>"待访"</th></tr></thead>

@@ -315,8 +315,8 @@ async fn open_cases<C: ConnectionTrait>(
     Ok(())
 }
 
-/// A visit by id, if the caller may see its household.
-async fn in_scope(
+/// A visit by id, if the caller may do `action` in its household's unit (out of scope answers like missing).
+pub(crate) async fn in_scope(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     ctx: &RequestContext,
@@ -374,6 +374,7 @@ pub async fn get(
             .into_iter()
             .map(|a| AddendumView { at: beijing_time(a.created_at), by: name(a.created_by), text: a.text })
             .collect(),
+        photos: crate::evidence::service::of_visit(db, ctx.caller()?, row.id).await?,
         may_amend: authz::authorize(ctx.caller()?, Action::RecordVisit, &row.org_code).is_ok(),
     })
 }
@@ -455,6 +456,36 @@ pub async fn of_household(
         .collect()
 }
 
+/// One run of an address: text, or a number compared as a number.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum AddressPart {
+    Text(String),
+    Number(u64),
+}
+
+/// Route order within a villager group: by address, with house numbers in numeric order ("9号" before "10号").
+fn route_key(address: &str) -> Vec<AddressPart> {
+    let mut parts = Vec::new();
+    let mut run = String::new();
+    let mut digits = false;
+    for c in address.chars() {
+        if c.is_ascii_digit() != digits && !run.is_empty() {
+            parts.push(if digits {
+                AddressPart::Number(run.parse().unwrap_or(u64::MAX))
+            } else {
+                AddressPart::Text(std::mem::take(&mut run))
+            });
+            run.clear();
+        }
+        digits = c.is_ascii_digit();
+        run.push(c);
+    }
+    if !run.is_empty() {
+        parts.push(if digits { AddressPart::Number(run.parse().unwrap_or(u64::MAX)) } else { AddressPart::Text(run) });
+    }
+    parts
+}
+
 /// Households and their visits since the start of last year, read once for the schedule.
 struct Loaded {
     households: Vec<household::Model>,
@@ -467,13 +498,13 @@ struct Loaded {
 
 impl Loaded {
     async fn read<C: ConnectionTrait>(db: &C, condition: Condition, today: NaiveDate) -> Result<Loaded, AppError> {
-        let households = household::Entity::find()
+        let mut households = household::Entity::find()
             .filter(condition)
             .order_by_asc(household::Column::OrgCode)
-            .order_by_asc(household::Column::Address)
             .order_by_asc(household::Column::Code)
             .all(db)
             .await?;
+        households.sort_by_cached_key(|h| (h.org_code.clone(), route_key(&h.address), h.code.clone()));
         let since = NaiveDate::from_ymd_opt(today.year() - 1, 1, 1).unwrap_or(today);
         let mut seen: HashMap<i64, Vec<Seen>> = HashMap::new();
         let mut ledger = HashMap::new();
@@ -589,6 +620,86 @@ pub async fn my_visits(
     // Households arrive in route order; the periods ending soonest come first among the due.
     result.due.sort_by_key(|d| d.due_by);
     Ok(result)
+}
+
+/// What one person owes, for their reminder.
+#[derive(Default)]
+struct Owed {
+    due: u32,
+    overdue: u32,
+    /// The nearest end of a period with a visit due, when it falls within the reminder window.
+    ending: Option<NaiveDate>,
+    /// The latest end of a period that passed unmet.
+    missed: Option<NaiveDate>,
+}
+
+/// Remind contacts and 挂钩干部 of the visits they still owe, one notice per person with the counts: when
+/// a period with visits due ends within the policy's reminder working days, and once for each period
+/// that passed unmet. Returns how many notices were new.
+pub async fn remind(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
+    let today = now.date_naive();
+    let assigned = Condition::any()
+        .add(household::Column::ContactUserId.is_not_null())
+        .add(household::Column::LiaisonUserId.is_not_null());
+    let loaded = Loaded::read(db, assigned, today).await?;
+    let calendar = crate::calendar::service::load(db).await?;
+    let mut policies = HashMap::new();
+    // Per person: what they owe, and whether some period ends within the window.
+    let mut owed: HashMap<i64, Owed> = HashMap::new();
+    for h in &loaded.households {
+        let Some(policy) = policy_for(db, &mut policies, &h.org_code, today.year()).await? else { continue };
+        let window_end = calendar.add_working_days(today, policy.reminder_working_days)?;
+        let subject = loaded.subject(h, &policy);
+        for rule in schedule::rules(&subject, &policy) {
+            let person = match rule.duty {
+                Duty::Cadence | Duty::Sweep => h.contact_user_id,
+                Duty::Liaison => h.liaison_user_id,
+            };
+            let Some(person) = person else { continue };
+            let end = rule.period(today, &policy).end;
+            let standing = schedule::standing(&rule, &subject, &policy, loaded.seen_of(h.id), today);
+            let entry = owed.entry(person).or_default();
+            match standing {
+                Some(Standing::Due) => {
+                    entry.due += 1;
+                    if end <= window_end {
+                        entry.ending = Some(entry.ending.map_or(end, |e: NaiveDate| e.min(end)));
+                    }
+                }
+                Some(Standing::Overdue { missed_end }) => {
+                    entry.overdue += 1;
+                    entry.missed = Some(entry.missed.map_or(missed_end, |m: NaiveDate| m.max(missed_end)));
+                }
+                _ => {}
+            }
+        }
+    }
+    let tx = begin_write(db).await?;
+    let mut sent = 0;
+    for (person, o) in owed {
+        // Remind near a period's end, and once for each period that passed unmet.
+        let (dedupe, title) = match (o.ending, o.missed) {
+            (Some(end), _) => (format!("visits-due:{end}"), format!("走访提醒：{end} 前尚有 {} 户次应访未访", o.due)),
+            (None, Some(missed)) => {
+                (format!("visits-overdue:{missed}"), format!("走访逾期：{} 户次应访未访", o.overdue))
+            }
+            (None, None) => continue,
+        };
+        let body = format!(
+            "您负责的农户中，本期应访未访 {} 户次，已逾期 {} 户次。请打开“我的走访”按路线安排走访并录入走访记录。",
+            o.due, o.overdue
+        );
+        let notice = crate::notify::service::Notice {
+            category: crate::notify::Category::VisitsDue,
+            title,
+            body,
+            link: "/visits".into(),
+            dedupe: Some(dedupe),
+        };
+        sent += crate::notify::service::notify(&tx, now, &[person], &notice).await?;
+    }
+    tx.commit().await?;
+    Ok(sent)
 }
 
 /// "2026-03" → its first day; empty: this month.
@@ -900,6 +1011,13 @@ pub async fn due_sheets(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn house_numbers_sort_as_numbers() {
+        let mut addresses = vec!["石桥村三组16号", "石桥村三组158号", "石桥村三组9号", "石桥村二组200号"];
+        addresses.sort_by_key(|a| route_key(a));
+        assert_eq!(addresses, ["石桥村三组9号", "石桥村三组16号", "石桥村三组158号", "石桥村二组200号"]);
+    }
 
     #[test]
     fn only_the_two_worries_three_guarantees_risks_map_to_checklist_items() {

@@ -3,7 +3,7 @@
 
 use app::error::AppError;
 use app::evidence::Attachment;
-use app::evidence::service as evidence;
+use app::evidence::service::{self as evidence, Target};
 use app::request::RequestContext;
 use app::state::AppState;
 use axum::Json;
@@ -21,16 +21,16 @@ pub struct Uploaded {
     ids: Vec<i64>,
 }
 
-/// Receive every non-empty `file` field of the form (the `attach` field, if sent first, says what the
-/// files belong to) and record each as evidence of the case.
+/// Receive every non-empty `file` field of the form (the `attach` field, if sent first, says which step
+/// or measure of a case the files belong to) and record each as evidence of the case or photo of the visit.
 async fn receive(
     state: &AppState,
     ctx: &RequestContext,
-    case_id: i64,
+    target: Target,
     mut multipart: Multipart,
 ) -> Result<Vec<i64>, AppError> {
     let now = state.clock.now();
-    let case = evidence::case_for_upload(&state.db, now, ctx, case_id).await?;
+    let owner = evidence::owner_for_upload(&state.db, now, ctx, target).await?;
     let limit_mb = state.evidence.max_bytes() / (1024 * 1024);
     let bad = |e: MultipartError| {
         tracing::info!(error = %e, status = %e.status(), "evidence upload unreadable");
@@ -59,7 +59,7 @@ async fn receive(
                     continue; // the other of the two file pickers, left empty
                 }
                 let stored = upload.finish(&name).await?;
-                ids.push(evidence::attach(&state.db, now, ctx, &case, &attachment, &name, &stored).await?);
+                ids.push(evidence::attach(&state.db, now, ctx, &owner, &attachment, &name, &stored).await?);
             }
             _ => {}
         }
@@ -81,7 +81,21 @@ pub async fn upload(
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<Uploaded>), AppError> {
-    let ids = receive(&state, &ctx, id, multipart).await?;
+    let ids = receive(&state, &ctx, Target::Case(id), multipart).await?;
+    Ok((StatusCode::CREATED, Json(Uploaded { ids })))
+}
+
+/// Upload photos of a visit (multipart: one or more `file` fields).
+#[utoipa::path(post, path = "/api/visits/{id}/photos", tag = "visits",
+    params(("id" = i64, Path, description = "走访记录编号")),
+    responses((status = 201, body = Uploaded), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn upload_visit_photos(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<(StatusCode, Json<Uploaded>), AppError> {
+    let ids = receive(&state, &ctx, Target::Visit(id), multipart).await?;
     Ok((StatusCode::CREATED, Json(Uploaded { ids })))
 }
 
@@ -92,12 +106,33 @@ pub async fn upload_form(
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> Result<Redirect, AppError> {
+    Ok(form_upload(&state, &ctx, Target::Case(id), &format!("/cases/{id}"), multipart).await)
+}
+
+/// The visit page's photo form: back to the visit, with the error in words if it failed.
+pub async fn visit_photos_form(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<Redirect, AppError> {
+    Ok(form_upload(&state, &ctx, Target::Visit(id), &format!("/visits/{id}"), multipart).await)
+}
+
+/// Receive a page's upload form and go back to `page`'s evidence section with the outcome.
+async fn form_upload(
+    state: &AppState,
+    ctx: &RequestContext,
+    target: Target,
+    page: &str,
+    multipart: Multipart,
+) -> Redirect {
     if let Err(error) = ctx.caller() {
-        return Ok(super::form_failed(&format!("/cases/{id}#evidence"), error));
+        return super::form_failed(&format!("{page}#evidence"), error);
     }
-    match receive(&state, &ctx, id, multipart).await {
-        Ok(ids) => Ok(Redirect::to(&format!("/cases/{id}?uploaded={}#evidence", ids.len()))),
-        Err(error) => Ok(super::form_failed(&format!("/cases/{id}#evidence"), error)),
+    match receive(state, ctx, target, multipart).await {
+        Ok(ids) => Redirect::to(&format!("{page}?uploaded={}#evidence", ids.len())),
+        Err(error) => super::form_failed(&format!("{page}#evidence"), error),
     }
 }
 

@@ -35,7 +35,7 @@ use utoipa::{Modify, OpenApi};
         households::set_dibao, households::propose_elimination, excel::export, excel::template, excel::import,
         cases::list, cases::get_one, cases::create, cases::step, cases::reassign, cases::export, cases::save_measure, evidence::upload, evidence::withdraw, screening::push, screening::template,
         policy::get_one,
-        visits::record, visits::get_one, visits::mine, visits::coverage, visits::sweep,
+        visits::record, visits::get_one, visits::mine, visits::coverage, visits::sweep, evidence::upload_visit_photos,
     ),
     components(schemas(
         auth::LoginRequest, app::auth::Caller, app::auth::RoleGrant, app::auth::Role,
@@ -133,6 +133,7 @@ pub fn router() -> Router<AppState> {
         .route("/visits/coverage", get(visits::coverage))
         .route("/visits/sweep", get(visits::sweep))
         .route("/visits/{id}", get(visits::get_one))
+        .route("/visits/{id}/photos", post(evidence::upload_visit_photos).layer(DefaultBodyLimit::disable()))
         .route("/exports/{roster}", get(excel::export))
         .route("/imports/template.csv", get(excel::template))
         .route("/imports/households", post(excel::import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))

@@ -347,3 +347,97 @@ async fn a_department_warning_becomes_a_case_the_contact_photographs_and_moves_o
     assert_eq!((case.status.as_str(), case.source.as_str()), ("verifying", "department"));
     assert_eq!(entities::evidence::Entity::find().count(app.db()).await.unwrap(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_records_a_visit_opens_a_case_and_downloads_the_sheet_on_a_phone() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_county().await;
+    app.policy(tests::COUNTY, 2026, app::policy::presets::Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let password = app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await;
+    {
+        use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+        let mut h = app.household_row(&code).await.into_active_model();
+        h.contact_user_id = Set(Some(app.user_id("lianxi").await));
+        h.update(app.db()).await.unwrap();
+    }
+
+    let driver = ChromeDriver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+    sign_in(&client, &app.base, "lianxi", &password).await;
+
+    // "My visits": the household is due this month; record the visit from its card.
+    client.goto(&format!("{}/visits", app.base)).await.unwrap();
+    wait_for_text(&client, "本期应访").await;
+    assert!(text_of(&client, "ul.visit-list").await.contains("张建国"));
+    save_screenshot(&client, "phone-my-visits").await;
+    click(&client, Locator::XPath("//a[contains(., '记录走访')]")).await;
+    wait_for_text(&client, "保存走访记录").await;
+    wait_for_hydration(&client).await;
+
+    // The roof leaks: mark housing as failed, say why, and open a case for it in the same step.
+    click(&client, Locator::Css("input[name='form[housing]'][value='failed']")).await;
+    client
+        .find(Locator::Css("input[name='form[housing_note]']"))
+        .await
+        .unwrap()
+        .send_keys("东侧房屋漏雨")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("textarea[name='form[problem1]']"))
+        .await
+        .unwrap()
+        .send_keys("房屋漏雨需维修")
+        .await
+        .unwrap();
+    client
+        .execute("document.querySelector(\"select[name='form[problem1_type]']\").value = 'housing';", vec![])
+        .await
+        .unwrap();
+    click(&client, Locator::Css("input[name='form[problem1_case]']")).await;
+    // First without the household's confirmation: refused under its field, nothing typed is lost.
+    let who = client.find(Locator::Css("#acknowledged_by")).await.unwrap();
+    who.clear().await.unwrap();
+    click(&client, Locator::XPath("//button[contains(., '保存走访记录')]")).await;
+    wait_for_text(&client, "请填写确认人").await;
+    let note = client.find(Locator::Css("input[name='form[housing_note]']")).await.unwrap();
+    assert_eq!(note.prop("value").await.unwrap().as_deref(), Some("东侧房屋漏雨"), "the form keeps its input");
+    client.find(Locator::Css("#acknowledged_by")).await.unwrap().send_keys("张建国").await.unwrap();
+    save_screenshot(&client, "phone-visit-form").await;
+    click(&client, Locator::XPath("//button[contains(., '保存走访记录')]")).await;
+    wait_for_text(&client, "已立案：案件").await;
+    assert!(client.current_url().await.unwrap().path().starts_with("/visits/"));
+    save_screenshot(&client, "phone-visit-saved").await;
+
+    // The case is there, owned by the contact, from the visit.
+    let case = entities::risk_case::Entity::find().one(app.db()).await.unwrap().expect("a case");
+    assert_eq!((case.source.as_str(), case.risk_type.as_str()), ("visit", "housing"));
+    assert_eq!(case.owner_user_id, app.user_id("lianxi").await);
+
+    // Download the sheet as the browser does (with its session) and read it back.
+    let bytes: Vec<u8> = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(document.querySelector(\"a[href$='visit-sheet.pdf']\").href)
+               .then(r => r.arrayBuffer())
+               .then(b => done(Array.from(new Uint8Array(b))));",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as u8)
+        .collect();
+    let pdf = tests::Pdf::from(bytes);
+    pdf.qpdf_check();
+    let text = pdf.text();
+    assert!(text.contains("东侧房屋漏雨") && text.contains("已立案"), "{text}");
+
+    // The case page opens from the visit.
+    click(&client, Locator::XPath("//a[contains(., '已立案：案件')]")).await;
+    wait_for_text(&client, "干部走访排查").await;
+    client.close().await.unwrap();
+}

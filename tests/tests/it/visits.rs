@@ -162,6 +162,41 @@ async fn a_visit_updates_the_household_and_opens_a_case(backend: tests::Backend)
         assert!(audit.iter().any(|r| r.action == action), "{action} audited");
     }
 
+    // A photo from the visit: kept with it (as evidence, withdrawn never deleted), audited, served in scope.
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([(x * 7) as u8, (y * 9) as u8, 90]))
+        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+        .unwrap();
+    let upload = |client: &tests::Client, bytes: Vec<u8>| {
+        let form =
+            reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name("屋顶.jpg"));
+        client
+            .http
+            .post(client.url(&format!("/api/visits/{id}/photos")))
+            .header("origin", client.base.clone())
+            .multipart(form)
+            .send()
+    };
+    let uploaded = upload(&lianxi, jpeg.get_ref().clone()).await.unwrap();
+    assert_eq!(uploaded.status(), 201, "{}", uploaded.text().await.unwrap());
+    let view: serde_json::Value = lianxi.get(&format!("/api/visits/{id}")).await.json().await.unwrap();
+    let photo = &view["photos"][0];
+    assert_eq!((photo["file_name"].as_str(), photo["attached_to"].as_str()), (Some("屋顶.jpg"), Some("走访照片")));
+    let photo_id = photo["id"].as_i64().unwrap();
+    assert_eq!(lianxi.get(&format!("/evidence/{photo_id}/thumbnail")).await.status(), 200);
+    assert_eq!(other.get(&format!("/evidence/{photo_id}")).await.status(), 404);
+    assert_eq!(upload(&other, jpeg.get_ref().clone()).await.unwrap().status(), 404);
+    let withdrawn = lianxi
+        .server_fn::<app::evidence::api::WithdrawEvidence>(&[("id", &photo_id.to_string()), ("reason", "拍错了户")])
+        .await;
+    assert_eq!(withdrawn.status(), 200, "{}", withdrawn.text().await.unwrap());
+    let view: serde_json::Value = lianxi.get(&format!("/api/visits/{id}")).await.json().await.unwrap();
+    assert_eq!(view["photos"][0]["withdrawn"]["reason"], "拍错了户");
+    let audit = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 100).await.unwrap();
+    for action in ["visit.photo_uploaded", "visit.photo_withdrawn"] {
+        assert!(audit.iter().any(|r| r.action == action), "{action} audited");
+    }
+
     // Another village's contact neither sees nor amends it, nor records a visit of this household.
     assert_eq!(other.get(&format!("/api/visits/{id}")).await.status(), 404);
     assert!(
@@ -337,3 +372,35 @@ async fn remote_contact_counts_where_the_policy_says(backend: tests::Backend) {
 }
 
 both_backends!(remote_contact, remote_contact_counts_where_the_policy_says);
+
+/// Reminders: once for a period that passed unmet, once as a period with visits due nears its end.
+async fn reminders_once_per_period(backend: tests::Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await;
+    assign_contact(&app, &code, "lianxi").await;
+    let lianxi = app.user_id("lianxi").await;
+    let notices = || async {
+        entities::notification::Entity::find()
+            .all(app.db())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|n| n.user_id == lianxi && n.category == "visits_due")
+            .map(|n| n.title)
+            .collect::<Vec<_>>()
+    };
+
+    // 2 March: February's monthly visit was missed; the sweep is due by 31 March, not yet near.
+    assert_eq!(app::visits::service::remind(app.db(), app.clock_now()).await.unwrap(), 1);
+    assert_eq!(app::visits::service::remind(app.db(), app.clock_now()).await.unwrap(), 0, "told once");
+    assert_eq!(notices().await, ["走访逾期：1 户次应访未访"]);
+
+    // Friday 27 March: 31 March is two working days away (the policy's reminder days).
+    app.clock.advance(chrono::Duration::days(25));
+    assert_eq!(app::visits::service::remind(app.db(), app.clock_now()).await.unwrap(), 1);
+    assert_eq!(notices().await[1], "走访提醒：2026-03-31 前尚有 1 户次应访未访");
+}
+
+both_backends!(reminders, reminders_once_per_period);
