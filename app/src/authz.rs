@@ -153,6 +153,22 @@ pub async fn check(
     Err(refusal)
 }
 
+/// `found` (a record looked up by the id or code the caller sent), if the caller may perform `action` in
+/// its unit. A missing record and one out of scope answer alike; the check (and its audit of a refusal)
+/// runs in both cases.
+pub async fn found_in_scope<T>(
+    db: &sea_orm::DatabaseConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    ctx: &RequestContext,
+    action: Action,
+    found: Option<T>,
+    org_code: impl Fn(&T) -> &str,
+) -> Result<T, AppError> {
+    let code = found.as_ref().map(|f| org_code(f).to_string()).unwrap_or_default();
+    check(db, now, ctx, action, &code).await?;
+    found.ok_or(AppError::NotFound)
+}
+
 /// The county-level unit in which the caller may perform `action`, if any (for records that belong
 /// to no unit, such as sign-in events).
 pub fn county_grant(caller: &Caller, action: Action) -> Option<&str> {

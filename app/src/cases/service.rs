@@ -296,9 +296,7 @@ pub(crate) async fn in_scope(
     action: Action,
 ) -> Result<risk_case::Model, AppError> {
     let found = risk_case::Entity::find_by_id(id).one(db).await?;
-    let org_code = found.as_ref().map(|c| c.org_code.clone()).unwrap_or_default();
-    authz::check(db, now, ctx, action, &org_code).await?;
-    found.ok_or(AppError::NotFound)
+    authz::found_in_scope(db, now, ctx, action, found, |c| &c.org_code).await
 }
 
 fn status_of(row: &risk_case::Model) -> Result<Status, AppError> {

@@ -273,9 +273,7 @@ pub async fn for_download(
     id: i64,
 ) -> Result<evidence::Model, AppError> {
     let found = evidence::Entity::find_by_id(id).one(db).await?;
-    let org_code = found.as_ref().map(|e| e.org_code.clone()).unwrap_or_default();
-    authz::check(db, now, ctx, Action::ReadHousehold, &org_code).await?;
-    found.ok_or(AppError::NotFound)
+    authz::found_in_scope(db, now, ctx, Action::ReadHousehold, found, |e| &e.org_code).await
 }
 
 fn may_withdraw(caller: &crate::auth::Caller, row: &evidence::Model) -> bool {

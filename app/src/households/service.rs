@@ -153,9 +153,7 @@ pub async fn in_scope(
     action: Action,
 ) -> Result<household::Model, AppError> {
     let found = household::Entity::find().filter(household::Column::Code.eq(code)).one(db).await?;
-    let org_code = found.as_ref().map(|h| h.org_code.clone()).unwrap_or_default();
-    authz::check(db, now, ctx, action, &org_code).await?;
-    found.ok_or(AppError::NotFound)
+    authz::found_in_scope(db, now, ctx, action, found, |h| &h.org_code).await
 }
 
 /// One household by code, if the caller may see it.

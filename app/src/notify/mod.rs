@@ -103,6 +103,7 @@ pub struct MailSettingsForm {
     pub escalation: Option<String>,
     pub red_alert: Option<String>,
     pub digest: Option<String>,
+    pub visits_due: Option<String>,
 }
 
 impl MailSettingsForm {
@@ -115,6 +116,7 @@ impl MailSettingsForm {
             (Category::Escalation, &self.escalation),
             (Category::RedAlert, &self.red_alert),
             (Category::Digest, &self.digest),
+            (Category::VisitsDue, &self.visits_due),
         ];
         boxes.into_iter().filter(|(_, v)| v.is_some()).map(|(c, _)| c).collect()
     }

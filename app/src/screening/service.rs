@@ -656,9 +656,10 @@ pub async fn resolve(
 ) -> Result<(), AppError> {
     let caller = ctx.caller()?;
     let found = screening_row::Entity::find_by_id(id).one(db).await?;
-    let org_code = found.as_ref().map(|r| r.org_code.clone()).unwrap_or_default();
-    authz::check(db, now, ctx, Action::VerifyWarnings, &org_code).await?;
-    let row = found.filter(|r| r.outcome == "unmatched").ok_or(AppError::NotFound)?;
+    let row = authz::found_in_scope(db, now, ctx, Action::VerifyWarnings, found, |r| &r.org_code).await?;
+    if row.outcome != "unmatched" {
+        return Err(AppError::NotFound);
+    }
     let resolution = resolution.trim();
     if resolution.is_empty() {
         return Err(AppError::validation(

@@ -324,9 +324,7 @@ pub(crate) async fn in_scope(
     action: Action,
 ) -> Result<visit::Model, AppError> {
     let found = visit::Entity::find_by_id(id).one(db).await?;
-    let org_code = found.as_ref().map(|v| v.org_code.clone()).unwrap_or_default();
-    authz::check(db, now, ctx, action, &org_code).await?;
-    found.ok_or(AppError::NotFound)
+    authz::found_in_scope(db, now, ctx, action, found, |v| &v.org_code).await
 }
 
 /// A saved visit with its addenda.
