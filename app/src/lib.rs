@@ -11,6 +11,7 @@ pub mod error;
 pub mod evidence;
 pub mod excel;
 pub mod households;
+pub mod meetings;
 pub mod notify;
 pub mod org;
 pub mod policy;

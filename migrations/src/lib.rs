@@ -20,6 +20,7 @@ mod m20261122_000014_notifications;
 mod m20261122_000015_screening;
 mod m20261202_000016_visit;
 mod m20261202_000017_visit_photos;
+mod m20261202_000018_meeting;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000015_screening::Migration),
             Box::new(m20261202_000016_visit::Migration),
             Box::new(m20261202_000017_visit_photos::Migration),
+            Box::new(m20261202_000018_meeting::Migration),
         ]
     }
 }

@@ -24,7 +24,7 @@ use crate::notify::service::{Notice, notify};
 use crate::request::RequestContext;
 
 /// Who can own a case: village staff and township staff in a unit covering it.
-const OWNER_ROLES: [Role; 7] = [
+pub(crate) const OWNER_ROLES: [Role; 7] = [
     Role::MonitoringContact,
     Role::VillageCadre,
     Role::VillageSecretary,

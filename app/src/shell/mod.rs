@@ -76,7 +76,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/visits/coverage") view=crate::visits::pages::CoveragePage/>
                     <Route path=path!("/visits/sweep") view=crate::visits::pages::SweepPage/>
                     <Route path=(StaticSegment("visits"), ParamSegment("id")) view=crate::visits::pages::VisitPage/>
-                    <Route path=path!("/meetings") view=|| view! { <ComingSoon area=Area::Meetings/> }/>
+                    <Route path=path!("/meetings") view=crate::meetings::pages::MeetingsPage/>
+                    <Route path=(StaticSegment("meetings"), ParamSegment("id")) view=crate::meetings::pages::MeetingPage/>
                     <Route path=path!("/supervision") view=|| view! { <ComingSoon area=Area::Supervision/> }/>
                     <Route path=path!("/cross-checks") view=|| view! { <ComingSoon area=Area::CrossChecks/> }/>
                     <Route path=path!("/accountability") view=|| view! { <ComingSoon area=Area::Accountability/> }/>

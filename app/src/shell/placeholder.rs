@@ -4,7 +4,6 @@ use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Area {
-    Meetings,
     Supervision,
     CrossChecks,
     Accountability,
@@ -13,7 +12,6 @@ pub enum Area {
 impl Area {
     fn title(self) -> &'static str {
         match self {
-            Area::Meetings => "研判会议",
             Area::Supervision => "专项督查",
             Area::CrossChecks => "交叉检查",
             Area::Accountability => "问责与考核",
@@ -22,9 +20,6 @@ impl Area {
 
     fn purpose(self) -> &'static str {
         match self {
-            Area::Meetings => {
-                "村级每月研判会、镇街每月联席研判会：自动生成议题，记录参会人员、研判结论和整改部门、责任人、期限，打印会议记录。"
-            }
             Area::Supervision => "纪（工）委牵头每半年开展一次专项督查，问题交办、限期整改、逐项销号。",
             Area::CrossChecks => "县级每年组织镇街交叉检查：每个镇街至少抽查 2 个村，每村至少 40 户，随机抽样可复核。",
             Area::Accountability => "问责记录、约谈与考核一票否决，依据可追溯的工作记录。",

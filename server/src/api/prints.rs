@@ -80,6 +80,17 @@ pub async fn recorded_visit_sheet(
     Ok(pdf_response(printer, format!("入户走访记录-{id}"), vec![Part { form: "visit-sheet", data, bookmark }]).await?)
 }
 
+/// 研判会议记录 of one meeting (a draft says so).
+pub async fn meeting_minutes(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Extension(printer): Extension<Arc<Printer>>,
+    Path(id): Path<i64>,
+) -> Result<Response, PrintFailed> {
+    let (title, data) = app::meetings::service::minutes(&state.db, state.clock.now(), &ctx, id).await?;
+    Ok(pdf_response(printer, title.clone(), vec![Part { form: "meeting-minutes", data, bookmark: title }]).await?)
+}
+
 #[derive(Deserialize)]
 pub struct MonthQuery {
     /// `YYYY-MM`; this month when absent.

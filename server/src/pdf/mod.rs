@@ -22,8 +22,9 @@ use template::{Block, Template, TemplateError};
 pub const DEFAULT_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 
 /// The built-in forms: name, layout, text.
-const BUILT_IN: [(&str, &str, Option<&str>); 3] = [
+const BUILT_IN: [(&str, &str, Option<&str>); 4] = [
     ("visit-sheet", include_str!("../../../print-templates/visit-sheet/layout.toml"), None),
+    ("meeting-minutes", include_str!("../../../print-templates/meeting-minutes/layout.toml"), None),
     (
         "commitment",
         include_str!("../../../print-templates/commitment/layout.toml"),

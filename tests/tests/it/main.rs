@@ -10,6 +10,7 @@ mod elimination;
 mod evidence;
 mod excel;
 mod identification;
+mod meetings;
 mod notify;
 mod policy;
 mod prints;

@@ -1,0 +1,389 @@
+//! Monthly judgment meetings [Y]: each village's 村级研判会 (chaired by its Party secretary) and each
+//! township's 镇街联席研判会 (chaired by the leader in charge). The agenda is built from the month's facts,
+//! the chair shapes it, decisions open or update cases in the same transaction and a village item can be
+//! escalated to the township; the recorder finalises, the chair signs, and the minutes are then locked
+//! (dated addenda only) and printed.
+
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// Where a meeting stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum MeetingStatus {
+    /// The agenda is being prepared and the meeting held: items, attendance and decisions change.
+    Preparing,
+    /// The recorder has finalised the minutes; the chair signs them.
+    Finalised,
+    /// Signed by the chair: locked, changed only by dated addenda.
+    Signed,
+}
+
+impl MeetingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeetingStatus::Preparing => "preparing",
+            MeetingStatus::Finalised => "finalised",
+            MeetingStatus::Signed => "signed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MeetingStatus> {
+        [MeetingStatus::Preparing, MeetingStatus::Finalised, MeetingStatus::Signed]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MeetingStatus::Preparing => "准备和召开中",
+            MeetingStatus::Finalised => "记录已定稿，待主持人签发",
+            MeetingStatus::Signed => "已签发（记录锁定）",
+        }
+    }
+}
+
+/// Why an item is on the agenda.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum ItemKind {
+    /// A decision of an earlier meeting whose deadline fell due.
+    FollowUp,
+    /// A risk registered this month (red alerts and department warnings among them).
+    NewRisk,
+    OverdueCase,
+    OpenCase,
+    /// A problem found on a visit this month that opened no case.
+    VisitFinding,
+    /// A household waiting for the village's verification and democratic appraisal.
+    Appraisal,
+    /// Escalated by a village meeting (township meetings).
+    Escalated,
+    /// Added by the chair.
+    Manual,
+}
+
+impl ItemKind {
+    pub const ALL: [ItemKind; 8] = [
+        ItemKind::FollowUp,
+        ItemKind::NewRisk,
+        ItemKind::OverdueCase,
+        ItemKind::OpenCase,
+        ItemKind::VisitFinding,
+        ItemKind::Appraisal,
+        ItemKind::Escalated,
+        ItemKind::Manual,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::FollowUp => "follow_up",
+            ItemKind::NewRisk => "new_risk",
+            ItemKind::OverdueCase => "overdue_case",
+            ItemKind::OpenCase => "open_case",
+            ItemKind::VisitFinding => "visit_finding",
+            ItemKind::Appraisal => "appraisal",
+            ItemKind::Escalated => "escalated",
+            ItemKind::Manual => "manual",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ItemKind> {
+        ItemKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemKind::FollowUp => "上次研判决定到期",
+            ItemKind::NewRisk => "本月新发现风险",
+            ItemKind::OverdueCase => "逾期未办结案件",
+            ItemKind::OpenCase => "在办案件",
+            ItemKind::VisitFinding => "走访发现问题",
+            ItemKind::Appraisal => "待民主评议",
+            ItemKind::Escalated => "村级研判提交",
+            ItemKind::Manual => "主持人增加",
+        }
+    }
+}
+
+/// What a decision does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum ItemAction {
+    /// Recorded only.
+    Note,
+    /// Open a case for the item's household.
+    OpenCase,
+    /// Set the item's case's department, responsible person, deadline (and owner).
+    UpdateCase,
+    /// Hand the item to the township's joint meeting (village meetings).
+    Escalate,
+}
+
+impl ItemAction {
+    pub const ALL: [ItemAction; 4] =
+        [ItemAction::Note, ItemAction::OpenCase, ItemAction::UpdateCase, ItemAction::Escalate];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemAction::Note => "note",
+            ItemAction::OpenCase => "open_case",
+            ItemAction::UpdateCase => "update_case",
+            ItemAction::Escalate => "escalate",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ItemAction> {
+        ItemAction::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemAction::Note => "仅记录研判结论",
+            ItemAction::OpenCase => "立案（登记风险案件）",
+            ItemAction::UpdateCase => "更新案件的整改部门、责任人、期限",
+            ItemAction::Escalate => "提交镇街联席研判会议",
+        }
+    }
+}
+
+/// One person of the unit's roster and whether they attended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Attendee {
+    pub user_id: i64,
+    pub name: String,
+    pub role: String,
+    pub present: bool,
+    /// Why an absent person was absent.
+    pub reason: String,
+}
+
+/// An agenda item as the meeting page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ItemView {
+    pub id: i64,
+    pub position: i32,
+    pub kind: ItemKind,
+    pub case_id: Option<i64>,
+    pub household_code: Option<String>,
+    pub title: String,
+    pub facts: String,
+    pub dropped: bool,
+    pub drop_reason: String,
+    pub analysis: String,
+    pub decision: String,
+    pub action: Option<ItemAction>,
+    pub department: String,
+    pub responsible_person: String,
+    pub deadline: Option<NaiveDate>,
+    pub owner_user_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub result_case_id: Option<i64>,
+    pub decided: bool,
+}
+
+/// A dated addendum to signed minutes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MeetingAddendum {
+    pub at: String,
+    pub by: String,
+    pub text: String,
+}
+
+/// A meeting with everything its page needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MeetingView {
+    pub id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    /// 村级研判会议 or 镇街联席研判会议.
+    pub title: String,
+    pub township: bool,
+    pub month: String,
+    pub status: MeetingStatus,
+    pub held_on: Option<NaiveDate>,
+    pub place: String,
+    pub chair: Option<String>,
+    pub recorder: Option<String>,
+    pub attendance: Vec<Attendee>,
+    pub guests: String,
+    pub items: Vec<ItemView>,
+    pub addenda: Vec<MeetingAddendum>,
+    /// The caller may change the agenda, attendance and decisions (chair or recorder, while preparing).
+    pub may_edit: bool,
+    /// The caller may sign (the chair, once finalised).
+    pub may_sign: bool,
+    /// The caller may add an addendum (chair or recorder, once signed).
+    pub may_amend: bool,
+    /// Who may own a case the meeting opens or updates.
+    pub owners: Vec<crate::households::CadreOption>,
+}
+
+/// One unit's meeting for a month on the overview.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MeetingRow {
+    pub org_code: String,
+    pub org_name: String,
+    pub township: bool,
+    pub meeting_id: Option<i64>,
+    pub status: Option<MeetingStatus>,
+    pub held_on: Option<NaiveDate>,
+    /// The month is over and no signed minutes exist.
+    pub missing: bool,
+    /// The caller chairs this unit's meeting (and may prepare it).
+    pub may_prepare: bool,
+}
+
+/// The meetings due in a month in the caller's scope.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MeetingsOverview {
+    pub month: String,
+    pub rows: Vec<MeetingRow>,
+    pub missing: usize,
+}
+
+/// The meeting's header as the form sends it: date, place, guests, and per roster member `present`
+/// or `absent` with a reason (keyed by user id).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct HeaderForm {
+    pub held_on: String,
+    pub place: String,
+    pub guests: String,
+    pub marks: HashMap<String, String>,
+    pub reasons: HashMap<String, String>,
+}
+
+/// A decision on one item as the form sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct DecisionForm {
+    pub item_id: i64,
+    pub analysis: String,
+    pub decision: String,
+    pub action: String,
+    pub department: String,
+    pub responsible_person: String,
+    /// YYYY-MM-DD
+    pub deadline: String,
+    pub owner_user_id: String,
+}
+
+/// A parsed decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub analysis: String,
+    pub decision: String,
+    pub action: ItemAction,
+    pub department: String,
+    pub responsible_person: String,
+    pub deadline: Option<NaiveDate>,
+    pub owner: Option<i64>,
+}
+
+fn text(field: &str, label: &str, value: &str, max: usize) -> Result<String, AppError> {
+    let value = value.trim().to_string();
+    if value.chars().count() > max {
+        return Err(AppError::validation(field, format!("{label}不超过 {max} 字。")));
+    }
+    Ok(value)
+}
+
+impl DecisionForm {
+    /// Parse; a decision that acts on a case needs its department, responsible person and deadline
+    /// (整改部门、责任人、期限 [Y]), and a deadline not before the meeting day.
+    pub fn parse(&self, meeting_day: NaiveDate) -> Result<Decision, AppError> {
+        let action = ItemAction::parse(&self.action)
+            .ok_or_else(|| AppError::validation("action", "请选择研判决定的处理方式。"))?;
+        let decision = text("decision", "研判决定", &self.decision, 1000)?;
+        if decision.is_empty() {
+            return Err(AppError::validation("decision", "请填写研判决定。"));
+        }
+        let deadline = match self.deadline.trim() {
+            "" => None,
+            t => Some(
+                NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                    .map_err(|_| AppError::validation("deadline", "期限应写作 2026-03-31 的形式。"))?,
+            ),
+        };
+        if deadline.is_some_and(|d| d < meeting_day) {
+            return Err(AppError::validation("deadline", "整改期限不能早于会议日期。"));
+        }
+        let department = text("department", "整改部门", &self.department, 64)?;
+        let responsible_person = text("responsible_person", "责任人", &self.responsible_person, 64)?;
+        if matches!(action, ItemAction::OpenCase | ItemAction::UpdateCase) {
+            if department.is_empty() {
+                return Err(AppError::validation("department", "请填写整改部门。"));
+            }
+            if responsible_person.is_empty() {
+                return Err(AppError::validation("responsible_person", "请填写责任人。"));
+            }
+            if deadline.is_none() {
+                return Err(AppError::validation("deadline", "请填写整改期限。"));
+            }
+        }
+        let owner = match self.owner_user_id.trim() {
+            "" => None,
+            t => Some(t.parse().map_err(|_| AppError::validation("owner_user_id", "请从列表中选择案件责任人。"))?),
+        };
+        Ok(Decision {
+            analysis: text("analysis", "情况分析", &self.analysis, 2000)?,
+            decision,
+            action,
+            department,
+            responsible_person,
+            deadline,
+            owner,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, 20).unwrap()
+    }
+
+    #[test]
+    fn a_decision_on_a_case_names_department_person_and_deadline() {
+        let mut form = DecisionForm {
+            item_id: 1,
+            decision: "落实危房改造".into(),
+            action: "update_case".into(),
+            department: "住建办".into(),
+            responsible_person: "王强".into(),
+            deadline: "2026-04-30".into(),
+            ..Default::default()
+        };
+        let d = form.parse(day()).unwrap();
+        assert_eq!((d.action, d.deadline), (ItemAction::UpdateCase, NaiveDate::from_ymd_opt(2026, 4, 30)));
+        form.department.clear();
+        assert_eq!(form.parse(day()).unwrap_err().field_message("department").as_deref(), Some("请填写整改部门。"));
+        form.department = "住建办".into();
+        form.deadline = "2026-03-01".into();
+        assert!(form.parse(day()).unwrap_err().field_message("deadline").is_some());
+        form.action = "note".into();
+        form.deadline.clear();
+        form.department.clear();
+        assert_eq!(form.parse(day()).unwrap().action, ItemAction::Note, "a note needs no deadline");
+    }
+}

@@ -1,0 +1,359 @@
+//! 研判会议: the month's meetings in scope (held, in progress, missing), and one meeting: its header and
+//! attendance, the agenda the chair shapes, a decision per item, finalising, signing, the minutes PDF.
+
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use super::api::{
+    AddMeetingItem, AmendMeeting, DecideMeetingItem, DropMeetingItem, FinaliseMeeting, MoveMeetingItem, PrepareMeeting,
+    RestoreMeetingItem, SaveMeetingHeader, SignMeeting, get_meeting, list_meetings,
+};
+use super::{ItemAction, ItemView, MeetingStatus, MeetingView};
+use crate::households::CadreOption;
+use crate::shell::{ErrorBox, action_error, count_successes, field_error, form_error};
+
+/// 研判会议: this month's (or the chosen month's) meetings in the caller's scope.
+#[component]
+pub fn MeetingsPage() -> impl IntoView {
+    let query = use_query_map();
+    let month = move || query.with(|q| q.get("month").unwrap_or_default());
+    let overview = Resource::new(month, list_meetings);
+    let prepare = ServerAction::<PrepareMeeting>::new();
+    let prepared = prepare.value();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = prepared.get() {
+            use_navigate()(&format!("/meetings/{id}"), Default::default());
+        }
+    });
+    view! {
+        <section class="page">
+            <h1>"研判会议"</h1>
+            <p class="hint">"村（社区）每月由党支部书记召集村四职干部、村民小组长、驻村干部召开研判会；镇街每月由分管领导召集部门召开联席研判会。逐项落实整改部门、责任人、期限。"</p>
+            {action_error(prepared)}
+            <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
+                {move || Suspend::new(async move {
+                    match overview.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(o) => {
+                            let shown_month = o.month.clone();
+                            view! {
+                                <Form method="GET" action="/meetings" attr:class="form inline">
+                                    <label for="month">"月份"</label>
+                                    <input id="month" name="month" type="month" value=shown_month/>
+                                    <button type="submit">"查看"</button>
+                                </Form>
+                                {(o.missing > 0).then(|| view! {
+                                    <div class="banner error" role="alert">{format!("{} 月有 {} 个单位未召开（或未签发）研判会议。", o.month, o.missing)}</div>
+                                })}
+                                <table class="list">
+                                    <thead><tr><th>"单位"</th><th>"会议"</th><th>"情况"</th><th></th></tr></thead>
+                                    <tbody>{o.rows.into_iter().map(|r| {
+                                        let month = o.month.clone();
+                                        view! {
+                                            <tr>
+                                                <td data-label="单位">{r.org_name.clone()}</td>
+                                                <td data-label="会议">{if r.township { "镇街联席研判会" } else { "村级研判会" }}</td>
+                                                <td data-label="情况" class:danger=r.missing>{match (r.status, r.missing) {
+                                                    (Some(s), _) if s == MeetingStatus::Signed => format!("{}（{}）", s.label(), r.held_on.map(|d| d.to_string()).unwrap_or_default()),
+                                                    (Some(s), true) => format!("未签发：{}", s.label()),
+                                                    (Some(s), false) => s.label().to_string(),
+                                                    (None, true) => "未召开".to_string(),
+                                                    (None, false) => "待召开".to_string(),
+                                                }}</td>
+                                                <td>{match (r.meeting_id, r.may_prepare) {
+                                                    (Some(id), _) => view! { <a href=format!("/meetings/{id}")>"查看"</a> }.into_any(),
+                                                    (None, true) => view! {
+                                                        <ActionForm action=prepare attr:class="form inline">
+                                                            <input type="hidden" name="unit" value=r.org_code.clone()/>
+                                                            <input type="hidden" name="month" value=month/>
+                                                            <button type="submit" class="small">"准备会议（生成议题）"</button>
+                                                        </ActionForm>
+                                                    }.into_any(),
+                                                    (None, false) => ().into_any(),
+                                                }}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}</tbody>
+                                </table>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// One meeting.
+#[component]
+pub fn MeetingPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let header = ServerAction::<SaveMeetingHeader>::new();
+    let add = ServerAction::<AddMeetingItem>::new();
+    let finalise = ServerAction::<FinaliseMeeting>::new();
+    let sign = ServerAction::<SignMeeting>::new();
+    let amend = ServerAction::<AmendMeeting>::new();
+    let changes = RwSignal::new(0u32);
+    count_successes(header.value(), changes);
+    count_successes(add.value(), changes);
+    count_successes(finalise.value(), changes);
+    count_successes(sign.value(), changes);
+    count_successes(amend.value(), changes);
+    let meeting = Resource::new(move || (id(), changes.get()), |(id, _)| get_meeting(id));
+    view! {
+        <section class="page">
+            <p><a href="/meetings">"← 研判会议"</a></p>
+            <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
+                {move || Suspend::new(async move {
+                    match meeting.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(m) => view! { <MeetingBody m header add finalise sign amend changes/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn MeetingBody(
+    m: MeetingView,
+    header: ServerAction<SaveMeetingHeader>,
+    add: ServerAction<AddMeetingItem>,
+    finalise: ServerAction<FinaliseMeeting>,
+    sign: ServerAction<SignMeeting>,
+    amend: ServerAction<AmendMeeting>,
+    changes: RwSignal<u32>,
+) -> impl IntoView {
+    let id = m.id;
+    let present: Vec<String> = m.attendance.iter().filter(|a| a.present).map(|a| a.name.clone()).collect();
+    let absent: Vec<String> =
+        m.attendance.iter().filter(|a| !a.present).map(|a| format!("{}（{}）", a.name, a.reason)).collect();
+    let kept = m.items.iter().filter(|i| !i.dropped).count();
+    let decided = m.items.iter().filter(|i| !i.dropped && i.decided).count();
+    let owners = m.owners.clone();
+    view! {
+        <h1>{format!("{}{} · {}", m.org_name, m.month, m.title)}</h1>
+        <p class="actions">
+            <span class="badge">{m.status.label()}</span>
+            <a class="button" href=format!("/prints/meetings/{id}/minutes.pdf")>"打印会议记录（PDF）"</a>
+        </p>
+        <dl class="facts">
+            <dt>"时间"</dt><dd>{m.held_on.map(|d| d.to_string()).unwrap_or_else(|| "未填写".into())}</dd>
+            <dt>"地点"</dt><dd>{if m.place.is_empty() { "未填写".to_string() } else { m.place.clone() }}</dd>
+            <dt>"主持人"</dt><dd>{m.chair.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>"记录人"</dt><dd>{m.recorder.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>"出席"</dt><dd>{if present.is_empty() { "—".to_string() } else { present.join("、") }}</dd>
+            <dt>"缺席"</dt><dd>{if absent.is_empty() { "无".to_string() } else { absent.join("、") }}</dd>
+            <dt>"列席"</dt><dd>{if m.guests.is_empty() { "无".to_string() } else { m.guests.clone() }}</dd>
+            <dt>"议题"</dt><dd>{format!("{kept} 项，已研判 {decided} 项")}</dd>
+        </dl>
+        {m.may_edit.then(|| {
+            let value = header.value();
+            view! {
+                <details class="editor" open=m.held_on.is_none()>
+                    <summary>"会议时间、地点和参会人员"</summary>
+                    <ActionForm action=header attr:class="form">
+                        <input type="hidden" name="id" value=id.to_string()/>
+                        <label for="held_on">"会议日期"</label>
+                        <input id="held_on" name="form[held_on]" type="date" value=m.held_on.map(|d| d.to_string()).unwrap_or_default()/>
+                        {field_error(value, "held_on")}
+                        <label for="place">"地点"</label>
+                        <input id="place" name="form[place]" value=m.place.clone()/>
+                        {field_error(value, "place")}
+                        <fieldset class="checklist-item">
+                            <legend>"应参会人员"</legend>
+                            {m.attendance.iter().map(|a| view! {
+                                <label>{format!("{}（{}）", a.name, a.role)}
+                                    <select name=format!("form[marks][{}]", a.user_id)>
+                                        <option value="present" selected=a.present>"出席"</option>
+                                        <option value="absent" selected=!a.present>"缺席"</option>
+                                    </select>
+                                </label>
+                                <input name=format!("form[reasons][{}]", a.user_id) placeholder="缺席原因" value=a.reason.clone()/>
+                            }).collect_view()}
+                        </fieldset>
+                        {field_error(value, "reasons")}
+                        <label for="guests">"列席人员（可空）"</label>
+                        <input id="guests" name="form[guests]" value=m.guests.clone()/>
+                        {form_error(value)}
+                        <button type="submit" class="primary">"保存"</button>
+                    </ActionForm>
+                </details>
+            }
+        })}
+        <h2>"议题"</h2>
+        {if m.items.is_empty() {
+            view! { <p class="muted">"本月没有系统生成的议题，可由主持人增加。"</p> }.into_any()
+        } else {
+            view! {
+                <ol class="agenda">
+                    {m.items.iter().cloned().map(|item| view! {
+                        <AgendaItem meeting_id=id item township=m.township editable=m.may_edit owners=owners.clone() changes/>
+                    }).collect_view()}
+                </ol>
+            }.into_any()
+        }}
+        {m.may_edit.then(|| view! {
+            <details class="editor">
+                <summary>"增加议题"</summary>
+                <ActionForm action=add attr:class="form">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <label for="new_title">"议题"</label>
+                    <input id="new_title" name="title"/>
+                    {field_error(add.value(), "title")}
+                    <label for="new_facts">"情况（可空）"</label>
+                    <textarea id="new_facts" name="facts" rows="2"></textarea>
+                    {form_error(add.value())}
+                    <button type="submit">"增加"</button>
+                </ActionForm>
+            </details>
+            <ActionForm action=finalise attr:class="form">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <p class="hint">"全部议题研判完毕后，由记录人定稿；定稿后交主持人签发，签发后记录锁定。"</p>
+                {action_error(finalise.value())}
+                <button type="submit" class="primary">"记录定稿"</button>
+            </ActionForm>
+        })}
+        {m.may_sign.then(|| view! {
+            <ActionForm action=sign attr:class="form">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <p class="hint">"签发后会议记录不能再修改，只能追加补充说明。"</p>
+                {action_error(sign.value())}
+                <button type="submit" class="primary">"主持人签发"</button>
+            </ActionForm>
+        })}
+        {(m.status == MeetingStatus::Signed).then(|| view! {
+            <h2>"补充说明"</h2>
+            {if m.addenda.is_empty() {
+                view! { <p class="muted">"暂无补充说明。"</p> }.into_any()
+            } else {
+                view! { <ul>{m.addenda.iter().map(|a| view! { <li>{format!("{} {}：{}", a.at, a.by, a.text)}</li> }).collect_view()}</ul> }.into_any()
+            }}
+        })}
+        {m.may_amend.then(|| view! {
+            <ActionForm action=amend attr:class="form">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <label for="meeting_addendum">"追加补充说明（注明日期和补充人，保存后不能修改）"</label>
+                <textarea id="meeting_addendum" name="text" rows="2"></textarea>
+                {field_error(amend.value(), "text")}
+                {form_error(amend.value())}
+                <button type="submit">"追加"</button>
+            </ActionForm>
+        })}
+    }
+}
+
+/// One agenda item: its facts, the decision, and (while editable) the forms to move, drop and decide it.
+#[component]
+fn AgendaItem(
+    meeting_id: i64,
+    item: ItemView,
+    township: bool,
+    editable: bool,
+    owners: Vec<CadreOption>,
+    changes: RwSignal<u32>,
+) -> impl IntoView {
+    let decide = ServerAction::<DecideMeetingItem>::new();
+    let drop = ServerAction::<DropMeetingItem>::new();
+    let restore = ServerAction::<RestoreMeetingItem>::new();
+    let shift = ServerAction::<MoveMeetingItem>::new();
+    count_successes(decide.value(), changes);
+    count_successes(drop.value(), changes);
+    count_successes(restore.value(), changes);
+    count_successes(shift.value(), changes);
+    let value = decide.value();
+    let item_id = item.id;
+    let actions: Vec<ItemAction> =
+        ItemAction::ALL.into_iter().filter(|a| !(township && *a == ItemAction::Escalate)).collect();
+    let current = item.action.unwrap_or(if item.case_id.is_some() { ItemAction::UpdateCase } else { ItemAction::Note });
+    view! {
+        <li class:dropped=item.dropped>
+            <p class="who">{item.title.clone()}" "<span class="badge">{item.kind.label()}</span></p>
+            <p class="muted">{item.facts.clone()}
+                {item.case_id.map(|id| view! { " "<a href=format!("/cases/{id}")>{format!("案件 {id}")}</a> })}
+                {item.household_code.clone().map(|code| view! { " "<a href=format!("/households/{code}")>"农户"</a> })}</p>
+            {item.dropped.then(|| view! { <p class="danger">{format!("不列入研判：{}", item.drop_reason)}</p> })}
+            {item.decided.then(|| view! {
+                <p>{format!("分析：{}", item.analysis)}</p>
+                <p><strong>{format!("决定：{}", item.decision)}</strong>
+                    {item.action.map(|a| format!("（{}）", a.label()))}</p>
+                {(!item.department.is_empty()).then(|| view! {
+                    <p>{format!("整改部门：{}；责任人：{}；期限：{}{}", item.department, item.responsible_person,
+                        item.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                        item.owner_name.clone().map(|o| format!("；案件责任人：{o}")).unwrap_or_default())}</p>
+                })}
+                {item.result_case_id.map(|id| view! { <p><a href=format!("/cases/{id}")>{format!("已立案：案件 {id}")}</a></p> })}
+            })}
+            {(editable && item.dropped).then(|| view! {
+                <ActionForm action=restore attr:class="form inline">
+                    <input type="hidden" name="id" value=meeting_id.to_string()/>
+                    <input type="hidden" name="item_id" value=item_id.to_string()/>
+                    <button type="submit" class="small">"恢复为议题"</button>
+                    {action_error(restore.value())}
+                </ActionForm>
+            })}
+            {(editable && !item.dropped).then(|| view! {
+                <p class="actions">
+                    <ActionForm action=shift attr:class="form inline">
+                        <input type="hidden" name="id" value=meeting_id.to_string()/>
+                        <input type="hidden" name="item_id" value=item_id.to_string()/>
+                        <input type="hidden" name="direction" value="up"/>
+                        <button type="submit" class="small">"上移"</button>
+                    </ActionForm>
+                    <ActionForm action=shift attr:class="form inline">
+                        <input type="hidden" name="id" value=meeting_id.to_string()/>
+                        <input type="hidden" name="item_id" value=item_id.to_string()/>
+                        <input type="hidden" name="direction" value="down"/>
+                        <button type="submit" class="small">"下移"</button>
+                    </ActionForm>
+                </p>
+                <details class="editor" open=!item.decided>
+                    <summary>{if item.decided { "修改研判决定" } else { "研判" }}</summary>
+                    <ActionForm action=decide attr:class="form">
+                        <input type="hidden" name="id" value=meeting_id.to_string()/>
+                        <input type="hidden" name="form[item_id]" value=item_id.to_string()/>
+                        <label>"情况分析"<textarea name="form[analysis]" rows="2">{item.analysis.clone()}</textarea></label>
+                        {field_error(value, "analysis")}
+                        <label>"研判决定"<textarea name="form[decision]" rows="2">{item.decision.clone()}</textarea></label>
+                        {field_error(value, "decision")}
+                        <label>"处理方式"
+                            <select name="form[action]">
+                                {actions.iter().map(|a| view! { <option value=a.as_str() selected=*a == current>{a.label()}</option> }).collect_view()}
+                            </select>
+                        </label>
+                        {field_error(value, "action")}
+                        <label>"整改部门"<input name="form[department]" value=item.department.clone()/></label>
+                        {field_error(value, "department")}
+                        <label>"责任人"<input name="form[responsible_person]" value=item.responsible_person.clone()/></label>
+                        {field_error(value, "responsible_person")}
+                        <label>"整改期限"<input name="form[deadline]" type="date" value=item.deadline.map(|d| d.to_string()).unwrap_or_default()/></label>
+                        {field_error(value, "deadline")}
+                        <label>"案件责任人（可空：不变，新案件为该户监测联系人）"
+                            <select name="form[owner_user_id]">
+                                <option value="">"—"</option>
+                                {owners.iter().map(|o| view! { <option value=o.user_id.to_string() selected=item.owner_user_id == Some(o.user_id)>{o.label.clone()}</option> }).collect_view()}
+                            </select>
+                        </label>
+                        {field_error(value, "owner_user_id")}
+                        {form_error(value)}
+                        <button type="submit" class="primary">"保存研判决定"</button>
+                    </ActionForm>
+                </details>
+                <details class="editor">
+                    <summary>"不列入研判"</summary>
+                    <ActionForm action=drop attr:class="form">
+                        <input type="hidden" name="id" value=meeting_id.to_string()/>
+                        <input type="hidden" name="item_id" value=item_id.to_string()/>
+                        <label>"原因"<input name="reason"/></label>
+                        {field_error(drop.value(), "reason")}
+                        {form_error(drop.value())}
+                        <button type="submit" class="small">"不列入"</button>
+                    </ActionForm>
+                </details>
+            })}
+        </li>
+    }
+}

@@ -1,0 +1,1189 @@
+//! Meetings kept in the database: which are due and missing, preparing one with its agenda built from
+//! the month's facts, shaping the agenda, attendance, decisions that open or update cases in the same
+//! transaction, escalation to the township, finalising, signing and addenda. Every change is audited.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use entities::{
+    household, identification, meeting, meeting_addendum, meeting_item, org_unit, risk_case, user_role, visit,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
+};
+use serde_json::json;
+
+use super::{
+    Attendee, Decision, DecisionForm, HeaderForm, ItemAction, ItemKind, ItemView, MeetingAddendum, MeetingRow,
+    MeetingStatus, MeetingView, MeetingsOverview,
+};
+use crate::audit::service::{self as audit, Actor, Entry};
+use crate::auth::{Caller, Role};
+use crate::authz::{self, Action};
+use crate::cases::{RiskType, Source, Status};
+use crate::db::begin_write;
+use crate::error::AppError;
+use crate::org::{OrgCode, OrgLevel};
+use crate::request::RequestContext;
+use crate::shell::beijing_time;
+
+/// Who chairs each level's meeting [Y]: the village Party secretary; the township leader in charge.
+fn chair_role(level: OrgLevel) -> Option<Role> {
+    match level {
+        OrgLevel::Village => Some(Role::VillageSecretary),
+        OrgLevel::Township => Some(Role::TownshipLeader),
+        _ => None,
+    }
+}
+
+/// Who records: the unit's own staff.
+fn recorder_roles(level: OrgLevel) -> &'static [Role] {
+    match level {
+        OrgLevel::Village => &[Role::VillageSecretary, Role::VillageCadre, Role::ResidentCadre, Role::InfoOfficer],
+        OrgLevel::Township => &[Role::TownshipLeader, Role::TownshipStaff],
+        _ => &[],
+    }
+}
+
+/// The roster a meeting's attendance is taken from [Y]: the village's cadres, resident cadres,
+/// information officers and monitoring contacts; the township's leaders and staff and the departments.
+fn roster_roles(level: OrgLevel) -> &'static [Role] {
+    match level {
+        OrgLevel::Village => &[
+            Role::VillageSecretary,
+            Role::VillageCadre,
+            Role::ResidentCadre,
+            Role::InfoOfficer,
+            Role::MonitoringContact,
+        ],
+        _ => &[Role::TownshipLeader, Role::TownshipStaff, Role::DepartmentUser],
+    }
+}
+
+/// Whether the caller holds `role` at exactly this unit.
+fn holds(caller: &Caller, role: Role, unit: &str) -> bool {
+    caller.roles.iter().any(|g| g.role == role && g.org_code == unit)
+}
+
+fn may_chair(caller: &Caller, unit: &OrgCode) -> bool {
+    chair_role(unit.level()).is_some_and(|role| holds(caller, role, unit.as_str()))
+}
+
+fn may_record(caller: &Caller, unit: &OrgCode) -> bool {
+    recorder_roles(unit.level()).iter().any(|role| holds(caller, *role, unit.as_str()))
+}
+
+/// "2026-03" → (first day, last day).
+fn month_bounds(month: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
+        .map_err(|_| AppError::validation("month", "月份应写作 2026-03 的形式。"))?;
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    };
+    let last = next.and_then(|d| d.pred_opt()).ok_or_else(|| AppError::validation("month", "月份不正确。"))?;
+    Ok((first, last))
+}
+
+/// The meetings due in `month` (this month when empty) in the caller's scope: every village and
+/// township, with its meeting if there is one; a past month without signed minutes is missing.
+pub async fn overview(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    month: &str,
+) -> Result<MeetingsOverview, AppError> {
+    let caller = ctx.caller()?;
+    let today = now.date_naive();
+    let month = if month.trim().is_empty() { today.format("%Y-%m").to_string() } else { month.trim().to_string() };
+    let (_, last) = month_bounds(&month)?;
+    let Some(scope) = authz::scope_condition(caller, Action::ReadHousehold, org_unit::Column::Code) else {
+        return Ok(MeetingsOverview { month, rows: Vec::new(), missing: 0 });
+    };
+    let units = org_unit::Entity::find()
+        .filter(scope)
+        .filter(org_unit::Column::Level.is_in(["village", "township"]))
+        .order_by_asc(org_unit::Column::Code)
+        .all(db)
+        .await?;
+    let meetings: HashMap<String, meeting::Model> = meeting::Entity::find()
+        .filter(meeting::Column::Month.eq(&month))
+        .filter(meeting::Column::OrgCode.is_in(units.iter().map(|u| u.code.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.org_code.clone(), m))
+        .collect();
+    let rows: Vec<MeetingRow> = units
+        .into_iter()
+        .filter_map(|u| {
+            let code = OrgCode::parse(&u.code).ok()?;
+            let m = meetings.get(&u.code);
+            let status = m.and_then(|m| MeetingStatus::parse(&m.status));
+            Some(MeetingRow {
+                township: code.level() == OrgLevel::Township,
+                meeting_id: m.map(|m| m.id),
+                held_on: m.and_then(|m| m.held_on),
+                missing: last < today && status != Some(MeetingStatus::Signed),
+                may_prepare: may_chair(caller, &code) || may_record(caller, &code),
+                status,
+                org_code: u.code,
+                org_name: u.name,
+            })
+        })
+        .collect();
+    let missing = rows.iter().filter(|r| r.missing).count();
+    Ok(MeetingsOverview { month, rows, missing })
+}
+
+/// Open the unit's meeting for `month` (the chair or a recorder of that unit), with its agenda built
+/// from the month's facts; an existing one is returned as it is. Returns its id.
+pub async fn prepare(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    unit_code: &str,
+    month: &str,
+) -> Result<i64, AppError> {
+    let caller = ctx.caller()?;
+    let unit = OrgCode::parse(unit_code).map_err(|_| AppError::validation("unit", "请选择召开会议的村或镇街。"))?;
+    authz::check(db, now, ctx, Action::ReadHousehold, unit.as_str()).await?;
+    if chair_role(unit.level()).is_none() {
+        return Err(AppError::validation("unit", "研判会议由村（社区）或镇街召开。"));
+    }
+    if !may_chair(caller, &unit) && !may_record(caller, &unit) {
+        return Err(AppError::Forbidden);
+    }
+    let (first, last) = month_bounds(month)?;
+    if first > now.date_naive() {
+        return Err(AppError::validation("month", "不能提前准备以后月份的会议。"));
+    }
+    let month = first.format("%Y-%m").to_string();
+    if let Some(existing) = meeting::Entity::find()
+        .filter(meeting::Column::OrgCode.eq(unit.as_str()))
+        .filter(meeting::Column::Month.eq(&month))
+        .one(db)
+        .await?
+    {
+        return Ok(existing.id);
+    }
+    let actor = Actor::user(caller, &ctx.meta);
+    let tx = begin_write(db).await?;
+    let attendance = roster(&tx, &unit).await?;
+    let row = meeting::ActiveModel {
+        org_code: Set(unit.as_str().to_string()),
+        month: Set(month.clone()),
+        status: Set(MeetingStatus::Preparing.as_str().into()),
+        held_on: Set(None),
+        place: Set(String::new()),
+        chair_user_id: Set(None),
+        recorder_user_id: Set(None),
+        attendance: Set(serde_json::to_string(&attendance).map_err(AppError::internal)?),
+        guests: Set(String::new()),
+        created_by: Set(caller.user_id),
+        created_at: Set(now),
+        finalised_at: Set(None),
+        signed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    let agenda = build_agenda(&tx, &unit, first, last, now.date_naive()).await?;
+    for (position, item) in agenda.iter().enumerate() {
+        meeting_item::ActiveModel { meeting_id: Set(row.id), position: Set(position as i32 + 1), ..item.clone() }
+            .insert(&tx)
+            .await?;
+    }
+    audit::append(
+        &tx,
+        &actor,
+        now,
+        Entry {
+            action: "meeting.prepared",
+            entity_type: "meeting",
+            entity_id: row.id.to_string(),
+            org_code: Some(unit.as_str().to_string()),
+            changes: json!({ "after": { "month": month, "items": agenda.len() } }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row.id)
+}
+
+/// The unit's roster, everyone marked present until the recorder says otherwise.
+async fn roster<C: ConnectionTrait>(db: &C, unit: &OrgCode) -> Result<Vec<Attendee>, AppError> {
+    let roles: Vec<&str> = roster_roles(unit.level()).iter().map(|r| r.as_str()).collect();
+    let grants = user_role::Entity::find().filter(user_role::Column::Role.is_in(roles)).all(db).await?;
+    let units: HashMap<i64, String> =
+        org_unit::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u.code)).collect();
+    let mut people: Vec<(i64, Role)> = Vec::new();
+    for g in grants {
+        let (Some(code), Some(role)) = (units.get(&g.org_unit_id), Role::parse(&g.role)) else { continue };
+        // The unit's own people; departments (county-level) attend the township's joint meeting.
+        let belongs = code == unit.as_str()
+            || (role == Role::DepartmentUser && OrgCode::parse(code).is_ok_and(|c| c.contains(unit.as_str())));
+        if belongs && !people.iter().any(|(id, _)| *id == g.user_id) {
+            people.push((g.user_id, role));
+        }
+    }
+    let names = crate::users::service::display_names(db, people.iter().map(|(id, _)| *id)).await?;
+    let mut attendees: Vec<Attendee> = people
+        .into_iter()
+        .filter_map(|(id, role)| {
+            names.get(&id).map(|name| Attendee {
+                user_id: id,
+                name: name.clone(),
+                role: role.label().into(),
+                present: true,
+                reason: String::new(),
+            })
+        })
+        .collect();
+    attendees.sort_by_key(|a| roster_roles(unit.level()).iter().position(|r| r.label() == a.role));
+    Ok(attendees)
+}
+
+/// An agenda item before it has a meeting and a position.
+fn item(kind: ItemKind, title: String, facts: String) -> meeting_item::ActiveModel {
+    meeting_item::ActiveModel {
+        kind: Set(kind.as_str().into()),
+        case_id: Set(None),
+        household_id: Set(None),
+        escalated_from: Set(None),
+        title: Set(title.chars().take(250).collect()),
+        facts: Set(facts),
+        dropped: Set(false),
+        drop_reason: Set(String::new()),
+        analysis: Set(String::new()),
+        decision: Set(String::new()),
+        action: Set(String::new()),
+        department: Set(String::new()),
+        responsible_person: Set(String::new()),
+        deadline: Set(None),
+        owner_user_id: Set(None),
+        result_case_id: Set(None),
+        decided_at: Set(None),
+        ..Default::default()
+    }
+}
+
+/// What the system knows of a case, in one line.
+fn case_facts(c: &risk_case::Model, owners: &HashMap<i64, String>) -> String {
+    let status = Status::parse(&c.status).map(|s| s.label()).unwrap_or_default();
+    let risk = RiskType::parse(&c.risk_type).map(|r| r.label()).unwrap_or_default();
+    let source = Source::parse(&c.source).map(|s| s.label()).unwrap_or_default();
+    format!(
+        "{risk}；{}；来源：{source}；责任人：{}；期限：{}；状态：{status}{}",
+        c.description,
+        owners.get(&c.owner_user_id).cloned().unwrap_or_default(),
+        c.deadline,
+        if c.red_alert { "；红色预警" } else { "" }
+    )
+}
+
+/// The agenda of a unit's meeting for the month `first..=last`, in this order: decisions of earlier
+/// meetings whose deadline fell due; risks new this month (for a township: red alerts and department
+/// warnings); overdue cases; (villages) the other open cases, visit findings that opened no case, and
+/// households waiting for the democratic appraisal; (townships) items escalated by village meetings.
+async fn build_agenda<C: ConnectionTrait>(
+    db: &C,
+    unit: &OrgCode,
+    first: NaiveDate,
+    last: NaiveDate,
+    today: NaiveDate,
+) -> Result<Vec<meeting_item::ActiveModel>, AppError> {
+    let township = unit.level() == OrgLevel::Township;
+    let within = |column| authz::code_prefix(column, unit.scope_prefix());
+    let open_cases = risk_case::Entity::find()
+        .filter(within(risk_case::Column::OrgCode))
+        .filter(risk_case::Column::Status.is_in(Status::open_codes()))
+        .order_by_asc(risk_case::Column::Deadline)
+        .order_by_asc(risk_case::Column::Id)
+        .all(db)
+        .await?;
+    let households: HashMap<i64, household::Model> = household::Entity::find()
+        .filter(household::Column::Id.is_in(open_cases.iter().filter_map(|c| c.household_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h))
+        .collect();
+    let owners = crate::users::service::display_names(db, open_cases.iter().map(|c| c.owner_user_id)).await?;
+    let who = |c: &risk_case::Model| {
+        c.household_id.and_then(|id| households.get(&id)).map(|h| format!("{}户", h.head_name)).unwrap_or_default()
+    };
+    let mut items = Vec::new();
+    let mut listed: HashSet<i64> = HashSet::new();
+    let on_case = |kind: ItemKind, c: &risk_case::Model, title: String| {
+        let mut it = item(kind, title, case_facts(c, &owners));
+        it.case_id = Set(Some(c.id));
+        it.household_id = Set(c.household_id);
+        it
+    };
+
+    // Earlier decisions of this unit whose deadline fell due by the month's end, their case still open.
+    let earlier: Vec<i64> = meeting::Entity::find()
+        .filter(meeting::Column::OrgCode.eq(unit.as_str()))
+        .filter(meeting::Column::Month.lt(first.format("%Y-%m").to_string()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let due_decisions = meeting_item::Entity::find()
+        .filter(meeting_item::Column::MeetingId.is_in(earlier))
+        .filter(meeting_item::Column::Deadline.lte(last))
+        .filter(meeting_item::Column::Action.is_in([ItemAction::OpenCase.as_str(), ItemAction::UpdateCase.as_str()]))
+        .order_by_asc(meeting_item::Column::Deadline)
+        .all(db)
+        .await?;
+    for d in due_decisions {
+        let Some(case_id) = d.result_case_id.or(d.case_id) else { continue };
+        let Some(c) = open_cases.iter().find(|c| c.id == case_id) else { continue };
+        if listed.insert(c.id) {
+            let deadline = d.deadline.map(|x| x.to_string()).unwrap_or_default();
+            items.push(on_case(
+                ItemKind::FollowUp,
+                c,
+                format!(
+                    "{}：上次研判决定“{}”（{}，{}，{deadline} 前）",
+                    who(c),
+                    d.decision,
+                    d.department,
+                    d.responsible_person
+                ),
+            ));
+        }
+    }
+    for c in &open_cases {
+        if listed.contains(&c.id) {
+            continue;
+        }
+        let risk = RiskType::parse(&c.risk_type).map(|r| r.label()).unwrap_or_default();
+        let new = c.created_at.date_naive() >= first && c.created_at.date_naive() <= last;
+        let overdue = c.deadline < today.min(last);
+        let kind = if new && (!township || c.red_alert || c.source == Source::Department.as_str()) {
+            ItemKind::NewRisk
+        } else if overdue {
+            ItemKind::OverdueCase
+        } else if !township {
+            ItemKind::OpenCase
+        } else {
+            continue;
+        };
+        listed.insert(c.id);
+        let alert = if c.red_alert { "【红色预警】" } else { "" };
+        items.push(on_case(kind, c, format!("{alert}{}：{risk}", who(c))));
+    }
+    // Keep the order: follow-ups, new risks, overdue, open.
+    items.sort_by_key(|it| {
+        let kind = match &it.kind {
+            sea_orm::ActiveValue::Set(k) | sea_orm::ActiveValue::Unchanged(k) => ItemKind::parse(k),
+            sea_orm::ActiveValue::NotSet => None,
+        };
+        [ItemKind::FollowUp, ItemKind::NewRisk, ItemKind::OverdueCase, ItemKind::OpenCase]
+            .iter()
+            .position(|k| Some(*k) == kind)
+    });
+    if township {
+        items.extend(escalated(db, unit, first).await?);
+    } else {
+        items.extend(visit_findings(db, unit, first, last).await?);
+        items.extend(waiting_for_appraisal(db, unit).await?);
+    }
+    Ok(items)
+}
+
+/// Problems found on this month's visits that opened no case.
+async fn visit_findings<C: ConnectionTrait>(
+    db: &C,
+    unit: &OrgCode,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<meeting_item::ActiveModel>, AppError> {
+    let visits = visit::Entity::find()
+        .filter(authz::code_prefix(visit::Column::OrgCode, unit.scope_prefix()))
+        .filter(visit::Column::VisitedOn.between(first, last))
+        .order_by_asc(visit::Column::VisitedOn)
+        .all(db)
+        .await?;
+    let households: HashMap<i64, String> = household::Entity::find()
+        .filter(household::Column::Id.is_in(visits.iter().map(|v| v.household_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h.head_name))
+        .collect();
+    let mut items = Vec::new();
+    for v in visits {
+        let problems: Vec<crate::visits::Problem> = serde_json::from_str(&v.problems).unwrap_or_default();
+        for p in problems.into_iter().filter(|p| p.case_id.is_none()) {
+            let head = households.get(&v.household_id).cloned().unwrap_or_default();
+            let mut it = item(
+                ItemKind::VisitFinding,
+                format!("{head}户：{}", p.risk_type.label()),
+                format!("{} 走访发现：{}", v.visited_on, p.description),
+            );
+            it.household_id = Set(Some(v.household_id));
+            items.push(it);
+        }
+    }
+    Ok(items)
+}
+
+/// Households whose identification waits for the village's verification and democratic appraisal.
+async fn waiting_for_appraisal<C: ConnectionTrait>(
+    db: &C,
+    unit: &OrgCode,
+) -> Result<Vec<meeting_item::ActiveModel>, AppError> {
+    let waiting = identification::Entity::find()
+        .filter(identification::Column::Stage.eq("applied"))
+        .filter(authz::code_prefix(identification::Column::OrgCode, unit.scope_prefix()))
+        .all(db)
+        .await?;
+    let households: Vec<household::Model> = household::Entity::find()
+        .filter(household::Column::Id.is_in(waiting.iter().map(|w| w.household_id)))
+        .filter(authz::code_prefix(household::Column::OrgCode, unit.scope_prefix()))
+        .order_by_asc(household::Column::Code)
+        .all(db)
+        .await?;
+    Ok(households
+        .into_iter()
+        .map(|h| {
+            let procedure = waiting.iter().find(|w| w.household_id == h.id);
+            let what =
+                procedure.map(|w| if w.kind == "elimination" { "风险消除" } else { "识别纳入" }).unwrap_or("识别纳入");
+            let mut it = item(
+                ItemKind::Appraisal,
+                format!("{}户：{what}待村级核实和民主评议", h.head_name),
+                format!("户编号 {}；评议结果在农户页面“办理”中登记。", h.code),
+            );
+            it.household_id = Set(Some(h.id));
+            it
+        })
+        .collect())
+}
+
+/// Items the township's villages escalated in their meetings of the same month.
+async fn escalated<C: ConnectionTrait>(
+    db: &C,
+    unit: &OrgCode,
+    first: NaiveDate,
+) -> Result<Vec<meeting_item::ActiveModel>, AppError> {
+    let village_meetings: HashMap<i64, String> = meeting::Entity::find()
+        .filter(authz::code_prefix(meeting::Column::OrgCode, unit.scope_prefix()))
+        .filter(meeting::Column::OrgCode.ne(unit.as_str()))
+        .filter(meeting::Column::Month.eq(first.format("%Y-%m").to_string()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.org_code))
+        .collect();
+    let names = crate::org::service::display_names(db, village_meetings.values().cloned().collect()).await?;
+    let rows = meeting_item::Entity::find()
+        .filter(meeting_item::Column::MeetingId.is_in(village_meetings.keys().copied()))
+        .filter(meeting_item::Column::Action.eq(ItemAction::Escalate.as_str()))
+        .order_by_asc(meeting_item::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let village = village_meetings.get(&r.meeting_id).and_then(|c| names.get(c)).cloned().unwrap_or_default();
+            let mut it = item(
+                ItemKind::Escalated,
+                format!("{village}提交：{}", r.title),
+                format!("{}；村级研判：{}；决定：{}", r.facts, r.analysis, r.decision),
+            );
+            it.case_id = Set(r.case_id);
+            it.household_id = Set(r.household_id);
+            it.escalated_from = Set(Some(r.id));
+            it
+        })
+        .collect())
+}
+
+/// A meeting by id, if the caller may see its unit.
+async fn in_scope(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+) -> Result<meeting::Model, AppError> {
+    let found = meeting::Entity::find_by_id(id).one(db).await?;
+    authz::found_in_scope(db, now, ctx, Action::ReadHousehold, found, |m| &m.org_code).await
+}
+
+fn status_of(m: &meeting::Model) -> Result<MeetingStatus, AppError> {
+    MeetingStatus::parse(&m.status)
+        .ok_or_else(|| AppError::internal(format!("meeting {} has status {}", m.id, m.status)))
+}
+
+/// A meeting the caller may change now: chair or recorder of its unit, while it is being prepared.
+async fn editable(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+) -> Result<(meeting::Model, OrgCode), AppError> {
+    let m = in_scope(db, now, ctx, id).await?;
+    let unit = OrgCode::parse(&m.org_code)?;
+    let caller = ctx.caller()?;
+    if !may_chair(caller, &unit) && !may_record(caller, &unit) {
+        return Err(AppError::Forbidden);
+    }
+    if status_of(&m)? != MeetingStatus::Preparing {
+        return Err(AppError::Conflict("会议记录已定稿，不能再修改；如需补充，请在签发后追加补充说明。".into()));
+    }
+    Ok((m, unit))
+}
+
+/// One meeting with its items, addenda and what the caller may do.
+pub async fn get(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+) -> Result<MeetingView, AppError> {
+    let m = in_scope(db, now, ctx, id).await?;
+    let caller = ctx.caller()?;
+    let unit = OrgCode::parse(&m.org_code)?;
+    let status = status_of(&m)?;
+    let items = meeting_item::Entity::find()
+        .filter(meeting_item::Column::MeetingId.eq(m.id))
+        .order_by_asc(meeting_item::Column::Position)
+        .all(db)
+        .await?;
+    let addenda = meeting_addendum::Entity::find()
+        .filter(meeting_addendum::Column::MeetingId.eq(m.id))
+        .order_by_asc(meeting_addendum::Column::Id)
+        .all(db)
+        .await?;
+    let people = crate::users::service::display_names(
+        db,
+        items
+            .iter()
+            .filter_map(|i| i.owner_user_id)
+            .chain(addenda.iter().map(|a| a.created_by))
+            .chain(m.chair_user_id)
+            .chain(m.recorder_user_id),
+    )
+    .await?;
+    let codes: HashMap<i64, String> = household::Entity::find()
+        .filter(household::Column::Id.is_in(items.iter().filter_map(|i| i.household_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h.code))
+        .collect();
+    let names = crate::org::service::display_names(db, vec![m.org_code.clone()]).await?;
+    let township = unit.level() == OrgLevel::Township;
+    let attendance: Vec<Attendee> = serde_json::from_str(&m.attendance).map_err(AppError::internal)?;
+    let member = may_chair(caller, &unit) || may_record(caller, &unit);
+    Ok(MeetingView {
+        id: m.id,
+        org_name: names.get(&m.org_code).cloned().unwrap_or_default(),
+        title: if township { "镇街联席研判会议" } else { "村级研判会议" }.into(),
+        township,
+        month: m.month.clone(),
+        status,
+        held_on: m.held_on,
+        place: m.place.clone(),
+        chair: m.chair_user_id.and_then(|id| people.get(&id).cloned()),
+        recorder: m.recorder_user_id.and_then(|id| people.get(&id).cloned()),
+        attendance,
+        guests: m.guests.clone(),
+        items: items
+            .into_iter()
+            .map(|i| ItemView {
+                id: i.id,
+                position: i.position,
+                kind: ItemKind::parse(&i.kind).unwrap_or(ItemKind::Manual),
+                case_id: i.case_id,
+                household_code: i.household_id.and_then(|id| codes.get(&id).cloned()),
+                title: i.title,
+                facts: i.facts,
+                dropped: i.dropped,
+                drop_reason: i.drop_reason,
+                analysis: i.analysis,
+                decision: i.decision,
+                action: ItemAction::parse(&i.action),
+                department: i.department,
+                responsible_person: i.responsible_person,
+                deadline: i.deadline,
+                owner_user_id: i.owner_user_id,
+                owner_name: i.owner_user_id.and_then(|id| people.get(&id).cloned()),
+                result_case_id: i.result_case_id,
+                decided: i.decided_at.is_some(),
+            })
+            .collect(),
+        addenda: addenda
+            .into_iter()
+            .map(|a| MeetingAddendum {
+                at: beijing_time(a.created_at),
+                by: people.get(&a.created_by).cloned().unwrap_or_default(),
+                text: a.text,
+            })
+            .collect(),
+        may_edit: member && status == MeetingStatus::Preparing,
+        may_sign: may_chair(caller, &unit) && status == MeetingStatus::Finalised,
+        may_amend: member && status == MeetingStatus::Signed,
+        owners: crate::households::register::candidates(db, &m.org_code, &crate::cases::service::OWNER_ROLES).await?,
+        org_code: m.org_code,
+    })
+}
+
+fn meeting_entry(m: &meeting::Model, action: &'static str, changes: serde_json::Value) -> Entry {
+    Entry { action, entity_type: "meeting", entity_id: m.id.to_string(), org_code: Some(m.org_code.clone()), changes }
+}
+
+/// Date, place, guests and attendance.
+pub async fn save_header(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+    form: &HeaderForm,
+) -> Result<(), AppError> {
+    let (m, _) = editable(db, now, ctx, id).await?;
+    let held_on = NaiveDate::parse_from_str(form.held_on.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::validation("held_on", "请填写会议日期，例如 2026-03-20。"))?;
+    let (first, last) = month_bounds(&m.month)?;
+    if held_on < first || held_on > last || held_on > now.date_naive() {
+        return Err(AppError::validation("held_on", format!("会议日期应在 {} 月内，且不晚于今天。", m.month)));
+    }
+    let place = form.place.trim().to_string();
+    if place.is_empty() || place.chars().count() > 60 {
+        return Err(AppError::validation("place", "请填写会议地点（不超过 60 字）。"));
+    }
+    let mut attendance: Vec<Attendee> = serde_json::from_str(&m.attendance).map_err(AppError::internal)?;
+    for a in attendance.iter_mut() {
+        let key = a.user_id.to_string();
+        a.present = form.marks.get(&key).is_none_or(|v| v != "absent");
+        a.reason = form.reasons.get(&key).map(|r| r.trim().chars().take(60).collect()).unwrap_or_default();
+        if !a.present && a.reason.is_empty() {
+            return Err(AppError::validation("reasons", format!("请填写{}缺席的原因。", a.name)));
+        }
+    }
+    let guests = form.guests.trim().chars().take(500).collect::<String>();
+    let caller = ctx.caller()?;
+    let tx = begin_write(db).await?;
+    let mut active = m.clone().into_active_model();
+    active.held_on = Set(Some(held_on));
+    active.place = Set(place.clone());
+    active.guests = Set(guests.clone());
+    active.attendance = Set(serde_json::to_string(&attendance).map_err(AppError::internal)?);
+    let unit = OrgCode::parse(&m.org_code)?;
+    if may_chair(caller, &unit) {
+        active.chair_user_id = Set(Some(caller.user_id));
+    } else {
+        active.recorder_user_id = Set(Some(caller.user_id));
+    }
+    active.update(&tx).await?;
+    let present: Vec<&str> = attendance.iter().filter(|a| a.present).map(|a| a.name.as_str()).collect();
+    audit::append(
+        &tx,
+        &Actor::user(caller, &ctx.meta),
+        now,
+        meeting_entry(
+            &m,
+            "meeting.header_saved",
+            json!({ "after": { "held_on": held_on, "place": place, "guests": guests, "present": present } }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Add an item of the chair's own.
+pub async fn add_item(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+    title: &str,
+    facts: &str,
+) -> Result<(), AppError> {
+    let (m, _) = editable(db, now, ctx, id).await?;
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > 120 {
+        return Err(AppError::validation("title", "请填写议题（不超过 120 字）。"));
+    }
+    let last = meeting_item::Entity::find()
+        .filter(meeting_item::Column::MeetingId.eq(m.id))
+        .order_by_desc(meeting_item::Column::Position)
+        .one(db)
+        .await?
+        .map_or(0, |i| i.position);
+    let tx = begin_write(db).await?;
+    let row = meeting_item::ActiveModel {
+        meeting_id: Set(m.id),
+        position: Set(last + 1),
+        ..item(ItemKind::Manual, title.to_string(), facts.trim().chars().take(1000).collect())
+    }
+    .insert(&tx)
+    .await?;
+    audit::append(
+        &tx,
+        &Actor::user(ctx.caller()?, &ctx.meta),
+        now,
+        meeting_entry(&m, "meeting.item_added", json!({ "after": { "item_id": row.id, "title": title } })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An item of an editable meeting.
+async fn item_of(db: &DatabaseConnection, meeting_id: i64, item_id: i64) -> Result<meeting_item::Model, AppError> {
+    meeting_item::Entity::find_by_id(item_id)
+        .filter(meeting_item::Column::MeetingId.eq(meeting_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::validation("item_id", "该议题不属于这次会议。"))
+}
+
+/// Drop an item with a reason, or take it back (an empty reason).
+pub async fn drop_item(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+    item_id: i64,
+    reason: &str,
+    restore: bool,
+) -> Result<(), AppError> {
+    let (m, _) = editable(db, now, ctx, id).await?;
+    let it = item_of(db, m.id, item_id).await?;
+    let reason = reason.trim();
+    if !restore && reason.is_empty() {
+        return Err(AppError::validation("reason", "请说明不列入研判的原因。"));
+    }
+    let tx = begin_write(db).await?;
+    let mut active = it.clone().into_active_model();
+    active.dropped = Set(!restore);
+    active.drop_reason = Set(if restore { String::new() } else { reason.chars().take(200).collect() });
+    active.update(&tx).await?;
+    let action = if restore { "meeting.item_restored" } else { "meeting.item_dropped" };
+    audit::append(
+        &tx,
+        &Actor::user(ctx.caller()?, &ctx.meta),
+        now,
+        meeting_entry(&m, action, json!({ "after": { "item_id": it.id, "title": it.title, "reason": reason } })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Move an item one place up (or down), swapping with its neighbour.
+pub async fn move_item(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+    item_id: i64,
+    up: bool,
+) -> Result<(), AppError> {
+    let (m, _) = editable(db, now, ctx, id).await?;
+    let it = item_of(db, m.id, item_id).await?;
+    let neighbour = meeting_item::Entity::find().filter(meeting_item::Column::MeetingId.eq(m.id));
+    let neighbour = if up {
+        neighbour.filter(meeting_item::Column::Position.lt(it.position)).order_by_desc(meeting_item::Column::Position)
+    } else {
+        neighbour.filter(meeting_item::Column::Position.gt(it.position)).order_by_asc(meeting_item::Column::Position)
+    };
+    let Some(other) = neighbour.one(db).await? else { return Ok(()) };
+    let tx = begin_write(db).await?;
+    for (row, position) in [(&it, other.position), (&other, it.position)] {
+        meeting_item::Entity::update_many()
+            .col_expr(meeting_item::Column::Position, Expr::value(position))
+            .filter(meeting_item::Column::Id.eq(row.id))
+            .exec(&tx)
+            .await?;
+    }
+    audit::append(
+        &tx,
+        &Actor::user(ctx.caller()?, &ctx.meta),
+        now,
+        meeting_entry(&m, "meeting.item_moved", json!({ "after": { "item_id": it.id, "position": other.position } })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Record the analysis and decision on an item and carry it out in the same transaction: open a case
+/// for the household (source 研判会议), or set the case's department, responsible person, deadline and
+/// owner, or mark it for the township's joint meeting.
+pub async fn decide(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+    form: &DecisionForm,
+) -> Result<(), AppError> {
+    let (m, unit) = editable(db, now, ctx, id).await?;
+    let it = item_of(db, m.id, form.item_id).await?;
+    if it.dropped {
+        return Err(AppError::Conflict("该议题已不列入研判，请先恢复。".into()));
+    }
+    let day = m.held_on.unwrap_or_else(|| now.date_naive());
+    let d = form.parse(day)?;
+    if d.action == ItemAction::Escalate && unit.level() != OrgLevel::Village {
+        return Err(AppError::validation("action", "只有村级研判会议可以提交镇街联席研判会议。"));
+    }
+    if let Some(owner) = d.owner {
+        let eligible =
+            crate::households::register::candidates(db, &m.org_code, &crate::cases::service::OWNER_ROLES).await?;
+        if !eligible.iter().any(|c| c.user_id == owner) {
+            return Err(AppError::validation("owner_user_id", "所选人员不能担任案件责任人，请从列表中选择。"));
+        }
+    }
+    let caller = ctx.caller()?;
+    let actor = Actor::user(caller, &ctx.meta);
+    let tx = begin_write(db).await?;
+    let mut result_case = it.result_case_id;
+    match d.action {
+        ItemAction::OpenCase => {
+            if it.case_id.is_some() || it.result_case_id.is_some() {
+                return Err(AppError::validation("action", "该议题已有案件，请选择“更新案件”。"));
+            }
+            result_case = Some(open_case(&tx, now, &actor, &m, &it, &d).await?);
+        }
+        ItemAction::UpdateCase => {
+            let case_id = it
+                .case_id
+                .or(it.result_case_id)
+                .ok_or_else(|| AppError::validation("action", "该议题没有关联案件，请选择“立案”。"))?;
+            update_case(&tx, now, &actor, caller.user_id, &m, case_id, &d).await?;
+        }
+        ItemAction::Note | ItemAction::Escalate => {}
+    }
+    let mut active = it.clone().into_active_model();
+    active.analysis = Set(d.analysis.clone());
+    active.decision = Set(d.decision.clone());
+    active.action = Set(d.action.as_str().into());
+    active.department = Set(d.department.clone());
+    active.responsible_person = Set(d.responsible_person.clone());
+    active.deadline = Set(d.deadline);
+    active.owner_user_id = Set(d.owner);
+    active.result_case_id = Set(result_case);
+    active.decided_at = Set(Some(now));
+    active.update(&tx).await?;
+    audit::append(
+        &tx,
+        &actor,
+        now,
+        meeting_entry(
+            &m,
+            "meeting.decided",
+            json!({ "after": {
+            "item_id": it.id, "title": it.title, "analysis": d.analysis, "decision": d.decision,
+            "action": d.action.label(), "department": d.department, "responsible_person": d.responsible_person,
+            "deadline": d.deadline, "owner_user_id": d.owner, "case_id": it.case_id.or(result_case),
+        } }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// "石桥村 2026-03 研判会议决定：…"
+fn decided_by(m: &meeting::Model, unit_name: &str, d: &Decision) -> String {
+    format!(
+        "{unit_name}{} 研判会议决定：{}（整改部门：{}；责任人：{}）",
+        m.month, d.decision, d.department, d.responsible_person
+    )
+}
+
+async fn open_case<C: ConnectionTrait>(
+    tx: &C,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    m: &meeting::Model,
+    it: &meeting_item::Model,
+    d: &Decision,
+) -> Result<i64, AppError> {
+    let household_id = it
+        .household_id
+        .ok_or_else(|| AppError::validation("action", "该议题没有关联农户，不能直接立案，请在农户页面登记。"))?;
+    let household = household::Entity::find_by_id(household_id).one(tx).await?.ok_or(AppError::NotFound)?;
+    let owner = match d.owner.or(household.contact_user_id) {
+        Some(owner) => owner,
+        None => crate::cases::service::default_owner(tx, &mut HashMap::new(), &household.org_code)
+            .await?
+            .or(actor.user_id)
+            .ok_or_else(|| AppError::internal("a meeting decision without an actor"))?,
+    };
+    let names = crate::org::service::display_names(tx, vec![m.org_code.clone()]).await?;
+    let description =
+        format!("{}；{}", it.title, decided_by(m, names.get(&m.org_code).map(String::as_str).unwrap_or(""), d));
+    crate::cases::service::open(
+        tx,
+        now,
+        actor,
+        crate::cases::service::Opening {
+            household: Some(&household),
+            org_code: &household.org_code,
+            source: Source::Meeting,
+            risk_type: RiskType::Other,
+            red_alert: false,
+            description: &description,
+            owner,
+            department: &d.department,
+            responsible_person: &d.responsible_person,
+            deadline: d.deadline.ok_or_else(|| AppError::validation("deadline", "请填写整改期限。"))?,
+            notify_owner: true,
+        },
+    )
+    .await
+}
+
+async fn update_case<C: ConnectionTrait>(
+    tx: &C,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    user_id: i64,
+    m: &meeting::Model,
+    case_id: i64,
+    d: &Decision,
+) -> Result<(), AppError> {
+    let case = risk_case::Entity::find_by_id(case_id).one(tx).await?.ok_or(AppError::NotFound)?;
+    let status = Status::parse(&case.status).ok_or_else(|| AppError::internal(format!("case {case_id} status")))?;
+    if !status.is_open() {
+        return Err(AppError::Conflict("该案件已办结或不予纳入，研判决定无法更新它。".into()));
+    }
+    let deadline = d.deadline.ok_or_else(|| AppError::validation("deadline", "请填写整改期限。"))?;
+    let before = json!({ "department": case.department, "responsible_person": case.responsible_person,
+        "deadline": case.deadline, "owner_user_id": case.owner_user_id });
+    let owner_changed = d.owner.is_some_and(|o| o != case.owner_user_id);
+    let mut active = case.clone().into_active_model();
+    active.department = Set(d.department.clone());
+    active.responsible_person = Set(d.responsible_person.clone());
+    active.deadline = Set(deadline);
+    if let Some(owner) = d.owner {
+        active.owner_user_id = Set(owner);
+    }
+    active.updated_at = Set(now);
+    active.update(tx).await?;
+    let names = crate::org::service::display_names(tx, vec![m.org_code.clone()]).await?;
+    let note = decided_by(m, names.get(&m.org_code).map(String::as_str).unwrap_or(""), d);
+    crate::cases::service::record(
+        tx,
+        crate::cases::service::Step {
+            case_id: case.id,
+            org_code: &case.org_code,
+            action: "meeting_decision",
+            from: Some(status),
+            to: status,
+            note: &note,
+            deadline: Some(deadline),
+            audit_action: "case.meeting_decision",
+            changes: json!({ "meeting_id": m.id, "before": before, "after": { "department": d.department,
+                "responsible_person": d.responsible_person, "deadline": deadline, "owner_user_id": d.owner.unwrap_or(case.owner_user_id) } }),
+        },
+        actor,
+        user_id,
+        now,
+    )
+    .await?;
+    if let Some(owner) = d.owner.filter(|_| owner_changed) {
+        let notice = crate::notify::service::Notice {
+            category: crate::notify::Category::Assignment,
+            title: format!("研判会议交办案件 {}", case.id),
+            body: note.clone(),
+            link: format!("/cases/{}", case.id),
+            dedupe: None,
+        };
+        crate::notify::service::notify(tx, now, &[owner], &notice).await?;
+    }
+    Ok(())
+}
+
+/// The recorder finalises the minutes (every kept item decided, date and place set); the chair then signs.
+pub async fn finalise(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+) -> Result<(), AppError> {
+    let (m, _) = editable(db, now, ctx, id).await?;
+    if m.held_on.is_none() || m.place.is_empty() {
+        return Err(AppError::validation("held_on", "请先填写会议日期、地点和参会情况。"));
+    }
+    let undecided = meeting_item::Entity::find()
+        .filter(meeting_item::Column::MeetingId.eq(m.id))
+        .filter(meeting_item::Column::Dropped.eq(false))
+        .filter(meeting_item::Column::DecidedAt.is_null())
+        .all(db)
+        .await?;
+    if let Some(first) = undecided.first() {
+        return Err(AppError::Conflict(format!(
+            "还有 {} 个议题没有研判决定（如“{}”），请逐项研判或说明原因后不列入。",
+            undecided.len(),
+            first.title
+        )));
+    }
+    let caller = ctx.caller()?;
+    let tx = begin_write(db).await?;
+    let mut active = m.clone().into_active_model();
+    active.status = Set(MeetingStatus::Finalised.as_str().into());
+    active.finalised_at = Set(Some(now));
+    if m.recorder_user_id.is_none() {
+        active.recorder_user_id = Set(Some(caller.user_id));
+    }
+    active.update(&tx).await?;
+    audit::append(&tx, &Actor::user(caller, &ctx.meta), now, meeting_entry(&m, "meeting.finalised", json!({}))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The chair signs the finalised minutes: from now on they are locked.
+pub async fn sign(db: &DatabaseConnection, now: DateTime<Utc>, ctx: &RequestContext, id: i64) -> Result<(), AppError> {
+    let m = in_scope(db, now, ctx, id).await?;
+    let caller = ctx.caller()?;
+    let unit = OrgCode::parse(&m.org_code)?;
+    if !may_chair(caller, &unit) {
+        return Err(AppError::Forbidden);
+    }
+    if status_of(&m)? != MeetingStatus::Finalised {
+        return Err(AppError::Conflict("会议记录尚未定稿或已签发。".into()));
+    }
+    let tx = begin_write(db).await?;
+    let mut active = m.clone().into_active_model();
+    active.status = Set(MeetingStatus::Signed.as_str().into());
+    active.signed_at = Set(Some(now));
+    active.chair_user_id = Set(Some(caller.user_id));
+    active.update(&tx).await?;
+    audit::append(&tx, &Actor::user(caller, &ctx.meta), now, meeting_entry(&m, "meeting.signed", json!({}))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A dated addendum to signed minutes.
+pub async fn amend(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+    text: &str,
+) -> Result<(), AppError> {
+    let m = in_scope(db, now, ctx, id).await?;
+    let caller = ctx.caller()?;
+    let unit = OrgCode::parse(&m.org_code)?;
+    if !may_chair(caller, &unit) && !may_record(caller, &unit) {
+        return Err(AppError::Forbidden);
+    }
+    if status_of(&m)? != MeetingStatus::Signed {
+        return Err(AppError::Conflict("会议记录签发前可直接修改，签发后才追加补充说明。".into()));
+    }
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > 1000 {
+        return Err(AppError::validation("text", "请填写补充说明（不超过 1000 字）。"));
+    }
+    let tx = begin_write(db).await?;
+    let row = meeting_addendum::ActiveModel {
+        meeting_id: Set(m.id),
+        text: Set(text.to_string()),
+        created_by: Set(caller.user_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::append(
+        &tx,
+        &Actor::user(caller, &ctx.meta),
+        now,
+        meeting_entry(&m, "meeting.amended", json!({ "after": { "addendum_id": row.id, "text": text } })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The data of a meeting's minutes (研判会议记录), audited as a print; a draft says so in its subtitle.
+pub async fn minutes(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+) -> Result<(String, serde_json::Value), AppError> {
+    let m = get(db, now, ctx, id).await?;
+    audit::record_event(
+        db,
+        &Actor::user(ctx.caller()?, &ctx.meta),
+        now,
+        Entry {
+            action: "print.meeting_minutes",
+            entity_type: "meeting",
+            entity_id: m.id.to_string(),
+            org_code: Some(m.org_code.clone()),
+            changes: json!({ "status": m.status.as_str() }),
+        },
+    )
+    .await?;
+    Ok((format!("{}{}{}记录", m.org_name, m.month, m.title), minutes_data(&m, now.date_naive())))
+}
+
+/// A meeting as the minutes template's data.
+fn minutes_data(m: &MeetingView, today: NaiveDate) -> serde_json::Value {
+    let or_none = |list: Vec<String>| if list.is_empty() { "无".to_string() } else { list.join("、") };
+    let kept: Vec<&ItemView> = m.items.iter().filter(|i| !i.dropped).collect();
+    json!({
+        "unit_name": m.org_name,
+        "title": m.title,
+        "month": format!("{}年{}月", &m.month[..4], m.month[5..].trim_start_matches('0')),
+        "held_on": m.held_on.map(|d| d.format("%Y年%m月%d日").to_string()).unwrap_or_default(),
+        "place": m.place,
+        "chair": m.chair.clone().unwrap_or_default(),
+        "recorder": m.recorder.clone().unwrap_or_default(),
+        "present": or_none(m.attendance.iter().filter(|a| a.present).map(|a| format!("{}（{}）", a.name, a.role)).collect()),
+        "absent": or_none(m.attendance.iter().filter(|a| !a.present).map(|a| format!("{}（{}）", a.name, a.reason)).collect()),
+        "guests": if m.guests.is_empty() { "无".to_string() } else { m.guests.clone() },
+        "status_note": match m.status {
+            MeetingStatus::Signed => "",
+            MeetingStatus::Finalised => "（已定稿，待主持人签发）",
+            MeetingStatus::Preparing => "（草稿，未定稿）",
+        },
+        "items": kept.iter().enumerate().map(|(n, i)| json!({
+            "number": n + 1,
+            "kind": i.kind.label(),
+            "title": i.title,
+            "facts": if i.facts.is_empty() { String::new() } else { format!("：{}", i.facts) },
+            "analysis": i.analysis,
+            "decision": i.decision,
+            "action": match (i.action, i.result_case_id) {
+                (Some(ItemAction::OpenCase), Some(id)) => format!("（已立案 {id} 号）"),
+                (Some(ItemAction::Escalate), _) => "（提交镇街联席研判）".to_string(),
+                _ => String::new(),
+            },
+            "department": i.department,
+            "responsible_person": i.responsible_person,
+            "deadline": i.deadline.map(|d| d.to_string()).unwrap_or_default(),
+        })).collect::<Vec<_>>(),
+        "dropped": m.items.iter().filter(|i| i.dropped).map(|i| json!({ "title": i.title, "reason": i.drop_reason })).collect::<Vec<_>>(),
+        "addenda": m.addenda.iter().map(|a| json!({ "at": a.at, "by": a.by, "text": a.text })).collect::<Vec<_>>(),
+        "printed_on": today.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_have_their_last_day() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(month_bounds("2026-02").unwrap(), (d(2026, 2, 1), d(2026, 2, 28)));
+        assert_eq!(month_bounds("2026-12").unwrap(), (d(2026, 12, 1), d(2026, 12, 31)));
+        assert!(month_bounds("二月").unwrap_err().field_message("month").is_some());
+    }
+}

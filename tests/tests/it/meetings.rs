@@ -1,0 +1,323 @@
+//! Monthly judgment meetings: the agenda built from the month's facts (fixed clock, seeded cases and
+//! visits), shaping it, attendance, decisions that update or open cases in the same transaction,
+//! escalation from a village to its township, finalising, signing and locking, addenda, the missing
+//! meetings, scope, and the minutes as a real PDF.
+
+use app::auth::Role;
+use app::cases::api::CreateCase;
+use app::meetings::api::{
+    AddMeetingItem, AmendMeeting, DecideMeetingItem, DropMeetingItem, FinaliseMeeting, GetMeeting, ListMeetings,
+    PrepareMeeting, SaveMeetingHeader, SignMeeting,
+};
+use app::policy::presets::Preset;
+use app::visits::api::RecordVisit;
+use entities::{case_event, risk_case};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use tests::both_backends;
+use tests::{COUNTY, Client, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_B1};
+
+async fn body(response: reqwest::Response) -> String {
+    response.text().await.unwrap()
+}
+
+async fn meeting(client: &Client, id: &str) -> serde_json::Value {
+    client.server_fn::<GetMeeting>(&[("id", id)]).await.json().await.unwrap()
+}
+
+/// A visit with one problem that opens no case.
+async fn visit_with_finding(client: &Client, code: &str) {
+    let response = client
+        .server_fn::<RecordVisit>(&[
+            ("form[household]", code),
+            ("form[visited_on]", "2026-03-02"),
+            ("form[mode]", "in_person"),
+            ("form[food]", "ok"),
+            ("form[clothing]", "ok"),
+            ("form[education]", "ok"),
+            ("form[medical]", "ok"),
+            ("form[housing]", "ok"),
+            ("form[water]", "ok"),
+            ("form[problem1]", "儿子外出务工失联，老人无人照料"),
+            ("form[problem1_type]", "other"),
+            ("form[acknowledgement]", "signed"),
+            ("form[acknowledged_by]", "李四"),
+        ])
+        .await;
+    assert_eq!(response.status(), 200, "{}", body(response).await);
+}
+
+/// Date, place and guests, with one member absent for `why`.
+async fn save_header(client: &Client, id: &str, absent_user: &str, why: &str) -> reqwest::Response {
+    let (mark, reason) = (format!("form[marks][{absent_user}]"), format!("form[reasons][{absent_user}]"));
+    client
+        .server_fn::<SaveMeetingHeader>(&[
+            ("id", id),
+            ("form[held_on]", "2026-03-02"),
+            ("form[place]", "村委会会议室"),
+            ("form[guests]", "镇经发办 王科员"),
+            (mark.as_str(), "absent"),
+            (reason.as_str(), why),
+        ])
+        .await
+}
+
+async fn decide(client: &Client, id: &str, item: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let mut form = vec![("id", id), ("form[item_id]", item)];
+    form.extend_from_slice(fields);
+    client.server_fn::<DecideMeetingItem>(&form).await
+}
+
+async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let roof = app.household(VILLAGE_A1, 1, "张三").await;
+    let alone = app.household(VILLAGE_A1, 2, "李四").await;
+    let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
+    let ganbu = app.signed_in("ganbu", &app.user("ganbu", Role::VillageCadre, VILLAGE_A1).await).await;
+    let lianxi = app.signed_in("lianxi", &app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await).await;
+    let other = app.signed_in("dafo", &app.user("dafo", Role::VillageSecretary, VILLAGE_B1).await).await;
+    let created = lianxi
+        .server_fn::<CreateCase>(&[
+            ("form[household]", roof.as_str()),
+            ("form[source]", "visit"),
+            ("form[risk_type]", "housing"),
+            ("form[description]", "房屋漏雨，墙体开裂"),
+        ])
+        .await;
+    let case_id: i64 = created.json().await.unwrap();
+    visit_with_finding(&lianxi, &alone).await;
+
+    // The secretary prepares March's meeting: the new case and the visit's finding are on the agenda.
+    let prepared = shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A1), ("month", "2026-03")]).await;
+    assert_eq!(prepared.status(), 200, "{}", body(prepared).await);
+    let id = body(shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A1), ("month", "2026-03")]).await).await;
+    let m = meeting(&shuji, &id).await;
+    assert_eq!(m["title"], "村级研判会议");
+    let kinds: Vec<(&str, &str)> = m["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["kind"].as_str().unwrap(), i["title"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds, [("NewRisk", "张三户：住房安全"), ("VisitFinding", "李四户：其他")], "{m}");
+    let roster: Vec<&str> = m["attendance"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(roster, ["测试shuji", "测试ganbu", "测试lianxi"]);
+    let items: Vec<String> = m["items"].as_array().unwrap().iter().map(|i| i["id"].to_string()).collect();
+
+    // Another village's secretary neither sees nor prepares it.
+    assert!(body(other.server_fn::<GetMeeting>(&[("id", &id)]).await).await.contains("NotFound"));
+    assert!(
+        body(other.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A1), ("month", "2026-03")]).await)
+            .await
+            .contains("NotFound")
+    );
+
+    // Attendance: an absence needs its reason; the form is refused whole and nothing changes.
+    let lianxi_id = app.user_id("lianxi").await.to_string();
+    assert!(body(save_header(&shuji, &id, &lianxi_id, "").await).await.contains("请填写测试lianxi缺席的原因"));
+    assert_eq!(save_header(&shuji, &id, &lianxi_id, "入户走访").await.status(), 200);
+
+    // The chair adds an item, then drops it with a reason.
+    assert_eq!(
+        shuji.server_fn::<AddMeetingItem>(&[("id", &id), ("title", "村道安全隐患"), ("facts", "")]).await.status(),
+        200
+    );
+    let m = meeting(&shuji, &id).await;
+    let added = m["items"][2]["id"].to_string();
+    assert!(
+        body(shuji.server_fn::<DropMeetingItem>(&[("id", &id), ("item_id", &added), ("reason", "")]).await)
+            .await
+            .contains("请说明")
+    );
+    assert_eq!(
+        shuji
+            .server_fn::<DropMeetingItem>(&[("id", &id), ("item_id", &added), ("reason", "不属于防返贫监测")])
+            .await
+            .status(),
+        200
+    );
+
+    // Finalising waits for every kept item's decision.
+    assert!(body(ganbu.server_fn::<FinaliseMeeting>(&[("id", &id)]).await).await.contains("还有 2 个议题没有研判决定"));
+
+    // The case: department, person and deadline decided, the owner changed; in the same transaction.
+    let refused =
+        decide(&shuji, &id, &items[0], &[("form[decision]", "危房改造"), ("form[action]", "update_case")]).await;
+    assert!(body(refused).await.contains("请填写整改部门"));
+    let decided = decide(
+        &shuji,
+        &id,
+        &items[0],
+        &[
+            ("form[analysis]", "C 级危房，雨季前须完成维修"),
+            ("form[decision]", "纳入危房改造，雨季前完工"),
+            ("form[action]", "update_case"),
+            ("form[department]", "镇住建办"),
+            ("form[responsible_person]", "王强"),
+            ("form[deadline]", "2026-04-30"),
+            ("form[owner_user_id]", &lianxi_id),
+        ],
+    )
+    .await;
+    assert_eq!(decided.status(), 200, "{}", body(decided).await);
+    let case = risk_case::Entity::find_by_id(case_id).one(app.db()).await.unwrap().unwrap();
+    assert_eq!((case.department.as_str(), case.responsible_person.as_str()), ("镇住建办", "王强"));
+    assert_eq!(case.deadline.to_string(), "2026-04-30");
+    let step = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .filter(case_event::Column::Action.eq("meeting_decision"))
+        .one(app.db())
+        .await
+        .unwrap()
+        .expect("the decision is a step of the case");
+    assert!(step.note.contains("研判会议决定：纳入危房改造"), "{}", step.note);
+
+    // The finding opens a case (source: the meeting).
+    let opened = decide(
+        &ganbu,
+        &id,
+        &items[1],
+        &[
+            ("form[decision]", "联系其子女，落实赡养责任"),
+            ("form[action]", "open_case"),
+            ("form[department]", "村委会"),
+            ("form[responsible_person]", "测试ganbu"),
+            ("form[deadline]", "2026-03-31"),
+        ],
+    )
+    .await;
+    assert_eq!(opened.status(), 200, "{}", body(opened).await);
+    let new_case =
+        risk_case::Entity::find().filter(risk_case::Column::Source.eq("meeting")).one(app.db()).await.unwrap().unwrap();
+    assert_eq!((new_case.department.as_str(), new_case.deadline.to_string()), ("村委会", "2026-03-31".to_string()));
+
+    // The recorder finalises, only the chair signs; then the minutes are locked and take addenda only.
+    assert_eq!(ganbu.server_fn::<FinaliseMeeting>(&[("id", &id)]).await.status(), 200);
+    assert!(body(ganbu.server_fn::<SignMeeting>(&[("id", &id)]).await).await.contains("Forbidden"));
+    assert_eq!(shuji.server_fn::<SignMeeting>(&[("id", &id)]).await.status(), 200);
+    let late = decide(&shuji, &id, &items[1], &[("form[decision]", "改"), ("form[action]", "note")]).await;
+    assert!(body(late).await.contains("会议记录已定稿，不能再修改"));
+    assert_eq!(
+        shuji.server_fn::<AmendMeeting>(&[("id", &id), ("text", "3 月 5 日补充：王强已到户查看")]).await.status(),
+        200
+    );
+    let m = meeting(&shuji, &id).await;
+    assert_eq!(m["status"], "Signed");
+    assert_eq!(m["addenda"][0]["text"], "3 月 5 日补充：王强已到户查看");
+    let audit = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 200).await.unwrap();
+    for action in [
+        "meeting.prepared",
+        "meeting.header_saved",
+        "meeting.item_dropped",
+        "meeting.decided",
+        "meeting.finalised",
+        "meeting.signed",
+        "meeting.amended",
+        "case.meeting_decision",
+    ] {
+        assert!(audit.iter().any(|r| r.action == action), "{action} audited");
+    }
+
+    // The minutes: unit, date, place, people, each item with its decision, department, person, deadline.
+    let pdf = shuji.get(&format!("/prints/meetings/{id}/minutes.pdf")).await;
+    assert_eq!(pdf.status(), 200);
+    let bytes = pdf.bytes().await.unwrap().to_vec();
+    if let Ok(dir) = std::env::var("PRINT_SAMPLES") {
+        std::fs::write(format!("{dir}/meeting-minutes.pdf"), &bytes).unwrap();
+    }
+    let pdf = tests::Pdf::from(bytes);
+    pdf.qpdf_check();
+    let text = pdf.text();
+    let flat = text.replace('\n', "");
+    for expected in [
+        "青龙村村级研判会议记录",
+        "2026年03月02日",
+        "村委会会议室",
+        "测试lianxi（入户走访）",
+        "纳入危房改造",
+        "镇住建办",
+        "2026-04-30",
+        "不属于防返贫监测",
+        "王强已到户查看",
+        "主持人签字",
+    ] {
+        assert!(flat.contains(expected), "{expected} in:\n{text}");
+    }
+    tests::assert_snapshot("meeting-minutes", &text.replace(&format!("已立案 {} 号", new_case.id), "已立案 N 号"));
+    assert_eq!(other.get(&format!("/prints/meetings/{id}/minutes.pdf")).await.status(), 404);
+}
+
+both_backends!(village_meeting, a_village_meeting_from_agenda_to_locked_minutes);
+
+async fn escalation_and_missing_meetings(backend: tests::Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "张三").await;
+    let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
+    let lingdao_pw = app.user("lingdao", Role::TownshipLeader, TOWNSHIP_A).await;
+    let lingdao = app.signed_in("lingdao", &lingdao_pw).await;
+    let created = shuji
+        .server_fn::<CreateCase>(&[
+            ("form[household]", code.as_str()),
+            ("form[source]", "self_report"),
+            ("form[risk_type]", "illness"),
+            ("form[description]", "户主重病，自付医疗费 8 万元"),
+        ])
+        .await;
+    assert_eq!(created.status(), 200);
+
+    // The village escalates the case to the township's joint meeting.
+    let id = body(shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A1), ("month", "2026-03")]).await).await;
+    let item = meeting(&shuji, &id).await["items"][0]["id"].to_string();
+    let escalated = decide(
+        &shuji,
+        &id,
+        &item,
+        &[
+            ("form[analysis]", "村级无力解决医疗费用"),
+            ("form[decision]", "提请镇街协调医保、民政救助"),
+            ("form[action]", "escalate"),
+        ],
+    )
+    .await;
+    assert_eq!(escalated.status(), 200, "{}", body(escalated).await);
+
+    // The township leader prepares the joint meeting: the escalated item is on it; a township cannot escalate.
+    let township = body(lingdao.server_fn::<PrepareMeeting>(&[("unit", TOWNSHIP_A), ("month", "2026-03")]).await).await;
+    let m = meeting(&lingdao, &township).await;
+    assert_eq!(m["title"], "镇街联席研判会议");
+    let escalated_item =
+        m["items"].as_array().unwrap().iter().find(|i| i["kind"] == "Escalated").expect("escalated item");
+    assert!(escalated_item["title"].as_str().unwrap().starts_with("青龙村提交："), "{escalated_item}");
+    assert!(escalated_item["facts"].as_str().unwrap().contains("提请镇街协调医保"));
+    let refused = decide(
+        &lingdao,
+        &township,
+        &escalated_item["id"].to_string(),
+        &[("form[decision]", "x"), ("form[action]", "escalate")],
+    )
+    .await;
+    assert!(body(refused).await.contains("只有村级研判会议可以提交"));
+    // A township leader does not chair the village's own meeting.
+    assert!(body(lingdao.server_fn::<SignMeeting>(&[("id", &id)]).await).await.contains("Forbidden"));
+
+    // In April, March's units without signed minutes show up as missing.
+    let march: serde_json::Value =
+        lingdao.server_fn::<ListMeetings>(&[("month", "2026-03")]).await.json().await.unwrap();
+    assert_eq!(march["missing"], 0, "the month is not over yet");
+    app.clock.advance(chrono::Duration::days(31));
+    let lingdao = app.signed_in("lingdao", &lingdao_pw).await; // a month on, the session has expired
+    let march: serde_json::Value =
+        lingdao.server_fn::<ListMeetings>(&[("month", "2026-03")]).await.json().await.unwrap();
+    let missing: Vec<&str> = march["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["missing"] == true)
+        .map(|r| r["org_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(missing, ["双江镇", "青龙村", "金龙村"], "held but unsigned counts as missing too");
+}
+
+both_backends!(escalation_and_missing, escalation_and_missing_meetings);
