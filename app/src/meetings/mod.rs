@@ -127,11 +127,21 @@ pub enum ItemAction {
     UpdateCase,
     /// Hand the item to the township's joint meeting (village meetings).
     Escalate,
+    /// Record the democratic appraisal of the household's identification or elimination: passed.
+    AppraisalPassed,
+    /// … not passed.
+    AppraisalFailed,
 }
 
 impl ItemAction {
-    pub const ALL: [ItemAction; 4] =
-        [ItemAction::Note, ItemAction::OpenCase, ItemAction::UpdateCase, ItemAction::Escalate];
+    pub const ALL: [ItemAction; 6] = [
+        ItemAction::Note,
+        ItemAction::OpenCase,
+        ItemAction::UpdateCase,
+        ItemAction::Escalate,
+        ItemAction::AppraisalPassed,
+        ItemAction::AppraisalFailed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -139,6 +149,8 @@ impl ItemAction {
             ItemAction::OpenCase => "open_case",
             ItemAction::UpdateCase => "update_case",
             ItemAction::Escalate => "escalate",
+            ItemAction::AppraisalPassed => "appraisal_passed",
+            ItemAction::AppraisalFailed => "appraisal_failed",
         }
     }
 
@@ -152,6 +164,8 @@ impl ItemAction {
             ItemAction::OpenCase => "立案（登记风险案件）",
             ItemAction::UpdateCase => "更新案件的整改部门、责任人、期限",
             ItemAction::Escalate => "提交镇街联席研判会议",
+            ItemAction::AppraisalPassed => "民主评议通过（办理识别纳入或风险消除的村级核实）",
+            ItemAction::AppraisalFailed => "民主评议未通过",
         }
     }
 }

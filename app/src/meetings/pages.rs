@@ -266,8 +266,17 @@ fn AgendaItem(
     count_successes(shift.value(), changes);
     let value = decide.value();
     let item_id = item.id;
-    let actions: Vec<ItemAction> =
-        ItemAction::ALL.into_iter().filter(|a| !(township && *a == ItemAction::Escalate)).collect();
+    let appraisal = item.kind == super::ItemKind::Appraisal;
+    let actions: Vec<ItemAction> = ItemAction::ALL
+        .into_iter()
+        .filter(|a| match a {
+            ItemAction::Note => true,
+            ItemAction::Escalate => !township,
+            ItemAction::OpenCase => !appraisal && item.case_id.is_none() && item.household_code.is_some(),
+            ItemAction::UpdateCase => item.case_id.is_some() || item.result_case_id.is_some(),
+            ItemAction::AppraisalPassed | ItemAction::AppraisalFailed => appraisal,
+        })
+        .collect();
     let current = item.action.unwrap_or(if item.case_id.is_some() { ItemAction::UpdateCase } else { ItemAction::Note });
     view! {
         <li class:dropped=item.dropped>

@@ -863,6 +863,9 @@ pub async fn decide(
                 .ok_or_else(|| AppError::validation("action", "该议题没有关联案件，请选择“立案”。"))?;
             update_case(&tx, now, &actor, caller.user_id, &m, case_id, &d).await?;
         }
+        ItemAction::AppraisalPassed | ItemAction::AppraisalFailed => {
+            appraise(&tx, now, &actor, caller, &it, &d).await?;
+        }
         ItemAction::Note | ItemAction::Escalate => {}
     }
     let mut active = it.clone().into_active_model();
@@ -1005,6 +1008,34 @@ async fn update_case<C: ConnectionTrait>(
         crate::notify::service::notify(tx, now, &[owner], &notice).await?;
     }
     Ok(())
+}
+
+/// Record the democratic appraisal held in the meeting as the village's verification step of the
+/// household's running identification or elimination (the procedure's own rules decide who may).
+async fn appraise<C: ConnectionTrait>(
+    tx: &C,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    caller: &Caller,
+    it: &meeting_item::Model,
+    d: &Decision,
+) -> Result<(), AppError> {
+    let household_id =
+        it.household_id.ok_or_else(|| AppError::validation("action", "该议题没有关联农户，不能登记民主评议结果。"))?;
+    let household = household::Entity::find_by_id(household_id).one(tx).await?.ok_or(AppError::NotFound)?;
+    let roles: Vec<Role> = caller
+        .roles
+        .iter()
+        .filter(|g| g.scope().is_some_and(|s| s.contains(&household.org_code)))
+        .map(|g| g.role)
+        .collect();
+    let policy = crate::policy::service::effective(tx, &household.org_code, now.date_naive().year()).await?;
+    let step = crate::workflow::procedure::Step::VillageVerify {
+        appraisal_passed: d.action == ItemAction::AppraisalPassed,
+        note: format!("研判会议民主评议：{}", d.decision),
+    };
+    let taker = crate::workflow::service::Taker { actor, user_id: caller.user_id, roles: &roles };
+    crate::workflow::service::take_step(tx, now, &taker, &household, &step, &policy.policy, None).await
 }
 
 /// The recorder finalises the minutes (every kept item decided, date and place set); the chair then signs.

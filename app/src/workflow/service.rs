@@ -293,7 +293,35 @@ pub async fn step(
     };
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
-    let row = open_procedure(&tx, household.id)
+    let taker = Taker { actor: &actor, user_id: caller.user_id, roles: &roles };
+    take_step(&tx, now, &taker, &household, &step, &policy.policy, still_qualifies).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Who takes a step: the audit actor, their user id, and their roles covering the household.
+#[derive(Clone, Copy)]
+pub(crate) struct Taker<'a> {
+    pub actor: &'a Actor,
+    pub user_id: i64,
+    pub roles: &'a [Role],
+}
+
+/// Take a step of the household's running procedure in the caller's transaction: the transition, its
+/// event and audit record, and the household's status when the procedure ends. `still_qualifies` is
+/// the check of a county's approval of an elimination, made before the transaction.
+pub(crate) async fn take_step<C: ConnectionTrait>(
+    tx: &C,
+    now: DateTime<Utc>,
+    taker: &Taker<'_>,
+    household: &household::Model,
+    step: &flow::Step,
+    policy: &crate::policy::Policy,
+    still_qualifies: Option<Result<(), AppError>>,
+) -> Result<(), AppError> {
+    let Taker { actor, user_id, roles } = *taker;
+    let today = now.date_naive();
+    let row = open_procedure(tx, household.id)
         .await?
         .ok_or_else(|| AppError::Conflict("该户没有正在办理的识别纳入或风险消除程序。".into()))?;
     let current = state_of(&row)?;
@@ -302,16 +330,16 @@ pub async fn step(
     {
         return Err(refusal);
     }
-    let calendar = crate::calendar::service::load(&tx).await?;
-    let next = flow::transition(&current, &step, &roles, today, &calendar, &policy.policy)?;
+    let calendar = crate::calendar::service::load(tx).await?;
+    let next = flow::transition(&current, step, roles, today, &calendar, policy)?;
     let mut active = row.clone().into_active_model();
     active.stage = Set(next.stage.as_str().to_string());
     active.notice_start = Set(next.notice_start);
     active.notice_end = Set(next.notice_end);
     active.rejection = Set(next.rejection.clone());
     active.updated_at = Set(now);
-    active.update(&tx).await?;
-    let note = match &step {
+    active.update(tx).await?;
+    let note = match step {
         flow::Step::PostNotice { start } => {
             format!("公示期 {start} 至 {}", next.notice_end.map(|d| d.to_string()).unwrap_or_default())
         }
@@ -326,7 +354,7 @@ pub async fn step(
         to: next.stage,
         note: &note,
     };
-    record_event(&tx, event, &actor, caller.user_id, now).await?;
+    record_event(tx, event, actor, user_id, now).await?;
     // The household's status follows the outcome.
     let outcome = match (current.procedure, next.stage) {
         (Procedure::Identification, Stage::Approved) => Some((MonitoringStatus::Monitored, current.class.as_deref())),
@@ -336,11 +364,11 @@ pub async fn step(
         _ => None,
     };
     if let Some((status, class)) = outcome {
-        set_status(&tx, household.id, status, class, now).await?;
+        set_status(tx, household.id, status, class, now).await?;
     }
     audit::append(
-        &tx,
-        &actor,
+        tx,
+        actor,
         now,
         Entry {
             action: match current.procedure {
@@ -355,6 +383,5 @@ pub async fn step(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

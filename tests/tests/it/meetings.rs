@@ -321,3 +321,43 @@ async fn escalation_and_missing_meetings(backend: tests::Backend) {
 }
 
 both_backends!(escalation_and_missing, escalation_and_missing_meetings);
+
+/// A household waiting for its democratic appraisal is on the agenda; the result recorded in the
+/// meeting is the village's verification step of its identification.
+async fn the_appraisal_moves_the_identification(backend: tests::Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "张三").await;
+    let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
+    let applied = shuji
+        .server_fn::<app::workflow::api::ApplyIdentification>(&[
+            ("code", code.as_str()),
+            ("form[commitment_signed_on]", "2026-03-01"),
+            ("form[class]", "突发严重困难户"),
+        ])
+        .await;
+    assert_eq!(applied.status(), 200, "{}", body(applied).await);
+    let id = body(shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A1), ("month", "2026-03")]).await).await;
+    let m = meeting(&shuji, &id).await;
+    let item = &m["items"][0];
+    assert_eq!(
+        (item["kind"].as_str(), item["title"].as_str()),
+        (Some("Appraisal"), Some("张三户：识别纳入待村级核实和民主评议"))
+    );
+    let decided = decide(
+        &shuji,
+        &id,
+        &item["id"].to_string(),
+        &[
+            ("form[analysis]", "到会 9 人，同意 9 人"),
+            ("form[decision]", "同意纳入，进入公示"),
+            ("form[action]", "appraisal_passed"),
+        ],
+    )
+    .await;
+    assert_eq!(decided.status(), 200, "{}", body(decided).await);
+    let procedure = entities::identification::Entity::find().one(app.db()).await.unwrap().unwrap();
+    assert_eq!(procedure.stage, "village_verified");
+}
+
+both_backends!(appraisal, the_appraisal_moves_the_identification);
