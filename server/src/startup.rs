@@ -157,6 +157,7 @@ fn router(state: AppState) -> Router {
         .route("/prints/visits/{id}/visit-sheet.pdf", get(crate::api::prints::recorded_visit_sheet))
         .route("/prints/villages/{code}/visit-sheets.pdf", get(crate::api::prints::village_visit_sheets))
         .route("/prints/meetings/{id}/minutes.pdf", get(crate::api::prints::meeting_minutes))
+        .route("/prints/meetings/book.pdf", get(crate::api::prints::meeting_book))
         .route("/evidence/{id}", get(crate::api::evidence::file))
         .route("/evidence/{id}/thumbnail", get(crate::api::evidence::thumbnail))
         .route("/rpc/{*fn_name}", get(server_fn).post(server_fn))

@@ -61,7 +61,9 @@ pub fn MeetingsPage() -> impl IntoView {
                                                     (None, true) => "未召开".to_string(),
                                                     (None, false) => "待召开".to_string(),
                                                 }}</td>
-                                                <td>{match (r.meeting_id, r.may_prepare) {
+                                                <td>
+                                                    <a href=format!("/prints/meetings/book.pdf?unit={}&year={}", r.org_code, &month[..4])>"年度专本"</a>" "
+                                                    {match (r.meeting_id, r.may_prepare) {
                                                     (Some(id), _) => view! { <a href=format!("/meetings/{id}")>"查看"</a> }.into_any(),
                                                     (None, true) => view! {
                                                         <ActionForm action=prepare attr:class="form inline">

@@ -1164,6 +1164,74 @@ pub async fn minutes(
     Ok((format!("{}{}{}记录", m.org_name, m.month, m.title), minutes_data(&m, now.date_naive())))
 }
 
+/// The meeting book (专本) of a unit for a year: the contents (one entry per signed meeting, in month
+/// order, and the months without signed minutes) and each meeting's minutes. Audited as a print.
+pub async fn book(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    unit_code: &str,
+    year: &str,
+) -> Result<(String, serde_json::Value, Vec<(String, serde_json::Value)>), AppError> {
+    let unit = OrgCode::parse(unit_code).map_err(|_| AppError::validation("unit", "请选择村或镇街。"))?;
+    authz::check(db, now, ctx, Action::ReadHousehold, unit.as_str()).await?;
+    let today = now.date_naive();
+    let year: i32 = match year.trim() {
+        "" => today.year(),
+        text => text.parse().map_err(|_| AppError::validation("year", "年度应为四位数字，例如 2026。"))?,
+    };
+    let signed = meeting::Entity::find()
+        .filter(meeting::Column::OrgCode.eq(unit.as_str()))
+        .filter(meeting::Column::Month.starts_with(format!("{year}-")))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Signed.as_str()))
+        .order_by_asc(meeting::Column::Month)
+        .all(db)
+        .await?;
+    let mut entries = Vec::new();
+    let mut parts = Vec::new();
+    for m in &signed {
+        let view = get(db, now, ctx, m.id).await?;
+        entries.push(json!({
+            "month": view.month,
+            "held_on": view.held_on.map(|d| d.to_string()).unwrap_or_default(),
+            "items": view.items.iter().filter(|i| !i.dropped).count(),
+            "status": if view.addenda.is_empty() { "已签发".to_string() } else { format!("已签发，补充说明 {} 条", view.addenda.len()) },
+            "page": 0,
+        }));
+        parts.push((format!("{} 研判会议记录", view.month), minutes_data(&view, today)));
+    }
+    let last_month = if year < today.year() { 12 } else { today.month() };
+    let missing: Vec<String> = (1..=last_month)
+        .map(|month| format!("{year}-{month:02}"))
+        .filter(|month| !signed.iter().any(|m| &m.month == month))
+        .collect();
+    let names = crate::org::service::display_names(db, vec![unit.as_str().to_string()]).await?;
+    let unit_name = names.get(unit.as_str()).cloned().ok_or(AppError::NotFound)?;
+    let title = if unit.level() == OrgLevel::Township { "镇街联席研判会议" } else { "村级研判会议" };
+    audit::record_event(
+        db,
+        &Actor::user(ctx.caller()?, &ctx.meta),
+        now,
+        Entry {
+            action: "print.meeting_book",
+            entity_type: "org_unit",
+            entity_id: unit.as_str().to_string(),
+            org_code: Some(unit.as_str().to_string()),
+            changes: json!({ "year": year, "meetings": signed.len() }),
+        },
+    )
+    .await?;
+    let contents = json!({
+        "unit_name": unit_name,
+        "year": year,
+        "title": title,
+        "entries": entries,
+        "missing": if missing.is_empty() { "无".to_string() } else { missing.join("、") },
+        "printed_on": today.to_string(),
+    });
+    Ok((format!("{unit_name}{year}年{title}记录专本"), contents, parts))
+}
+
 /// A meeting as the minutes template's data.
 fn minutes_data(m: &MeetingView, today: NaiveDate) -> serde_json::Value {
     let or_none = |list: Vec<String>| if list.is_empty() { "无".to_string() } else { list.join("、") };

@@ -47,12 +47,17 @@ pub async fn pdf_response(printer: Arc<Printer>, title: String, parts: Vec<Part>
     let bytes = tokio::task::spawn_blocking(move || printer.render(&title, &parts))
         .await
         .map_err(|e| AppError::internal(format!("print task: {e}")))??;
+    Ok(pdf_bytes(bytes, &name))
+}
+
+/// PDF bytes as an inline download named `name`.
+fn pdf_bytes(bytes: Vec<u8>, name: &str) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    headers.insert(header::CONTENT_DISPOSITION, super::content_disposition(&name, true));
+    headers.insert(header::CONTENT_DISPOSITION, super::content_disposition(name, true));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    Ok(response)
+    response
 }
 
 /// 入户走访记录表, pre-filled with the household's data for a visit to record by hand.
@@ -89,6 +94,33 @@ pub async fn meeting_minutes(
 ) -> Result<Response, PrintFailed> {
     let (title, data) = app::meetings::service::minutes(&state.db, state.clock.now(), &ctx, id).await?;
     Ok(pdf_response(printer, title.clone(), vec![Part { form: "meeting-minutes", data, bookmark: title }]).await?)
+}
+
+#[derive(Deserialize)]
+pub struct BookQuery {
+    unit: String,
+    /// This year when absent.
+    #[serde(default)]
+    year: String,
+}
+
+/// 研判会议记录专本: a unit's signed minutes of a year in one PDF, with a table of contents.
+pub async fn meeting_book(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Extension(printer): Extension<Arc<Printer>>,
+    Query(q): Query<BookQuery>,
+) -> Result<Response, PrintFailed> {
+    let (title, contents, minutes) =
+        app::meetings::service::book(&state.db, state.clock.now(), &ctx, &q.unit, &q.year).await?;
+    let contents = Part { form: "meeting-book", data: contents, bookmark: "目录".into() };
+    let parts: Vec<Part> =
+        minutes.into_iter().map(|(bookmark, data)| Part { form: "meeting-minutes", data, bookmark }).collect();
+    let name = format!("{title}.pdf");
+    let bytes = tokio::task::spawn_blocking(move || printer.render_book(&title, contents, &parts))
+        .await
+        .map_err(|e| AppError::internal(format!("print task: {e}")))??;
+    Ok(pdf_bytes(bytes, &name))
 }
 
 #[derive(Deserialize)]

@@ -22,9 +22,10 @@ use template::{Block, Template, TemplateError};
 pub const DEFAULT_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 
 /// The built-in forms: name, layout, text.
-const BUILT_IN: [(&str, &str, Option<&str>); 4] = [
+const BUILT_IN: [(&str, &str, Option<&str>); 5] = [
     ("visit-sheet", include_str!("../../../print-templates/visit-sheet/layout.toml"), None),
     ("meeting-minutes", include_str!("../../../print-templates/meeting-minutes/layout.toml"), None),
+    ("meeting-book", include_str!("../../../print-templates/meeting-book/layout.toml"), None),
     (
         "commitment",
         include_str!("../../../print-templates/commitment/layout.toml"),
@@ -79,7 +80,22 @@ impl Printer {
         parsed.as_ref().map_err(|e| AppError::internal(format!("print font: {e}")))
     }
 
-    /// Render the parts into one PDF.
+    /// Lay out one part with its template.
+    fn compose_part(
+        &self,
+        part: &Part,
+        font: &ParsedFont,
+        font_id: &printpdf::FontId,
+    ) -> Result<Vec<Vec<printpdf::Op>>, AppError> {
+        let template = match self.templates.get(part.form) {
+            Some(Ok(template)) => template,
+            Some(Err(e)) => return Err(broken(e)),
+            None => return Err(AppError::internal(format!("no print template {}", part.form))),
+        };
+        compose(template, font, font_id.clone(), &part.data).map_err(|e| broken(&e))
+    }
+
+    /// Render the parts into one PDF, a bookmark at the start of each.
     pub fn render(&self, title: &str, parts: &[Part]) -> Result<Vec<u8>, AppError> {
         let font = self.font()?;
         let mut doc = PdfDocument::new(title);
@@ -87,29 +103,68 @@ impl Printer {
         let mut pages = Vec::new();
         let mut bookmarks = Vec::new();
         for part in parts {
-            let template = match self.templates.get(part.form) {
-                Some(Ok(template)) => template,
-                Some(Err(e)) => return Err(broken(e)),
-                None => return Err(AppError::internal(format!("no print template {}", part.form))),
-            };
             bookmarks.push((part.bookmark.clone(), pages.len() + 1));
-            let composed = compose(template, font, font_id.clone(), &part.data).map_err(|e| broken(&e))?;
-            pages.extend(composed.into_iter().map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops)));
+            pages.extend(self.compose_part(part, font, &font_id)?);
         }
-        if pages.is_empty() {
-            return Err(AppError::validation("print", "没有可打印的内容。"));
-        }
-        doc.metadata.info.creator = "防返贫监测帮扶系统".into();
-        for (name, page) in bookmarks {
-            doc.add_bookmark(&name, page);
-        }
-        let mut warnings = Vec::new();
-        let bytes = doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut warnings);
-        for w in warnings.iter().filter(|w| matches!(w.severity, printpdf::PdfParseErrorSeverity::Error)) {
-            tracing::warn!(page = w.page, message = %w.msg, "PDF warning");
-        }
-        Ok(bytes)
+        save(doc, pages, bookmarks)
     }
+
+    /// Render a book: its table of contents first, then the parts. The contents part's data lists one
+    /// entry per part under `entries`; each entry is given the `page` its part starts on in the book.
+    pub fn render_book(&self, title: &str, mut contents: Part, parts: &[Part]) -> Result<Vec<u8>, AppError> {
+        let font = self.font()?;
+        let mut doc = PdfDocument::new(title);
+        let font_id = doc.add_font(font);
+        let mut composed = Vec::with_capacity(parts.len());
+        for part in parts {
+            composed.push(self.compose_part(part, font, &font_id)?);
+        }
+        // The contents' own length moves every page number: lay it out until it stops changing.
+        let mut contents_pages = 1;
+        let front = loop {
+            let mut start = contents_pages + 1;
+            if let Some(entries) = contents.data.get_mut("entries").and_then(|e| e.as_array_mut()) {
+                for (entry, part) in entries.iter_mut().zip(&composed) {
+                    entry["page"] = serde_json::json!(start);
+                    start += part.len();
+                }
+            }
+            let front = self.compose_part(&contents, font, &font_id)?;
+            if front.len() == contents_pages {
+                break front;
+            }
+            contents_pages = front.len();
+        };
+        let mut bookmarks = vec![(contents.bookmark.clone(), 1)];
+        let mut pages = front;
+        for (part, part_pages) in parts.iter().zip(composed) {
+            bookmarks.push((part.bookmark.clone(), pages.len() + 1));
+            pages.extend(part_pages);
+        }
+        save(doc, pages, bookmarks)
+    }
+}
+
+/// A4 pages with their bookmarks, as PDF bytes.
+fn save(
+    mut doc: PdfDocument,
+    pages: Vec<Vec<printpdf::Op>>,
+    bookmarks: Vec<(String, usize)>,
+) -> Result<Vec<u8>, AppError> {
+    if pages.is_empty() {
+        return Err(AppError::validation("print", "没有可打印的内容。"));
+    }
+    doc.metadata.info.creator = "防返贫监测帮扶系统".into();
+    for (name, page) in bookmarks {
+        doc.add_bookmark(&name, page);
+    }
+    let pages = pages.into_iter().map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops)).collect();
+    let mut warnings = Vec::new();
+    let bytes = doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut warnings);
+    for w in warnings.iter().filter(|w| matches!(w.severity, printpdf::PdfParseErrorSeverity::Error)) {
+        tracing::warn!(page = w.page, message = %w.msg, "PDF warning");
+    }
+    Ok(bytes)
 }
 
 /// A template from an operator's folder.

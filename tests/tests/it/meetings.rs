@@ -246,6 +246,19 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
     }
     tests::assert_snapshot("meeting-minutes", &text.replace(&format!("已立案 {} 号", new_case.id), "已立案 N 号"));
     assert_eq!(other.get(&format!("/prints/meetings/{id}/minutes.pdf")).await.status(), 404);
+
+    // The year's book: contents with the page each meeting starts on, then the minutes.
+    let book = shuji.get(&format!("/prints/meetings/book.pdf?unit={VILLAGE_A1}&year=2026")).await;
+    assert_eq!(book.status(), 200);
+    let book = tests::Pdf::from(book.bytes().await.unwrap().to_vec());
+    book.qpdf_check();
+    let contents = book.page_text(1).replace('\n', " ");
+    assert!(contents.contains("青龙村2026年村级研判会议记录专本") && contents.contains("目录"), "{contents}");
+    assert!(contents.contains("2026-03 2026-03-02 2 已签发，补充说明 1 条 2"), "March starts on page 2: {contents}");
+    assert!(contents.contains("2026-01、2026-02"), "the months without signed minutes: {contents}");
+    assert!(book.page_text(2).contains("青龙村村级研判会议记录"));
+    assert_eq!(book.pages(), 1 + pdf.pages());
+    assert_eq!(other.get(&format!("/prints/meetings/book.pdf?unit={VILLAGE_A1}&year=2026")).await.status(), 404);
 }
 
 both_backends!(village_meeting, a_village_meeting_from_agenda_to_locked_minutes);
