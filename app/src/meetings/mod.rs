@@ -58,6 +58,8 @@ impl MeetingStatus {
 pub enum ItemKind {
     /// A decision of an earlier meeting whose deadline fell due.
     FollowUp,
+    /// Handed down by the township's joint meeting (village meetings).
+    HandedDown,
     /// A risk registered this month (red alerts and department warnings among them).
     NewRisk,
     OverdueCase,
@@ -73,8 +75,9 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    pub const ALL: [ItemKind; 8] = [
+    pub const ALL: [ItemKind; 9] = [
         ItemKind::FollowUp,
+        ItemKind::HandedDown,
         ItemKind::NewRisk,
         ItemKind::OverdueCase,
         ItemKind::OpenCase,
@@ -87,6 +90,7 @@ impl ItemKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ItemKind::FollowUp => "follow_up",
+            ItemKind::HandedDown => "handed_down",
             ItemKind::NewRisk => "new_risk",
             ItemKind::OverdueCase => "overdue_case",
             ItemKind::OpenCase => "open_case",
@@ -104,6 +108,7 @@ impl ItemKind {
     pub fn label(self) -> &'static str {
         match self {
             ItemKind::FollowUp => "上次研判决定到期",
+            ItemKind::HandedDown => "镇街交办",
             ItemKind::NewRisk => "本月新发现风险",
             ItemKind::OverdueCase => "逾期未办结案件",
             ItemKind::OpenCase => "在办案件",

@@ -286,7 +286,7 @@ fn case_facts(c: &risk_case::Model, owners: &HashMap<i64, String>) -> String {
 }
 
 /// The agenda of a unit's meeting for the month `first..=last`, in this order: decisions of earlier
-/// meetings whose deadline fell due; risks new this month (for a township: red alerts and department
+/// meetings whose deadline fell due; (villages) what the township's joint meeting handed down; risks new this month (for a township: red alerts and department
 /// warnings); overdue cases; (villages) the other open cases, visit findings that opened no case, and
 /// households waiting for the democratic appraisal; (townships) items escalated by village meetings.
 async fn build_agenda<C: ConnectionTrait>(
@@ -359,6 +359,9 @@ async fn build_agenda<C: ConnectionTrait>(
             ));
         }
     }
+    if !township {
+        items.extend(handed_down(db, unit, first, &mut listed).await?);
+    }
     for c in &open_cases {
         if listed.contains(&c.id) {
             continue;
@@ -394,6 +397,57 @@ async fn build_agenda<C: ConnectionTrait>(
     } else {
         items.extend(visit_findings(db, unit, first, last).await?);
         items.extend(waiting_for_appraisal(db, unit).await?);
+    }
+    Ok(items)
+}
+
+/// What the township's joint meetings of last month and this month decided about this village's
+/// households: handed down for the village to carry out. The cases they concern are not listed again.
+async fn handed_down<C: ConnectionTrait>(
+    db: &C,
+    unit: &OrgCode,
+    first: NaiveDate,
+    listed: &mut HashSet<i64>,
+) -> Result<Vec<meeting_item::ActiveModel>, AppError> {
+    let previous = first.pred_opt().map(|d| d.format("%Y-%m").to_string()).unwrap_or_default();
+    let township: Vec<i64> = meeting::Entity::find()
+        .filter(meeting::Column::OrgCode.eq(unit.at_level(OrgLevel::Township)))
+        .filter(meeting::Column::Month.is_in([previous, first.format("%Y-%m").to_string()]))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let decided = meeting_item::Entity::find()
+        .filter(meeting_item::Column::MeetingId.is_in(township))
+        .filter(meeting_item::Column::DecidedAt.is_not_null())
+        .filter(meeting_item::Column::Dropped.eq(false))
+        .order_by_asc(meeting_item::Column::Id)
+        .all(db)
+        .await?;
+    let ours: HashSet<i64> = household::Entity::find()
+        .filter(household::Column::Id.is_in(decided.iter().filter_map(|i| i.household_id)))
+        .filter(authz::code_prefix(household::Column::OrgCode, unit.scope_prefix()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    let mut items = Vec::new();
+    for d in decided.into_iter().filter(|d| d.household_id.is_some_and(|h| ours.contains(&h))) {
+        let case = d.result_case_id.or(d.case_id);
+        if let Some(case) = case {
+            listed.insert(case);
+        }
+        let deadline = d.deadline.map(|x| format!("，{x} 前")).unwrap_or_default();
+        let mut it = item(
+            ItemKind::HandedDown,
+            format!("镇街交办：{}", d.title),
+            format!("镇街联席研判决定：{}（{}，{}{deadline}）", d.decision, d.department, d.responsible_person),
+        );
+        it.case_id = Set(case);
+        it.household_id = Set(d.household_id);
+        items.push(it);
     }
     Ok(items)
 }
@@ -1036,6 +1090,60 @@ async fn appraise<C: ConnectionTrait>(
     };
     let taker = crate::workflow::service::Taker { actor, user_id: caller.user_id, roles: &roles };
     crate::workflow::service::take_step(tx, now, &taker, &household, &step, &policy.policy, None).await
+}
+
+/// Remind each village's and township's chair whose meeting of this month is not yet signed, once,
+/// when the month's end is within the policy's reminder working days. Returns how many notices were new.
+pub async fn remind(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
+    let today = now.date_naive();
+    let month = today.format("%Y-%m").to_string();
+    let (_, last) = month_bounds(&month)?;
+    let calendar = crate::calendar::service::load(db).await?;
+    let units = org_unit::Entity::find().filter(org_unit::Column::Level.is_in(["village", "township"])).all(db).await?;
+    let signed: HashSet<String> = meeting::Entity::find()
+        .filter(meeting::Column::Month.eq(&month))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Signed.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.org_code)
+        .collect();
+    let tx = begin_write(db).await?;
+    let mut sent = 0;
+    for unit in units.into_iter().filter(|u| !signed.contains(&u.code)) {
+        let Ok(code) = OrgCode::parse(&unit.code) else { continue };
+        let Some(chair) = chair_role(code.level()) else { continue };
+        let reminder_days = match crate::policy::service::effective(&tx, &unit.code, today.year()).await {
+            Ok(view) => view.policy.reminder_working_days,
+            Err(AppError::Conflict(_)) => continue,
+            Err(e) => return Err(e),
+        };
+        if calendar.add_working_days(today, reminder_days)? < last {
+            continue;
+        }
+        let chairs: Vec<i64> = user_role::Entity::find()
+            .filter(user_role::Column::OrgUnitId.eq(unit.id))
+            .filter(user_role::Column::Role.eq(chair.as_str()))
+            .all(&tx)
+            .await?
+            .into_iter()
+            .map(|g| g.user_id)
+            .collect();
+        let kind = if code.level() == OrgLevel::Township { "镇街联席研判会议" } else { "村级研判会议" };
+        let notice = crate::notify::service::Notice {
+            category: crate::notify::Category::MeetingDue,
+            title: format!("{}本月{kind}尚未召开或签发", unit.name),
+            body: format!(
+                "{}{month} 的{kind}尚无签发的会议记录，请于 {last} 前召开研判会议、落实整改部门、责任人和期限，并签发会议记录。",
+                unit.name
+            ),
+            link: "/meetings".into(),
+            dedupe: Some(format!("meeting:{}:{month}", unit.code)),
+        };
+        sent += crate::notify::service::notify(&tx, now, &chairs, &notice).await?;
+    }
+    tx.commit().await?;
+    Ok(sent)
 }
 
 /// The recorder finalises the minutes (every kept item decided, date and place set); the chair then signs.

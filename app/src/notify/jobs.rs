@@ -18,7 +18,7 @@ use crate::db::begin_write;
 use crate::error::AppError;
 
 /// The daily jobs, by name.
-pub const DAILY: [&str; 3] = ["deadline_scan", "warning_digest", "visit_reminders"];
+pub const DAILY: [&str; 4] = ["deadline_scan", "warning_digest", "visit_reminders", "meeting_reminders"];
 
 /// A claim this old without an outcome belongs to an instance that stopped mid-job: another takes it
 /// over (each job writes in one transaction and keys its notices, so running it again is safe).
@@ -52,6 +52,7 @@ pub async fn run_due(db: &DatabaseConnection, now: DateTime<Utc>, instance: &str
             "deadline_scan" => deadline_scan(db, now).await.map(|n| format!("{n} notices")),
             "warning_digest" => crate::screening::service::digest(db, now).await.map(|n| format!("{n} notices")),
             "visit_reminders" => crate::visits::service::remind(db, now).await.map(|n| format!("{n} notices")),
+            "meeting_reminders" => crate::meetings::service::remind(db, now).await.map(|n| format!("{n} notices")),
             other => Err(AppError::internal(format!("unknown job {other}"))),
         };
         let row = job_run::Entity::find_by_id(claimed.last_insert_id).one(db).await?.ok_or(AppError::NotFound)?;

@@ -24,10 +24,11 @@ pub enum Category {
     RedAlert,
     Digest,
     VisitsDue,
+    MeetingDue,
 }
 
 impl Category {
-    pub const ALL: [Category; 7] = [
+    pub const ALL: [Category; 8] = [
         Category::Assignment,
         Category::DueSoon,
         Category::Overdue,
@@ -35,6 +36,7 @@ impl Category {
         Category::RedAlert,
         Category::Digest,
         Category::VisitsDue,
+        Category::MeetingDue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +48,7 @@ impl Category {
             Category::RedAlert => "red_alert",
             Category::Digest => "digest",
             Category::VisitsDue => "visits_due",
+            Category::MeetingDue => "meeting_due",
         }
     }
 
@@ -62,6 +65,7 @@ impl Category {
             Category::RedAlert => "红色预警",
             Category::Digest => "部门预警日汇总",
             Category::VisitsDue => "走访到期提醒",
+            Category::MeetingDue => "研判会议提醒",
         }
     }
 }
@@ -104,6 +108,7 @@ pub struct MailSettingsForm {
     pub red_alert: Option<String>,
     pub digest: Option<String>,
     pub visits_due: Option<String>,
+    pub meeting_due: Option<String>,
 }
 
 impl MailSettingsForm {
@@ -117,6 +122,7 @@ impl MailSettingsForm {
             (Category::RedAlert, &self.red_alert),
             (Category::Digest, &self.digest),
             (Category::VisitsDue, &self.visits_due),
+            (Category::MeetingDue, &self.meeting_due),
         ];
         boxes.into_iter().filter(|(_, v)| v.is_some()).map(|(c, _)| c).collect()
     }

@@ -267,7 +267,8 @@ async fn escalation_and_missing_meetings(backend: tests::Backend) {
     let app = TestApp::spawn(backend).await.with_county().await;
     app.policy(COUNTY, 2026, Preset::Fujian2021).await;
     let code = app.household(VILLAGE_A1, 1, "张三").await;
-    let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
+    let shuji_pw = app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await;
+    let shuji = app.signed_in("shuji", &shuji_pw).await;
     let lingdao_pw = app.user("lingdao", Role::TownshipLeader, TOWNSHIP_A).await;
     let lingdao = app.signed_in("lingdao", &lingdao_pw).await;
     let created = shuji
@@ -279,6 +280,25 @@ async fn escalation_and_missing_meetings(backend: tests::Backend) {
         ])
         .await;
     assert_eq!(created.status(), 200);
+
+    // Near the month's end the chair is reminded, once (Friday 27 March: 31 March is two working days on).
+    app.clock.advance(chrono::Duration::days(25));
+    let shuji_id = app.user_id("shuji").await;
+    assert_eq!(
+        app::meetings::service::remind(app.db(), app.clock_now()).await.unwrap(),
+        2,
+        "the village's and the township's chairs"
+    );
+    assert_eq!(app::meetings::service::remind(app.db(), app.clock_now()).await.unwrap(), 0, "once");
+    let told = entities::notification::Entity::find()
+        .filter(entities::notification::Column::UserId.eq(shuji_id))
+        .filter(entities::notification::Column::Category.eq("meeting_due"))
+        .one(app.db())
+        .await
+        .unwrap()
+        .expect("the secretary is told");
+    assert_eq!(told.title, "青龙村本月村级研判会议尚未召开或签发");
+    app.clock.advance(chrono::Duration::days(-25));
 
     // The village escalates the case to the township's joint meeting.
     let id = body(shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A1), ("month", "2026-03")]).await).await;
@@ -312,6 +332,21 @@ async fn escalation_and_missing_meetings(backend: tests::Backend) {
     )
     .await;
     assert!(body(refused).await.contains("只有村级研判会议可以提交"));
+    // The joint meeting decides: the medical insurance office takes it, by 15 April.
+    let decided = decide(
+        &lingdao,
+        &township,
+        &escalated_item["id"].to_string(),
+        &[
+            ("form[decision]", "医保办核定大病保险二次报销，民政办落实临时救助"),
+            ("form[action]", "update_case"),
+            ("form[department]", "镇医保办"),
+            ("form[responsible_person]", "刘敏"),
+            ("form[deadline]", "2026-04-15"),
+        ],
+    )
+    .await;
+    assert_eq!(decided.status(), 200, "{}", body(decided).await);
     // A township leader does not chair the village's own meeting.
     assert!(body(lingdao.server_fn::<SignMeeting>(&[("id", &id)]).await).await.contains("Forbidden"));
 
@@ -331,6 +366,15 @@ async fn escalation_and_missing_meetings(backend: tests::Backend) {
         .map(|r| r["org_name"].as_str().unwrap())
         .collect();
     assert_eq!(missing, ["双江镇", "青龙村", "金龙村"], "held but unsigned counts as missing too");
+
+    // April's village meeting starts with what the township handed down (the case not listed twice).
+    let shuji = app.signed_in("shuji", &shuji_pw).await;
+    let april = body(shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A1), ("month", "2026-04")]).await).await;
+    let m = meeting(&shuji, &april).await;
+    let items = m["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{m}");
+    assert_eq!(items[0]["kind"], "HandedDown");
+    assert!(items[0]["facts"].as_str().unwrap().contains("镇医保办，刘敏，2026-04-15 前"), "{}", items[0]);
 }
 
 both_backends!(escalation_and_missing, escalation_and_missing_meetings);

@@ -110,7 +110,10 @@ async fn settings_and_deadline_scan(backend: tests::Backend) {
         .await;
     assert_eq!(saved.status(), 200);
     let settings = inbox(&lianxi).await;
-    assert_eq!(settings["email_off"], serde_json::json!(["Assignment", "RedAlert", "Digest", "VisitsDue"]));
+    assert_eq!(
+        settings["email_off"],
+        serde_json::json!(["Assignment", "RedAlert", "Digest", "VisitsDue", "MeetingDue"])
+    );
     // Registered Monday 2 March 2026: initial review by Monday 9 March.
     let id = register(&shuji, &code, lianxi_id, false).await;
     assert_eq!(inbox(&lianxi).await["unread"], 1);
@@ -133,10 +136,7 @@ async fn settings_and_deadline_scan(backend: tests::Backend) {
     let at = |d: u32| chrono::Utc.with_ymd_and_hms(2026, 3, d, 1, 0, 0).single().unwrap();
     let db = app.db();
     // Wednesday 4 March: three working days left (5, 6, 9), more than the policy's two: nothing.
-    assert_eq!(
-        app::notify::jobs::run_due(db, at(4), "a").await.unwrap(),
-        vec!["deadline_scan", "warning_digest", "visit_reminders"]
-    );
+    assert_eq!(app::notify::jobs::run_due(db, at(4), "a").await.unwrap(), app::notify::jobs::DAILY.to_vec());
     assert!(app::notify::jobs::run_due(db, at(4), "b").await.unwrap().is_empty(), "once per day");
     let due_soon = || notification::Entity::find().filter(notification::Column::Category.eq("due_soon"));
     assert_eq!(due_soon().count(db).await.unwrap(), 0);
