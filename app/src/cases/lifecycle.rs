@@ -181,6 +181,7 @@ pub fn action_label(code: &str) -> &'static str {
         "evidence" => "上传佐证资料",
         "evidence_withdrawn" => "撤回佐证资料",
         "department_warning" => "部门再次预警",
+        "meeting_decision" => "研判会议决定",
         _ => "其他",
     }
 }

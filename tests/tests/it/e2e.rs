@@ -441,3 +441,105 @@ async fn a_contact_records_a_visit_opens_a_case_and_downloads_the_sheet_on_a_pho
     wait_for_text(&client, "干部走访排查").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_party_secretary_prepares_holds_and_signs_the_monthly_meeting() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_county().await;
+    app.policy(tests::COUNTY, 2026, app::policy::presets::Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let password = app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await;
+    let lianxi = app.signed_in("lianxi", &app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await).await;
+    let created = lianxi
+        .server_fn::<app::cases::api::CreateCase>(&[
+            ("form[household]", code.as_str()),
+            ("form[source]", "visit"),
+            ("form[risk_type]", "housing"),
+            ("form[description]", "房屋漏雨，墙体开裂"),
+        ])
+        .await;
+    let case_id: i64 = created.json().await.unwrap();
+
+    let driver = ChromeDriver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+    sign_in(&client, &app.base, "shuji", &password).await;
+
+    // March's meetings: the village's is due; prepare it, and the agenda holds the month's case.
+    client.goto(&format!("{}/meetings", app.base)).await.unwrap();
+    wait_for_text(&client, "待召开").await;
+    wait_for_hydration(&client).await;
+    click(&client, Locator::XPath("//tr[contains(., '青龙村')]//button[contains(., '准备会议')]")).await;
+    wait_for_text(&client, "青龙村2026-03 · 村级研判会议").await;
+    assert!(text_of(&client, "ol.agenda").await.contains("张建国户：住房安全"));
+    wait_for_hydration(&client).await;
+
+    // Date, place and attendance.
+    client.execute("document.getElementById('held_on').value = '2026-03-02';", vec![]).await.unwrap();
+    client.find(Locator::Css("#place")).await.unwrap().send_keys("村委会会议室").await.unwrap();
+    click(&client, Locator::XPath("//button[normalize-space(.)='保存']")).await;
+    wait_for_text(&client, "村委会会议室").await;
+    save_screenshot(&client, "phone-meeting-agenda").await;
+
+    // The decision on the case: department, responsible person, deadline and the case's owner.
+    wait_for_hydration(&client).await;
+    let form = "(//form[.//textarea[@name='form[decision]']])[1]";
+    let field = |name: &str| Locator::XPath(Box::leak(format!("{form}//*[@name='{name}']").into_boxed_str()));
+    client.find(field("form[analysis]")).await.unwrap().send_keys("C 级危房，雨季前须完成维修").await.unwrap();
+    client.find(field("form[decision]")).await.unwrap().send_keys("纳入危房改造，雨季前完工").await.unwrap();
+    client.find(field("form[department]")).await.unwrap().send_keys("镇住建办").await.unwrap();
+    client.find(field("form[responsible_person]")).await.unwrap().send_keys("王强").await.unwrap();
+    client
+        .execute(
+            "document.querySelector(\"input[name='form[deadline]']\").value = '2026-04-30';
+             const owner = document.querySelector(\"select[name='form[owner_user_id]']\");
+             owner.value = Array.from(owner.options).find(o => o.text.includes('lianxi')).value;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&client, Locator::XPath(Box::leak(format!("{form}//button[contains(., '保存研判决定')]").into_boxed_str())))
+        .await;
+    wait_for_text(&client, "决定：纳入危房改造，雨季前完工").await;
+
+    // Finalise, then sign: the minutes are locked.
+    wait_for_hydration(&client).await;
+    click(&client, Locator::XPath("//button[contains(., '记录定稿')]")).await;
+    wait_for_text(&client, "待主持人签发").await;
+    wait_for_hydration(&client).await;
+    click(&client, Locator::XPath("//button[contains(., '主持人签发')]")).await;
+    wait_for_text(&client, "已签发（记录锁定）").await;
+    save_screenshot(&client, "phone-meeting-signed").await;
+
+    // The minutes, downloaded with the browser's session.
+    let bytes: Vec<u8> = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(document.querySelector(\"a[href$='minutes.pdf']\").href)
+               .then(r => r.arrayBuffer())
+               .then(b => done(Array.from(new Uint8Array(b))));",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as u8)
+        .collect();
+    let pdf = tests::Pdf::from(bytes);
+    pdf.qpdf_check();
+    let text = pdf.text().replace('\n', "");
+    assert!(text.contains("青龙村村级研判会议记录") && text.contains("镇住建办"), "{text}");
+
+    // The case carries the decided owner, department, person and deadline, and shows the decision.
+    let case = entities::risk_case::Entity::find_by_id(case_id).one(app.db()).await.unwrap().unwrap();
+    assert_eq!((case.department.as_str(), case.responsible_person.as_str()), ("镇住建办", "王强"));
+    assert_eq!(
+        (case.deadline.to_string(), case.owner_user_id),
+        ("2026-04-30".to_string(), app.user_id("lianxi").await)
+    );
+    client.goto(&format!("{}/cases/{case_id}", app.base)).await.unwrap();
+    wait_for_text(&client, "研判会议决定：纳入危房改造").await;
+    assert!(text_of(&client, "body").await.contains("2026-04-30"));
+    client.close().await.unwrap();
+}
