@@ -296,6 +296,8 @@ pub async fn load(
     assign_cadres(db, &villages).await?;
     let visits = load_visits(db, &mut rng, Utc::now().date_naive()).await?;
     writeln!(out, "已生成本年度走访记录 {visits} 条（年度集中排查、监测户月度走访、挂钩干部季度走访）。")?;
+    let meetings = load_meetings(db, &mut rng, Utc::now().date_naive()).await?;
+    writeln!(out, "已生成本年度以前月份的研判会议记录 {meetings} 份（个别村有缺开，可在“研判会议”查看）。")?;
     let flagged = app::households::service::reevaluate_within(db, COUNTY_CODE, Utc::now()).await.map_err(fail)?;
     writeln!(out, "已按{}年政策完成风险研判（{flagged} 户有结果变化）。", REFERENCE_YEAR)?;
 
@@ -502,6 +504,100 @@ async fn load_visits(db: &DatabaseConnection, rng: &mut ChaCha8Rng, today: Naive
     let tx = app::db::begin_write(db).await?;
     for chunk in rows.chunks(1000) {
         entities::visit::Entity::insert_many(chunk.to_vec()).exec_without_returning(&tx).await?;
+    }
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// Signed judgment meetings of this year's past months for most villages and townships (a few months
+/// missed, so the overview shows gaps): the unit's roster, one item reporting the month's monitoring.
+async fn load_meetings(db: &DatabaseConnection, rng: &mut ChaCha8Rng, today: NaiveDate) -> anyhow::Result<u64> {
+    use app::auth::Role;
+    use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter};
+    let units = org_unit::Entity::find()
+        .filter(org_unit::Column::Level.is_in(["village", "township"]))
+        .order_by_asc(org_unit::Column::Code)
+        .all(db)
+        .await?;
+    let grants = entities::user_role::Entity::find().all(db).await?;
+    let users: HashMap<i64, String> =
+        entities::app_user::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
+    let tx = app::db::begin_write(db).await?;
+    let mut count = 0;
+    for unit in &units {
+        let chair_role = if unit.level == "village" { Role::VillageSecretary } else { Role::TownshipLeader };
+        let roster: Vec<(i64, Role)> = grants
+            .iter()
+            .filter(|g| g.org_unit_id == unit.id)
+            .filter_map(|g| Role::parse(&g.role).map(|r| (g.user_id, r)))
+            .collect();
+        let chair = roster.iter().find(|(_, r)| *r == chair_role).map(|(id, _)| *id);
+        let recorder = roster.iter().find(|(_, r)| *r != chair_role).map(|(id, _)| *id).or(chair);
+        let Some(creator) = chair else { continue };
+        for month in 1..today.month() {
+            if !rng.random_bool(0.92) {
+                continue;
+            }
+            let held_on = NaiveDate::from_ymd_opt(today.year(), month, rng.random_range(20..=28)).unwrap_or(today);
+            let at = Utc.from_utc_datetime(&held_on.and_hms_opt(10, 0, 0).unwrap_or_default());
+            let attendance: Vec<app::meetings::Attendee> = roster
+                .iter()
+                .map(|(id, role)| app::meetings::Attendee {
+                    user_id: *id,
+                    name: users.get(id).cloned().unwrap_or_default(),
+                    role: role.label().into(),
+                    present: rng.random_bool(0.9),
+                    reason: String::new(),
+                })
+                .map(|a| app::meetings::Attendee {
+                    reason: if a.present { String::new() } else { "入户走访".into() },
+                    ..a
+                })
+                .collect();
+            let meeting = entities::meeting::ActiveModel {
+                org_code: Set(unit.code.clone()),
+                month: Set(format!("{}-{month:02}", today.year())),
+                status: Set("signed".into()),
+                held_on: Set(Some(held_on)),
+                place: Set(if unit.level == "village" { "村委会会议室" } else { "镇街会议室" }.into()),
+                chair_user_id: Set(chair),
+                recorder_user_id: Set(recorder),
+                attendance: Set(serde_json::to_string(&attendance)?),
+                guests: Set(String::new()),
+                created_by: Set(creator),
+                created_at: Set(at),
+                finalised_at: Set(Some(at)),
+                signed_at: Set(Some(at)),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            entities::meeting_item::ActiveModel {
+                meeting_id: Set(meeting.id),
+                position: Set(1),
+                kind: Set("manual".into()),
+                case_id: Set(None),
+                household_id: Set(None),
+                escalated_from: Set(None),
+                title: Set("本月动态监测情况通报".into()),
+                facts: Set(String::new()),
+                dropped: Set(false),
+                drop_reason: Set(String::new()),
+                analysis: Set("本月监测户、预警户走访到位，未发现新增返贫致贫风险".into()),
+                decision: Set("继续按月走访，落实“一户一方案”帮扶措施".into()),
+                action: Set("note".into()),
+                department: Set(String::new()),
+                responsible_person: Set(String::new()),
+                deadline: Set(None),
+                owner_user_id: Set(None),
+                result_case_id: Set(None),
+                decided_at: Set(Some(at)),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            count += 1;
+        }
     }
     tx.commit().await?;
     Ok(count)
