@@ -169,6 +169,19 @@ pub async fn found_in_scope<T>(
     found.ok_or(AppError::NotFound)
 }
 
+/// The caller's roles whose scope covers the unit `org_code` (for the state machines' role checks).
+pub fn roles_over(caller: &Caller, org_code: &str) -> Vec<Role> {
+    caller.roles.iter().filter(|g| g.scope().is_some_and(|s| s.contains(org_code))).map(|g| g.role).collect()
+}
+
+/// Who takes a step on a record: the audit actor, their user id, and their roles covering the record.
+#[derive(Clone, Copy)]
+pub struct Acting<'a> {
+    pub actor: &'a Actor,
+    pub user_id: i64,
+    pub roles: &'a [Role],
+}
+
 /// The county-level unit in which the caller may perform `action`, if any (for records that belong
 /// to no unit, such as sign-in events).
 pub fn county_grant(caller: &Caller, action: Action) -> Option<&str> {

@@ -413,8 +413,45 @@ pub async fn list(
 }
 
 /// The caller's roles that cover a unit.
-fn roles_over(ctx: &RequestContext, org_code: &str) -> Result<Vec<Role>, AppError> {
-    Ok(ctx.caller()?.roles.iter().filter(|g| g.scope().is_some_and(|s| s.contains(org_code))).map(|g| g.role).collect())
+
+/// Take a lifecycle step on a case in the caller's transaction (the case is read again inside it, so
+/// two people acting at once cannot both move it): the new status and deadline, its event and audit record.
+pub(crate) async fn take_step<C: ConnectionTrait>(
+    tx: &C,
+    now: DateTime<Utc>,
+    acting: &authz::Acting<'_>,
+    case_id: i64,
+    action: &lifecycle::Action,
+    policy: &crate::policy::Policy,
+) -> Result<(), AppError> {
+    let authz::Acting { actor, user_id, roles } = *acting;
+    let today = now.date_naive();
+    let row = risk_case::Entity::find_by_id(case_id).one(tx).await?.ok_or(AppError::NotFound)?;
+    let current =
+        CaseState { status: status_of(&row)?, deadline: row.deadline, registered_on: row.created_at.date_naive() };
+    let next = lifecycle::transition(&current, action, roles, row.owner_user_id == user_id, today, policy)?;
+    let mut active = row.clone().into_active_model();
+    active.status = Set(next.status.as_str().into());
+    active.deadline = Set(next.deadline);
+    active.updated_at = Set(now);
+    active.closed_at = Set(if next.status.is_open() { None } else { Some(now) });
+    active.update(tx).await?;
+    let deadline_changed = (next.deadline != current.deadline).then_some(next.deadline);
+    let step = Step {
+        case_id: row.id,
+        org_code: &row.org_code,
+        action: action.code(),
+        from: Some(current.status),
+        to: next.status,
+        note: action.note(),
+        deadline: deadline_changed,
+        audit_action: "case.step",
+        changes: json!({ "step": action_label(action.code()),
+            "before": { "status": current.status.label(), "deadline": current.deadline },
+            "after": { "status": next.status.label(), "deadline": next.deadline }, "note": action.note() }),
+    };
+    record(tx, step, actor, user_id, now).await?;
+    Ok(())
 }
 
 /// One case with its history and the steps open to the caller.
@@ -427,7 +464,7 @@ pub async fn get(
     let row = in_scope(db, now, ctx, id, Action::ReadHousehold).await?;
     let caller = ctx.caller()?;
     let status = status_of(&row)?;
-    let roles = roles_over(ctx, &row.org_code)?;
+    let roles = authz::roles_over(ctx.caller()?, &row.org_code);
     let is_owner = row.owner_user_id == caller.user_id;
     let today = now.date_naive();
     let policy = crate::policy::service::effective(db, &row.org_code, today.year()).await.ok();
@@ -500,38 +537,13 @@ pub async fn act(
     let row = in_scope(db, now, ctx, id, Action::ReadHousehold).await?;
     let action = form.parse()?;
     let caller = ctx.caller()?;
-    let roles = roles_over(ctx, &row.org_code)?;
+    let roles = authz::roles_over(caller, &row.org_code);
     let today = now.date_naive();
     let policy = crate::policy::service::effective(db, &row.org_code, today.year()).await?;
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
-    // Read again inside the write transaction: two people acting at once cannot both move the case.
-    let row = risk_case::Entity::find_by_id(row.id).one(&tx).await?.ok_or(AppError::NotFound)?;
-    let current =
-        CaseState { status: status_of(&row)?, deadline: row.deadline, registered_on: row.created_at.date_naive() };
-    let next =
-        lifecycle::transition(&current, &action, &roles, row.owner_user_id == caller.user_id, today, &policy.policy)?;
-    let mut active = row.clone().into_active_model();
-    active.status = Set(next.status.as_str().into());
-    active.deadline = Set(next.deadline);
-    active.updated_at = Set(now);
-    active.closed_at = Set(if next.status.is_open() { None } else { Some(now) });
-    active.update(&tx).await?;
-    let deadline_changed = (next.deadline != current.deadline).then_some(next.deadline);
-    let step = Step {
-        case_id: row.id,
-        org_code: &row.org_code,
-        action: action.code(),
-        from: Some(current.status),
-        to: next.status,
-        note: action.note(),
-        deadline: deadline_changed,
-        audit_action: "case.step",
-        changes: json!({ "step": action_label(action.code()),
-            "before": { "status": current.status.label(), "deadline": current.deadline },
-            "after": { "status": next.status.label(), "deadline": next.deadline }, "note": action.note() }),
-    };
-    record(&tx, step, &actor, caller.user_id, now).await?;
+    let acting = authz::Acting { actor: &actor, user_id: caller.user_id, roles: &roles };
+    take_step(&tx, now, &acting, row.id, &action, &policy.policy).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -772,7 +784,8 @@ pub async fn save_measure(
     let caller = ctx.caller()?;
     let fields = form.parse()?;
     let status = status_of(&row)?;
-    if !may_work_measures(status, &roles_over(ctx, &row.org_code)?, row.owner_user_id == caller.user_id) {
+    if !may_work_measures(status, &authz::roles_over(ctx.caller()?, &row.org_code), row.owner_user_id == caller.user_id)
+    {
         return Err(AppError::Conflict(format!(
             "帮扶措施在案件“已纳入帮扶”或“整改中”时由责任人、村干部或镇街工作人员填写；案件当前为“{}”。",
             status.label()

@@ -303,7 +303,13 @@ pub struct DecisionForm {
     /// YYYY-MM-DD
     pub deadline: String,
     pub owner_user_id: String,
+    /// With "update case": the case's next step decided in the meeting (a lifecycle action code), if any.
+    pub case_step: String,
 }
+
+/// The case steps a meeting may decide, with "update case".
+pub const CASE_STEPS: [&str; 7] =
+    ["start_verification", "include", "dismiss", "start_rectification", "submit", "accept", "return"];
 
 /// A parsed decision.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -315,6 +321,7 @@ pub struct Decision {
     pub responsible_person: String,
     pub deadline: Option<NaiveDate>,
     pub owner: Option<i64>,
+    pub case_step: Option<String>,
 }
 
 fn text(field: &str, label: &str, value: &str, max: usize) -> Result<String, AppError> {
@@ -362,7 +369,16 @@ impl DecisionForm {
             "" => None,
             t => Some(t.parse().map_err(|_| AppError::validation("owner_user_id", "请从列表中选择案件责任人。"))?),
         };
+        let case_step = match self.case_step.trim() {
+            "" => None,
+            _ if action != ItemAction::UpdateCase => {
+                return Err(AppError::validation("case_step", "只有“更新案件”时才能同时办理案件步骤。"));
+            }
+            code if CASE_STEPS.contains(&code) => Some(code.to_string()),
+            _ => return Err(AppError::validation("case_step", "请从列表中选择案件办理步骤。")),
+        };
         Ok(Decision {
+            case_step,
             analysis: text("analysis", "情况分析", &self.analysis, 2000)?,
             decision,
             action,

@@ -336,6 +336,17 @@ fn AgendaItem(
                             </select>
                         </label>
                         {field_error(value, "action")}
+                        {(item.case_id.is_some() || item.result_case_id.is_some()).then(|| view! {
+                            <label>"同时办理案件步骤（仅“更新案件”时，可空）"
+                                <select name="form[case_step]">
+                                    <option value="">"不办理"</option>
+                                    {super::CASE_STEPS.iter().map(|code| view! {
+                                        <option value=*code>{crate::cases::lifecycle::action_label(code)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                        })}
+                        {field_error(value, "case_step")}
                         <label>"整改部门"<input name="form[department]" value=item.department.clone()/></label>
                         {field_error(value, "department")}
                         <label>"责任人"<input name="form[responsible_person]" value=item.responsible_person.clone()/></label>

@@ -915,7 +915,11 @@ pub async fn decide(
                 .case_id
                 .or(it.result_case_id)
                 .ok_or_else(|| AppError::validation("action", "该议题没有关联案件，请选择“立案”。"))?;
-            update_case(&tx, now, &actor, caller.user_id, &m, case_id, &d).await?;
+            let case_org =
+                risk_case::Entity::find_by_id(case_id).one(&tx).await?.map(|c| c.org_code).unwrap_or_default();
+            let roles = authz::roles_over(caller, &case_org);
+            let acting = authz::Acting { actor: &actor, user_id: caller.user_id, roles: &roles };
+            update_case(&tx, now, &acting, &m, case_id, &d).await?;
         }
         ItemAction::AppraisalPassed | ItemAction::AppraisalFailed => {
             appraise(&tx, now, &actor, caller, &it, &d).await?;
@@ -943,7 +947,7 @@ pub async fn decide(
             json!({ "after": {
             "item_id": it.id, "title": it.title, "analysis": d.analysis, "decision": d.decision,
             "action": d.action.label(), "department": d.department, "responsible_person": d.responsible_person,
-            "deadline": d.deadline, "owner_user_id": d.owner, "case_id": it.case_id.or(result_case),
+            "deadline": d.deadline, "owner_user_id": d.owner, "case_id": it.case_id.or(result_case), "case_step": d.case_step,
         } }),
         ),
     )
@@ -1003,15 +1007,27 @@ async fn open_case<C: ConnectionTrait>(
     .await
 }
 
+/// Set the case's department, responsible person, deadline (and owner) as decided, after the decided
+/// lifecycle step if there is one; the decision is a step of the case's history.
 async fn update_case<C: ConnectionTrait>(
     tx: &C,
     now: DateTime<Utc>,
-    actor: &Actor,
-    user_id: i64,
+    acting: &authz::Acting<'_>,
     m: &meeting::Model,
     case_id: i64,
     d: &Decision,
 ) -> Result<(), AppError> {
+    let authz::Acting { actor, user_id, .. } = *acting;
+    if let Some(code) = &d.case_step {
+        let form = crate::cases::lifecycle::ActionForm {
+            action: code.clone(),
+            note: format!("研判会议决定：{}", d.decision),
+            deadline: d.deadline.map(|x| x.to_string()).unwrap_or_default(),
+        };
+        let step = form.parse()?;
+        let policy = crate::policy::service::effective(tx, &m.org_code, now.date_naive().year()).await?;
+        crate::cases::service::take_step(tx, now, acting, case_id, &step, &policy.policy).await?;
+    }
     let case = risk_case::Entity::find_by_id(case_id).one(tx).await?.ok_or(AppError::NotFound)?;
     let status = Status::parse(&case.status).ok_or_else(|| AppError::internal(format!("case {case_id} status")))?;
     if !status.is_open() {
@@ -1077,19 +1093,14 @@ async fn appraise<C: ConnectionTrait>(
     let household_id =
         it.household_id.ok_or_else(|| AppError::validation("action", "该议题没有关联农户，不能登记民主评议结果。"))?;
     let household = household::Entity::find_by_id(household_id).one(tx).await?.ok_or(AppError::NotFound)?;
-    let roles: Vec<Role> = caller
-        .roles
-        .iter()
-        .filter(|g| g.scope().is_some_and(|s| s.contains(&household.org_code)))
-        .map(|g| g.role)
-        .collect();
+    let roles = authz::roles_over(caller, &household.org_code);
     let policy = crate::policy::service::effective(tx, &household.org_code, now.date_naive().year()).await?;
     let step = crate::workflow::procedure::Step::VillageVerify {
         appraisal_passed: d.action == ItemAction::AppraisalPassed,
         note: format!("研判会议民主评议：{}", d.decision),
     };
-    let taker = crate::workflow::service::Taker { actor, user_id: caller.user_id, roles: &roles };
-    crate::workflow::service::take_step(tx, now, &taker, &household, &step, &policy.policy, None).await
+    let acting = authz::Acting { actor, user_id: caller.user_id, roles: &roles };
+    crate::workflow::service::take_step(tx, now, &acting, &household, &step, &policy.policy, None).await
 }
 
 /// Remind each village's and township's chair whose meeting of this month is not yet signed, once,

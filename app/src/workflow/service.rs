@@ -15,7 +15,6 @@ use super::procedure::{
     Stage, StepForm, step_label,
 };
 use crate::audit::service::{self as audit, Actor, Entry};
-use crate::auth::Role;
 use crate::authz::Action;
 use crate::db::begin_write;
 use crate::error::AppError;
@@ -273,13 +272,7 @@ pub async fn step(
     let household = crate::households::service::in_scope(db, now, ctx, code, Action::ReadHousehold).await?;
     let step = form.parse()?;
     let caller = ctx.caller()?;
-    // The caller's roles whose scope covers the household.
-    let roles: Vec<Role> = caller
-        .roles
-        .iter()
-        .filter(|g| g.scope().is_some_and(|s| s.contains(&household.org_code)))
-        .map(|g| g.role)
-        .collect();
+    let roles = crate::authz::roles_over(caller, &household.org_code);
     let today = now.date_naive();
     let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?;
     // The county confirms an elimination only if the household still qualifies today.
@@ -293,18 +286,10 @@ pub async fn step(
     };
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
-    let taker = Taker { actor: &actor, user_id: caller.user_id, roles: &roles };
-    take_step(&tx, now, &taker, &household, &step, &policy.policy, still_qualifies).await?;
+    let acting = crate::authz::Acting { actor: &actor, user_id: caller.user_id, roles: &roles };
+    take_step(&tx, now, &acting, &household, &step, &policy.policy, still_qualifies).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// Who takes a step: the audit actor, their user id, and their roles covering the household.
-#[derive(Clone, Copy)]
-pub(crate) struct Taker<'a> {
-    pub actor: &'a Actor,
-    pub user_id: i64,
-    pub roles: &'a [Role],
 }
 
 /// Take a step of the household's running procedure in the caller's transaction: the transition, its
@@ -313,13 +298,13 @@ pub(crate) struct Taker<'a> {
 pub(crate) async fn take_step<C: ConnectionTrait>(
     tx: &C,
     now: DateTime<Utc>,
-    taker: &Taker<'_>,
+    acting: &crate::authz::Acting<'_>,
     household: &household::Model,
     step: &flow::Step,
     policy: &crate::policy::Policy,
     still_qualifies: Option<Result<(), AppError>>,
 ) -> Result<(), AppError> {
-    let Taker { actor, user_id, roles } = *taker;
+    let crate::authz::Acting { actor, user_id, roles } = *acting;
     let today = now.date_naive();
     let row = open_procedure(tx, household.id)
         .await?

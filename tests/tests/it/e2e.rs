@@ -163,10 +163,10 @@ async fn sign_in_see_the_shell_and_sign_out_on_a_phone() {
 
     // An area that is not built yet says so.
     save_screenshot(&client, "before-click").await;
-    client.find(Locator::Css(".sidenav a[href=\"/meetings\"]")).await.unwrap().click().await.unwrap();
-    wait_for_path(&client, "/meetings").await;
+    client.find(Locator::Css(".sidenav a[href=\"/supervision\"]")).await.unwrap().click().await.unwrap();
+    wait_for_path(&client, "/supervision").await;
     assert!(text_of(&client, ".banner.info").await.contains("尚在建设中"));
-    save_screenshot(&client, "phone-meetings").await;
+    save_screenshot(&client, "phone-supervision").await;
 
     client.find(Locator::Css(".menu-toggle")).await.unwrap().click().await.unwrap();
     client.wait().for_element(Locator::Css(".nav-account .link-button")).await.unwrap().click().await.unwrap();
@@ -261,6 +261,27 @@ async fn record_finances_see_the_red_alert_and_take_it_through_identification_on
     assert!(text_of(&client, "body").await.contains("县级审批确认，已纳入监测"));
     save_screenshot(&client, "phone-identified").await;
     client.close().await.unwrap();
+}
+
+/// Fetch the PDF behind the page's link whose address ends with `ending`, with the browser's session,
+/// as a user's download would.
+async fn download_pdf(client: &Client, ending: &str) -> tests::Pdf {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         fetch(document.querySelector(\"a[href$='{ending}']\").href)
+           .then(r => r.arrayBuffer())
+           .then(b => done(Array.from(new Uint8Array(b))));"
+    );
+    let bytes: Vec<u8> = client
+        .execute_async(&script, vec![])
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as u8)
+        .collect();
+    tests::Pdf::from(bytes)
 }
 
 /// Wait until the page's text contains `text`.
@@ -416,22 +437,7 @@ async fn a_contact_records_a_visit_opens_a_case_and_downloads_the_sheet_on_a_pho
     assert_eq!(case.owner_user_id, app.user_id("lianxi").await);
 
     // Download the sheet as the browser does (with its session) and read it back.
-    let bytes: Vec<u8> = client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             fetch(document.querySelector(\"a[href$='visit-sheet.pdf']\").href)
-               .then(r => r.arrayBuffer())
-               .then(b => done(Array.from(new Uint8Array(b))));",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap() as u8)
-        .collect();
-    let pdf = tests::Pdf::from(bytes);
+    let pdf = download_pdf(&client, "visit-sheet.pdf").await;
     pdf.qpdf_check();
     let text = pdf.text();
     assert!(text.contains("东侧房屋漏雨") && text.contains("已立案"), "{text}");
@@ -511,22 +517,7 @@ async fn a_party_secretary_prepares_holds_and_signs_the_monthly_meeting() {
     save_screenshot(&client, "phone-meeting-signed").await;
 
     // The minutes, downloaded with the browser's session.
-    let bytes: Vec<u8> = client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             fetch(document.querySelector(\"a[href$='minutes.pdf']\").href)
-               .then(r => r.arrayBuffer())
-               .then(b => done(Array.from(new Uint8Array(b))));",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap() as u8)
-        .collect();
-    let pdf = tests::Pdf::from(bytes);
+    let pdf = download_pdf(&client, "minutes.pdf").await;
     pdf.qpdf_check();
     let text = pdf.text().replace('\n', "");
     assert!(text.contains("青龙村村级研判会议记录") && text.contains("镇住建办"), "{text}");

@@ -157,6 +157,7 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
             ("form[responsible_person]", "王强"),
             ("form[deadline]", "2026-04-30"),
             ("form[owner_user_id]", &lianxi_id),
+            ("form[case_step]", "start_verification"),
         ],
     )
     .await;
@@ -164,6 +165,7 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
     let case = risk_case::Entity::find_by_id(case_id).one(app.db()).await.unwrap().unwrap();
     assert_eq!((case.department.as_str(), case.responsible_person.as_str()), ("镇住建办", "王强"));
     assert_eq!(case.deadline.to_string(), "2026-04-30");
+    assert_eq!(case.status, "verifying", "the step decided in the meeting was taken");
     let step = case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(case_id))
         .filter(case_event::Column::Action.eq("meeting_decision"))
