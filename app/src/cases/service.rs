@@ -412,8 +412,6 @@ pub async fn list(
     Ok(CasePageView { total, page, items: summaries(db, rows, today).await? })
 }
 
-/// The caller's roles that cover a unit.
-
 /// Take a lifecycle step on a case in the caller's transaction (the case is read again inside it, so
 /// two people acting at once cannot both move it): the new status and deadline, its event and audit record.
 pub(crate) async fn take_step<C: ConnectionTrait>(
