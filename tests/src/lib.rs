@@ -293,7 +293,13 @@ impl TestApp {
 
     /// A client with its own cookie jar, as one browser.
     pub fn browser(&self) -> Client {
-        Client { http: reqwest::Client::builder().cookie_store(true).build().expect("client"), base: self.base.clone() }
+        // A request that never answers fails the test (naming the address) instead of hanging the run.
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .timeout(std::time::Duration::from_secs(90))
+            .build()
+            .expect("client");
+        Client { http, base: self.base.clone() }
     }
 
     /// A fresh client signed in as `username`.
