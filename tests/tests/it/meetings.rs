@@ -145,6 +145,25 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
     let refused =
         decide(&shuji, &id, &items[0], &[("form[decision]", "危房改造"), ("form[action]", "update_case")]).await;
     assert!(body(refused).await.contains("请填写整改部门"));
+    // A step the case's state does not allow refuses the whole decision: nothing of it is kept.
+    let refused = decide(
+        &shuji,
+        &id,
+        &items[0],
+        &[
+            ("form[decision]", "验收销号"),
+            ("form[action]", "update_case"),
+            ("form[department]", "镇住建办"),
+            ("form[responsible_person]", "王强"),
+            ("form[deadline]", "2026-04-30"),
+            ("form[case_step]", "accept"),
+        ],
+    )
+    .await;
+    assert_ne!(refused.status(), 200);
+    let untouched = risk_case::Entity::find_by_id(case_id).one(app.db()).await.unwrap().unwrap();
+    assert_eq!((untouched.department.as_str(), untouched.status.as_str()), ("", "pending_verification"));
+    assert_eq!(meeting(&shuji, &id).await["items"][0]["decided"], false);
     let decided = decide(
         &shuji,
         &id,
