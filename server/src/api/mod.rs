@@ -8,6 +8,7 @@ mod cases;
 pub mod evidence;
 pub mod excel;
 mod households;
+mod meetings;
 mod org;
 mod policy;
 pub mod prints;
@@ -36,6 +37,7 @@ use utoipa::{Modify, OpenApi};
         cases::list, cases::get_one, cases::create, cases::step, cases::reassign, cases::export, cases::save_measure, evidence::upload, evidence::withdraw, screening::push, screening::template,
         policy::get_one,
         visits::record, visits::get_one, visits::mine, visits::coverage, visits::sweep, evidence::upload_visit_photos,
+        meetings::list, meetings::get_one,
     ),
     components(schemas(
         auth::LoginRequest, app::auth::Caller, app::auth::RoleGrant, app::auth::Role,
@@ -62,6 +64,9 @@ use utoipa::{Modify, OpenApi};
         app::visits::SweepView, app::visits::Ledger, app::visits::LedgerEntry, app::visits::Mode,
         app::visits::Acknowledgement, app::visits::ChecklistAnswer, app::visits::Problem, app::visits::AddendumView,
         app::visits::schedule::Standing, app::visits::schedule::Coverage, app::cases::RiskType,
+        app::meetings::MeetingsOverview, app::meetings::MeetingRow, app::meetings::MeetingView, app::meetings::ItemView,
+        app::meetings::Attendee, app::meetings::MeetingAddendum, app::meetings::MeetingStatus, app::meetings::ItemKind,
+        app::meetings::ItemAction, app::households::CadreOption,
     )),
     modifiers(&SecuritySchemes),
     security(("bearer" = []), ("session" = [])),
@@ -128,6 +133,8 @@ pub fn router() -> Router<AppState> {
         .route("/evidence/{id}/withdraw", post(evidence::withdraw))
         .route("/screening/warnings", post(screening::push).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
         .route("/screening/template.csv", get(screening::template))
+        .route("/meetings", get(meetings::list))
+        .route("/meetings/{id}", get(meetings::get_one))
         .route("/visits", post(visits::record))
         .route("/visits/mine", get(visits::mine))
         .route("/visits/coverage", get(visits::coverage))

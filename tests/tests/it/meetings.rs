@@ -105,7 +105,10 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
     assert_eq!(roster, ["测试shuji", "测试ganbu", "测试lianxi"]);
     let items: Vec<String> = m["items"].as_array().unwrap().iter().map(|i| i["id"].to_string()).collect();
 
-    // Another village's secretary neither sees nor prepares it.
+    // The JSON API shows it too; another village's secretary neither sees nor prepares it.
+    let api: serde_json::Value = shuji.get(&format!("/api/meetings/{id}")).await.json().await.unwrap();
+    assert_eq!(api["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(other.get(&format!("/api/meetings/{id}")).await.status(), 404);
     assert!(body(other.server_fn::<GetMeeting>(&[("id", &id)]).await).await.contains("NotFound"));
     assert!(
         body(other.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A1), ("month", "2026-03")]).await)
