@@ -9,6 +9,7 @@ use crate::cases::api::case_counts;
 pub fn HomePage() -> impl IntoView {
     let me = expect_context::<MeResource>();
     let counts = Resource::new(|| (), |_| case_counts());
+    let visits = Resource::new(|| (), |_| crate::visits::api::list_my_visits());
     view! {
         <section class="page">
             <h1>"工作台"</h1>
@@ -49,11 +50,25 @@ pub fn HomePage() -> impl IntoView {
                     })
                 })}
             </Transition>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    visits.await.ok().filter(|v| !(v.overdue.is_empty() && v.due.is_empty() && v.done.is_empty())).map(|v| view! {
+                        <h2>"我的走访"</h2>
+                        <ul class="cards">
+                            <li class="card" class:alert={!v.overdue.is_empty()}><a href="/visits"><strong>{v.overdue.len()}</strong><span>"已逾期（户次）"</span></a></li>
+                            <li class="card"><a href="/visits"><strong>{v.due.len()}</strong><span>"本期应访（户次）"</span></a></li>
+                            <li class="card"><a href="/visits"><strong>{v.done.len()}</strong><span>"本期已访（户次）"</span></a></li>
+                        </ul>
+                    })
+                })}
+            </Transition>
             <h2>"可用功能"</h2>
             <ul class="links">
                 <li><a href="/households">"农户"</a>" — 本单位范围内的农户、家庭成员、收支、两不愁三保障评估、风险研判和识别纳入"</li>
                 <li><a href="/households?red_alert=1">"红色预警户"</a>" — 按本年度政策研判出的红色预警农户"</li>
                 <li><a href="/cases">"风险案件"</a>" — 每个风险一个案件：责任人、期限、核实、帮扶、验收销号全程留痕"</li>
+                <li><a href="/visits">"走访"</a>" — 按政策频次应访的农户、走访记录、覆盖情况、年度集中排查与台账、走访表打印"</li>
+                <li><a href="/meetings">"研判会议"</a>" — 村级和镇街每月研判会：议题、参会、研判决定、签发和会议记录专本"</li>
                 <li><a href="/reports">"统计报表"</a>" — 监测对象规模，台账和花名册导出，农户导入"</li>
                 <li><a href="/settings">"政策设置"</a>" — 本单位适用的监测线、对象类别、走访频次和办理时限"</li>
                 <li><a href="/account">"我的账号"</a>" — 修改密码"</li>
