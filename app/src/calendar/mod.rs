@@ -208,8 +208,47 @@ impl WorkCalendar {
     }
 }
 
+/// A calendar month as users type it: "2026-03" → its first and last day; empty → the month of `today`.
+pub fn month(text: &str, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let first = match text.trim() {
+        "" => today.with_day(1),
+        t => NaiveDate::parse_from_str(&format!("{t}-01"), "%Y-%m-%d").ok(),
+    }
+    .ok_or_else(|| AppError::validation("month", "月份应写作 2026-03 的形式。"))?;
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    };
+    let last = next.and_then(|d| d.pred_opt()).ok_or_else(|| AppError::validation("month", "月份不正确。"))?;
+    Ok((first, last))
+}
+
+/// A year as users type it; empty → the year of `today`.
+pub fn year(text: &str, today: NaiveDate) -> Result<i32, AppError> {
+    match text.trim() {
+        "" => Ok(today.year()),
+        t => t.parse().map_err(|_| AppError::validation("year", "年度应为四位数字，例如 2026。")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn months_and_years_as_typed() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let today = d(2026, 5, 20);
+        assert_eq!(month("2026-02", today).unwrap(), (d(2026, 2, 1), d(2026, 2, 28)));
+        assert_eq!(month("2026-12", today).unwrap(), (d(2026, 12, 1), d(2026, 12, 31)));
+        assert_eq!(month("", today).unwrap(), (d(2026, 5, 1), d(2026, 5, 31)));
+        assert_eq!(
+            month("三月", today).unwrap_err().field_message("month").as_deref(),
+            Some("月份应写作 2026-03 的形式。")
+        );
+        assert_eq!((year("", today).unwrap(), year("2025", today).unwrap()), (2026, 2025));
+        assert!(year("明年", today).unwrap_err().field_message("year").is_some());
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

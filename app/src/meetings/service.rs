@@ -75,19 +75,6 @@ fn may_record(caller: &Caller, unit: &OrgCode) -> bool {
     recorder_roles(unit.level()).iter().any(|role| holds(caller, *role, unit.as_str()))
 }
 
-/// "2026-03" → (first day, last day).
-fn month_bounds(month: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
-        .map_err(|_| AppError::validation("month", "月份应写作 2026-03 的形式。"))?;
-    let next = if first.month() == 12 {
-        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
-    };
-    let last = next.and_then(|d| d.pred_opt()).ok_or_else(|| AppError::validation("month", "月份不正确。"))?;
-    Ok((first, last))
-}
-
 /// The meetings due in `month` (this month when empty) in the caller's scope: every village and
 /// township, with its meeting if there is one; a past month without signed minutes is missing.
 pub async fn overview(
@@ -98,8 +85,8 @@ pub async fn overview(
 ) -> Result<MeetingsOverview, AppError> {
     let caller = ctx.caller()?;
     let today = now.date_naive();
-    let month = if month.trim().is_empty() { today.format("%Y-%m").to_string() } else { month.trim().to_string() };
-    let (_, last) = month_bounds(&month)?;
+    let (first, last) = crate::calendar::month(month, today)?;
+    let month = first.format("%Y-%m").to_string();
     let Some(scope) = authz::scope_condition(caller, Action::ReadHousehold, org_unit::Column::Code) else {
         return Ok(MeetingsOverview { month, rows: Vec::new(), missing: 0 });
     };
@@ -157,7 +144,7 @@ pub async fn prepare(
     if !may_chair(caller, &unit) && !may_record(caller, &unit) {
         return Err(AppError::Forbidden);
     }
-    let (first, last) = month_bounds(month)?;
+    let (first, last) = crate::calendar::month(month, now.date_naive())?;
     if first > now.date_naive() {
         return Err(AppError::validation("month", "不能提前准备以后月份的会议。"));
     }
@@ -706,7 +693,7 @@ pub async fn save_header(
     let (m, _) = editable(db, now, ctx, id).await?;
     let held_on = NaiveDate::parse_from_str(form.held_on.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::validation("held_on", "请填写会议日期，例如 2026-03-20。"))?;
-    let (first, last) = month_bounds(&m.month)?;
+    let (first, last) = crate::calendar::month(&m.month, now.date_naive())?;
     if held_on < first || held_on > last || held_on > now.date_naive() {
         return Err(AppError::validation("held_on", format!("会议日期应在 {} 月内，且不晚于今天。", m.month)));
     }
@@ -1107,8 +1094,8 @@ async fn appraise<C: ConnectionTrait>(
 /// when the month's end is within the policy's reminder working days. Returns how many notices were new.
 pub async fn remind(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
     let today = now.date_naive();
-    let month = today.format("%Y-%m").to_string();
-    let (_, last) = month_bounds(&month)?;
+    let (first, last) = crate::calendar::month("", today)?;
+    let month = first.format("%Y-%m").to_string();
     let calendar = crate::calendar::service::load(db).await?;
     let units = org_unit::Entity::find().filter(org_unit::Column::Level.is_in(["village", "township"])).all(db).await?;
     let signed: HashSet<String> = meeting::Entity::find()
@@ -1295,10 +1282,7 @@ pub async fn book(
     let unit = OrgCode::parse(unit_code).map_err(|_| AppError::validation("unit", "请选择村或镇街。"))?;
     authz::check(db, now, ctx, Action::ReadHousehold, unit.as_str()).await?;
     let today = now.date_naive();
-    let year: i32 = match year.trim() {
-        "" => today.year(),
-        text => text.parse().map_err(|_| AppError::validation("year", "年度应为四位数字，例如 2026。"))?,
-    };
+    let year = crate::calendar::year(year, today)?;
     let signed = meeting::Entity::find()
         .filter(meeting::Column::OrgCode.eq(unit.as_str()))
         .filter(meeting::Column::Month.starts_with(format!("{year}-")))
@@ -1391,17 +1375,4 @@ fn minutes_data(m: &MeetingView, today: NaiveDate) -> serde_json::Value {
         "addenda": m.addenda.iter().map(|a| json!({ "at": a.at, "by": a.by, "text": a.text })).collect::<Vec<_>>(),
         "printed_on": today.to_string(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn months_have_their_last_day() {
-        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(month_bounds("2026-02").unwrap(), (d(2026, 2, 1), d(2026, 2, 28)));
-        assert_eq!(month_bounds("2026-12").unwrap(), (d(2026, 12, 1), d(2026, 12, 31)));
-        assert!(month_bounds("二月").unwrap_err().field_message("month").is_some());
-    }
 }

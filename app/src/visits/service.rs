@@ -700,15 +700,6 @@ pub async fn remind(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, 
     Ok(sent)
 }
 
-/// "2026-03" → its first day; empty: this month.
-fn parse_month(text: &str, today: NaiveDate) -> Result<NaiveDate, AppError> {
-    if text.trim().is_empty() {
-        return Ok(schedule::period_of(today, 1).start);
-    }
-    NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
-        .map_err(|_| AppError::validation("month", "月份应写作 2026-03 的形式。"))
-}
-
 /// The unit a caller asks about, checked against their scope; none asked: the first unit in their scope.
 async fn unit_in_scope(
     db: &DatabaseConnection,
@@ -743,7 +734,7 @@ pub async fn coverage(
 ) -> Result<CoverageView, AppError> {
     let (unit, unit_name) = unit_in_scope(db, now, ctx, unit_code).await?;
     let today = now.date_naive();
-    let first = parse_month(month, today)?;
+    let (first, _) = crate::calendar::month(month, today)?;
     if first > today {
         return Err(AppError::validation("month", "不能查看未来月份的走访情况。"));
     }
@@ -828,10 +819,7 @@ pub async fn sweep(
 ) -> Result<SweepView, AppError> {
     let (unit, unit_name) = unit_in_scope(db, now, ctx, unit_code).await?;
     let today = now.date_naive();
-    let year = match year.trim() {
-        "" => today.year(),
-        text => text.parse().map_err(|_| AppError::validation("year", "年度应为四位数字，例如 2026。"))?,
-    };
+    let year = crate::calendar::year(year, today)?;
     if !(2000..=today.year()).contains(&year) {
         return Err(AppError::validation("year", "年度应为今年或以前的年份。"));
     }
@@ -961,8 +949,7 @@ pub async fn due_sheets(
         return Err(AppError::validation("unit", "批量打印按村进行，请选择一个村（社区）。"));
     }
     let today = now.date_naive();
-    let first = parse_month(month, today)?;
-    let month_end = schedule::period_of(first, 1).end;
+    let (first, month_end) = crate::calendar::month(month, today)?;
     // Due "this month": judged on the later of today and the first of the month, within the month.
     let on = today.clamp(first, month_end);
     let within = authz::code_prefix(household::Column::OrgCode, unit.scope_prefix());
@@ -1021,16 +1008,5 @@ mod tests {
     fn only_the_two_worries_three_guarantees_risks_map_to_checklist_items() {
         assert_eq!(item_of(RiskType::Housing), Some(SecurityItem::Housing));
         assert_eq!(item_of(RiskType::Illness), None);
-    }
-
-    #[test]
-    fn months_parse_with_a_chinese_error() {
-        let today = NaiveDate::from_ymd_opt(2026, 5, 20).unwrap();
-        assert_eq!(parse_month("2026-03", today).unwrap(), NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
-        assert_eq!(parse_month("", today).unwrap(), NaiveDate::from_ymd_opt(2026, 5, 1).unwrap());
-        assert_eq!(
-            parse_month("三月", today).unwrap_err().field_message("month").as_deref(),
-            Some("月份应写作 2026-03 的形式。")
-        );
     }
 }
