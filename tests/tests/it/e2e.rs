@@ -91,6 +91,19 @@ async fn wait_for_hydration(client: &Client) {
         .expect("the page hydrates");
 }
 
+/// Open the phone navigation drawer. The button only works once the page has hydrated (a sign-in ends in a full
+/// page load), so wait for that first, then for the drawer to be open.
+async fn open_menu(client: &Client) {
+    wait_for_hydration(client).await;
+    client.find(Locator::Css(".menu-toggle")).await.unwrap().click().await.unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".app.menu-open .sidenav"))
+        .await
+        .expect("the navigation drawer opens");
+}
+
 async fn text_of(client: &Client, css: &str) -> String {
     let element = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.expect(css);
     element.text().await.unwrap()
@@ -153,7 +166,7 @@ async fn sign_in_see_the_shell_and_sign_out_on_a_phone() {
     assert!(body.contains("一次性密码"), "the one-time password banner asks for a new password");
 
     // Phone layout: the navigation opens from the menu button and names every area.
-    client.find(Locator::Css(".menu-toggle")).await.unwrap().click().await.unwrap();
+    open_menu(&client).await;
     let nav = text_of(&client, ".sidenav").await;
     for area in ["农户", "风险案件", "走访", "研判会议", "专项督查", "交叉检查", "问责", "统计报表", "政策设置"]
     {
@@ -162,13 +175,12 @@ async fn sign_in_see_the_shell_and_sign_out_on_a_phone() {
     save_screenshot(&client, "phone-menu").await;
 
     // An area that is not built yet says so.
-    save_screenshot(&client, "before-click").await;
     client.find(Locator::Css(".sidenav a[href=\"/supervision\"]")).await.unwrap().click().await.unwrap();
     wait_for_path(&client, "/supervision").await;
     assert!(text_of(&client, ".banner.info").await.contains("尚在建设中"));
     save_screenshot(&client, "phone-supervision").await;
 
-    client.find(Locator::Css(".menu-toggle")).await.unwrap().click().await.unwrap();
+    open_menu(&client).await;
     client.wait().for_element(Locator::Css(".nav-account .link-button")).await.unwrap().click().await.unwrap();
     wait_for_path(&client, "/login").await;
     let sessions = entities::session::Entity::find().count(app.db()).await.unwrap();
