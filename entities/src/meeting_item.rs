@@ -12,8 +12,9 @@ pub struct Model {
     pub kind: String,
     pub case_id: Option<i64>,
     pub household_id: Option<i64>,
-    /// The village meeting's item this one was escalated from.
-    pub escalated_from: Option<i64>,
+    /// The item of another meeting this one carries on: a village item escalated to the township, or a
+    /// township decision handed down to a village.
+    pub source_item_id: Option<i64>,
     pub title: String,
     /// What the system knew when the agenda was built.
     pub facts: String,

@@ -44,7 +44,7 @@ impl MigrationTrait for Migration {
                 .col(string_len("kind", 24))
                 .col(big_integer_null("case_id"))
                 .col(big_integer_null("household_id"))
-                .col(big_integer_null("escalated_from"))
+                .col(big_integer_null("source_item_id"))
                 .col(string_len("title", 256))
                 .col(text("facts"))
                 .col(boolean("dropped"))
@@ -59,11 +59,16 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null("result_case_id"))
                 .col(timestamp_with_time_zone_null("decided_at"))
                 .foreign_key(&mut fk("meeting_item", "meeting_id", "meeting"))
+                .foreign_key(&mut fk("meeting_item", "case_id", "risk_case"))
+                .foreign_key(&mut fk("meeting_item", "household_id", "household"))
+                .foreign_key(&mut fk("meeting_item", "source_item_id", "meeting_item"))
+                .foreign_key(&mut fk("meeting_item", "result_case_id", "risk_case"))
                 .to_owned(),
         )
         .await?;
         m.create_index(index("meeting_item", "idx_meeting_item_meeting", &["meeting_id", "position"])).await?;
         m.create_index(index("meeting_item", "idx_meeting_item_case", &["case_id"])).await?;
+        m.create_index(index("meeting_item", "idx_meeting_item_source", &["source_item_id"])).await?;
         m.create_table(
             Table::create()
                 .table("meeting_addendum")

@@ -578,7 +578,7 @@ async fn load_meetings(db: &DatabaseConnection, rng: &mut ChaCha8Rng, today: Nai
                 kind: Set("manual".into()),
                 case_id: Set(None),
                 household_id: Set(None),
-                escalated_from: Set(None),
+                source_item_id: Set(None),
                 title: Set("本月动态监测情况通报".into()),
                 facts: Set(String::new()),
                 dropped: Set(false),
@@ -706,6 +706,9 @@ async fn load_households(
                     dibao_status: Set(if class == Some("脱贫不稳定户") { "receiving" } else { "none" }.into()),
                     dibao_taper_until: Set(None),
                     monitoring_status: Set(if class.is_some() { "monitored" } else { "none" }.into()),
+                    // Monitored, and looked after by a 挂钩干部, since they were registered.
+                    class_since: Set(None),
+                    liaison_since: Set(None),
                     // On the register since before the income year.
                     created_at: Set(registered),
                     updated_at: Set(now),

@@ -273,7 +273,7 @@ pub fn dibao_label(status: &str, taper_until: Option<NaiveDate>, today: NaiveDat
 }
 
 /// Someone who can be assigned.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CadreOption {
     pub user_id: i64,

@@ -85,6 +85,22 @@ pub async fn finalise_meeting(id: i64) -> Result<(), AppError> {
     super::service::finalise(&state.db, state.clock.now(), &ctx, id).await
 }
 
+/// Append what is new since the agenda was built; returns how many items were added.
+#[server(prefix = "/rpc")]
+pub async fn refresh_meeting_agenda(id: i64) -> Result<u32, AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::refresh_agenda(&state.db, state.clock.now(), &ctx, id).await
+}
+
+/// The chair sends finalised minutes back to the recorder.
+#[server(prefix = "/rpc")]
+pub async fn send_back_meeting(id: i64, reason: String) -> Result<(), AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::send_back(&state.db, state.clock.now(), &ctx, id, &reason).await
+}
+
 /// The chair signs: the minutes are locked.
 #[server(prefix = "/rpc")]
 pub async fn sign_meeting(id: i64) -> Result<(), AppError> {

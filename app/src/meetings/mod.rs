@@ -53,7 +53,7 @@ impl MeetingStatus {
 }
 
 /// Why an item is on the agenda.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum ItemKind {
     /// A decision of an earlier meeting whose deadline fell due.
@@ -121,7 +121,7 @@ impl ItemKind {
 }
 
 /// What a decision does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum ItemAction {
     /// Recorded only.
@@ -187,8 +187,8 @@ pub struct Attendee {
     pub reason: String,
 }
 
-/// An agenda item as the meeting page shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// An agenda item as the meeting page shows it (hashable: the page redraws an item when it changes).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ItemView {
     pub id: i64,
@@ -208,6 +208,9 @@ pub struct ItemView {
     pub deadline: Option<NaiveDate>,
     pub owner_user_id: Option<i64>,
     pub owner_name: Option<String>,
+    /// Who may own the case the decision opens or updates: the people over the item's household (its
+    /// village's cadres at a township meeting too), else over the meeting's unit.
+    pub owners: Vec<crate::households::CadreOption>,
     pub result_case_id: Option<i64>,
     pub decided: bool,
 }
@@ -237,18 +240,23 @@ pub struct MeetingView {
     pub place: String,
     pub chair: Option<String>,
     pub recorder: Option<String>,
+    pub recorder_user_id: Option<i64>,
+    /// When the chair signed (Beijing time), once signed.
+    pub signed_at: Option<String>,
+    /// Who may be named recorder: the unit's staff on the roster other than the chair's role.
+    pub recorders: Vec<Attendee>,
     pub attendance: Vec<Attendee>,
     pub guests: String,
     pub items: Vec<ItemView>,
     pub addenda: Vec<MeetingAddendum>,
     /// The caller may change the agenda, attendance and decisions (chair or recorder, while preparing).
     pub may_edit: bool,
-    /// The caller may sign (the chair, once finalised).
+    /// The caller may finalise (the named recorder, while preparing).
+    pub may_finalise: bool,
+    /// The caller may sign or send back (the chair, once finalised).
     pub may_sign: bool,
     /// The caller may add an addendum (chair or recorder, once signed).
     pub may_amend: bool,
-    /// Who may own a case the meeting opens or updates.
-    pub owners: Vec<crate::households::CadreOption>,
 }
 
 /// One unit's meeting for a month on the overview.
@@ -284,6 +292,8 @@ pub struct MeetingsOverview {
 pub struct HeaderForm {
     pub held_on: String,
     pub place: String,
+    /// The recorder's user id.
+    pub recorder: String,
     pub guests: String,
     pub marks: HashMap<String, String>,
     pub reasons: HashMap<String, String>,

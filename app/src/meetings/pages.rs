@@ -7,10 +7,11 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::api::{
     AddMeetingItem, AmendMeeting, DecideMeetingItem, DropMeetingItem, FinaliseMeeting, MoveMeetingItem, PrepareMeeting,
-    RestoreMeetingItem, SaveMeetingHeader, SignMeeting, get_meeting, list_meetings,
+    RefreshMeetingAgenda, RestoreMeetingItem, SaveMeetingHeader, SendBackMeeting, SignMeeting, get_meeting,
+    list_meetings,
 };
 use super::{ItemAction, ItemView, MeetingStatus, MeetingView};
-use crate::households::CadreOption;
+use crate::error::AppError;
 use crate::shell::{ErrorBox, action_error, count_successes, field_error, form_error};
 
 /// 研判会议: this month's (or the chosen month's) meetings in the caller's scope.
@@ -92,18 +93,7 @@ pub fn MeetingsPage() -> impl IntoView {
 pub fn MeetingPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
-    let header = ServerAction::<SaveMeetingHeader>::new();
-    let add = ServerAction::<AddMeetingItem>::new();
-    let finalise = ServerAction::<FinaliseMeeting>::new();
-    let sign = ServerAction::<SignMeeting>::new();
-    let amend = ServerAction::<AmendMeeting>::new();
-    let changes = RwSignal::new(0u32);
-    count_successes(header.value(), changes);
-    count_successes(add.value(), changes);
-    count_successes(finalise.value(), changes);
-    count_successes(sign.value(), changes);
-    count_successes(amend.value(), changes);
-    let meeting = Resource::new(move || (id(), changes.get()), |(id, _)| get_meeting(id));
+    let meeting = Resource::new(id, get_meeting);
     view! {
         <section class="page">
             <p><a href="/meetings">"← 研判会议"</a></p>
@@ -111,7 +101,7 @@ pub fn MeetingPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match meeting.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(m) => view! { <MeetingBody m header add finalise sign amend changes/> }.into_any(),
+                        Ok(m) => view! { <MeetingBody m/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -119,86 +109,105 @@ pub fn MeetingPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn MeetingBody(
-    m: MeetingView,
+/// What can be done to a meeting as a whole; each action's result stays shown after the page reloads.
+#[derive(Clone, Copy)]
+struct MeetingActions {
     header: ServerAction<SaveMeetingHeader>,
     add: ServerAction<AddMeetingItem>,
+    refresh: ServerAction<RefreshMeetingAgenda>,
     finalise: ServerAction<FinaliseMeeting>,
     sign: ServerAction<SignMeeting>,
+    send_back: ServerAction<SendBackMeeting>,
     amend: ServerAction<AmendMeeting>,
-    changes: RwSignal<u32>,
-) -> impl IntoView {
+}
+
+/// The meeting as it stands. After every change it is read again and only what changed is drawn anew:
+/// an item decided or moved, the facts, the forms the new status allows. Text typed into another item's
+/// form, or into the header, stays where it is.
+#[component]
+fn MeetingBody(m: MeetingView) -> impl IntoView {
     let id = m.id;
-    let present: Vec<String> = m.attendance.iter().filter(|a| a.present).map(|a| a.name.clone()).collect();
-    let absent: Vec<String> =
-        m.attendance.iter().filter(|a| !a.present).map(|a| format!("{}（{}）", a.name, a.reason)).collect();
-    let kept = m.items.iter().filter(|i| !i.dropped).count();
-    let decided = m.items.iter().filter(|i| !i.dropped && i.decided).count();
-    let owners = m.owners.clone();
+    let township = m.township;
+    let current = RwSignal::new(m);
+    let reload_failed = RwSignal::new(None::<AppError>);
+    let actions = MeetingActions {
+        header: ServerAction::new(),
+        add: ServerAction::new(),
+        refresh: ServerAction::new(),
+        finalise: ServerAction::new(),
+        sign: ServerAction::new(),
+        send_back: ServerAction::new(),
+        amend: ServerAction::new(),
+    };
+    let MeetingActions { header, add, refresh, finalise, sign, send_back, amend } = actions;
+    let changes = RwSignal::new(0u32);
+    count_successes(header.value(), changes);
+    count_successes(add.value(), changes);
+    count_successes(refresh.value(), changes);
+    count_successes(finalise.value(), changes);
+    count_successes(sign.value(), changes);
+    count_successes(send_back.value(), changes);
+    count_successes(amend.value(), changes);
+    Effect::new(move |previous: Option<u32>| {
+        let now = changes.get();
+        if previous.is_some_and(|p| p != now) {
+            leptos::task::spawn_local(async move {
+                match get_meeting(id).await {
+                    Ok(m) => {
+                        reload_failed.set(None);
+                        current.set(m);
+                    }
+                    Err(e) => reload_failed.set(Some(e)),
+                }
+            });
+        }
+        now
+    });
+    // What decides which parts are shown: each changes rarely, and only a change redraws its part.
+    let may_edit = Memo::new(move |_| current.with(|m| m.may_edit));
+    let may_finalise = Memo::new(move |_| current.with(|m| m.may_finalise));
+    let may_sign = Memo::new(move |_| current.with(|m| m.may_sign));
+    let may_amend = Memo::new(move |_| current.with(|m| m.may_amend));
+    let signed = Memo::new(move |_| current.with(|m| m.status == MeetingStatus::Signed));
+    let items = move || {
+        let editable = may_edit.get();
+        current.with(|m| m.items.iter().map(|i| (editable, i.clone())).collect::<Vec<_>>())
+    };
     view! {
-        <h1>{format!("{}{} · {}", m.org_name, m.month, m.title)}</h1>
+        {move || reload_failed.get().map(|e| view! { <ErrorBox error=e/> })}
+        <h1>{move || current.with(|m| format!("{}{} · {}", m.org_name, m.month, m.title))}</h1>
         <p class="actions">
-            <span class="badge">{m.status.label()}</span>
+            <span class="badge">{move || current.with(|m| m.status.label())}</span>
             <a class="button" href=format!("/prints/meetings/{id}/minutes.pdf")>"打印会议记录（PDF）"</a>
         </p>
-        <dl class="facts">
-            <dt>"时间"</dt><dd>{m.held_on.map(|d| d.to_string()).unwrap_or_else(|| "未填写".into())}</dd>
-            <dt>"地点"</dt><dd>{if m.place.is_empty() { "未填写".to_string() } else { m.place.clone() }}</dd>
-            <dt>"主持人"</dt><dd>{m.chair.clone().unwrap_or_else(|| "—".into())}</dd>
-            <dt>"记录人"</dt><dd>{m.recorder.clone().unwrap_or_else(|| "—".into())}</dd>
-            <dt>"出席"</dt><dd>{if present.is_empty() { "—".to_string() } else { present.join("、") }}</dd>
-            <dt>"缺席"</dt><dd>{if absent.is_empty() { "无".to_string() } else { absent.join("、") }}</dd>
-            <dt>"列席"</dt><dd>{if m.guests.is_empty() { "无".to_string() } else { m.guests.clone() }}</dd>
-            <dt>"议题"</dt><dd>{format!("{kept} 项，已研判 {decided} 项")}</dd>
-        </dl>
-        {m.may_edit.then(|| {
-            let value = header.value();
-            view! {
-                <details class="editor" open=m.held_on.is_none()>
-                    <summary>"会议时间、地点和参会人员"</summary>
-                    <ActionForm action=header attr:class="form">
-                        <input type="hidden" name="id" value=id.to_string()/>
-                        <label for="held_on">"会议日期"</label>
-                        <input id="held_on" name="form[held_on]" type="date" value=m.held_on.map(|d| d.to_string()).unwrap_or_default()/>
-                        {field_error(value, "held_on")}
-                        <label for="place">"地点"</label>
-                        <input id="place" name="form[place]" value=m.place.clone()/>
-                        {field_error(value, "place")}
-                        <fieldset class="checklist-item">
-                            <legend>"应参会人员"</legend>
-                            {m.attendance.iter().map(|a| view! {
-                                <label>{format!("{}（{}）", a.name, a.role)}
-                                    <select name=format!("form[marks][{}]", a.user_id)>
-                                        <option value="present" selected=a.present>"出席"</option>
-                                        <option value="absent" selected=!a.present>"缺席"</option>
-                                    </select>
-                                </label>
-                                <input name=format!("form[reasons][{}]", a.user_id) placeholder="缺席原因" value=a.reason.clone()/>
-                            }).collect_view()}
-                        </fieldset>
-                        {field_error(value, "reasons")}
-                        <label for="guests">"列席人员（可空）"</label>
-                        <input id="guests" name="form[guests]" value=m.guests.clone()/>
-                        {form_error(value)}
-                        <button type="submit" class="primary">"保存"</button>
-                    </ActionForm>
-                </details>
-            }
-        })}
+        {move || current.with(|m| view! { <MeetingFacts m=m.clone()/> })}
+        <Show when=move || may_edit.get()>
+            {move || current.with_untracked(|m| view! { <HeaderEditor m=m.clone() header/> })}
+        </Show>
         <h2>"议题"</h2>
-        {if m.items.is_empty() {
-            view! { <p class="muted">"本月没有系统生成的议题，可由主持人增加。"</p> }.into_any()
-        } else {
-            view! {
-                <ol class="agenda">
-                    {m.items.iter().cloned().map(|item| view! {
-                        <AgendaItem meeting_id=id item township=m.township editable=m.may_edit owners=owners.clone() changes/>
-                    }).collect_view()}
-                </ol>
-            }.into_any()
-        }}
-        {m.may_edit.then(|| view! {
+        <Show when=move || may_edit.get()>
+            <ActionForm action=refresh attr:class="form inline">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <button type="submit" class="small">"更新议题（加入准备后的新情况）"</button>
+                {move || match refresh.value().get() {
+                    Some(Ok(0)) => view! { <span class="hint">"没有新的情况需要列入。"</span> }.into_any(),
+                    Some(Ok(n)) => view! { <span class="hint">{format!("已在末尾加入 {n} 个新议题。")}</span> }.into_any(),
+                    _ => ().into_any(),
+                }}
+                {action_error(refresh.value())}
+            </ActionForm>
+        </Show>
+        <Show when=move || current.with(|m| m.items.is_empty())>
+            <p class="muted">"本月没有系统生成的议题，可由主持人增加。"</p>
+        </Show>
+        <ol class="agenda">
+            <For
+                each=items
+                key=|(editable, item)| (*editable, item.clone())
+                children=move |(editable, item)| view! { <AgendaItem meeting_id=id item township editable changes/> }
+            />
+        </ol>
+        <Show when=move || may_edit.get()>
             <details class="editor">
                 <summary>"增加议题"</summary>
                 <ActionForm action=add attr:class="form">
@@ -212,30 +221,50 @@ fn MeetingBody(
                     <button type="submit">"增加"</button>
                 </ActionForm>
             </details>
+        </Show>
+        <Show
+            when=move || may_finalise.get()
+            fallback=move || may_edit.get().then(|| {
+                let who = current.with(|m| m.recorder.clone())
+                    .map_or_else(|| "记录人（请先在会议信息中指定）".to_string(), |r| format!("记录人{r}"));
+                view! { <p class="hint">{format!("全部议题研判完毕后，由{who}定稿，再交主持人签发。")}</p> }
+            })
+        >
             <ActionForm action=finalise attr:class="form">
                 <input type="hidden" name="id" value=id.to_string()/>
-                <p class="hint">"全部议题研判完毕后，由记录人定稿；定稿后交主持人签发，签发后记录锁定。"</p>
+                <p class="hint">"全部议题研判完毕后，由您（记录人）定稿；定稿后交主持人签发，签发后记录锁定。"</p>
                 {action_error(finalise.value())}
                 <button type="submit" class="primary">"记录定稿"</button>
             </ActionForm>
-        })}
-        {m.may_sign.then(|| view! {
+        </Show>
+        <Show when=move || may_sign.get()>
             <ActionForm action=sign attr:class="form">
                 <input type="hidden" name="id" value=id.to_string()/>
                 <p class="hint">"签发后会议记录不能再修改，只能追加补充说明。"</p>
                 {action_error(sign.value())}
                 <button type="submit" class="primary">"主持人签发"</button>
             </ActionForm>
-        })}
-        {(m.status == MeetingStatus::Signed).then(|| view! {
+            <details class="editor">
+                <summary>"记录有误，退回记录人修改"</summary>
+                <ActionForm action=send_back attr:class="form">
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <label for="send_back_reason">"退回原因"</label>
+                    <textarea id="send_back_reason" name="reason" rows="2"></textarea>
+                    {field_error(send_back.value(), "reason")}
+                    {form_error(send_back.value())}
+                    <button type="submit">"退回修改"</button>
+                </ActionForm>
+            </details>
+        </Show>
+        <Show when=move || signed.get()>
             <h2>"补充说明"</h2>
-            {if m.addenda.is_empty() {
+            {move || current.with(|m| if m.addenda.is_empty() {
                 view! { <p class="muted">"暂无补充说明。"</p> }.into_any()
             } else {
                 view! { <ul>{m.addenda.iter().map(|a| view! { <li>{format!("{} {}：{}", a.at, a.by, a.text)}</li> }).collect_view()}</ul> }.into_any()
-            }}
-        })}
-        {m.may_amend.then(|| view! {
+            })}
+        </Show>
+        <Show when=move || may_amend.get()>
             <ActionForm action=amend attr:class="form">
                 <input type="hidden" name="id" value=id.to_string()/>
                 <label for="meeting_addendum">"追加补充说明（注明日期和补充人，保存后不能修改）"</label>
@@ -244,7 +273,76 @@ fn MeetingBody(
                 {form_error(amend.value())}
                 <button type="submit">"追加"</button>
             </ActionForm>
-        })}
+        </Show>
+    }
+}
+
+/// Date, place, people and the count of items decided.
+#[component]
+fn MeetingFacts(m: MeetingView) -> impl IntoView {
+    let present: Vec<String> = m.attendance.iter().filter(|a| a.present).map(|a| a.name.clone()).collect();
+    let absent: Vec<String> =
+        m.attendance.iter().filter(|a| !a.present).map(|a| format!("{}（{}）", a.name, a.reason)).collect();
+    let kept = m.items.iter().filter(|i| !i.dropped).count();
+    let decided = m.items.iter().filter(|i| !i.dropped && i.decided).count();
+    view! {
+        <dl class="facts">
+            <dt>"时间"</dt><dd>{m.held_on.map(|d| d.to_string()).unwrap_or_else(|| "未填写".into())}</dd>
+            <dt>"地点"</dt><dd>{if m.place.is_empty() { "未填写".to_string() } else { m.place.clone() }}</dd>
+            <dt>"主持人"</dt><dd>{m.chair.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>"记录人"</dt><dd>{m.recorder.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>"出席"</dt><dd>{if present.is_empty() { "—".to_string() } else { present.join("、") }}</dd>
+            <dt>"缺席"</dt><dd>{if absent.is_empty() { "无".to_string() } else { absent.join("、") }}</dd>
+            <dt>"列席"</dt><dd>{if m.guests.is_empty() { "无".to_string() } else { m.guests.clone() }}</dd>
+            <dt>"议题"</dt><dd>{format!("{kept} 项，已研判 {decided} 项")}</dd>
+            {m.signed_at.clone().map(|at| view! { <dt>"签发"</dt><dd>{at}</dd> })}
+        </dl>
+    }
+}
+
+/// Date, place, recorder, attendance and guests, as saved when the form was drawn.
+#[component]
+fn HeaderEditor(m: MeetingView, header: ServerAction<SaveMeetingHeader>) -> impl IntoView {
+    let value = header.value();
+    let id = m.id;
+    view! {
+        <details class="editor" open=m.held_on.is_none()>
+            <summary>"会议时间、地点和参会人员"</summary>
+            <ActionForm action=header attr:class="form">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <label for="held_on">"会议日期"</label>
+                <input id="held_on" name="form[held_on]" type="date" value=m.held_on.map(|d| d.to_string()).unwrap_or_default()/>
+                {field_error(value, "held_on")}
+                <label for="place">"地点"</label>
+                <input id="place" name="form[place]" value=m.place.clone()/>
+                {field_error(value, "place")}
+                <label for="recorder">"记录人"</label>
+                <select id="recorder" name="form[recorder]">
+                    <option value="">"请选择"</option>
+                    {m.recorders.iter().map(|a| view! {
+                        <option value=a.user_id.to_string() selected=m.recorder_user_id == Some(a.user_id)>{format!("{}（{}）", a.name, a.role)}</option>
+                    }).collect_view()}
+                </select>
+                {field_error(value, "recorder")}
+                <fieldset class="checklist-item">
+                    <legend>"应参会人员"</legend>
+                    {m.attendance.iter().map(|a| view! {
+                        <label>{format!("{}（{}）", a.name, a.role)}
+                            <select name=format!("form[marks][{}]", a.user_id)>
+                                <option value="present" selected=a.present>"出席"</option>
+                                <option value="absent" selected=!a.present>"缺席"</option>
+                            </select>
+                        </label>
+                        <input name=format!("form[reasons][{}]", a.user_id) placeholder="缺席原因" value=a.reason.clone()/>
+                    }).collect_view()}
+                </fieldset>
+                {field_error(value, "reasons")}
+                <label for="guests">"列席人员（可空）"</label>
+                <input id="guests" name="form[guests]" value=m.guests.clone()/>
+                {form_error(value)}
+                <button type="submit" class="primary">"保存"</button>
+            </ActionForm>
+        </details>
     }
 }
 
@@ -255,7 +353,6 @@ fn AgendaItem(
     item: ItemView,
     township: bool,
     editable: bool,
-    owners: Vec<CadreOption>,
     changes: RwSignal<u32>,
 ) -> impl IntoView {
     let decide = ServerAction::<DecideMeetingItem>::new();
@@ -356,7 +453,7 @@ fn AgendaItem(
                         <label>"案件责任人（可空：不变，新案件为该户监测联系人）"
                             <select name="form[owner_user_id]">
                                 <option value="">"—"</option>
-                                {owners.iter().map(|o| view! { <option value=o.user_id.to_string() selected=item.owner_user_id == Some(o.user_id)>{o.label.clone()}</option> }).collect_view()}
+                                {item.owners.iter().map(|o| view! { <option value=o.user_id.to_string() selected=item.owner_user_id == Some(o.user_id)>{o.label.clone()}</option> }).collect_view()}
                             </select>
                         </label>
                         {field_error(value, "owner_user_id")}

@@ -75,6 +75,14 @@ fn may_record(caller: &Caller, unit: &OrgCode) -> bool {
     recorder_roles(unit.level()).iter().any(|role| holds(caller, *role, unit.as_str()))
 }
 
+/// Who on the roster may be named recorder: the unit's staff in a recorder's role other than the chair's.
+fn recorders<'a>(attendance: &'a [Attendee], unit: &OrgCode) -> impl Iterator<Item = &'a Attendee> {
+    let chair = chair_role(unit.level());
+    let roles: Vec<&'static str> =
+        recorder_roles(unit.level()).iter().filter(|r| Some(**r) != chair).map(|r| r.label()).collect();
+    attendance.iter().filter(move |a| roles.contains(&a.role.as_str()))
+}
+
 /// The meetings due in `month` (this month when empty) in the caller's scope: every village and
 /// township, with its meeting if there is one; a past month without signed minutes is missing.
 pub async fn overview(
@@ -240,7 +248,7 @@ fn item(kind: ItemKind, title: String, facts: String) -> meeting_item::ActiveMod
         kind: Set(kind.as_str().into()),
         case_id: Set(None),
         household_id: Set(None),
-        escalated_from: Set(None),
+        source_item_id: Set(None),
         title: Set(title.chars().take(250).collect()),
         facts: Set(facts),
         dropped: Set(false),
@@ -273,9 +281,10 @@ fn case_facts(c: &risk_case::Model, owners: &HashMap<i64, String>) -> String {
 }
 
 /// The agenda of a unit's meeting for the month `first..=last`, in this order: decisions of earlier
-/// meetings whose deadline fell due; (villages) what the township's joint meeting handed down; risks new this month (for a township: red alerts and department
-/// warnings); overdue cases; (villages) the other open cases, visit findings that opened no case, and
-/// households waiting for the democratic appraisal; (townships) items escalated by village meetings.
+/// meetings that fell due; what was handed down (villages: by the township's joint meeting; both: cases a
+/// supervision opened); risks new this month (for a township: red alerts and department warnings);
+/// overdue cases; (villages) the other open cases, visit findings that opened no case, and households
+/// waiting for the democratic appraisal; (townships) items escalated by village meetings.
 async fn build_agenda<C: ConnectionTrait>(
     db: &C,
     unit: &OrgCode,
@@ -312,42 +321,27 @@ async fn build_agenda<C: ConnectionTrait>(
         it
     };
 
-    // Earlier decisions of this unit whose deadline fell due by the month's end, their case still open.
-    let earlier: Vec<i64> = meeting::Entity::find()
-        .filter(meeting::Column::OrgCode.eq(unit.as_str()))
-        .filter(meeting::Column::Month.lt(first.format("%Y-%m").to_string()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.id)
-        .collect();
-    let due_decisions = meeting_item::Entity::find()
-        .filter(meeting_item::Column::MeetingId.is_in(earlier))
-        .filter(meeting_item::Column::Deadline.lte(last))
-        .filter(meeting_item::Column::Action.is_in([ItemAction::OpenCase.as_str(), ItemAction::UpdateCase.as_str()]))
-        .order_by_asc(meeting_item::Column::Deadline)
-        .all(db)
-        .await?;
-    for d in due_decisions {
-        let Some(case_id) = d.result_case_id.or(d.case_id) else { continue };
-        let Some(c) = open_cases.iter().find(|c| c.id == case_id) else { continue };
-        if listed.insert(c.id) {
-            let deadline = d.deadline.map(|x| x.to_string()).unwrap_or_default();
-            items.push(on_case(
-                ItemKind::FollowUp,
-                c,
-                format!(
-                    "{}：上次研判决定“{}”（{}，{}，{deadline} 前）",
-                    who(c),
-                    d.decision,
-                    d.department,
-                    d.responsible_person
-                ),
-            ));
-        }
-    }
+    items.extend(
+        follow_ups(
+            db,
+            unit,
+            (first, last),
+            &open_cases,
+            &|c, title| on_case(ItemKind::FollowUp, c, title),
+            &who,
+            &mut listed,
+        )
+        .await?,
+    );
     if !township {
         items.extend(handed_down(db, unit, first, &mut listed).await?);
+    }
+    // Cases a supervision opened are handed down to the unit as well.
+    for c in open_cases.iter().filter(|c| c.source == Source::Supervision.as_str()) {
+        if listed.insert(c.id) {
+            let risk = RiskType::parse(&c.risk_type).map(|r| r.label()).unwrap_or_default();
+            items.push(on_case(ItemKind::HandedDown, c, format!("督查交办：{}{risk}", who(c))));
+        }
     }
     for c in &open_cases {
         if listed.contains(&c.id) {
@@ -369,13 +363,13 @@ async fn build_agenda<C: ConnectionTrait>(
         let alert = if c.red_alert { "【红色预警】" } else { "" };
         items.push(on_case(kind, c, format!("{alert}{}：{risk}", who(c))));
     }
-    // Keep the order: follow-ups, new risks, overdue, open.
+    // Keep the order: follow-ups, handed down, new risks, overdue, open.
     items.sort_by_key(|it| {
         let kind = match &it.kind {
             sea_orm::ActiveValue::Set(k) | sea_orm::ActiveValue::Unchanged(k) => ItemKind::parse(k),
             sea_orm::ActiveValue::NotSet => None,
         };
-        [ItemKind::FollowUp, ItemKind::NewRisk, ItemKind::OverdueCase, ItemKind::OpenCase]
+        [ItemKind::FollowUp, ItemKind::HandedDown, ItemKind::NewRisk, ItemKind::OverdueCase, ItemKind::OpenCase]
             .iter()
             .position(|k| Some(*k) == kind)
     });
@@ -388,18 +382,78 @@ async fn build_agenda<C: ConnectionTrait>(
     Ok(items)
 }
 
-/// What the township's joint meetings of last month and this month decided about this village's
-/// households: handed down for the village to carry out. The cases they concern are not listed again.
+/// Decisions of this unit's earlier meetings that fell due: on a case still open whose deadline passed by
+/// the month's end (listed every month until the case closes), or recorded only, with a deadline in this
+/// month. The latest decision on a case speaks for it.
+async fn follow_ups<C: ConnectionTrait>(
+    db: &C,
+    unit: &OrgCode,
+    (first, last): (NaiveDate, NaiveDate),
+    open_cases: &[risk_case::Model],
+    on_case: &(dyn Fn(&risk_case::Model, String) -> meeting_item::ActiveModel + Sync),
+    who: &(dyn Fn(&risk_case::Model) -> String + Sync),
+    listed: &mut HashSet<i64>,
+) -> Result<Vec<meeting_item::ActiveModel>, AppError> {
+    let earlier: Vec<i64> = meeting::Entity::find()
+        .filter(meeting::Column::OrgCode.eq(unit.as_str()))
+        .filter(meeting::Column::Month.lt(first.format("%Y-%m").to_string()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let due_decisions = meeting_item::Entity::find()
+        .filter(meeting_item::Column::MeetingId.is_in(earlier))
+        .filter(meeting_item::Column::Dropped.eq(false))
+        .filter(meeting_item::Column::Deadline.lte(last))
+        .filter(meeting_item::Column::Action.is_in([
+            ItemAction::Note.as_str(),
+            ItemAction::OpenCase.as_str(),
+            ItemAction::UpdateCase.as_str(),
+        ]))
+        .order_by_desc(meeting_item::Column::DecidedAt)
+        .order_by_desc(meeting_item::Column::Id)
+        .all(db)
+        .await?;
+    // The nearest deadline first.
+    let mut found = Vec::new();
+    for d in due_decisions {
+        let Some(deadline) = d.deadline else { continue };
+        let decided =
+            format!("上次研判决定“{}”（{}，{}，{deadline} 前）", d.decision, d.department, d.responsible_person);
+        match d.result_case_id.or(d.case_id) {
+            Some(case_id) => {
+                let Some(c) = open_cases.iter().find(|c| c.id == case_id) else { continue };
+                if listed.insert(c.id) {
+                    found.push((deadline, on_case(c, format!("{}：{decided}", who(c)))));
+                }
+            }
+            None if deadline >= first => {
+                let mut it = item(ItemKind::FollowUp, format!("到期复核：{}", d.title), decided);
+                it.household_id = Set(d.household_id);
+                it.source_item_id = Set(Some(d.id));
+                found.push((deadline, it));
+            }
+            None => {}
+        }
+    }
+    found.sort_by_key(|(deadline, _)| *deadline);
+    Ok(found.into_iter().map(|(_, it)| it).collect())
+}
+
+/// What the township's signed joint minutes of last month and this month decided about this village's
+/// households, not yet handed down to an earlier village meeting: handed down for the village to carry
+/// out. The cases they concern are not listed again.
 async fn handed_down<C: ConnectionTrait>(
     db: &C,
     unit: &OrgCode,
     first: NaiveDate,
     listed: &mut HashSet<i64>,
 ) -> Result<Vec<meeting_item::ActiveModel>, AppError> {
-    let previous = first.pred_opt().map(|d| d.format("%Y-%m").to_string()).unwrap_or_default();
     let township: Vec<i64> = meeting::Entity::find()
         .filter(meeting::Column::OrgCode.eq(unit.at_level(OrgLevel::Township)))
-        .filter(meeting::Column::Month.is_in([previous, first.format("%Y-%m").to_string()]))
+        .filter(meeting::Column::Month.is_in([previous_month(first), first.format("%Y-%m").to_string()]))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Signed.as_str()))
         .all(db)
         .await?
         .into_iter()
@@ -412,6 +466,7 @@ async fn handed_down<C: ConnectionTrait>(
         .order_by_asc(meeting_item::Column::Id)
         .all(db)
         .await?;
+    let carried = carried_on(db, decided.iter().map(|d| d.id)).await?;
     let ours: HashSet<i64> = household::Entity::find()
         .filter(household::Column::Id.is_in(decided.iter().filter_map(|i| i.household_id)))
         .filter(authz::code_prefix(household::Column::OrgCode, unit.scope_prefix()))
@@ -423,8 +478,8 @@ async fn handed_down<C: ConnectionTrait>(
     let mut items = Vec::new();
     for d in decided.into_iter().filter(|d| d.household_id.is_some_and(|h| ours.contains(&h))) {
         let case = d.result_case_id.or(d.case_id);
-        if let Some(case) = case {
-            listed.insert(case);
+        if carried.contains(&d.id) || case.is_some_and(|c| !listed.insert(c)) {
+            continue;
         }
         let deadline = d.deadline.map(|x| format!("，{x} 前")).unwrap_or_default();
         let mut it = item(
@@ -434,9 +489,26 @@ async fn handed_down<C: ConnectionTrait>(
         );
         it.case_id = Set(case);
         it.household_id = Set(d.household_id);
+        it.source_item_id = Set(Some(d.id));
         items.push(it);
     }
     Ok(items)
+}
+
+/// "2026-02" for a month starting 2026-03-01.
+fn previous_month(first: NaiveDate) -> String {
+    first.pred_opt().map(|d| d.format("%Y-%m").to_string()).unwrap_or_default()
+}
+
+/// Which of these items another meeting's agenda already carries on.
+async fn carried_on<C: ConnectionTrait>(db: &C, ids: impl IntoIterator<Item = i64>) -> Result<HashSet<i64>, AppError> {
+    Ok(meeting_item::Entity::find()
+        .filter(meeting_item::Column::SourceItemId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|i| i.source_item_id)
+        .collect())
 }
 
 /// Problems found on this month's visits that opened no case.
@@ -501,7 +573,7 @@ async fn waiting_for_appraisal<C: ConnectionTrait>(
             let mut it = item(
                 ItemKind::Appraisal,
                 format!("{}户：{what}待村级核实和民主评议", h.head_name),
-                format!("户编号 {}；评议结果在农户页面“办理”中登记。", h.code),
+                format!("户编号 {}；会上选择“民主评议通过/未通过”并写明评议情况，结果记入该户的办理流程。", h.code),
             );
             it.household_id = Set(Some(h.id));
             it
@@ -509,7 +581,8 @@ async fn waiting_for_appraisal<C: ConnectionTrait>(
         .collect())
 }
 
-/// Items the township's villages escalated in their meetings of the same month.
+/// Items the township's villages escalated in their meetings of last month and this month that no
+/// township meeting has taken up yet.
 async fn escalated<C: ConnectionTrait>(
     db: &C,
     unit: &OrgCode,
@@ -518,7 +591,7 @@ async fn escalated<C: ConnectionTrait>(
     let village_meetings: HashMap<i64, String> = meeting::Entity::find()
         .filter(authz::code_prefix(meeting::Column::OrgCode, unit.scope_prefix()))
         .filter(meeting::Column::OrgCode.ne(unit.as_str()))
-        .filter(meeting::Column::Month.eq(first.format("%Y-%m").to_string()))
+        .filter(meeting::Column::Month.is_in([previous_month(first), first.format("%Y-%m").to_string()]))
         .all(db)
         .await?
         .into_iter()
@@ -531,8 +604,10 @@ async fn escalated<C: ConnectionTrait>(
         .order_by_asc(meeting_item::Column::Id)
         .all(db)
         .await?;
+    let carried = carried_on(db, rows.iter().map(|r| r.id)).await?;
     Ok(rows
         .into_iter()
+        .filter(|r| !carried.contains(&r.id))
         .map(|r| {
             let village = village_meetings.get(&r.meeting_id).and_then(|c| names.get(c)).cloned().unwrap_or_default();
             let mut it = item(
@@ -542,7 +617,7 @@ async fn escalated<C: ConnectionTrait>(
             );
             it.case_id = Set(r.case_id);
             it.household_id = Set(r.household_id);
-            it.escalated_from = Set(Some(r.id));
+            it.source_item_id = Set(Some(r.id));
             it
         })
         .collect())
@@ -614,13 +689,21 @@ pub async fn get(
             .chain(m.recorder_user_id),
     )
     .await?;
-    let codes: HashMap<i64, String> = household::Entity::find()
+    let households: HashMap<i64, household::Model> = household::Entity::find()
         .filter(household::Column::Id.is_in(items.iter().filter_map(|i| i.household_id)))
         .all(db)
         .await?
         .into_iter()
-        .map(|h| (h.id, h.code))
+        .map(|h| (h.id, h))
         .collect();
+    let mut owners: HashMap<String, Vec<crate::households::CadreOption>> = HashMap::new();
+    for i in &items {
+        let unit = owner_unit(&m, i.household_id.and_then(|id| households.get(&id)));
+        if let std::collections::hash_map::Entry::Vacant(slot) = owners.entry(unit) {
+            let unit = slot.key().clone();
+            slot.insert(crate::households::register::candidates(db, &unit, &crate::cases::service::OWNER_ROLES).await?);
+        }
+    }
     let names = crate::org::service::display_names(db, vec![m.org_code.clone()]).await?;
     let township = unit.level() == OrgLevel::Township;
     let attendance: Vec<Attendee> = serde_json::from_str(&m.attendance).map_err(AppError::internal)?;
@@ -636,6 +719,9 @@ pub async fn get(
         place: m.place.clone(),
         chair: m.chair_user_id.and_then(|id| people.get(&id).cloned()),
         recorder: m.recorder_user_id.and_then(|id| people.get(&id).cloned()),
+        recorder_user_id: m.recorder_user_id,
+        signed_at: m.signed_at.map(beijing_time),
+        recorders: recorders(&attendance, &unit).cloned().collect(),
         attendance,
         guests: m.guests.clone(),
         items: items
@@ -645,7 +731,7 @@ pub async fn get(
                 position: i.position,
                 kind: ItemKind::parse(&i.kind).unwrap_or(ItemKind::Manual),
                 case_id: i.case_id,
-                household_code: i.household_id.and_then(|id| codes.get(&id).cloned()),
+                household_code: i.household_id.and_then(|id| households.get(&id)).map(|h| h.code.clone()),
                 title: i.title,
                 facts: i.facts,
                 dropped: i.dropped,
@@ -658,6 +744,10 @@ pub async fn get(
                 deadline: i.deadline,
                 owner_user_id: i.owner_user_id,
                 owner_name: i.owner_user_id.and_then(|id| people.get(&id).cloned()),
+                owners: owners
+                    .get(&owner_unit(&m, i.household_id.and_then(|id| households.get(&id))))
+                    .cloned()
+                    .unwrap_or_default(),
                 result_case_id: i.result_case_id,
                 decided: i.decided_at.is_some(),
             })
@@ -671,11 +761,16 @@ pub async fn get(
             })
             .collect(),
         may_edit: member && status == MeetingStatus::Preparing,
+        may_finalise: status == MeetingStatus::Preparing && m.recorder_user_id == Some(caller.user_id),
         may_sign: may_chair(caller, &unit) && status == MeetingStatus::Finalised,
         may_amend: member && status == MeetingStatus::Signed,
-        owners: crate::households::register::candidates(db, &m.org_code, &crate::cases::service::OWNER_ROLES).await?,
         org_code: m.org_code,
     })
+}
+
+/// The unit whose people may own an item's case: the household's, else the meeting's.
+fn owner_unit(m: &meeting::Model, household: Option<&household::Model>) -> String {
+    household.map_or_else(|| m.org_code.clone(), |h| h.org_code.clone())
 }
 
 fn meeting_entry(m: &meeting::Model, action: &'static str, changes: serde_json::Value) -> Entry {
@@ -711,6 +806,14 @@ pub async fn save_header(
         }
     }
     let guests = form.guests.trim().chars().take(500).collect::<String>();
+    let unit = OrgCode::parse(&m.org_code)?;
+    let recorder = form
+        .recorder
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| recorders(&attendance, &unit).any(|a| a.user_id == *id && a.present))
+        .ok_or_else(|| AppError::validation("recorder", "请从出席的本单位人员中指定记录人（主持人以外）。"))?;
     let caller = ctx.caller()?;
     let tx = begin_write(db).await?;
     let mut active = m.clone().into_active_model();
@@ -718,12 +821,10 @@ pub async fn save_header(
     active.place = Set(place.clone());
     active.guests = Set(guests.clone());
     active.attendance = Set(serde_json::to_string(&attendance).map_err(AppError::internal)?);
-    let unit = OrgCode::parse(&m.org_code)?;
     if may_chair(caller, &unit) {
         active.chair_user_id = Set(Some(caller.user_id));
-    } else {
-        active.recorder_user_id = Set(Some(caller.user_id));
     }
+    active.recorder_user_id = Set(Some(recorder));
     active.update(&tx).await?;
     let present: Vec<&str> = attendance.iter().filter(|a| a.present).map(|a| a.name.as_str()).collect();
     audit::append(
@@ -733,7 +834,7 @@ pub async fn save_header(
         meeting_entry(
             &m,
             "meeting.header_saved",
-            json!({ "after": { "held_on": held_on, "place": place, "guests": guests, "present": present } }),
+            json!({ "after": { "held_on": held_on, "place": place, "guests": guests, "present": present, "recorder_user_id": recorder } }),
         ),
     )
     .await?;
@@ -755,13 +856,8 @@ pub async fn add_item(
     if title.is_empty() || title.chars().count() > 120 {
         return Err(AppError::validation("title", "请填写议题（不超过 120 字）。"));
     }
-    let last = meeting_item::Entity::find()
-        .filter(meeting_item::Column::MeetingId.eq(m.id))
-        .order_by_desc(meeting_item::Column::Position)
-        .one(db)
-        .await?
-        .map_or(0, |i| i.position);
     let tx = begin_write(db).await?;
+    let last = last_position(&tx, m.id).await?;
     let row = meeting_item::ActiveModel {
         meeting_id: Set(m.id),
         position: Set(last + 1),
@@ -778,6 +874,58 @@ pub async fn add_item(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The position of a meeting's last item (0 for none).
+async fn last_position<C: ConnectionTrait>(db: &C, meeting_id: i64) -> Result<i32, AppError> {
+    Ok(meeting_item::Entity::find()
+        .filter(meeting_item::Column::MeetingId.eq(meeting_id))
+        .order_by_desc(meeting_item::Column::Position)
+        .one(db)
+        .await?
+        .map_or(0, |i| i.position))
+}
+
+/// Build the agenda again from today's facts and append what is new since the meeting was prepared (a
+/// case opened since, an item a village escalated since, ...); nothing already on it, dropped or not,
+/// comes twice. Returns how many items were added.
+pub async fn refresh_agenda(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+) -> Result<u32, AppError> {
+    let (m, unit) = editable(db, now, ctx, id).await?;
+    let (first, last) = crate::calendar::month(&m.month, now.date_naive())?;
+    let tx = begin_write(db).await?;
+    let present = meeting_item::Entity::find().filter(meeting_item::Column::MeetingId.eq(m.id)).all(&tx).await?;
+    let cases: HashSet<i64> = present.iter().filter_map(|i| i.case_id).collect();
+    let sources: HashSet<i64> = present.iter().filter_map(|i| i.source_item_id).collect();
+    let titles: HashSet<(String, Option<i64>)> = present.iter().map(|i| (i.title.clone(), i.household_id)).collect();
+    let is_new = |it: &meeting_item::ActiveModel| {
+        let value = |v: &sea_orm::ActiveValue<Option<i64>>| v.clone().take().flatten();
+        match (value(&it.case_id), value(&it.source_item_id)) {
+            (Some(case), _) => !cases.contains(&case),
+            (None, Some(source)) => !sources.contains(&source),
+            (None, None) => !titles.contains(&(it.title.clone().take().unwrap_or_default(), value(&it.household_id))),
+        }
+    };
+    let fresh: Vec<_> =
+        build_agenda(&tx, &unit, first, last, now.date_naive()).await?.into_iter().filter(is_new).collect();
+    let mut position = last_position(&tx, m.id).await?;
+    for it in &fresh {
+        position += 1;
+        meeting_item::ActiveModel { meeting_id: Set(m.id), position: Set(position), ..it.clone() }.insert(&tx).await?;
+    }
+    audit::append(
+        &tx,
+        &Actor::user(ctx.caller()?, &ctx.meta),
+        now,
+        meeting_entry(&m, "meeting.agenda_refreshed", json!({ "after": { "items_added": fresh.len() } })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(fresh.len() as u32)
 }
 
 /// An item of an editable meeting.
@@ -880,8 +1028,12 @@ pub async fn decide(
         return Err(AppError::validation("action", "只有村级研判会议可以提交镇街联席研判会议。"));
     }
     if let Some(owner) = d.owner {
-        let eligible =
-            crate::households::register::candidates(db, &m.org_code, &crate::cases::service::OWNER_ROLES).await?;
+        let household = match it.household_id {
+            Some(id) => household::Entity::find_by_id(id).one(db).await?,
+            None => None,
+        };
+        let unit = owner_unit(&m, household.as_ref());
+        let eligible = crate::households::register::candidates(db, &unit, &crate::cases::service::OWNER_ROLES).await?;
         if !eligible.iter().any(|c| c.user_id == owner) {
             return Err(AppError::validation("owner_user_id", "所选人员不能担任案件责任人，请从列表中选择。"));
         }
@@ -1152,8 +1304,12 @@ pub async fn finalise(
     id: i64,
 ) -> Result<(), AppError> {
     let (m, _) = editable(db, now, ctx, id).await?;
-    if m.held_on.is_none() || m.place.is_empty() {
-        return Err(AppError::validation("held_on", "请先填写会议日期、地点和参会情况。"));
+    if m.held_on.is_none() || m.place.is_empty() || m.recorder_user_id.is_none() {
+        return Err(AppError::validation("held_on", "请先填写会议日期、地点、记录人和参会情况。"));
+    }
+    let caller = ctx.caller()?;
+    if m.recorder_user_id != Some(caller.user_id) {
+        return Err(AppError::Conflict("会议记录由指定的记录人定稿，主持人审核后签发。".into()));
     }
     let undecided = meeting_item::Entity::find()
         .filter(meeting_item::Column::MeetingId.eq(m.id))
@@ -1168,16 +1324,49 @@ pub async fn finalise(
             first.title
         )));
     }
-    let caller = ctx.caller()?;
     let tx = begin_write(db).await?;
     let mut active = m.clone().into_active_model();
     active.status = Set(MeetingStatus::Finalised.as_str().into());
     active.finalised_at = Set(Some(now));
-    if m.recorder_user_id.is_none() {
-        active.recorder_user_id = Set(Some(caller.user_id));
-    }
     active.update(&tx).await?;
     audit::append(&tx, &Actor::user(caller, &ctx.meta), now, meeting_entry(&m, "meeting.finalised", json!({}))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The chair sends finalised minutes back to the recorder, with the reason, instead of signing what is
+/// wrong; they can be changed again until finalised anew.
+pub async fn send_back(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+    reason: &str,
+) -> Result<(), AppError> {
+    let m = in_scope(db, now, ctx, id).await?;
+    let caller = ctx.caller()?;
+    if !may_chair(caller, &OrgCode::parse(&m.org_code)?) {
+        return Err(AppError::Forbidden);
+    }
+    if status_of(&m)? != MeetingStatus::Finalised {
+        return Err(AppError::Conflict("只有已定稿、尚未签发的会议记录可以退回修改。".into()));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Err(AppError::validation("reason", "请写明退回修改的原因（不超过 200 字）。"));
+    }
+    let tx = begin_write(db).await?;
+    let mut active = m.clone().into_active_model();
+    active.status = Set(MeetingStatus::Preparing.as_str().into());
+    active.finalised_at = Set(None);
+    active.update(&tx).await?;
+    audit::append(
+        &tx,
+        &Actor::user(caller, &ctx.meta),
+        now,
+        meeting_entry(&m, "meeting.sent_back", json!({ "after": { "reason": reason } })),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1350,6 +1539,10 @@ fn minutes_data(m: &MeetingView, today: NaiveDate) -> serde_json::Value {
         "present": or_none(m.attendance.iter().filter(|a| a.present).map(|a| format!("{}（{}）", a.name, a.role)).collect()),
         "absent": or_none(m.attendance.iter().filter(|a| !a.present).map(|a| format!("{}（{}）", a.name, a.reason)).collect()),
         "guests": if m.guests.is_empty() { "无".to_string() } else { m.guests.clone() },
+        "signed": match (&m.signed_at, &m.chair) {
+            (Some(at), Some(chair)) => format!("{chair} 于 {at} 签发"),
+            _ => "未签发".to_string(),
+        },
         "status_note": match m.status {
             MeetingStatus::Signed => "",
             MeetingStatus::Finalised => "（已定稿，待主持人签发）",

@@ -467,6 +467,7 @@ async fn a_party_secretary_prepares_holds_and_signs_the_monthly_meeting() {
     let code = app.household(VILLAGE_A1, 1, "张建国").await;
     let password = app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await;
     let lianxi = app.signed_in("lianxi", &app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await).await;
+    let ganbu = app.signed_in("ganbu", &app.user("ganbu", Role::VillageCadre, VILLAGE_A1).await).await;
     let created = lianxi
         .server_fn::<app::cases::api::CreateCase>(&[
             ("form[household]", code.as_str()),
@@ -491,9 +492,17 @@ async fn a_party_secretary_prepares_holds_and_signs_the_monthly_meeting() {
     assert!(text_of(&client, "ol.agenda").await.contains("张建国户：住房安全"));
     wait_for_hydration(&client).await;
 
-    // Date, place and attendance.
+    // Date, place, attendance and the recorder.
     client.execute("document.getElementById('held_on').value = '2026-03-02';", vec![]).await.unwrap();
     client.find(Locator::Css("#place")).await.unwrap().send_keys("村委会会议室").await.unwrap();
+    client
+        .execute(
+            "const r = document.getElementById('recorder');
+             r.value = Array.from(r.options).find(o => o.text.includes('ganbu')).value;",
+            vec![],
+        )
+        .await
+        .unwrap();
     click(&client, Locator::XPath("//button[normalize-space(.)='保存']")).await;
     wait_for_text(&client, "村委会会议室").await;
     save_screenshot(&client, "phone-meeting-agenda").await;
@@ -503,6 +512,13 @@ async fn a_party_secretary_prepares_holds_and_signs_the_monthly_meeting() {
     let form = "(//form[.//textarea[@name='form[decision]']])[1]";
     let field = |name: &str| Locator::XPath(Box::leak(format!("{form}//*[@name='{name}']").into_boxed_str()));
     client.find(field("form[analysis]")).await.unwrap().send_keys("C 级危房，雨季前须完成维修").await.unwrap();
+    // Adding another item meanwhile redraws only what changed: the analysis typed above stays.
+    click(&client, Locator::XPath("//summary[contains(., '增加议题')]")).await;
+    client.find(Locator::Css("#new_title")).await.unwrap().send_keys("村道安全隐患").await.unwrap();
+    click(&client, Locator::XPath("//button[normalize-space(.)='增加']")).await;
+    wait_for_text(&client, "村道安全隐患").await;
+    let kept = client.find(field("form[analysis]")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(kept.as_deref(), Some("C 级危房，雨季前须完成维修"), "typed text survives another form's save");
     client.find(field("form[decision]")).await.unwrap().send_keys("纳入危房改造，雨季前完工").await.unwrap();
     client.find(field("form[department]")).await.unwrap().send_keys("镇住建办").await.unwrap();
     client.find(field("form[responsible_person]")).await.unwrap().send_keys("王强").await.unwrap();
@@ -519,9 +535,25 @@ async fn a_party_secretary_prepares_holds_and_signs_the_monthly_meeting() {
         .await;
     wait_for_text(&client, "决定：纳入危房改造，雨季前完工").await;
 
-    // Finalise, then sign: the minutes are locked.
-    wait_for_hydration(&client).await;
-    click(&client, Locator::XPath("//button[contains(., '记录定稿')]")).await;
+    // The recorder takes the added item off the agenda and finalises (on their own phone), then the
+    // secretary signs: the minutes are locked.
+    wait_for_text(&client, "由记录人测试ganbu定稿").await;
+    let page = client.current_url().await.unwrap();
+    let meeting_id = page.path().rsplit('/').next().unwrap().to_string();
+    let m: serde_json::Value =
+        ganbu.server_fn::<app::meetings::api::GetMeeting>(&[("id", &meeting_id)]).await.json().await.unwrap();
+    let added = m["items"].as_array().unwrap().iter().find(|i| i["title"] == "村道安全隐患").unwrap()["id"].to_string();
+    let dropped = ganbu
+        .server_fn::<app::meetings::api::DropMeetingItem>(&[
+            ("id", meeting_id.as_str()),
+            ("item_id", added.as_str()),
+            ("reason", "交村委会另行处理"),
+        ])
+        .await;
+    assert_eq!(dropped.status(), 200);
+    let finalised = ganbu.server_fn::<app::meetings::api::FinaliseMeeting>(&[("id", &meeting_id)]).await;
+    assert_eq!(finalised.status(), 200);
+    client.goto(page.as_str()).await.unwrap();
     wait_for_text(&client, "待主持人签发").await;
     wait_for_hydration(&client).await;
     click(&client, Locator::XPath("//button[contains(., '主持人签发')]")).await;

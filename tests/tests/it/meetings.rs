@@ -7,7 +7,7 @@ use app::auth::Role;
 use app::cases::api::CreateCase;
 use app::meetings::api::{
     AddMeetingItem, AmendMeeting, DecideMeetingItem, DropMeetingItem, FinaliseMeeting, GetMeeting, ListMeetings,
-    PrepareMeeting, SaveMeetingHeader, SignMeeting,
+    PrepareMeeting, RefreshMeetingAgenda, SaveMeetingHeader, SendBackMeeting, SignMeeting,
 };
 use app::policy::presets::Preset;
 use app::visits::api::RecordVisit;
@@ -15,7 +15,7 @@ use entities::{case_event, risk_case};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use tests::both_backends;
-use tests::{COUNTY, Client, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_B1};
+use tests::{COUNTY, Client, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1};
 
 async fn body(response: reqwest::Response) -> String {
     response.text().await.unwrap()
@@ -47,19 +47,28 @@ async fn visit_with_finding(client: &Client, code: &str) {
     assert_eq!(response.status(), 200, "{}", body(response).await);
 }
 
-/// Date, place and guests, with one member absent for `why`.
-async fn save_header(client: &Client, id: &str, absent_user: &str, why: &str) -> reqwest::Response {
-    let (mark, reason) = (format!("form[marks][{absent_user}]"), format!("form[reasons][{absent_user}]"));
-    client
-        .server_fn::<SaveMeetingHeader>(&[
-            ("id", id),
-            ("form[held_on]", "2026-03-02"),
-            ("form[place]", "村委会会议室"),
-            ("form[guests]", "镇经发办 王科员"),
-            (mark.as_str(), "absent"),
-            (reason.as_str(), why),
-        ])
-        .await
+/// Date, place, guests and the recorder, with one member absent for `why` (none: everyone present).
+async fn save_header(client: &Client, id: &str, recorder: &str, absent: Option<(&str, &str)>) -> reqwest::Response {
+    let mut form = vec![
+        ("id".to_string(), id.to_string()),
+        ("form[held_on]".into(), "2026-03-02".into()),
+        ("form[place]".into(), "村委会会议室".into()),
+        ("form[guests]".into(), "镇经发办 王科员".into()),
+        ("form[recorder]".into(), recorder.into()),
+    ];
+    if let Some((user, why)) = absent {
+        form.push((format!("form[marks][{user}]"), "absent".into()));
+        form.push((format!("form[reasons][{user}]"), why.into()));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    client.server_fn::<SaveMeetingHeader>(&form).await
+}
+
+/// How many items refreshing a meeting's agenda added.
+async fn refresh(client: &Client, id: &str) -> u32 {
+    let response = client.server_fn::<RefreshMeetingAgenda>(&[("id", id)]).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
 }
 
 async fn decide(client: &Client, id: &str, item: &str, fields: &[(&str, &str)]) -> reqwest::Response {
@@ -73,7 +82,8 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
     app.policy(COUNTY, 2026, Preset::Fujian2021).await;
     let roof = app.household(VILLAGE_A1, 1, "张三").await;
     let alone = app.household(VILLAGE_A1, 2, "李四").await;
-    let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
+    let shuji_pw = app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await;
+    let shuji = app.signed_in("shuji", &shuji_pw).await;
     let ganbu = app.signed_in("ganbu", &app.user("ganbu", Role::VillageCadre, VILLAGE_A1).await).await;
     let lianxi = app.signed_in("lianxi", &app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await).await;
     let other = app.signed_in("dafo", &app.user("dafo", Role::VillageSecretary, VILLAGE_B1).await).await;
@@ -116,10 +126,18 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
             .contains("NotFound")
     );
 
-    // Attendance: an absence needs its reason; the form is refused whole and nothing changes.
+    // Attendance: an absence needs its reason; the form is refused whole and nothing changes. The recorder
+    // is one of the unit's staff present, not the chair, and not an absentee.
     let lianxi_id = app.user_id("lianxi").await.to_string();
-    assert!(body(save_header(&shuji, &id, &lianxi_id, "").await).await.contains("请填写测试lianxi缺席的原因"));
-    assert_eq!(save_header(&shuji, &id, &lianxi_id, "入户走访").await.status(), 200);
+    let (shuji_id, ganbu_id) = (app.user_id("shuji").await.to_string(), app.user_id("ganbu").await.to_string());
+    let absent = Some((lianxi_id.as_str(), ""));
+    assert!(body(save_header(&shuji, &id, &ganbu_id, absent).await).await.contains("请填写测试lianxi缺席的原因"));
+    let absent = Some((lianxi_id.as_str(), "入户走访"));
+    for wrong in [&shuji_id, &lianxi_id, &String::new()] {
+        assert!(body(save_header(&shuji, &id, wrong, absent).await).await.contains("请从出席的本单位人员中指定记录人"));
+    }
+    assert_eq!(meeting(&shuji, &id).await["held_on"], serde_json::Value::Null, "nothing saved");
+    assert_eq!(save_header(&shuji, &id, &ganbu_id, absent).await.status(), 200);
 
     // The chair adds an item, then drops it with a reason.
     assert_eq!(
@@ -216,9 +234,22 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
         risk_case::Entity::find().filter(risk_case::Column::Source.eq("meeting")).one(app.db()).await.unwrap().unwrap();
     assert_eq!((new_case.department.as_str(), new_case.deadline.to_string()), ("村委会", "2026-03-31".to_string()));
 
-    // The recorder finalises, only the chair signs; then the minutes are locked and take addenda only.
+    // Only the named recorder finalises; the chair may send the minutes back with a reason, and signs.
+    assert!(
+        body(shuji.server_fn::<FinaliseMeeting>(&[("id", &id)]).await).await.contains("由指定的记录人定稿"),
+        "the chair does not finalise"
+    );
     assert_eq!(ganbu.server_fn::<FinaliseMeeting>(&[("id", &id)]).await.status(), 200);
     assert!(body(ganbu.server_fn::<SignMeeting>(&[("id", &id)]).await).await.contains("Forbidden"));
+    assert!(
+        body(ganbu.server_fn::<SendBackMeeting>(&[("id", &id), ("reason", "x")]).await).await.contains("Forbidden")
+    );
+    let no_reason = shuji.server_fn::<SendBackMeeting>(&[("id", &id), ("reason", " ")]).await;
+    assert!(body(no_reason).await.contains("请写明退回修改的原因"));
+    let sent_back = shuji.server_fn::<SendBackMeeting>(&[("id", &id), ("reason", "缺席原因写错了")]).await;
+    assert_eq!(sent_back.status(), 200);
+    assert_eq!(meeting(&shuji, &id).await["status"], "Preparing", "changeable again");
+    assert_eq!(ganbu.server_fn::<FinaliseMeeting>(&[("id", &id)]).await.status(), 200);
     assert_eq!(shuji.server_fn::<SignMeeting>(&[("id", &id)]).await.status(), 200);
     let late = decide(&shuji, &id, &items[1], &[("form[decision]", "改"), ("form[action]", "note")]).await;
     assert!(body(late).await.contains("会议记录已定稿，不能再修改"));
@@ -236,6 +267,7 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
         "meeting.item_dropped",
         "meeting.decided",
         "meeting.finalised",
+        "meeting.sent_back",
         "meeting.signed",
         "meeting.amended",
         "case.meeting_decision",
@@ -259,6 +291,7 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
         "2026年03月02日",
         "村委会会议室",
         "测试lianxi（入户走访）",
+        "测试ganbu",
         "纳入危房改造",
         "镇住建办",
         "2026-04-30",
@@ -282,7 +315,33 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
     assert!(contents.contains("2026-01、2026-02"), "the months without signed minutes: {contents}");
     assert!(book.page_text(2).contains("青龙村村级研判会议记录"));
     assert_eq!(book.pages(), 1 + pdf.pages());
+    // Every footer counts the book's pages, so the contents' page numbers are the printed ones.
+    let total = book.pages();
+    assert!(contents.contains(&format!("第 1 页 共 {total} 页")), "{contents}");
+    assert!(book.page_text(2).replace('\n', " ").contains(&format!("第 2 页 共 {total} 页")));
     assert_eq!(other.get(&format!("/prints/meetings/book.pdf?unit={VILLAGE_A1}&year=2026")).await.status(), 404);
+
+    // April: the agenda starts with the decisions whose deadlines fell due, their cases still open.
+    app.clock.advance(chrono::Duration::days(31));
+    let shuji = app.signed_in("shuji", &shuji_pw).await;
+    let april = body(shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A1), ("month", "2026-04")]).await).await;
+    let m = meeting(&shuji, &april).await;
+    let follow_ups: Vec<&str> = m["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take_while(|i| i["kind"] == "FollowUp")
+        .map(|i| i["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        follow_ups,
+        [
+            "李四户：上次研判决定“联系其子女，落实赡养责任”（村委会，测试ganbu，2026-03-31 前）",
+            "张三户：上次研判决定“纳入危房改造，雨季前完工”（镇住建办，王强，2026-04-30 前）",
+        ],
+        "{m}"
+    );
+    assert_eq!(m["items"].as_array().unwrap().len(), 2, "each case once: {m}");
 }
 
 both_backends!(village_meeting, a_village_meeting_from_agenda_to_locked_minutes);
@@ -295,6 +354,7 @@ async fn escalation_and_missing_meetings(backend: tests::Backend) {
     let shuji = app.signed_in("shuji", &shuji_pw).await;
     let lingdao_pw = app.user("lingdao", Role::TownshipLeader, TOWNSHIP_A).await;
     let lingdao = app.signed_in("lingdao", &lingdao_pw).await;
+    let jingfa_pw = app.user("jingfa", Role::TownshipStaff, TOWNSHIP_A).await;
     let created = shuji
         .server_fn::<CreateCase>(&[
             ("form[household]", code.as_str()),
@@ -374,6 +434,44 @@ async fn escalation_and_missing_meetings(backend: tests::Backend) {
     // A township leader does not chair the village's own meeting.
     assert!(body(lingdao.server_fn::<SignMeeting>(&[("id", &id)]).await).await.contains("Forbidden"));
 
+    // A village escalating after the joint meeting was prepared is not lost: refreshing the agenda
+    // appends it, once.
+    let other_code = app.household(VILLAGE_A2, 1, "王五").await;
+    let other_shuji = app.signed_in("shuji2", &app.user("shuji2", Role::VillageSecretary, VILLAGE_A2).await).await;
+    let created = other_shuji
+        .server_fn::<CreateCase>(&[
+            ("form[household]", other_code.as_str()),
+            ("form[source]", "self_report"),
+            ("form[risk_type]", "disaster"),
+            ("form[description]", "山洪冲毁承包地"),
+        ])
+        .await;
+    assert_eq!(created.status(), 200);
+    let other_id =
+        body(other_shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A2), ("month", "2026-03")]).await).await;
+    let other_item = meeting(&other_shuji, &other_id).await["items"][0]["id"].to_string();
+    let escalated = decide(
+        &other_shuji,
+        &other_id,
+        &other_item,
+        &[("form[decision]", "提请镇街协调农业保险理赔"), ("form[action]", "escalate")],
+    )
+    .await;
+    assert_eq!(escalated.status(), 200);
+    assert_eq!(refresh(&lingdao, &township).await, 1);
+    assert_eq!(refresh(&lingdao, &township).await, 0, "nothing twice");
+    let m = meeting(&lingdao, &township).await;
+    let late = m["items"].as_array().unwrap().last().unwrap();
+    assert_eq!(late["title"], "金龙村提交：王五户：因灾", "{m}");
+    let noted = decide(
+        &lingdao,
+        &township,
+        &late["id"].to_string(),
+        &[("form[decision]", "农业农村办对接保险公司"), ("form[action]", "note")],
+    )
+    .await;
+    assert_eq!(noted.status(), 200, "{}", body(noted).await);
+
     // In April, March's units without signed minutes show up as missing.
     let march: serde_json::Value =
         lingdao.server_fn::<ListMeetings>(&[("month", "2026-03")]).await.json().await.unwrap();
@@ -391,7 +489,15 @@ async fn escalation_and_missing_meetings(backend: tests::Backend) {
         .collect();
     assert_eq!(missing, ["双江镇", "青龙村", "金龙村"], "held but unsigned counts as missing too");
 
-    // April's village meeting starts with what the township handed down (the case not listed twice).
+    // The joint meeting is recorded by the township staff member and signed by the leader.
+    let jingfa = app.signed_in("jingfa", &jingfa_pw).await;
+    let jingfa_id = app.user_id("jingfa").await.to_string();
+    assert_eq!(save_header(&lingdao, &township, &jingfa_id, None).await.status(), 200);
+    assert_eq!(jingfa.server_fn::<FinaliseMeeting>(&[("id", &township)]).await.status(), 200);
+    assert_eq!(lingdao.server_fn::<SignMeeting>(&[("id", &township)]).await.status(), 200);
+
+    // April's village meeting starts with what the township handed down (the case not listed twice), and
+    // a refresh does not hand it down again.
     let shuji = app.signed_in("shuji", &shuji_pw).await;
     let april = body(shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A1), ("month", "2026-04")]).await).await;
     let m = meeting(&shuji, &april).await;
@@ -399,6 +505,7 @@ async fn escalation_and_missing_meetings(backend: tests::Backend) {
     assert_eq!(items.len(), 1, "{m}");
     assert_eq!(items[0]["kind"], "HandedDown");
     assert!(items[0]["facts"].as_str().unwrap().contains("镇医保办，刘敏，2026-04-15 前"), "{}", items[0]);
+    assert_eq!(refresh(&shuji, &april).await, 0);
 }
 
 both_backends!(escalation_and_missing, escalation_and_missing_meetings);
