@@ -45,11 +45,12 @@ async fn run() {
     let pages = pdf.pages();
     println!("visit sheets: {sheets} households, {pages} A4 pages in one PDF");
     println!(
-        "time per batch over {runs} runs: median {:.0} ms, best {:.0} ms, worst {:.0} ms ({:.1} ms per sheet)",
+        "time per batch over {runs} runs: median {:.0} ms, best {:.0} ms, worst {:.0} ms ({:.1} ms per sheet, {:.1} ms per page)",
         times[times.len() / 2],
         times[0],
         times[times.len() - 1],
-        times[times.len() / 2] / f64::from(sheets)
+        times[times.len() / 2] / f64::from(sheets),
+        times[times.len() / 2] / pages.max(1) as f64
     );
     println!("size: {} bytes, {} bytes per page", pdf.len(), pdf.len() / pages.max(1));
 }

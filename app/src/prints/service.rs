@@ -192,6 +192,7 @@ pub async fn public_notice(
         return Err(AppError::Conflict("该户尚未进入公示环节：民主评议后由村里登记公示，再打印公示。".into()));
     };
     let (start, end) = (p.notice_start.unwrap_or_default(), p.notice_end.unwrap_or_default());
+    let policy = crate::policy::service::effective(db, &d.summary.org_code, start.year()).await?.policy;
     let calendar = crate::calendar::service::load(db).await?;
     // Counted as the procedure counts it: the day of posting is not counted (民法典第二百零一条).
     let working_days = calendar.working_days_between(start, end)?;
@@ -217,7 +218,7 @@ pub async fn public_notice(
         "notice_start": start.to_string(),
         "notice_end": end.to_string(),
         "working_days": working_days,
-        "contact_phone": "12317",
+        "contact_phone": policy.notice_phone,
         "printed_on": now.date_naive().to_string(),
         "households": [{
             "number": 1,
@@ -225,7 +226,11 @@ pub async fn public_notice(
             "group": group,
             "member_count": d.summary.member_count,
             "monitoring_class": p.class.clone().or_else(|| d.summary.monitoring_class.clone()).unwrap_or_default(),
-            "reason": if reason.is_empty() { "经核实存在返贫致贫风险".to_string() } else { reason },
+            "reason": match (p.procedure, reason.is_empty()) {
+                (_, false) => reason,
+                (Procedure::Identification, true) => "经核实存在返贫致贫风险".to_string(),
+                (Procedure::Elimination, true) => "经核实收入持续稳定，“两不愁三保障”和饮水安全达标，风险已稳定消除".to_string(),
+            },
         }],
     }))
 }

@@ -3,6 +3,8 @@
 //! a number), tables whose rows grow to their tallest cell and whose header repeats after a page break,
 //! and a footer with page numbers. Coordinates are points from the page's bottom-left corner.
 
+use std::ops::Range;
+
 use printpdf::{
     Color, FontId, Greyscale, Line, LinePoint, Op, PaintMode, ParsedFont, PdfFontHandle, Point, Pt, Rect, TextItem,
 };
@@ -208,28 +210,57 @@ impl<'a> Composer<'a> {
         self.place_row(cells, widths, None, min_lines);
     }
 
+    /// How many text lines of a table row fit between `y` and the bottom margin.
+    fn row_capacity(&self, y: f32) -> usize {
+        ((y - self.bottom - 2.0 * PAD) / self.line_height(self.size)).floor().max(0.0) as usize
+    }
+
+    /// A row moves whole to the next page (the table's header repeated) when it does not fit here; a
+    /// row taller than a whole page is split, its lines running on over as many pages as they need.
     fn place_row(&mut self, cells: &[Cell], widths: &[f32], header: Option<(&[Cell], &[f32])>, min_lines: usize) {
         let size = self.size;
         let wrapped: Vec<Vec<String>> =
             cells.iter().zip(widths).map(|(c, w)| self.metrics.wrap(&c.text, size, w - 2.0 * PAD)).collect();
         let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(min_lines.max(1));
-        let height = lines as f32 * self.line_height(size) + 2.0 * PAD;
-        if self.y - height < self.bottom && self.y < self.top {
-            self.new_page();
-            if let Some((header, header_widths)) = header {
-                self.row(header, header_widths, None);
-            }
+        let here = self.row_capacity(self.y);
+        let fresh_page = self.row_capacity(self.top);
+        let too_tall = lines > fresh_page;
+        if lines > here && self.y < self.top && (!too_tall || here < 2) {
+            self.next_page_with(header);
         }
+        let mut done = 0;
+        loop {
+            let count = (lines - done).min(self.row_capacity(self.y).max(1));
+            self.draw_row_lines(cells, widths, &wrapped, done..done + count);
+            done += count;
+            if done >= lines {
+                break;
+            }
+            self.next_page_with(header);
+        }
+    }
+
+    fn next_page_with(&mut self, header: Option<(&[Cell], &[f32])>) {
+        self.new_page();
+        if let Some((header, header_widths)) = header {
+            self.row(header, header_widths, None);
+        }
+    }
+
+    /// The cells' boxes, as tall as `range` of lines, with those lines of each cell's text.
+    fn draw_row_lines(&mut self, cells: &[Cell], widths: &[f32], wrapped: &[Vec<String>], range: Range<usize>) {
+        let size = self.size;
+        let height = range.len() as f32 * self.line_height(size) + 2.0 * PAD;
         let top = self.y;
         let mut x = self.left;
-        for ((cell, width), text) in cells.iter().zip(widths).zip(&wrapped) {
+        for ((cell, width), text) in cells.iter().zip(widths).zip(wrapped) {
             if cell.shaded {
                 self.grey(0.9);
                 self.rect(x, top - height, *width, height, PaintMode::Fill);
                 self.grey(0.0);
             }
             self.rect(x, top - height, *width, height, PaintMode::Stroke);
-            for (i, line) in text.iter().enumerate() {
+            for (i, line) in text.iter().skip(range.start).take(range.len()).enumerate() {
                 let baseline = top - PAD - (i as f32 + 1.0) * self.line_height(size) + size * 0.3;
                 self.text_at(x + PAD, baseline, line, size);
             }
@@ -265,12 +296,14 @@ impl<'a> Composer<'a> {
         }
     }
 
-    /// Write the footer on every page of this form: `{page}` and `{pages}` replaced.
-    pub fn footer(&mut self, pattern: &str, bottom_margin_mm: f32) {
+    /// Write the footer on every page of this form: `{page}` and `{pages}` replaced, counted from
+    /// `offset` pages before this form, `total` in all (this form's pages when `None`).
+    pub fn footer(&mut self, pattern: &str, bottom_margin_mm: f32, offset: usize, total: Option<usize>) {
         let pages = self.pages.len();
+        let total = total.unwrap_or(pages).to_string();
         let size = self.size - 1.5;
         for page in 0..pages {
-            let text = pattern.replace("{page}", &(page + 1).to_string()).replace("{pages}", &pages.to_string());
+            let text = pattern.replace("{page}", &(offset + page + 1).to_string()).replace("{pages}", &total);
             let x = self.left + (self.content_width() - self.metrics.width(&text, size)) / 2.0;
             self.text_on(page, x, bottom_margin_mm * MM, &text, size);
         }
@@ -300,5 +333,49 @@ mod tests {
         assert!(lines.iter().any(|l| l.contains("12345678")), "{lines:?}");
         // Explicit line breaks are kept.
         assert_eq!(m.wrap("甲\n乙", 10.0, 100.0), vec!["甲", "乙"]);
+    }
+
+    /// The texts shown on a page, in order.
+    fn texts(ops: &[Op]) -> Vec<String> {
+        ops.iter()
+            .filter_map(|op| match op {
+                Op::ShowText { items } => items.iter().find_map(|i| match i {
+                    TextItem::Text(t) => Some(t.clone()),
+                    _ => None,
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_row_taller_than_a_page_runs_on_over_the_next_pages() {
+        let font = font();
+        let margins = super::super::template::Margins { top: 15.0, bottom: 15.0, left: 15.0, right: 15.0 };
+        let mut page = Composer::new(&font, FontId::new(), 10.0, margins);
+        let header = [Cell { text: "项目".into(), shaded: true }, Cell { text: "内容".into(), shaded: true }];
+        let widths = [80.0, 400.0];
+        page.row(&header, &widths, None);
+        let long: String = (1..=150).map(|n| format!("第{n}条问题。\n")).collect();
+        page.row(
+            &[Cell { text: "发现的问题".into(), shaded: false }, Cell { text: long, shaded: false }],
+            &widths,
+            Some((&header, &widths)),
+        );
+        assert!(page.pages.len() >= 3, "150 lines need three pages, got {}", page.pages.len());
+        let bottom = page.bottom;
+        for (n, ops) in page.pages.iter().enumerate() {
+            let shown = texts(ops);
+            assert_eq!(&shown[..2], ["项目", "内容"], "page {} starts with the header", n + 1);
+            for op in ops {
+                if let Op::SetTextCursor { pos } = op {
+                    assert!(pos.y.0 >= bottom - 1.0, "page {}: text below the margin at {}", n + 1, pos.y.0);
+                }
+            }
+        }
+        // Every line is printed once, in order.
+        let all: Vec<String> = page.pages.iter().flat_map(|ops| texts(ops)).filter(|t| t.starts_with('第')).collect();
+        assert_eq!(all.len(), 150);
+        assert_eq!((all[0].as_str(), all[149].as_str()), ("第1条问题。", "第150条问题。"));
     }
 }

@@ -86,13 +86,14 @@ impl Printer {
         part: &Part,
         font: &ParsedFont,
         font_id: &printpdf::FontId,
+        numbering: Numbering,
     ) -> Result<Vec<Vec<printpdf::Op>>, AppError> {
         let template = match self.templates.get(part.form) {
             Some(Ok(template)) => template,
             Some(Err(e)) => return Err(broken(e)),
             None => return Err(AppError::internal(format!("no print template {}", part.form))),
         };
-        compose(template, font, font_id.clone(), &part.data).map_err(|e| broken(&e))
+        compose(template, font, font_id.clone(), &part.data, numbering).map_err(|e| broken(&e))
     }
 
     /// Render the parts into one PDF, a bookmark at the start of each.
@@ -104,42 +105,44 @@ impl Printer {
         let mut bookmarks = Vec::new();
         for part in parts {
             bookmarks.push((part.bookmark.clone(), pages.len() + 1));
-            pages.extend(self.compose_part(part, font, &font_id)?);
+            pages.extend(self.compose_part(part, font, &font_id, Numbering::default())?);
         }
         save(doc, pages, bookmarks)
     }
 
     /// Render a book: its table of contents first, then the parts. The contents part's data lists one
-    /// entry per part under `entries`; each entry is given the `page` its part starts on in the book.
+    /// entry per part under `entries`; each entry is given the `page` its part starts on in the book,
+    /// and every footer counts the book's pages, so the contents' numbers are the printed ones.
     pub fn render_book(&self, title: &str, mut contents: Part, parts: &[Part]) -> Result<Vec<u8>, AppError> {
         let font = self.font()?;
         let mut doc = PdfDocument::new(title);
         let font_id = doc.add_font(font);
         let mut composed = Vec::with_capacity(parts.len());
         for part in parts {
-            composed.push(self.compose_part(part, font, &font_id)?);
+            composed.push(self.compose_part(part, font, &font_id, Numbering::default())?.len());
         }
         // The contents' own length moves every page number: lay it out until it stops changing.
         let mut contents_pages = 1;
         let front = loop {
             let mut start = contents_pages + 1;
             if let Some(entries) = contents.data.get_mut("entries").and_then(|e| e.as_array_mut()) {
-                for (entry, part) in entries.iter_mut().zip(&composed) {
+                for (entry, length) in entries.iter_mut().zip(&composed) {
                     entry["page"] = serde_json::json!(start);
-                    start += part.len();
+                    start += length;
                 }
             }
-            let front = self.compose_part(&contents, font, &font_id)?;
-            if front.len() == contents_pages {
+            let front = self.compose_part(&contents, font, &font_id, Numbering::default())?.len();
+            if front == contents_pages {
                 break front;
             }
-            contents_pages = front.len();
+            contents_pages = front;
         };
+        let total = Some(front + composed.iter().sum::<usize>());
         let mut bookmarks = vec![(contents.bookmark.clone(), 1)];
-        let mut pages = front;
-        for (part, part_pages) in parts.iter().zip(composed) {
+        let mut pages = self.compose_part(&contents, font, &font_id, Numbering { offset: 0, total })?;
+        for part in parts {
             bookmarks.push((part.bookmark.clone(), pages.len() + 1));
-            pages.extend(part_pages);
+            pages.extend(self.compose_part(part, font, &font_id, Numbering { offset: pages.len(), total })?);
         }
         save(doc, pages, bookmarks)
     }
@@ -195,11 +198,20 @@ fn broken(e: &TemplateError) -> AppError {
 }
 
 /// Lay out one form.
+/// How a form's footer counts pages: on its own (the default), or as part of a book whose pages before
+/// it number `offset`, `total` in all.
+#[derive(Clone, Copy, Debug, Default)]
+struct Numbering {
+    offset: usize,
+    total: Option<usize>,
+}
+
 fn compose(
     template: &Template,
     font: &ParsedFont,
     font_id: printpdf::FontId,
     data: &serde_json::Value,
+    numbering: Numbering,
 ) -> Result<Vec<Vec<printpdf::Op>>, TemplateError> {
     let layout = &template.layout;
     let context = minijinja::Value::from(minijinja::value::Serde(data));
@@ -268,7 +280,7 @@ fn compose(
                     (Some(text), _) => fill(text)?,
                     (None, _) => {
                         let source = template.text.as_deref().unwrap_or_default();
-                        minijinja_render(template, source, &context)?
+                        template.fill_text(source, &context)?
                     }
                 };
                 for paragraph in body.lines().filter(|l| !l.trim().is_empty()) {
@@ -282,15 +294,6 @@ fn compose(
             Block::Space { mm } => page.space(*mm),
         }
     }
-    page.footer(&fill(&layout.footer)?, layout.margins_mm.bottom / 2.0);
+    page.footer(&fill(&layout.footer)?, layout.margins_mm.bottom / 2.0, numbering.offset, numbering.total);
     Ok(page.pages)
-}
-
-/// The form's text file filled with the data; an error names the text file's line.
-fn minijinja_render(template: &Template, source: &str, context: &minijinja::Value) -> Result<String, TemplateError> {
-    template.fill(source, context).map_err(|e| TemplateError {
-        file: format!("{}/text.txt ({})", template.form, template.origin),
-        line: 1,
-        message: e.message,
-    })
 }

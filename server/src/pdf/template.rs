@@ -19,7 +19,8 @@ pub struct Layout {
     pub font_size: f32,
     #[serde(default)]
     pub margins_mm: Margins,
-    /// The footer of every page; `{page}` and `{pages}` count within the form.
+    /// The footer of every page; `{page}` and `{pages}` count within the form (within the book, for a
+    /// form printed in one).
     #[serde(default = "default_footer")]
     pub footer: String,
     pub blocks: Vec<Block>,
@@ -199,10 +200,28 @@ impl Template {
         Ok(())
     }
 
-    /// An error at the line of the layout where `needle` first appears.
+    /// An error at the line of the layout where `needle` first appears outside a comment.
     pub fn error_at(&self, needle: &str, message: String) -> TemplateError {
-        let line = self.source.find(needle).map_or(1, |at| line_of(&self.source, at));
+        let in_comment = |at: usize| {
+            let line_start = self.source[..at].rfind('\n').map_or(0, |n| n + 1);
+            self.source[line_start..at].trim_start().starts_with('#')
+        };
+        let line = self
+            .source
+            .match_indices(needle)
+            .map(|(at, _)| at)
+            .find(|at| !in_comment(*at))
+            .map_or(1, |at| line_of(&self.source, at));
         TemplateError { file: format!("{}/layout.toml ({})", self.form, self.origin), line, message }
+    }
+
+    /// The text file filled with the data; an error names the text file's line.
+    pub fn fill_text(&self, text: &str, data: &minijinja::Value) -> Result<String, TemplateError> {
+        environment().render_str(text, data).map_err(|e| TemplateError {
+            file: format!("{}/text.txt ({})", self.form, self.origin),
+            line: e.line().unwrap_or(1),
+            message: e.to_string(),
+        })
     }
 
     /// Fill in one expression with the data.
@@ -240,6 +259,20 @@ mod tests {
         let source = "title = \"x\"\n[[blocks]]\ntype = \"paragraph\"\nfile = \"text.txt\"\n";
         let e = Template::parse("commitment", "test", source, None).unwrap_err();
         assert!(e.message.contains("text.txt is missing"), "{e}");
+        // A comment mentioning the same words does not take the blame.
+        let source = "# subtitle = \"{{ month }\"\ntitle = \"走访记录\"\nsubtitle = \"{{ month }\"\nblocks = []\n";
+        let e = Template::parse("visit-sheet", "test", source, None).unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+    }
+
+    #[test]
+    fn a_text_file_error_names_its_own_line() {
+        let layout = "title = \"承诺书\"\n[[blocks]]\ntype = \"paragraph\"\nfile = \"text.txt\"\n";
+        let text = "本人承诺：\n一、如实申报；\n二、{{ household.missing_field }}\n";
+        let template = Template::parse("commitment", "test", layout, Some(text.into())).unwrap();
+        let data = minijinja::Value::from(minijinja::value::Serde(serde_json::json!({ "household": {} })));
+        let e = template.fill_text(text, &data).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("commitment/text.txt (test)", 3), "{e}");
     }
 
     #[test]

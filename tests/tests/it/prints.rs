@@ -58,6 +58,8 @@ async fn forms_print_in_scope_with_masking(backend: tests::Backend) {
     assert_eq!(masked.status(), 200);
     let masked = tests::Pdf::from(masked.bytes().await.unwrap().to_vec());
     assert!(!masked.text().contains(&head_id));
+    masked.qpdf_check();
+    tests::assert_snapshot("commitment", &masked.text());
     let records = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 100).await.unwrap();
     let prints: Vec<_> = records.iter().filter(|r| r.action == "print.household_form").collect();
     assert_eq!(prints.len(), 3, "one sheet and two letters; refusals print nothing");
@@ -92,6 +94,11 @@ async fn forms_print_in_scope_with_masking(backend: tests::Backend) {
     assert!(!text.contains(&head_id[..6]), "no ID number on a public notice");
     notice.qpdf_check();
     tests::assert_snapshot("public-notice", &text);
+
+    // Neither letter nor notice prints for another village's contact; the scope check comes first.
+    for form in ["commitment", "public-notice"] {
+        assert_eq!(other.get(&format!("/prints/households/{code}/{form}.pdf")).await.status(), 404, "{form}");
+    }
 }
 
 async fn long_tables_and_broken_templates(backend: tests::Backend) {
