@@ -52,7 +52,7 @@ impl Action {
     }
 
     /// The roles that may perform this action within the scope of their unit.
-    fn roles(self) -> &'static [Role] {
+    pub(crate) fn roles(self) -> &'static [Role] {
         use Role::*;
         match self {
             Action::ReadOrgUnit => &Role::ALL,

@@ -41,6 +41,10 @@ pub struct Model {
     pub dibao_taper_until: Option<Date>,
     /// `none`, `identifying`, `monitored`, `eliminating` or `eliminated`.
     pub monitoring_status: String,
+    /// The day the household entered its monitoring class (none: since it was registered).
+    pub class_since: Option<Date>,
+    /// The day its 挂钩干部 was assigned (none: since it was registered).
+    pub liaison_since: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

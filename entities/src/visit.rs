@@ -33,6 +33,8 @@ pub struct Model {
     pub acknowledgement: String,
     /// Who in the household confirmed the record.
     pub acknowledged_by: String,
+    /// Who typed the record in, where not the visitor (a paper sheet entered by the information officer).
+    pub recorded_by: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

@@ -21,6 +21,7 @@ mod m20261122_000015_screening;
 mod m20261202_000016_visit;
 mod m20261202_000017_visit_photos;
 mod m20261202_000018_meeting;
+mod m20261202_000019_visit_duties;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_visit::Migration),
             Box::new(m20261202_000017_visit_photos::Migration),
             Box::new(m20261202_000018_meeting::Migration),
+            Box::new(m20261202_000019_visit_duties::Migration),
         ]
     }
 }

@@ -2,11 +2,11 @@
 //! 挂钩干部, record 低保 and its taper. Every change is checked against the caller's role and scope,
 //! audited with before and after in the same transaction, and followed by a fresh risk evaluation.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{app_user, household, household_member, org_unit, user_role};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set, TryIntoModel,
+    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set, TryIntoModel,
 };
 use serde_json::{Value, json};
 
@@ -189,7 +189,13 @@ pub(crate) fn apply_member(active: &mut household_member::ActiveModel, m: &Membe
     active.co_residence_note = Set(m.co_residence_note.clone());
 }
 
-pub(crate) fn apply_household(active: &mut household::ActiveModel, f: &HouseholdFields, unit: &org_unit::Model) {
+/// The form's fields onto the household; a 挂钩干部 newly assigned (or changed) owes visits from `today`.
+pub(crate) fn apply_household(
+    active: &mut household::ActiveModel,
+    f: &HouseholdFields,
+    unit: &org_unit::Model,
+    today: NaiveDate,
+) {
     active.org_unit_id = Set(unit.id);
     active.org_code = Set(unit.code.clone());
     active.address = Set(f.address.clone());
@@ -199,6 +205,11 @@ pub(crate) fn apply_household(active: &mut household::ActiveModel, f: &Household
     active.disaster_loss = Set(f.disaster_loss.clone());
     active.other_hardship = Set(f.other_hardship.clone());
     active.contact_user_id = Set(f.contact_user_id);
+    if let ActiveValue::Unchanged(before) = &active.liaison_user_id
+        && *before != f.liaison_user_id
+    {
+        active.liaison_since = Set(f.liaison_user_id.map(|_| today));
+    }
     active.liaison_user_id = Set(f.liaison_user_id);
 }
 
@@ -235,7 +246,7 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     };
-    apply_household(&mut active, &fields, &unit);
+    apply_household(&mut active, &fields, &unit, now.date_naive());
     let created = active.insert(&tx).await?;
     let mut member = household_member::ActiveModel { household_id: Set(created.id), ..Default::default() };
     apply_member(&mut member, &head);
@@ -279,7 +290,7 @@ pub async fn update(
     let tx = begin_write(db).await?;
     let before = household_json(&household);
     let mut active = household.clone().into_active_model();
-    apply_household(&mut active, &fields, &unit);
+    apply_household(&mut active, &fields, &unit, now.date_naive());
     active.updated_at = Set(now);
     let after = active.update(&tx).await?;
     audit::append(

@@ -29,6 +29,19 @@ pub struct Category {
     pub remote_counts: bool,
 }
 
+impl Category {
+    /// The village roles the category's visitor names ("驻村干部和信息员": the village's resident cadres
+    /// and information officers); none named means the household's own monitoring contact.
+    pub fn visitor_roles(&self) -> Vec<crate::auth::Role> {
+        use crate::auth::Role;
+        [("驻村干部", Role::ResidentCadre), ("信息员", Role::InfoOfficer)]
+            .into_iter()
+            .filter(|(name, _)| self.visitor.contains(name))
+            .map(|(_, role)| role)
+            .collect()
+    }
+}
+
 /// One policy set.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -85,6 +98,14 @@ pub struct Policy {
     /// 挂钩干部 visit their households at least every this many months (0: no such duty) [F].
     #[serde(default = "default_liaison_months")]
     pub liaison_visit_every_months: u32,
+    /// The telephone printed on public notices (公示) for objections and reports: the national
+    /// 乡村振兴 hotline 12317 by default, or the county's own.
+    #[serde(default = "default_notice_phone")]
+    pub notice_phone: String,
+}
+
+fn default_notice_phone() -> String {
+    "12317".into()
 }
 
 fn default_sweep_deadline() -> (u32, u32) {
@@ -179,6 +200,10 @@ impl Policy {
         if self.liaison_visit_every_months > 12 {
             return v("liaison_visit_every_months", "挂钩干部走访周期应在 0 至 12 个月之间（0 表示不设）。".into());
         }
+        let phone = self.notice_phone.trim();
+        if phone.is_empty() || phone.chars().count() > 40 {
+            return v("notice_phone", "请填写公示监督电话（不超过 40 字）。".into());
+        }
         if self.scale_control_permille == 0 || self.scale_control_permille > 1000 {
             return v("scale_control_permille", "规模控制比例应在 0.1% 至 100% 之间。".into());
         }
@@ -226,6 +251,7 @@ pub struct PolicyForm {
     /// `3-31`
     pub sweep_deadline: String,
     pub liaison_visit_every_months: String,
+    pub notice_phone: String,
 }
 
 fn whole<T: std::str::FromStr>(field: &str, label: &str, text: &str) -> Result<T, AppError> {
@@ -303,6 +329,7 @@ impl PolicyForm {
             scale_base_population: p.scale_base_population.map(|n| n.to_string()).unwrap_or_default(),
             sweep_deadline: format!("{}-{}", p.sweep_deadline.0, p.sweep_deadline.1),
             liaison_visit_every_months: p.liaison_visit_every_months.to_string(),
+            notice_phone: p.notice_phone.clone(),
         }
     }
 
@@ -421,6 +448,10 @@ impl PolicyForm {
             } else {
                 whole("liaison_visit_every_months", "挂钩干部走访周期", &self.liaison_visit_every_months)?
             },
+            notice_phone: match self.notice_phone.trim() {
+                "" => default_notice_phone(),
+                phone => phone.to_string(),
+            },
         };
         policy.validate()?;
         Ok(policy)
@@ -450,6 +481,15 @@ mod tests {
         for key in Preset::ALL {
             preset(key).validate().unwrap_or_else(|e| panic!("{key:?}: {e}"));
         }
+    }
+
+    #[test]
+    fn warning_households_are_visited_by_the_village_cadres_the_policy_names() {
+        use crate::auth::Role;
+        let yihe = preset(Preset::Yihe2022);
+        let roles = |name: &str| yihe.category(name).map(|c| c.visitor_roles()).unwrap();
+        assert_eq!(roles("防贫预警户"), [Role::ResidentCadre, Role::InfoOfficer]);
+        assert!(roles("防贫监测户").is_empty(), "the monitoring contact visits");
     }
 
     #[test]

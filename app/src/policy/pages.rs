@@ -127,6 +127,7 @@ fn PolicyDetails(view: PolicyView) -> impl IntoView {
                 0 => "不设".to_string(),
                 n => format!("至少每 {n} 个月一次（入户）"),
             }}</dd>
+            <dt>"公示监督电话"</dt><dd>{p.notice_phone.clone()}</dd>
             <dt>"规模控制基数"</dt><dd>{p.scale_base_population.map(|n| format!("{n} 人（建档立卡贫困人口）")).unwrap_or_else(|| "未设置".into())}</dd>
         </dl>
     }
@@ -189,7 +190,7 @@ fn PolicyEditor(
             {text("transfer_share_limit_pct", "form[transfer_share_limit_pct]", "转移性收入占比上限（%）", form.transfer_share_limit_pct.clone())}
             {text("labour_coefficient_limit", "form[labour_coefficient_limit]", "劳动力系数上限", form.labour_coefficient_limit.clone())}
             {text("income_drop_pct", "form[income_drop_pct]", "收入大幅缩减（%）", form.income_drop_pct.clone())}
-            <label for="categories">"对象类别（每行：名称，监测或不监测，走访周期（月），走访人，仅入户或可远程）"</label>
+            <label for="categories">"对象类别（每行：名称，监测或不监测，走访周期（月），走访人，仅入户或可远程）。走访人写明“驻村干部”或“信息员”的，由本村驻村干部、防贫监测信息员走访；其余由该户的监测联系人走访。"</label>
             <textarea id="categories" name="form[categories]" rows="5">{form.categories.clone()}</textarea>
             {field_error(value, "categories")}
             {text("initial_review_working_days", "form[initial_review_working_days]", "初审时限（工作日）", form.initial_review_working_days.clone())}
@@ -203,6 +204,7 @@ fn PolicyEditor(
             {text("reminder_working_days", "form[reminder_working_days]", "案件期限提醒（提前工作日）", form.reminder_working_days.clone())}
             {text("sweep_deadline", "form[sweep_deadline]", "年度排查截止（月-日）", form.sweep_deadline.clone())}
             {text("liaison_visit_every_months", "form[liaison_visit_every_months]", "挂钩干部走访周期（月，0 为不设）", form.liaison_visit_every_months.clone())}
+            {text("notice_phone", "form[notice_phone]", "公示监督电话", form.notice_phone.clone())}
             {text("scale_base_population", "form[scale_base_population]", "规模控制基数：建档立卡贫困人口（人，可不填）", form.scale_base_population.clone())}
             <button type="submit" class="primary">"保存"</button>
         </ActionForm>

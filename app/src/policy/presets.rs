@@ -69,6 +69,7 @@ fn common(name: &str, source: &str, monitoring_line_yuan: i64, categories: Vec<C
         scale_base_population: None,
         sweep_deadline: (3, 31),
         liaison_visit_every_months: 3,
+        notice_phone: "12317".into(),
     }
 }
 

@@ -104,6 +104,8 @@ pub const PROBLEM_ROWS: usize = 3;
 pub struct VisitForm {
     /// The household code.
     pub household: String,
+    /// Who made the visit (user id): the caller unless they enter someone else's paper sheet.
+    pub visitor: String,
     /// YYYY-MM-DD
     pub visited_on: String,
     pub mode: String,
@@ -319,6 +321,8 @@ pub struct VisitView {
     pub mode: Mode,
     pub sweep: bool,
     pub visitor: String,
+    /// Who typed the record in, where not the visitor.
+    pub recorded_by: Option<String>,
     pub companions: String,
     pub checklist: Vec<ChecklistAnswer>,
     pub finance_note: String,
@@ -366,6 +370,8 @@ pub struct VisitStart {
     pub duties: Vec<String>,
     /// Whether today is in the sweep season.
     pub sweep_season: bool,
+    /// Who may be named as the visitor (the caller first among them).
+    pub visitors: Vec<crate::households::CadreOption>,
 }
 
 /// One household on a "my visits" list.
@@ -454,6 +460,8 @@ pub struct CoverageView {
     pub rows: Vec<CoverageRow>,
     /// Households missed (未访) or made up late (补访), at most 500.
     pub gaps: Vec<CoverageGap>,
+    /// How many there are in all.
+    pub gaps_total: u32,
 }
 
 /// One household in a sweep ledger.

@@ -182,6 +182,21 @@ fn VisitFormView(start: VisitStart, record: ServerAction<RecordVisit>) -> impl I
             {field_error(value, field)}
         }
     };
+    // A phone, WeChat or video contact cannot be the sweep nor be signed for on the sheet: switching the
+    // mode sets both to what that mode allows (the user can still change the confirmation).
+    let sweep_box = NodeRef::<leptos::html::Input>::new();
+    let confirmation = NodeRef::<leptos::html::Select>::new();
+    let sweep_default = f.sweep.is_some();
+    let mode_changed = move |ev: leptos::ev::Event| {
+        let in_person = event_target_value(&ev) == Mode::InPerson.as_str();
+        if let Some(sweep) = sweep_box.get() {
+            sweep.set_checked(in_person && sweep_default);
+        }
+        if let Some(select) = confirmation.get() {
+            let ack = if in_person { Acknowledgement::Signed } else { Acknowledgement::Remote };
+            select.set_value(ack.as_str());
+        }
+    };
     view! {
         <ActionForm action=record attr:class="form">
             <input type="hidden" name="form[household]" value=f.household.clone()/>
@@ -189,11 +204,16 @@ fn VisitFormView(start: VisitStart, record: ServerAction<RecordVisit>) -> impl I
             <input id="visited_on" name="form[visited_on]" type="date" value=f.visited_on.clone()/>
             {field_error(value, "visited_on")}
             <label for="mode">"走访方式"</label>
-            <select id="mode" name="form[mode]">
+            <select id="mode" name="form[mode]" on:change=mode_changed>
                 {Mode::ALL.into_iter().map(|m| view! { <option value=m.as_str() selected=f.mode == m.as_str()>{m.label()}</option> }).collect_view()}
             </select>
             {field_error(value, "mode")}
-            <label class="check"><input type="checkbox" name="form[sweep]" checked=f.sweep.is_some()/>" 本次为年度集中排查（须入户）"</label>
+            <label for="visitor">"走访人（录入他人的纸质记录时选择走访人）"</label>
+            <select id="visitor" name="form[visitor]">
+                {start.visitors.iter().map(|c| view! { <option value=c.user_id.to_string() selected=f.visitor == c.user_id.to_string()>{c.label.clone()}</option> }).collect_view()}
+            </select>
+            {field_error(value, "visitor")}
+            <label class="check"><input type="checkbox" name="form[sweep]" node_ref=sweep_box checked=f.sweep.is_some()/>" 本次为年度集中排查（须入户）"</label>
             {field_error(value, "sweep")}
             <label for="companions">"同行人员（可空）"</label>
             <input id="companions" name="form[companions]" value=f.companions.clone()/>
@@ -235,7 +255,7 @@ fn VisitFormView(start: VisitStart, record: ServerAction<RecordVisit>) -> impl I
             {field_error(value, "ledger_class")}
 
             <h2>"农户确认"</h2>
-            <select name="form[acknowledgement]" aria-label="确认方式">
+            <select name="form[acknowledgement]" aria-label="确认方式" node_ref=confirmation>
                 {Acknowledgement::ALL.into_iter().map(|a| view! { <option value=a.as_str() selected=f.acknowledgement == a.as_str()>{a.label()}</option> }).collect_view()}
             </select>
             {field_error(value, "acknowledgement")}
@@ -314,7 +334,7 @@ pub fn VisitPage() -> impl IntoView {
                                     {v.income_year.map(|y| format!("（已更新 {y} 年收支记录）"))}</dd>
                                 <dt>"落实的帮扶"</dt><dd>{if v.assistance.is_empty() { "—".to_string() } else { v.assistance.clone() }}</dd>
                                 <dt>"农户确认"</dt><dd>{format!("{} {}", v.acknowledged_by, v.acknowledgement.label())}</dd>
-                                <dt>"录入时间"</dt><dd>{v.recorded_at.clone()}</dd>
+                                <dt>"录入"</dt><dd>{v.recorded_at.clone()}{v.recorded_by.clone().map(|who| format!("（{who}代为录入）"))}</dd>
                             </dl>
                             <h2>"“两不愁三保障”及饮水安全"</h2>
                             <table class="list">
@@ -457,6 +477,9 @@ pub fn CoveragePage() -> impl IntoView {
                                 </table>
                                 {(!c.gaps.is_empty()).then(|| view! {
                                     <h2>"未访和补访的农户"</h2>
+                                    {(c.gaps_total as usize > c.gaps.len()).then(|| view! {
+                                        <p class="hint">{format!("共 {} 户次，下面列出前 {} 户次；请选择下一级单位查看其余。", c.gaps_total, c.gaps.len())}</p>
+                                    })}
                                     <table class="list">
                                         <thead><tr><th>"农户"</th><th>"村组"</th><th>"走访要求"</th><th>"情况"</th></tr></thead>
                                         <tbody>{c.gaps.into_iter().map(|g| view! {

@@ -96,9 +96,26 @@ enum Counts {
 pub struct Subject<'a> {
     /// The category whose cadence applies (the formal monitoring class, else the ledger's), if any.
     pub class: Option<&'a Category>,
+    /// The day the household entered that category.
+    pub class_since: NaiveDate,
     pub liaison: Option<i64>,
-    /// The household is on the register from this day: no duty falls in a period that ended before it.
-    pub since: NaiveDate,
+    /// The day the 挂钩干部 was assigned.
+    pub liaison_since: NaiveDate,
+    /// The day the household was registered.
+    pub registered: NaiveDate,
+}
+
+impl Subject<'_> {
+    /// Whether the household owes `rule`'s `period`: a cadence or liaison duty from the first whole
+    /// period after it began (a visit within a period it began in counts all the same, but missing it is
+    /// not overdue), the sweep in any season that ends after the household was registered.
+    pub fn owes(&self, rule: &Rule, period: Period) -> bool {
+        match rule.duty {
+            Duty::Cadence => self.class_since <= period.start,
+            Duty::Liaison => self.liaison_since <= period.start,
+            Duty::Sweep => self.registered <= period.end,
+        }
+    }
 }
 
 /// "每月" / "每 3 个月".
@@ -221,7 +238,7 @@ pub fn standing(
 ) -> Option<Standing> {
     let current = rule.period(today, policy);
     if rule.duty == Duty::Sweep {
-        if subject.since > current.end {
+        if !subject.owes(rule, current) {
             return None;
         }
         return Some(match coverage(rule, current, visits, today) {
@@ -235,7 +252,7 @@ pub fn standing(
     }
     let previous = current.start.pred_opt().map(|day| rule.period(day, policy));
     let missed =
-        previous.filter(|p| subject.since <= p.end).filter(|p| coverage(rule, *p, visits, today) == Coverage::Never);
+        previous.filter(|p| subject.owes(rule, *p)).filter(|p| coverage(rule, *p, visits, today) == Coverage::Never);
     Some(match missed {
         Some(p) => Standing::Overdue { missed_end: p.end },
         None => Standing::Due,
@@ -255,6 +272,11 @@ mod tests {
         Seen { on: day(on), mode, visitor, sweep }
     }
 
+    /// A household registered, classed and (where it has one) assigned its 挂钩干部 on `since`.
+    fn subject<'a>(class: Option<&'a Category>, liaison: Option<i64>, since: &str) -> Subject<'a> {
+        Subject { class, class_since: day(since), liaison, liaison_since: day(since), registered: day(since) }
+    }
+
     #[test]
     fn periods_count_from_january() {
         assert_eq!(period_of(day("2026-03-02"), 1), Period { start: day("2026-03-01"), end: day("2026-03-31") });
@@ -269,7 +291,7 @@ mod tests {
     fn a_yihe_monitoring_household_is_due_monthly_and_overdue_after_a_missed_month() {
         let policy = preset(Preset::Yihe2022);
         let class = policy.category("防贫监测户").unwrap();
-        let subject = Subject { class: Some(class), liaison: None, since: day("2025-01-01") };
+        let subject = subject(Some(class), None, "2025-01-01");
         let rules = rules(&subject, &policy);
         let cadence = &rules[0];
         assert_eq!(cadence.label, "防贫监测户（每月走访）");
@@ -292,7 +314,7 @@ mod tests {
         let call = [seen("2026-03-01", Mode::Phone, 7, false)];
         let today = day("2026-03-02");
         let monthly = |policy: &Policy, name: &str| {
-            let subject = Subject { class: policy.category(name), liaison: None, since: day("2026-03-01") };
+            let subject = subject(policy.category(name), None, "2026-03-01");
             let rule = rules(&subject, policy).remove(0);
             standing(&rule, &subject, policy, &call, today)
         };
@@ -303,7 +325,7 @@ mod tests {
     #[test]
     fn the_liaison_duty_is_met_only_by_the_liaison_in_person() {
         let policy = preset(Preset::Fujian2021);
-        let subject = Subject { class: None, liaison: Some(42), since: day("2025-01-01") };
+        let subject = subject(None, Some(42), "2025-01-01");
         let rules = rules(&subject, &policy);
         assert_eq!(rules.iter().map(|r| r.duty).collect::<Vec<_>>(), [Duty::Liaison, Duty::Sweep]);
         let liaison = &rules[0];
@@ -328,7 +350,7 @@ mod tests {
     #[test]
     fn the_sweep_is_due_until_the_deadline_then_overdue() {
         let mut policy = preset(Preset::Yihe2022);
-        let subject = Subject { class: None, liaison: None, since: day("2020-01-01") };
+        let subject = subject(None, None, "2020-01-01");
         let sweep = rules(&subject, &policy).pop().unwrap();
         assert_eq!(sweep.label, "年度集中排查（3 月 31 日前）");
         let routine = [seen("2026-02-01", Mode::InPerson, 7, false)];
@@ -351,16 +373,45 @@ mod tests {
         policy.sweep_deadline = (4, 30);
         assert_eq!(standing(&sweep, &subject, &policy, &last_year, day("2026-04-09")), Some(Standing::Due));
         // A household registered after the season owes no sweep this year.
-        let newcomer = Subject { since: day("2026-06-01"), ..subject };
+        let newcomer = Subject { registered: day("2026-06-01"), ..subject };
         assert_eq!(standing(&sweep, &newcomer, &policy, &[], day("2026-06-02")), None);
     }
 
     #[test]
     fn a_household_new_this_period_is_due_not_overdue() {
         let policy = preset(Preset::Yihe2022);
-        let subject = Subject { class: policy.category("防贫预警户"), liaison: None, since: day("2026-04-10") };
+        let subject = subject(policy.category("防贫预警户"), None, "2026-04-10");
         let rule = rules(&subject, &policy).remove(0);
         assert_eq!(rule.label, "防贫预警户（每 3 个月走访）");
         assert_eq!(standing(&rule, &subject, &policy, &[], day("2026-04-12")), Some(Standing::Due));
+        // The quarter it arrived in is not owed: unmet, it is still only due in the next one.
+        assert_eq!(standing(&rule, &subject, &policy, &[], day("2026-07-02")), Some(Standing::Due));
+        assert_eq!(
+            standing(&rule, &subject, &policy, &[], day("2026-10-02")),
+            Some(Standing::Overdue { missed_end: day("2026-09-30") })
+        );
+    }
+
+    #[test]
+    fn duties_start_when_the_class_begins_or_the_liaison_is_assigned() {
+        let policy = preset(Preset::Yihe2022);
+        let monitored = policy.category("防贫监测户");
+        // Registered long ago, identified on 20 November, 挂钩干部 assigned on 3 December.
+        let subject = Subject {
+            class: monitored,
+            class_since: day("2026-11-20"),
+            liaison: Some(42),
+            liaison_since: day("2026-12-03"),
+            registered: day("2020-01-01"),
+        };
+        let [cadence, liaison, sweep] = rules(&subject, &policy).try_into().unwrap();
+        let today = day("2026-12-05");
+        assert_eq!(standing(&cadence, &subject, &policy, &[], today), Some(Standing::Due), "November was not owed");
+        assert_eq!(standing(&liaison, &subject, &policy, &[], today), Some(Standing::Due), "nor the third quarter");
+        assert!(subject.owes(&sweep, sweep_season(2026, &policy)), "the sweep follows the register");
+        assert_eq!(
+            standing(&cadence, &subject, &policy, &[], day("2027-01-02")),
+            Some(Standing::Overdue { missed_end: day("2026-12-31") })
+        );
     }
 }

@@ -5,19 +5,20 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use entities::{household, visit, visit_addendum};
+use entities::{household, org_unit, user_role, visit, visit_addendum};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set,
 };
 use serde_json::{Value, json};
 
-use super::schedule::{self, Coverage, Duty, Seen, Standing, Subject};
+use super::schedule::{self, Coverage, Duty, Rule, Seen, Standing, Subject};
 use super::{
     AddendumView, ChecklistAnswer, CoverageCounts, CoverageGap, CoverageRow, CoverageView, DueVisit, Ledger,
     LedgerEntry, Mode, MyVisits, NewVisit, Problem, SweepView, VisitForm, VisitStart, VisitSummary, VisitView,
 };
 use crate::audit::service::{self as audit, Actor, Entry};
+use crate::auth::Role;
 use crate::authz::{self, Action};
 use crate::cases::{RiskType, Source};
 use crate::db::begin_write;
@@ -77,13 +78,11 @@ pub async fn start(
     let detail = crate::households::service::get(db, now, ctx, code).await?;
     let today = now.date_naive();
     let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?.policy;
-    let status = |item: SecurityItem| {
-        detail
-            .assessments
-            .iter()
-            .find(|a| a.item == item)
-            .map(|a| a.status.as_str().to_string())
-            .unwrap_or_else(|| "ok".into())
+    // Last time's finding per item, with its note (a problem still open needs one again).
+    let last = |item: SecurityItem| detail.assessments.iter().find(|a| a.item == item);
+    let status = |item: SecurityItem| last(item).map_or_else(|| "ok".into(), |a| a.status.as_str().to_string());
+    let note = |item: SecurityItem| {
+        last(item).filter(|a| a.status != AssessmentStatus::Ok).map(|a| a.note.clone()).unwrap_or_default()
     };
     let income = detail
         .latest_income
@@ -93,15 +92,22 @@ pub async fn start(
     let in_season = schedule::sweep_season(today.year(), &policy).contains(today);
     let form = VisitForm {
         household: household.code.clone(),
+        visitor: ctx.caller()?.user_id.to_string(),
         visited_on: today.to_string(),
         mode: Mode::InPerson.as_str().into(),
         sweep: in_season.then(|| "on".into()),
         food: status(SecurityItem::Food),
+        food_note: note(SecurityItem::Food),
         clothing: status(SecurityItem::Clothing),
+        clothing_note: note(SecurityItem::Clothing),
         education: status(SecurityItem::Education),
+        education_note: note(SecurityItem::Education),
         medical: status(SecurityItem::Medical),
+        medical_note: note(SecurityItem::Medical),
         housing: status(SecurityItem::Housing),
+        housing_note: note(SecurityItem::Housing),
         water: status(SecurityItem::Water),
+        water_note: note(SecurityItem::Water),
         income,
         ledger_class: if in_season {
             suggested_ledger_class(db, &household, &policy, today).await?
@@ -125,7 +131,11 @@ pub async fn start(
         })
         .map(|rule| rule.label.clone())
         .collect();
+    let caller = ctx.caller()?.user_id;
+    let mut visitors = visitors(db, &household).await?;
+    visitors.sort_by_key(|c| c.user_id != caller);
     Ok(VisitStart {
+        visitors,
         household_code: household.code,
         head_name: household.head_name,
         address: household.address,
@@ -137,8 +147,17 @@ pub async fn start(
     })
 }
 
-/// The ledger a sweep would place the household in from its evaluation: its formal class, else the
-/// first monitored category for a monitoring object, the first unmonitored visited one for a warning household.
+/// Who may be named as a household's visitor: the people who may record a visit over it.
+async fn visitors(
+    db: &DatabaseConnection,
+    household: &household::Model,
+) -> Result<Vec<crate::households::CadreOption>, AppError> {
+    crate::households::register::candidates(db, &household.org_code, Action::RecordVisit.roles()).await
+}
+
+/// The ledger a sweep would place the household in from its evaluation: its formal class, else the one
+/// category of the policy that fits a monitoring object (or a warning household). Where several fit
+/// (脱贫不稳定户, 边缘易致贫户, ...), the evaluation cannot tell which: none is suggested and the visitor chooses.
 async fn suggested_ledger_class(
     db: &DatabaseConnection,
     household: &household::Model,
@@ -154,7 +173,11 @@ async fn suggested_ledger_class(
         return Ok(String::new());
     };
     let pick = |monitored: bool| {
-        policy.categories.iter().find(|c| c.monitored == monitored && c.visit_every_months < 12).map(|c| c.name.clone())
+        let mut fitting = policy.categories.iter().filter(|c| c.monitored == monitored && c.visit_every_months < 12);
+        match (fitting.next(), fitting.next()) {
+            (Some(only), None) => Some(only.name.clone()),
+            _ => None,
+        }
     };
     Ok(if evaluation.monitoring_object {
         pick(true)
@@ -181,13 +204,21 @@ pub async fn record(
     let today = now.date_naive();
     let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?.policy;
     let mut visit = form.parse(today, &ledger_classes(&policy))?;
+    // A paper sheet may be typed in by someone else: the visitor is named, the typist kept.
+    let visitor = match form.visitor.trim().parse::<i64>() {
+        Err(_) => caller.user_id,
+        Ok(id) if id == caller.user_id => id,
+        Ok(id) if visitors(db, &household).await?.iter().any(|c| c.user_id == id) => id,
+        Ok(_) => return Err(AppError::validation("visitor", "走访人应为能走访该户的干部，请从列表中选择。")),
+    };
+    let recorded_by = (visitor != caller.user_id).then_some(caller.user_id);
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
     for (item, status, note) in &visit.checklist {
         crate::households::service::write_assessment(
             &tx,
             now,
-            caller.user_id,
+            visitor,
             household.id,
             (*item, *status, note),
             visit.visited_on,
@@ -204,7 +235,7 @@ pub async fn record(
         visited_on: Set(visit.visited_on),
         mode: Set(visit.mode.as_str().into()),
         sweep: Set(visit.sweep),
-        visitor_user_id: Set(caller.user_id),
+        visitor_user_id: Set(visitor),
         companions: Set(visit.companions.clone()),
         checklist: Set(checklist_json(&visit).to_string()),
         finance_note: Set(visit.finance_note.clone()),
@@ -214,6 +245,7 @@ pub async fn record(
         ledger_class: Set(visit.ledger_class.clone()),
         acknowledgement: Set(visit.acknowledgement.as_str().into()),
         acknowledged_by: Set(visit.acknowledged_by.clone()),
+        recorded_by: Set(recorded_by),
         created_at: Set(now),
         ..Default::default()
     }
@@ -230,6 +262,7 @@ pub async fn record(
             org_code: Some(household.org_code.clone()),
             changes: json!({ "after": {
                 "visit_id": row.id,
+                "visitor_user_id": visitor,
                 "visited_on": visit.visited_on,
                 "mode": visit.mode.label(),
                 "sweep": visit.sweep,
@@ -341,9 +374,11 @@ pub async fn get(
         .order_by_asc(visit_addendum::Column::Id)
         .all(db)
         .await?;
-    let names =
-        crate::users::service::display_names(db, addenda.iter().map(|a| a.created_by).chain([row.visitor_user_id]))
-            .await?;
+    let names = crate::users::service::display_names(
+        db,
+        addenda.iter().map(|a| a.created_by).chain([row.visitor_user_id]).chain(row.recorded_by),
+    )
+    .await?;
     let units = crate::org::service::display_names(db, vec![row.org_code.clone()]).await?;
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     let broken = |what: &str| AppError::internal(format!("visit {} has a broken {what}", row.id));
@@ -357,6 +392,7 @@ pub async fn get(
         mode: Mode::parse(&row.mode).ok_or_else(|| broken("mode"))?,
         sweep: row.sweep,
         visitor: name(row.visitor_user_id),
+        recorded_by: row.recorded_by.map(name),
         companions: row.companions,
         checklist: serde_json::from_str::<Vec<ChecklistAnswer>>(&row.checklist).map_err(|_| broken("checklist"))?,
         finance_note: row.finance_note,
@@ -488,8 +524,8 @@ fn route_key(address: &str) -> Vec<AddressPart> {
 struct Loaded {
     households: Vec<household::Model>,
     seen: HashMap<i64, Vec<Seen>>,
-    /// The ledger class in force: the latest sweep visit's placement.
-    ledger: HashMap<i64, Option<String>>,
+    /// The ledger class in force: the latest sweep visit's placement, and its day.
+    ledger: HashMap<i64, (Option<String>, NaiveDate)>,
     /// Each household's visits by id (for the sweep ledgers).
     sweeps: HashMap<i64, visit::Model>,
 }
@@ -524,7 +560,7 @@ impl Loaded {
                     sweep: v.sweep,
                 });
                 if v.sweep {
-                    ledger.insert(v.household_id, v.ledger_class.clone());
+                    ledger.insert(v.household_id, (v.ledger_class.clone(), v.visited_on));
                     if v.visited_on.year() == today.year() {
                         sweeps.insert(v.household_id, v);
                     }
@@ -547,17 +583,79 @@ impl Loaded {
                 Some(MonitoringStatus::Monitored | MonitoringStatus::Eliminating)
             )
         });
-        let ledger = self.ledger.get(&h.id).and_then(|c| c.as_deref());
+        let registered = h.created_at.date_naive();
+        let ledger = self.ledger.get(&h.id).and_then(|(class, on)| Some((class.as_deref()?, *on)));
+        let (class, class_since) = match (formal, ledger) {
+            (Some(name), _) => (Some(name), h.class_since.unwrap_or(registered)),
+            (None, Some((name, on))) => (Some(name), on),
+            (None, None) => (None, registered),
+        };
         Subject {
-            class: formal.or(ledger).and_then(|name| policy.category(name)),
+            class: class.and_then(|name| policy.category(name)),
+            class_since,
             liaison: h.liaison_user_id,
-            since: h.created_at.date_naive(),
+            liaison_since: h.liaison_since.unwrap_or(registered),
+            registered,
         }
     }
 }
 
-/// The caller's visits today: households where they are the contact (cadence and sweep) or the
-/// 挂钩干部 (their own visits), overdue first, then due, then done this period; each part in route order
+/// The village roles a category's visitor may name, for [`VillageStaff`].
+const VISITOR_ROLES: [Role; 2] = [Role::ResidentCadre, Role::InfoOfficer];
+
+/// Each village's resident cadres and information officers (by village code): they owe the visits of
+/// categories whose visitor names them.
+struct VillageStaff(HashMap<String, Vec<(Role, i64)>>);
+
+impl VillageStaff {
+    async fn read<C: ConnectionTrait>(db: &C) -> Result<VillageStaff, AppError> {
+        let grants = user_role::Entity::find()
+            .filter(user_role::Column::Role.is_in(VISITOR_ROLES.map(|r| r.as_str())))
+            .all(db)
+            .await?;
+        let units: HashMap<i64, String> = org_unit::Entity::find()
+            .filter(org_unit::Column::Id.is_in(grants.iter().map(|g| g.org_unit_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.code))
+            .collect();
+        let mut staff: HashMap<String, Vec<(Role, i64)>> = HashMap::new();
+        for g in grants {
+            let (Some(code), Some(role)) = (units.get(&g.org_unit_id), Role::parse(&g.role)) else { continue };
+            staff.entry(code.clone()).or_default().push((role, g.user_id));
+        }
+        Ok(VillageStaff(staff))
+    }
+
+    /// Who owes `rule` for household `h`: the 挂钩干部 their own visits; the village staff the category
+    /// names its cadence (the contact where the village has none of them); the contact the rest.
+    fn owers(&self, rule: &Rule, subject: &Subject, h: &household::Model) -> Vec<i64> {
+        let roles = subject.class.map(|c| c.visitor_roles()).unwrap_or_default();
+        let village = OrgCode::parse(&h.org_code).map(|c| c.at_level(OrgLevel::Village)).unwrap_or_default();
+        let named: Vec<i64> = match rule.duty {
+            Duty::Cadence => self
+                .0
+                .get(&village)
+                .into_iter()
+                .flatten()
+                .filter(|(role, _)| roles.contains(role))
+                .map(|(_, user)| *user)
+                .collect(),
+            Duty::Liaison => return h.liaison_user_id.into_iter().collect(),
+            Duty::Sweep => Vec::new(),
+        };
+        if named.is_empty() { h.contact_user_id.into_iter().collect() } else { named }
+    }
+
+    /// The villages where `user` is one of the staff.
+    fn villages_of(&self, user: i64) -> Vec<String> {
+        self.0.iter().filter(|(_, people)| people.iter().any(|(_, u)| *u == user)).map(|(v, _)| v.clone()).collect()
+    }
+}
+
+/// The caller's visits today: households where they are the contact (cadence and sweep), the village
+/// staff a category's visitor names (its cadence), or the 挂钩干部 (their own visits), overdue first, then due, then done this period; each part in route order
 /// (villager group, then address).
 pub async fn my_visits(
     db: &DatabaseConnection,
@@ -570,9 +668,13 @@ pub async fn my_visits(
     let Some(scope) = authz::scope_condition(caller, Action::RecordVisit, household::Column::OrgCode) else {
         return Ok(result);
     };
-    let mine = Condition::any()
+    let staff = VillageStaff::read(db).await?;
+    let mut mine = Condition::any()
         .add(household::Column::ContactUserId.eq(caller.user_id))
         .add(household::Column::LiaisonUserId.eq(caller.user_id));
+    for village in staff.villages_of(caller.user_id) {
+        mine = mine.add(authz::code_prefix(household::Column::OrgCode, OrgCode::parse(&village)?.scope_prefix()));
+    }
     let loaded = Loaded::read(db, Condition::all().add(scope).add(mine), today).await?;
     let groups =
         crate::org::service::display_names(db, loaded.households.iter().map(|h| h.org_code.clone()).collect()).await?;
@@ -582,11 +684,7 @@ pub async fn my_visits(
         let subject = loaded.subject(h, &policy);
         let seen = loaded.seen_of(h.id);
         for rule in schedule::rules(&subject, &policy) {
-            let owed = match rule.duty {
-                Duty::Cadence | Duty::Sweep => h.contact_user_id == Some(caller.user_id),
-                Duty::Liaison => h.liaison_user_id == Some(caller.user_id),
-            };
-            if !owed {
+            if !staff.owers(&rule, &subject, h).contains(&caller.user_id) {
                 continue;
             }
             let Some(standing) = schedule::standing(&rule, &subject, &policy, seen, today) else { continue };
@@ -636,10 +734,8 @@ struct Owed {
 /// that passed unmet. Returns how many notices were new.
 pub async fn remind(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
     let today = now.date_naive();
-    let assigned = Condition::any()
-        .add(household::Column::ContactUserId.is_not_null())
-        .add(household::Column::LiaisonUserId.is_not_null());
-    let loaded = Loaded::read(db, assigned, today).await?;
+    let loaded = Loaded::read(db, Condition::all(), today).await?;
+    let staff = VillageStaff::read(db).await?;
     let calendar = crate::calendar::service::load(db).await?;
     let mut policies = HashMap::new();
     // Per person: what they owe, and whether some period ends within the window.
@@ -649,26 +745,23 @@ pub async fn remind(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, 
         let window_end = calendar.add_working_days(today, policy.reminder_working_days)?;
         let subject = loaded.subject(h, &policy);
         for rule in schedule::rules(&subject, &policy) {
-            let person = match rule.duty {
-                Duty::Cadence | Duty::Sweep => h.contact_user_id,
-                Duty::Liaison => h.liaison_user_id,
-            };
-            let Some(person) = person else { continue };
             let end = rule.period(today, &policy).end;
             let standing = schedule::standing(&rule, &subject, &policy, loaded.seen_of(h.id), today);
-            let entry = owed.entry(person).or_default();
-            match standing {
-                Some(Standing::Due) => {
-                    entry.due += 1;
-                    if end <= window_end {
-                        entry.ending = Some(entry.ending.map_or(end, |e: NaiveDate| e.min(end)));
+            for person in staff.owers(&rule, &subject, h) {
+                let entry = owed.entry(person).or_default();
+                match standing {
+                    Some(Standing::Due) => {
+                        entry.due += 1;
+                        if end <= window_end {
+                            entry.ending = Some(entry.ending.map_or(end, |e: NaiveDate| e.min(end)));
+                        }
                     }
+                    Some(Standing::Overdue { missed_end }) => {
+                        entry.overdue += 1;
+                        entry.missed = Some(entry.missed.map_or(missed_end, |m: NaiveDate| m.max(missed_end)));
+                    }
+                    _ => {}
                 }
-                Some(Standing::Overdue { missed_end }) => {
-                    entry.overdue += 1;
-                    entry.missed = Some(entry.missed.map_or(missed_end, |m: NaiveDate| m.max(missed_end)));
-                }
-                _ => {}
             }
         }
     }
@@ -723,6 +816,9 @@ async fn unit_in_scope(
     Ok((unit, name))
 }
 
+/// How many missed or late households the coverage view lists (the counts cover them all).
+const GAPS_LISTED: usize = 500;
+
 /// Visit coverage in a unit for the periods containing `month`: per sub-unit and duty, households
 /// visited on time, made up late, never, and still pending; and the households missed or late.
 pub async fn coverage(
@@ -739,7 +835,8 @@ pub async fn coverage(
         return Err(AppError::validation("month", "不能查看未来月份的走访情况。"));
     }
     let within = authz::code_prefix(household::Column::OrgCode, unit.scope_prefix());
-    let loaded = Loaded::read(db, Condition::all().add(within), today.max(first)).await?;
+    // The visits from the year before the month on: enough to tell on time, late and never.
+    let loaded = Loaded::read(db, Condition::all().add(within), first).await?;
     let child_level = unit.level().child().unwrap_or(OrgLevel::Group);
     let sub_unit = |code: &str| OrgCode::parse(code).map(|c| c.at_level(child_level)).unwrap_or_else(|_| code.into());
     let mut codes: Vec<String> = loaded.households.iter().map(|h| sub_unit(&h.org_code)).collect();
@@ -749,6 +846,7 @@ pub async fn coverage(
     let names = crate::org::service::display_names(db, codes).await?;
     let mut rows: Vec<CoverageRow> = Vec::new();
     let mut gaps = Vec::new();
+    let mut gaps_total = 0u32;
     let mut policies = HashMap::new();
     for h in &loaded.households {
         let Some(policy) = policy_for(db, &mut policies, &h.org_code, first.year()).await? else { continue };
@@ -757,7 +855,7 @@ pub async fn coverage(
         let code = sub_unit(&h.org_code);
         for rule in schedule::rules(&subject, &policy) {
             let period = rule.period(first, &policy);
-            if subject.since > period.end {
+            if !subject.owes(&rule, period) {
                 continue;
             }
             let covered = schedule::coverage(&rule, period, seen, today);
@@ -774,7 +872,11 @@ pub async fn coverage(
                 }
             };
             row.counts.add(covered);
-            if matches!(covered, Coverage::Never | Coverage::Late(_)) && gaps.len() < 500 {
+            if !matches!(covered, Coverage::Never | Coverage::Late(_)) {
+                continue;
+            }
+            gaps_total += 1;
+            if gaps.len() < GAPS_LISTED {
                 gaps.push(CoverageGap {
                     household_code: h.code.clone(),
                     head_name: h.head_name.clone(),
@@ -793,6 +895,7 @@ pub async fn coverage(
         today,
         rows,
         gaps,
+        gaps_total,
     })
 }
 
@@ -907,11 +1010,13 @@ fn sheet_visit(v: &VisitView) -> Value {
         Some(year) => format!("{}（已更新 {year} 年收支记录）", v.finance_note),
         None => v.finance_note.clone(),
     };
-    let visitor = if v.companions.is_empty() {
-        v.visitor.clone()
-    } else {
-        format!("{}（同行：{}）", v.visitor, v.companions)
-    };
+    let mut visitor = v.visitor.clone();
+    if !v.companions.is_empty() {
+        visitor.push_str(&format!("（同行：{}）", v.companions));
+    }
+    if let Some(typist) = &v.recorded_by {
+        visitor.push_str(&format!("（{typist}代为录入）"));
+    }
     let acknowledgement = if v.acknowledged_by.is_empty() {
         v.acknowledgement.label().to_string()
     } else {

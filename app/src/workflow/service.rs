@@ -139,7 +139,9 @@ async fn set_status<C: ConnectionTrait>(
         .col_expr(household::Column::MonitoringStatus, Expr::value(status.as_str()))
         .col_expr(household::Column::UpdatedAt, Expr::value(now));
     if let Some(class) = class {
-        update = update.col_expr(household::Column::MonitoringClass, Expr::value(class));
+        update = update
+            .col_expr(household::Column::MonitoringClass, Expr::value(class))
+            .col_expr(household::Column::ClassSince, Expr::value(now.date_naive()));
     }
     update.filter(household::Column::Id.eq(household_id)).exec(tx).await?;
     Ok(())

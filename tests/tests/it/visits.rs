@@ -404,3 +404,56 @@ async fn reminders_once_per_period(backend: tests::Backend) {
 }
 
 both_backends!(reminders, reminders_once_per_period);
+
+/// Who owes a visit follows the policy: a warning household's quarterly visits fall to the village's
+/// resident cadre and information officer (Yihe: "驻村干部和信息员"), counted from the day its sweep
+/// placed it in the warning ledger; a paper sheet typed in by the information officer credits the cadre
+/// who made the visit and keeps who typed it.
+async fn the_policy_names_who_visits_and_who_made_the_visit(backend: tests::Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Yihe2022).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let lianxi = app.signed_in("lianxi", &app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await).await;
+    let xinxi = app.signed_in("xinxi", &app.user("xinxi", Role::InfoOfficer, VILLAGE_A1).await).await;
+    app.user("zhucun", Role::ResidentCadre, VILLAGE_A1).await;
+    app.user("dafo", Role::VillageSecretary, VILLAGE_B1).await;
+    assign_contact(&app, &code, "lianxi").await;
+    let mut h = app.household_row(&code).await.into_active_model();
+    h.monitoring_class = Set(None);
+    h.monitoring_status = Set("none".into());
+    h.update(app.db()).await.unwrap();
+    // Last year's sweep placed it in the warning ledger in November.
+    earlier_visit(&app, &code, "2025-11-10", "lianxi", true, Some("防贫预警户")).await;
+
+    let duties = |mine: &serde_json::Value, part: &str| -> Vec<String> {
+        mine[part].as_array().unwrap().iter().map(|d| d["duty"].as_str().unwrap().to_string()).collect()
+    };
+    // The quarter after the one it was placed in is due, and the part-quarter it was placed in never made it
+    // overdue; the visits are the information officer's, not the contact's.
+    let mine: serde_json::Value = xinxi.get("/api/visits/mine").await.json().await.unwrap();
+    assert_eq!(duties(&mine, "due"), ["防贫预警户（每 3 个月走访）"], "{mine}");
+    let contact: serde_json::Value = lianxi.get("/api/visits/mine").await.json().await.unwrap();
+    assert!(!format!("{contact}").contains("防贫预警户"), "{contact}");
+
+    // The information officer types in the resident cadre's sheet: the visitor must be someone who may
+    // visit the household; the cadre is credited, the typist kept, and the quarter is done.
+    let outsider = app.user_id("dafo").await.to_string();
+    let refused = refusal(xinxi.server_fn::<RecordVisit>(&visit_form(&code, &[("form[visitor]", &outsider)])).await);
+    assert!(refused.await.contains("走访人应为能走访该户的干部"));
+    let zhucun = app.user_id("zhucun").await;
+    let typed = xinxi.server_fn::<RecordVisit>(&visit_form(&code, &[("form[visitor]", &zhucun.to_string())])).await;
+    assert_eq!(typed.status(), 200, "{}", typed.text().await.unwrap());
+    let id: i64 = typed.json().await.unwrap();
+    let row = visit::Entity::find_by_id(id).one(app.db()).await.unwrap().unwrap();
+    assert_eq!((row.visitor_user_id, row.recorded_by), (zhucun, Some(app.user_id("xinxi").await)));
+    let view: serde_json::Value = xinxi.get(&format!("/api/visits/{id}")).await.json().await.unwrap();
+    assert_eq!((view["visitor"].as_str(), view["recorded_by"].as_str()), (Some("测试zhucun"), Some("测试xinxi")));
+    let mine: serde_json::Value = xinxi.get("/api/visits/mine").await.json().await.unwrap();
+    assert_eq!(duties(&mine, "done"), ["防贫预警户（每 3 个月走访）"], "{mine}");
+    let sheet = tests::Pdf::from(
+        xinxi.get(&format!("/prints/visits/{id}/visit-sheet.pdf")).await.bytes().await.unwrap().to_vec(),
+    );
+    assert!(sheet.text().replace('\n', "").contains("测试zhucun（测试xinxi代为录入）"), "{}", sheet.text());
+}
+
+both_backends!(who_visits, the_policy_names_who_visits_and_who_made_the_visit);
