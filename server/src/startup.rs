@@ -1,7 +1,7 @@
 //! Building the application from its settings: the state, the router, the listener. Tests build the
 //! very same application with `Application::build`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::Context;
 use app::state::{AppState, Clock, SecuritySettings, SystemClock};
@@ -15,7 +15,8 @@ use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{
-    LeptosRoutes, file_and_error_handler_with_context, generate_route_list, handle_server_fns_with_context,
+    AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
+    handle_server_fns_with_context,
 };
 use sea_orm::ConnectionTrait;
 use tower_http::trace::TraceLayer;
@@ -122,8 +123,18 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// The app's page routes, generated once per process. Generating them runs the app with resource loading
+/// suppressed through a process-wide flag (leptos_server's `SuppressResourceLoad`); a page rendered by
+/// another router in the same process while that flag is up waits forever (leptos issue #4773). One
+/// process serves one router in production, but the tests start many: generating the list once, before
+/// any router exists, keeps every render clear of that window.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let options = state.leptos_options.clone();
     let context_state = state.clone();
     let fallback_state = state.clone();
