@@ -69,28 +69,31 @@ both_backends!(durability, sqlite_runs_in_wal_mode_with_full_sync_and_foreign_ke
 /// Migration 10 splits rigid expenditure into items and keeps what was recorded: the deductible part
 /// becomes medical, the rest "other"; going down and up again gives the same numbers.
 async fn rigid_expenditure_moves_into_items(backend: Backend) {
-    use sea_orm::{ColumnTrait, QueryFilter};
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
     let app = TestApp::spawn(backend).await.with_county().await;
     let code = app.household(tests::VILLAGE_A1, 1, "张建国").await;
     let db = app.db();
     let after_nine = (migrations::Migrator::migrations().len() - 9) as u32;
     migrations::Migrator::down(db, Some(after_nine)).await.expect("down to migration 9");
-    let h = entities::household::Entity::find()
+    // The household's id, read as a bare column: the entity has columns that later migrations add.
+    let household_id: i64 = entities::household::Entity::find()
+        .select_only()
+        .column(entities::household::Column::Id)
         .filter(entities::household::Column::Code.eq(&code))
+        .into_tuple()
         .one(db)
         .await
         .unwrap()
         .unwrap();
     db.execute_unprepared(&format!(
         "INSERT INTO household_income (household_id, year, wage_fen, business_fen, property_fen, transfer_fen, \
-         rigid_expenditure_fen, deductible_fen, updated_at) VALUES ({}, 2025, 1000000, 0, 0, 0, 800000, 500000, '2026-03-01T00:00:00Z')",
-        h.id
+         rigid_expenditure_fen, deductible_fen, updated_at) VALUES ({household_id}, 2025, 1000000, 0, 0, 0, 800000, 500000, '2026-03-01T00:00:00Z')",
     ))
     .await
     .unwrap();
     migrations::Migrator::up(db, None).await.expect("up again");
     let income = entities::household_income::Entity::find()
-        .filter(entities::household_income::Column::HouseholdId.eq(h.id))
+        .filter(entities::household_income::Column::HouseholdId.eq(household_id))
         .one(db)
         .await
         .unwrap()
