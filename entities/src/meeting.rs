@@ -24,6 +24,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub finalised_at: Option<DateTimeUtc>,
     pub signed_at: Option<DateTimeUtc>,
+    /// Why the chair last sent the finalised minutes back to the recorder (empty once finalised again).
+    pub sent_back_reason: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -29,6 +29,7 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone_null("finalised_at"))
                 .col(timestamp_with_time_zone_null("signed_at"))
+                .col(text("sent_back_reason").default(""))
                 .to_owned(),
         )
         .await?;

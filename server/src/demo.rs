@@ -568,6 +568,7 @@ async fn load_meetings(db: &DatabaseConnection, rng: &mut ChaCha8Rng, today: Nai
                 created_at: Set(at),
                 finalised_at: Set(Some(at)),
                 signed_at: Set(Some(at)),
+                sent_back_reason: Set(String::new()),
                 ..Default::default()
             }
             .insert(&tx)

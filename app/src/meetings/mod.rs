@@ -243,6 +243,8 @@ pub struct MeetingView {
     pub recorder_user_id: Option<i64>,
     /// When the chair signed (Beijing time), once signed.
     pub signed_at: Option<String>,
+    /// Why the chair sent the minutes back, while the recorder has not finalised them again.
+    pub sent_back_reason: String,
     /// Who may be named recorder: the unit's staff on the roster other than the chair's role.
     pub recorders: Vec<Attendee>,
     pub attendance: Vec<Attendee>,

@@ -180,6 +180,9 @@ fn MeetingBody(m: MeetingView) -> impl IntoView {
             <span class="badge">{move || current.with(|m| m.status.label())}</span>
             <a class="button" href=format!("/prints/meetings/{id}/minutes.pdf")>"打印会议记录（PDF）"</a>
         </p>
+        {move || current.with(|m| (!m.sent_back_reason.is_empty()).then(|| view! {
+            <div class="banner warn" role="alert">{format!("主持人退回修改：{}。改好后由记录人重新定稿。", m.sent_back_reason)}</div>
+        }))}
         {move || current.with(|m| view! { <MeetingFacts m=m.clone()/> })}
         <Show when=move || may_edit.get()>
             {move || current.with_untracked(|m| view! { <HeaderEditor m=m.clone() header/> })}

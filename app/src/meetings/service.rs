@@ -47,8 +47,9 @@ fn recorder_roles(level: OrgLevel) -> &'static [Role] {
     }
 }
 
-/// The roster a meeting's attendance is taken from [Y]: the village's cadres, resident cadres,
-/// information officers and monitoring contacts; the township's leaders and staff and the departments.
+/// The roles a meeting's attendance is taken from [Y], in the order the roster lists them: the village's
+/// cadres, resident cadres, information officers and monitoring contacts; the township's leaders and staff
+/// and the departments.
 fn roster_roles(level: OrgLevel) -> &'static [Role] {
     match level {
         OrgLevel::Village => &[
@@ -182,6 +183,7 @@ pub async fn prepare(
         created_at: Set(now),
         finalised_at: Set(None),
         signed_at: Set(None),
+        sent_back_reason: Set(String::new()),
         ..Default::default()
     }
     .insert(&tx)
@@ -209,37 +211,49 @@ pub async fn prepare(
     Ok(row.id)
 }
 
-/// The unit's roster, everyone marked present until the recorder says otherwise.
+/// The unit's roster, everyone marked present until the recorder says otherwise: the unit's own people in
+/// the roster's roles; for a village also its villager groups' monitoring contacts (the 村民小组长 who
+/// attend [Y]); for a township also the departments.
 async fn roster<C: ConnectionTrait>(db: &C, unit: &OrgCode) -> Result<Vec<Attendee>, AppError> {
-    let roles: Vec<&str> = roster_roles(unit.level()).iter().map(|r| r.as_str()).collect();
+    let order = roster_roles(unit.level());
+    let roles: Vec<&str> = order.iter().map(|r| r.as_str()).collect();
     let grants = user_role::Entity::find().filter(user_role::Column::Role.is_in(roles)).all(db).await?;
     let units: HashMap<i64, String> =
         org_unit::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u.code)).collect();
-    let mut people: Vec<(i64, Role)> = Vec::new();
+    // (user, place in the roster's order, label)
+    let mut people: Vec<(i64, usize, &'static str)> = Vec::new();
     for g in grants {
         let (Some(code), Some(role)) = (units.get(&g.org_unit_id), Role::parse(&g.role)) else { continue };
-        // The unit's own people; departments (county-level) attend the township's joint meeting.
-        let belongs = code == unit.as_str()
-            || (role == Role::DepartmentUser && OrgCode::parse(code).is_ok_and(|c| c.contains(unit.as_str())));
-        if belongs && !people.iter().any(|(id, _)| *id == g.user_id) {
-            people.push((g.user_id, role));
+        let Ok(code) = OrgCode::parse(code) else { continue };
+        let place = order.iter().position(|r| *r == role).unwrap_or(order.len());
+        let own = code.as_str() == unit.as_str() || (role == Role::DepartmentUser && code.contains(unit.as_str()));
+        let seat = if own {
+            Some((place, role.label()))
+        } else if role == Role::MonitoringContact && code.level() == OrgLevel::Group && unit.contains(code.as_str()) {
+            Some((order.len(), "村民小组长"))
+        } else {
+            None
+        };
+        if let Some((place, label)) = seat
+            && !people.iter().any(|(id, _, _)| *id == g.user_id)
+        {
+            people.push((g.user_id, place, label));
         }
     }
-    let names = crate::users::service::display_names(db, people.iter().map(|(id, _)| *id)).await?;
-    let mut attendees: Vec<Attendee> = people
+    people.sort_by_key(|(_, place, _)| *place);
+    let names = crate::users::service::display_names(db, people.iter().map(|(id, _, _)| *id)).await?;
+    Ok(people
         .into_iter()
-        .filter_map(|(id, role)| {
+        .filter_map(|(id, _, label)| {
             names.get(&id).map(|name| Attendee {
                 user_id: id,
                 name: name.clone(),
-                role: role.label().into(),
+                role: label.into(),
                 present: true,
                 reason: String::new(),
             })
         })
-        .collect();
-    attendees.sort_by_key(|a| roster_roles(unit.level()).iter().position(|r| r.label() == a.role));
-    Ok(attendees)
+        .collect())
 }
 
 /// An agenda item before it has a meeting and a position.
@@ -721,6 +735,7 @@ pub async fn get(
         recorder: m.recorder_user_id.and_then(|id| people.get(&id).cloned()),
         recorder_user_id: m.recorder_user_id,
         signed_at: m.signed_at.map(beijing_time),
+        sent_back_reason: m.sent_back_reason.clone(),
         recorders: recorders(&attendance, &unit).cloned().collect(),
         attendance,
         guests: m.guests.clone(),
@@ -1328,6 +1343,7 @@ pub async fn finalise(
     let mut active = m.clone().into_active_model();
     active.status = Set(MeetingStatus::Finalised.as_str().into());
     active.finalised_at = Set(Some(now));
+    active.sent_back_reason = Set(String::new());
     active.update(&tx).await?;
     audit::append(&tx, &Actor::user(caller, &ctx.meta), now, meeting_entry(&m, "meeting.finalised", json!({}))).await?;
     tx.commit().await?;
@@ -1359,6 +1375,7 @@ pub async fn send_back(
     let mut active = m.clone().into_active_model();
     active.status = Set(MeetingStatus::Preparing.as_str().into());
     active.finalised_at = Set(None);
+    active.sent_back_reason = Set(reason.to_string());
     active.update(&tx).await?;
     audit::append(
         &tx,

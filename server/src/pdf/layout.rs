@@ -9,9 +9,6 @@ use printpdf::{
     Color, FontId, Greyscale, Line, LinePoint, Op, PaintMode, ParsedFont, PdfFontHandle, Point, Pt, Rect, TextItem,
 };
 
-/// A4 in points.
-pub const PAGE_WIDTH: f32 = 595.276;
-pub const PAGE_HEIGHT: f32 = 841.89;
 /// Millimetres to points.
 pub const MM: f32 = 2.834_646;
 /// Space between lines, as a multiple of the font size.
@@ -89,14 +86,21 @@ pub struct Cell {
 }
 
 impl<'a> Composer<'a> {
-    pub fn new(font: &'a ParsedFont, font_id: FontId, size: f32, margins: super::template::Margins) -> Composer<'a> {
+    pub fn new(
+        font: &'a ParsedFont,
+        font_id: FontId,
+        size: f32,
+        page: super::template::PageSize,
+        margins: super::template::Margins,
+    ) -> Composer<'a> {
+        let (width, height) = page.mm();
         let mut composer = Composer {
             metrics: Metrics { font },
             font_id,
             size,
             left: margins.left * MM,
-            right: PAGE_WIDTH - margins.right * MM,
-            top: PAGE_HEIGHT - margins.top * MM,
+            right: width * MM - margins.right * MM,
+            top: height * MM - margins.top * MM,
             bottom: margins.bottom * MM + 8.0 * MM,
             y: 0.0,
             pages: Vec::new(),
@@ -352,7 +356,7 @@ mod tests {
     fn a_row_taller_than_a_page_runs_on_over_the_next_pages() {
         let font = font();
         let margins = super::super::template::Margins { top: 15.0, bottom: 15.0, left: 15.0, right: 15.0 };
-        let mut page = Composer::new(&font, FontId::new(), 10.0, margins);
+        let mut page = Composer::new(&font, FontId::new(), 10.0, Default::default(), margins);
         let header = [Cell { text: "项目".into(), shaded: true }, Cell { text: "内容".into(), shaded: true }];
         let widths = [80.0, 400.0];
         page.row(&header, &widths, None);

@@ -1,5 +1,5 @@
-//! The print engine: renders a form's template (`print-templates/<form>/`) with its data into an A4
-//! PDF through printpdf, in an embedded, subset CJK font. The built-in templates are compiled in; an
+//! The print engine: renders a form's template (`print-templates/<form>/`) with its data into a PDF on
+//! the template's paper (A4, upright or landscape) through printpdf, in an embedded, subset CJK font. The built-in templates are compiled in; an
 //! operator's folder (`PRINT_TEMPLATES_DIR`) overrides any form without recompiling. A broken template
 //! is reported with its file and line when the server starts and whenever that form is printed; the
 //! other forms keep working.
@@ -87,7 +87,7 @@ impl Printer {
         font: &ParsedFont,
         font_id: &printpdf::FontId,
         numbering: Numbering,
-    ) -> Result<Vec<Vec<printpdf::Op>>, AppError> {
+    ) -> Result<Vec<Sheet>, AppError> {
         let template = match self.templates.get(part.form) {
             Some(Ok(template)) => template,
             Some(Err(e)) => return Err(broken(e)),
@@ -148,12 +148,8 @@ impl Printer {
     }
 }
 
-/// A4 pages with their bookmarks, as PDF bytes.
-fn save(
-    mut doc: PdfDocument,
-    pages: Vec<Vec<printpdf::Op>>,
-    bookmarks: Vec<(String, usize)>,
-) -> Result<Vec<u8>, AppError> {
+/// The pages, each on its paper, with their bookmarks, as PDF bytes.
+fn save(mut doc: PdfDocument, pages: Vec<Sheet>, bookmarks: Vec<(String, usize)>) -> Result<Vec<u8>, AppError> {
     if pages.is_empty() {
         return Err(AppError::validation("print", "没有可打印的内容。"));
     }
@@ -161,7 +157,13 @@ fn save(
     for (name, page) in bookmarks {
         doc.add_bookmark(&name, page);
     }
-    let pages = pages.into_iter().map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops)).collect();
+    let pages = pages
+        .into_iter()
+        .map(|sheet| {
+            let (width, height) = sheet.paper.mm();
+            PdfPage::new(Mm(width), Mm(height), sheet.ops)
+        })
+        .collect();
     let mut warnings = Vec::new();
     let bytes = doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut warnings);
     for w in warnings.iter().filter(|w| matches!(w.severity, printpdf::PdfParseErrorSeverity::Error)) {
@@ -198,6 +200,12 @@ fn broken(e: &TemplateError) -> AppError {
 }
 
 /// Lay out one form.
+/// One laid-out page and its paper.
+struct Sheet {
+    paper: template::PageSize,
+    ops: Vec<printpdf::Op>,
+}
+
 /// How a form's footer counts pages: on its own (the default), or as part of a book whose pages before
 /// it number `offset`, `total` in all.
 #[derive(Clone, Copy, Debug, Default)]
@@ -212,11 +220,11 @@ fn compose(
     font_id: printpdf::FontId,
     data: &serde_json::Value,
     numbering: Numbering,
-) -> Result<Vec<Vec<printpdf::Op>>, TemplateError> {
+) -> Result<Vec<Sheet>, TemplateError> {
     let layout = &template.layout;
     let context = minijinja::Value::from(minijinja::value::Serde(data));
     let fill = |expression: &str| template.fill(expression, &context);
-    let mut page = Composer::new(font, font_id, layout.font_size, layout.margins_mm);
+    let mut page = Composer::new(font, font_id, layout.font_size, layout.page, layout.margins_mm);
     page.centred(&fill(&layout.title)?, layout.font_size + 6.0);
     if let Some(subtitle) = &layout.subtitle {
         page.centred(&fill(subtitle)?, layout.font_size);
@@ -295,5 +303,5 @@ fn compose(
         }
     }
     page.footer(&fill(&layout.footer)?, layout.margins_mm.bottom / 2.0, numbering.offset, numbering.total);
-    Ok(page.pages)
+    Ok(page.pages.into_iter().map(|ops| Sheet { paper: layout.page, ops }).collect())
 }

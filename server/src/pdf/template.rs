@@ -9,6 +9,9 @@ use serde::Deserialize;
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Layout {
+    /// The paper: `"A4"` (the default) or `"A4-landscape"` for wide tables.
+    #[serde(default)]
+    pub page: PageSize,
     /// The heading of the form, centred on its first page (a template expression).
     pub title: String,
     /// A line under the title (a template expression), e.g. the unit and the date.
@@ -32,6 +35,26 @@ fn default_font_size() -> f32 {
 
 fn default_footer() -> String {
     "第 {page} 页 共 {pages} 页".into()
+}
+
+/// The paper a form is printed on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+pub enum PageSize {
+    #[default]
+    #[serde(rename = "A4")]
+    A4,
+    #[serde(rename = "A4-landscape")]
+    A4Landscape,
+}
+
+impl PageSize {
+    /// Width and height in millimetres.
+    pub fn mm(self) -> (f32, f32) {
+        match self {
+            PageSize::A4 => (210.0, 297.0),
+            PageSize::A4Landscape => (297.0, 210.0),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Deserialize)]

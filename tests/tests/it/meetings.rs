@@ -15,7 +15,7 @@ use entities::{case_event, risk_case};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use tests::both_backends;
-use tests::{COUNTY, Client, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1};
+use tests::{COUNTY, Client, GROUP_A1_1, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1};
 
 async fn body(response: reqwest::Response) -> String {
     response.text().await.unwrap()
@@ -86,6 +86,7 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
     let shuji = app.signed_in("shuji", &shuji_pw).await;
     let ganbu = app.signed_in("ganbu", &app.user("ganbu", Role::VillageCadre, VILLAGE_A1).await).await;
     let lianxi = app.signed_in("lianxi", &app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await).await;
+    app.user("zuzhang", Role::MonitoringContact, GROUP_A1_1).await;
     let other = app.signed_in("dafo", &app.user("dafo", Role::VillageSecretary, VILLAGE_B1).await).await;
     let created = lianxi
         .server_fn::<CreateCase>(&[
@@ -112,7 +113,8 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
         .collect();
     assert_eq!(kinds, [("NewRisk", "张三户：住房安全"), ("VisitFinding", "李四户：其他")], "{m}");
     let roster: Vec<&str> = m["attendance"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
-    assert_eq!(roster, ["测试shuji", "测试ganbu", "测试lianxi"]);
+    assert_eq!(roster, ["测试shuji", "测试ganbu", "测试lianxi", "测试zuzhang"], "the group's contact attends too");
+    assert_eq!(m["attendance"][3]["role"], "村民小组长");
     let items: Vec<String> = m["items"].as_array().unwrap().iter().map(|i| i["id"].to_string()).collect();
 
     // The JSON API shows it too; another village's secretary neither sees nor prepares it.
@@ -248,7 +250,8 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
     assert!(body(no_reason).await.contains("请写明退回修改的原因"));
     let sent_back = shuji.server_fn::<SendBackMeeting>(&[("id", &id), ("reason", "缺席原因写错了")]).await;
     assert_eq!(sent_back.status(), 200);
-    assert_eq!(meeting(&shuji, &id).await["status"], "Preparing", "changeable again");
+    let m = meeting(&shuji, &id).await;
+    assert_eq!((m["status"].as_str(), m["sent_back_reason"].as_str()), (Some("Preparing"), Some("缺席原因写错了")));
     assert_eq!(ganbu.server_fn::<FinaliseMeeting>(&[("id", &id)]).await.status(), 200);
     assert_eq!(shuji.server_fn::<SignMeeting>(&[("id", &id)]).await.status(), 200);
     let late = decide(&shuji, &id, &items[1], &[("form[decision]", "改"), ("form[action]", "note")]).await;

@@ -107,6 +107,13 @@ async fn long_tables_and_broken_templates(backend: tests::Backend) {
     std::fs::create_dir_all(&sheet).unwrap();
     std::fs::write(sheet.join("layout.toml"), "title = \"走访\"\n\n[[blocks]]\ntype = \"fields\"\ncolumns = \"两\"\n")
         .unwrap();
+    // The operator's commitment: the built-in one, turned to landscape.
+    let built_in = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../print-templates/commitment");
+    let commitment = overrides.path().join("commitment");
+    std::fs::create_dir_all(&commitment).unwrap();
+    let layout = std::fs::read_to_string(built_in.join("layout.toml")).unwrap();
+    std::fs::write(commitment.join("layout.toml"), format!("page = \"A4-landscape\"\n{layout}")).unwrap();
+    std::fs::copy(built_in.join("text.txt"), commitment.join("text.txt")).unwrap();
     let dir = overrides.path().to_path_buf();
     let app = TestApp::spawn_with(backend, |s| s.print_templates_dir = Some(dir)).await.with_county().await;
     app.policy(COUNTY, 2026, Preset::Fujian2021).await;
@@ -119,10 +126,11 @@ async fn long_tables_and_broken_templates(backend: tests::Backend) {
         tests::error_message(shuji.get(&format!("/prints/households/{code}/visit-sheet.pdf")).await).await;
     assert_eq!(status, 409);
     assert!(message.contains("visit-sheet/layout.toml") && message.contains("第 3 行"), "{message}");
-    // The built-in commitment still prints; its 42-member table runs onto a second page with its header.
+    // The commitment still prints, on landscape A4; its 42-member table runs onto a second page with its header.
     let pdf = tests::Pdf::from(
         shuji.get(&format!("/prints/households/{code}/commitment.pdf")).await.bytes().await.unwrap().to_vec(),
     );
+    assert!(pdf.page_size().starts_with("841.89 x 595.276"), "landscape: {}", pdf.page_size());
     assert!(pdf.pages() >= 2, "{} pages", pdf.pages());
     pdf.qpdf_check();
     let second = pdf.page_text(2);
