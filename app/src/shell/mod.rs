@@ -232,14 +232,16 @@ where
     }
 }
 
-/// The message of a failed action that is not about one field (those show under their field).
+/// The message of a failed action that is not about one field (those show under their field), including
+/// a submission that could not be read at all (field `form`).
 pub fn form_error<T, S>(value: S) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
     S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
 {
     move || match value.get() {
-        Some(Err(AppError::Validation { .. })) | None | Some(Ok(_)) => None,
+        Some(Err(AppError::Validation { field, .. })) if field != "form" => None,
+        None | Some(Ok(_)) => None,
         Some(Err(e)) => Some(view! { <ErrorBox error=e/> }),
     }
 }
