@@ -713,9 +713,19 @@ pub async fn my_visits(
             }
         }
     }
-    // Households arrive in route order; the periods ending soonest come first among the due.
-    result.due.sort_by_key(|d| d.due_by);
+    keep_households_together(&mut result.due);
     Ok(result)
+}
+
+/// Orders the due list for a morning's route: a household's cards stay together, the household whose period
+/// ends soonest comes first, and households due by the same day keep their route order.
+fn keep_households_together(due: &mut [DueVisit]) {
+    let mut first: HashMap<String, (NaiveDate, usize)> = HashMap::new();
+    for (arrival, d) in due.iter().enumerate() {
+        let entry = first.entry(d.household_code.clone()).or_insert((d.due_by, arrival));
+        entry.0 = entry.0.min(d.due_by);
+    }
+    due.sort_by_key(|d| (first[&d.household_code], d.due_by));
 }
 
 /// What one person owes, for their reminder.

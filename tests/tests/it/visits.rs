@@ -457,3 +457,29 @@ async fn the_policy_names_who_visits_and_who_made_the_visit(backend: tests::Back
 }
 
 both_backends!(who_visits, the_policy_names_who_visits_and_who_made_the_visit);
+
+async fn a_households_duties_stay_together_on_the_route(backend: tests::Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let lianxi = app.signed_in("lianxi", &app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await).await;
+    let zhang = app.household(VILLAGE_A1, 1, "张建国").await;
+    let li = app.household(VILLAGE_A1, 2, "李四").await;
+    for code in [&zhang, &li] {
+        assign_contact(&app, code, "lianxi").await;
+        earlier_visit(&app, code, "2025-12-10", "lianxi", false, None).await;
+    }
+    // Mid-January: each household owes January's monthly visit and the sweep (by 31 March).
+    app.clock.advance(chrono::Duration::days(-50));
+
+    let mine: serde_json::Value = lianxi.get("/api/visits/mine").await.json().await.unwrap();
+    let due: Vec<(String, String)> = mine["due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["head_name"].as_str().unwrap().to_string(), d["due_by"].as_str().unwrap().to_string()))
+        .collect();
+    let expected = [("张建国", "2026-01-31"), ("张建国", "2026-03-31"), ("李四", "2026-01-31"), ("李四", "2026-03-31")];
+    assert_eq!(due, expected.map(|(n, d)| (n.to_string(), d.to_string())), "one household's cards together: {mine}");
+}
+
+both_backends!(duties_together, a_households_duties_stay_together_on_the_route);
