@@ -68,6 +68,8 @@ pub enum ItemKind {
     VisitFinding,
     /// A household waiting for the village's verification and democratic appraisal.
     Appraisal,
+    /// A household whose identification or elimination waits for the township's review (township meetings).
+    Review,
     /// Escalated by a village meeting (township meetings).
     Escalated,
     /// Added by the chair.
@@ -75,7 +77,7 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    pub const ALL: [ItemKind; 9] = [
+    pub const ALL: [ItemKind; 10] = [
         ItemKind::FollowUp,
         ItemKind::HandedDown,
         ItemKind::NewRisk,
@@ -83,6 +85,7 @@ impl ItemKind {
         ItemKind::OpenCase,
         ItemKind::VisitFinding,
         ItemKind::Appraisal,
+        ItemKind::Review,
         ItemKind::Escalated,
         ItemKind::Manual,
     ];
@@ -96,6 +99,7 @@ impl ItemKind {
             ItemKind::OpenCase => "open_case",
             ItemKind::VisitFinding => "visit_finding",
             ItemKind::Appraisal => "appraisal",
+            ItemKind::Review => "review",
             ItemKind::Escalated => "escalated",
             ItemKind::Manual => "manual",
         }
@@ -114,6 +118,7 @@ impl ItemKind {
             ItemKind::OpenCase => "在办案件",
             ItemKind::VisitFinding => "走访发现问题",
             ItemKind::Appraisal => "待民主评议",
+            ItemKind::Review => "待镇街审核",
             ItemKind::Escalated => "村级研判提交",
             ItemKind::Manual => "主持人增加",
         }
@@ -273,6 +278,8 @@ pub struct MeetingRow {
     pub held_on: Option<NaiveDate>,
     /// The month is over and no signed minutes exist.
     pub missing: bool,
+    /// The day the minutes were signed, when that was after the month's end (逾期补签).
+    pub signed_late: Option<NaiveDate>,
     /// The caller chairs this unit's meeting (and may prepare it).
     pub may_prepare: bool,
 }
@@ -284,6 +291,8 @@ pub struct MeetingsOverview {
     pub month: String,
     pub rows: Vec<MeetingRow>,
     pub missing: usize,
+    /// Units whose minutes were signed only after the month's end.
+    pub late: usize,
 }
 
 /// The meeting's header as the form sends it: date, place, guests, and per roster member `present`
@@ -323,6 +332,10 @@ pub struct DecisionForm {
 pub const CASE_STEPS: [&str; 7] =
     ["start_verification", "include", "dismiss", "start_rectification", "submit", "accept", "return"];
 
+/// The case steps that close a case (不予纳入, 验收销号): a decision taking one needs no rectification
+/// department, person or deadline.
+pub const CLOSING_STEPS: [&str; 2] = ["dismiss", "accept"];
+
 /// A parsed decision.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
@@ -346,7 +359,7 @@ fn text(field: &str, label: &str, value: &str, max: usize) -> Result<String, App
 
 impl DecisionForm {
     /// Parse; a decision that acts on a case needs its department, responsible person and deadline
-    /// (整改部门、责任人、期限 [Y]), and a deadline not before the meeting day.
+    /// (整改部门、责任人、期限 [Y]) unless it closes the case, and a deadline not before the meeting day.
     pub fn parse(&self, meeting_day: NaiveDate) -> Result<Decision, AppError> {
         let action = ItemAction::parse(&self.action)
             .ok_or_else(|| AppError::validation("action", "请选择研判决定的处理方式。"))?;
@@ -366,7 +379,8 @@ impl DecisionForm {
         }
         let department = text("department", "整改部门", &self.department, 64)?;
         let responsible_person = text("responsible_person", "责任人", &self.responsible_person, 64)?;
-        if matches!(action, ItemAction::OpenCase | ItemAction::UpdateCase) {
+        let closing = CLOSING_STEPS.contains(&self.case_step.trim());
+        if matches!(action, ItemAction::OpenCase | ItemAction::UpdateCase) && !closing {
             if department.is_empty() {
                 return Err(AppError::validation("department", "请填写整改部门。"));
             }
@@ -428,9 +442,12 @@ mod tests {
         form.department = "住建办".into();
         form.deadline = "2026-03-01".into();
         assert!(form.parse(day()).unwrap_err().field_message("deadline").is_some());
-        form.action = "note".into();
         form.deadline.clear();
         form.department.clear();
+        form.case_step = "dismiss".into();
+        assert_eq!(form.parse(day()).unwrap().case_step.as_deref(), Some("dismiss"), "closing needs no deadline");
+        form.case_step.clear();
+        form.action = "note".into();
         assert_eq!(form.parse(day()).unwrap().action, ItemAction::Note, "a note needs no deadline");
     }
 }

@@ -47,6 +47,9 @@ pub fn MeetingsPage() -> impl IntoView {
                                 {(o.missing > 0).then(|| view! {
                                     <div class="banner error" role="alert">{format!("{} 月有 {} 个单位未召开（或未签发）研判会议。", o.month, o.missing)}</div>
                                 })}
+                                {(o.late > 0).then(|| view! {
+                                    <div class="banner warn" role="status">{format!("{} 个单位的会议记录在当月结束后才签发（逾期补签）。", o.late)}</div>
+                                })}
                                 <table class="list">
                                     <thead><tr><th>"单位"</th><th>"会议"</th><th>"情况"</th><th></th></tr></thead>
                                     <tbody>{o.rows.into_iter().map(|r| {
@@ -56,7 +59,12 @@ pub fn MeetingsPage() -> impl IntoView {
                                                 <td data-label="单位">{r.org_name.clone()}</td>
                                                 <td data-label="会议">{if r.township { "镇街联席研判会" } else { "村级研判会" }}</td>
                                                 <td data-label="情况" class:danger=r.missing>{match (r.status, r.missing) {
-                                                    (Some(s), _) if s == MeetingStatus::Signed => format!("{}（{}）", s.label(), r.held_on.map(|d| d.to_string()).unwrap_or_default()),
+                                                    (Some(s), _) if s == MeetingStatus::Signed => format!(
+                                                        "{}（{}{}）",
+                                                        s.label(),
+                                                        r.held_on.map(|d| d.to_string()).unwrap_or_default(),
+                                                        r.signed_late.map(|d| format!("；逾期补签，{d} 签发")).unwrap_or_default(),
+                                                    ),
                                                     (Some(s), true) => format!("未签发：{}", s.label()),
                                                     (Some(s), false) => s.label().to_string(),
                                                     (None, true) => "未召开".to_string(),
@@ -369,8 +377,12 @@ fn AgendaItem(
     let value = decide.value();
     let item_id = item.id;
     let appraisal = item.kind == super::ItemKind::Appraisal;
+    // An appraisal once recorded has moved the household's procedure: its result stays.
+    let appraised =
+        item.decided && matches!(item.action, Some(ItemAction::AppraisalPassed | ItemAction::AppraisalFailed));
     let actions: Vec<ItemAction> = ItemAction::ALL
         .into_iter()
+        .filter(|a| !appraised || Some(*a) == item.action)
         .filter(|a| match a {
             ItemAction::Note => true,
             ItemAction::Escalate => !township,
@@ -420,6 +432,7 @@ fn AgendaItem(
                         <input type="hidden" name="direction" value="down"/>
                         <button type="submit" class="small">"下移"</button>
                     </ActionForm>
+                    {action_error(shift.value())}
                 </p>
                 <details class="editor" open=!item.decided>
                     <summary>{if item.decided { "修改研判决定" } else { "研判" }}</summary>
@@ -461,7 +474,7 @@ fn AgendaItem(
                         </label>
                         {field_error(value, "owner_user_id")}
                         {form_error(value)}
-                        <button type="submit" class="primary">"保存研判决定"</button>
+                        <button type="submit" class="primary" disabled=move || decide.pending().get()>"保存研判决定"</button>
                     </ActionForm>
                 </details>
                 <details class="editor">

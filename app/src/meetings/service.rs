@@ -6,12 +6,13 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{
-    household, identification, meeting, meeting_addendum, meeting_item, org_unit, risk_case, user_role, visit,
+    household, identification, meeting, meeting_addendum, meeting_item, org_unit, risk_case, screening_row, user_role,
+    visit,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 use serde_json::json;
 
@@ -27,7 +28,9 @@ use crate::db::begin_write;
 use crate::error::AppError;
 use crate::org::{OrgCode, OrgLevel};
 use crate::request::RequestContext;
+use crate::screening::Department;
 use crate::shell::beijing_time;
+use crate::workflow::procedure::Stage;
 
 /// Who chairs each level's meeting [Y]: the village Party secretary; the township leader in charge.
 fn chair_role(level: OrgLevel) -> Option<Role> {
@@ -76,6 +79,12 @@ fn may_record(caller: &Caller, unit: &OrgCode) -> bool {
     recorder_roles(unit.level()).iter().any(|role| holds(caller, *role, unit.as_str()))
 }
 
+/// Who may change a meeting's agenda, attendance and decisions, and add addenda once it is signed: the
+/// chair; the unit's staff in a recorder's role until a recorder is named, then that recorder only.
+fn may_edit(caller: &Caller, unit: &OrgCode, m: &meeting::Model) -> bool {
+    may_chair(caller, unit) || (may_record(caller, unit) && m.recorder_user_id.is_none_or(|r| r == caller.user_id))
+}
+
 /// Who on the roster may be named recorder: the unit's staff in a recorder's role other than the chair's.
 fn recorders<'a>(attendance: &'a [Attendee], unit: &OrgCode) -> impl Iterator<Item = &'a Attendee> {
     let chair = chair_role(unit.level());
@@ -97,7 +106,7 @@ pub async fn overview(
     let (first, last) = crate::calendar::month(month, today)?;
     let month = first.format("%Y-%m").to_string();
     let Some(scope) = authz::scope_condition(caller, Action::ReadHousehold, org_unit::Column::Code) else {
-        return Ok(MeetingsOverview { month, rows: Vec::new(), missing: 0 });
+        return Ok(MeetingsOverview { month, rows: Vec::new(), missing: 0, late: 0 });
     };
     let units = org_unit::Entity::find()
         .filter(scope)
@@ -124,6 +133,7 @@ pub async fn overview(
                 meeting_id: m.map(|m| m.id),
                 held_on: m.and_then(|m| m.held_on),
                 missing: last < today && status != Some(MeetingStatus::Signed),
+                signed_late: m.and_then(|m| signed_late(m, last)),
                 may_prepare: may_chair(caller, &code) || may_record(caller, &code),
                 status,
                 org_code: u.code,
@@ -132,7 +142,13 @@ pub async fn overview(
         })
         .collect();
     let missing = rows.iter().filter(|r| r.missing).count();
-    Ok(MeetingsOverview { month, rows, missing })
+    let late = rows.iter().filter(|r| r.signed_late.is_some()).count();
+    Ok(MeetingsOverview { month, rows, missing, late })
+}
+
+/// The day minutes were signed, when that was after the month `..=last` they belong to (逾期补签).
+fn signed_late(m: &meeting::Model, last: NaiveDate) -> Option<NaiveDate> {
+    m.signed_at.map(|at| at.date_naive()).filter(|day| *day > last)
 }
 
 /// Open the unit's meeting for `month` (the chair or a recorder of that unit), with its agenda built
@@ -158,18 +174,13 @@ pub async fn prepare(
         return Err(AppError::validation("month", "不能提前准备以后月份的会议。"));
     }
     let month = first.format("%Y-%m").to_string();
-    if let Some(existing) = meeting::Entity::find()
-        .filter(meeting::Column::OrgCode.eq(unit.as_str()))
-        .filter(meeting::Column::Month.eq(&month))
-        .one(db)
-        .await?
-    {
-        return Ok(existing.id);
-    }
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
+    if let Some(found) = meeting_of(&tx, &unit, &month).await? {
+        return Ok(found.id);
+    }
     let attendance = roster(&tx, &unit).await?;
-    let row = meeting::ActiveModel {
+    let inserted = meeting::ActiveModel {
         org_code: Set(unit.as_str().to_string()),
         month: Set(month.clone()),
         status: Set(MeetingStatus::Preparing.as_str().into()),
@@ -187,7 +198,16 @@ pub async fn prepare(
         ..Default::default()
     }
     .insert(&tx)
-    .await?;
+    .await;
+    let row = match inserted {
+        Ok(row) => row,
+        // Someone else prepared it a moment ago (PostgreSQL lets both get this far): theirs stands.
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            tx.rollback().await?;
+            return meeting_of(db, &unit, &month).await?.map(|m| m.id).ok_or_else(|| AppError::internal(e));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let agenda = build_agenda(&tx, &unit, first, last, now.date_naive()).await?;
     for (position, item) in agenda.iter().enumerate() {
         meeting_item::ActiveModel { meeting_id: Set(row.id), position: Set(position as i32 + 1), ..item.clone() }
@@ -209,6 +229,19 @@ pub async fn prepare(
     .await?;
     tx.commit().await?;
     Ok(row.id)
+}
+
+/// The unit's meeting of a month ("2026-03"), if there is one.
+async fn meeting_of<C: ConnectionTrait>(
+    db: &C,
+    unit: &OrgCode,
+    month: &str,
+) -> Result<Option<meeting::Model>, AppError> {
+    Ok(meeting::Entity::find()
+        .filter(meeting::Column::OrgCode.eq(unit.as_str()))
+        .filter(meeting::Column::Month.eq(month))
+        .one(db)
+        .await?)
 }
 
 /// The unit's roster, everyone marked present until the recorder says otherwise: the unit's own people in
@@ -296,9 +329,11 @@ fn case_facts(c: &risk_case::Model, owners: &HashMap<i64, String>) -> String {
 
 /// The agenda of a unit's meeting for the month `first..=last`, in this order: decisions of earlier
 /// meetings that fell due; what was handed down (villages: by the township's joint meeting; both: cases a
-/// supervision opened); risks new this month (for a township: red alerts and department warnings);
-/// overdue cases; (villages) the other open cases, visit findings that opened no case, and households
-/// waiting for the democratic appraisal; (townships) items escalated by village meetings.
+/// supervision opened); risks new this month (for a township: red alerts and department warnings) and
+/// red-alert households with no open case (for a township also department warnings that matched no
+/// household and wait to be verified); overdue cases; (villages) the other open cases, visit findings that
+/// opened no case, and households waiting for the democratic appraisal; (townships) households waiting for
+/// the township's review and items escalated by village meetings.
 async fn build_agenda<C: ConnectionTrait>(
     db: &C,
     unit: &OrgCode,
@@ -377,6 +412,10 @@ async fn build_agenda<C: ConnectionTrait>(
         let alert = if c.red_alert { "【红色预警】" } else { "" };
         items.push(on_case(kind, c, format!("{alert}{}：{risk}", who(c))));
     }
+    items.extend(red_alerts_without_case(db, unit, &open_cases).await?);
+    if township {
+        items.extend(warnings_to_verify(db, unit).await?);
+    }
     // Keep the order: follow-ups, handed down, new risks, overdue, open.
     items.sort_by_key(|it| {
         let kind = match &it.kind {
@@ -388,10 +427,11 @@ async fn build_agenda<C: ConnectionTrait>(
             .position(|k| Some(*k) == kind)
     });
     if township {
+        items.extend(waiting_for_step(db, unit).await?);
         items.extend(escalated(db, unit, first).await?);
     } else {
         items.extend(visit_findings(db, unit, first, last).await?);
-        items.extend(waiting_for_appraisal(db, unit).await?);
+        items.extend(waiting_for_step(db, unit).await?);
     }
     Ok(items)
 }
@@ -455,7 +495,7 @@ async fn follow_ups<C: ConnectionTrait>(
     Ok(found.into_iter().map(|(_, it)| it).collect())
 }
 
-/// What the township's signed joint minutes of last month and this month decided about this village's
+/// What the township's signed joint minutes of this month or earlier decided about this village's
 /// households, not yet handed down to an earlier village meeting: handed down for the village to carry
 /// out. The cases they concern are not listed again.
 async fn handed_down<C: ConnectionTrait>(
@@ -466,7 +506,7 @@ async fn handed_down<C: ConnectionTrait>(
 ) -> Result<Vec<meeting_item::ActiveModel>, AppError> {
     let township: Vec<i64> = meeting::Entity::find()
         .filter(meeting::Column::OrgCode.eq(unit.at_level(OrgLevel::Township)))
-        .filter(meeting::Column::Month.is_in([previous_month(first), first.format("%Y-%m").to_string()]))
+        .filter(meeting::Column::Month.lte(first.format("%Y-%m").to_string()))
         .filter(meeting::Column::Status.eq(MeetingStatus::Signed.as_str()))
         .all(db)
         .await?
@@ -507,11 +547,6 @@ async fn handed_down<C: ConnectionTrait>(
         items.push(it);
     }
     Ok(items)
-}
-
-/// "2026-02" for a month starting 2026-03-01.
-fn previous_month(first: NaiveDate) -> String {
-    first.pred_opt().map(|d| d.format("%Y-%m").to_string()).unwrap_or_default()
 }
 
 /// Which of these items another meeting's agenda already carries on.
@@ -562,13 +597,20 @@ async fn visit_findings<C: ConnectionTrait>(
     Ok(items)
 }
 
-/// Households whose identification waits for the village's verification and democratic appraisal.
-async fn waiting_for_appraisal<C: ConnectionTrait>(
+/// Households whose identification or risk elimination waits for this unit's step: a village's
+/// verification and democratic appraisal (applied), a township's review (notice posted).
+async fn waiting_for_step<C: ConnectionTrait>(
     db: &C,
     unit: &OrgCode,
 ) -> Result<Vec<meeting_item::ActiveModel>, AppError> {
+    let township = unit.level() == OrgLevel::Township;
+    let (stage, kind, step) = if township {
+        (Stage::NoticePosted, ItemKind::Review, "待镇街审核")
+    } else {
+        (Stage::Applied, ItemKind::Appraisal, "待村级核实和民主评议")
+    };
     let waiting = identification::Entity::find()
-        .filter(identification::Column::Stage.eq("applied"))
+        .filter(identification::Column::Stage.eq(stage.as_str()))
         .filter(authz::code_prefix(identification::Column::OrgCode, unit.scope_prefix()))
         .all(db)
         .await?;
@@ -580,14 +622,47 @@ async fn waiting_for_appraisal<C: ConnectionTrait>(
         .await?;
     Ok(households
         .into_iter()
+        .filter_map(|h| {
+            let procedure = waiting.iter().find(|w| w.household_id == h.id)?;
+            let what = if procedure.kind == "elimination" { "风险消除" } else { "识别纳入" };
+            let facts = match (township, procedure.notice_start, procedure.notice_end) {
+                (true, Some(start), Some(end)) => {
+                    format!("户编号 {}；公示 {start} 至 {end}；审核意见在该户的办理流程中登记。", h.code)
+                }
+                (true, _, _) => format!("户编号 {}；审核意见在该户的办理流程中登记。", h.code),
+                (false, _, _) => {
+                    format!("户编号 {}；会上选择“民主评议通过/未通过”并写明评议情况，结果记入该户的办理流程。", h.code)
+                }
+            };
+            let mut it = item(kind, format!("{}户：{what}{step}", h.head_name), facts);
+            it.household_id = Set(Some(h.id));
+            Some(it)
+        })
+        .collect())
+}
+
+/// Households the system rates a red alert (below the red-alert line, or a 两不愁三保障 item failed) with no
+/// open case: the meeting decides whether to open one.
+async fn red_alerts_without_case<C: ConnectionTrait>(
+    db: &C,
+    unit: &OrgCode,
+    open_cases: &[risk_case::Model],
+) -> Result<Vec<meeting_item::ActiveModel>, AppError> {
+    let followed: HashSet<i64> = open_cases.iter().filter_map(|c| c.household_id).collect();
+    let alerts = household::Entity::find()
+        .filter(authz::code_prefix(household::Column::OrgCode, unit.scope_prefix()))
+        .filter(household::Column::RedAlert.eq(true))
+        .order_by_asc(household::Column::Code)
+        .all(db)
+        .await?;
+    Ok(alerts
+        .into_iter()
+        .filter(|h| !followed.contains(&h.id))
         .map(|h| {
-            let procedure = waiting.iter().find(|w| w.household_id == h.id);
-            let what =
-                procedure.map(|w| if w.kind == "elimination" { "风险消除" } else { "识别纳入" }).unwrap_or("识别纳入");
             let mut it = item(
-                ItemKind::Appraisal,
-                format!("{}户：{what}待村级核实和民主评议", h.head_name),
-                format!("户编号 {}；会上选择“民主评议通过/未通过”并写明评议情况，结果记入该户的办理流程。", h.code),
+                ItemKind::NewRisk,
+                format!("【红色预警】{}户：尚未立案", h.head_name),
+                format!("户编号 {}；系统评估为红色预警，尚无在办案件，请研判是否立案跟踪。", h.code),
             );
             it.household_id = Set(Some(h.id));
             it
@@ -595,8 +670,40 @@ async fn waiting_for_appraisal<C: ConnectionTrait>(
         .collect())
 }
 
-/// Items the township's villages escalated in their meetings of last month and this month that no
-/// township meeting has taken up yet.
+/// Department warnings in the township that matched no household and are not yet verified (possible
+/// 应纳未纳): the joint meeting assigns their verification.
+async fn warnings_to_verify<C: ConnectionTrait>(
+    db: &C,
+    unit: &OrgCode,
+) -> Result<Vec<meeting_item::ActiveModel>, AppError> {
+    let rows = screening_row::Entity::find()
+        .filter(authz::code_prefix(screening_row::Column::OrgCode, unit.scope_prefix()))
+        .filter(screening_row::Column::Outcome.eq("unmatched"))
+        .filter(screening_row::Column::ResolvedAt.is_null())
+        .order_by_asc(screening_row::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let department = Department::parse(&r.department).map(|d| d.label()).unwrap_or_default();
+            let risk = RiskType::parse(&r.risk_type).map(|t| t.label()).unwrap_or_default();
+            let alert = if r.red_alert { "【红色预警】" } else { "" };
+            item(
+                ItemKind::NewRisk,
+                format!("{alert}部门预警待核实：{}（{department}）{risk}", r.name),
+                format!(
+                    "{} 收到；{}；未匹配到农户，核实结论在“部门筛查预警”中登记。",
+                    r.created_at.date_naive(),
+                    r.description
+                ),
+            )
+        })
+        .collect())
+}
+
+/// Items the township's villages escalated in their meetings of this month or earlier (and kept on their
+/// agenda) that no township meeting has taken up yet.
 async fn escalated<C: ConnectionTrait>(
     db: &C,
     unit: &OrgCode,
@@ -605,7 +712,7 @@ async fn escalated<C: ConnectionTrait>(
     let village_meetings: HashMap<i64, String> = meeting::Entity::find()
         .filter(authz::code_prefix(meeting::Column::OrgCode, unit.scope_prefix()))
         .filter(meeting::Column::OrgCode.ne(unit.as_str()))
-        .filter(meeting::Column::Month.is_in([previous_month(first), first.format("%Y-%m").to_string()]))
+        .filter(meeting::Column::Month.lte(first.format("%Y-%m").to_string()))
         .all(db)
         .await?
         .into_iter()
@@ -615,6 +722,7 @@ async fn escalated<C: ConnectionTrait>(
     let rows = meeting_item::Entity::find()
         .filter(meeting_item::Column::MeetingId.is_in(village_meetings.keys().copied()))
         .filter(meeting_item::Column::Action.eq(ItemAction::Escalate.as_str()))
+        .filter(meeting_item::Column::Dropped.eq(false))
         .order_by_asc(meeting_item::Column::Id)
         .all(db)
         .await?;
@@ -653,7 +761,44 @@ fn status_of(m: &meeting::Model) -> Result<MeetingStatus, AppError> {
         .ok_or_else(|| AppError::internal(format!("meeting {} has status {}", m.id, m.status)))
 }
 
-/// A meeting the caller may change now: chair or recorder of its unit, while it is being prepared.
+/// Refuse a step the meeting's status does not allow, saying where it stands.
+fn expect_status(m: &meeting::Model, expected: MeetingStatus) -> Result<(), AppError> {
+    let status = status_of(m)?;
+    if status == expected {
+        return Ok(());
+    }
+    Err(AppError::Conflict(
+        match (expected, status) {
+            (MeetingStatus::Preparing, _) => "会议记录已定稿，不能再修改；如需补充，请在签发后追加补充说明。",
+            (MeetingStatus::Finalised, MeetingStatus::Preparing) => {
+                "会议记录尚未定稿（或已退回修改），请等记录人定稿。"
+            }
+            (MeetingStatus::Finalised, _) => "会议记录已签发，只能追加补充说明。",
+            (MeetingStatus::Signed, _) => "会议记录签发前可直接修改，签发后才追加补充说明。",
+        }
+        .into(),
+    ))
+}
+
+/// The meeting read again inside a write transaction and locked until it ends (a row lock on
+/// PostgreSQL; SQLite's write transaction already runs alone), so two people acting at once take turns
+/// and the second sees what the first did.
+async fn locked(tx: &DatabaseTransaction, id: i64) -> Result<meeting::Model, AppError> {
+    meeting::Entity::find_by_id(id).lock_exclusive().one(tx).await?.ok_or(AppError::NotFound)
+}
+
+/// Whether the caller may change the meeting now: see `may_edit`, while it is being prepared.
+fn check_editable(caller: &Caller, m: &meeting::Model) -> Result<OrgCode, AppError> {
+    let unit = OrgCode::parse(&m.org_code)?;
+    if !may_edit(caller, &unit, m) {
+        return Err(AppError::Forbidden);
+    }
+    expect_status(m, MeetingStatus::Preparing)?;
+    Ok(unit)
+}
+
+/// A meeting the caller may change now (checked before a form is read; `locked_for_edit` checks again
+/// inside the transaction that changes it).
 async fn editable(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -661,15 +806,15 @@ async fn editable(
     id: i64,
 ) -> Result<(meeting::Model, OrgCode), AppError> {
     let m = in_scope(db, now, ctx, id).await?;
-    let unit = OrgCode::parse(&m.org_code)?;
-    let caller = ctx.caller()?;
-    if !may_chair(caller, &unit) && !may_record(caller, &unit) {
-        return Err(AppError::Forbidden);
-    }
-    if status_of(&m)? != MeetingStatus::Preparing {
-        return Err(AppError::Conflict("会议记录已定稿，不能再修改；如需补充，请在签发后追加补充说明。".into()));
-    }
+    let unit = check_editable(ctx.caller()?, &m)?;
     Ok((m, unit))
+}
+
+/// The meeting, locked inside the transaction, still open to the caller's changes.
+async fn locked_for_edit(tx: &DatabaseTransaction, caller: &Caller, id: i64) -> Result<meeting::Model, AppError> {
+    let m = locked(tx, id).await?;
+    check_editable(caller, &m)?;
+    Ok(m)
 }
 
 /// One meeting with its items, addenda and what the caller may do.
@@ -721,7 +866,7 @@ pub async fn get(
     let names = crate::org::service::display_names(db, vec![m.org_code.clone()]).await?;
     let township = unit.level() == OrgLevel::Township;
     let attendance: Vec<Attendee> = serde_json::from_str(&m.attendance).map_err(AppError::internal)?;
-    let member = may_chair(caller, &unit) || may_record(caller, &unit);
+    let editor = may_edit(caller, &unit, &m);
     Ok(MeetingView {
         id: m.id,
         org_name: names.get(&m.org_code).cloned().unwrap_or_default(),
@@ -775,10 +920,10 @@ pub async fn get(
                 text: a.text,
             })
             .collect(),
-        may_edit: member && status == MeetingStatus::Preparing,
+        may_edit: editor && status == MeetingStatus::Preparing,
         may_finalise: status == MeetingStatus::Preparing && m.recorder_user_id == Some(caller.user_id),
         may_sign: may_chair(caller, &unit) && status == MeetingStatus::Finalised,
-        may_amend: member && status == MeetingStatus::Signed,
+        may_amend: editor && status == MeetingStatus::Signed,
         org_code: m.org_code,
     })
 }
@@ -800,7 +945,10 @@ pub async fn save_header(
     id: i64,
     form: &HeaderForm,
 ) -> Result<(), AppError> {
-    let (m, _) = editable(db, now, ctx, id).await?;
+    editable(db, now, ctx, id).await?;
+    let caller = ctx.caller()?;
+    let tx = begin_write(db).await?;
+    let m = locked_for_edit(&tx, caller, id).await?;
     let held_on = NaiveDate::parse_from_str(form.held_on.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::validation("held_on", "请填写会议日期，例如 2026-03-20。"))?;
     let (first, last) = crate::calendar::month(&m.month, now.date_naive())?;
@@ -829,8 +977,6 @@ pub async fn save_header(
         .ok()
         .filter(|id| recorders(&attendance, &unit).any(|a| a.user_id == *id && a.present))
         .ok_or_else(|| AppError::validation("recorder", "请从出席的本单位人员中指定记录人（主持人以外）。"))?;
-    let caller = ctx.caller()?;
-    let tx = begin_write(db).await?;
     let mut active = m.clone().into_active_model();
     active.held_on = Set(Some(held_on));
     active.place = Set(place.clone());
@@ -866,12 +1012,13 @@ pub async fn add_item(
     title: &str,
     facts: &str,
 ) -> Result<(), AppError> {
-    let (m, _) = editable(db, now, ctx, id).await?;
+    editable(db, now, ctx, id).await?;
     let title = title.trim();
     if title.is_empty() || title.chars().count() > 120 {
         return Err(AppError::validation("title", "请填写议题（不超过 120 字）。"));
     }
     let tx = begin_write(db).await?;
+    let m = locked_for_edit(&tx, ctx.caller()?, id).await?;
     let last = last_position(&tx, m.id).await?;
     let row = meeting_item::ActiveModel {
         meeting_id: Set(m.id),
@@ -910,9 +1057,10 @@ pub async fn refresh_agenda(
     ctx: &RequestContext,
     id: i64,
 ) -> Result<u32, AppError> {
-    let (m, unit) = editable(db, now, ctx, id).await?;
-    let (first, last) = crate::calendar::month(&m.month, now.date_naive())?;
+    let (_, unit) = editable(db, now, ctx, id).await?;
     let tx = begin_write(db).await?;
+    let m = locked_for_edit(&tx, ctx.caller()?, id).await?;
+    let (first, last) = crate::calendar::month(&m.month, now.date_naive())?;
     let present = meeting_item::Entity::find().filter(meeting_item::Column::MeetingId.eq(m.id)).all(&tx).await?;
     let cases: HashSet<i64> = present.iter().filter_map(|i| i.case_id).collect();
     let sources: HashSet<i64> = present.iter().filter_map(|i| i.source_item_id).collect();
@@ -943,8 +1091,8 @@ pub async fn refresh_agenda(
     Ok(fresh.len() as u32)
 }
 
-/// An item of an editable meeting.
-async fn item_of(db: &DatabaseConnection, meeting_id: i64, item_id: i64) -> Result<meeting_item::Model, AppError> {
+/// An item of an editable meeting, read inside the transaction that changes it.
+async fn item_of<C: ConnectionTrait>(db: &C, meeting_id: i64, item_id: i64) -> Result<meeting_item::Model, AppError> {
     meeting_item::Entity::find_by_id(item_id)
         .filter(meeting_item::Column::MeetingId.eq(meeting_id))
         .one(db)
@@ -962,13 +1110,14 @@ pub async fn drop_item(
     reason: &str,
     restore: bool,
 ) -> Result<(), AppError> {
-    let (m, _) = editable(db, now, ctx, id).await?;
-    let it = item_of(db, m.id, item_id).await?;
+    editable(db, now, ctx, id).await?;
     let reason = reason.trim();
     if !restore && reason.is_empty() {
         return Err(AppError::validation("reason", "请说明不列入研判的原因。"));
     }
     let tx = begin_write(db).await?;
+    let m = locked_for_edit(&tx, ctx.caller()?, id).await?;
+    let it = item_of(&tx, m.id, item_id).await?;
     let mut active = it.clone().into_active_model();
     active.dropped = Set(!restore);
     active.drop_reason = Set(if restore { String::new() } else { reason.chars().take(200).collect() });
@@ -994,16 +1143,17 @@ pub async fn move_item(
     item_id: i64,
     up: bool,
 ) -> Result<(), AppError> {
-    let (m, _) = editable(db, now, ctx, id).await?;
-    let it = item_of(db, m.id, item_id).await?;
+    editable(db, now, ctx, id).await?;
+    let tx = begin_write(db).await?;
+    let m = locked_for_edit(&tx, ctx.caller()?, id).await?;
+    let it = item_of(&tx, m.id, item_id).await?;
     let neighbour = meeting_item::Entity::find().filter(meeting_item::Column::MeetingId.eq(m.id));
     let neighbour = if up {
         neighbour.filter(meeting_item::Column::Position.lt(it.position)).order_by_desc(meeting_item::Column::Position)
     } else {
         neighbour.filter(meeting_item::Column::Position.gt(it.position)).order_by_asc(meeting_item::Column::Position)
     };
-    let Some(other) = neighbour.one(db).await? else { return Ok(()) };
-    let tx = begin_write(db).await?;
+    let Some(other) = neighbour.one(&tx).await? else { return Ok(()) };
     for (row, position) in [(&it, other.position), (&other, it.position)] {
         meeting_item::Entity::update_many()
             .col_expr(meeting_item::Column::Position, Expr::value(position))
@@ -1024,7 +1174,9 @@ pub async fn move_item(
 
 /// Record the analysis and decision on an item and carry it out in the same transaction: open a case
 /// for the household (source 研判会议), or set the case's department, responsible person, deadline and
-/// owner, or mark it for the township's joint meeting.
+/// owner, or mark it for the township's joint meeting, or record the democratic appraisal. Saving a
+/// decision again corrects it: the case it opened is updated, never opened twice; an appraisal, once it
+/// has moved the household's procedure, keeps its result.
 pub async fn decide(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -1033,52 +1185,56 @@ pub async fn decide(
     form: &DecisionForm,
 ) -> Result<(), AppError> {
     let (m, unit) = editable(db, now, ctx, id).await?;
-    let it = item_of(db, m.id, form.item_id).await?;
-    if it.dropped {
-        return Err(AppError::Conflict("该议题已不列入研判，请先恢复。".into()));
-    }
-    let day = m.held_on.unwrap_or_else(|| now.date_naive());
-    let d = form.parse(day)?;
+    let d = form.parse(m.held_on.unwrap_or_else(|| now.date_naive()))?;
     if d.action == ItemAction::Escalate && unit.level() != OrgLevel::Village {
         return Err(AppError::validation("action", "只有村级研判会议可以提交镇街联席研判会议。"));
-    }
-    if let Some(owner) = d.owner {
-        let household = match it.household_id {
-            Some(id) => household::Entity::find_by_id(id).one(db).await?,
-            None => None,
-        };
-        let unit = owner_unit(&m, household.as_ref());
-        let eligible = crate::households::register::candidates(db, &unit, &crate::cases::service::OWNER_ROLES).await?;
-        if !eligible.iter().any(|c| c.user_id == owner) {
-            return Err(AppError::validation("owner_user_id", "所选人员不能担任案件责任人，请从列表中选择。"));
-        }
     }
     let caller = ctx.caller()?;
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
+    let m = locked_for_edit(&tx, caller, id).await?;
+    let it = item_of(&tx, m.id, form.item_id).await?;
+    if it.dropped {
+        return Err(AppError::Conflict("该议题已不列入研判，请先恢复。".into()));
+    }
+    if let Some(owner) = d.owner {
+        let household = match it.household_id {
+            Some(id) => household::Entity::find_by_id(id).one(&tx).await?,
+            None => None,
+        };
+        let unit = owner_unit(&m, household.as_ref());
+        let eligible = crate::households::register::candidates(&tx, &unit, &crate::cases::service::OWNER_ROLES).await?;
+        if !eligible.iter().any(|c| c.user_id == owner) {
+            return Err(AppError::validation("owner_user_id", "所选人员不能担任案件责任人，请从列表中选择。"));
+        }
+    }
+    let before = ItemAction::parse(&it.action).filter(|_| it.decided_at.is_some());
+    let appraised = matches!(before, Some(ItemAction::AppraisalPassed | ItemAction::AppraisalFailed));
+    if appraised && before != Some(d.action) {
+        return Err(AppError::validation(
+            "action",
+            "民主评议结果已登记并记入该户的办理流程，不能改为其他处理方式；如需更正，请在签发后追加补充说明。",
+        ));
+    }
     let mut result_case = it.result_case_id;
     match d.action {
-        ItemAction::OpenCase => {
-            if it.case_id.is_some() || it.result_case_id.is_some() {
-                return Err(AppError::validation("action", "该议题已有案件，请选择“更新案件”。"));
-            }
-            result_case = Some(open_case(&tx, now, &actor, &m, &it, &d).await?);
-        }
+        ItemAction::OpenCase => match (it.result_case_id, it.case_id) {
+            // Saved again: the case this decision opened takes the corrected department, person and deadline.
+            (Some(case_id), _) => update_case(&tx, now, &actor, caller, &m, case_id, &d).await?,
+            (None, Some(_)) => return Err(AppError::validation("action", "该议题已有案件，请选择“更新案件”。")),
+            (None, None) => result_case = Some(open_case(&tx, now, &actor, &m, &it, &d).await?),
+        },
         ItemAction::UpdateCase => {
             let case_id = it
                 .case_id
                 .or(it.result_case_id)
                 .ok_or_else(|| AppError::validation("action", "该议题没有关联案件，请选择“立案”。"))?;
-            let case_org =
-                risk_case::Entity::find_by_id(case_id).one(&tx).await?.map(|c| c.org_code).unwrap_or_default();
-            let roles = authz::roles_over(caller, &case_org);
-            let acting = authz::Acting { actor: &actor, user_id: caller.user_id, roles: &roles };
-            update_case(&tx, now, &acting, &m, case_id, &d).await?;
+            update_case(&tx, now, &actor, caller, &m, case_id, &d).await?;
         }
-        ItemAction::AppraisalPassed | ItemAction::AppraisalFailed => {
+        ItemAction::AppraisalPassed | ItemAction::AppraisalFailed if !appraised => {
             appraise(&tx, now, &actor, caller, &it, &d).await?;
         }
-        ItemAction::Note | ItemAction::Escalate => {}
+        ItemAction::AppraisalPassed | ItemAction::AppraisalFailed | ItemAction::Note | ItemAction::Escalate => {}
     }
     let mut active = it.clone().into_active_model();
     active.analysis = Set(d.analysis.clone());
@@ -1162,16 +1318,21 @@ async fn open_case<C: ConnectionTrait>(
 }
 
 /// Set the case's department, responsible person, deadline (and owner) as decided, after the decided
-/// lifecycle step if there is one; the decision is a step of the case's history.
+/// lifecycle step if there is one (the caller's roles over the case decide whether they may take it);
+/// the decision is a step of the case's history. A step that closes the case (不予纳入, 验收销号) ends it there.
 async fn update_case<C: ConnectionTrait>(
     tx: &C,
     now: DateTime<Utc>,
-    acting: &authz::Acting<'_>,
+    actor: &Actor,
+    caller: &Caller,
     m: &meeting::Model,
     case_id: i64,
     d: &Decision,
 ) -> Result<(), AppError> {
-    let authz::Acting { actor, user_id, .. } = *acting;
+    let user_id = caller.user_id;
+    let case_org = risk_case::Entity::find_by_id(case_id).one(tx).await?.ok_or(AppError::NotFound)?.org_code;
+    let roles = authz::roles_over(caller, &case_org);
+    let acting = authz::Acting { actor, user_id, roles: &roles };
     if let Some(code) = &d.case_step {
         let form = crate::cases::lifecycle::ActionForm {
             action: code.clone(),
@@ -1180,11 +1341,14 @@ async fn update_case<C: ConnectionTrait>(
         };
         let step = form.parse()?;
         let policy = crate::policy::service::effective(tx, &m.org_code, now.date_naive().year()).await?;
-        crate::cases::service::take_step(tx, now, acting, case_id, &step, &policy.policy).await?;
+        crate::cases::service::take_step(tx, now, &acting, case_id, &step, &policy.policy).await?;
     }
     let case = risk_case::Entity::find_by_id(case_id).one(tx).await?.ok_or(AppError::NotFound)?;
     let status = Status::parse(&case.status).ok_or_else(|| AppError::internal(format!("case {case_id} status")))?;
     if !status.is_open() {
+        if d.case_step.as_deref().is_some_and(|step| super::CLOSING_STEPS.contains(&step)) {
+            return Ok(());
+        }
         return Err(AppError::Conflict("该案件已办结或不予纳入，研判决定无法更新它。".into()));
     }
     let deadline = d.deadline.ok_or_else(|| AppError::validation("deadline", "请填写整改期限。"))?;
@@ -1318,11 +1482,13 @@ pub async fn finalise(
     ctx: &RequestContext,
     id: i64,
 ) -> Result<(), AppError> {
-    let (m, _) = editable(db, now, ctx, id).await?;
+    editable(db, now, ctx, id).await?;
+    let caller = ctx.caller()?;
+    let tx = begin_write(db).await?;
+    let m = locked_for_edit(&tx, caller, id).await?;
     if m.held_on.is_none() || m.place.is_empty() || m.recorder_user_id.is_none() {
         return Err(AppError::validation("held_on", "请先填写会议日期、地点、记录人和参会情况。"));
     }
-    let caller = ctx.caller()?;
     if m.recorder_user_id != Some(caller.user_id) {
         return Err(AppError::Conflict("会议记录由指定的记录人定稿，主持人审核后签发。".into()));
     }
@@ -1330,7 +1496,7 @@ pub async fn finalise(
         .filter(meeting_item::Column::MeetingId.eq(m.id))
         .filter(meeting_item::Column::Dropped.eq(false))
         .filter(meeting_item::Column::DecidedAt.is_null())
-        .all(db)
+        .all(&tx)
         .await?;
     if let Some(first) = undecided.first() {
         return Err(AppError::Conflict(format!(
@@ -1339,7 +1505,6 @@ pub async fn finalise(
             first.title
         )));
     }
-    let tx = begin_write(db).await?;
     let mut active = m.clone().into_active_model();
     active.status = Set(MeetingStatus::Finalised.as_str().into());
     active.finalised_at = Set(Some(now));
@@ -1364,14 +1529,13 @@ pub async fn send_back(
     if !may_chair(caller, &OrgCode::parse(&m.org_code)?) {
         return Err(AppError::Forbidden);
     }
-    if status_of(&m)? != MeetingStatus::Finalised {
-        return Err(AppError::Conflict("只有已定稿、尚未签发的会议记录可以退回修改。".into()));
-    }
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 200 {
         return Err(AppError::validation("reason", "请写明退回修改的原因（不超过 200 字）。"));
     }
     let tx = begin_write(db).await?;
+    let m = locked(&tx, id).await?;
+    expect_status(&m, MeetingStatus::Finalised)?;
     let mut active = m.clone().into_active_model();
     active.status = Set(MeetingStatus::Preparing.as_str().into());
     active.finalised_at = Set(None);
@@ -1396,10 +1560,9 @@ pub async fn sign(db: &DatabaseConnection, now: DateTime<Utc>, ctx: &RequestCont
     if !may_chair(caller, &unit) {
         return Err(AppError::Forbidden);
     }
-    if status_of(&m)? != MeetingStatus::Finalised {
-        return Err(AppError::Conflict("会议记录尚未定稿或已签发。".into()));
-    }
     let tx = begin_write(db).await?;
+    let m = locked(&tx, id).await?;
+    expect_status(&m, MeetingStatus::Finalised)?;
     let mut active = m.clone().into_active_model();
     active.status = Set(MeetingStatus::Signed.as_str().into());
     active.signed_at = Set(Some(now));
@@ -1421,12 +1584,10 @@ pub async fn amend(
     let m = in_scope(db, now, ctx, id).await?;
     let caller = ctx.caller()?;
     let unit = OrgCode::parse(&m.org_code)?;
-    if !may_chair(caller, &unit) && !may_record(caller, &unit) {
+    if !may_edit(caller, &unit, &m) {
         return Err(AppError::Forbidden);
     }
-    if status_of(&m)? != MeetingStatus::Signed {
-        return Err(AppError::Conflict("会议记录签发前可直接修改，签发后才追加补充说明。".into()));
-    }
+    expect_status(&m, MeetingStatus::Signed)?;
     let text = text.trim();
     if text.is_empty() || text.chars().count() > 1000 {
         return Err(AppError::validation("text", "请填写补充说明（不超过 1000 字）。"));
@@ -1500,16 +1661,22 @@ pub async fn book(
     let mut parts = Vec::new();
     for m in &signed {
         let view = get(db, now, ctx, m.id).await?;
+        let (_, last) = crate::calendar::month(&m.month, today)?;
+        let signed = match signed_late(m, last) {
+            Some(day) => format!("逾期补签（{day} 签发）"),
+            None => "已签发".to_string(),
+        };
         entries.push(json!({
             "month": view.month,
             "held_on": view.held_on.map(|d| d.to_string()).unwrap_or_default(),
             "items": view.items.iter().filter(|i| !i.dropped).count(),
-            "status": if view.addenda.is_empty() { "已签发".to_string() } else { format!("已签发，补充说明 {} 条", view.addenda.len()) },
+            "status": if view.addenda.is_empty() { signed } else { format!("{signed}，补充说明 {} 条", view.addenda.len()) },
             "page": 0,
         }));
         parts.push((format!("{} 研判会议记录", view.month), minutes_data(&view, today)));
     }
-    let last_month = if year < today.year() { 12 } else { today.month() };
+    // Months that are over (this month may still hold its meeting).
+    let last_month = if year < today.year() { 12 } else { today.month0() };
     let missing: Vec<String> = (1..=last_month)
         .map(|month| format!("{year}-{month:02}"))
         .filter(|month| !signed.iter().any(|m| &m.month == month))
@@ -1573,7 +1740,7 @@ fn minutes_data(m: &MeetingView, today: NaiveDate) -> serde_json::Value {
             "analysis": i.analysis,
             "decision": i.decision,
             "action": match (i.action, i.result_case_id) {
-                (Some(ItemAction::OpenCase), Some(id)) => format!("（已立案 {id} 号）"),
+                (_, Some(id)) => format!("（已立案 {id} 号）"),
                 (Some(ItemAction::Escalate), _) => "（提交镇街联席研判）".to_string(),
                 _ => String::new(),
             },

@@ -552,3 +552,211 @@ async fn the_appraisal_moves_the_identification(backend: tests::Backend) {
 }
 
 both_backends!(appraisal, the_appraisal_moves_the_identification);
+
+/// Decisions are carried out once even when two people press "save" at the same moment, a saved decision
+/// can be corrected (the case it opened follows), a closing step needs no deadline, and once a recorder is
+/// named only they and the chair change the meeting. Signing and sending back at once: one of them wins.
+async fn decisions_are_carried_out_once(backend: tests::Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let flood = app.household(VILLAGE_A1, 1, "张三").await;
+    let alone = app.household(VILLAGE_A1, 2, "李四").await;
+    let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
+    let ganbu = app.signed_in("ganbu", &app.user("ganbu", Role::VillageCadre, VILLAGE_A1).await).await;
+    let xinxi = app.signed_in("xinxi", &app.user("xinxi", Role::InfoOfficer, VILLAGE_A1).await).await;
+    let lianxi = app.signed_in("lianxi", &app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await).await;
+    let created = shuji
+        .server_fn::<CreateCase>(&[
+            ("form[household]", flood.as_str()),
+            ("form[source]", "self_report"),
+            ("form[risk_type]", "disaster"),
+            ("form[description]", "暴雨冲毁部分承包地"),
+        ])
+        .await;
+    let flood_case: i64 = created.json().await.unwrap();
+    visit_with_finding(&lianxi, &alone).await;
+    let id = body(shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A1), ("month", "2026-03")]).await).await;
+    let m = meeting(&shuji, &id).await;
+    let item = |title: &str| {
+        m["items"].as_array().unwrap().iter().find(|i| i["title"] == title).expect(title)["id"].to_string()
+    };
+    let (flood_item, finding) = (item("张三户：因灾"), item("李四户：其他"));
+
+    // Until a recorder is named any of the village's staff may help prepare; then only the chair and the recorder.
+    assert_eq!(meeting(&xinxi, &id).await["may_edit"], true);
+    let ganbu_id = app.user_id("ganbu").await.to_string();
+    assert_eq!(save_header(&shuji, &id, &ganbu_id, None).await.status(), 200);
+    assert_eq!(meeting(&xinxi, &id).await["may_edit"], false);
+    let refused = decide(&xinxi, &id, &finding, &[("form[decision]", "x"), ("form[action]", "note")]).await;
+    assert!(body(refused).await.contains("Forbidden"));
+
+    // The chair and the recorder save the same decision at once: one case, not two.
+    let open = [
+        ("form[decision]", "联系其子女，落实赡养责任"),
+        ("form[action]", "open_case"),
+        ("form[department]", "村委会"),
+        ("form[responsible_person]", "测试ganbu"),
+        ("form[deadline]", "2026-03-31"),
+    ];
+    let (a, b) = tokio::join!(decide(&shuji, &id, &finding, &open), decide(&ganbu, &id, &finding, &open));
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200), "the second saves the same decision again");
+    let opened = || risk_case::Entity::find().filter(risk_case::Column::Source.eq("meeting")).all(app.db());
+    assert_eq!(opened().await.unwrap().len(), 1, "one case for one decision");
+
+    // Correcting the deadline corrects the case the decision opened.
+    let mut corrected = open.to_vec();
+    corrected.retain(|(k, _)| *k != "form[deadline]");
+    corrected.push(("form[deadline]", "2026-04-15"));
+    assert_eq!(decide(&ganbu, &id, &finding, &corrected).await.status(), 200);
+    let cases = opened().await.unwrap();
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0].deadline.to_string(), "2026-04-15");
+    let m = meeting(&shuji, &id).await;
+    let saved = m["items"].as_array().unwrap().iter().find(|i| i["id"].as_i64() == finding.parse().ok()).unwrap();
+    assert_eq!(saved["result_case_id"], cases[0].id);
+
+    // The flood case: verified in the meeting, then (decision corrected) not included — closing needs no deadline.
+    let verify = [
+        ("form[decision]", "核实受灾面积"),
+        ("form[action]", "update_case"),
+        ("form[department]", "镇农业农村办"),
+        ("form[responsible_person]", "陈明"),
+        ("form[deadline]", "2026-03-20"),
+        ("form[case_step]", "start_verification"),
+    ];
+    assert_eq!(decide(&shuji, &id, &flood_item, &verify).await.status(), 200);
+    let dismiss = [
+        ("form[analysis]", "经核实已获农业保险全额理赔，收入未受明显影响"),
+        ("form[decision]", "不予纳入监测"),
+        ("form[action]", "update_case"),
+        ("form[case_step]", "dismiss"),
+    ];
+    let dismissed = decide(&shuji, &id, &flood_item, &dismiss).await;
+    assert_eq!(dismissed.status(), 200, "{}", body(dismissed).await);
+    let case = risk_case::Entity::find_by_id(flood_case).one(app.db()).await.unwrap().unwrap();
+    assert_eq!(case.status, "dismissed");
+
+    // Finalised: the chair's "sign" and "send back" at the same moment; exactly one takes effect.
+    assert_eq!(ganbu.server_fn::<FinaliseMeeting>(&[("id", &id)]).await.status(), 200);
+    let (sign, send_back) = ([("id", id.as_str())], [("id", id.as_str()), ("reason", "补充缺席人员")]);
+    let (signed, sent_back) =
+        tokio::join!(shuji.server_fn::<SignMeeting>(&sign), shuji.server_fn::<SendBackMeeting>(&send_back),);
+    let statuses = [signed.status() == 200, sent_back.status() == 200];
+    assert_eq!(statuses.iter().filter(|ok| **ok).count(), 1, "{statuses:?}");
+    let status = meeting(&shuji, &id).await["status"].clone();
+    assert_eq!(status, if statuses[0] { "Signed" } else { "Preparing" });
+}
+
+both_backends!(carried_out_once, decisions_are_carried_out_once);
+
+/// The township's joint meeting weighs department warnings nobody matched and households waiting for its
+/// review; minutes signed after the month's end show as signed late (逾期补签).
+async fn the_joint_meeting_weighs_warnings_and_reviews_and_late_minutes_show(backend: tests::Backend) {
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "赵六").await;
+    let lingdao = app.signed_in("lingdao", &app.user("lingdao", Role::TownshipLeader, TOWNSHIP_A).await).await;
+    let jingfa = app.signed_in("jingfa", &app.user("jingfa", Role::TownshipStaff, TOWNSHIP_A).await).await;
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 2, 10).unwrap();
+    let when = at.and_hms_opt(2, 0, 0).unwrap().and_utc();
+    let batch = entities::import_batch::ActiveModel {
+        kind: Set("screening:medical_insurance".into()),
+        file_name: Set("医保预警.xlsx".into()),
+        file_hash: Set("0".repeat(64)),
+        outcome: Set("applied".into()),
+        report: Set("{}".into()),
+        created_by: Set(app.user_id("jingfa").await),
+        created_at: Set(when),
+        ..Default::default()
+    }
+    .insert(app.db())
+    .await
+    .unwrap();
+    entities::screening_row::ActiveModel {
+        batch_id: Set(batch.id),
+        department: Set("medical_insurance".into()),
+        row_key: Set("1".repeat(64)),
+        row_number: Set(2),
+        resident_id: Set("350102199001011234".into()),
+        name: Set("王小明".into()),
+        risk_type: Set("medical".into()),
+        red_alert: Set(false),
+        description: Set("年度自付医疗费用 6.2 万元".into()),
+        org_code: Set(TOWNSHIP_A.into()),
+        household_id: Set(None),
+        case_id: Set(None),
+        outcome: Set("unmatched".into()),
+        created_at: Set(when),
+        ..Default::default()
+    }
+    .insert(app.db())
+    .await
+    .unwrap();
+    let household = app.household_row(&code).await;
+    entities::identification::ActiveModel {
+        household_id: Set(household.id),
+        org_code: Set(household.org_code.clone()),
+        stage: Set("notice_posted".into()),
+        green_channel: Set(false),
+        commitment_signed_on: Set(at),
+        notice_start: Set(Some(at)),
+        notice_end: Set(Some(chrono::NaiveDate::from_ymd_opt(2026, 2, 16).unwrap())),
+        rejection: Set(None),
+        created_at: Set(when),
+        updated_at: Set(when),
+        kind: Set("identification".into()),
+        class: Set(Some("突发严重困难户".into())),
+        ..Default::default()
+    }
+    .insert(app.db())
+    .await
+    .unwrap();
+
+    // February's joint meeting, written up in early March.
+    let id = body(lingdao.server_fn::<PrepareMeeting>(&[("unit", TOWNSHIP_A), ("month", "2026-02")]).await).await;
+    let m = meeting(&lingdao, &id).await;
+    let items: Vec<(&str, &str)> = m["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["kind"].as_str().unwrap(), i["title"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        items,
+        [("NewRisk", "部门预警待核实：王小明（医保）基本医疗"), ("Review", "赵六户：识别纳入待镇街审核")],
+        "{m}"
+    );
+    assert!(m["items"][1]["facts"].as_str().unwrap().contains("公示 2026-02-10 至 2026-02-16"), "{m}");
+    let jingfa_id = app.user_id("jingfa").await.to_string();
+    let header = lingdao
+        .server_fn::<SaveMeetingHeader>(&[
+            ("id", id.as_str()),
+            ("form[held_on]", "2026-02-27"),
+            ("form[place]", "镇政府三楼会议室"),
+            ("form[recorder]", jingfa_id.as_str()),
+        ])
+        .await;
+    assert_eq!(header.status(), 200, "{}", body(header).await);
+    for (item, decision) in
+        [(&m["items"][0], "卫健办、医保办 3 日内核实"), (&m["items"][1], "公示无异议，同意报县审批")]
+    {
+        let decided =
+            decide(&lingdao, &id, &item["id"].to_string(), &[("form[decision]", decision), ("form[action]", "note")])
+                .await;
+        assert_eq!(decided.status(), 200, "{}", body(decided).await);
+    }
+    assert_eq!(jingfa.server_fn::<FinaliseMeeting>(&[("id", &id)]).await.status(), 200);
+    assert_eq!(lingdao.server_fn::<SignMeeting>(&[("id", &id)]).await.status(), 200);
+
+    let february: serde_json::Value =
+        lingdao.server_fn::<ListMeetings>(&[("month", "2026-02")]).await.json().await.unwrap();
+    let row = february["rows"].as_array().unwrap().iter().find(|r| r["org_code"] == TOWNSHIP_A).unwrap();
+    assert_eq!((row["missing"].as_bool(), row["signed_late"].as_str()), (Some(false), Some("2026-03-02")));
+    assert_eq!(february["late"], 1);
+    let page = lingdao.get("/meetings?month=2026-02").await.text().await.unwrap();
+    assert!(page.contains("逾期补签，2026-03-02 签发"), "the row says so");
+    assert!(page.contains("1 个单位的会议记录在当月结束后才签发"), "and the banner");
+}
+
+both_backends!(joint_meeting_sources, the_joint_meeting_weighs_warnings_and_reviews_and_late_minutes_show);
