@@ -1100,6 +1100,17 @@ async fn item_of<C: ConnectionTrait>(db: &C, meeting_id: i64, item_id: i64) -> R
         .ok_or_else(|| AppError::validation("item_id", "该议题不属于这次会议。"))
 }
 
+/// Refuse to change an item another meeting's agenda already carries on (a village's escalation the
+/// township's joint meeting has taken up): what was handed on stays as it was.
+async fn not_taken_up<C: ConnectionTrait>(db: &C, it: &meeting_item::Model) -> Result<(), AppError> {
+    if carried_on(db, [it.id]).await?.is_empty() {
+        return Ok(());
+    }
+    Err(AppError::Conflict(
+        "镇街联席研判会议已受理该议题，不能再修改；如需补充，请在会议记录签发后追加补充说明。".into(),
+    ))
+}
+
 /// Drop an item with a reason, or take it back (an empty reason).
 pub async fn drop_item(
     db: &DatabaseConnection,
@@ -1118,6 +1129,7 @@ pub async fn drop_item(
     let tx = begin_write(db).await?;
     let m = locked_for_edit(&tx, ctx.caller()?, id).await?;
     let it = item_of(&tx, m.id, item_id).await?;
+    not_taken_up(&tx, &it).await?;
     let mut active = it.clone().into_active_model();
     active.dropped = Set(!restore);
     active.drop_reason = Set(if restore { String::new() } else { reason.chars().take(200).collect() });
@@ -1197,6 +1209,7 @@ pub async fn decide(
     if it.dropped {
         return Err(AppError::Conflict("该议题已不列入研判，请先恢复。".into()));
     }
+    not_taken_up(&tx, &it).await?;
     if let Some(owner) = d.owner {
         let household = match it.household_id {
             Some(id) => household::Entity::find_by_id(id).one(&tx).await?,

@@ -411,6 +411,11 @@ async fn escalation_and_missing_meetings(backend: tests::Backend) {
         m["items"].as_array().unwrap().iter().find(|i| i["kind"] == "Escalated").expect("escalated item");
     assert!(escalated_item["title"].as_str().unwrap().starts_with("青龙村提交："), "{escalated_item}");
     assert!(escalated_item["facts"].as_str().unwrap().contains("提请镇街协调医保"));
+    // Taken up by the township, the village's escalation no longer changes.
+    let changed = decide(&shuji, &id, &item, &[("form[decision]", "村里自行解决"), ("form[action]", "note")]).await;
+    assert!(body(changed).await.contains("镇街联席研判会议已受理该议题"));
+    let dropped = shuji.server_fn::<DropMeetingItem>(&[("id", &id), ("item_id", &item), ("reason", "撤回")]).await;
+    assert!(body(dropped).await.contains("镇街联席研判会议已受理该议题"));
     let refused = decide(
         &lingdao,
         &township,
