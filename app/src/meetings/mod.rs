@@ -62,6 +62,8 @@ pub enum ItemKind {
     HandedDown,
     /// A risk registered this month (red alerts and department warnings among them).
     NewRisk,
+    /// A household the system rates a red alert with no open case.
+    RedAlert,
     OverdueCase,
     OpenCase,
     /// A problem found on a visit this month that opened no case.
@@ -77,10 +79,11 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    pub const ALL: [ItemKind; 10] = [
+    pub const ALL: [ItemKind; 11] = [
         ItemKind::FollowUp,
         ItemKind::HandedDown,
         ItemKind::NewRisk,
+        ItemKind::RedAlert,
         ItemKind::OverdueCase,
         ItemKind::OpenCase,
         ItemKind::VisitFinding,
@@ -95,6 +98,7 @@ impl ItemKind {
             ItemKind::FollowUp => "follow_up",
             ItemKind::HandedDown => "handed_down",
             ItemKind::NewRisk => "new_risk",
+            ItemKind::RedAlert => "red_alert",
             ItemKind::OverdueCase => "overdue_case",
             ItemKind::OpenCase => "open_case",
             ItemKind::VisitFinding => "visit_finding",
@@ -114,6 +118,7 @@ impl ItemKind {
             ItemKind::FollowUp => "上次研判决定到期",
             ItemKind::HandedDown => "镇街交办",
             ItemKind::NewRisk => "本月新发现风险",
+            ItemKind::RedAlert => "红色预警未立案",
             ItemKind::OverdueCase => "逾期未办结案件",
             ItemKind::OpenCase => "在办案件",
             ItemKind::VisitFinding => "走访发现问题",

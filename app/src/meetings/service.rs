@@ -422,9 +422,16 @@ async fn build_agenda<C: ConnectionTrait>(
             sea_orm::ActiveValue::Set(k) | sea_orm::ActiveValue::Unchanged(k) => ItemKind::parse(k),
             sea_orm::ActiveValue::NotSet => None,
         };
-        [ItemKind::FollowUp, ItemKind::HandedDown, ItemKind::NewRisk, ItemKind::OverdueCase, ItemKind::OpenCase]
-            .iter()
-            .position(|k| Some(*k) == kind)
+        [
+            ItemKind::FollowUp,
+            ItemKind::HandedDown,
+            ItemKind::NewRisk,
+            ItemKind::RedAlert,
+            ItemKind::OverdueCase,
+            ItemKind::OpenCase,
+        ]
+        .iter()
+        .position(|k| Some(*k) == kind)
     });
     if township {
         items.extend(waiting_for_step(db, unit).await?);
@@ -660,7 +667,7 @@ async fn red_alerts_without_case<C: ConnectionTrait>(
         .filter(|h| !followed.contains(&h.id))
         .map(|h| {
             let mut it = item(
-                ItemKind::NewRisk,
+                ItemKind::RedAlert,
                 format!("【红色预警】{}户：尚未立案", h.head_name),
                 format!("户编号 {}；系统评估为红色预警，尚无在办案件，请研判是否立案跟踪。", h.code),
             );

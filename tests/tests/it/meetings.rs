@@ -654,13 +654,18 @@ async fn decisions_are_carried_out_once(backend: tests::Backend) {
 
 both_backends!(carried_out_once, decisions_are_carried_out_once);
 
-/// The township's joint meeting weighs department warnings nobody matched and households waiting for its
-/// review; minutes signed after the month's end show as signed late (逾期补签).
+/// The township's joint meeting weighs department warnings nobody matched, red-alert households with no
+/// case and households waiting for its review; minutes signed after the month's end show as signed late (逾期补签).
 async fn the_joint_meeting_weighs_warnings_and_reviews_and_late_minutes_show(backend: tests::Backend) {
-    use sea_orm::{ActiveModelTrait, Set};
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
     let app = TestApp::spawn(backend).await.with_county().await;
     app.policy(COUNTY, 2026, Preset::Fujian2021).await;
     let code = app.household(VILLAGE_A1, 1, "赵六").await;
+    // Rated a red alert, no case open: the meeting decides whether to open one.
+    let alert = app.household(VILLAGE_A2, 1, "钱七").await;
+    let mut row = app.household_row(&alert).await.into_active_model();
+    row.red_alert = Set(true);
+    row.update(app.db()).await.unwrap();
     let lingdao = app.signed_in("lingdao", &app.user("lingdao", Role::TownshipLeader, TOWNSHIP_A).await).await;
     let jingfa = app.signed_in("jingfa", &app.user("jingfa", Role::TownshipStaff, TOWNSHIP_A).await).await;
     let at = chrono::NaiveDate::from_ymd_opt(2026, 2, 10).unwrap();
@@ -729,10 +734,14 @@ async fn the_joint_meeting_weighs_warnings_and_reviews_and_late_minutes_show(bac
         .collect();
     assert_eq!(
         items,
-        [("NewRisk", "部门预警待核实：王小明（医保）基本医疗"), ("Review", "赵六户：识别纳入待镇街审核")],
+        [
+            ("NewRisk", "部门预警待核实：王小明（医保）基本医疗"),
+            ("RedAlert", "【红色预警】钱七户：尚未立案"),
+            ("Review", "赵六户：识别纳入待镇街审核")
+        ],
         "{m}"
     );
-    assert!(m["items"][1]["facts"].as_str().unwrap().contains("公示 2026-02-10 至 2026-02-16"), "{m}");
+    assert!(m["items"][2]["facts"].as_str().unwrap().contains("公示 2026-02-10 至 2026-02-16"), "{m}");
     let jingfa_id = app.user_id("jingfa").await.to_string();
     let header = lingdao
         .server_fn::<SaveMeetingHeader>(&[
@@ -743,9 +752,11 @@ async fn the_joint_meeting_weighs_warnings_and_reviews_and_late_minutes_show(bac
         ])
         .await;
     assert_eq!(header.status(), 200, "{}", body(header).await);
-    for (item, decision) in
-        [(&m["items"][0], "卫健办、医保办 3 日内核实"), (&m["items"][1], "公示无异议，同意报县审批")]
-    {
+    for (item, decision) in [
+        (&m["items"][0], "卫健办、医保办 3 日内核实"),
+        (&m["items"][1], "村里入户核实收入"),
+        (&m["items"][2], "公示无异议，同意报县审批"),
+    ] {
         let decided =
             decide(&lingdao, &id, &item["id"].to_string(), &[("form[decision]", decision), ("form[action]", "note")])
                 .await;
