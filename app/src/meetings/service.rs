@@ -873,6 +873,20 @@ pub async fn get(
     let names = crate::org::service::display_names(db, vec![m.org_code.clone()]).await?;
     let township = unit.level() == OrgLevel::Township;
     let attendance: Vec<Attendee> = serde_json::from_str(&m.attendance).map_err(AppError::internal)?;
+    // The chair, the recorder and the addenda's authors as the roster recorded them, so signed minutes never
+    // change with a later rename (someone not on the roster: their name today).
+    let named = |id: i64| {
+        attendance.iter().find(|a| a.user_id == id).map(|a| a.name.clone()).or_else(|| people.get(&id).cloned())
+    };
+    let addenda: Vec<MeetingAddendum> = addenda
+        .into_iter()
+        .map(|a| MeetingAddendum {
+            at: beijing_time(a.created_at),
+            by: named(a.created_by).unwrap_or_default(),
+            text: a.text,
+        })
+        .collect();
+    let (chair, recorder) = (m.chair_user_id.and_then(named), m.recorder_user_id.and_then(named));
     let editor = may_edit(caller, &unit, &m);
     Ok(MeetingView {
         id: m.id,
@@ -883,8 +897,8 @@ pub async fn get(
         status,
         held_on: m.held_on,
         place: m.place.clone(),
-        chair: m.chair_user_id.and_then(|id| people.get(&id).cloned()),
-        recorder: m.recorder_user_id.and_then(|id| people.get(&id).cloned()),
+        chair,
+        recorder,
         recorder_user_id: m.recorder_user_id,
         signed_at: m.signed_at.map(beijing_time),
         sent_back_reason: m.sent_back_reason.clone(),
@@ -919,14 +933,7 @@ pub async fn get(
                 decided: i.decided_at.is_some(),
             })
             .collect(),
-        addenda: addenda
-            .into_iter()
-            .map(|a| MeetingAddendum {
-                at: beijing_time(a.created_at),
-                by: people.get(&a.created_by).cloned().unwrap_or_default(),
-                text: a.text,
-            })
-            .collect(),
+        addenda,
         may_edit: editor && status == MeetingStatus::Preparing,
         may_finalise: status == MeetingStatus::Preparing && m.recorder_user_id == Some(caller.user_id),
         may_sign: may_chair(caller, &unit) && status == MeetingStatus::Finalised,

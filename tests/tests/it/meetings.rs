@@ -12,7 +12,7 @@ use app::meetings::api::{
 use app::policy::presets::Preset;
 use app::visits::api::RecordVisit;
 use entities::{case_event, risk_case};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 
 use tests::both_backends;
 use tests::{COUNTY, Client, GROUP_A1_1, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1};
@@ -263,6 +263,17 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
     let m = meeting(&shuji, &id).await;
     assert_eq!(m["status"], "Signed");
     assert_eq!(m["addenda"][0]["text"], "3 月 5 日补充：王强已到户查看");
+    // Signed minutes keep the names they were signed with, whatever accounts are renamed later.
+    let mut chair = entities::app_user::Entity::find_by_id(app.user_id("shuji").await)
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    chair.display_name = sea_orm::Set("赵新名".into());
+    chair.update(app.db()).await.unwrap();
+    let m = meeting(&shuji, &id).await;
+    assert_eq!((m["chair"].as_str(), m["recorder"].as_str()), (Some("测试shuji"), Some("测试ganbu")));
     let audit = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 200).await.unwrap();
     for action in [
         "meeting.prepared",
@@ -657,7 +668,7 @@ both_backends!(carried_out_once, decisions_are_carried_out_once);
 /// The township's joint meeting weighs department warnings nobody matched, red-alert households with no
 /// case and households waiting for its review; minutes signed after the month's end show as signed late (逾期补签).
 async fn the_joint_meeting_weighs_warnings_and_reviews_and_late_minutes_show(backend: tests::Backend) {
-    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    use sea_orm::Set;
     let app = TestApp::spawn(backend).await.with_county().await;
     app.policy(COUNTY, 2026, Preset::Fujian2021).await;
     let code = app.household(VILLAGE_A1, 1, "赵六").await;
