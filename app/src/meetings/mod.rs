@@ -185,6 +185,17 @@ impl ItemAction {
     }
 }
 
+/// Whether an item's decision has acted outside the meeting (opened or updated a case, or moved a
+/// household's procedure): such an item stays on the agenda; its decision can be corrected, not dropped.
+pub fn carried_out(decided: bool, action: Option<ItemAction>, result_case_id: Option<i64>) -> bool {
+    result_case_id.is_some()
+        || (decided
+            && matches!(
+                action,
+                Some(ItemAction::UpdateCase | ItemAction::AppraisalPassed | ItemAction::AppraisalFailed)
+            ))
+}
+
 /// One person of the unit's roster and whether they attended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -380,6 +380,8 @@ fn AgendaItem(
     // An appraisal once recorded has moved the household's procedure: its result stays.
     let appraised =
         item.decided && matches!(item.action, Some(ItemAction::AppraisalPassed | ItemAction::AppraisalFailed));
+    // A decision that acted outside the meeting keeps its item on the agenda.
+    let carried_out = super::carried_out(item.decided, item.action, item.result_case_id);
     let actions: Vec<ItemAction> = ItemAction::ALL
         .into_iter()
         .filter(|a| !appraised || Some(*a) == item.action)
@@ -477,7 +479,7 @@ fn AgendaItem(
                         <button type="submit" class="primary" disabled=move || decide.pending().get()>"保存研判决定"</button>
                     </ActionForm>
                 </details>
-                <details class="editor">
+                {(!carried_out).then(|| view! { <details class="editor">
                     <summary>"不列入研判"</summary>
                     <ActionForm action=drop attr:class="form">
                         <input type="hidden" name="id" value=meeting_id.to_string()/>
@@ -487,7 +489,7 @@ fn AgendaItem(
                         {form_error(drop.value())}
                         <button type="submit" class="small">"不列入"</button>
                     </ActionForm>
-                </details>
+                </details> })}
             })}
         </li>
     }

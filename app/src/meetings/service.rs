@@ -29,7 +29,7 @@ use crate::error::AppError;
 use crate::org::{OrgCode, OrgLevel};
 use crate::request::RequestContext;
 use crate::screening::Department;
-use crate::shell::beijing_time;
+use crate::shell::{beijing_date, beijing_time};
 use crate::workflow::procedure::Stage;
 
 /// Who chairs each level's meeting [Y]: the village Party secretary; the township leader in charge.
@@ -148,7 +148,7 @@ pub async fn overview(
 
 /// The day minutes were signed, when that was after the month `..=last` they belong to (逾期补签).
 fn signed_late(m: &meeting::Model, last: NaiveDate) -> Option<NaiveDate> {
-    m.signed_at.map(|at| at.date_naive()).filter(|day| *day > last)
+    m.signed_at.map(beijing_date).filter(|day| *day > last)
 }
 
 /// Open the unit's meeting for `month` (the chair or a recorder of that unit), with its agenda built
@@ -383,7 +383,7 @@ async fn build_agenda<C: ConnectionTrait>(
         .await?,
     );
     if !township {
-        items.extend(handed_down(db, unit, first, &mut listed).await?);
+        items.extend(handed_down(db, unit, first, &open_cases, &mut listed).await?);
     }
     // Cases a supervision opened are handed down to the unit as well.
     for c in open_cases.iter().filter(|c| c.source == Source::Supervision.as_str()) {
@@ -412,7 +412,8 @@ async fn build_agenda<C: ConnectionTrait>(
         let alert = if c.red_alert { "【红色预警】" } else { "" };
         items.push(on_case(kind, c, format!("{alert}{}：{risk}", who(c))));
     }
-    items.extend(red_alerts_without_case(db, unit, &open_cases).await?);
+    let on_agenda: HashSet<i64> = items.iter().filter_map(|it| it.household_id.clone().take().flatten()).collect();
+    items.extend(red_alerts_without_case(db, unit, &open_cases, &on_agenda).await?);
     if township {
         items.extend(warnings_to_verify(db, unit).await?);
     }
@@ -509,6 +510,7 @@ async fn handed_down<C: ConnectionTrait>(
     db: &C,
     unit: &OrgCode,
     first: NaiveDate,
+    open_cases: &[risk_case::Model],
     listed: &mut HashSet<i64>,
 ) -> Result<Vec<meeting_item::ActiveModel>, AppError> {
     let township: Vec<i64> = meeting::Entity::find()
@@ -539,7 +541,9 @@ async fn handed_down<C: ConnectionTrait>(
     let mut items = Vec::new();
     for d in decided.into_iter().filter(|d| d.household_id.is_some_and(|h| ours.contains(&h))) {
         let case = d.result_case_id.or(d.case_id);
-        if carried.contains(&d.id) || case.is_some_and(|c| !listed.insert(c)) {
+        // A decision on a case that has since closed has nothing left to carry out.
+        let closed = case.is_some_and(|c| !open_cases.iter().any(|o| o.id == c));
+        if carried.contains(&d.id) || closed || case.is_some_and(|c| !listed.insert(c)) {
             continue;
         }
         let deadline = d.deadline.map(|x| format!("，{x} 前")).unwrap_or_default();
@@ -649,13 +653,15 @@ async fn waiting_for_step<C: ConnectionTrait>(
 }
 
 /// Households the system rates a red alert (below the red-alert line, or a 两不愁三保障 item failed) with no
-/// open case: the meeting decides whether to open one.
+/// open case and not already on the agenda (e.g. handed down): the meeting decides whether to open one.
 async fn red_alerts_without_case<C: ConnectionTrait>(
     db: &C,
     unit: &OrgCode,
     open_cases: &[risk_case::Model],
+    on_agenda: &HashSet<i64>,
 ) -> Result<Vec<meeting_item::ActiveModel>, AppError> {
-    let followed: HashSet<i64> = open_cases.iter().filter_map(|c| c.household_id).collect();
+    let mut followed: HashSet<i64> = open_cases.iter().filter_map(|c| c.household_id).collect();
+    followed.extend(on_agenda);
     let alerts = household::Entity::find()
         .filter(authz::code_prefix(household::Column::OrgCode, unit.scope_prefix()))
         .filter(household::Column::RedAlert.eq(true))
@@ -1076,7 +1082,7 @@ pub async fn refresh_agenda(
     let m = locked_for_edit(&tx, ctx.caller()?, id).await?;
     let (first, last) = crate::calendar::month(&m.month, now.date_naive())?;
     let present = meeting_item::Entity::find().filter(meeting_item::Column::MeetingId.eq(m.id)).all(&tx).await?;
-    let cases: HashSet<i64> = present.iter().filter_map(|i| i.case_id).collect();
+    let cases: HashSet<i64> = present.iter().flat_map(|i| [i.case_id, i.result_case_id]).flatten().collect();
     let sources: HashSet<i64> = present.iter().filter_map(|i| i.source_item_id).collect();
     let titles: HashSet<(String, Option<i64>)> = present.iter().map(|i| (i.title.clone(), i.household_id)).collect();
     let is_new = |it: &meeting_item::ActiveModel| {
@@ -1117,7 +1123,7 @@ async fn item_of<C: ConnectionTrait>(db: &C, meeting_id: i64, item_id: i64) -> R
 /// Refuse to change an item another meeting's agenda already carries on (a village's escalation the
 /// township's joint meeting has taken up): what was handed on stays as it was.
 async fn not_taken_up<C: ConnectionTrait>(db: &C, it: &meeting_item::Model) -> Result<(), AppError> {
-    if carried_on(db, [it.id]).await?.is_empty() {
+    if it.action != ItemAction::Escalate.as_str() || carried_on(db, [it.id]).await?.is_empty() {
         return Ok(());
     }
     Err(AppError::Conflict(
@@ -1144,6 +1150,12 @@ pub async fn drop_item(
     let m = locked_for_edit(&tx, ctx.caller()?, id).await?;
     let it = item_of(&tx, m.id, item_id).await?;
     not_taken_up(&tx, &it).await?;
+    if !restore && super::carried_out(it.decided_at.is_some(), ItemAction::parse(&it.action), it.result_case_id) {
+        return Err(AppError::Conflict(
+            "该议题的研判决定已执行（已立案、已更新案件或已登记民主评议结果），不能再不列入研判；可修改研判决定。"
+                .into(),
+        ));
+    }
     let mut active = it.clone().into_active_model();
     active.dropped = Set(!restore);
     active.drop_reason = Set(if restore { String::new() } else { reason.chars().take(200).collect() });

@@ -310,8 +310,18 @@ pub fn hard_navigate(path: &str) {
     }
 }
 
+/// A moment in Beijing time (UTC+8).
+fn in_beijing(at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset> {
+    let offset = chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("a valid offset"));
+    at.with_timezone(&offset)
+}
+
 /// Beijing time (UTC+8) for display.
 pub fn beijing_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    let offset = chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("a valid offset"));
-    at.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string()
+    in_beijing(at).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The day in Beijing of a moment.
+pub fn beijing_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    in_beijing(at).date_naive()
 }

@@ -456,7 +456,8 @@ async fn escalation_and_missing_meetings(backend: tests::Backend) {
     // A village escalating after the joint meeting was prepared is not lost: refreshing the agenda
     // appends it, once.
     let other_code = app.household(VILLAGE_A2, 1, "王五").await;
-    let other_shuji = app.signed_in("shuji2", &app.user("shuji2", Role::VillageSecretary, VILLAGE_A2).await).await;
+    let shuji2_pw = app.user("shuji2", Role::VillageSecretary, VILLAGE_A2).await;
+    let other_shuji = app.signed_in("shuji2", &shuji2_pw).await;
     let created = other_shuji
         .server_fn::<CreateCase>(&[
             ("form[household]", other_code.as_str()),
@@ -525,6 +526,16 @@ async fn escalation_and_missing_meetings(backend: tests::Backend) {
     assert_eq!(items[0]["kind"], "HandedDown");
     assert!(items[0]["facts"].as_str().unwrap().contains("镇医保办，刘敏，2026-04-15 前"), "{}", items[0]);
     assert_eq!(refresh(&shuji, &april).await, 0);
+
+    // A decision on a case that has closed since is not handed down: 王五's case was settled meanwhile.
+    let settled = risk_case::Entity::find().filter(risk_case::Column::Description.contains("山洪")).one(app.db());
+    let mut settled = settled.await.unwrap().unwrap().into_active_model();
+    settled.status = sea_orm::Set("closed".into());
+    settled.update(app.db()).await.unwrap();
+    let other_shuji = app.signed_in("shuji2", &shuji2_pw).await;
+    let april =
+        body(other_shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A2), ("month", "2026-04")]).await).await;
+    assert_eq!(meeting(&other_shuji, &april).await["items"], serde_json::json!([]));
 }
 
 both_backends!(escalation_and_missing, escalation_and_missing_meetings);
@@ -630,6 +641,10 @@ async fn decisions_are_carried_out_once(backend: tests::Backend) {
     let m = meeting(&shuji, &id).await;
     let saved = m["items"].as_array().unwrap().iter().find(|i| i["id"].as_i64() == finding.parse().ok()).unwrap();
     assert_eq!(saved["result_case_id"], cases[0].id);
+    // The case it opened is not put on the agenda a second time, and the item, having acted, stays on it.
+    assert_eq!(refresh(&shuji, &id).await, 0);
+    let dropped = shuji.server_fn::<DropMeetingItem>(&[("id", &id), ("item_id", &finding), ("reason", "重复")]).await;
+    assert!(body(dropped).await.contains("研判决定已执行"));
 
     // The flood case: verified in the meeting, then (decision corrected) not included — closing needs no deadline.
     let verify = [
@@ -784,6 +799,42 @@ async fn the_joint_meeting_weighs_warnings_and_reviews_and_late_minutes_show(bac
     let page = lingdao.get("/meetings?month=2026-02").await.text().await.unwrap();
     assert!(page.contains("逾期补签，2026-03-02 签发"), "the row says so");
     assert!(page.contains("1 个单位的会议记录在当月结束后才签发"), "and the banner");
+
+    // The joint meeting's decision on 钱七 is handed down to 金龙村, which does not get the red alert twice.
+    let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A2).await).await;
+    let village = body(shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A2), ("month", "2026-03")]).await).await;
+    let m = meeting(&shuji, &village).await;
+    let items: Vec<(&str, &str)> = m["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["kind"].as_str().unwrap(), i["title"].as_str().unwrap()))
+        .collect();
+    assert_eq!(items, [("HandedDown", "镇街交办：【红色预警】钱七户：尚未立案")], "{m}");
 }
 
 both_backends!(joint_meeting_sources, the_joint_meeting_weighs_warnings_and_reviews_and_late_minutes_show);
+
+/// A decision with a deadline comes back as a follow-up next month; the earlier meeting, still unsigned,
+/// can be corrected all the same (only a village's escalation the township took up is frozen).
+async fn an_unsigned_meeting_stays_correctable_after_its_follow_up(backend: tests::Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
+    let february = body(shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A1), ("month", "2026-02")]).await).await;
+    let added = shuji.server_fn::<AddMeetingItem>(&[("id", &february), ("title", "村道塌方隐患"), ("facts", "")]).await;
+    assert_eq!(added.status(), 200);
+    let item = meeting(&shuji, &february).await["items"][0]["id"].to_string();
+    let note =
+        [("form[decision]", "3 月 10 日前设置警示牌"), ("form[action]", "note"), ("form[deadline]", "2026-03-10")];
+    assert_eq!(decide(&shuji, &february, &item, &note).await.status(), 200);
+
+    let march = body(shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A1), ("month", "2026-03")]).await).await;
+    let m = meeting(&shuji, &march).await;
+    assert_eq!(m["items"][0]["title"], "到期复核：村道塌方隐患", "{m}");
+    let corrected = [("form[decision]", "3 月 8 日前设置警示牌并上报镇交通办"), ("form[action]", "note")];
+    let response = decide(&shuji, &february, &item, &corrected).await;
+    assert_eq!(response.status(), 200, "{}", body(response).await);
+}
+
+both_backends!(unsigned_meeting_correctable, an_unsigned_meeting_stays_correctable_after_its_follow_up);
