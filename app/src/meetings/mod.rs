@@ -79,6 +79,7 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
+    /// Every kind, in the order an agenda lists them.
     pub const ALL: [ItemKind; 11] = [
         ItemKind::FollowUp,
         ItemKind::HandedDown,

@@ -417,22 +417,13 @@ async fn build_agenda<C: ConnectionTrait>(
     if township {
         items.extend(warnings_to_verify(db, unit).await?);
     }
-    // Keep the order: follow-ups, handed down, new risks, overdue, open.
+    // Keep the agenda's order (`ItemKind::ALL`): follow-ups, handed down, new risks, red alerts, overdue, open.
     items.sort_by_key(|it| {
         let kind = match &it.kind {
             sea_orm::ActiveValue::Set(k) | sea_orm::ActiveValue::Unchanged(k) => ItemKind::parse(k),
             sea_orm::ActiveValue::NotSet => None,
         };
-        [
-            ItemKind::FollowUp,
-            ItemKind::HandedDown,
-            ItemKind::NewRisk,
-            ItemKind::RedAlert,
-            ItemKind::OverdueCase,
-            ItemKind::OpenCase,
-        ]
-        .iter()
-        .position(|k| Some(*k) == kind)
+        ItemKind::ALL.iter().position(|k| Some(*k) == kind)
     });
     if township {
         items.extend(waiting_for_step(db, unit).await?);

@@ -25,6 +25,19 @@ async fn meeting(client: &Client, id: &str) -> serde_json::Value {
     client.server_fn::<GetMeeting>(&[("id", id)]).await.json().await.unwrap()
 }
 
+/// A case registered on the household's page; returns its id.
+async fn create_case(client: &Client, code: &str, source: &str, risk_type: &str, description: &str) -> i64 {
+    let form = [
+        ("form[household]", code),
+        ("form[source]", source),
+        ("form[risk_type]", risk_type),
+        ("form[description]", description),
+    ];
+    let created = client.server_fn::<CreateCase>(&form).await;
+    assert_eq!(created.status(), 200);
+    created.json().await.unwrap()
+}
+
 /// A visit with one problem that opens no case.
 async fn visit_with_finding(client: &Client, code: &str) {
     let response = client
@@ -88,15 +101,7 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
     let lianxi = app.signed_in("lianxi", &app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await).await;
     app.user("zuzhang", Role::MonitoringContact, GROUP_A1_1).await;
     let other = app.signed_in("dafo", &app.user("dafo", Role::VillageSecretary, VILLAGE_B1).await).await;
-    let created = lianxi
-        .server_fn::<CreateCase>(&[
-            ("form[household]", roof.as_str()),
-            ("form[source]", "visit"),
-            ("form[risk_type]", "housing"),
-            ("form[description]", "房屋漏雨，墙体开裂"),
-        ])
-        .await;
-    let case_id: i64 = created.json().await.unwrap();
+    let case_id = create_case(&lianxi, &roof, "visit", "housing", "房屋漏雨，墙体开裂").await;
     visit_with_finding(&lianxi, &alone).await;
 
     // The secretary prepares March's meeting: the new case and the visit's finding are on the agenda.
@@ -369,15 +374,7 @@ async fn escalation_and_missing_meetings(backend: tests::Backend) {
     let lingdao_pw = app.user("lingdao", Role::TownshipLeader, TOWNSHIP_A).await;
     let lingdao = app.signed_in("lingdao", &lingdao_pw).await;
     let jingfa_pw = app.user("jingfa", Role::TownshipStaff, TOWNSHIP_A).await;
-    let created = shuji
-        .server_fn::<CreateCase>(&[
-            ("form[household]", code.as_str()),
-            ("form[source]", "self_report"),
-            ("form[risk_type]", "illness"),
-            ("form[description]", "户主重病，自付医疗费 8 万元"),
-        ])
-        .await;
-    assert_eq!(created.status(), 200);
+    create_case(&shuji, &code, "self_report", "illness", "户主重病，自付医疗费 8 万元").await;
 
     // Near the month's end the chair is reminded, once (Friday 27 March: 31 March is two working days on).
     app.clock.advance(chrono::Duration::days(25));
@@ -458,15 +455,7 @@ async fn escalation_and_missing_meetings(backend: tests::Backend) {
     let other_code = app.household(VILLAGE_A2, 1, "王五").await;
     let shuji2_pw = app.user("shuji2", Role::VillageSecretary, VILLAGE_A2).await;
     let other_shuji = app.signed_in("shuji2", &shuji2_pw).await;
-    let created = other_shuji
-        .server_fn::<CreateCase>(&[
-            ("form[household]", other_code.as_str()),
-            ("form[source]", "self_report"),
-            ("form[risk_type]", "disaster"),
-            ("form[description]", "山洪冲毁承包地"),
-        ])
-        .await;
-    assert_eq!(created.status(), 200);
+    create_case(&other_shuji, &other_code, "self_report", "disaster", "山洪冲毁承包地").await;
     let other_id =
         body(other_shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A2), ("month", "2026-03")]).await).await;
     let other_item = meeting(&other_shuji, &other_id).await["items"][0]["id"].to_string();
@@ -592,15 +581,7 @@ async fn decisions_are_carried_out_once(backend: tests::Backend) {
     let ganbu = app.signed_in("ganbu", &app.user("ganbu", Role::VillageCadre, VILLAGE_A1).await).await;
     let xinxi = app.signed_in("xinxi", &app.user("xinxi", Role::InfoOfficer, VILLAGE_A1).await).await;
     let lianxi = app.signed_in("lianxi", &app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await).await;
-    let created = shuji
-        .server_fn::<CreateCase>(&[
-            ("form[household]", flood.as_str()),
-            ("form[source]", "self_report"),
-            ("form[risk_type]", "disaster"),
-            ("form[description]", "暴雨冲毁部分承包地"),
-        ])
-        .await;
-    let flood_case: i64 = created.json().await.unwrap();
+    let flood_case = create_case(&shuji, &flood, "self_report", "disaster", "暴雨冲毁部分承包地").await;
     visit_with_finding(&lianxi, &alone).await;
     let id = body(shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A1), ("month", "2026-03")]).await).await;
     let m = meeting(&shuji, &id).await;
