@@ -186,15 +186,18 @@ impl ItemAction {
     }
 }
 
+/// Whether an item's democratic appraisal is recorded: it has moved the household's procedure, so its
+/// result stays.
+pub fn appraisal_recorded(decided: bool, action: Option<ItemAction>) -> bool {
+    decided && matches!(action, Some(ItemAction::AppraisalPassed | ItemAction::AppraisalFailed))
+}
+
 /// Whether an item's decision has acted outside the meeting (opened or updated a case, or moved a
 /// household's procedure): such an item stays on the agenda; its decision can be corrected, not dropped.
 pub fn carried_out(decided: bool, action: Option<ItemAction>, result_case_id: Option<i64>) -> bool {
     result_case_id.is_some()
-        || (decided
-            && matches!(
-                action,
-                Some(ItemAction::UpdateCase | ItemAction::AppraisalPassed | ItemAction::AppraisalFailed)
-            ))
+        || appraisal_recorded(decided, action)
+        || (decided && action == Some(ItemAction::UpdateCase))
 }
 
 /// One person of the unit's roster and whether they attended.

@@ -377,9 +377,7 @@ fn AgendaItem(
     let value = decide.value();
     let item_id = item.id;
     let appraisal = item.kind == super::ItemKind::Appraisal;
-    // An appraisal once recorded has moved the household's procedure: its result stays.
-    let appraised =
-        item.decided && matches!(item.action, Some(ItemAction::AppraisalPassed | ItemAction::AppraisalFailed));
+    let appraised = super::appraisal_recorded(item.decided, item.action);
     // A decision that acted outside the meeting keeps its item on the agenda.
     let carried_out = super::carried_out(item.decided, item.action, item.result_case_id);
     let actions: Vec<ItemAction> = ItemAction::ALL

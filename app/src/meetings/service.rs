@@ -1238,8 +1238,8 @@ pub async fn decide(
             return Err(AppError::validation("owner_user_id", "所选人员不能担任案件责任人，请从列表中选择。"));
         }
     }
-    let before = ItemAction::parse(&it.action).filter(|_| it.decided_at.is_some());
-    let appraised = matches!(before, Some(ItemAction::AppraisalPassed | ItemAction::AppraisalFailed));
+    let before = ItemAction::parse(&it.action);
+    let appraised = super::appraisal_recorded(it.decided_at.is_some(), before);
     if appraised && before != Some(d.action) {
         return Err(AppError::validation(
             "action",
