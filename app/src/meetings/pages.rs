@@ -359,13 +359,7 @@ fn HeaderEditor(m: MeetingView, header: ServerAction<SaveMeetingHeader>) -> impl
 
 /// One agenda item: its facts, the decision, and (while editable) the forms to move, drop and decide it.
 #[component]
-fn AgendaItem(
-    meeting_id: i64,
-    item: ItemView,
-    township: bool,
-    editable: bool,
-    changes: RwSignal<u32>,
-) -> impl IntoView {
+fn AgendaItem(meeting_id: i64, item: ItemView, township: bool, editable: bool, changes: RwSignal<u32>) -> AnyView {
     let decide = ServerAction::<DecideMeetingItem>::new();
     let drop = ServerAction::<DropMeetingItem>::new();
     let restore = ServerAction::<RestoreMeetingItem>::new();
@@ -491,4 +485,6 @@ fn AgendaItem(
             })}
         </li>
     }
+    // Type-erased: nested in the page's view, the item's full type is deeper than the compiler's query limit.
+    .into_any()
 }
