@@ -294,9 +294,9 @@ pub async fn load(
 
     load_households(db, options, &mut rng, &villages, out).await?;
     assign_cadres(db, &villages).await?;
-    let visits = load_visits(db, &mut rng, Utc::now().date_naive()).await?;
+    let visits = load_visits(db, &mut rng, app::shell::beijing_date(Utc::now())).await?;
     writeln!(out, "已生成本年度走访记录 {visits} 条（年度集中排查、监测户月度走访、挂钩干部季度走访）。")?;
-    let meetings = load_meetings(db, &mut rng, Utc::now().date_naive()).await?;
+    let meetings = load_meetings(db, &mut rng, app::shell::beijing_date(Utc::now())).await?;
     writeln!(out, "已生成本年度以前月份的研判会议记录 {meetings} 份（个别村有缺开，可在“研判会议”查看）。")?;
     let flagged = app::households::service::reevaluate_within(db, COUNTY_CODE, Utc::now()).await.map_err(fail)?;
     writeln!(out, "已按{}年政策完成风险研判（{flagged} 户有结果变化）。", REFERENCE_YEAR)?;

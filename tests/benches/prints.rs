@@ -1,7 +1,7 @@
 //! Printing a village's month of visit sheets: SHEETS households (default 40, the cross-check sample of
 //! one village) due a visit, printed as one PDF through the real route (scope check, data gathering,
 //! layout in the print engine, font subsetting). Prints the time per run and the bytes per page;
-//! asserts nothing about time.
+//! checks that every household's sheet is in the PDF and that qpdf passes it, asserts nothing about time.
 //!
 //! `cargo bench -p tests --bench prints`
 
@@ -21,9 +21,11 @@ async fn run() {
     let runs = 5;
     let app = TestApp::spawn(Backend::Sqlite).await.with_county().await;
     app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let mut codes = Vec::new();
     for n in 1..=sheets {
         let code = app.household(VILLAGE_A1, n, &format!("户主{n}")).await;
         app.members(&code, n % 5).await;
+        codes.push(code);
     }
     let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
     let path = format!("/prints/villages/{VILLAGE_A1}/visit-sheets.pdf?month=2026-03");
@@ -42,6 +44,10 @@ async fn run() {
     }
     times.sort_by(f64::total_cmp);
     let pdf = Pdf::from(last);
+    pdf.qpdf_check();
+    let text = pdf.text();
+    let missing: Vec<&String> = codes.iter().filter(|code| !text.contains(code.as_str())).collect();
+    assert!(missing.is_empty(), "every household due has its sheet; missing: {missing:?}");
     let pages = pdf.pages();
     println!("visit sheets: {sheets} households, {pages} A4 pages in one PDF");
     println!(

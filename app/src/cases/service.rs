@@ -22,6 +22,7 @@ use crate::error::AppError;
 use crate::notify::Category as NoticeCategory;
 use crate::notify::service::{Notice, notify};
 use crate::request::RequestContext;
+use crate::shell::beijing_date;
 
 /// Who can own a case: village staff and township staff in a unit covering it.
 pub(crate) const OWNER_ROLES: [Role; 7] = [
@@ -69,7 +70,7 @@ pub async fn create(
                 .map_err(|_| AppError::validation("deadline", "期限应写作 2026-03-31 的形式。"))?,
         ),
     };
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?;
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
@@ -355,7 +356,7 @@ pub async fn list(
     page: u64,
 ) -> Result<CasePageView, AppError> {
     let caller = ctx.caller()?;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let Some(scope) = authz::scope_condition(caller, Action::ReadHousehold, risk_case::Column::OrgCode) else {
         return Ok(CasePageView { total: 0, page, items: Vec::new() });
     };
@@ -423,10 +424,10 @@ pub(crate) async fn take_step<C: ConnectionTrait>(
     policy: &crate::policy::Policy,
 ) -> Result<(), AppError> {
     let authz::Acting { actor, user_id, roles } = *acting;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let row = risk_case::Entity::find_by_id(case_id).one(tx).await?.ok_or(AppError::NotFound)?;
     let current =
-        CaseState { status: status_of(&row)?, deadline: row.deadline, registered_on: row.created_at.date_naive() };
+        CaseState { status: status_of(&row)?, deadline: row.deadline, registered_on: beijing_date(row.created_at) };
     let next = lifecycle::transition(&current, action, roles, row.owner_user_id == user_id, today, policy)?;
     let mut active = row.clone().into_active_model();
     active.status = Set(next.status.as_str().into());
@@ -464,9 +465,9 @@ pub async fn get(
     let status = status_of(&row)?;
     let roles = authz::roles_over(ctx.caller()?, &row.org_code);
     let is_owner = row.owner_user_id == caller.user_id;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let policy = crate::policy::service::effective(db, &row.org_code, today.year()).await.ok();
-    let state = CaseState { status, deadline: row.deadline, registered_on: row.created_at.date_naive() };
+    let state = CaseState { status, deadline: row.deadline, registered_on: beijing_date(row.created_at) };
     // A step is offered when the caller's roles allow it (the content of the form is checked on submit).
     let next_actions = lifecycle::next_actions(status)
         .iter()
@@ -536,7 +537,7 @@ pub async fn act(
     let action = form.parse()?;
     let caller = ctx.caller()?;
     let roles = authz::roles_over(caller, &row.org_code);
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let policy = crate::policy::service::effective(db, &row.org_code, today.year()).await?;
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
@@ -701,7 +702,7 @@ pub async fn counts(
     ctx: &RequestContext,
 ) -> Result<super::CaseCounts, AppError> {
     let caller = ctx.caller()?;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let Some(scope) = authz::scope_condition(caller, Action::ReadHousehold, risk_case::Column::OrgCode) else {
         return Ok(super::CaseCounts::default());
     };
@@ -887,7 +888,7 @@ pub async fn export(
         }
         page += 1;
     }
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let heading = format!("风险案件清单（{today}）");
     let bytes = crate::excel::export::workbook_bytes("风险案件", &heading, &COLUMNS, &table, "（无符合条件的案件）")?;
     let tx = begin_write(db).await?;

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::WithdrawEvidence;
 use super::{ACCEPT_ATTR, EvidenceView, size_label};
-use crate::shell::{FilePicker, count_successes, field_error, form_error};
+use crate::shell::{FileLink, FilePicker, count_successes, field_error, form_error};
 
 /// What evidence may be attached to, as the upload form offers it: `(value, label)`.
 pub type AttachOption = (String, String);
@@ -77,12 +77,12 @@ fn EvidenceItem(item: EvidenceView, changes: RwSignal<u32>) -> impl IntoView {
     view! {
         <li class:withdrawn=item.withdrawn.is_some()>
             {if item.has_thumbnail {
-                view! { <a href=href.clone()><img src=format!("/evidence/{}/thumbnail", item.id) alt=item.file_name.clone() loading="lazy"/></a> }.into_any()
+                view! { <FileLink href=href.clone()><img src=format!("/evidence/{}/thumbnail", item.id) alt=item.file_name.clone() loading="lazy"/></FileLink> }.into_any()
             } else {
-                view! { <a class="file" href=href.clone()>{item.kind_label.clone()}</a> }.into_any()
+                view! { <FileLink class="file" href=href.clone()>{item.kind_label.clone()}</FileLink> }.into_any()
             }}
             <div>
-                <a href=href>{caption}</a>
+                <FileLink href=href>{caption}</FileLink>
                 <small class="muted">{format!("（{}）", item.attached_to)}</small>
                 {item.withdrawn.clone().map(|w| view! {
                     <p class="danger">{format!("已撤回：{}（{} {}）", w.reason, w.by, crate::shell::beijing_time(w.at))}</p>

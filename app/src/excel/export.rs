@@ -19,6 +19,7 @@ use crate::households::service::{Evaluated, evaluate_batch};
 use crate::households::{MonitoringStatus, mask_resident_id};
 use crate::request::RequestContext;
 use crate::risk::RiskKind;
+use crate::shell::beijing_date;
 
 /// A finished file.
 pub struct ExportFile {
@@ -183,7 +184,7 @@ async fn adjustments(
             "elimination" => ("风险消除", format!("收入自 {} 起稳定", row.commitment_signed_on)),
             _ => ("识别纳入", format!("承诺书签署于 {}", row.commitment_signed_on)),
         };
-        out.insert(row.household_id, (kind.to_string(), row.updated_at.date_naive().to_string(), basis));
+        out.insert(row.household_id, (kind.to_string(), beijing_date(row.updated_at).to_string(), basis));
     }
     Ok(out)
 }
@@ -210,7 +211,7 @@ pub async fn export(
     within: Option<&str>,
 ) -> Result<ExportFile, AppError> {
     let caller = ctx.caller()?;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let ids = household_ids(db, ctx, roster, within).await?;
     let units: HashMap<String, String> =
         org_unit::Entity::find().all(db).await?.into_iter().map(|u| (u.code, u.name)).collect();

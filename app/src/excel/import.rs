@@ -23,6 +23,7 @@ use crate::households::register::{apply_member, check_unique_id, member_json, ne
 use crate::households::service::reevaluate;
 use crate::org::{OrgCode, OrgLevel};
 use crate::request::RequestContext;
+use crate::shell::beijing_date;
 
 /// The largest file accepted.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -148,7 +149,7 @@ pub async fn import(
         by: caller.display_name.clone(),
         ..Default::default()
     };
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let header_at =
         sheet.rows.iter().position(|r| r.iter().any(|c| c == "姓名") && r.iter().any(|c| c == "身份证号")).ok_or_else(
             || AppError::validation("file", format!("找不到表头行：第一行应为 {}。", IMPORT_COLUMNS.join("、"))),

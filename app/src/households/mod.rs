@@ -152,6 +152,22 @@ impl IncomeForm {
         }
     }
 
+    /// No figure filled in (the year alone says nothing).
+    pub fn is_blank(&self) -> bool {
+        [
+            &self.wage,
+            &self.business,
+            &self.property,
+            &self.transfer,
+            &self.medical,
+            &self.schooling,
+            &self.disaster,
+            &self.other_rigid,
+        ]
+        .iter()
+        .all(|figure| figure.trim().is_empty())
+    }
+
     pub fn parse(&self) -> Result<IncomeRecord, AppError> {
         let year: i32 = self
             .year

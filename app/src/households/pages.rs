@@ -7,7 +7,7 @@ use super::api::{Assess, SaveIncome, SaveMember, SetDibao, UpdateHousehold, get_
 use super::register_pages::{DibaoEditor, HistorySection, HouseholdEditor, MemberEditor, can_edit};
 use super::{HouseholdFilter, IncomeForm, IncomeRecord};
 use crate::org::api::list_org_units;
-use crate::shell::{ErrorBox, MeResource, count_successes, field_error, form_error};
+use crate::shell::{ErrorBox, FileLink, MeResource, count_successes, field_error, form_error};
 use crate::workflow::api::{ApplyIdentification, IdentificationStep, ProposeElimination};
 use crate::workflow::procedure::{ProcedureView, step_label};
 
@@ -192,10 +192,10 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                             </p>
                             <p class="actions prints">
                                 "打印（PDF）："
-                                <a href=format!("/prints/households/{}/visit-sheet.pdf", code()) target="_blank">"入户走访记录表"</a>
-                                " · "<a href=format!("/prints/households/{}/commitment.pdf", code()) target="_blank">"承诺书"</a>
+                                <FileLink href=format!("/prints/households/{}/visit-sheet.pdf", code())>"入户走访记录表"</FileLink>
+                                " · "<FileLink href=format!("/prints/households/{}/commitment.pdf", code())>"承诺书"</FileLink>
                                 {[h.identification.as_ref(), h.elimination.as_ref()].into_iter().flatten().any(|p| p.notice_start.is_some()).then(|| view! {
-                                    " · "<a href=format!("/prints/households/{}/public-notice.pdf", code()) target="_blank">"公示"</a>
+                                    " · "<FileLink href=format!("/prints/households/{}/public-notice.pdf", code())>"公示"</FileLink>
                                 })}
                             </p>
                             {editor().then(|| view! {

@@ -22,6 +22,7 @@ use crate::db::begin_write;
 use crate::error::AppError;
 use crate::org::{OrgCode, OrgLevel};
 use crate::request::RequestContext;
+use crate::shell::beijing_date;
 
 /// Roles that can serve as a household's monitoring contact (监测联系人 / 帮扶责任人) [T][Y].
 const CONTACT_ROLES: [Role; 5] =
@@ -222,7 +223,7 @@ pub async fn create(
     head: &MemberForm,
 ) -> Result<String, AppError> {
     let fields = form.parse()?;
-    let head = MemberForm { relation: "户主".into(), ..head.clone() }.parse(now.date_naive())?;
+    let head = MemberForm { relation: "户主".into(), ..head.clone() }.parse(beijing_date(now))?;
     let actor = Actor::user(ctx.caller()?, &ctx.meta);
     // Checks that audit a refusal run before the write transaction, so the refusal's record stays.
     let unit = placement(db, now, ctx, &fields.org_code).await?;
@@ -246,7 +247,7 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     };
-    apply_household(&mut active, &fields, &unit, now.date_naive());
+    apply_household(&mut active, &fields, &unit, beijing_date(now));
     let created = active.insert(&tx).await?;
     let mut member = household_member::ActiveModel { household_id: Set(created.id), ..Default::default() };
     apply_member(&mut member, &head);
@@ -290,7 +291,7 @@ pub async fn update(
     let tx = begin_write(db).await?;
     let before = household_json(&household);
     let mut active = household.clone().into_active_model();
-    apply_household(&mut active, &fields, &unit, now.date_naive());
+    apply_household(&mut active, &fields, &unit, beijing_date(now));
     active.updated_at = Set(now);
     let after = active.update(&tx).await?;
     audit::append(
@@ -339,7 +340,7 @@ pub async fn save_member(
     if let Some(row) = existing.as_ref().filter(|_| form.resident_id.trim().is_empty()) {
         form.resident_id = row.resident_id.clone();
     }
-    let fields = form.parse(now.date_naive())?;
+    let fields = form.parse(beijing_date(now))?;
     check_unique_id(&tx, fields.resident_id.as_str(), member_id).await?;
     let other_head = household_member::Entity::find()
         .filter(household_member::Column::HouseholdId.eq(household.id))
@@ -391,7 +392,7 @@ pub async fn set_dibao(
     form: &DibaoForm,
 ) -> Result<(), AppError> {
     let household = in_scope(db, now, ctx, code, Action::EditHousehold).await?;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let dibao = form.parse(today)?;
     let until = match dibao {
         Dibao::Tapering { exit_on } => {

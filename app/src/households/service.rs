@@ -22,6 +22,7 @@ use crate::db::begin_write;
 use crate::error::AppError;
 use crate::request::RequestContext;
 use crate::risk::{AssessmentStatus, HouseholdFacts, IncomeFacts, Labour, MemberFacts, SecurityItem, evaluate};
+use crate::shell::beijing_date;
 
 /// The most rows one page may hold.
 pub const MAX_PER_PAGE: u64 = 200;
@@ -189,7 +190,7 @@ pub async fn get(
         [household.contact_user_id, household.liaison_user_id].into_iter().flatten(),
     )
     .await?;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let taper_months = crate::policy::service::effective(db, &household.org_code, today.year())
         .await
         .ok()
@@ -332,7 +333,7 @@ async fn risk_view(
     assessments: &[AssessmentView],
     now: DateTime<Utc>,
 ) -> Result<RiskView, AppError> {
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let year = today.year();
     match crate::policy::service::effective(db, &household.org_code, year).await {
         Ok(policy) => Ok(RiskView {
@@ -392,20 +393,24 @@ pub async fn save_income(
 }
 
 /// Insert or replace a household's income record for its year in the caller's transaction, audited
-/// with before and after. The caller re-evaluates the household before committing.
+/// with before and after; the same figures again change nothing (false). The caller re-evaluates the
+/// household before committing.
 pub(crate) async fn write_income<C: ConnectionTrait>(
     tx: &C,
     now: DateTime<Utc>,
     actor: &Actor,
     household: &household::Model,
     record: &IncomeRecord,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let existing = household_income::Entity::find()
         .filter(household_income::Column::HouseholdId.eq(household.id))
         .filter(household_income::Column::Year.eq(record.year))
         .one(tx)
         .await?;
     let before = existing.as_ref().map(record_of);
+    if before.as_ref() == Some(record) {
+        return Ok(false);
+    }
     let mut active = match existing {
         Some(row) => row.into_active_model(),
         None => household_income::ActiveModel {
@@ -437,7 +442,7 @@ pub(crate) async fn write_income<C: ConnectionTrait>(
         },
     )
     .await?;
-    Ok(())
+    Ok(true)
 }
 
 /// The latest assessment of each item (by date, then by entry order).
@@ -577,7 +582,7 @@ pub async fn reevaluate<C: ConnectionTrait>(
     let mut policies = HashMap::new();
     let mut changed = 0;
     for batch in household_ids.chunks(500) {
-        for e in evaluate_batch(db, batch, now.date_naive(), &mut policies).await? {
+        for e in evaluate_batch(db, batch, beijing_date(now), &mut policies).await? {
             let (red_alert, monitored) =
                 e.evaluation.as_ref().map(|v| (v.red_alert, v.monitoring_object)).unwrap_or((false, false));
             let h = &e.household;
@@ -648,7 +653,7 @@ pub async fn assess(
     form: &AssessmentForm,
 ) -> Result<(), AppError> {
     let household = in_scope(db, now, ctx, code, Action::EditHousehold).await?;
-    let (item, status, note, assessed_on) = form.parse(now.date_naive())?;
+    let (item, status, note, assessed_on) = form.parse(beijing_date(now))?;
     let caller = ctx.caller()?;
     let tx = begin_write(db).await?;
     write_assessment(&tx, now, caller.user_id, household.id, (item, status, &note), assessed_on).await?;

@@ -12,7 +12,7 @@ use super::api::{
 };
 use super::{ItemAction, ItemView, MeetingStatus, MeetingView};
 use crate::error::AppError;
-use crate::shell::{ErrorBox, action_error, count_successes, field_error, form_error};
+use crate::shell::{ErrorBox, FileLink, action_error, count_successes, field_error, form_error};
 
 /// 研判会议: this month's (or the chosen month's) meetings in the caller's scope.
 #[component]
@@ -71,7 +71,7 @@ pub fn MeetingsPage() -> impl IntoView {
                                                     (None, false) => "待召开".to_string(),
                                                 }}</td>
                                                 <td>
-                                                    <a href=format!("/prints/meetings/book.pdf?unit={}&year={}", r.org_code, &month[..4])>"年度专本"</a>" "
+                                                    <FileLink href=format!("/prints/meetings/book.pdf?unit={}&year={}", r.org_code, &month[..4])>"年度专本"</FileLink>" "
                                                     {match (r.meeting_id, r.may_prepare) {
                                                     (Some(id), _) => view! { <a href=format!("/meetings/{id}")>"查看"</a> }.into_any(),
                                                     (None, true) => view! {
@@ -186,7 +186,7 @@ fn MeetingBody(m: MeetingView) -> impl IntoView {
         <h1>{move || current.with(|m| format!("{}{} · {}", m.org_name, m.month, m.title))}</h1>
         <p class="actions">
             <span class="badge">{move || current.with(|m| m.status.label())}</span>
-            <a class="button" href=format!("/prints/meetings/{id}/minutes.pdf")>"打印会议记录（PDF）"</a>
+            <FileLink class="button" href=format!("/prints/meetings/{id}/minutes.pdf")>"打印会议记录（PDF）"</FileLink>
         </p>
         {move || current.with(|m| (!m.sent_back_reason.is_empty()).then(|| view! {
             <div class="banner warn" role="alert">{format!("主持人退回修改：{}。改好后由记录人重新定稿。", m.sent_back_reason)}</div>

@@ -102,7 +102,7 @@ pub async fn overview(
     month: &str,
 ) -> Result<MeetingsOverview, AppError> {
     let caller = ctx.caller()?;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let (first, last) = crate::calendar::month(month, today)?;
     let month = first.format("%Y-%m").to_string();
     let Some(scope) = authz::scope_condition(caller, Action::ReadHousehold, org_unit::Column::Code) else {
@@ -169,8 +169,8 @@ pub async fn prepare(
     if !may_chair(caller, &unit) && !may_record(caller, &unit) {
         return Err(AppError::Forbidden);
     }
-    let (first, last) = crate::calendar::month(month, now.date_naive())?;
-    if first > now.date_naive() {
+    let (first, last) = crate::calendar::month(month, beijing_date(now))?;
+    if first > beijing_date(now) {
         return Err(AppError::validation("month", "不能提前准备以后月份的会议。"));
     }
     let month = first.format("%Y-%m").to_string();
@@ -208,7 +208,7 @@ pub async fn prepare(
         }
         Err(e) => return Err(e.into()),
     };
-    let agenda = build_agenda(&tx, &unit, first, last, now.date_naive()).await?;
+    let agenda = build_agenda(&tx, &unit, first, last, beijing_date(now)).await?;
     for (position, item) in agenda.iter().enumerate() {
         meeting_item::ActiveModel { meeting_id: Set(row.id), position: Set(position as i32 + 1), ..item.clone() }
             .insert(&tx)
@@ -397,7 +397,7 @@ async fn build_agenda<C: ConnectionTrait>(
             continue;
         }
         let risk = RiskType::parse(&c.risk_type).map(|r| r.label()).unwrap_or_default();
-        let new = c.created_at.date_naive() >= first && c.created_at.date_naive() <= last;
+        let new = beijing_date(c.created_at) >= first && beijing_date(c.created_at) <= last;
         let overdue = c.deadline < today.min(last);
         let kind = if new && (!township || c.red_alert || c.source == Source::Department.as_str()) {
             ItemKind::NewRisk
@@ -698,7 +698,7 @@ async fn warnings_to_verify<C: ConnectionTrait>(
                 format!("{alert}部门预警待核实：{}（{department}）{risk}", r.name),
                 format!(
                     "{} 收到；{}；未匹配到农户，核实结论在“部门筛查预警”中登记。",
-                    r.created_at.date_naive(),
+                    beijing_date(r.created_at),
                     r.description
                 ),
             )
@@ -962,8 +962,8 @@ pub async fn save_header(
     let m = locked_for_edit(&tx, caller, id).await?;
     let held_on = NaiveDate::parse_from_str(form.held_on.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::validation("held_on", "请填写会议日期，例如 2026-03-20。"))?;
-    let (first, last) = crate::calendar::month(&m.month, now.date_naive())?;
-    if held_on < first || held_on > last || held_on > now.date_naive() {
+    let (first, last) = crate::calendar::month(&m.month, beijing_date(now))?;
+    if held_on < first || held_on > last || held_on > beijing_date(now) {
         return Err(AppError::validation("held_on", format!("会议日期应在 {} 月内，且不晚于今天。", m.month)));
     }
     let place = form.place.trim().to_string();
@@ -1071,7 +1071,7 @@ pub async fn refresh_agenda(
     let (_, unit) = editable(db, now, ctx, id).await?;
     let tx = begin_write(db).await?;
     let m = locked_for_edit(&tx, ctx.caller()?, id).await?;
-    let (first, last) = crate::calendar::month(&m.month, now.date_naive())?;
+    let (first, last) = crate::calendar::month(&m.month, beijing_date(now))?;
     let present = meeting_item::Entity::find().filter(meeting_item::Column::MeetingId.eq(m.id)).all(&tx).await?;
     let cases: HashSet<i64> = present.iter().flat_map(|i| [i.case_id, i.result_case_id]).flatten().collect();
     let sources: HashSet<i64> = present.iter().filter_map(|i| i.source_item_id).collect();
@@ -1085,7 +1085,7 @@ pub async fn refresh_agenda(
         }
     };
     let fresh: Vec<_> =
-        build_agenda(&tx, &unit, first, last, now.date_naive()).await?.into_iter().filter(is_new).collect();
+        build_agenda(&tx, &unit, first, last, beijing_date(now)).await?.into_iter().filter(is_new).collect();
     let mut position = last_position(&tx, m.id).await?;
     for it in &fresh {
         position += 1;
@@ -1214,7 +1214,7 @@ pub async fn decide(
     form: &DecisionForm,
 ) -> Result<(), AppError> {
     let (m, unit) = editable(db, now, ctx, id).await?;
-    let d = form.parse(m.held_on.unwrap_or_else(|| now.date_naive()))?;
+    let d = form.parse(m.held_on.unwrap_or_else(|| beijing_date(now)))?;
     if d.action == ItemAction::Escalate && unit.level() != OrgLevel::Village {
         return Err(AppError::validation("action", "只有村级研判会议可以提交镇街联席研判会议。"));
     }
@@ -1370,7 +1370,7 @@ async fn update_case<C: ConnectionTrait>(
             deadline: d.deadline.map(|x| x.to_string()).unwrap_or_default(),
         };
         let step = form.parse()?;
-        let policy = crate::policy::service::effective(tx, &m.org_code, now.date_naive().year()).await?;
+        let policy = crate::policy::service::effective(tx, &m.org_code, beijing_date(now).year()).await?;
         crate::cases::service::take_step(tx, now, &acting, case_id, &step, &policy.policy).await?;
     }
     let case = risk_case::Entity::find_by_id(case_id).one(tx).await?.ok_or(AppError::NotFound)?;
@@ -1442,7 +1442,7 @@ async fn appraise<C: ConnectionTrait>(
         it.household_id.ok_or_else(|| AppError::validation("action", "该议题没有关联农户，不能登记民主评议结果。"))?;
     let household = household::Entity::find_by_id(household_id).one(tx).await?.ok_or(AppError::NotFound)?;
     let roles = authz::roles_over(caller, &household.org_code);
-    let policy = crate::policy::service::effective(tx, &household.org_code, now.date_naive().year()).await?;
+    let policy = crate::policy::service::effective(tx, &household.org_code, beijing_date(now).year()).await?;
     let step = crate::workflow::procedure::Step::VillageVerify {
         appraisal_passed: d.action == ItemAction::AppraisalPassed,
         note: format!("研判会议民主评议：{}", d.decision),
@@ -1454,7 +1454,7 @@ async fn appraise<C: ConnectionTrait>(
 /// Remind each village's and township's chair whose meeting of this month is not yet signed, once,
 /// when the month's end is within the policy's reminder working days. Returns how many notices were new.
 pub async fn remind(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let (first, last) = crate::calendar::month("", today)?;
     let month = first.format("%Y-%m").to_string();
     let calendar = crate::calendar::service::load(db).await?;
@@ -1664,7 +1664,7 @@ pub async fn minutes(
         },
     )
     .await?;
-    Ok((format!("{}{}{}记录", m.org_name, m.month, m.title), minutes_data(&m, now.date_naive())))
+    Ok((format!("{}{}{}记录", m.org_name, m.month, m.title), minutes_data(&m, beijing_date(now))))
 }
 
 /// The meeting book (专本) of a unit for a year: the contents (one entry per signed meeting, in month
@@ -1678,7 +1678,7 @@ pub async fn book(
 ) -> Result<(String, serde_json::Value, Vec<(String, serde_json::Value)>), AppError> {
     let unit = OrgCode::parse(unit_code).map_err(|_| AppError::validation("unit", "请选择村或镇街。"))?;
     authz::check(db, now, ctx, Action::ReadHousehold, unit.as_str()).await?;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let year = crate::calendar::year(year, today)?;
     let signed = meeting::Entity::find()
         .filter(meeting::Column::OrgCode.eq(unit.as_str()))

@@ -16,6 +16,7 @@ use crate::auth::Role;
 use crate::cases::Status;
 use crate::db::begin_write;
 use crate::error::AppError;
+use crate::shell::beijing_date;
 
 /// The daily jobs, by name.
 pub const DAILY: [&str; 4] = ["deadline_scan", "warning_digest", "visit_reminders", "meeting_reminders"];
@@ -26,7 +27,7 @@ const STALE_CLAIM_MINUTES: i64 = 30;
 
 /// Run each daily job not yet run today by any instance. Returns the jobs this call ran.
 pub async fn run_due(db: &DatabaseConnection, now: DateTime<Utc>, instance: &str) -> Result<Vec<String>, AppError> {
-    let slot = now.date_naive().to_string();
+    let slot = beijing_date(now).to_string();
     let mut ran = Vec::new();
     for job in DAILY {
         job_run::Entity::delete_many()
@@ -78,7 +79,7 @@ pub async fn run_due(db: &DatabaseConnection, now: DateTime<Utc>, instance: &str
 /// Tell owners of open cases whose deadline is near (the policy's working days) or passed, and tell
 /// the owner's superior unit of an overdue case (the township, or the county for township staff). Returns how many notices were new.
 pub async fn deadline_scan(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let open: Vec<&str> = Status::open_codes();
     let cases = risk_case::Entity::find().filter(risk_case::Column::Status.is_in(open)).all(db).await?;
     let calendar = crate::calendar::service::load(db).await?;

@@ -14,7 +14,7 @@ use crate::shell::{ErrorBox, MeResource, action_error, field_error};
 
 fn this_year() -> i32 {
     use chrono::Datelike;
-    chrono::Utc::now().year()
+    crate::shell::beijing_date(chrono::Utc::now()).year()
 }
 
 #[component]

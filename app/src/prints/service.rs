@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::households::HouseholdDetail;
 use crate::request::RequestContext;
 use crate::risk::SecurityItem;
+use crate::shell::beijing_date;
 use crate::workflow::procedure::{Procedure, ProcedureView};
 
 /// The blank checklist of a sheet to fill in by hand.
@@ -99,7 +100,7 @@ pub async fn blank_visit_sheet(
 ) -> Result<Value, AppError> {
     let d = crate::households::service::get(db, now, ctx, code).await?;
     printed(db, now, ctx, "visit-sheet", &d, false).await?;
-    Ok(visit_sheet_data(&d, now.date_naive(), None))
+    Ok(visit_sheet_data(&d, beijing_date(now), None))
 }
 
 /// The visit part of a sheet: a recorded visit, or blanks and tick boxes to fill in by hand.
@@ -162,7 +163,7 @@ pub async fn commitment(
         .or_else(|| d.summary.monitoring_class.clone())
         .unwrap_or_else(|| "　".into());
     printed(db, now, ctx, "commitment", &d, full).await?;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let mut household = household_data(&d);
     household["monitoring_class"] = json!(class);
     Ok(json!({
@@ -219,17 +220,18 @@ pub async fn public_notice(
         "notice_end": end.to_string(),
         "working_days": working_days,
         "contact_phone": policy.notice_phone,
-        "printed_on": now.date_naive().to_string(),
+        "printed_on": beijing_date(now).to_string(),
         "households": [{
             "number": 1,
             "head_name": d.summary.head_name,
             "group": group,
             "member_count": d.summary.member_count,
             "monitoring_class": p.class.clone().or_else(|| d.summary.monitoring_class.clone()).unwrap_or_default(),
+            // Identification gives the risks found; elimination that they are gone, never a risk as its reason.
             "reason": match (p.procedure, reason.is_empty()) {
-                (_, false) => reason,
+                (Procedure::Identification, false) => reason,
                 (Procedure::Identification, true) => "经核实存在返贫致贫风险".to_string(),
-                (Procedure::Elimination, true) => "经核实收入持续稳定，“两不愁三保障”和饮水安全达标，风险已稳定消除".to_string(),
+                (Procedure::Elimination, _) => "经核实收入持续稳定，“两不愁三保障”和饮水安全达标，风险已稳定消除".to_string(),
             },
         }],
     }))

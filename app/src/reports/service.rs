@@ -9,6 +9,7 @@ use crate::authz::{self, Action};
 use crate::error::AppError;
 use crate::households::MonitoringStatus;
 use crate::request::RequestContext;
+use crate::shell::beijing_date;
 
 const IDENTIFIED: [MonitoringStatus; 3] =
     [MonitoringStatus::Identifying, MonitoringStatus::Monitored, MonitoringStatus::Eliminating];
@@ -20,7 +21,7 @@ pub async fn scale(
     ctx: &RequestContext,
 ) -> Result<Vec<ScaleRow>, AppError> {
     let caller = ctx.caller()?;
-    let year = now.date_naive().year();
+    let year = beijing_date(now).year();
     let prefixes = authz::scope_prefixes(caller, Action::ReadHousehold);
     if prefixes.is_empty() {
         return Err(AppError::Forbidden);

@@ -34,7 +34,7 @@ pub fn ScreeningPage() -> impl IntoView {
                                     </select>
                                     <p>"预警文件（.xlsx 或 CSV，UTF-8 或 GBK 编码）"</p>
                                     <FilePicker id="screening_file" accept=".xlsx,.csv" required=true/>
-                                    <p class="hint">{format!("表头：{}。", COLUMNS.join("、"))}" "<a href="/api/screening/template.csv">"下载模板"</a></p>
+                                    <p class="hint">{format!("表头：{}。", COLUMNS.join("、"))}" "<a href="/api/screening/template.csv" download>"下载模板"</a></p>
                                     <button type="submit" class="primary">"上传并导入"</button>
                                 </form>
                             })}

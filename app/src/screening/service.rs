@@ -27,6 +27,7 @@ use crate::notify::Category as NoticeCategory;
 use crate::notify::service::{Notice, notify};
 use crate::org::{OrgCode, OrgLevel};
 use crate::request::RequestContext;
+use crate::shell::beijing_date;
 
 /// The largest warning file accepted.
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
@@ -284,7 +285,7 @@ async fn apply(
 ) -> Result<ScreeningReport, AppError> {
     let Job { batch_id, prepared, scopes, actor, mut report } = job;
     let department = prepared.department;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let in_scope = |code: &str| scopes.iter().any(|p| code.starts_with(p.as_str()));
     let tx = begin_write(db).await?;
     let calendar = crate::calendar::service::load(&tx).await?;
@@ -699,7 +700,7 @@ pub async fn resolve(
 /// 日汇总: on a working day, tell each township (and the county office, for rows placed at county
 /// level) of the department warnings received since the previous working day. Returns the notices.
 pub async fn digest(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let calendar = crate::calendar::service::load(db).await?;
     if !calendar.is_working_day(today)? {
         return Ok(0);

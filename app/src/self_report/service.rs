@@ -15,6 +15,7 @@ use crate::cases::service::{Opening, default_owner, open};
 use crate::db::begin_write;
 use crate::error::AppError;
 use crate::request::RequestMeta;
+use crate::shell::beijing_date;
 
 /// Reports per client address per hour, and per phone number per day.
 const PER_ADDRESS_PER_HOUR: usize = 5;
@@ -81,7 +82,7 @@ pub async fn submit(
         _ => None,
     };
     let org_code = household.map(|h| h.org_code.clone()).unwrap_or_else(|| village.code.clone());
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let policy = crate::policy::service::effective(db, &org_code, today.year()).await?;
     let masked_phone = format!(
         "{}****{}",

@@ -310,6 +310,18 @@ pub fn hard_navigate(path: &str) {
     }
 }
 
+/// A link to a file the server makes or keeps (a PDF, a photo): it opens in a new tab, so the page and
+/// anything typed on it stay. Without a target the app's router would take the address for one of its
+/// pages and show 页面不存在.
+#[component]
+pub fn FileLink(
+    #[prop(into)] href: String,
+    #[prop(optional)] class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! { <a href=href class=class target="_blank">{children()}</a> }
+}
+
 /// A moment in Beijing time (UTC+8).
 fn in_beijing(at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset> {
     let offset = chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("a valid offset"));

@@ -126,8 +126,8 @@ pub struct VisitForm {
     pub water: String,
     pub water_note: String,
     pub finance_note: String,
-    /// A checkbox: the figures below replace the household's income record for their year.
-    pub update_income: Option<String>,
+    /// The household's income record for a year, pre-filled with the latest one: figures that differ from
+    /// the record replace it; all figures blank leave it alone.
     pub income: IncomeForm,
     /// Up to `PROBLEM_ROWS` problems: description, risk type, and a checkbox to open a case.
     pub problem1: String,
@@ -231,14 +231,14 @@ impl VisitForm {
             }
             checklist.push((item, status, note));
         }
-        let income = match self.update_income {
-            Some(_) => Some(self.income.parse().map_err(|e| match e {
+        let income = match self.income.is_blank() {
+            true => None,
+            false => Some(self.income.parse().map_err(|e| match e {
                 AppError::Validation { field, message } => {
                     AppError::Validation { field: format!("income.{field}"), message }
                 }
                 other => other,
             })?),
-            None => None,
         };
         let mut problems = Vec::new();
         for (i, (description, risk_type, open_case)) in self.problems().into_iter().enumerate() {
@@ -561,7 +561,6 @@ mod tests {
         f.problem2_case = Some("on".into());
         assert!(f.parse(today(), &[]).unwrap_err().field_message("problem2").is_some());
         let mut f = form();
-        f.update_income = Some("on".into());
         f.income.year = "2025".into();
         f.income.wage = "一万".into();
         assert!(f.parse(today(), &[]).unwrap_err().field_message("income.wage").is_some());

@@ -12,7 +12,7 @@ use crate::cases::RiskType;
 use crate::org::api::list_org_units;
 use crate::org::{OrgLevel, OrgUnitView};
 use crate::risk::{AssessmentStatus, SecurityItem};
-use crate::shell::{ErrorBox, count_successes, field_error, form_error};
+use crate::shell::{ErrorBox, FileLink, count_successes, field_error, form_error};
 
 /// One household on "my visits": who, where, why, and what to do.
 #[component]
@@ -35,7 +35,7 @@ fn DueCard(item: DueVisit) -> impl IntoView {
                 {(!matches!(item.standing, Standing::Done(_))).then(|| view! {
                     <a class="button primary" href=format!("/visits/new?household={code}")>"记录走访"</a>
                 })}
-                <a class="button" href=format!("/prints/households/{code}/visit-sheet.pdf")>"空白走访表"</a>
+                <FileLink class="button" href=format!("/prints/households/{code}/visit-sheet.pdf")>"空白走访表"</FileLink>
             </p>
         </li>
     }
@@ -161,6 +161,7 @@ fn problem_rows(value: SavedValue) -> impl IntoView {
                     <textarea name=text rows="2" placeholder="发现的问题（没有可不填）"></textarea>
                     {field_error(value, text_field)}
                     <select name=kind aria-label="风险类型">
+                        <option value="">"风险类型（请选择）"</option>
                         {RiskType::ALL.into_iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
                     </select>
                     {field_error(value, kind_field)}
@@ -227,7 +228,7 @@ fn VisitFormView(start: VisitStart, record: ServerAction<RecordVisit>) -> impl I
             {field_error(value, "finance_note")}
             <details class="editor">
                 <summary>"更新家庭收支记录（元）"</summary>
-                <label class="check"><input type="checkbox" name="form[update_income]"/>" 用下列数字更新该户该年度的收支记录"</label>
+                <p class="hint">"已填入该户最近一年的收支记录；改动的数字保存后替换该年度的记录，未改动则不变。"</p>
                 <label>"年度"<input name="form[income][year]" inputmode="numeric" value=income.year.clone()/></label>
                 {field_error(value, "income.year")}
                 {money("form[income][wage]", "工资性收入", "income.wage", income.wage.clone())}
@@ -322,7 +323,7 @@ pub fn VisitPage() -> impl IntoView {
                         Ok(v) => view! {
                             <h1>{format!("{}户 · {} 走访", v.head_name, v.visited_on)}</h1>
                             <p class="actions">
-                                <a class="button primary" href=format!("/prints/visits/{}/visit-sheet.pdf", v.id)>"打印走访记录表（PDF）"</a>
+                                <FileLink class="button primary" href=format!("/prints/visits/{}/visit-sheet.pdf", v.id)>"打印走访记录表（PDF）"</FileLink>
                                 <a class="button" href=format!("/households/{}", v.household_code)>"农户详情"</a>
                             </p>
                             <dl class="facts">
@@ -459,7 +460,7 @@ pub fn CoveragePage() -> impl IntoView {
                                 </Form>
                                 <p class="hint">{format!("{}，{} 所在周期（截至 {}）。按期：周期内已访；补访：周期结束后才访；未访：周期已过仍未访；待访：周期未结束。", c.unit_name, c.month, c.today)}</p>
                                 {village.then(|| view! {
-                                    <p><a class="button" href=batch>{format!("批量打印 {batch_month} 应访农户走访表（PDF，按走访路线排序）")}</a></p>
+                                    <p><FileLink class="button" href=batch>{format!("批量打印 {batch_month} 应访农户走访表（PDF，按走访路线排序）")}</FileLink></p>
                                 })}
                                 <table class="list">
                                     <thead><tr><th>"单位"</th><th>"走访要求"</th><th>"应访"</th><th>"按期"</th><th>"补访"</th><th>"未访"</th><th>"待访"</th></tr></thead>

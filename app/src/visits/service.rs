@@ -28,6 +28,7 @@ use crate::org::{OrgCode, OrgLevel};
 use crate::policy::Policy;
 use crate::request::RequestContext;
 use crate::risk::{AssessmentStatus, SecurityItem};
+use crate::shell::beijing_date;
 use crate::shell::beijing_time;
 
 /// The 两不愁三保障 item a risk type is about, if it is one of them.
@@ -76,7 +77,7 @@ pub async fn start(
 ) -> Result<VisitStart, AppError> {
     let household = crate::households::service::in_scope(db, now, ctx, code, Action::RecordVisit).await?;
     let detail = crate::households::service::get(db, now, ctx, code).await?;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?.policy;
     // Last time's finding per item, with its note (a problem still open needs one again).
     let last = |item: SecurityItem| detail.assessments.iter().find(|a| a.item == item);
@@ -189,7 +190,7 @@ async fn suggested_ledger_class(
     .unwrap_or_default())
 }
 
-/// Record a visit; returns its id. The checklist becomes the household's assessments, ticked income
+/// Record a visit; returns its id. The checklist becomes the household's assessments, changed income
 /// figures replace its income record for their year, each problem marked for it opens a case, and the
 /// household is re-evaluated: all in one transaction with one audit record of the visit.
 pub async fn record(
@@ -201,7 +202,7 @@ pub async fn record(
     let household =
         crate::households::service::in_scope(db, now, ctx, form.household.trim(), Action::RecordVisit).await?;
     let caller = ctx.caller()?;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?.policy;
     let mut visit = form.parse(today, &ledger_classes(&policy))?;
     // A paper sheet may be typed in by someone else: the visitor is named, the typist kept.
@@ -225,8 +226,11 @@ pub async fn record(
         )
         .await?;
     }
-    if let Some(income) = &visit.income {
-        crate::households::service::write_income(&tx, now, &actor, &household, income).await?;
+    // Figures as pre-filled change nothing, and the visit then names no income year.
+    if let Some(income) = &visit.income
+        && !crate::households::service::write_income(&tx, now, &actor, &household, income).await?
+    {
+        visit.income = None;
     }
     open_cases(&tx, now, &actor, &household, &policy, &mut visit).await?;
     let row = visit::ActiveModel {
@@ -304,7 +308,7 @@ async fn open_cases<C: ConnectionTrait>(
         return Ok(());
     }
     let calendar = crate::calendar::service::load(tx).await?;
-    let deadline = crate::cases::lifecycle::initial_deadline(now.date_naive(), None, &calendar, policy)?;
+    let deadline = crate::cases::lifecycle::initial_deadline(beijing_date(now), None, &calendar, policy)?;
     let mut owners = HashMap::new();
     let owner = match household.contact_user_id {
         Some(contact) => contact,
@@ -583,7 +587,7 @@ impl Loaded {
                 Some(MonitoringStatus::Monitored | MonitoringStatus::Eliminating)
             )
         });
-        let registered = h.created_at.date_naive();
+        let registered = beijing_date(h.created_at);
         let ledger = self.ledger.get(&h.id).and_then(|(class, on)| Some((class.as_deref()?, *on)));
         let (class, class_since) = match (formal, ledger) {
             (Some(name), _) => (Some(name), h.class_since.unwrap_or(registered)),
@@ -629,23 +633,26 @@ impl VillageStaff {
     }
 
     /// Who owes `rule` for household `h`: the 挂钩干部 their own visits; the village staff the category
-    /// names its cadence (the contact where the village has none of them); the contact the rest.
+    /// names its cadence (the contact where the village has none of them); the contact the sweep, and
+    /// where a household has no contact, the village staff, so every rural household is swept by someone.
     fn owers(&self, rule: &Rule, subject: &Subject, h: &household::Model) -> Vec<i64> {
-        let roles = subject.class.map(|c| c.visitor_roles()).unwrap_or_default();
         let village = OrgCode::parse(&h.org_code).map(|c| c.at_level(OrgLevel::Village)).unwrap_or_default();
-        let named: Vec<i64> = match rule.duty {
-            Duty::Cadence => self
-                .0
+        let staff = |roles: &[Role]| -> Vec<i64> {
+            self.0
                 .get(&village)
                 .into_iter()
                 .flatten()
                 .filter(|(role, _)| roles.contains(role))
-                .map(|(_, user)| *user)
-                .collect(),
-            Duty::Liaison => return h.liaison_user_id.into_iter().collect(),
-            Duty::Sweep => Vec::new(),
+                .map(|(_, u)| *u)
+                .collect()
         };
-        if named.is_empty() { h.contact_user_id.into_iter().collect() } else { named }
+        let contact = || h.contact_user_id.into_iter().collect::<Vec<i64>>();
+        let first_of = |people: Vec<i64>, otherwise: Vec<i64>| if people.is_empty() { otherwise } else { people };
+        match rule.duty {
+            Duty::Liaison => h.liaison_user_id.into_iter().collect(),
+            Duty::Cadence => first_of(staff(&subject.class.map(|c| c.visitor_roles()).unwrap_or_default()), contact()),
+            Duty::Sweep => first_of(contact(), staff(&VISITOR_ROLES)),
+        }
     }
 
     /// The villages where `user` is one of the staff.
@@ -655,7 +662,8 @@ impl VillageStaff {
 }
 
 /// The caller's visits today: households where they are the contact (cadence and sweep), the village
-/// staff a category's visitor names (its cadence), or the 挂钩干部 (their own visits), overdue first, then due, then done this period; each part in route order
+/// staff a category's visitor names (its cadence; the sweep of households without a contact), or the
+/// 挂钩干部 (their own visits); overdue first, then due, then done this period; each part in route order
 /// (villager group, then address).
 pub async fn my_visits(
     db: &DatabaseConnection,
@@ -663,7 +671,7 @@ pub async fn my_visits(
     ctx: &RequestContext,
 ) -> Result<MyVisits, AppError> {
     let caller = ctx.caller()?;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let mut result = MyVisits { today, overdue: Vec::new(), due: Vec::new(), done: Vec::new() };
     let Some(scope) = authz::scope_condition(caller, Action::RecordVisit, household::Column::OrgCode) else {
         return Ok(result);
@@ -743,7 +751,7 @@ struct Owed {
 /// a period with visits due ends within the policy's reminder working days, and once for each period
 /// that passed unmet. Returns how many notices were new.
 pub async fn remind(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let loaded = Loaded::read(db, Condition::all(), today).await?;
     let staff = VillageStaff::read(db).await?;
     let calendar = crate::calendar::service::load(db).await?;
@@ -839,7 +847,7 @@ pub async fn coverage(
     month: &str,
 ) -> Result<CoverageView, AppError> {
     let (unit, unit_name) = unit_in_scope(db, now, ctx, unit_code).await?;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let (first, _) = crate::calendar::month(month, today)?;
     if first > today {
         return Err(AppError::validation("month", "不能查看未来月份的走访情况。"));
@@ -931,7 +939,7 @@ pub async fn sweep(
     year: &str,
 ) -> Result<SweepView, AppError> {
     let (unit, unit_name) = unit_in_scope(db, now, ctx, unit_code).await?;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let year = crate::calendar::year(year, today)?;
     if !(2000..=today.year()).contains(&year) {
         return Err(AppError::validation("year", "年度应为今年或以前的年份。"));
@@ -962,7 +970,7 @@ pub async fn sweep(
         not_swept: Vec::new(),
     };
     for h in &loaded.households {
-        if h.created_at.date_naive() > deadline {
+        if beijing_date(h.created_at) > deadline {
             continue;
         }
         view.households += 1;
@@ -1003,7 +1011,7 @@ pub async fn sheet(
     let v = get(db, now, ctx, id).await?;
     let d = crate::households::service::get(db, now, ctx, &v.household_code).await?;
     crate::prints::service::printed(db, now, ctx, "visit-sheet", &d, false).await?;
-    Ok(crate::prints::service::visit_sheet_data(&d, now.date_naive(), Some(sheet_visit(&v))))
+    Ok(crate::prints::service::visit_sheet_data(&d, beijing_date(now), Some(sheet_visit(&v))))
 }
 
 /// A recorded visit as the sheet's `visit` data.
@@ -1063,7 +1071,7 @@ pub async fn due_sheets(
     if unit.level() != OrgLevel::Village {
         return Err(AppError::validation("unit", "批量打印按村进行，请选择一个村（社区）。"));
     }
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let (first, month_end) = crate::calendar::month(month, today)?;
     // Due "this month": judged on the later of today and the first of the month, within the month.
     let on = today.clamp(first, month_end);
@@ -1089,6 +1097,8 @@ pub async fn due_sheets(
     let mut sheets = Vec::with_capacity(codes.len());
     for code in codes {
         let d = crate::households::service::get(db, now, ctx, &code).await?;
+        // Each household's print is on its own record, so "who printed this household" finds batches too.
+        crate::prints::service::printed(db, now, ctx, "visit-sheets-due", &d, false).await?;
         let title = format!("{}户（{}）", d.summary.head_name, d.summary.code);
         sheets.push((title, crate::prints::service::visit_sheet_data(&d, today, None)));
     }

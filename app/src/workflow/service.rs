@@ -20,6 +20,7 @@ use crate::db::begin_write;
 use crate::error::AppError;
 use crate::households::MonitoringStatus;
 use crate::request::RequestContext;
+use crate::shell::beijing_date;
 
 fn state_of(row: &identification::Model) -> Result<ProcedureState, AppError> {
     let unknown = |what: &str| AppError::internal(format!("unknown {what} in identification {}", row.id));
@@ -141,7 +142,7 @@ async fn set_status<C: ConnectionTrait>(
     if let Some(class) = class {
         update = update
             .col_expr(household::Column::MonitoringClass, Expr::value(class))
-            .col_expr(household::Column::ClassSince, Expr::value(now.date_naive()));
+            .col_expr(household::Column::ClassSince, Expr::value(beijing_date(now)));
     }
     update.filter(household::Column::Id.eq(household_id)).exec(tx).await?;
     Ok(())
@@ -225,7 +226,7 @@ pub async fn apply(
                 .map_err(|_| AppError::validation("commitment", "承诺书签署日期应写作 2026-03-02 的形式。"))?,
         )
     };
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?;
     let state = flow::apply(signed, form.green_channel.is_some(), &form.class, today, &policy.policy)?;
     let note = if state.green_channel { "绿色通道：先行帮扶，手续后补" } else { "" };
@@ -250,7 +251,7 @@ pub async fn propose_elimination(
     form: &EliminationForm,
 ) -> Result<(), AppError> {
     let household = crate::households::service::in_scope(db, now, ctx, code, Action::EditHousehold).await?;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?;
     let (evaluation, labour, latest_income_year) = elimination_facts(db, &household, now).await?;
     let facts = EliminationFacts {
@@ -275,7 +276,7 @@ pub async fn step(
     let step = form.parse()?;
     let caller = ctx.caller()?;
     let roles = crate::authz::roles_over(caller, &household.org_code);
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?;
     // The county confirms an elimination only if the household still qualifies today.
     let still_qualifies = match &step {
@@ -307,7 +308,7 @@ pub(crate) async fn take_step<C: ConnectionTrait>(
     still_qualifies: Option<Result<(), AppError>>,
 ) -> Result<(), AppError> {
     let crate::authz::Acting { actor, user_id, roles } = *acting;
-    let today = now.date_naive();
+    let today = beijing_date(now);
     let row = open_procedure(tx, household.id)
         .await?
         .ok_or_else(|| AppError::Conflict("该户没有正在办理的识别纳入或风险消除程序。".into()))?;

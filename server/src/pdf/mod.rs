@@ -67,6 +67,9 @@ impl Printer {
             }
             templates.insert(form, loaded);
         }
+        if !font_path.is_file() {
+            tracing::error!(font = %font_path.display(), "print font missing (set PRINT_FONT); printing is refused until it is installed");
+        }
         Printer { font_path: font_path.to_path_buf(), font: OnceLock::new(), templates }
     }
 
@@ -77,7 +80,10 @@ impl Printer {
             ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())
                 .ok_or_else(|| format!("{}: not a usable font", self.font_path.display()))
         });
-        parsed.as_ref().map_err(|e| AppError::internal(format!("print font: {e}")))
+        parsed.as_ref().map_err(|e| {
+            tracing::error!(error = %e, "print font unusable");
+            AppError::Conflict("打印字体不可用，暂时无法打印。请管理员安装打印字体（详细原因见服务器日志）。".into())
+        })
     }
 
     /// Lay out one part with its template.

@@ -275,9 +275,28 @@ async fn record_finances_see_the_red_alert_and_take_it_through_identification_on
     client.close().await.unwrap();
 }
 
-/// Fetch the PDF behind the page's link whose address ends with `ending`, with the browser's session,
-/// as a user's download would.
+/// Click the page's link whose address ends with `ending` as a user would: the file opens in a new tab and
+/// the page stays. Then fetch the PDF behind it with the browser's session and close that tab.
 async fn download_pdf(client: &Client, ending: &str) -> tests::Pdf {
+    let page = client.current_url().await.unwrap();
+    let home = client.window().await.unwrap();
+    let before = client.windows().await.unwrap();
+    click(client, Locator::Css(&format!("a[href$='{ending}']"))).await;
+    let mut opened = None;
+    for _ in 0..100 {
+        let now = client.windows().await.unwrap();
+        opened = now.into_iter().find(|w| !before.contains(w));
+        if opened.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let opened = opened.unwrap_or_else(|| panic!("clicking the link to {ending} opened no tab"));
+    assert_eq!(client.current_url().await.unwrap(), page, "clicking the link to {ending} left the page");
+    assert!(!text_of(client, "body").await.contains("页面不存在"));
+    client.switch_to_window(opened).await.unwrap();
+    client.close_window().await.unwrap();
+    client.switch_to_window(home).await.unwrap();
     let script = format!(
         "const done = arguments[arguments.length - 1];
          fetch(document.querySelector(\"a[href$='{ending}']\").href)

@@ -141,3 +141,18 @@ async fn long_tables_and_broken_templates(backend: tests::Backend) {
 
 both_backends!(forms_print_in_scope_with_masking, forms_print_in_scope_with_masking);
 both_backends!(long_tables_and_broken_templates, long_tables_and_broken_templates);
+
+/// Without its font the server still starts; a print is refused with a Chinese message, not a crash.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_font_is_a_clear_refusal() {
+    let app = TestApp::spawn_with(tests::Backend::Sqlite, |s| s.print_font = "/nonexistent/font.ttc".into())
+        .await
+        .with_county()
+        .await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
+    let (status, message) =
+        tests::error_message(shuji.get(&format!("/prints/households/{code}/visit-sheet.pdf")).await).await;
+    assert_eq!(status, 409);
+    assert!(message.contains("打印字体不可用"), "{message}");
+}

@@ -110,7 +110,6 @@ async fn a_visit_updates_the_household_and_opens_a_case(backend: tests::Backend)
             ("form[housing]", "failed"),
             ("form[housing_note]", "东侧房屋漏雨，墙体开裂"),
             ("form[finance_note]", "户主外出务工，月收入约 3000 元"),
-            ("form[update_income]", "on"),
             ("form[income][year]", "2025"),
             ("form[income][wage]", "36000"),
             ("form[income][transfer]", "1200"),
@@ -162,6 +161,25 @@ async fn a_visit_updates_the_household_and_opens_a_case(backend: tests::Backend)
         assert!(audit.iter().any(|r| r.action == action), "{action} audited");
     }
 
+    // A later visit whose form keeps the figures as pre-filled changes no record and names no income year.
+    let again = visit_form(
+        &code,
+        &[
+            ("form[housing]", "failed"),
+            ("form[housing_note]", "东侧房屋漏雨，墙体开裂"),
+            ("form[income][year]", "2025"),
+            ("form[income][wage]", "36000.00"),
+            ("form[income][transfer]", "1200"),
+        ],
+    );
+    let response = lianxi.server_fn::<RecordVisit>(&again).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let again: i64 = response.json().await.unwrap();
+    assert_eq!(visit::Entity::find_by_id(again).one(app.db()).await.unwrap().unwrap().income_year, None);
+    assert_eq!(saved.income_year, Some(2025), "the first visit changed the record");
+    let audit = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 100).await.unwrap();
+    assert_eq!(audit.iter().filter(|r| r.action == "household.income_saved").count(), 1);
+
     // A photo from the visit: kept with it (as evidence, withdrawn never deleted), audited, served in scope.
     let mut jpeg = std::io::Cursor::new(Vec::new());
     image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([(x * 7) as u8, (y * 9) as u8, 90]))
@@ -205,7 +223,7 @@ async fn a_visit_updates_the_household_and_opens_a_case(backend: tests::Backend)
             .contains("NotFound")
     );
     assert!(refusal(other.server_fn::<RecordVisit>(&visit_form(&code, &[])).await).await.contains("NotFound"));
-    assert_eq!(visit::Entity::find().count(app.db()).await.unwrap(), 1);
+    assert_eq!(visit::Entity::find().count(app.db()).await.unwrap(), 2, "the two visits of the contact");
 
     // The recorded sheet: what was found, the case, the addendum; IDs masked; a clean A4 PDF.
     let sheet = lianxi.get(&format!("/prints/visits/{id}/visit-sheet.pdf")).await;
@@ -317,8 +335,8 @@ async fn a_villages_due_sheets_print_in_route_order(backend: tests::Backend) {
     let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
     let other = app.signed_in("dafo", &app.user("dafo", Role::VillageSecretary, VILLAGE_B1).await).await;
     // Created out of route order: the group's household comes after the village's own, by address.
-    app.household(GROUP_A1_1, 3, "王五").await;
-    app.household(VILLAGE_A1, 2, "李四").await;
+    let wang = app.household(GROUP_A1_1, 3, "王五").await;
+    let li = app.household(VILLAGE_A1, 2, "李四").await;
     let done = app.household(VILLAGE_A1, 1, "张三").await;
     // 张三 was swept and visited this month: nothing due, no sheet.
     earlier_visit(&app, &done, "2026-03-01", "shuji", true, None).await;
@@ -330,6 +348,18 @@ async fn a_villages_due_sheets_print_in_route_order(backend: tests::Backend) {
     assert_eq!(pdf.pages(), 2, "one sheet per household due");
     assert!(pdf.page_text(1).contains("李四") && pdf.page_text(2).contains("王五"), "route order");
     assert!(!pdf.text().contains("张三"));
+    // Each household printed is on the audit log under its own code, and the batch under the village.
+    let audit = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 100).await.unwrap();
+    let mut printed: Vec<&str> = audit
+        .iter()
+        .filter(|r| r.action == "print.household_form" && r.changes.contains("visit-sheets-due"))
+        .map(|r| r.entity_id.as_str())
+        .collect();
+    printed.sort();
+    let mut due = vec![li.as_str(), wang.as_str()];
+    due.sort();
+    assert_eq!(printed, due);
+    assert!(audit.iter().any(|r| r.action == "print.visit_sheets" && r.entity_id == VILLAGE_A1));
 
     // Scope, a village with nobody due, and a township (batches go village by village).
     assert_eq!(other.get(&format!("/prints/villages/{VILLAGE_A1}/visit-sheets.pdf")).await.status(), 404);
@@ -454,6 +484,22 @@ async fn the_policy_names_who_visits_and_who_made_the_visit(backend: tests::Back
         xinxi.get(&format!("/prints/visits/{id}/visit-sheet.pdf")).await.bytes().await.unwrap().to_vec(),
     );
     assert!(sheet.text().replace('\n', "").contains("测试zhucun（测试xinxi代为录入）"), "{}", sheet.text());
+
+    // A household with no contact: its sweep falls to the village staff, so it is somebody's to do.
+    let orphan = app.household(VILLAGE_A1, 2, "李秀英").await;
+    let owed_by = |mine: &serde_json::Value| -> Vec<String> {
+        mine["due"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["household_code"] == orphan.as_str())
+            .map(|d| d["duty"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mine: serde_json::Value = xinxi.get("/api/visits/mine").await.json().await.unwrap();
+    assert_eq!(owed_by(&mine), ["年度集中排查（3 月 31 日前）"], "{mine}");
+    let contact: serde_json::Value = lianxi.get("/api/visits/mine").await.json().await.unwrap();
+    assert!(owed_by(&contact).is_empty(), "{contact}");
 }
 
 both_backends!(who_visits, the_policy_names_who_visits_and_who_made_the_visit);
