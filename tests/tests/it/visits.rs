@@ -529,3 +529,25 @@ async fn a_households_duties_stay_together_on_the_route(backend: tests::Backend)
 }
 
 both_backends!(duties_together, a_households_duties_stay_together_on_the_route);
+
+/// Early in the morning in Beijing the UTC date is still yesterday's: "today" is Beijing's, so the form
+/// starts from today's date, which saves, and the first of a month already owes that month's visit.
+async fn today_is_the_beijing_date(backend: tests::Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let password = app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await;
+    assign_contact(&app, &code, "lianxi").await;
+    // 2026-03-02 16:30 UTC is 00:30 on 3 March in Beijing.
+    app.clock.advance(chrono::Duration::minutes(15 * 60 + 30));
+    let lianxi = app.signed_in("lianxi", &password).await;
+    let start = lianxi.server_fn::<app::visits::api::StartVisit>(&[("code", code.as_str())]).await;
+    let start: serde_json::Value = start.json().await.unwrap();
+    assert_eq!(start["form"]["visited_on"], "2026-03-03", "{start}");
+    let saved = lianxi.server_fn::<RecordVisit>(&visit_form(&code, &[("form[visited_on]", "2026-03-03")])).await;
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    let mine: serde_json::Value = lianxi.get("/api/visits/mine").await.json().await.unwrap();
+    assert_eq!(mine["today"], "2026-03-03", "{mine}");
+}
+
+both_backends!(beijing_today, today_is_the_beijing_date);
