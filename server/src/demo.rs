@@ -510,7 +510,8 @@ async fn load_visits(db: &DatabaseConnection, rng: &mut ChaCha8Rng, today: Naive
 }
 
 /// Signed judgment meetings of this year's past months for most villages and townships (a few months
-/// missed, so the overview shows gaps): the unit's roster, one item reporting the month's monitoring.
+/// missed and a few minutes signed late, so the overview shows gaps and 逾期补签): the unit's roster, one
+/// item reporting the month's monitoring.
 async fn load_meetings(db: &DatabaseConnection, rng: &mut ChaCha8Rng, today: NaiveDate) -> anyhow::Result<u64> {
     use app::auth::Role;
     use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter};
@@ -539,7 +540,9 @@ async fn load_meetings(db: &DatabaseConnection, rng: &mut ChaCha8Rng, today: Nai
                 continue;
             }
             let held_on = NaiveDate::from_ymd_opt(today.year(), month, rng.random_range(20..=28)).unwrap_or(today);
-            let at = Utc.from_utc_datetime(&held_on.and_hms_opt(10, 0, 0).unwrap_or_default());
+            let at = Utc.from_utc_datetime(&held_on.and_hms_opt(2, 0, 0).unwrap_or_default());
+            // A few minutes were signed only the month after (逾期补签), as happens.
+            let signed_at = if rng.random_bool(0.04) { (at + chrono::Duration::days(12)).min(Utc::now()) } else { at };
             let attendance: Vec<app::meetings::Attendee> = roster
                 .iter()
                 .map(|(id, role)| app::meetings::Attendee {
@@ -567,7 +570,7 @@ async fn load_meetings(db: &DatabaseConnection, rng: &mut ChaCha8Rng, today: Nai
                 created_by: Set(creator),
                 created_at: Set(at),
                 finalised_at: Set(Some(at)),
-                signed_at: Set(Some(at)),
+                signed_at: Set(Some(signed_at)),
                 sent_back_reason: Set(String::new()),
                 ..Default::default()
             }

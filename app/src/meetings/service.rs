@@ -870,8 +870,8 @@ pub async fn get(
     let names = crate::org::service::display_names(db, vec![m.org_code.clone()]).await?;
     let township = unit.level() == OrgLevel::Township;
     let attendance: Vec<Attendee> = serde_json::from_str(&m.attendance).map_err(AppError::internal)?;
-    // The chair, the recorder and the addenda's authors as the roster recorded them, so signed minutes never
-    // change with a later rename (someone not on the roster: their name today).
+    // The chair, the recorder and the addenda's authors as the roster recorded them (refreshed when signed),
+    // so signed minutes never change with a later rename (someone not on the roster: their name today).
     let named = |id: i64| {
         attendance.iter().find(|a| a.user_id == id).map(|a| a.name.clone()).or_else(|| people.get(&id).cloned())
     };
@@ -1593,12 +1593,25 @@ pub async fn sign(db: &DatabaseConnection, now: DateTime<Utc>, ctx: &RequestCont
     let tx = begin_write(db).await?;
     let m = locked(&tx, id).await?;
     expect_status(&m, MeetingStatus::Finalised)?;
+    // The signed minutes name everyone as their account reads at signing (a name corrected since the
+    // roster was taken is corrected here too); from now on the names never change.
+    let mut attendance: Vec<Attendee> = serde_json::from_str(&m.attendance).map_err(AppError::internal)?;
+    let names = crate::users::service::display_names(&tx, attendance.iter().map(|a| a.user_id)).await?;
+    let mut renamed = Vec::new();
+    for a in &mut attendance {
+        if let Some(name) = names.get(&a.user_id).filter(|name| **name != a.name) {
+            renamed.push(json!({ "before": a.name, "after": name }));
+            a.name = name.clone();
+        }
+    }
     let mut active = m.clone().into_active_model();
     active.status = Set(MeetingStatus::Signed.as_str().into());
     active.signed_at = Set(Some(now));
     active.chair_user_id = Set(Some(caller.user_id));
+    active.attendance = Set(serde_json::to_string(&attendance).map_err(AppError::internal)?);
     active.update(&tx).await?;
-    audit::append(&tx, &Actor::user(caller, &ctx.meta), now, meeting_entry(&m, "meeting.signed", json!({}))).await?;
+    let changes = if renamed.is_empty() { json!({}) } else { json!({ "renamed": renamed }) };
+    audit::append(&tx, &Actor::user(caller, &ctx.meta), now, meeting_entry(&m, "meeting.signed", changes)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -17,6 +17,18 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, Query
 use tests::both_backends;
 use tests::{COUNTY, Client, GROUP_A1_1, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1};
 
+/// Change the display name of `username`'s account, as an administrator would.
+async fn rename(app: &TestApp, username: &str, name: &str) {
+    let mut user = entities::app_user::Entity::find_by_id(app.user_id(username).await)
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    user.display_name = sea_orm::Set(name.into());
+    user.update(app.db()).await.unwrap();
+}
+
 async fn body(response: reqwest::Response) -> String {
     response.text().await.unwrap()
 }
@@ -258,6 +270,8 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
     let m = meeting(&shuji, &id).await;
     assert_eq!((m["status"].as_str(), m["sent_back_reason"].as_str()), (Some("Preparing"), Some("缺席原因写错了")));
     assert_eq!(ganbu.server_fn::<FinaliseMeeting>(&[("id", &id)]).await.status(), 200);
+    // The recorder's name is corrected before signing: the signed minutes carry the corrected name.
+    rename(&app, "ganbu", "钱正名").await;
     assert_eq!(shuji.server_fn::<SignMeeting>(&[("id", &id)]).await.status(), 200);
     let late = decide(&shuji, &id, &items[1], &[("form[decision]", "改"), ("form[action]", "note")]).await;
     assert!(body(late).await.contains("会议记录已定稿，不能再修改"));
@@ -269,16 +283,9 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
     assert_eq!(m["status"], "Signed");
     assert_eq!(m["addenda"][0]["text"], "3 月 5 日补充：王强已到户查看");
     // Signed minutes keep the names they were signed with, whatever accounts are renamed later.
-    let mut chair = entities::app_user::Entity::find_by_id(app.user_id("shuji").await)
-        .one(app.db())
-        .await
-        .unwrap()
-        .unwrap()
-        .into_active_model();
-    chair.display_name = sea_orm::Set("赵新名".into());
-    chair.update(app.db()).await.unwrap();
+    rename(&app, "shuji", "赵新名").await;
     let m = meeting(&shuji, &id).await;
-    assert_eq!((m["chair"].as_str(), m["recorder"].as_str()), (Some("测试shuji"), Some("测试ganbu")));
+    assert_eq!((m["chair"].as_str(), m["recorder"].as_str()), (Some("测试shuji"), Some("钱正名")));
     let audit = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 200).await.unwrap();
     for action in [
         "meeting.prepared",
@@ -310,7 +317,7 @@ async fn a_village_meeting_from_agenda_to_locked_minutes(backend: tests::Backend
         "2026年03月02日",
         "村委会会议室",
         "测试lianxi（入户走访）",
-        "测试ganbu",
+        "钱正名",
         "纳入危房改造",
         "镇住建办",
         "2026-04-30",
