@@ -4,7 +4,7 @@
 //! an audit record.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use entities::household_member;
+use entities::{household, household_member, identification};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
@@ -176,7 +176,9 @@ pub async fn commitment(
 }
 
 /// The public notice (公示) of the household's running identification or elimination, once its notice
-/// period is set. No ID numbers: it is posted in public.
+/// period is set: the notice as the village posts it, listing every household of the village (in the
+/// caller's scope) on the same procedure whose notice starts the same day, in household-code order. No
+/// ID numbers: it is posted in public.
 pub async fn public_notice(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -201,17 +203,46 @@ pub async fn public_notice(
         Procedure::Identification => ("对象识别纳入", "纳入防止返贫监测对象"),
         Procedure::Elimination => ("对象风险消除", "标注为风险消除"),
     };
-    let reason = d
-        .risk
-        .evaluation
-        .as_ref()
-        .map(|e| e.flags.iter().map(|f| f.reason.clone()).collect::<Vec<_>>().join("；"))
-        .unwrap_or_default();
-    let group = d.summary.org_name.clone();
-    printed(db, now, ctx, "public-notice", &d, false).await?;
-    let village_code = crate::org::OrgCode::parse(&d.summary.org_code)?.at_level(crate::org::OrgLevel::Village);
-    let village = crate::org::service::display_names(db, vec![village_code]).await?;
-    let village_name = village.into_values().next().unwrap_or_else(|| group.clone());
+    let village = crate::org::OrgCode::parse(&d.summary.org_code)?.at_level(crate::org::OrgLevel::Village);
+    let on_notice = identification::Entity::find()
+        .filter(identification::Column::Kind.eq(p.procedure.as_str()))
+        .filter(identification::Column::NoticeStart.eq(start))
+        .filter(authz::code_prefix(
+            identification::Column::OrgCode,
+            crate::org::OrgCode::parse(&village)?.scope_prefix(),
+        ))
+        .all(db)
+        .await?;
+    let mut listed: Vec<(String, Option<String>)> = Vec::new();
+    for run in on_notice {
+        if let Some(h) = household::Entity::find_by_id(run.household_id).one(db).await? {
+            listed.push((h.code, run.class));
+        }
+    }
+    listed.sort();
+    listed.dedup_by(|a, b| a.0 == b.0);
+    let mut households = Vec::new();
+    for (listed_code, class) in listed {
+        let other = match listed_code == d.summary.code {
+            true => d.clone(),
+            false => match crate::households::service::get(db, now, ctx, &listed_code).await {
+                Ok(other) => other,
+                Err(AppError::NotFound) => continue, // outside the caller's scope
+                Err(e) => return Err(e),
+            },
+        };
+        printed(db, now, ctx, "public-notice", &other, false).await?;
+        households.push(json!({
+            "number": households.len() + 1,
+            "head_name": other.summary.head_name,
+            "group": other.summary.org_name,
+            "member_count": other.summary.member_count,
+            "monitoring_class": class.or_else(|| other.summary.monitoring_class.clone()).unwrap_or_default(),
+            "reason": notice_reason(p.procedure, &other),
+        }));
+    }
+    let names = crate::org::service::display_names(db, vec![village.clone()]).await?;
+    let village_name = names.get(&village).cloned().unwrap_or_else(|| d.summary.org_name.clone());
     Ok(json!({
         "unit_name": village_name,
         "kind": kind,
@@ -221,18 +252,22 @@ pub async fn public_notice(
         "working_days": working_days,
         "contact_phone": policy.notice_phone,
         "printed_on": beijing_date(now).to_string(),
-        "households": [{
-            "number": 1,
-            "head_name": d.summary.head_name,
-            "group": group,
-            "member_count": d.summary.member_count,
-            "monitoring_class": p.class.clone().or_else(|| d.summary.monitoring_class.clone()).unwrap_or_default(),
-            // Identification gives the risks found; elimination that they are gone, never a risk as its reason.
-            "reason": match (p.procedure, reason.is_empty()) {
-                (Procedure::Identification, false) => reason,
-                (Procedure::Identification, true) => "经核实存在返贫致贫风险".to_string(),
-                (Procedure::Elimination, _) => "经核实收入持续稳定，“两不愁三保障”和饮水安全达标，风险已稳定消除".to_string(),
-            },
-        }],
+        "households": households,
     }))
+}
+
+/// Why a household is on a notice: for identification the risks its evaluation found; for elimination
+/// that they are gone, never a risk as its reason.
+fn notice_reason(procedure: Procedure, d: &HouseholdDetail) -> String {
+    let risks = d
+        .risk
+        .evaluation
+        .as_ref()
+        .map(|e| e.flags.iter().map(|f| f.reason.clone()).collect::<Vec<_>>().join("；"))
+        .unwrap_or_default();
+    match (procedure, risks.is_empty()) {
+        (Procedure::Identification, false) => risks,
+        (Procedure::Identification, true) => "经核实存在返贫致贫风险".to_string(),
+        (Procedure::Elimination, _) => "经核实收入持续稳定，“两不愁三保障”和饮水安全达标，风险已稳定消除".to_string(),
+    }
 }

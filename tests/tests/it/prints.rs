@@ -7,7 +7,7 @@ use app::policy::presets::Preset;
 use app::workflow::api::{ApplyIdentification, IdentificationStep};
 
 use tests::both_backends;
-use tests::{COUNTY, TestApp, VILLAGE_A1, VILLAGE_B1};
+use tests::{COUNTY, GROUP_A1_1, TestApp, VILLAGE_A1, VILLAGE_B1};
 
 async fn forms_print_in_scope_with_masking(backend: tests::Backend) {
     let app = TestApp::spawn(backend).await.with_county().await;
@@ -77,13 +77,29 @@ async fn forms_print_in_scope_with_masking(backend: tests::Backend) {
         ])
         .await;
     assert_eq!(applied.status(), 200);
-    for fields in [
-        vec![("form[step]", "village_verify"), ("form[approve]", "yes"), ("form[note]", "评议通过")],
-        vec![("form[step]", "post_notice"), ("form[start]", "2026-03-02")],
-    ] {
-        let mut form = vec![("code", code.as_str())];
-        form.extend(fields);
-        assert_eq!(shuji.server_fn::<IdentificationStep>(&form).await.status(), 200);
+    // Two more households of the village: one posted on the same day (the same notice), one a day earlier.
+    let same_day = app.household(GROUP_A1_1, 2, "王德明").await;
+    let earlier = app.household(VILLAGE_A1, 3, "李桂兰").await;
+    for (household, start) in [(&code, "2026-03-02"), (&same_day, "2026-03-02"), (&earlier, "2026-03-01")] {
+        if household != &code {
+            let applied = shuji
+                .server_fn::<ApplyIdentification>(&[
+                    ("code", household.as_str()),
+                    ("form[commitment_signed_on]", "2026-03-01"),
+                    ("form[class]", "边缘易致贫户"),
+                ])
+                .await;
+            assert_eq!(applied.status(), 200);
+        }
+        for fields in [
+            vec![("form[step]", "village_verify"), ("form[approve]", "yes"), ("form[note]", "评议通过")],
+            vec![("form[step]", "post_notice"), ("form[start]", start)],
+        ] {
+            let mut form = vec![("code", household.as_str())];
+            form.extend(fields);
+            let stepped = shuji.server_fn::<IdentificationStep>(&form).await;
+            assert_eq!(stepped.status(), 200, "{}", stepped.text().await.unwrap());
+        }
     }
     let notice = tests::Pdf::from(
         shuji.get(&format!("/prints/households/{code}/public-notice.pdf")).await.bytes().await.unwrap().to_vec(),
@@ -92,8 +108,20 @@ async fn forms_print_in_scope_with_masking(backend: tests::Backend) {
     assert!(text.contains("2026-03-02 至 2026-03-09（5 个工作日）"), "{text}");
     assert!(text.contains("突发严重困难户"), "{text}");
     assert!(!text.contains(&head_id[..6]), "no ID number on a public notice");
+    // The notice as the village posts it: every household posted that day, in code order, each printed
+    // audited; the one posted a day earlier is on its own notice.
+    assert!(text.contains("1 张建国") && text.contains("2 王德明"), "{text}");
+    assert!(!text.contains("李桂兰"), "{text}");
     notice.qpdf_check();
     tests::assert_snapshot("public-notice", &text);
+    let from_the_other = tests::Pdf::from(
+        shuji.get(&format!("/prints/households/{same_day}/public-notice.pdf")).await.bytes().await.unwrap().to_vec(),
+    );
+    assert_eq!(from_the_other.text(), text, "either household's link prints the same notice");
+    let later = tests::Pdf::from(
+        shuji.get(&format!("/prints/households/{earlier}/public-notice.pdf")).await.bytes().await.unwrap().to_vec(),
+    );
+    assert!(later.text().contains("1 李桂兰") && !later.text().contains("张建国"), "{}", later.text());
 
     // Neither letter nor notice prints for another village's contact; the scope check comes first.
     for form in ["commitment", "public-notice"] {
