@@ -521,7 +521,10 @@ pub fn SweepPage() -> impl IntoView {
                     let units = units.await.unwrap_or_default();
                     match sweep.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(s) => { let unit_code = s.unit_code.clone(); view! {
+                        Ok(s) => {
+                            let unit_code = s.unit_code.clone();
+                            let ledger_file = format!("/api/visits/sweep/ledgers.xlsx?unit={unit_code}&year={}", s.year);
+                            view! {
                             <Form method="GET" action="/visits/sweep" attr:class="form inline">
                                 <UnitSelect units selected=unit_code.clone()/>
                                 <label for="year">"年度"</label>
@@ -532,6 +535,7 @@ pub fn SweepPage() -> impl IntoView {
                                 "{} {} 年：应排查 {} 户，已排查 {} 户（其中 {} 截止后补查 {} 户），未排查 {} 户；已排查但未列入台账的一般农户 {} 户。",
                                 s.unit_name, s.year, s.households, s.swept, s.deadline, s.late, s.not_swept.len(), s.ordinary
                             )}</p>
+                            <p><a download href=ledger_file>"下载本年度排查台账（Excel）"</a></p>
                             {s.ledgers.into_iter().map(|l| view! {
                                 <h2>{format!("{}台账（{} 户）{}", l.class, l.entries.len(), if l.monitored { "" } else { "（不计入监测对象）" })}</h2>
                                 {if l.entries.is_empty() {

@@ -23,13 +23,13 @@ use crate::authz::{self, Action};
 use crate::cases::{RiskType, Source};
 use crate::db::begin_write;
 use crate::error::AppError;
+use crate::excel::export::{ExportFile, workbook_bytes};
 use crate::households::{IncomeForm, MonitoringStatus};
 use crate::org::{OrgCode, OrgLevel};
 use crate::policy::Policy;
 use crate::request::RequestContext;
 use crate::risk::{AssessmentStatus, SecurityItem};
-use crate::shell::beijing_date;
-use crate::shell::beijing_time;
+use crate::shell::{beijing_date, beijing_time};
 
 /// The 两不愁三保障 item a risk type is about, if it is one of them.
 fn item_of(risk: RiskType) -> Option<SecurityItem> {
@@ -1056,6 +1056,64 @@ fn sheet_visit(v: &VisitView) -> Value {
         "checklist": v.checklist.iter().map(|c| json!({ "item": c.item.label(), "status": c.status.label(), "note": c.note })).collect::<Vec<_>>(),
         "addenda": v.addenda.iter().map(|a| json!({ "at": a.at, "by": a.by, "text": a.text })).collect::<Vec<_>>(),
     })
+}
+
+/// The year's sweep ledgers of a unit as one .xlsx, one row per household swept, ledger by ledger, for
+/// filing and reporting up. The download is audited.
+pub async fn sweep_ledgers_file(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    unit_code: &str,
+    year: &str,
+) -> Result<ExportFile, AppError> {
+    let view = sweep(db, now, ctx, unit_code, year).await?;
+    let columns = [
+        ("序号", 6.0),
+        ("台账类别", 16.0),
+        ("村（社区）/村民小组", 18.0),
+        ("户编号", 20.0),
+        ("户主姓名", 10.0),
+        ("家庭住址", 28.0),
+        ("排查日期", 12.0),
+        ("排查人", 12.0),
+        ("红色预警", 9.0),
+    ];
+    let table: Vec<Vec<String>> = view
+        .ledgers
+        .iter()
+        .flat_map(|l| {
+            l.entries.iter().map(|e| {
+                vec![
+                    l.class.clone(),
+                    e.unit_name.clone(),
+                    e.household_code.clone(),
+                    e.head_name.clone(),
+                    e.address.clone(),
+                    e.visited_on.to_string(),
+                    e.visitor.clone(),
+                    if e.red_alert { "是" } else { "否" }.into(),
+                ]
+            })
+        })
+        .collect();
+    let title = format!("{}{}年度集中排查台账", view.unit_name, view.year);
+    let heading = format!("{title}（截至 {}）", beijing_date(now));
+    let bytes = workbook_bytes("排查台账", &heading, &columns, &table, "（本年度尚无排查后列入台账的农户）")?;
+    audit::record_event(
+        db,
+        &Actor::user(ctx.caller()?, &ctx.meta),
+        now,
+        Entry {
+            action: "export.downloaded",
+            entity_type: "roster",
+            entity_id: "sweep-ledgers".into(),
+            org_code: Some(view.unit_code.clone()),
+            changes: json!({ "name": title, "year": view.year, "rows": table.len() }),
+        },
+    )
+    .await?;
+    Ok(ExportFile { file_name: format!("{title}.xlsx"), bytes, rows: table.len() })
 }
 
 /// Blank sheets for every household of a village with a visit due (or overdue) in `month`, in route

@@ -36,7 +36,7 @@ use utoipa::{Modify, OpenApi};
         households::set_dibao, households::propose_elimination, excel::export, excel::template, excel::import,
         cases::list, cases::get_one, cases::create, cases::step, cases::reassign, cases::export, cases::save_measure, evidence::upload, evidence::withdraw, screening::push, screening::template,
         policy::get_one,
-        visits::record, visits::get_one, visits::mine, visits::coverage, visits::sweep, evidence::upload_visit_photos,
+        visits::record, visits::get_one, visits::mine, visits::coverage, visits::sweep, visits::sweep_ledgers_file, evidence::upload_visit_photos,
         meetings::list, meetings::get_one,
     ),
     components(schemas(
@@ -139,6 +139,7 @@ pub fn router() -> Router<AppState> {
         .route("/visits/mine", get(visits::mine))
         .route("/visits/coverage", get(visits::coverage))
         .route("/visits/sweep", get(visits::sweep))
+        .route("/visits/sweep/ledgers.xlsx", get(visits::sweep_ledgers_file))
         .route("/visits/{id}", get(visits::get_one))
         .route("/visits/{id}/photos", post(evidence::upload_visit_photos).layer(DefaultBodyLimit::disable()))
         .route("/exports/{roster}", get(excel::export))

@@ -83,3 +83,16 @@ pub async fn sweep(
 ) -> Result<Json<SweepView>, AppError> {
     Ok(Json(app::visits::service::sweep(&state.db, state.clock.now(), &ctx, &q.unit, &q.year).await?))
 }
+
+/// The ledgers a year's sweep of a unit built, as .xlsx (audited).
+#[utoipa::path(get, path = "/api/visits/sweep/ledgers.xlsx", tag = "visits", params(UnitQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (status = 404, body = super::ErrorBody)))]
+pub async fn sweep_ledgers_file(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<UnitQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let file = app::visits::service::sweep_ledgers_file(&state.db, state.clock.now(), &ctx, &q.unit, &q.year).await?;
+    Ok(super::excel::xlsx_response(file))
+}

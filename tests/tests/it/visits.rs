@@ -316,6 +316,24 @@ async fn coverage_overdue_and_the_sweep_ledgers(backend: tests::Backend) {
     assert_eq!(ledger["entries"][0]["head_name"], "按期户");
     assert_eq!(sweep["ordinary"], 1);
     assert_eq!(sweep["not_swept"][0]["head_name"], "未访户");
+    // The ledgers as a spreadsheet for filing: the household in its ledger, who swept it and when; audited.
+    let file = zhen.get(&format!("/api/visits/sweep/ledgers.xlsx?unit={VILLAGE_A1}&year=2026")).await;
+    assert_eq!(file.status(), 200);
+    let bytes = file.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = calamine::Reader::worksheet_range_at(&mut book, 0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert!(rows[0][0].contains("2026年度集中排查台账"), "{rows:?}");
+    assert_eq!(rows.len(), 3, "title, header and the one household in a ledger: {rows:?}");
+    assert_eq!(rows[2][1..5], ["边缘易致贫户", "青龙村", on_time.as_str(), "按期户"], "{rows:?}");
+    assert_eq!((rows[2][6].as_str(), rows[2][7].as_str()), ("2026-02-10", "测试lianxi"), "{rows:?}");
+    let audit = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 50).await.unwrap();
+    assert!(audit.iter().any(|r| r.action == "export.downloaded" && r.entity_id == "sweep-ledgers"));
+    assert_eq!(
+        lianxi.get(&format!("/api/visits/sweep/ledgers.xlsx?unit={}", tests::TOWNSHIP_A)).await.status(),
+        404,
+        "a village contact cannot download the township's"
+    );
 
     // A village contact cannot look at the township; nobody looks at the future.
     assert_eq!(
