@@ -34,6 +34,13 @@ fn visit_form<'a>(code: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, 
     form
 }
 
+/// Record a visit through the form's server function, as the page does; the new visit's id.
+async fn recorded(client: &tests::Client, form: &[(&str, &str)]) -> i64 {
+    let response = client.server_fn::<RecordVisit>(form).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
 /// The body of a refused server function call (the form shows its message under the field).
 async fn refusal(response: reqwest::Response) -> String {
     assert_ne!(response.status(), 200, "refused");
@@ -122,9 +129,7 @@ async fn a_visit_updates_the_household_and_opens_a_case(backend: tests::Backend)
             ("form[ledger_class]", "边缘易致贫户"),
         ],
     );
-    let response = lianxi.server_fn::<RecordVisit>(&form).await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let id: i64 = response.json().await.unwrap();
+    let id = recorded(&lianxi, &form).await;
 
     let saved = visit::Entity::find_by_id(id).one(app.db()).await.unwrap().unwrap();
     assert!(saved.sweep);
@@ -172,9 +177,7 @@ async fn a_visit_updates_the_household_and_opens_a_case(backend: tests::Backend)
             ("form[income][transfer]", "1200"),
         ],
     );
-    let response = lianxi.server_fn::<RecordVisit>(&again).await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let again: i64 = response.json().await.unwrap();
+    let again = recorded(&lianxi, &again).await;
     assert_eq!(visit::Entity::find_by_id(again).one(app.db()).await.unwrap().unwrap().income_year, None);
     assert_eq!(saved.income_year, Some(2025), "the first visit changed the record");
     let audit = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 100).await.unwrap();
@@ -489,9 +492,7 @@ async fn the_policy_names_who_visits_and_who_made_the_visit(backend: tests::Back
     let refused = refusal(xinxi.server_fn::<RecordVisit>(&visit_form(&code, &[("form[visitor]", &outsider)])).await);
     assert!(refused.await.contains("走访人应为能走访该户的干部"));
     let zhucun = app.user_id("zhucun").await;
-    let typed = xinxi.server_fn::<RecordVisit>(&visit_form(&code, &[("form[visitor]", &zhucun.to_string())])).await;
-    assert_eq!(typed.status(), 200, "{}", typed.text().await.unwrap());
-    let id: i64 = typed.json().await.unwrap();
+    let id = recorded(&xinxi, &visit_form(&code, &[("form[visitor]", &zhucun.to_string())])).await;
     let row = visit::Entity::find_by_id(id).one(app.db()).await.unwrap().unwrap();
     assert_eq!((row.visitor_user_id, row.recorded_by), (zhucun, Some(app.user_id("xinxi").await)));
     let view: serde_json::Value = xinxi.get(&format!("/api/visits/{id}")).await.json().await.unwrap();
@@ -562,8 +563,7 @@ async fn today_is_the_beijing_date(backend: tests::Backend) {
     let start = lianxi.server_fn::<app::visits::api::StartVisit>(&[("code", code.as_str())]).await;
     let start: serde_json::Value = start.json().await.unwrap();
     assert_eq!(start["form"]["visited_on"], "2026-03-03", "{start}");
-    let saved = lianxi.server_fn::<RecordVisit>(&visit_form(&code, &[("form[visited_on]", "2026-03-03")])).await;
-    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    recorded(&lianxi, &visit_form(&code, &[("form[visited_on]", "2026-03-03")])).await;
     let mine: serde_json::Value = lianxi.get("/api/visits/mine").await.json().await.unwrap();
     assert_eq!(mine["today"], "2026-03-03", "{mine}");
 }
