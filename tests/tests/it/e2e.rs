@@ -443,12 +443,18 @@ async fn a_contact_records_a_visit_opens_a_case_and_downloads_the_sheet_on_a_pho
         .send_keys("房屋漏雨需维修")
         .await
         .unwrap();
+    click(&client, Locator::Css("input[name='form[problem1_case]']")).await;
+    // First without the problem's risk type (none is preselected): refused under it.
+    click(&client, Locator::XPath("//button[contains(., '保存走访记录')]")).await;
+    wait_for_text(&client, "请选择问题的风险类型").await;
     client
-        .execute("document.querySelector(\"select[name='form[problem1_type]']\").value = 'housing';", vec![])
+        .find(Locator::Css("select[name='form[problem1_type]']"))
+        .await
+        .unwrap()
+        .select_by_value("housing")
         .await
         .unwrap();
-    click(&client, Locator::Css("input[name='form[problem1_case]']")).await;
-    // First without the household's confirmation: refused under its field, nothing typed is lost.
+    // Then without the household's confirmation: refused under its field, nothing typed is lost.
     let who = client.find(Locator::Css("#acknowledged_by")).await.unwrap();
     who.clear().await.unwrap();
     click(&client, Locator::XPath("//button[contains(., '保存走访记录')]")).await;
