@@ -169,8 +169,9 @@ pub async fn prepare(
     if !may_chair(caller, &unit) && !may_record(caller, &unit) {
         return Err(AppError::Forbidden);
     }
-    let (first, last) = crate::calendar::month(month, beijing_date(now))?;
-    if first > beijing_date(now) {
+    let today = beijing_date(now);
+    let (first, last) = crate::calendar::month(month, today)?;
+    if first > today {
         return Err(AppError::validation("month", "不能提前准备以后月份的会议。"));
     }
     let month = first.format("%Y-%m").to_string();
@@ -208,7 +209,7 @@ pub async fn prepare(
         }
         Err(e) => return Err(e.into()),
     };
-    let agenda = build_agenda(&tx, &unit, first, last, beijing_date(now)).await?;
+    let agenda = build_agenda(&tx, &unit, first, last, today).await?;
     for (position, item) in agenda.iter().enumerate() {
         meeting_item::ActiveModel { meeting_id: Set(row.id), position: Set(position as i32 + 1), ..item.clone() }
             .insert(&tx)
@@ -397,7 +398,7 @@ async fn build_agenda<C: ConnectionTrait>(
             continue;
         }
         let risk = RiskType::parse(&c.risk_type).map(|r| r.label()).unwrap_or_default();
-        let new = beijing_date(c.created_at) >= first && beijing_date(c.created_at) <= last;
+        let new = (first..=last).contains(&beijing_date(c.created_at));
         let overdue = c.deadline < today.min(last);
         let kind = if new && (!township || c.red_alert || c.source == Source::Department.as_str()) {
             ItemKind::NewRisk
@@ -962,8 +963,9 @@ pub async fn save_header(
     let m = locked_for_edit(&tx, caller, id).await?;
     let held_on = NaiveDate::parse_from_str(form.held_on.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::validation("held_on", "请填写会议日期，例如 2026-03-20。"))?;
-    let (first, last) = crate::calendar::month(&m.month, beijing_date(now))?;
-    if held_on < first || held_on > last || held_on > beijing_date(now) {
+    let today = beijing_date(now);
+    let (first, last) = crate::calendar::month(&m.month, today)?;
+    if held_on < first || held_on > last || held_on > today {
         return Err(AppError::validation("held_on", format!("会议日期应在 {} 月内，且不晚于今天。", m.month)));
     }
     let place = form.place.trim().to_string();

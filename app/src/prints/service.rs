@@ -3,6 +3,8 @@
 //! and the caller may see them (the commitment letter); a public notice carries none. Every print is
 //! an audit record.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{household, household_member, identification};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -213,16 +215,15 @@ pub async fn public_notice(
         ))
         .all(db)
         .await?;
-    let mut listed: Vec<(String, Option<String>)> = Vec::new();
-    for run in on_notice {
-        if let Some(h) = household::Entity::find_by_id(run.household_id).one(db).await? {
-            listed.push((h.code, run.class));
-        }
-    }
-    listed.sort();
-    listed.dedup_by(|a, b| a.0 == b.0);
+    let class_of: HashMap<i64, Option<String>> = on_notice.into_iter().map(|r| (r.household_id, r.class)).collect();
+    let listed = household::Entity::find()
+        .filter(household::Column::Id.is_in(class_of.keys().copied()))
+        .order_by_asc(household::Column::Code)
+        .all(db)
+        .await?;
     let mut households = Vec::new();
-    for (listed_code, class) in listed {
+    for h in listed {
+        let (listed_code, class) = (h.code, class_of.get(&h.id).cloned().flatten());
         let other = match listed_code == d.summary.code {
             true => d.clone(),
             false => match crate::households::service::get(db, now, ctx, &listed_code).await {
