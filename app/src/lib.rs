@@ -34,7 +34,9 @@ pub mod request;
 #[cfg(feature = "ssr")]
 pub mod state;
 
-pub use shell::{App, shell};
+pub use shell::App;
+#[cfg(feature = "ssr")]
+pub use shell::shell;
 
 /// The browser entry point: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -2,6 +2,7 @@
 //! database start-up, and the operator's commands.
 
 pub mod api;
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod database;

@@ -9,7 +9,7 @@ use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use leptos::config::LeptosOptions;
@@ -19,12 +19,11 @@ use leptos_axum::{
     handle_server_fns_with_context,
 };
 use sea_orm::ConnectionTrait;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
-
-/// The stylesheet, compiled into the binary.
-const APP_CSS: &str = include_str!("../../app/assets/app.css");
 
 pub struct Application {
     pub state: AppState,
@@ -42,7 +41,7 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.bind_addr))?;
         let addr = listener.local_addr()?;
         let leptos_options = LeptosOptions::builder()
-            .output_name("app")
+            .output_name(crate::assets::bundle_name(&settings.site_root))
             .site_root(settings.site_root.display().to_string())
             .site_pkg_dir("pkg")
             .site_addr(addr)
@@ -141,7 +140,7 @@ fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/assets/app.css", get(stylesheet))
+        .merge(crate::assets::router(std::path::Path::new(state.leptos_options.site_root.as_ref())))
         .nest("/api", crate::api::router())
         .route(
             "/imports/households",
@@ -183,6 +182,10 @@ fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::middleware::authenticate))
+        // Pages and API answers carry personal data: no shared cache keeps them, and the browser asks again.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache")))
+        // HTML and JSON compressed on the fly; the bundle is already compressed (it has a Content-Encoding).
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -200,8 +203,4 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }
-}
-
-async fn stylesheet() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")], APP_CSS)
 }

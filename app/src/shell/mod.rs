@@ -1,11 +1,13 @@
 //! The app shell: the HTML document, the router, the navigation that names every area of the mission,
 //! and the small components every page uses.
 
+#[cfg(feature = "ssr")]
+pub mod assets;
 mod home;
 mod placeholder;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{A, ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment, path};
 
@@ -26,7 +28,9 @@ use crate::users::pages::{UserAdminPage, UserDetailPage};
 use home::HomePage;
 use placeholder::{Area, ComingSoon};
 
-/// The whole HTML document, rendered on the server.
+/// The whole HTML document, rendered on the server. The head is not hydrated: the browser bundle takes
+/// over the body.
+#[cfg(feature = "ssr")]
 pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -35,8 +39,9 @@ pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#9f1d20"/>
+                <link rel="stylesheet" href=assets::stylesheet_href()/>
                 <HydrationScripts options/>
-                <MetaTags/>
+                <leptos_meta::MetaTags/>
             </head>
             <body>
                 <App/>
@@ -57,7 +62,6 @@ pub fn App() -> impl IntoView {
     provide_context(me);
 
     view! {
-        <Stylesheet id="app" href="/assets/app.css"/>
         <Title text="防返贫监测帮扶系统"/>
         <Router>
             <Routes fallback=|| view! { <NotFoundPage/> }>
