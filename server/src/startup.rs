@@ -183,7 +183,10 @@ fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::middleware::authenticate))
         // Pages and API answers carry personal data: no shared cache keeps them, and the browser asks again.
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        ))
         // HTML and JSON compressed on the fly; the bundle is already compressed (it has a Content-Encoding).
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

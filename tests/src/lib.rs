@@ -2,6 +2,8 @@
 //! PostgreSQL database on the local server), the real application on a free port, a fixed clock,
 //! and builders for the organisation and its users.
 
+pub mod browser;
+
 use std::sync::Arc;
 
 use app::audit::service::Actor;

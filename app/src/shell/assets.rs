@@ -10,8 +10,7 @@ pub const STYLESHEET: &str = include_str!("../../assets/app.css");
 
 /// `/assets/app.<first 16 hex digits of its SHA-256>.css`.
 pub fn stylesheet_href() -> &'static str {
-    static HREF: LazyLock<String> =
-        LazyLock::new(|| {
+    static HREF: LazyLock<String> = LazyLock::new(|| {
         let digest = Sha256::digest(STYLESHEET);
         format!("/assets/app.{}.css", hex::encode(digest.get(..8).unwrap_or_default()))
     });

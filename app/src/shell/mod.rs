@@ -40,6 +40,8 @@ pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#9f1d20"/>
                 <link rel="stylesheet" href=assets::stylesheet_href()/>
+                // No icon file: without this line the browser asks for /favicon.ico on every page.
+                <link rel="icon" href="data:,"/>
                 <HydrationScripts options/>
                 <leptos_meta::MetaTags/>
             </head>

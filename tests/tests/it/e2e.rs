@@ -1,133 +1,16 @@
 //! End to end in headless Chromium: sign in, see the shell, sign out — on a phone-sized screen,
-//! against the running app with its real browser bundle (hydration included).
+//! against the running app with the release browser bundle users get (hydration included).
 
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use app::auth::Role;
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
+use tests::browser::{
+    ChromeDriver, browser, click, open_menu, save_screenshot, sign_in, text_of, wait_for_hydration, wait_for_path,
+};
 use tests::{Backend, TestApp, VILLAGE_A1};
-
-/// A chromedriver process on a free port, stopped when dropped.
-struct ChromeDriver {
-    child: Child,
-    url: String,
-}
-
-impl ChromeDriver {
-    async fn start() -> ChromeDriver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver is installed by .ci/setup (Debian package chromium-driver)");
-        let driver = ChromeDriver { child, url: format!("http://127.0.0.1:{port}") };
-        for _ in 0..100 {
-            if reqwest::get(format!("{}/status", driver.url)).await.is_ok() {
-                return driver;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("chromedriver did not start on port {port}");
-    }
-}
-
-impl Drop for ChromeDriver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn browser(driver: &ChromeDriver, profile: &std::path::Path) -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--lang=zh-CN", "--window-size=390,844",
-                format!("--user-data-dir={}", profile.display()),
-            ]
-        }),
-    );
-    ClientBuilder::new(HttpConnector::new()).capabilities(caps).connect(&driver.url).await.expect("a Chromium session")
-}
-
-async fn wait_for_path(client: &Client, path: &str) {
-    for _ in 0..100 {
-        if client.current_url().await.map(|u| u.path() == path).unwrap_or(false) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the browser never reached {path} (at {:?})", client.current_url().await.map(|u| u.to_string()));
-}
-
-/// Sign in through the login page.
-async fn sign_in(client: &Client, base: &str, username: &str, password: &str) {
-    client.goto(&format!("{base}/login")).await.unwrap();
-    client.wait().for_element(Locator::Css("#username")).await.unwrap().send_keys(username).await.unwrap();
-    client.find(Locator::Css("#password")).await.unwrap().send_keys(password).await.unwrap();
-    wait_for_hydration(client).await;
-    client.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
-    wait_for_path(client, "/").await;
-}
-
-/// Wait until the browser bundle has hydrated the page (forms then submit in place).
-async fn wait_for_hydration(client: &Client) {
-    client
-        .wait()
-        .at_most(Duration::from_secs(60))
-        .for_element(Locator::Css("body[data-hydrated]"))
-        .await
-        .expect("the page hydrates");
-}
-
-/// Open the phone navigation drawer. The button only works once the page has hydrated (a sign-in ends in a full
-/// page load), so wait for that first, then for the drawer to be open.
-async fn open_menu(client: &Client) {
-    wait_for_hydration(client).await;
-    client.find(Locator::Css(".menu-toggle")).await.unwrap().click().await.unwrap();
-    client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(".app.menu-open .sidenav"))
-        .await
-        .expect("the navigation drawer opens");
-}
-
-async fn text_of(client: &Client, css: &str) -> String {
-    let element = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.expect(css);
-    element.text().await.unwrap()
-}
-
-/// Scroll an element to the middle of the screen (clear of the sticky top bar) and click it.
-async fn click(client: &Client, locator: Locator<'_>) {
-    let element = client.wait().at_most(Duration::from_secs(10)).for_element(locator).await.unwrap();
-    client
-        .execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&element).unwrap()])
-        .await
-        .unwrap();
-    element.click().await.unwrap();
-}
-
-/// Keep a screenshot for people to look at (in the system temp directory, `fanpin-e2e/`).
-async fn save_screenshot(client: &Client, name: &str) {
-    let png = client.screenshot().await.unwrap();
-    assert!(png.starts_with(b"\x89PNG"), "a real PNG screenshot");
-    let dir = std::env::temp_dir().join("fanpin-e2e");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_see_the_shell_and_sign_out_on_a_phone() {
     let app = TestApp::spawn(Backend::Sqlite).await.with_county().await;

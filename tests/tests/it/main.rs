@@ -12,6 +12,7 @@ mod excel;
 mod identification;
 mod meetings;
 mod notify;
+mod pages;
 mod policy;
 mod prints;
 mod register;
