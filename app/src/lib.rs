@@ -14,6 +14,7 @@ pub mod households;
 pub mod meetings;
 pub mod notify;
 pub mod org;
+pub mod permissions;
 pub mod policy;
 pub mod prints;
 pub mod reports;

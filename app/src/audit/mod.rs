@@ -79,7 +79,54 @@ pub fn action_label(action: &str) -> &'static str {
         "import.applied" => "导入文件",
         "import.rejected" => "导入文件（有错误，未导入）",
         "elimination.step" => "办理风险消除步骤",
+        "case.department_warning" => "部门再次预警",
+        "case.meeting_decision" => "研判会议决定更新案件",
+        "evidence.uploaded" => "上传佐证资料",
+        "evidence.withdrawn" => "撤回佐证资料",
+        "meeting.prepared" => "准备研判会议",
+        "meeting.header_saved" => "填写会议信息和参会情况",
+        "meeting.item_added" => "增加议题",
+        "meeting.item_dropped" => "议题不列入研判",
+        "meeting.item_restored" => "恢复议题",
+        "meeting.item_moved" => "调整议题顺序",
+        "meeting.agenda_refreshed" => "更新议题",
+        "meeting.decided" => "记录研判决定",
+        "meeting.finalised" => "会议记录提请签发",
+        "meeting.sent_back" => "会议记录退回修改",
+        "meeting.signed" => "签发会议记录",
+        "meeting.amended" => "追加补充说明",
+        "notification.settings" => "修改通知设置",
+        "print.household_form" => "打印农户表单",
+        "print.meeting_book" => "打印会议记录专本",
+        "print.meeting_minutes" => "打印会议记录",
+        "print.visit_sheets" => "打印走访表",
+        "screening.applied" => "导入部门预警",
+        "screening.rejected" => "部门预警导入被拒（有错误）",
+        "screening.verified" => "核实部门预警",
+        "visit.recorded" => "记录走访",
+        "visit.amended" => "补充走访记录",
+        "visit.photo_uploaded" => "上传走访照片",
+        "visit.photo_withdrawn" => "撤回走访照片",
         _ => "其他操作",
+    }
+}
+
+/// Chinese names of the kinds of record the audit log is about.
+pub fn entity_label(entity_type: &str) -> &'static str {
+    match entity_type {
+        "api_token" => "API 令牌",
+        "case" | "cases" => "风险案件",
+        "holiday_notice" => "节假日安排",
+        "household" => "农户",
+        "household_member" => "家庭成员",
+        "import_batch" => "导入批次",
+        "meeting" => "研判会议",
+        "org_unit" => "组织单位",
+        "policy_set" => "政策参数",
+        "roster" => "台账",
+        "screening_row" => "部门预警",
+        "user" => "用户",
+        _ => "其他记录",
     }
 }
 
@@ -120,14 +167,14 @@ fn field_label(key: &str) -> &str {
         "days" => "天数",
         "replaced" => "替换原有",
         "household" => "户编号",
-        "wage_fen" => "工资性收入（分）",
-        "business_fen" => "生产经营性收入（分）",
-        "property_fen" => "财产性收入（分）",
-        "transfer_fen" => "转移性收入（分）",
-        "medical_fen" => "医疗支出（分）",
-        "schooling_fen" => "教育支出（分）",
-        "disaster_fen" => "因灾因意外支出（分）",
-        "other_rigid_fen" => "其他刚性支出（分）",
+        "wage_fen" => "工资性收入",
+        "business_fen" => "生产经营性收入",
+        "property_fen" => "财产性收入",
+        "transfer_fen" => "转移性收入",
+        "medical_fen" => "医疗支出",
+        "schooling_fen" => "教育支出",
+        "disaster_fen" => "因灾因意外支出",
+        "other_rigid_fen" => "其他刚性支出",
         "address" => "住址",
         "house_type" => "住房类型",
         "industry_failure" => "产业失败情况",
@@ -157,32 +204,123 @@ fn field_label(key: &str) -> &str {
         "owner_user_id" => "责任人（用户编号）",
         "deadline" => "期限",
         "red_alert" => "红色预警",
+        "description" => "情况描述",
+        "case_id" => "案件编号",
+        "visit_id" => "走访编号",
+        "visitor_user_id" => "走访人（用户编号）",
+        "visited_on" => "走访日期",
+        "mode" => "走访方式",
+        "sweep" => "集中排查",
+        "checklist" => "两不愁三保障及饮水安全",
+        "finance_note" => "收支情况",
+        "income_year" => "收入年度",
+        "problems" => "发现的问题",
+        "assistance" => "帮扶情况",
+        "ledger_class" => "台账类别",
+        "acknowledgement" => "农户确认",
+        "acknowledged_by" => "确认人",
+        "addendum_id" => "补充说明编号",
+        "text" => "内容",
+        "meeting_id" => "会议编号",
+        "month" => "月份",
+        "held_on" => "会议日期",
+        "place" => "地点",
+        "guests" => "列席人员",
+        "present" => "参会人员",
+        "recorder_user_id" => "记录人（用户编号）",
+        "item_id" => "议题编号",
+        "title" => "议题",
+        "items" => "议题数",
+        "items_added" => "新增议题数",
+        "position" => "顺序",
+        "analysis" => "情况分析",
+        "decision" => "研判决定",
+        "action" => "处理方式",
+        "responsible_person" => "责任人",
+        "case_step" => "案件步骤",
+        "renamed" => "更名",
+        "meetings" => "会议数",
+        "sheets" => "份数",
+        "evidence_id" => "佐证资料编号",
+        "file_name" => "文件名",
+        "sha256" => "文件指纹",
+        "warning" => "预警内容",
+        "resolution" => "处理结果",
+        "email_off" => "关闭邮件提醒",
+        "form" => "表单",
+        "full_resident_ids" => "含完整身份证号",
+        "preset" => "政策预设",
         other => other,
     }
 }
 
-/// A readable summary of an audit record's `changes` JSON: "name：玉泉村 → 玉泉社区" for before/after
-/// pairs, "key：value" for event details, one per line. Text that is not JSON is returned as it is.
+/// The Chinese label of an enum value as records store it: its serde name (`"AtRisk"`) or its code
+/// (`"at_risk"`).
+fn enum_label<T: serde::de::DeserializeOwned + Copy>(
+    value: &serde_json::Value,
+    parse: fn(&str) -> Option<T>,
+    label: fn(T) -> &'static str,
+) -> Option<String> {
+    let parsed = serde_json::from_value::<T>(value.clone()).ok().or_else(|| value.as_str().and_then(parse));
+    parsed.map(|v| label(v).to_string())
+}
+
+/// A stored value in Chinese: enums by their labels (the key says which enum), yes and no, amounts in
+/// fen as yuan, lists and nested records field by field; never JSON.
+fn show(key: &str, value: Option<&serde_json::Value>) -> String {
+    use crate::cases::{RiskType, Status};
+    use crate::risk::{AssessmentStatus, SecurityItem};
+    use serde_json::Value;
+    let Some(value) = value.filter(|v| !v.is_null()) else {
+        return "（空）".to_string();
+    };
+    let label = match key {
+        "role" => enum_label(value, crate::auth::Role::parse, crate::auth::Role::label),
+        "item" => enum_label(value, SecurityItem::parse, SecurityItem::label),
+        "status" => enum_label(value, AssessmentStatus::parse, AssessmentStatus::label)
+            .or_else(|| enum_label(value, Status::parse, Status::label))
+            .or_else(|| {
+                enum_label(value, crate::meetings::MeetingStatus::parse, crate::meetings::MeetingStatus::label)
+            }),
+        "risk_type" => enum_label(value, RiskType::parse, RiskType::label),
+        "requested" => value.as_str().and_then(crate::permissions::Action::parse).map(|a| a.label().to_string()),
+        "reason" => value.as_str().and_then(login_refusal).map(str::to_string),
+        _ if key.ends_with("_fen") => value.as_i64().map(|fen| format!("{}.{:02} 元", fen / 100, (fen % 100).abs())),
+        _ => None,
+    };
+    if let Some(label) = label {
+        return label;
+    }
+    match value {
+        Value::Bool(true) => "是".to_string(),
+        Value::Bool(false) => "否".to_string(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.is_empty() => "（无）".to_string(),
+        Value::Array(items) => items.iter().map(|v| show(key, Some(v))).collect::<Vec<_>>().join("；"),
+        Value::Object(fields) => fields
+            .iter()
+            .filter(|(_, v)| !v.is_null() && v.as_str() != Some(""))
+            .map(|(k, v)| format!("{}：{}", field_label(k), show(k, Some(v))))
+            .collect::<Vec<_>>()
+            .join("，"),
+        other => other.to_string(),
+    }
+}
+
+/// Why a sign-in was refused, as the login records store it.
+fn login_refusal(code: &str) -> Option<&'static str> {
+    match code {
+        "bad_credentials" => Some("用户名或密码错误"),
+        "throttled" => Some("失败次数过多，暂停登录"),
+        "inactive" => Some("账号已停用"),
+        _ => None,
+    }
+}
+
+/// A readable summary of an audit record's `changes` JSON: "名称：玉泉村 → 玉泉社区" for before/after
+/// pairs, "字段：值" for event details, one per line. Text that is not JSON is returned as it is.
 pub fn describe_changes(changes: &str) -> String {
     use serde_json::Value;
-    fn show(key: &str, value: Option<&Value>) -> String {
-        match (key, value) {
-            (_, None | Some(Value::Null)) => "（空）".to_string(),
-            ("role", Some(Value::String(code))) => {
-                crate::auth::Role::parse(code).map(|r| r.label().to_string()).unwrap_or_else(|| code.clone())
-            }
-            ("reason", Some(Value::String(code))) => match code.as_str() {
-                "bad_credentials" => "用户名或密码错误".to_string(),
-                "throttled" => "失败次数过多，暂停登录".to_string(),
-                "inactive" => "账号已停用".to_string(),
-                other => other.to_string(),
-            },
-            (_, Some(Value::Bool(true))) => "是".to_string(),
-            (_, Some(Value::Bool(false))) => "否".to_string(),
-            (_, Some(Value::String(s))) => s.clone(),
-            (_, Some(other)) => other.to_string(),
-        }
-    }
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(changes) else {
         return changes.to_string();
     };
@@ -222,6 +360,15 @@ mod tests {
         assert_eq!(text, "名称：玉泉村 → 玉泉社区");
         let unchanged = describe_changes(r#"{"before":{"name":"甲","phone":"1"},"after":{"name":"乙","phone":"1"}}"#);
         assert_eq!(unchanged, "名称：甲 → 乙", "unchanged fields are left out");
+    }
+
+    #[test]
+    fn enums_amounts_and_lists_read_in_chinese() {
+        let visit = r#"{"after":{"checklist":[{"item":"Food","status":"AtRisk","note":""}],"problems":[]}}"#;
+        assert_eq!(describe_changes(visit), "两不愁三保障及饮水安全：项目：不愁吃，结论：有风险\n发现的问题：（无）");
+        let income = r#"{"year":2026,"before":{"wage_fen":120050},"after":{"wage_fen":150000}}"#;
+        assert_eq!(describe_changes(income), "工资性收入：1200.50 元 → 1500.00 元\n年度：2026");
+        assert_eq!(describe_changes(r#"{"status":"verifying"}"#), "结论：核实中");
     }
 
     #[test]

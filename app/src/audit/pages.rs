@@ -31,15 +31,15 @@ pub fn AuditPage() -> impl IntoView {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         Ok(list) => view! {
                             <table class="list">
-                                <thead><tr><th>"序号"</th><th>"时间（UTC）"</th><th>"操作人"</th><th>"操作"</th><th>"对象"</th><th>"内容"</th></tr></thead>
+                                <thead><tr><th>"序号"</th><th>"时间"</th><th>"操作人"</th><th>"操作"</th><th>"对象"</th><th>"内容"</th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|r| view! {
                                         <tr>
                                             <td data-label="序号">{r.seq}</td>
-                                            <td data-label="时间">{r.at.chars().take(19).collect::<String>().replace('T', " ")}</td>
+                                            <td data-label="时间">{crate::shell::beijing_time_of(&r.at)}</td>
                                             <td data-label="操作人">{r.actor}<small class="muted">{r.ip.map(|ip| format!(" {ip}"))}</small></td>
                                             <td data-label="操作">{r.action_label}</td>
-                                            <td data-label="对象">{format!("{} {}", r.entity_type, r.entity_id)}</td>
+                                            <td data-label="对象">{format!("{} {}", super::entity_label(&r.entity_type), r.entity_id)}</td>
                                             <td data-label="内容" class="small changes">{r.changes}</td>
                                         </tr>
                                     }).collect_view()}

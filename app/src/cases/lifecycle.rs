@@ -164,6 +164,27 @@ impl Action {
     }
 }
 
+/// Who takes the next step on a case in `status`, for a reader who cannot take it:
+/// "下一步：由村党支部书记、镇街经发办工作人员或镇街分管领导决定是否纳入帮扶". None once the case is
+/// closed or dismissed (re-opening is no next step).
+pub fn next_step(status: Status) -> Option<String> {
+    let (step, what) = match status {
+        Status::PendingVerification => (Action::StartVerification, "开始核实"),
+        Status::Verifying => (Action::Dismiss { reason: String::new() }, "决定是否纳入帮扶"),
+        Status::Assisting => (Action::StartRectification { note: String::new() }, "开始整改"),
+        Status::Rectifying => (Action::Submit { note: String::new() }, "整改完成后提请验收"),
+        Status::AwaitingAcceptance => (Action::Accept { note: String::new() }, "验收"),
+        Status::Dismissed | Status::Closed => return None,
+    };
+    let (roles, owner) = step.entitled();
+    let who: Vec<&str> = owner.then_some("案件责任人").into_iter().chain(roles.iter().map(|r| r.label())).collect();
+    let who = match who.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{}或{last}", rest.join("、")),
+        _ => who.concat(),
+    };
+    Some(format!("下一步：由{who}{what}"))
+}
+
 /// The Chinese name of an action code.
 pub fn action_label(code: &str) -> &'static str {
     match code {
@@ -319,6 +340,17 @@ pub fn is_overdue(status: Status, deadline: NaiveDate, today: NaiveDate) -> bool
 mod tests {
     use super::*;
     use crate::policy::presets::{Preset, preset};
+
+    #[test]
+    fn the_next_step_names_who_takes_it() {
+        assert_eq!(
+            next_step(Status::Verifying).as_deref(),
+            Some("下一步：由村党支部书记、镇街经发办工作人员或镇街分管领导决定是否纳入帮扶")
+        );
+        let submit = next_step(Status::Rectifying).unwrap_or_default();
+        assert!(submit.starts_with("下一步：由案件责任人、村党支部书记"), "{submit}");
+        assert_eq!(next_step(Status::Closed), None);
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

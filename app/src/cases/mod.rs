@@ -159,6 +159,24 @@ impl RiskType {
             RiskType::Other => "其他",
         }
     }
+
+    /// The risk type behind a red-alert reason: income below the red-alert line, or a failed
+    /// 两不愁三保障 item. Other reasons raise no red alert.
+    pub fn of_red_alert(kind: crate::risk::RiskKind) -> Option<RiskType> {
+        use crate::risk::{RiskKind, SecurityItem};
+        match kind {
+            RiskKind::BelowRedAlertLine => Some(RiskType::Income),
+            RiskKind::SecurityFailed(item) => Some(match item {
+                SecurityItem::Food => RiskType::Food,
+                SecurityItem::Clothing => RiskType::Clothing,
+                SecurityItem::Education => RiskType::Education,
+                SecurityItem::Medical => RiskType::Medical,
+                SecurityItem::Housing => RiskType::Housing,
+                SecurityItem::Water => RiskType::Water,
+            }),
+            _ => None,
+        }
+    }
 }
 
 /// A new case as its form sends it.

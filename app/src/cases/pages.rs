@@ -212,7 +212,10 @@ pub fn CaseDetailPage() -> impl IntoView {
                                 <p>{s.description.clone()}</p>
                                 <h2>"办理"</h2>
                                 {if c.next_actions.is_empty() {
-                                    view! { <p class="muted">"您目前没有可办理的步骤。"</p> }.into_any()
+                                    view! {
+                                        <p class="muted">"您目前没有可办理的步骤。"</p>
+                                        {crate::cases::lifecycle::next_step(s.status).map(|next| view! { <p>{next}</p> })}
+                                    }.into_any()
                                 } else {
                                     view! {
                                         <ActionForm action=step attr:class="form">

@@ -299,7 +299,7 @@ pub fn HistorySection(history: Vec<crate::audit::AuditRecordView>) -> impl IntoV
                     {history.into_iter().map(|r| view! {
                         <li>
                             <strong>{r.action_label}</strong>
-                            <small class="muted">{format!(" {} {}", local_time(&r.at), r.actor)}</small>
+                            <small class="muted">{format!(" {} {}", crate::shell::beijing_time_of(&r.at), r.actor)}</small>
                             {(!r.changes.is_empty()).then(|| view! { <pre class="changes">{r.changes}</pre> })}
                         </li>
                     }).collect_view()}
@@ -307,13 +307,6 @@ pub fn HistorySection(history: Vec<crate::audit::AuditRecordView>) -> impl IntoV
             }.into_any()
         }}
     }
-}
-
-/// An audit timestamp (RFC 3339, UTC) in Beijing time.
-fn local_time(at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| crate::shell::beijing_time(t.with_timezone(&chrono::Utc)))
-        .unwrap_or_else(|_| at.to_string())
 }
 
 /// Whether the signed-in user may assign contacts, 挂钩干部 and case owners (the server checks the scope).

@@ -240,6 +240,34 @@ pub struct ItemView {
     pub decided: bool,
 }
 
+impl MeetingView {
+    /// "石桥村 2026年3月 村级研判会议".
+    pub fn heading(&self) -> String {
+        format!("{} {} {}", self.org_name, month_label(&self.month), self.title)
+    }
+}
+
+/// A month as stored ("2026-03") in Chinese ("2026年3月"); other text as it is.
+pub fn month_label(month: &str) -> String {
+    match month.split_once('-').map(|(y, m)| (y, m.parse::<u32>())) {
+        Some((year, Ok(m))) => format!("{year}年{m}月"),
+        _ => month.to_string(),
+    }
+}
+
+impl ItemView {
+    /// Where the item stands, as its badge says: 不列入研判, 已立案 (its decision opened a case), 已研判
+    /// or 待研判.
+    pub fn state_label(&self) -> &'static str {
+        match (self.dropped, self.result_case_id, self.decided) {
+            (true, _, _) => "不列入研判",
+            (false, Some(_), _) => "已立案",
+            (false, None, true) => "已研判",
+            (false, None, false) => "待研判",
+        }
+    }
+}
+
 /// A dated addendum to signed minutes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

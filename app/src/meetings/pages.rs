@@ -183,7 +183,7 @@ fn MeetingBody(m: MeetingView) -> impl IntoView {
     };
     view! {
         {move || reload_failed.get().map(|e| view! { <ErrorBox error=e/> })}
-        <h1>{move || current.with(|m| format!("{}{} · {}", m.org_name, m.month, m.title))}</h1>
+        <h1>{move || current.with(|m| m.heading())}</h1>
         <p class="actions">
             <span class="badge">{move || current.with(|m| m.status.label())}</span>
             <FileLink class="button" href=format!("/prints/meetings/{id}/minutes.pdf")>"打印会议记录（PDF）"</FileLink>
@@ -388,7 +388,7 @@ fn AgendaItem(meeting_id: i64, item: ItemView, township: bool, editable: bool, c
     let current = item.action.unwrap_or(if item.case_id.is_some() { ItemAction::UpdateCase } else { ItemAction::Note });
     view! {
         <li class:dropped=item.dropped>
-            <p class="who">{item.title.clone()}" "<span class="badge">{item.kind.label()}</span></p>
+            <p class="who">{item.title.clone()}" "<span class="badge">{item.kind.label()}</span>" "<span class="badge">{item.state_label()}</span></p>
             <p class="muted">{item.facts.clone()}
                 {item.case_id.map(|id| view! { " "<a href=format!("/cases/{id}")>{format!("案件 {id}")}</a> })}
                 {item.household_code.clone().map(|code| view! { " "<a href=format!("/households/{code}")>"农户"</a> })}</p>

@@ -666,7 +666,7 @@ async fn red_alerts_without_case<C: ConnectionTrait>(
         .map(|h| {
             let mut it = item(
                 ItemKind::RedAlert,
-                format!("【红色预警】{}户：尚未立案", h.head_name),
+                format!("【红色预警】{}户", h.head_name),
                 format!("户编号 {}；系统评估为红色预警，尚无在办案件，请研判是否立案跟踪。", h.code),
             );
             it.household_id = Set(Some(h.id));
@@ -1325,6 +1325,7 @@ async fn open_case<C: ConnectionTrait>(
             .or(actor.user_id)
             .ok_or_else(|| AppError::internal("a meeting decision without an actor"))?,
     };
+    let alert = red_alert_of(tx, &household, beijing_date(now)).await?;
     let names = crate::org::service::display_names(tx, vec![m.org_code.clone()]).await?;
     let description =
         format!("{}；{}", it.title, decided_by(m, names.get(&m.org_code).map(String::as_str).unwrap_or(""), d));
@@ -1336,8 +1337,8 @@ async fn open_case<C: ConnectionTrait>(
             household: Some(&household),
             org_code: &household.org_code,
             source: Source::Meeting,
-            risk_type: RiskType::Other,
-            red_alert: false,
+            risk_type: alert.unwrap_or(RiskType::Other),
+            red_alert: alert.is_some(),
             description: &description,
             owner,
             department: &d.department,
@@ -1347,6 +1348,21 @@ async fn open_case<C: ConnectionTrait>(
         },
     )
     .await
+}
+
+/// The risk type of the household's red alert under today's verdict (its first red-alert reason), or
+/// `None` when the household is not a red alert.
+async fn red_alert_of<C: ConnectionTrait>(
+    tx: &C,
+    household: &household::Model,
+    today: NaiveDate,
+) -> Result<Option<RiskType>, AppError> {
+    let evaluated = crate::households::service::evaluate_batch(tx, &[household.id], today, &mut HashMap::new()).await?;
+    Ok(evaluated
+        .into_iter()
+        .filter_map(|e| e.evaluation)
+        .filter(|v| v.red_alert)
+        .find_map(|v| v.flags.iter().find_map(|f| RiskType::of_red_alert(f.kind))))
 }
 
 /// Set the case's department, responsible person, deadline (and owner) as decided, after the decided

@@ -73,7 +73,7 @@ pub fn HomePage() -> impl IntoView {
                 <li><a href="/settings">"政策设置"</a>" — 本单位适用的监测线、对象类别、走访频次和办理时限"</li>
                 <li><a href="/account">"我的账号"</a>" — 修改密码"</li>
             </ul>
-            <p class="muted">"走访、研判会议、督查、交叉检查和问责正在建设中，菜单中已列出，开放后即可使用。"</p>
+            <p class="muted">"专项督查、交叉检查和问责正在建设中，菜单中已列出，开放后即可使用。"</p>
         </section>
     }
 }

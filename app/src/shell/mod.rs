@@ -22,6 +22,7 @@ use crate::excel::pages::ImportReportPage;
 use crate::households::pages::{HouseholdDetailPage, HouseholdListPage};
 use crate::households::register_pages::NewHouseholdPage;
 use crate::org::pages::OrgAdminPage;
+use crate::permissions::Action;
 use crate::policy::pages::PolicyPage;
 use crate::reports::pages::ReportsPage;
 use crate::users::pages::{UserAdminPage, UserDetailPage};
@@ -71,33 +72,33 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/report") view=crate::self_report::pages::SelfReportPage ssr=SsrMode::Async/>
                 <ParentRoute path=StaticSegment("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=StaticSegment("") view=HomePage/>
-                    <Route path=path!("/households") view=HouseholdListPage/>
+                    <Route path=path!("/households") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="农户名单"><HouseholdListPage/></RoleGate> }/>
                     <Route path=path!("/households/new") view=NewHouseholdPage/>
                     <Route path=(StaticSegment("households"), ParamSegment("code")) view=HouseholdDetailPage/>
-                    <Route path=path!("/cases") view=CasesPage/>
+                    <Route path=path!("/cases") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="风险案件"><CasesPage/></RoleGate> }/>
                     <Route path=path!("/cases/new") view=NewCasePage/>
                     <Route path=(StaticSegment("cases"), ParamSegment("id")) view=CaseDetailPage/>
-                    <Route path=path!("/visits") view=crate::visits::pages::MyVisitsPage/>
+                    <Route path=path!("/visits") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="走访"><crate::visits::pages::MyVisitsPage/></RoleGate> }/>
                     <Route path=path!("/visits/new") view=crate::visits::pages::NewVisitPage/>
                     <Route path=path!("/visits/coverage") view=crate::visits::pages::CoveragePage/>
                     <Route path=path!("/visits/sweep") view=crate::visits::pages::SweepPage/>
                     <Route path=(StaticSegment("visits"), ParamSegment("id")) view=crate::visits::pages::VisitPage/>
-                    <Route path=path!("/meetings") view=crate::meetings::pages::MeetingsPage/>
+                    <Route path=path!("/meetings") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="研判会议"><crate::meetings::pages::MeetingsPage/></RoleGate> }/>
                     <Route path=(StaticSegment("meetings"), ParamSegment("id")) view=crate::meetings::pages::MeetingPage/>
                     <Route path=path!("/supervision") view=|| view! { <ComingSoon area=Area::Supervision/> }/>
                     <Route path=path!("/cross-checks") view=|| view! { <ComingSoon area=Area::CrossChecks/> }/>
                     <Route path=path!("/accountability") view=|| view! { <ComingSoon area=Area::Accountability/> }/>
-                    <Route path=path!("/reports") view=ReportsPage/>
+                    <Route path=path!("/reports") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="统计报表"><ReportsPage/></RoleGate> }/>
                     <Route path=(StaticSegment("imports"), ParamSegment("id")) view=ImportReportPage/>
                     <Route path=path!("/settings") view=PolicyPage/>
                     <Route path=path!("/account") view=AccountPage/>
                     <Route path=path!("/notifications") view=crate::notify::pages::NotificationsPage/>
-                    <Route path=path!("/screening") view=crate::screening::pages::ScreeningPage/>
+                    <Route path=path!("/screening") view=|| view! { <RoleGate needs=&[Action::ImportWarnings, Action::VerifyWarnings] what="部门预警"><crate::screening::pages::ScreeningPage/></RoleGate> }/>
                     <Route path=(StaticSegment("screening"), StaticSegment("batches"), ParamSegment("id")) view=crate::screening::pages::ScreeningBatchPage/>
-                    <Route path=path!("/admin/org") view=OrgAdminPage/>
-                    <Route path=path!("/admin/users") view=UserAdminPage/>
+                    <Route path=path!("/admin/org") view=|| view! { <RoleGate needs=&[Action::ManageOrgUnits] what="组织机构管理"><OrgAdminPage/></RoleGate> }/>
+                    <Route path=path!("/admin/users") view=|| view! { <RoleGate needs=&[Action::ReadUserRoster] what="用户与角色"><UserAdminPage/></RoleGate> }/>
                     <Route path=(StaticSegment("admin"), StaticSegment("users"), ParamSegment("id")) view=UserDetailPage/>
-                    <Route path=path!("/admin/audit") view=AuditPage/>
+                    <Route path=path!("/admin/audit") view=|| view! { <RoleGate needs=&[Action::ReadAudit] what="审计日志"><AuditPage/></RoleGate> }/>
                     <Route path=path!("/admin/calendar") view=CalendarPage/>
                 </ParentRoute>
             </Routes>
@@ -105,31 +106,71 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// One entry of the main navigation.
+/// One entry of the main navigation, shown to callers whose roles allow any of `needs` (none: everyone).
 struct NavItem {
     href: &'static str,
     label: &'static str,
+    needs: &'static [Action],
+}
+
+impl NavItem {
+    fn shown_to(&self, caller: &Caller) -> bool {
+        self.needs.is_empty() || allows_any(caller, self.needs)
+    }
+}
+
+/// Whether the caller's roles allow any of `actions`.
+fn allows_any(caller: &Caller, actions: &[Action]) -> bool {
+    actions.iter().any(|a| a.allowed_for(caller))
+}
+
+/// What only the roles allowing any of `needs` can use. Others read "您的角色无权使用{what}。", or
+/// nothing at all without `what` (a form inside a page they may read).
+#[component]
+pub fn RoleGate(
+    needs: &'static [Action],
+    #[prop(optional)] what: Option<&'static str>,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let me = expect_context::<MeResource>();
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    let allowed = me.await.ok().flatten().is_some_and(|c| allows_any(&c, needs));
+                    match (allowed, what) {
+                        (true, _) => children().into_any(),
+                        (false, Some(what)) => view! {
+                            <section class="page"><div class="banner info">{format!("您的角色无权使用{what}。")}</div></section>
+                        }.into_any(),
+                        (false, None) => ().into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
 }
 
 const NAV: &[NavItem] = &[
-    NavItem { href: "/", label: "工作台" },
-    NavItem { href: "/households", label: "农户" },
-    NavItem { href: "/cases", label: "风险案件" },
-    NavItem { href: "/screening", label: "部门预警" },
-    NavItem { href: "/visits", label: "走访" },
-    NavItem { href: "/meetings", label: "研判会议" },
-    NavItem { href: "/supervision", label: "专项督查" },
-    NavItem { href: "/cross-checks", label: "交叉检查" },
-    NavItem { href: "/accountability", label: "问责" },
-    NavItem { href: "/reports", label: "统计报表" },
-    NavItem { href: "/settings", label: "政策设置" },
+    NavItem { href: "/", label: "工作台", needs: &[] },
+    NavItem { href: "/households", label: "农户", needs: &[Action::ReadHousehold] },
+    NavItem { href: "/cases", label: "风险案件", needs: &[Action::ReadHousehold] },
+    NavItem { href: "/screening", label: "部门预警", needs: &[Action::ImportWarnings, Action::VerifyWarnings] },
+    NavItem { href: "/visits", label: "走访", needs: &[Action::ReadHousehold] },
+    NavItem { href: "/meetings", label: "研判会议", needs: &[Action::ReadHousehold] },
+    NavItem { href: "/supervision", label: "专项督查", needs: &[] },
+    NavItem { href: "/cross-checks", label: "交叉检查", needs: &[] },
+    NavItem { href: "/accountability", label: "问责", needs: &[] },
+    NavItem { href: "/reports", label: "统计报表", needs: &[Action::ReadHousehold] },
+    NavItem { href: "/settings", label: "政策设置", needs: &[] },
 ];
 
 const ADMIN_NAV: &[NavItem] = &[
-    NavItem { href: "/admin/org", label: "组织机构" },
-    NavItem { href: "/admin/users", label: "用户与角色" },
-    NavItem { href: "/admin/audit", label: "审计日志" },
-    NavItem { href: "/admin/calendar", label: "节假日安排" },
+    NavItem { href: "/admin/org", label: "组织机构", needs: &[Action::ManageOrgUnits] },
+    NavItem { href: "/admin/users", label: "用户与角色", needs: &[Action::ReadUserRoster] },
+    NavItem { href: "/admin/audit", label: "审计日志", needs: &[Action::ReadAudit] },
+    NavItem { href: "/admin/calendar", label: "节假日安排", needs: &[Action::ManagePolicy] },
 ];
 
 /// The frame of every page behind sign-in: top bar, navigation, and the page itself.
@@ -158,11 +199,9 @@ fn Frame(caller: Caller) -> impl IntoView {
         }
     });
     let menu_open = RwSignal::new(false);
-    let shows_admin = caller.has_role(crate::auth::Role::Admin)
-        || caller
-            .roles
-            .iter()
-            .any(|g| matches!(g.role, crate::auth::Role::CountyOffice | crate::auth::Role::DisciplineTeam));
+    let nav: Vec<&NavItem> = NAV.iter().filter(|item| item.shown_to(&caller)).collect();
+    let admin_nav: Vec<&NavItem> = ADMIN_NAV.iter().filter(|item| item.shown_to(&caller)).collect();
+    let shows_admin = !admin_nav.is_empty();
     let must_change = caller.must_change_password;
     let first_role = caller
         .roles
@@ -179,14 +218,14 @@ fn Frame(caller: Caller) -> impl IntoView {
             // On phones the navigation is a drawer; choosing an entry closes it.
             <nav class="sidenav" aria-label="主导航" on:click=move |_| menu_open.set(false)>
                 <ul>
-                    {NAV.iter().map(|item| view! { <li><A href=item.href exact=item.href == "/">{item.label}</A></li> }).collect_view()}
+                    {nav.into_iter().map(|item| view! { <li><A href=item.href exact=item.href == "/">{item.label}</A></li> }).collect_view()}
                 </ul>
-                <Show when=move || shows_admin>
+                {shows_admin.then(|| view! {
                     <p class="nav-heading">"系统管理"</p>
                     <ul>
-                        {ADMIN_NAV.iter().map(|item| view! { <li><A href=item.href>{item.label}</A></li> }).collect_view()}
+                        {admin_nav.into_iter().map(|item| view! { <li><A href=item.href>{item.label}</A></li> }).collect_view()}
                     </ul>
-                </Show>
+                })}
                 <ul class="nav-account">
                     <li><A href="/notifications">"通知"</A></li>
                     <li><A href="/account">"我的账号"</A></li>
@@ -337,6 +376,13 @@ fn in_beijing(at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Fix
 /// Beijing time (UTC+8) for display.
 pub fn beijing_time(at: chrono::DateTime<chrono::Utc>) -> String {
     in_beijing(at).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// A stored timestamp (RFC 3339) in Beijing time for display; text that is no timestamp is shown as it is.
+pub fn beijing_time_of(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| beijing_time(t.with_timezone(&chrono::Utc)))
+        .unwrap_or_else(|_| at.to_string())
 }
 
 /// The day in Beijing of a moment.

@@ -11,7 +11,8 @@ use super::api::{
 use crate::auth::Role;
 use crate::error::AppError;
 use crate::org::api::list_org_units;
-use crate::shell::{ErrorBox, action_error, beijing_time, field_error};
+use crate::permissions::Action;
+use crate::shell::{ErrorBox, RoleGate, action_error, beijing_time, field_error};
 
 /// Role and unit pickers shared by the create-user and add-role forms.
 #[component]
@@ -77,7 +78,7 @@ pub fn UserAdminPage() -> impl IntoView {
         <section class="page">
             <h1>"用户与角色"</h1>
             <div class="two-col">
-                <div>
+                <RoleGate needs=&[Action::ManageUsers]><div>
                     <h2>"新建用户"</h2>
                     <ActionForm action=create attr:class="form">
                         <label for="username">"用户名"</label>
@@ -101,7 +102,7 @@ pub fn UserAdminPage() -> impl IntoView {
                         }}
                         <button type="submit" class="primary">"创建并生成一次性密码"</button>
                     </ActionForm>
-                </div>
+                </div></RoleGate>
                 <div>
                     <h2>"用户列表"</h2>
                     <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>

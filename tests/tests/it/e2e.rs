@@ -396,7 +396,7 @@ async fn a_party_secretary_prepares_holds_and_signs_the_monthly_meeting() {
     wait_for_text(&client, "待召开").await;
     wait_for_hydration(&client).await;
     click(&client, Locator::XPath("//tr[contains(., '青龙村')]//button[contains(., '准备会议')]")).await;
-    wait_for_text(&client, "青龙村2026-03 · 村级研判会议").await;
+    wait_for_text(&client, "青龙村 2026年3月 村级研判会议").await;
     assert!(text_of(&client, "ol.agenda").await.contains("张建国户：住房安全"));
     wait_for_hydration(&client).await;
 

@@ -4,11 +4,14 @@
 //! meetings, scope, and the minutes as a real PDF.
 
 use app::auth::Role;
-use app::cases::api::CreateCase;
+use app::cases::api::{CreateCase, GetCase};
+use app::cases::{CaseDetail, RiskType, Source};
+use app::households::api::Assess;
 use app::meetings::api::{
     AddMeetingItem, AmendMeeting, DecideMeetingItem, DropMeetingItem, FinaliseMeeting, GetMeeting, ListMeetings,
     PrepareMeeting, RefreshMeetingAgenda, SaveMeetingHeader, SendBackMeeting, SignMeeting,
 };
+use app::meetings::{ItemKind, MeetingView};
 use app::policy::presets::Preset;
 use app::visits::api::RecordVisit;
 use entities::{case_event, risk_case};
@@ -750,7 +753,7 @@ async fn the_joint_meeting_weighs_warnings_and_reviews_and_late_minutes_show(bac
         items,
         [
             ("NewRisk", "部门预警待核实：王小明（医保）基本医疗"),
-            ("RedAlert", "【红色预警】钱七户：尚未立案"),
+            ("RedAlert", "【红色预警】钱七户"),
             ("Review", "赵六户：识别纳入待镇街审核")
         ],
         "{m}"
@@ -798,7 +801,7 @@ async fn the_joint_meeting_weighs_warnings_and_reviews_and_late_minutes_show(bac
         .iter()
         .map(|i| (i["kind"].as_str().unwrap(), i["title"].as_str().unwrap()))
         .collect();
-    assert_eq!(items, [("HandedDown", "镇街交办：【红色预警】钱七户：尚未立案")], "{m}");
+    assert_eq!(items, [("HandedDown", "镇街交办：【红色预警】钱七户")], "{m}");
 }
 
 both_backends!(joint_meeting_sources, the_joint_meeting_weighs_warnings_and_reviews_and_late_minutes_show);
@@ -826,3 +829,48 @@ async fn an_unsigned_meeting_stays_correctable_after_its_follow_up(backend: test
 }
 
 both_backends!(unsigned_meeting_correctable, an_unsigned_meeting_stays_correctable_after_its_follow_up);
+
+/// A red-alert household with no case comes up at the village meeting; the decision to open a case opens
+/// it with the red alert and the risk type behind it, and the item then reads 已立案 with that case.
+async fn a_red_alert_item_opens_a_red_alert_case(backend: tests::Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let code = app.household(VILLAGE_A1, 1, "孙八").await;
+    let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
+    let failed = shuji
+        .server_fn::<Assess>(&[
+            ("code", code.as_str()),
+            ("form[item]", "food"),
+            ("form[status]", "failed"),
+            ("form[note]", "口粮已断"),
+            ("form[assessed_on]", "2026-03-01"),
+        ])
+        .await;
+    assert_eq!(failed.status(), 200, "{}", body(failed).await);
+
+    let id = body(shuji.server_fn::<PrepareMeeting>(&[("unit", VILLAGE_A1), ("month", "2026-03")]).await).await;
+    let m: MeetingView = shuji.server_fn::<GetMeeting>(&[("id", id.as_str())]).await.json().await.unwrap();
+    let item = m.items.iter().find(|i| i.kind == ItemKind::RedAlert).expect("the red alert is on the agenda");
+    assert_eq!((item.title.as_str(), item.state_label()), ("【红色预警】孙八户", "待研判"));
+    let fields = [
+        ("form[decision]", "立案跟踪，镇民政办送粮"),
+        ("form[action]", "open_case"),
+        ("form[department]", "镇民政办"),
+        ("form[responsible_person]", "王主任"),
+        ("form[deadline]", "2026-03-20"),
+    ];
+    let decided = decide(&shuji, &id, &item.id.to_string(), &fields).await;
+    assert_eq!(decided.status(), 200, "{}", body(decided).await);
+
+    let m: MeetingView = shuji.server_fn::<GetMeeting>(&[("id", id.as_str())]).await.json().await.unwrap();
+    let item = m.items.iter().find(|i| i.kind == ItemKind::RedAlert).unwrap();
+    assert_eq!(item.state_label(), "已立案");
+    let case_id = item.result_case_id.expect("the item names the case it opened");
+    let case: CaseDetail =
+        shuji.server_fn::<GetCase>(&[("id", case_id.to_string().as_str())]).await.json().await.unwrap();
+    assert!(case.summary.red_alert, "{case:?}");
+    let (risk_type, source) = (RiskType::Food.label(), Source::Meeting.label());
+    assert_eq!((case.summary.risk_type_label.as_str(), case.summary.source_label.as_str()), (risk_type, source));
+}
+
+both_backends!(red_alert_item_opens_red_alert_case, a_red_alert_item_opens_a_red_alert_case);

@@ -1,0 +1,142 @@
+//! The one permissions model: which roles may take each action. Pure, compiled for both builds: the
+//! server (`authz`) adds the scope of each grant and the query filters; pages show only what the
+//! caller's roles can use, from the same rules. Pages never copy role lists.
+
+use crate::auth::{Caller, Role};
+
+/// What a caller may want to do. Each area adds its actions here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    ReadOrgUnit,
+    ManageOrgUnits,
+    ReadHousehold,
+    EditHousehold,
+    RevealResidentId,
+    /// Assign a household's monitoring contact and 挂钩干部.
+    AssignCadres,
+    ReadUserRoster,
+    ManageUsers,
+    ReadAudit,
+    ManagePolicy,
+    /// Push department screening warnings (部门筛查预警).
+    ImportWarnings,
+    /// See and verify department warnings that matched no household.
+    VerifyWarnings,
+    /// Record a visit of a household and add addenda to saved visits.
+    RecordVisit,
+}
+
+impl Action {
+    pub const ALL: [Action; 13] = [
+        Action::ReadOrgUnit,
+        Action::ManageOrgUnits,
+        Action::ReadHousehold,
+        Action::EditHousehold,
+        Action::RevealResidentId,
+        Action::AssignCadres,
+        Action::ReadUserRoster,
+        Action::ManageUsers,
+        Action::ReadAudit,
+        Action::ManagePolicy,
+        Action::ImportWarnings,
+        Action::VerifyWarnings,
+        Action::RecordVisit,
+    ];
+
+    /// What the action is, in Chinese (refusals in the audit log name it).
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::ReadOrgUnit => "查看组织机构",
+            Action::ManageOrgUnits => "管理组织机构",
+            Action::ReadHousehold => "查看农户",
+            Action::EditHousehold => "修改农户信息",
+            Action::RevealResidentId => "查看完整身份证号",
+            Action::AssignCadres => "指定监测联系人和挂钩干部",
+            Action::ReadUserRoster => "查看用户名单",
+            Action::ManageUsers => "管理用户与角色",
+            Action::ReadAudit => "查看审计日志",
+            Action::ManagePolicy => "设置政策参数",
+            Action::ImportWarnings => "推送部门预警",
+            Action::VerifyWarnings => "核实部门预警",
+            Action::RecordVisit => "记录走访",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == code)
+    }
+
+    /// Whether the caller holds a role for this action anywhere (pages show or hide what the caller can
+    /// use by this; the server also checks the record's unit).
+    pub fn allowed_for(self, caller: &Caller) -> bool {
+        caller.roles.iter().any(|g| self.roles().contains(&g.role))
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ReadOrgUnit => "org.read",
+            Action::ManageOrgUnits => "org.manage",
+            Action::ReadHousehold => "household.read",
+            Action::EditHousehold => "household.edit",
+            Action::RevealResidentId => "household.reveal_id",
+            Action::AssignCadres => "household.assign_cadres",
+            Action::ReadUserRoster => "user.read",
+            Action::ManageUsers => "user.manage",
+            Action::ReadAudit => "audit.read",
+            Action::ManagePolicy => "policy.manage",
+            Action::ImportWarnings => "screening.import",
+            Action::VerifyWarnings => "screening.verify",
+            Action::RecordVisit => "visit.record",
+        }
+    }
+
+    /// The roles that may perform this action within the scope of their unit.
+    pub fn roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Action::ReadOrgUnit => &Role::ALL,
+            Action::ManageOrgUnits | Action::ManageUsers => &[Admin],
+            Action::ReadHousehold => &[
+                CountyOffice,
+                TownshipLeader,
+                TownshipStaff,
+                DisciplineTeam,
+                VillageSecretary,
+                VillageCadre,
+                ResidentCadre,
+                InfoOfficer,
+                MonitoringContact,
+            ],
+            Action::EditHousehold => {
+                &[TownshipStaff, VillageSecretary, VillageCadre, ResidentCadre, InfoOfficer, MonitoringContact]
+            }
+            // Those who enter data or match department lists by ID number.
+            Action::RevealResidentId => {
+                &[CountyOffice, TownshipStaff, VillageSecretary, VillageCadre, InfoOfficer, MonitoringContact]
+            }
+            Action::AssignCadres => &[TownshipLeader, TownshipStaff, VillageSecretary],
+            Action::ReadUserRoster => {
+                &[Admin, CountyOffice, TownshipLeader, TownshipStaff, DisciplineTeam, VillageSecretary]
+            }
+            Action::ReadAudit => &[Admin, CountyOffice, DisciplineTeam],
+            Action::ManagePolicy => &[Admin, CountyOffice],
+            Action::ImportWarnings => &[DepartmentUser, CountyOffice],
+            Action::VerifyWarnings => &[CountyOffice, TownshipLeader, TownshipStaff],
+            // Village staff and contacts, and the township and county cadres who serve as 挂钩干部.
+            Action::RecordVisit => &[
+                CountyOffice,
+                TownshipLeader,
+                TownshipStaff,
+                VillageSecretary,
+                VillageCadre,
+                ResidentCadre,
+                InfoOfficer,
+                MonitoringContact,
+            ],
+        }
+    }
+
+    /// Whether a refusal should look like "not found" (reads) rather than "forbidden".
+    pub fn is_read(self) -> bool {
+        matches!(self, Action::ReadOrgUnit | Action::ReadHousehold | Action::ReadUserRoster | Action::ReadAudit)
+    }
+}
