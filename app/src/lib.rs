@@ -16,6 +16,7 @@ pub mod notify;
 pub mod org;
 pub mod policy;
 pub mod prints;
+pub mod refill;
 pub mod reports;
 pub mod risk;
 pub mod screening;
