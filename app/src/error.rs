@@ -13,8 +13,14 @@ pub enum AppError {
     NotFound,
     #[error("您没有权限执行此操作。")]
     Forbidden,
-    #[error("{message}")]
-    Validation { field: String, message: String },
+    /// A form refused: the first problem, and any others found at the same time.
+    #[error("{}", validation_text(.message, .more))]
+    Validation {
+        field: String,
+        message: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        more: Vec<FieldError>,
+    },
     #[error("{0}")]
     Conflict(String),
     #[error("登录失败：用户名或密码不正确，或连续失败次数过多。请核对后再试，多次失败需等待 15 分钟。")]
@@ -29,16 +35,54 @@ pub enum AppError {
     Internal,
 }
 
+/// One problem of a form: the field it is about and what is wrong, in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+fn validation_text(message: &str, more: &[FieldError]) -> String {
+    std::iter::once(message).chain(more.iter().map(|e| e.message.as_str())).collect::<Vec<_>>().join(" ")
+}
+
 impl AppError {
     pub fn validation(field: &str, message: impl Into<String>) -> Self {
-        AppError::Validation { field: field.to_string(), message: message.into() }
+        AppError::Validation { field: field.to_string(), message: message.into(), more: Vec::new() }
     }
 
-    /// The message for one form field, if this error is about that field.
-    pub fn field_message(&self, field: &str) -> Option<String> {
+    /// Every problem of a refused form, in the order found; empty for other errors.
+    pub fn field_errors(&self) -> Vec<FieldError> {
         match self {
-            AppError::Validation { field: f, message } if f == field => Some(message.clone()),
-            _ => None,
+            AppError::Validation { field, message, more } => {
+                std::iter::once(FieldError { field: field.clone(), message: message.clone() })
+                    .chain(more.iter().cloned())
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The message for one form field, if this error is about that field (several problems of one field
+    /// read as one sentence after another).
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        let messages: Vec<String> =
+            self.field_errors().into_iter().filter(|e| e.field == field).map(|e| e.message).collect();
+        (!messages.is_empty()).then(|| messages.join(" "))
+    }
+
+    /// The same error with every field named under `prefix` (a nested form's fields).
+    pub fn within(self, prefix: &str) -> Self {
+        match self {
+            AppError::Validation { .. } => {
+                let mut problems = Problems::default();
+                for e in self.field_errors() {
+                    problems.add(&format!("{prefix}.{}", e.field), e.message);
+                }
+                problems.finish().err().unwrap_or(AppError::Internal)
+            }
+            other => other,
         }
     }
 
@@ -61,6 +105,42 @@ impl AppError {
             AppError::Network => StatusCode::BAD_GATEWAY,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Every problem of a form, collected so that one refusal names them all.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<FieldError>);
+
+impl Problems {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError { field: field.to_string(), message: message.into() });
+    }
+
+    /// The value, or `T::default()` after noting what is wrong with it.
+    pub fn take<T: Default>(&mut self, result: Result<T, AppError>) -> T {
+        result.unwrap_or_else(|e| {
+            match e.field_errors() {
+                errors if errors.is_empty() => self.add("form", e.to_string()),
+                errors => self.0.extend(errors),
+            }
+            T::default()
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok` when nothing is wrong, else one `Validation` error listing every problem.
+    pub fn finish(self) -> Result<(), AppError> {
+        let mut errors = self.0.into_iter();
+        match errors.next() {
+            None => Ok(()),
+            Some(first) => {
+                Err(AppError::Validation { field: first.field, message: first.message, more: errors.collect() })
+            }
         }
     }
 }
@@ -100,13 +180,14 @@ impl From<sea_orm::TransactionError<AppError>> for AppError {
     }
 }
 
-/// JSON API responses: the status code and `{"error": kind, "message": 中文, "field": ...}`.
+/// JSON API responses: the status code and `{"error": kind, "message": 中文, "field": ...}`; a refused
+/// form also lists every problem in `errors: [{field, message}]` (`field` is the first one's).
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        let field = match &self {
-            AppError::Validation { field, .. } => Some(field.clone()),
-            _ => None,
+        let (field, errors) = match &self {
+            AppError::Validation { field, .. } => (Some(field.clone()), Some(self.field_errors())),
+            _ => (None, None),
         };
         let kind = match &self {
             AppError::Unauthenticated => "unauthenticated",
@@ -120,7 +201,10 @@ impl axum::response::IntoResponse for AppError {
             AppError::RateLimited => "rate_limited",
             AppError::Internal => "internal",
         };
-        let body = serde_json::json!({ "error": kind, "message": self.to_string(), "field": field });
+        let mut body = serde_json::json!({ "error": kind, "message": self.to_string(), "field": field });
+        if let Some(errors) = errors {
+            body["errors"] = serde_json::json!(errors);
+        }
         (self.status(), axum::Json(body)).into_response()
     }
 }

@@ -17,6 +17,7 @@ pub mod org;
 pub mod permissions;
 pub mod policy;
 pub mod prints;
+pub mod refill;
 pub mod reports;
 pub mod risk;
 pub mod screening;

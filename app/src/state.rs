@@ -77,6 +77,8 @@ pub struct AppState {
     pub imports: crate::screening::service::Progress,
     /// Rate limits of the public report page.
     pub self_reports: crate::self_report::service::RateLimiter,
+    /// Refused plain form posts, kept briefly so the page shows them again.
+    pub refused: crate::refill::Stash,
     pub leptos_options: LeptosOptions,
 }
 

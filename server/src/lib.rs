@@ -11,4 +11,5 @@ pub mod jobs;
 pub mod mail;
 pub mod middleware;
 pub mod pdf;
+pub mod refill;
 pub mod startup;

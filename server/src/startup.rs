@@ -7,17 +7,13 @@ use anyhow::Context;
 use app::state::{AppState, Clock, SecuritySettings, SystemClock};
 use app::{App, shell};
 use axum::Router;
-use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{
-    AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
-    handle_server_fns_with_context,
-};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use sea_orm::ConnectionTrait;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -67,6 +63,7 @@ impl Application {
             )?,
             imports: Default::default(),
             self_reports: Default::default(),
+            refused: Default::default(),
             leptos_options,
         };
         let printer = crate::pdf::Printer::load(&settings.print_font, settings.print_templates_dir.as_deref());
@@ -170,7 +167,7 @@ fn router(state: AppState) -> Router {
         .route("/prints/meetings/book.pdf", get(crate::api::prints::meeting_book))
         .route("/evidence/{id}", get(crate::api::evidence::file))
         .route("/evidence/{id}/thumbnail", get(crate::api::evidence::thumbnail))
-        .route("/rpc/{*fn_name}", get(server_fn).post(server_fn))
+        .route("/rpc/{*fn_name}", get(crate::refill::server_fn).post(crate::refill::server_fn))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -191,10 +188,6 @@ fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
-}
-
-async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
 }
 
 /// 200 when the database answers.

@@ -359,6 +359,8 @@ pub struct HouseholdDetail {
     pub per_capita_income_yuan: Option<i64>,
     /// The latest year's record, for the edit form.
     pub latest_income: Option<IncomeRecord>,
+    /// This year in Beijing, by the server's clock: the year a new income entry is for.
+    pub this_year: i32,
     /// The latest assessment of each 两不愁三保障 item assessed so far.
     pub assessments: Vec<AssessmentView>,
     /// The latest identification (识别纳入) with its history.

@@ -214,7 +214,7 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                             <EliminationSection code=code() status=h.summary.status current=h.elimination.clone() propose step/>
                             {editor().then(|| view! {
                                 <AssessmentEditor code=code() action=assess/>
-                                <IncomeEditor code=code() latest=h.latest_income.clone() action=save_income/>
+                                <IncomeEditor code=code() latest=h.latest_income.clone() this_year=h.this_year action=save_income/>
                             })}
                             <h2>{format!("家庭成员（{} 人）", h.members.len())}</h2>
                             <table class="list">
@@ -275,10 +275,19 @@ fn RiskSection(risk: super::RiskView) -> impl IntoView {
 }
 
 /// Record a year's income and expenditure. The per-capita income and the transfer share are derived,
-/// never typed.
+/// never typed. The form is for this year (the server's, in Beijing): this year's record when there is
+/// one, else blank, so last year's numbers are never saved as this year's by mistake.
 #[component]
-fn IncomeEditor(code: String, latest: Option<IncomeRecord>, action: ServerAction<SaveIncome>) -> impl IntoView {
-    let form = latest.as_ref().map(IncomeForm::from_record).unwrap_or_default();
+fn IncomeEditor(
+    code: String,
+    latest: Option<IncomeRecord>,
+    this_year: i32,
+    action: ServerAction<SaveIncome>,
+) -> impl IntoView {
+    let form = latest
+        .as_ref()
+        .filter(|r| r.year == this_year)
+        .map_or_else(|| IncomeForm { year: this_year.to_string(), ..Default::default() }, IncomeForm::from_record);
     let value = action.value();
     let field = move |id: &'static str, label: &'static str, current: String| {
         view! {

@@ -245,6 +245,7 @@ pub async fn get(
         income_year: income.as_ref().map(|i| i.year),
         per_capita_income_yuan,
         latest_income: income.as_ref().map(record_of),
+        this_year: today.year(),
         assessments,
         identification: crate::workflow::service::latest(db, household_id, Procedure::Identification).await?,
         elimination: crate::workflow::service::latest(db, household_id, Procedure::Elimination).await?,

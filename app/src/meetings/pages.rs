@@ -10,9 +10,10 @@ use super::api::{
     RefreshMeetingAgenda, RestoreMeetingItem, SaveMeetingHeader, SendBackMeeting, SignMeeting, get_meeting,
     list_meetings,
 };
-use super::{ItemAction, ItemView, MeetingStatus, MeetingView};
+use super::{DecisionForm, ItemAction, ItemView, MeetingStatus, MeetingView};
 use crate::error::AppError;
-use crate::shell::{ErrorBox, FileLink, action_error, count_successes, field_error, form_error};
+use crate::refill::{RefusedInput, refill, refused_input};
+use crate::shell::{ErrorBox, FileLink, action_error, count_successes, error_summary, field_error, form_error};
 
 /// 研判会议: this month's (or the chosen month's) meetings in the caller's scope.
 #[component]
@@ -106,12 +107,13 @@ pub fn MeetingPage() -> impl IntoView {
         <section class="page">
             <p><a href="/meetings">"← 研判会议"</a></p>
             <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
-                {move || Suspend::new(async move {
+                {move || { let refused = refused_input(); Suspend::new(async move {
+                    let refused = refused.await;
                     match meeting.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(m) => view! { <MeetingBody m/> }.into_any(),
+                        Ok(m) => view! { <MeetingBody m refused/> }.into_any(),
                     }
-                })}
+                })}}
             </Transition>
         </section>
     }
@@ -133,7 +135,7 @@ struct MeetingActions {
 /// an item decided or moved, the facts, the forms the new status allows. Text typed into another item's
 /// form, or into the header, stays where it is.
 #[component]
-fn MeetingBody(m: MeetingView) -> impl IntoView {
+fn MeetingBody(m: MeetingView, refused: Option<RefusedInput>) -> impl IntoView {
     let id = m.id;
     let township = m.township;
     let current = RwSignal::new(m);
@@ -215,7 +217,10 @@ fn MeetingBody(m: MeetingView) -> impl IntoView {
             <For
                 each=items
                 key=|(editable, item)| (*editable, item.clone())
-                children=move |(editable, item)| view! { <AgendaItem meeting_id=id item township editable changes/> }
+                children=move |(editable, item)| {
+                    let refilled = refill::<DecideMeetingItem>(&refused).map(|d| d.form).filter(|f| f.item_id == item.id);
+                    view! { <AgendaItem meeting_id=id item township editable changes refilled/> }
+                }
             />
         </ol>
         <Show when=move || may_edit.get()>
@@ -358,8 +363,17 @@ fn HeaderEditor(m: MeetingView, header: ServerAction<SaveMeetingHeader>) -> impl
 }
 
 /// One agenda item: its facts, the decision, and (while editable) the forms to move, drop and decide it.
+/// The decision form shows the item's decision, or what was typed into it when a plain post of it was
+/// refused (`refilled`).
 #[component]
-fn AgendaItem(meeting_id: i64, item: ItemView, township: bool, editable: bool, changes: RwSignal<u32>) -> AnyView {
+fn AgendaItem(
+    meeting_id: i64,
+    item: ItemView,
+    township: bool,
+    editable: bool,
+    changes: RwSignal<u32>,
+    refilled: Option<DecisionForm>,
+) -> AnyView {
     let decide = ServerAction::<DecideMeetingItem>::new();
     let drop = ServerAction::<DropMeetingItem>::new();
     let restore = ServerAction::<RestoreMeetingItem>::new();
@@ -386,6 +400,18 @@ fn AgendaItem(meeting_id: i64, item: ItemView, township: bool, editable: bool, c
         })
         .collect();
     let current = item.action.unwrap_or(if item.case_id.is_some() { ItemAction::UpdateCase } else { ItemAction::Note });
+    let f = refilled.unwrap_or_else(|| DecisionForm {
+        item_id,
+        analysis: item.analysis.clone(),
+        decision: item.decision.clone(),
+        action: current.as_str().to_string(),
+        department: item.department.clone(),
+        responsible_person: item.responsible_person.clone(),
+        deadline: item.deadline.map(|d| d.to_string()).unwrap_or_default(),
+        owner_user_id: item.owner_user_id.map(|id| id.to_string()).unwrap_or_default(),
+        case_step: String::new(),
+    });
+    let field_id = move |field: &str| format!("item{item_id}-{field}");
     view! {
         <li class:dropped=item.dropped>
             <p class="who">{item.title.clone()}" "<span class="badge">{item.kind.label()}</span>" "<span class="badge">{item.state_label()}</span></p>
@@ -433,41 +459,41 @@ fn AgendaItem(meeting_id: i64, item: ItemView, township: bool, editable: bool, c
                     <ActionForm action=decide attr:class="form">
                         <input type="hidden" name="id" value=meeting_id.to_string()/>
                         <input type="hidden" name="form[item_id]" value=item_id.to_string()/>
-                        <label>"情况分析"<textarea name="form[analysis]" rows="2">{item.analysis.clone()}</textarea></label>
+                        {error_summary(value, field_id)}
+                        <label>"情况分析"<textarea id=field_id("analysis") name="form[analysis]" rows="2">{f.analysis.clone()}</textarea></label>
                         {field_error(value, "analysis")}
-                        <label>"研判决定"<textarea name="form[decision]" rows="2">{item.decision.clone()}</textarea></label>
+                        <label>"研判决定"<textarea id=field_id("decision") name="form[decision]" rows="2">{f.decision.clone()}</textarea></label>
                         {field_error(value, "decision")}
                         <label>"处理方式"
-                            <select name="form[action]">
-                                {actions.iter().map(|a| view! { <option value=a.as_str() selected=*a == current>{a.label()}</option> }).collect_view()}
+                            <select id=field_id("action") name="form[action]">
+                                {actions.iter().map(|a| view! { <option value=a.as_str() selected=a.as_str() == f.action>{a.label()}</option> }).collect_view()}
                             </select>
                         </label>
                         {field_error(value, "action")}
                         {(item.case_id.is_some() || item.result_case_id.is_some()).then(|| view! {
                             <label>"同时办理案件步骤（仅“更新案件”时，可空）"
-                                <select name="form[case_step]">
+                                <select id=field_id("case_step") name="form[case_step]">
                                     <option value="">"不办理"</option>
                                     {super::CASE_STEPS.iter().map(|code| view! {
-                                        <option value=*code>{crate::cases::lifecycle::action_label(code)}</option>
+                                        <option value=*code selected=*code == f.case_step>{crate::cases::lifecycle::action_label(code)}</option>
                                     }).collect_view()}
                                 </select>
                             </label>
                         })}
                         {field_error(value, "case_step")}
-                        <label>"整改部门"<input name="form[department]" value=item.department.clone()/></label>
+                        <label>"整改部门"<input id=field_id("department") name="form[department]" value=f.department.clone()/></label>
                         {field_error(value, "department")}
-                        <label>"责任人"<input name="form[responsible_person]" value=item.responsible_person.clone()/></label>
+                        <label>"责任人"<input id=field_id("responsible_person") name="form[responsible_person]" value=f.responsible_person.clone()/></label>
                         {field_error(value, "responsible_person")}
-                        <label>"整改期限"<input name="form[deadline]" type="date" value=item.deadline.map(|d| d.to_string()).unwrap_or_default()/></label>
+                        <label>"整改期限"<input id=field_id("deadline") name="form[deadline]" type="date" value=f.deadline.clone()/></label>
                         {field_error(value, "deadline")}
                         <label>"案件责任人（可空：不变，新案件为该户监测联系人）"
-                            <select name="form[owner_user_id]">
+                            <select id=field_id("owner_user_id") name="form[owner_user_id]">
                                 <option value="">"—"</option>
-                                {item.owners.iter().map(|o| view! { <option value=o.user_id.to_string() selected=item.owner_user_id == Some(o.user_id)>{o.label.clone()}</option> }).collect_view()}
+                                {item.owners.iter().map(|o| view! { <option value=o.user_id.to_string() selected=f.owner_user_id == o.user_id.to_string()>{o.label.clone()}</option> }).collect_view()}
                             </select>
                         </label>
                         {field_error(value, "owner_user_id")}
-                        {form_error(value)}
                         <button type="submit" class="primary" disabled=move || decide.pending().get()>"保存研判决定"</button>
                     </ActionForm>
                 </details>

@@ -10,7 +10,7 @@ pub mod service;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{AppError, Problems};
 
 /// How a category of household is watched.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,17 +133,17 @@ pub fn default_deductible_items() -> Vec<crate::risk::ExpenseItem> {
 impl Policy {
     /// Check the numbers hang together; every message says which field and why, in Chinese.
     pub fn validate(&self) -> Result<(), AppError> {
-        let v = |field: &str, message: String| Err(AppError::validation(field, message));
+        let mut problems = Problems::default();
         if self.name.trim().is_empty() {
-            return v("name", "请填写政策名称。".into());
+            problems.add("name", "请填写政策名称。");
         }
         if !(1000..=100_000).contains(&self.monitoring_line_yuan) {
-            return v("monitoring_line_yuan", "监测线应在 1000 至 100000 元之间。".into());
+            problems.add("monitoring_line_yuan", "监测线应在 1000 至 100000 元之间。");
         }
         if let Some(warning) = self.warning_line_yuan
             && warning <= self.monitoring_line_yuan
         {
-            return v(
+            problems.add(
                 "warning_line_yuan",
                 format!("预警线（{warning} 元）应高于监测线（{} 元）。", self.monitoring_line_yuan),
             );
@@ -151,35 +151,33 @@ impl Policy {
         if let Some(red) = self.red_alert_line_yuan
             && red >= self.monitoring_line_yuan
         {
-            return v(
+            problems.add(
                 "red_alert_line_yuan",
                 format!("红色预警线（{red} 元）应低于监测线（{} 元）。", self.monitoring_line_yuan),
             );
         }
         if self.deduct_large_expenditure && self.deductible_items.is_empty() {
-            return v("deductible_items", "扣除合规大额支出时，请至少选择一项可扣除的支出。".into());
+            problems.add("deductible_items", "扣除合规大额支出时，请至少选择一项可扣除的支出。");
         }
         if self.transfer_share_limit_pct == 0 || self.transfer_share_limit_pct >= 100 {
-            return v("transfer_share_limit_pct", "转移性收入占比上限应在 1% 至 99% 之间。".into());
+            problems.add("transfer_share_limit_pct", "转移性收入占比上限应在 1% 至 99% 之间。");
         }
         if self.labour_coefficient_limit_pct > 100 {
-            return v("labour_coefficient_limit_pct", "劳动力系数上限不能超过 1。".into());
+            problems.add("labour_coefficient_limit", "劳动力系数上限不能超过 1。");
         }
         if self.income_drop_pct == 0 || self.income_drop_pct >= 100 {
-            return v("income_drop_pct", "收入大幅缩减的比例应在 1% 至 99% 之间。".into());
+            problems.add("income_drop_pct", "收入大幅缩减的比例应在 1% 至 99% 之间。");
         }
         if self.categories.is_empty() {
-            return v("categories", "至少需要一个监测对象类别。".into());
+            problems.add("categories", "至少需要一个监测对象类别。");
         }
         for (i, c) in self.categories.iter().enumerate() {
             if c.name.trim().is_empty() {
-                return v("categories", format!("第 {} 个类别缺少名称。", i + 1));
-            }
-            if !(1..=12).contains(&c.visit_every_months) {
-                return v("categories", format!("类别“{}”的走访周期应在 1 至 12 个月之间。", c.name));
-            }
-            if self.categories.iter().filter(|o| o.name == c.name).count() > 1 {
-                return v("categories", format!("类别“{}”重复。", c.name));
+                problems.add("categories", format!("第 {} 个类别缺少名称。", i + 1));
+            } else if !(1..=12).contains(&c.visit_every_months) {
+                problems.add("categories", format!("类别“{}”的走访周期应在 1 至 12 个月之间。", c.name));
+            } else if self.categories[..i].iter().any(|o| o.name == c.name) {
+                problems.add("categories", format!("类别“{}”重复。", c.name));
             }
         }
         for (field, value, label) in [
@@ -190,24 +188,24 @@ impl Policy {
             ("cross_check_households_per_village", self.cross_check_households_per_village, "每村抽查户数"),
         ] {
             if value == 0 {
-                return v(field, format!("{label}应大于 0。"));
+                problems.add(field, format!("{label}应大于 0。"));
             }
         }
         let (month, day) = self.sweep_deadline;
         if chrono::NaiveDate::from_ymd_opt(2025, month, day).is_none() {
-            return v("sweep_deadline", "年度排查截止日期应为某月某日，例如 3-31。".into());
+            problems.add("sweep_deadline", "年度排查截止日期应为某月某日，例如 3-31。");
         }
         if self.liaison_visit_every_months > 12 {
-            return v("liaison_visit_every_months", "挂钩干部走访周期应在 0 至 12 个月之间（0 表示不设）。".into());
+            problems.add("liaison_visit_every_months", "挂钩干部走访周期应在 0 至 12 个月之间（0 表示不设）。");
         }
         let phone = self.notice_phone.trim();
         if phone.is_empty() || phone.chars().count() > 40 {
-            return v("notice_phone", "请填写公示监督电话（不超过 40 字）。".into());
+            problems.add("notice_phone", "请填写公示监督电话（不超过 40 字）。");
         }
         if self.scale_control_permille == 0 || self.scale_control_permille > 1000 {
-            return v("scale_control_permille", "规模控制比例应在 0.1% 至 100% 之间。".into());
+            problems.add("scale_control_pct", "规模控制比例应在 0.1% 至 100% 之间。");
         }
-        Ok(())
+        problems.finish()
     }
 
     /// The category with this name, if the policy has it.
@@ -282,6 +280,33 @@ fn month_day(field: &str, text: &str) -> Result<(u32, u32), AppError> {
     Ok((month.parse().map_err(|_| bad())?, day.parse().map_err(|_| bad())?))
 }
 
+/// One line of the categories: `名称，监测|不监测，走访周期（月），走访人，仅入户|可远程`.
+fn category(line: &str) -> Option<Category> {
+    let parts: Vec<&str> = line.split(['，', ',']).map(str::trim).collect();
+    let (name, monitored, months, visitor, remote) = match parts.as_slice() {
+        [name, monitored, months, visitor] => (name, monitored, months, visitor, "仅入户"),
+        [name, monitored, months, visitor, remote] => (name, monitored, months, visitor, *remote),
+        _ => return None,
+    };
+    let remote_counts = match remote {
+        "可远程" | "远程计入" => true,
+        "仅入户" | "" => false,
+        _ => return None,
+    };
+    let monitored = match *monitored {
+        "监测" | "是" => true,
+        "不监测" | "否" => false,
+        _ => return None,
+    };
+    Some(Category {
+        name: name.to_string(),
+        monitored,
+        visit_every_months: months.parse().ok()?,
+        visitor: visitor.to_string(),
+        remote_counts,
+    })
+}
+
 impl PolicyForm {
     /// The form for an existing policy.
     pub fn from_policy(p: &Policy) -> PolicyForm {
@@ -333,46 +358,29 @@ impl PolicyForm {
         }
     }
 
-    /// Parse and validate; the first problem is reported with its field.
+    /// Parse and validate; every problem is reported, each with its field.
     pub fn parse(&self) -> Result<Policy, AppError> {
+        let mut problems = Problems::default();
         let mut categories = Vec::new();
         for (i, line) in self.categories.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
-            let parts: Vec<&str> = line.split(['，', ',']).map(str::trim).collect();
-            let bad = || {
-                AppError::validation(
+            match category(line) {
+                Some(c) => categories.push(c),
+                None => problems.add(
                     "categories",
                     format!("类别第 {} 行应为“名称，监测或不监测，走访周期（月），走访人，仅入户或可远程”。", i + 1),
-                )
-            };
-            let (name, monitored, months, visitor, remote) = match parts.as_slice() {
-                [name, monitored, months, visitor] => (name, monitored, months, visitor, "仅入户"),
-                [name, monitored, months, visitor, remote] => (name, monitored, months, visitor, *remote),
-                _ => return Err(bad()),
-            };
-            let remote_counts = match remote {
-                "可远程" | "远程计入" => true,
-                "仅入户" | "" => false,
-                _ => return Err(bad()),
-            };
-            let monitored = match *monitored {
-                "监测" | "是" => true,
-                "不监测" | "否" => false,
-                _ => return Err(bad()),
-            };
-            categories.push(Category {
-                name: name.to_string(),
-                monitored,
-                visit_every_months: months.parse().map_err(|_| bad())?,
-                visitor: visitor.to_string(),
-                remote_counts,
-            });
+                ),
+            }
         }
         let policy = Policy {
             name: self.name.trim().to_string(),
             source: self.source.trim().to_string(),
-            monitoring_line_yuan: whole("monitoring_line_yuan", "监测线", &self.monitoring_line_yuan)?,
-            warning_line_yuan: optional_whole("warning_line_yuan", "预警线", &self.warning_line_yuan)?,
-            red_alert_line_yuan: optional_whole("red_alert_line_yuan", "红色预警线", &self.red_alert_line_yuan)?,
+            monitoring_line_yuan: problems.take(whole("monitoring_line_yuan", "监测线", &self.monitoring_line_yuan)),
+            warning_line_yuan: problems.take(optional_whole("warning_line_yuan", "预警线", &self.warning_line_yuan)),
+            red_alert_line_yuan: problems.take(optional_whole(
+                "red_alert_line_yuan",
+                "红色预警线",
+                &self.red_alert_line_yuan,
+            )),
             deduct_large_expenditure: self.deduct_large_expenditure.is_some(),
             deductible_items: [
                 (crate::risk::ExpenseItem::Medical, &self.deduct_medical),
@@ -385,74 +393,81 @@ impl PolicyForm {
             .map(|(item, _)| item)
             .collect(),
             require_typical_feature: self.require_typical_feature.is_some(),
-            transfer_share_limit_pct: whole(
+            transfer_share_limit_pct: problems.take(whole(
                 "transfer_share_limit_pct",
                 "转移性收入占比上限",
                 &self.transfer_share_limit_pct,
-            )?,
-            labour_coefficient_limit_pct: decimal(
+            )),
+            labour_coefficient_limit_pct: problems.take(decimal(
                 "labour_coefficient_limit",
                 "劳动力系数上限",
                 &self.labour_coefficient_limit,
                 100,
-            )?,
-            income_drop_pct: whole("income_drop_pct", "收入大幅缩减比例", &self.income_drop_pct)?,
+            )),
+            income_drop_pct: problems.take(whole("income_drop_pct", "收入大幅缩减比例", &self.income_drop_pct)),
             categories,
-            initial_review_working_days: whole(
+            initial_review_working_days: problems.take(whole(
                 "initial_review_working_days",
                 "初审工作日",
                 &self.initial_review_working_days,
-            )?,
-            verification_days: whole("verification_days", "核实天数", &self.verification_days)?,
-            public_notice_working_days: whole(
+            )),
+            verification_days: problems.take(whole("verification_days", "核实天数", &self.verification_days)),
+            public_notice_working_days: problems.take(whole(
                 "public_notice_working_days",
                 "公示工作日",
                 &self.public_notice_working_days,
-            )?,
-            cross_check_villages_per_township: whole(
+            )),
+            cross_check_villages_per_township: problems.take(whole(
                 "cross_check_villages_per_township",
                 "每镇抽查村数",
                 &self.cross_check_villages_per_township,
-            )?,
-            cross_check_households_per_village: whole(
+            )),
+            cross_check_households_per_village: problems.take(whole(
                 "cross_check_households_per_village",
                 "每村抽查户数",
                 &self.cross_check_households_per_village,
-            )?,
-            scale_control_permille: decimal("scale_control_pct", "规模控制比例", &self.scale_control_pct, 10)?,
-            dibao_taper_months: whole("dibao_taper_months", "低保渐退期", &self.dibao_taper_months)?,
+            )),
+            scale_control_permille: problems.take(decimal(
+                "scale_control_pct",
+                "规模控制比例",
+                &self.scale_control_pct,
+                10,
+            )),
+            dibao_taper_months: problems.take(whole("dibao_taper_months", "低保渐退期", &self.dibao_taper_months)),
             // A client that does not know this newer field gets the practice's half year.
             elimination_stable_months: if self.elimination_stable_months.trim().is_empty() {
                 default_stable_months()
             } else {
-                whole("elimination_stable_months", "风险消除前收入稳定月数", &self.elimination_stable_months)?
+                problems.take(whole(
+                    "elimination_stable_months",
+                    "风险消除前收入稳定月数",
+                    &self.elimination_stable_months,
+                ))
             },
             reminder_working_days: if self.reminder_working_days.trim().is_empty() {
                 default_reminder_days()
             } else {
-                whole("reminder_working_days", "期限提醒提前工作日", &self.reminder_working_days)?
+                problems.take(whole("reminder_working_days", "期限提醒提前工作日", &self.reminder_working_days))
             },
-            scale_base_population: optional_whole(
-                "scale_base_population",
-                "建档立卡贫困人口基数",
-                &self.scale_base_population,
-            )?
-            .map(|n| n as u64),
+            scale_base_population: problems
+                .take(optional_whole("scale_base_population", "建档立卡贫困人口基数", &self.scale_base_population))
+                .map(|n| n as u64),
             sweep_deadline: if self.sweep_deadline.trim().is_empty() {
                 default_sweep_deadline()
             } else {
-                month_day("sweep_deadline", &self.sweep_deadline)?
+                problems.take(month_day("sweep_deadline", &self.sweep_deadline))
             },
             liaison_visit_every_months: if self.liaison_visit_every_months.trim().is_empty() {
                 default_liaison_months()
             } else {
-                whole("liaison_visit_every_months", "挂钩干部走访周期", &self.liaison_visit_every_months)?
+                problems.take(whole("liaison_visit_every_months", "挂钩干部走访周期", &self.liaison_visit_every_months))
             },
             notice_phone: match self.notice_phone.trim() {
                 "" => default_notice_phone(),
                 phone => phone.to_string(),
             },
         };
+        problems.finish()?;
         policy.validate()?;
         Ok(policy)
     }

@@ -10,7 +10,8 @@ use crate::auth::Role;
 use crate::error::AppError;
 use crate::org::OrgLevel;
 use crate::org::api::list_org_units;
-use crate::shell::{ErrorBox, MeResource, action_error, field_error};
+use crate::refill::{RefusedInput, refill, refused_input};
+use crate::shell::{ErrorBox, MeResource, action_error, count_successes, error_summary, field_error};
 
 #[component]
 pub fn PolicyPage() -> impl IntoView {
@@ -19,11 +20,14 @@ pub fn PolicyPage() -> impl IntoView {
     let units = Resource::new(|| (), |_| list_org_units());
     let apply = ServerAction::<ApplyPreset>::new();
     let save = ServerAction::<SavePolicy>::new();
+    // Reloaded after a save that succeeded only: a refused form stays as typed.
+    let saves = RwSignal::new(0u32);
+    count_successes(save.value(), saves);
     let year = move || query.with(|q| q.get("year").and_then(|y| y.parse::<i32>().ok()));
     let unit = move || query.with(|q| q.get("unit"));
     // The server fills in the unit and the year (Beijing's) when the address names none.
     let policy = Resource::new(
-        move || (unit(), year(), apply.version().get(), save.version().get()),
+        move || (unit(), year(), apply.version().get(), saves.get()),
         |(unit, year, ..)| get_policy(unit, year),
     );
     let saved = save.value();
@@ -58,13 +62,14 @@ pub fn PolicyPage() -> impl IntoView {
                 <button type="submit">"查看"</button>
             </form>
             <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
-                {move || Suspend::new(async move {
+                {move || { let refused = refused_input(); Suspend::new(async move {
+                    let refused = refused.await;
                     let caller = me.await.ok().flatten();
                     let may_edit = caller.as_ref().is_some_and(|c| c.has_role(Role::Admin) || c.has_role(Role::CountyOffice));
                     match policy.await {
                         Ok(PolicyShown { org_code, policy: Ok(view), .. }) => view! {
                             <PolicyDetails view=view.clone()/>
-                            {may_edit.then(|| view! { <PolicyEditor view target=org_code apply save/> })}
+                            {may_edit.then(|| view! { <PolicyEditor view target=org_code apply save refused/> })}
                         }.into_any(),
                         Ok(PolicyShown { org_code, year, policy: Err(why) }) => view! {
                             <div class="banner warn">{why}</div>
@@ -72,14 +77,12 @@ pub fn PolicyPage() -> impl IntoView {
                         }.into_any(),
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     }
-                })}
+                })}}
             </Transition>
             {action_error(apply.value())}
             {move || match saved.get() {
                 Some(Ok(())) => Some(view! { <div class="banner ok">"政策已保存并立即生效。"</div> }.into_any()),
-                Some(Err(AppError::Validation { message, .. })) => Some(view! { <div class="banner error">{message}</div> }.into_any()),
-                Some(Err(e)) => Some(view! { <ErrorBox error=e/> }.into_any()),
-                None => None,
+                _ => None,
             }}
         </section>
     }
@@ -140,14 +143,18 @@ fn PresetPicker(apply: ServerAction<ApplyPreset>, org_code: String, year: i32) -
 }
 
 #[component]
-/// `target` is the unit being edited: editing a policy it inherits gives it its own copy.
+/// `target` is the unit being edited: editing a policy it inherits gives it its own copy. The form shows
+/// the policy, or what was typed into it when a plain post of it was refused (`refused`).
 fn PolicyEditor(
     view: PolicyView,
     target: String,
     apply: ServerAction<ApplyPreset>,
     save: ServerAction<SavePolicy>,
+    refused: Option<RefusedInput>,
 ) -> impl IntoView {
-    let form = PolicyForm::from_policy(&view.policy);
+    let form = refill::<SavePolicy>(&refused)
+        .filter(|s| s.org_code == target && s.year == view.year)
+        .map_or_else(|| PolicyForm::from_policy(&view.policy), |s| s.form);
     let value = save.value();
     let text = move |id: &'static str, name: &'static str, label: &'static str, current: String| {
         view! {
@@ -162,13 +169,14 @@ fn PolicyEditor(
         <ActionForm action=save attr:class="form">
             <input type="hidden" name="org_code" value=target/>
             <input type="hidden" name="year" value=view.year/>
+            {error_summary(value, str::to_string)}
             {text("name", "form[name]", "政策名称", form.name.clone())}
             {text("source", "form[source]", "依据文件", form.source.clone())}
             {text("monitoring_line_yuan", "form[monitoring_line_yuan]", "监测线（元/人·年）", form.monitoring_line_yuan.clone())}
             {text("warning_line_yuan", "form[warning_line_yuan]", "预警线（元，可空）", form.warning_line_yuan.clone())}
             {text("red_alert_line_yuan", "form[red_alert_line_yuan]", "红色预警线（元，可空）", form.red_alert_line_yuan.clone())}
             <label class="check"><input type="checkbox" name="form[deduct_large_expenditure]" checked=form.deduct_large_expenditure.is_some()/>" 扣除合规大额支出后再与监测线比较"</label>
-            <fieldset class="checks">
+            <fieldset class="checks" id="deductible_items">
                 <legend>"计为合规大额支出的项目"</legend>
                 <label class="check"><input type="checkbox" name="form[deduct_medical]" checked=form.deduct_medical.is_some()/>" 医疗支出"</label>
                 <label class="check"><input type="checkbox" name="form[deduct_schooling]" checked=form.deduct_schooling.is_some()/>" 教育支出"</label>

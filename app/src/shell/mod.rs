@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let me: MeResource = Resource::new(|| (), |_| current_user());
     provide_context(me);
+    crate::refill::provide_refused_input();
 
     view! {
         <Title text="防返贫监测帮扶系统"/>
@@ -326,6 +327,48 @@ where
             .and_then(|r| r.err())
             .and_then(|e| e.field_message(field))
             .map(|m| view! { <p class="field-error">{m}</p> })
+    }
+}
+
+/// At the top of a form: why it was refused. Every problem of a refused form is listed, each a link to its
+/// field (`id_of` gives the field's element id), and the page scrolls here so a phone shows the list; any
+/// other failure shows as an error box.
+pub fn error_summary<T, S, F>(value: S, id_of: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+    F: Fn(&str) -> String + Clone + Send + Sync + 'static,
+{
+    let summary = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Err(_)))
+            && let Some(node) = summary.get()
+        {
+            node.scroll_into_view();
+        }
+    });
+    view! {
+        <div node_ref=summary class="error-summary">
+            {move || match value.get() {
+                Some(Err(e @ AppError::Validation { .. })) => {
+                    let problems = e.field_errors();
+                    let id_of = id_of.clone();
+                    Some(view! {
+                        <div class="banner error" role="alert">
+                            <p>{format!("未能保存，请修改以下 {} 处：", problems.len())}</p>
+                            <ul>
+                                {problems.into_iter().map(|p| match p.field.as_str() {
+                                    "form" => view! { <li>{p.message}</li> }.into_any(),
+                                    field => view! { <li><a href=format!("#{}", id_of(field))>{p.message}</a></li> }.into_any(),
+                                }).collect_view()}
+                            </ul>
+                        </div>
+                    }.into_any())
+                }
+                Some(Err(e)) => Some(view! { <ErrorBox error=e/> }.into_any()),
+                _ => None,
+            }}
+        </div>
     }
 }
 

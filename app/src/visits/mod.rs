@@ -233,12 +233,7 @@ impl VisitForm {
         }
         let income = match self.income.is_blank() {
             true => None,
-            false => Some(self.income.parse().map_err(|e| match e {
-                AppError::Validation { field, message } => {
-                    AppError::Validation { field: format!("income.{field}"), message }
-                }
-                other => other,
-            })?),
+            false => Some(self.income.parse().map_err(|e| e.within("income"))?),
         };
         let mut problems = Vec::new();
         for (i, (description, risk_type, open_case)) in self.problems().into_iter().enumerate() {

@@ -11,8 +11,9 @@ use super::{Acknowledgement, DueVisit, Mode, VisitForm, VisitStart, VisitSummary
 use crate::cases::RiskType;
 use crate::org::api::list_org_units;
 use crate::org::{OrgLevel, OrgUnitView};
+use crate::refill::{refill, refused_input};
 use crate::risk::{AssessmentStatus, SecurityItem};
-use crate::shell::{ErrorBox, FileLink, count_successes, field_error, form_error};
+use crate::shell::{ErrorBox, FileLink, count_successes, error_summary, field_error, form_error};
 
 /// One household on "my visits": who, where, why, and what to do.
 #[component]
@@ -132,12 +133,12 @@ fn checklist_rows(form: VisitForm, value: SavedValue) -> impl IntoView {
     rows.into_iter()
         .map(|(item, current, name, note_name, note_field, note)| {
             view! {
-                <fieldset class="checklist-item">
+                <fieldset class="checklist-item" id=item.as_str()>
                     <legend>{item.label()}</legend>
                     {AssessmentStatus::ALL.into_iter().map(|status| view! {
                         <label class="check"><input type="radio" name=name value=status.as_str() checked=current == status.as_str()/>{format!(" {}", status.label())}</label>
                     }).collect_view()}
-                    <input name=note_name placeholder="情况说明（有风险或未达标时必填）" value=note/>
+                    <input id=note_field name=note_name placeholder="情况说明（有风险或未达标时必填）" value=note/>
                     {field_error(value, note_field)}
                 </fieldset>
             }
@@ -145,31 +146,64 @@ fn checklist_rows(form: VisitForm, value: SavedValue) -> impl IntoView {
         .collect_view()
 }
 
-/// The visit form's problem rows.
-fn problem_rows(value: SavedValue) -> impl IntoView {
-    let rows: [(&'static str, &'static str, &'static str, &'static str, &'static str); super::PROBLEM_ROWS] = [
-        ("form[problem1]", "form[problem1_type]", "form[problem1_case]", "problem1", "problem1_type"),
-        ("form[problem2]", "form[problem2_type]", "form[problem2_case]", "problem2", "problem2_type"),
-        ("form[problem3]", "form[problem3_type]", "form[problem3_case]", "problem3", "problem3_type"),
+/// The visit form's problem rows (blank, or as typed into a refused form).
+fn problem_rows(form: VisitForm, value: SavedValue) -> impl IntoView {
+    type Row = (&'static str, &'static str, &'static str, &'static str, &'static str, String, String, bool);
+    let rows: [Row; super::PROBLEM_ROWS] = [
+        (
+            "form[problem1]",
+            "form[problem1_type]",
+            "form[problem1_case]",
+            "problem1",
+            "problem1_type",
+            form.problem1.clone(),
+            form.problem1_type.clone(),
+            form.problem1_case.is_some(),
+        ),
+        (
+            "form[problem2]",
+            "form[problem2_type]",
+            "form[problem2_case]",
+            "problem2",
+            "problem2_type",
+            form.problem2.clone(),
+            form.problem2_type.clone(),
+            form.problem2_case.is_some(),
+        ),
+        (
+            "form[problem3]",
+            "form[problem3_type]",
+            "form[problem3_case]",
+            "problem3",
+            "problem3_type",
+            form.problem3.clone(),
+            form.problem3_type.clone(),
+            form.problem3_case.is_some(),
+        ),
     ];
     rows.into_iter()
         .enumerate()
-        .map(|(i, (text, kind, case, text_field, kind_field))| {
+        .map(|(i, (text, kind, case, text_field, kind_field, typed, typed_kind, ticked))| {
             view! {
                 <fieldset class="problem">
                     <legend>{format!("问题 {}", i + 1)}</legend>
-                    <textarea name=text rows="2" placeholder="发现的问题（没有可不填）"></textarea>
+                    <textarea id=text_field name=text rows="2" placeholder="发现的问题（没有可不填）">{typed}</textarea>
                     {field_error(value, text_field)}
-                    <select name=kind aria-label="风险类型">
+                    <select id=kind_field name=kind aria-label="风险类型">
                         <option value="">"风险类型（请选择）"</option>
-                        {RiskType::ALL.into_iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
+                        {RiskType::ALL.into_iter().map(|t| view! { <option value=t.as_str() selected=t.as_str() == typed_kind>{t.label()}</option> }).collect_view()}
                     </select>
                     {field_error(value, kind_field)}
-                    <label class="check"><input type="checkbox" name=case/>" 立案跟踪（保存时登记为风险案件，责任人为该户监测联系人）"</label>
+                    <label class="check"><input type="checkbox" name=case checked=ticked/>" 立案跟踪（保存时登记为风险案件，责任人为该户监测联系人）"</label>
                 </fieldset>
             }
         })
         .collect_view()
+}
+
+/// The element id of a form field (`income.wage` → `income-wage`).
+fn field_id(field: &str) -> String {
+    field.replace('.', "-")
 }
 
 #[component]
@@ -179,7 +213,7 @@ fn VisitFormView(start: VisitStart, record: ServerAction<RecordVisit>) -> impl I
     let income = f.income.clone();
     let money = move |name: &'static str, label: &'static str, field: &'static str, current: String| {
         view! {
-            <label>{label}<input name=name inputmode="decimal" value=current/></label>
+            <label>{label}<input id=field_id(field) name=name inputmode="decimal" value=current/></label>
             {field_error(value, field)}
         }
     };
@@ -201,6 +235,7 @@ fn VisitFormView(start: VisitStart, record: ServerAction<RecordVisit>) -> impl I
     view! {
         <ActionForm action=record attr:class="form">
             <input type="hidden" name="form[household]" value=f.household.clone()/>
+            {error_summary(value, field_id)}
             <label for="visited_on">"走访日期"</label>
             <input id="visited_on" name="form[visited_on]" type="date" value=f.visited_on.clone()/>
             {field_error(value, "visited_on")}
@@ -214,7 +249,7 @@ fn VisitFormView(start: VisitStart, record: ServerAction<RecordVisit>) -> impl I
                 {start.visitors.iter().map(|c| view! { <option value=c.user_id.to_string() selected=f.visitor == c.user_id.to_string()>{c.label.clone()}</option> }).collect_view()}
             </select>
             {field_error(value, "visitor")}
-            <label class="check"><input type="checkbox" name="form[sweep]" node_ref=sweep_box checked=f.sweep.is_some()/>" 本次为年度集中排查（须入户）"</label>
+            <label class="check"><input id="sweep" type="checkbox" name="form[sweep]" node_ref=sweep_box checked=f.sweep.is_some()/>" 本次为年度集中排查（须入户）"</label>
             {field_error(value, "sweep")}
             <label for="companions">"同行人员（可空）"</label>
             <input id="companions" name="form[companions]" value=f.companions.clone()/>
@@ -224,12 +259,12 @@ fn VisitFormView(start: VisitStart, record: ServerAction<RecordVisit>) -> impl I
             {checklist_rows(f.clone(), value)}
 
             <h2>"收支变化"</h2>
-            <textarea name="form[finance_note]" rows="2" placeholder="例如：户主外出务工，月收入约 3000 元；子女上大学，年学费 6000 元">{f.finance_note.clone()}</textarea>
+            <textarea id="finance_note" name="form[finance_note]" rows="2" placeholder="例如：户主外出务工，月收入约 3000 元；子女上大学，年学费 6000 元">{f.finance_note.clone()}</textarea>
             {field_error(value, "finance_note")}
-            <details class="editor">
+            <details class="editor" open=move || value.get().and_then(Result::err).is_some_and(|e| e.field_errors().iter().any(|p| p.field.starts_with("income.")))>
                 <summary>"更新家庭收支记录（元）"</summary>
                 <p class="hint">"已填入该户最近一年的收支记录；改动的数字保存后替换该年度的记录，未改动则不变。"</p>
-                <label>"年度"<input name="form[income][year]" inputmode="numeric" value=income.year.clone()/></label>
+                <label>"年度"<input id="income-year" name="form[income][year]" inputmode="numeric" value=income.year.clone()/></label>
                 {field_error(value, "income.year")}
                 {money("form[income][wage]", "工资性收入", "income.wage", income.wage.clone())}
                 {money("form[income][business]", "生产经营性收入", "income.business", income.business.clone())}
@@ -242,7 +277,7 @@ fn VisitFormView(start: VisitStart, record: ServerAction<RecordVisit>) -> impl I
             </details>
 
             <h2>"发现的问题"</h2>
-            {problem_rows(value)}
+            {problem_rows(f.clone(), value)}
 
             <label for="assistance">"落实的帮扶"</label>
             <textarea id="assistance" name="form[assistance]" rows="2" placeholder="本次宣传或落实的政策、措施">{f.assistance.clone()}</textarea>
@@ -256,7 +291,7 @@ fn VisitFormView(start: VisitStart, record: ServerAction<RecordVisit>) -> impl I
             {field_error(value, "ledger_class")}
 
             <h2>"农户确认"</h2>
-            <select name="form[acknowledgement]" aria-label="确认方式" node_ref=confirmation>
+            <select id="acknowledgement" name="form[acknowledgement]" aria-label="确认方式" node_ref=confirmation>
                 {Acknowledgement::ALL.into_iter().map(|a| view! { <option value=a.as_str() selected=f.acknowledgement == a.as_str()>{a.label()}</option> }).collect_view()}
             </select>
             {field_error(value, "acknowledgement")}
@@ -264,7 +299,6 @@ fn VisitFormView(start: VisitStart, record: ServerAction<RecordVisit>) -> impl I
             <input id="acknowledged_by" name="form[acknowledged_by]" value=f.acknowledged_by.clone()/>
             {field_error(value, "acknowledged_by")}
             <p class="hint">"保存后记录不能修改，只能追加补充说明。"</p>
-            {form_error(value)}
             <button type="submit" class="primary">"保存走访记录"</button>
         </ActionForm>
     }
@@ -288,17 +322,24 @@ pub fn NewVisitPage() -> impl IntoView {
             <p><a href="/visits">"← 我的走访"</a></p>
             <h1>"记录走访"</h1>
             <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
-                {move || Suspend::new(async move {
+                {move || { let refused = refused_input(); Suspend::new(async move {
+                    let refused = refused.await;
                     match start.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(start) => view! {
+                        Ok(mut start) => {
+                            // A refused plain post of this household's form comes back as typed.
+                            if let Some(typed) = refill::<RecordVisit>(&refused).map(|r| r.form).filter(|f| f.household == start.form.household) {
+                                start.form = typed;
+                            }
+                            view! {
                             <p><a href=format!("/households/{}", start.household_code)>{format!("{}户", start.head_name)}</a>
                                 {format!("（{}，{}）", start.org_name, start.address)}</p>
                             {(!start.duties.is_empty()).then(|| view! { <p class="hint">{format!("本期应访：{}", start.duties.join("；"))}</p> })}
                             <VisitFormView start record/>
-                        }.into_any(),
+                        }.into_any()
+                        }
                     }
-                })}
+                })}}
             </Transition>
         </section>
     }

@@ -80,8 +80,11 @@ struct ErrorBody {
     error: String,
     /// A sentence in Chinese for the user.
     message: String,
-    /// The offending field, for validation errors.
+    /// The offending field, for validation errors (the first, when there are several).
     field: Option<String>,
+    /// Validation errors only: every problem found, the first included.
+    #[schema(nullable = false)]
+    errors: Option<Vec<app::error::FieldError>>,
 }
 
 struct SecuritySchemes;

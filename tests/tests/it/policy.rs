@@ -4,6 +4,7 @@ use app::auth::Role;
 use app::policy::{PolicyForm, PolicyShown};
 use app::policy::api::{ApplyPreset, GetPolicy, SavePolicy};
 use app::policy::presets::{Preset, preset};
+use leptos::server_fn::ServerFn;
 
 use tests::both_backends;
 use tests::{Backend, COUNTY, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_B1, error_message};
@@ -147,6 +148,65 @@ async fn bad_numbers_and_the_wrong_role_change_nothing(backend: Backend) {
     assert_eq!(still["policy"]["red_alert_line_yuan"], 4800, "nothing changed");
 }
 both_backends!(validation, bad_numbers_and_the_wrong_role_change_nothing);
+
+/// A policy edit with two wrong numbers, as the edit page sends it.
+fn refused_edit() -> Vec<(String, String)> {
+    let mut bad = PolicyForm::from_policy(&preset(Preset::Tongnan2020));
+    bad.monitoring_line_yuan = "六千".into();
+    bad.verification_days = "三十".into();
+    bad.name = "潼南区 2026（修订）".into();
+    let mut form = vec![("org_code".to_string(), COUNTY.to_string()), ("year".to_string(), "2026".to_string())];
+    form.extend(form_fields(&bad));
+    form
+}
+
+async fn a_refused_edit_names_every_problem_and_a_plain_post_keeps_the_input(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    let pw = app.user("fupin", Role::CountyOffice, COUNTY).await;
+    let office = app.signed_in("fupin", &pw).await;
+    office.server_fn::<ApplyPreset>(&[("org_code", COUNTY), ("year", "2026"), ("preset", "tongnan_2020")]).await;
+    let form = refused_edit();
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+
+    // The app in the browser: one refusal lists both problems, each with its field.
+    let refused: app::error::AppError =
+        serde_json::from_str(&office.server_fn::<SavePolicy>(&fields).await.text().await.unwrap()).unwrap();
+    let problems: Vec<String> = refused.field_errors().into_iter().map(|e| e.field).collect();
+    assert_eq!(problems, ["monitoring_line_yuan", "verification_days"], "{refused:?}");
+
+    // A plain HTML form post (no script): back on the page, with the error and every typed value.
+    let page = office.url(&format!("/settings?unit={COUNTY}&year=2026"));
+    let post = || {
+        office
+            .http
+            .post(office.url(SavePolicy::PATH))
+            .header("origin", office.base.clone())
+            .header("accept", "text/html")
+            .header("referer", page.clone())
+            .form(&fields)
+    };
+    let back = post().send().await.unwrap();
+    assert_eq!(back.status(), 200);
+    let address = back.url().to_string();
+    assert!(address.contains("__form="), "{address}");
+    let html = back.text().await.unwrap();
+    for typed in ["value=\"六千\"", "value=\"三十\"", "value=\"潼南区 2026（修订）\"", "未能保存，请修改以下 2 处"]
+    {
+        assert!(html.contains(typed), "{typed} missing from the page");
+    }
+    assert!(html.contains("监测线应为整数"), "the field's message is shown");
+
+    // Read once, and by that session only: the same address later shows the saved policy.
+    let again = office.get(address.trim_start_matches(&office.base)).await.text().await.unwrap();
+    assert!(!again.contains("value=\"六千\""));
+    let other = app.signed_in("fupin", &pw).await;
+    let second = post().send().await.unwrap().url().to_string();
+    let foreign = other.get(second.trim_start_matches(&office.base)).await.text().await.unwrap();
+    assert!(!foreign.contains("value=\"六千\""), "another session never sees it");
+    let still: serde_json::Value = office.get(&format!("/api/policies/{COUNTY}/2026")).await.json().await.unwrap();
+    assert_eq!(still["policy"]["monitoring_line_yuan"], 6000, "nothing changed");
+}
+both_backends!(plain_post_refill, a_refused_edit_names_every_problem_and_a_plain_post_keeps_the_input);
 
 async fn the_household_page_explains_its_risks(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_county().await;
