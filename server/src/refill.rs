@@ -1,7 +1,7 @@
-//! Server functions, and plain form posts to them (sent before the browser bundle has loaded). The
-//! server function answers such a post with a redirect back to the page, with its error in the query; a
-//! refused submission is kept in `app::refill::Stash` and its token added to that redirect, so the page
-//! shows what was typed (see `app::refill`).
+//! Plain form posts to server functions (sent before the browser bundle has loaded). The server function
+//! answers such a post with a redirect back to the page, with its error in the query; this layer keeps a
+//! refused submission in `app::refill::Stash` and adds its token to that redirect, so the page shows what
+//! was typed (see `app::refill`).
 
 use app::error::AppError;
 use app::refill::TOKEN_PARAM;
@@ -11,23 +11,23 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{ACCEPT, CONTENT_TYPE, LOCATION};
 use axum::http::{HeaderValue, Method};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use leptos::prelude::provide_context;
-use leptos_axum::handle_server_fns_with_context;
 
 /// The largest form body read (axum's default limit); larger submissions are not kept either way.
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-pub async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> Response {
+/// A layer around the server functions (`/rpc/...`), inside the one that resolves the caller.
+pub async fn keep_refused_input(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let Some(session) = plain_form_post(&req) else {
-        return run(&state, req).await;
+        return next.run(req).await;
     };
     let (parts, body) = req.into_parts();
     let Ok(body) = axum::body::to_bytes(body, BODY_LIMIT).await else {
         return AppError::validation("form", "提交的内容过多，请删减后再试。").into_response();
     };
     let path = parts.uri.path().to_string();
-    let mut res = run(&state, Request::from_parts(parts, Body::from(body.clone()))).await;
+    let mut res = next.run(Request::from_parts(parts, Body::from(body.clone()))).await;
     let Some(location) =
         res.headers().get(LOCATION).and_then(|v| v.to_str().ok()).and_then(|l| url::Url::parse(l).ok())
     else {
@@ -42,15 +42,11 @@ pub async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> Res
     res
 }
 
-async fn run(state: &AppState, req: Request<Body>) -> Response {
-    let state = state.clone();
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await.into_response()
-}
-
-/// The session of a plain HTML form post (one that wants a page back), if it is one.
-fn plain_form_post(req: &Request<Body>) -> Option<String> {
+/// The session of a plain HTML form post to a server function (one that wants a page back), if it is one.
+fn plain_form_post(req: &Request) -> Option<String> {
     let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let plain = req.method() == Method::POST
+        && req.uri().path().starts_with("/rpc/")
         && header(CONTENT_TYPE).starts_with("application/x-www-form-urlencoded")
         && header(ACCEPT).contains("text/html");
     plain.then(|| req.extensions().get::<RequestContext>()?.session_token.clone()).flatten()

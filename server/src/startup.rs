@@ -7,13 +7,17 @@ use anyhow::Context;
 use app::state::{AppState, Clock, SecuritySettings, SystemClock};
 use app::{App, shell};
 use axum::Router;
-use axum::extract::State;
+use axum::body::Body;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use leptos_axum::{
+    AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
+    handle_server_fns_with_context,
+};
 use sea_orm::ConnectionTrait;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -167,7 +171,7 @@ fn router(state: AppState) -> Router {
         .route("/prints/meetings/book.pdf", get(crate::api::prints::meeting_book))
         .route("/evidence/{id}", get(crate::api::evidence::file))
         .route("/evidence/{id}/thumbnail", get(crate::api::evidence::thumbnail))
-        .route("/rpc/{*fn_name}", get(crate::refill::server_fn).post(crate::refill::server_fn))
+        .route("/rpc/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -178,6 +182,7 @@ fn router(state: AppState) -> Router {
             move || provide_context(fallback_state.clone()),
             shell,
         ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::refill::keep_refused_input))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::middleware::authenticate))
         // Pages and API answers carry personal data: no shared cache keeps them, and the browser asks again.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -188,6 +193,10 @@ fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
 }
 
 /// 200 when the database answers.
