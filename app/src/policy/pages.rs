@@ -7,7 +7,6 @@ use super::api::{ApplyPreset, SavePolicy, get_policy};
 use super::presets::{Preset, preset};
 use super::{PolicyForm, PolicyShown, PolicyView};
 use crate::auth::Role;
-use crate::error::AppError;
 use crate::org::OrgLevel;
 use crate::org::api::list_org_units;
 use crate::refill::{RefusedInput, refill, refused_input};
