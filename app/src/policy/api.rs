@@ -2,15 +2,16 @@
 
 use leptos::prelude::*;
 
-use super::{PolicyForm, PolicyView};
+use super::{PolicyForm, PolicyShown};
 use crate::error::AppError;
 
-/// The policy in force for a unit and year.
+/// The policy in force for a unit and year; the server picks the caller's first unit and this year
+/// (in Beijing) when they are not given.
 #[server(prefix = "/rpc")]
-pub async fn get_policy(org_code: String, year: i32) -> Result<PolicyView, AppError> {
+pub async fn get_policy(org_code: Option<String>, year: Option<i32>) -> Result<PolicyShown, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::get(&state.db, state.clock.now(), &ctx, &org_code, year).await
+    super::service::shown(&state.db, state.clock.now(), &ctx, org_code, year).await
 }
 
 /// Replace a unit's policy for a year with one of the presets.

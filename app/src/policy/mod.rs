@@ -472,6 +472,15 @@ pub struct PolicyView {
     pub inherited: bool,
 }
 
+/// What the policy page shows: the unit and year the server chose (the caller's first unit and this
+/// year in Beijing unless asked for others) and the policy in force there, or why there is none.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyShown {
+    pub org_code: String,
+    pub year: i32,
+    pub policy: Result<PolicyView, String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::presets::{Preset, preset};

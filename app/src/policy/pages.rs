@@ -5,17 +5,12 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{ApplyPreset, SavePolicy, get_policy};
 use super::presets::{Preset, preset};
-use super::{PolicyForm, PolicyView};
+use super::{PolicyForm, PolicyShown, PolicyView};
 use crate::auth::Role;
 use crate::error::AppError;
 use crate::org::OrgLevel;
 use crate::org::api::list_org_units;
 use crate::shell::{ErrorBox, MeResource, action_error, field_error};
-
-fn this_year() -> i32 {
-    use chrono::Datelike;
-    crate::shell::beijing_date(chrono::Utc::now()).year()
-}
 
 #[component]
 pub fn PolicyPage() -> impl IntoView {
@@ -24,21 +19,12 @@ pub fn PolicyPage() -> impl IntoView {
     let units = Resource::new(|| (), |_| list_org_units());
     let apply = ServerAction::<ApplyPreset>::new();
     let save = ServerAction::<SavePolicy>::new();
-    let year = move || query.with(|q| q.get("year").and_then(|y| y.parse::<i32>().ok())).unwrap_or_else(this_year);
+    let year = move || query.with(|q| q.get("year").and_then(|y| y.parse::<i32>().ok()));
     let unit = move || query.with(|q| q.get("unit"));
+    // The server fills in the unit and the year (Beijing's) when the address names none.
     let policy = Resource::new(
         move || (unit(), year(), apply.version().get(), save.version().get()),
-        // (the unit shown, the policy in force for it)
-        move |(unit, year, ..)| async move {
-            let code = match unit {
-                Some(code) => code,
-                None => match list_org_units().await {
-                    Ok(list) => list.first().map(|u| u.code.clone()).unwrap_or_default(),
-                    Err(e) => return (String::new(), Err(e)),
-                },
-            };
-            (code.clone(), get_policy(code, year).await)
-        },
+        |(unit, year, ..)| get_policy(unit, year),
     );
     let saved = save.value();
 
@@ -63,22 +49,26 @@ pub fn PolicyPage() -> impl IntoView {
                     </Transition>
                 </select>
                 <label for="year">"年度"</label>
-                <input id="year" name="year" type="number" min="2000" max="2100" value=year/>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let shown = policy.await.ok().map(|p| p.year).or_else(year);
+                        view! { <input id="year" name="year" type="number" min="2000" max="2100" value=shown/> }
+                    })}
+                </Transition>
                 <button type="submit">"查看"</button>
             </form>
             <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
                 {move || Suspend::new(async move {
                     let caller = me.await.ok().flatten();
                     let may_edit = caller.as_ref().is_some_and(|c| c.has_role(Role::Admin) || c.has_role(Role::CountyOffice));
-                    let (target, result) = policy.await;
-                    match result {
-                        Ok(view) => view! {
+                    match policy.await {
+                        Ok(PolicyShown { org_code, policy: Ok(view), .. }) => view! {
                             <PolicyDetails view=view.clone()/>
-                            {may_edit.then(|| view! { <PolicyEditor view target apply save/> })}
+                            {may_edit.then(|| view! { <PolicyEditor view target=org_code apply save/> })}
                         }.into_any(),
-                        Err(AppError::Conflict(message)) => view! {
-                            <div class="banner warn">{message}</div>
-                            {may_edit.then(|| view! { <PresetPicker apply org_code=target year=year()/> })}
+                        Ok(PolicyShown { org_code, year, policy: Err(why) }) => view! {
+                            <div class="banner warn">{why}</div>
+                            {may_edit.then(|| view! { <PresetPicker apply org_code year/> })}
                         }.into_any(),
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     }

@@ -7,7 +7,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection
 use serde_json::json;
 
 use super::presets::{Preset, preset};
-use super::{Policy, PolicyView};
+use super::{Policy, PolicyShown, PolicyView};
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self, Action};
 use crate::db::begin_write;
@@ -101,6 +101,29 @@ pub async fn store<C: ConnectionTrait>(
     )
     .await?;
     Ok(())
+}
+
+/// The policy page's subject: `unit` (default: the caller's first unit) in `year` (default: this year
+/// in Beijing), with the policy in force there or the reason none is.
+pub async fn shown(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    unit: Option<String>,
+    year: Option<i32>,
+) -> Result<PolicyShown, AppError> {
+    use chrono::Datelike;
+    let org_code = match unit {
+        Some(code) => code,
+        None => crate::org::service::list(db, ctx.caller()?).await?.into_iter().next().ok_or(AppError::Forbidden)?.code,
+    };
+    let year = year.unwrap_or_else(|| crate::shell::beijing_date(now).year());
+    let policy = match get(db, now, ctx, &org_code, year).await {
+        Ok(view) => Ok(view),
+        Err(AppError::Conflict(why)) => Err(why),
+        Err(e) => return Err(e),
+    };
+    Ok(PolicyShown { org_code, year, policy })
 }
 
 /// The policy in force for a unit the caller may see.

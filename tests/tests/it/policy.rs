@@ -1,7 +1,7 @@
 //! Policy sets: presets, inheritance down the tree, overrides, validation, scope and audit.
 
 use app::auth::Role;
-use app::policy::PolicyForm;
+use app::policy::{PolicyForm, PolicyShown};
 use app::policy::api::{ApplyPreset, GetPolicy, SavePolicy};
 use app::policy::presets::{Preset, preset};
 
@@ -82,8 +82,9 @@ async fn presets_inherit_down_the_tree_and_townships_override(backend: Backend) 
         (Some(TOWNSHIP_A), Some(7500))
     );
     assert_eq!(a1["preset"], serde_json::Value::Null, "edited numbers no longer claim to be the preset");
-    let b1 = office.server_fn::<GetPolicy>(&[("org_code", VILLAGE_B1), ("year", "2026")]).await.text().await.unwrap();
-    assert!(b1.contains("\"monitoring_line_yuan\":7000"), "{b1}");
+    let b1: PolicyShown =
+        office.server_fn::<GetPolicy>(&[("org_code", VILLAGE_B1), ("year", "2026")]).await.json().await.unwrap();
+    assert_eq!(b1.policy.map(|v| v.policy.monitoring_line_yuan), Ok(7000));
 
     // Changes are audited with before and after.
     let records = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 100).await.unwrap();
@@ -91,6 +92,25 @@ async fn presets_inherit_down_the_tree_and_townships_override(backend: Backend) 
     assert_eq!(saved, 2);
 }
 both_backends!(inheritance, presets_inherit_down_the_tree_and_townships_override);
+
+/// The policy page never reads the browser's clock: the server names the unit and the year it shows.
+async fn the_server_picks_the_unit_and_beijings_year(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_county().await;
+    // 17:30 on New Year's Eve in UTC is already 2027 in Beijing.
+    app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 31, 17, 30, 0).unwrap());
+    let pw = app.user("fupin", Role::CountyOffice, COUNTY).await;
+    let office = app.signed_in("fupin", &pw).await;
+    let none: PolicyShown = office.server_fn::<GetPolicy>(&[]).await.json().await.unwrap();
+    assert_eq!((none.org_code.as_str(), none.year), (COUNTY, 2027));
+    assert!(none.policy.is_err_and(|why| why.starts_with("2027 年尚未设置")));
+
+    office.server_fn::<ApplyPreset>(&[("org_code", COUNTY), ("year", "2027"), ("preset", "yihe_2022")]).await;
+    let village: PolicyShown = office.server_fn::<GetPolicy>(&[("org_code", VILLAGE_B1)]).await.json().await.unwrap();
+    assert_eq!((village.org_code.as_str(), village.year), (VILLAGE_B1, 2027));
+    let view = village.policy.unwrap();
+    assert_eq!((view.org_code.as_str(), view.inherited, view.year), (COUNTY, true, 2027));
+}
+both_backends!(default_year, the_server_picks_the_unit_and_beijings_year);
 
 async fn bad_numbers_and_the_wrong_role_change_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_county().await;
