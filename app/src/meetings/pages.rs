@@ -413,7 +413,7 @@ fn AgendaItem(meeting_id: i64, item: ItemView, township: bool, editable: bool, c
                 </ActionForm>
             })}
             {(editable && !item.dropped).then(|| view! {
-                <p class="actions">
+                <div class="actions">
                     <ActionForm action=shift attr:class="form inline">
                         <input type="hidden" name="id" value=meeting_id.to_string()/>
                         <input type="hidden" name="item_id" value=item_id.to_string()/>
@@ -427,7 +427,7 @@ fn AgendaItem(meeting_id: i64, item: ItemView, township: bool, editable: bool, c
                         <button type="submit" class="small">"下移"</button>
                     </ActionForm>
                     {action_error(shift.value())}
-                </p>
+                </div>
                 <details class="editor" open=!item.decided>
                     <summary>{if item.decided { "修改研判决定" } else { "研判" }}</summary>
                     <ActionForm action=decide attr:class="form">
