@@ -8,9 +8,10 @@ use super::{
 };
 use crate::error::AppError;
 
-/// A page of households in scope, narrowed by the filter.
+/// A page of households in scope, narrowed by the filter (an empty filter sends no fields at all,
+/// hence its default).
 #[server(prefix = "/rpc")]
-pub async fn list_households(filter: HouseholdFilter, page: u64) -> Result<HouseholdPage, AppError> {
+pub async fn list_households(#[server(default)] filter: HouseholdFilter, page: u64) -> Result<HouseholdPage, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
     super::service::list(&state.db, &ctx, &filter, page, 50).await

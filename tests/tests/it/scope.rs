@@ -2,6 +2,7 @@
 //! server function that exists, and a record outside scope answers exactly like a missing one.
 
 use app::auth::Role;
+use app::households::HouseholdPage;
 use app::households::api::{GetHousehold, ListHouseholds};
 use app::org::api::ListOrgUnits;
 
@@ -49,6 +50,9 @@ async fn a_village_sees_only_itself(backend: Backend) {
     let listed =
         cadre.server_fn::<ListHouseholds>(&[("filter[within]", VILLAGE_B1), ("page", "0")]).await.text().await.unwrap();
     assert!(!listed.contains("刘志成") && listed.contains("\"total\":0"), "{listed}");
+    // The list as the menu opens it: an empty filter sends nothing but the page.
+    let unfiltered: HouseholdPage = cadre.server_fn::<ListHouseholds>(&[("page", "0")]).await.json().await.unwrap();
+    assert_eq!(unfiltered.items.iter().map(|h| h.code.as_str()).collect::<Vec<_>>(), vec![own.as_str()]);
     let units_fn = cadre.server_fn::<ListOrgUnits>(&[]).await.text().await.unwrap();
     assert!(!units_fn.contains(VILLAGE_B1) && units_fn.contains(VILLAGE_A1));
 
