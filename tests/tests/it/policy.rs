@@ -97,10 +97,10 @@ both_backends!(inheritance, presets_inherit_down_the_tree_and_townships_override
 /// The policy page never reads the browser's clock: the server names the unit and the year it shows.
 async fn the_server_picks_the_unit_and_beijings_year(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_county().await;
-    let pw = app.user("fupin", Role::CountyOffice, COUNTY).await;
-    let office = app.signed_in("fupin", &pw).await;
     // 17:30 on New Year's Eve in UTC is already 2027 in Beijing.
     app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 31, 17, 30, 0).unwrap());
+    let pw = app.user("fupin", Role::CountyOffice, COUNTY).await;
+    let office = app.signed_in("fupin", &pw).await;
     let none: PolicyShown = office.server_fn::<GetPolicy>(&[]).await.json().await.unwrap();
     assert_eq!((none.org_code.as_str(), none.year), (COUNTY, 2027));
     assert!(none.policy.is_err_and(|why| why.starts_with("2027 年尚未设置")));
