@@ -2,8 +2,69 @@
 
 use leptos::prelude::*;
 
-use super::MeResource;
+use super::{MeResource, allows_any};
 use crate::cases::api::case_counts;
+use crate::permissions::Action;
+
+/// One area the start page points to, for the roles allowing any of `needs` (none: everyone).
+struct AreaLink {
+    href: &'static str,
+    label: &'static str,
+    what: &'static str,
+    needs: &'static [Action],
+}
+
+const AREAS: &[AreaLink] = &[
+    AreaLink {
+        href: "/households",
+        label: "农户",
+        what: "本单位范围内的农户、家庭成员、收支、两不愁三保障评估、风险研判和识别纳入",
+        needs: &[Action::ReadHousehold],
+    },
+    AreaLink {
+        href: "/households?red_alert=1",
+        label: "红色预警户",
+        what: "按本年度政策研判出的红色预警农户",
+        needs: &[Action::ReadHousehold],
+    },
+    AreaLink {
+        href: "/cases",
+        label: "风险案件",
+        what: "每个风险一个案件：责任人、期限、核实、帮扶、验收销号全程留痕",
+        needs: &[Action::ReadHousehold],
+    },
+    AreaLink {
+        href: "/screening",
+        label: "部门预警",
+        what: "行业部门推送的筛查预警，匹配农户、核实和立案",
+        needs: &[Action::ImportWarnings, Action::VerifyWarnings],
+    },
+    AreaLink {
+        href: "/visits",
+        label: "走访",
+        what: "按政策频次应访的农户、走访记录、覆盖情况、年度集中排查与台账、走访表打印",
+        needs: &[Action::ReadHousehold],
+    },
+    AreaLink {
+        href: "/meetings",
+        label: "研判会议",
+        what: "村级和镇街每月研判会：议题、参会、研判决定、签发和会议记录专本",
+        needs: &[Action::ReadHousehold],
+    },
+    AreaLink {
+        href: "/reports",
+        label: "统计报表",
+        what: "监测对象规模，台账和花名册导出，农户导入",
+        needs: &[Action::ReadHousehold],
+    },
+    AreaLink {
+        href: "/settings",
+        label: "政策设置",
+        what: "本单位适用的监测线、对象类别、走访频次和办理时限",
+        needs: &[],
+    },
+    AreaLink { href: "/account", label: "我的账号", what: "修改密码", needs: &[] },
+];
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -63,16 +124,18 @@ pub fn HomePage() -> impl IntoView {
                 })}
             </Transition>
             <h2>"可用功能"</h2>
-            <ul class="links">
-                <li><a href="/households">"农户"</a>" — 本单位范围内的农户、家庭成员、收支、两不愁三保障评估、风险研判和识别纳入"</li>
-                <li><a href="/households?red_alert=1">"红色预警户"</a>" — 按本年度政策研判出的红色预警农户"</li>
-                <li><a href="/cases">"风险案件"</a>" — 每个风险一个案件：责任人、期限、核实、帮扶、验收销号全程留痕"</li>
-                <li><a href="/visits">"走访"</a>" — 按政策频次应访的农户、走访记录、覆盖情况、年度集中排查与台账、走访表打印"</li>
-                <li><a href="/meetings">"研判会议"</a>" — 村级和镇街每月研判会：议题、参会、研判决定、签发和会议记录专本"</li>
-                <li><a href="/reports">"统计报表"</a>" — 监测对象规模，台账和花名册导出，农户导入"</li>
-                <li><a href="/settings">"政策设置"</a>" — 本单位适用的监测线、对象类别、走访频次和办理时限"</li>
-                <li><a href="/account">"我的账号"</a>" — 修改密码"</li>
-            </ul>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let caller = me.await.ok().flatten()?;
+                    Some(view! {
+                        <ul class="links">
+                            {AREAS.iter().filter(|a| a.needs.is_empty() || allows_any(&caller, a.needs)).map(|a| view! {
+                                <li><a href=a.href>{a.label}</a>{format!(" — {}", a.what)}</li>
+                            }).collect_view()}
+                        </ul>
+                    })
+                })}
+            </Transition>
             <p class="muted">"专项督查、交叉检查和问责正在建设中，菜单中已列出，开放后即可使用。"</p>
         </section>
     }

@@ -55,6 +55,10 @@ async fn sign_in_see_the_shell_and_sign_out_on_a_phone() {
     {
         assert!(nav.contains(area), "navigation names {area}");
     }
+    // Only what the role can use: a village Party secretary screens no department lists and administers nothing.
+    for area in ["部门预警", "系统管理", "审计日志"] {
+        assert!(!nav.contains(area), "navigation leaves out {area}");
+    }
     save_screenshot(&client, "phone-menu").await;
 
     // An area that is not built yet says so.

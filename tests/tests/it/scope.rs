@@ -92,6 +92,9 @@ async fn a_township_sees_its_villages_and_an_admin_no_households(backend: Backen
     let admin = app.signed_in("admin", &admin_pw).await;
     let list: serde_json::Value = admin.get("/api/households").await.json().await.unwrap();
     assert_eq!(list["total"], 0, "administrators manage accounts, not household data");
+    let page = admin.get("/households").await.text().await.unwrap();
+    assert!(page.contains("您的角色无权使用农户名单") && !page.contains("共 0 户"), "the page says so plainly");
+    assert!(!page.contains("href=\"/households\""), "and the navigation does not offer it");
 
     let anonymous = app.browser();
     assert_eq!(anonymous.get("/api/households").await.status(), 401);
