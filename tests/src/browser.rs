@@ -81,12 +81,12 @@ pub async fn sign_in(client: &Client, base: &str, username: &str, password: &str
 
 /// Wait until the browser bundle has hydrated the page (forms then submit in place).
 pub async fn wait_for_hydration(client: &Client) {
-    client
-        .wait()
-        .at_most(Duration::from_secs(60))
-        .for_element(Locator::Css("body[data-hydrated]"))
-        .await
-        .expect("the page hydrates");
+    let hydrated =
+        client.wait().at_most(Duration::from_secs(60)).for_element(Locator::Css("body[data-hydrated]")).await;
+    if hydrated.is_err() {
+        let at = client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+        panic!("the page {at} never hydrated; the browser console says: {:#?}", console_errors(client).await);
+    }
 }
 
 /// Open the phone navigation drawer. The button only works once the page has hydrated (a sign-in ends in a full

@@ -74,18 +74,18 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=StaticSegment("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=StaticSegment("") view=HomePage/>
                     <Route path=path!("/households") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="农户名单"><HouseholdListPage/></RoleGate> }/>
-                    <Route path=path!("/households/new") view=NewHouseholdPage/>
-                    <Route path=(StaticSegment("households"), ParamSegment("code")) view=HouseholdDetailPage/>
+                    <Route path=path!("/households/new") view=|| view! { <RoleGate needs=&[Action::EditHousehold] what="新增农户"><NewHouseholdPage/></RoleGate> }/>
+                    <Route path=(StaticSegment("households"), ParamSegment("code")) view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="农户信息"><HouseholdDetailPage/></RoleGate> }/>
                     <Route path=path!("/cases") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="风险案件"><CasesPage/></RoleGate> }/>
-                    <Route path=path!("/cases/new") view=NewCasePage/>
-                    <Route path=(StaticSegment("cases"), ParamSegment("id")) view=CaseDetailPage/>
+                    <Route path=path!("/cases/new") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="登记风险案件"><NewCasePage/></RoleGate> }/>
+                    <Route path=(StaticSegment("cases"), ParamSegment("id")) view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="风险案件"><CaseDetailPage/></RoleGate> }/>
                     <Route path=path!("/visits") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="走访"><crate::visits::pages::MyVisitsPage/></RoleGate> }/>
-                    <Route path=path!("/visits/new") view=crate::visits::pages::NewVisitPage/>
-                    <Route path=path!("/visits/coverage") view=crate::visits::pages::CoveragePage/>
-                    <Route path=path!("/visits/sweep") view=crate::visits::pages::SweepPage/>
-                    <Route path=(StaticSegment("visits"), ParamSegment("id")) view=crate::visits::pages::VisitPage/>
+                    <Route path=path!("/visits/new") view=|| view! { <RoleGate needs=&[Action::RecordVisit] what="走访登记"><crate::visits::pages::NewVisitPage/></RoleGate> }/>
+                    <Route path=path!("/visits/coverage") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="走访覆盖情况"><crate::visits::pages::CoveragePage/></RoleGate> }/>
+                    <Route path=path!("/visits/sweep") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="年度集中排查"><crate::visits::pages::SweepPage/></RoleGate> }/>
+                    <Route path=(StaticSegment("visits"), ParamSegment("id")) view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="走访记录"><crate::visits::pages::VisitPage/></RoleGate> }/>
                     <Route path=path!("/meetings") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="研判会议"><crate::meetings::pages::MeetingsPage/></RoleGate> }/>
-                    <Route path=(StaticSegment("meetings"), ParamSegment("id")) view=crate::meetings::pages::MeetingPage/>
+                    <Route path=(StaticSegment("meetings"), ParamSegment("id")) view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="研判会议"><crate::meetings::pages::MeetingPage/></RoleGate> }/>
                     <Route path=path!("/supervision") view=|| view! { <ComingSoon area=Area::Supervision/> }/>
                     <Route path=path!("/cross-checks") view=|| view! { <ComingSoon area=Area::CrossChecks/> }/>
                     <Route path=path!("/accountability") view=|| view! { <ComingSoon area=Area::Accountability/> }/>
@@ -95,10 +95,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage/>
                     <Route path=path!("/notifications") view=crate::notify::pages::NotificationsPage/>
                     <Route path=path!("/screening") view=|| view! { <RoleGate needs=&[Action::ImportWarnings, Action::VerifyWarnings] what="部门预警"><crate::screening::pages::ScreeningPage/></RoleGate> }/>
-                    <Route path=(StaticSegment("screening"), StaticSegment("batches"), ParamSegment("id")) view=crate::screening::pages::ScreeningBatchPage/>
+                    <Route path=(StaticSegment("screening"), StaticSegment("batches"), ParamSegment("id")) view=|| view! { <RoleGate needs=&[Action::ImportWarnings, Action::VerifyWarnings] what="部门预警"><crate::screening::pages::ScreeningBatchPage/></RoleGate> }/>
                     <Route path=path!("/admin/org") view=|| view! { <RoleGate needs=&[Action::ManageOrgUnits] what="组织机构管理"><OrgAdminPage/></RoleGate> }/>
                     <Route path=path!("/admin/users") view=|| view! { <RoleGate needs=&[Action::ReadUserRoster] what="用户与角色"><UserAdminPage/></RoleGate> }/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("users"), ParamSegment("id")) view=UserDetailPage/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("users"), ParamSegment("id")) view=|| view! { <RoleGate needs=&[Action::ManageUsers] what="用户详情"><UserDetailPage/></RoleGate> }/>
                     <Route path=path!("/admin/audit") view=|| view! { <RoleGate needs=&[Action::ReadAudit] what="审计日志"><AuditPage/></RoleGate> }/>
                     <Route path=path!("/admin/calendar") view=CalendarPage/>
                 </ParentRoute>
@@ -133,23 +133,16 @@ pub fn RoleGate(
     #[prop(optional)] what: Option<&'static str>,
     children: ChildrenFn,
 ) -> impl IntoView {
-    let me = expect_context::<MeResource>();
-    view! {
-        <Transition fallback=|| ()>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    let allowed = me.await.ok().flatten().is_some_and(|c| allows_any(&c, needs));
-                    match (allowed, what) {
-                        (true, _) => children().into_any(),
-                        (false, Some(what)) => view! {
-                            <section class="page"><div class="banner info">{format!("您的角色无权使用{what}。")}</div></section>
-                        }.into_any(),
-                        (false, None) => ().into_any(),
-                    }
-                })
-            }}
-        </Transition>
+    // The caller is known before any page renders (`Frame` provides it), so the decision is made at once, the same
+    // way on the server and in the browser: no second loading step whose resources hydration could mix up.
+    let allowed = use_context::<Caller>().is_some_and(|c| allows_any(&c, needs));
+    match (allowed, what) {
+        (true, _) => children().into_any(),
+        (false, Some(what)) => view! {
+            <section class="page"><div class="banner info">{format!("您的角色无权使用{what}。")}</div></section>
+        }
+        .into_any(),
+        (false, None) => ().into_any(),
     }
 }
 
@@ -193,6 +186,8 @@ fn SignedInLayout() -> impl IntoView {
 
 #[component]
 fn Frame(caller: Caller) -> impl IntoView {
+    // Pages below decide what the role may use from it (`RoleGate`).
+    provide_context(caller.clone());
     let logout = ServerAction::<Logout>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {

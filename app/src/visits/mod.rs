@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::cases::RiskType;
-use crate::error::AppError;
+use crate::error::{AppError, Problems};
 use crate::households::IncomeForm;
 use crate::risk::{AssessmentStatus, SecurityItem};
 
@@ -218,19 +218,21 @@ impl VisitForm {
         if sweep && mode != Mode::InPerson {
             return Err(AppError::validation("sweep", "年度集中排查须入户，电话、微信或视频联系不能计为排查。"));
         }
+        // Every unanswered or unexplained item is named at once.
         let mut checklist = Vec::new();
+        let mut unanswered = Problems::default();
         for (item, status, note) in self.checklist() {
-            let status = AssessmentStatus::parse(status)
-                .ok_or_else(|| AppError::validation(item.as_str(), format!("请选择“{}”的情况。", item.label())))?;
-            let note = limited(&format!("{}_note", item.as_str()), "情况说明", note, 500)?;
-            if status != AssessmentStatus::Ok && note.is_empty() {
-                return Err(AppError::validation(
+            let note = unanswered.take(limited(&format!("{}_note", item.as_str()), "情况说明", note, 500));
+            match AssessmentStatus::parse(status) {
+                None => unanswered.add(item.as_str(), format!("请选择“{}”的情况。", item.label())),
+                Some(status) if status != AssessmentStatus::Ok && note.is_empty() => unanswered.add(
                     &format!("{}_note", item.as_str()),
                     format!("“{}”有风险或未达标，请说明具体情况。", item.label()),
-                ));
+                ),
+                Some(status) => checklist.push((item, status, note)),
             }
-            checklist.push((item, status, note));
         }
+        unanswered.finish()?;
         let income = match self.income.is_blank() {
             true => None,
             false => Some(self.income.parse().map_err(|e| e.within("income"))?),
@@ -357,8 +359,11 @@ pub struct VisitStart {
     pub head_name: String,
     pub address: String,
     pub org_name: String,
-    /// The form, pre-filled: today, in person, the latest income record, the latest checklist answers.
+    /// The form, pre-filled: today, in person, the latest income record. The checklist stays unanswered: the
+    /// visitor answers every item on the day.
     pub form: VisitForm,
+    /// The household's latest recorded answer per checklist item, offered beside the item as 上次.
+    pub last_answers: Vec<crate::households::AssessmentView>,
     /// The policy's categories a sweep may place the household in.
     pub ledger_classes: Vec<String>,
     /// What the household owes now (labels), so the visitor sees which duty this visit meets.

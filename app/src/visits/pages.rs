@@ -9,6 +9,7 @@ use super::api::{AmendVisit, RecordVisit, get_visit, list_my_visits, start_visit
 use super::schedule::{Coverage, Standing};
 use super::{Acknowledgement, DueVisit, Mode, VisitForm, VisitStart, VisitSummary};
 use crate::cases::RiskType;
+use crate::households::AssessmentView;
 use crate::org::api::list_org_units;
 use crate::org::{OrgLevel, OrgUnitView};
 use crate::refill::{refill, refused_input};
@@ -86,7 +87,7 @@ pub fn MyVisitsPage() -> impl IntoView {
 type SavedValue = MappedSignal<Option<Result<i64, crate::error::AppError>>>;
 
 /// The six checklist rows of the visit form.
-fn checklist_rows(form: VisitForm, value: SavedValue) -> impl IntoView {
+fn checklist_rows(form: VisitForm, last: Vec<AssessmentView>, value: SavedValue) -> impl IntoView {
     let rows: [(SecurityItem, String, &'static str, &'static str, &'static str, String); 6] = [
         (SecurityItem::Food, form.food.clone(), "form[food]", "form[food_note]", "food_note", form.food_note.clone()),
         (
@@ -135,6 +136,9 @@ fn checklist_rows(form: VisitForm, value: SavedValue) -> impl IntoView {
             view! {
                 <fieldset class="checklist-item" id=item.as_str()>
                     <legend>{item.label()}</legend>
+                    {last.iter().find(|a| a.item == item).map(|a| view! {
+                        <p class="hint">{format!("上次：{}（{}，{}）", a.status.label(), a.assessed_on, a.assessed_by)}</p>
+                    })}
                     {AssessmentStatus::ALL.into_iter().map(|status| view! {
                         <label class="check"><input type="radio" name=name value=status.as_str() checked=current == status.as_str()/>{format!(" {}", status.label())}</label>
                     }).collect_view()}
@@ -256,7 +260,7 @@ fn VisitFormView(start: VisitStart, record: ServerAction<RecordVisit>) -> impl I
             {field_error(value, "companions")}
 
             <h2>"“两不愁三保障”及饮水安全"</h2>
-            {checklist_rows(f.clone(), value)}
+            {checklist_rows(f.clone(), start.last_answers.clone(), value)}
 
             <h2>"收支变化"</h2>
             <textarea id="finance_note" name="form[finance_note]" rows="2" placeholder="例如：户主外出务工，月收入约 3000 元；子女上大学，年学费 6000 元">{f.finance_note.clone()}</textarea>

@@ -79,12 +79,6 @@ pub async fn start(
     let detail = crate::households::service::get(db, now, ctx, code).await?;
     let today = beijing_date(now);
     let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?.policy;
-    // Last time's finding per item, with its note (a problem still open needs one again).
-    let last = |item: SecurityItem| detail.assessments.iter().find(|a| a.item == item);
-    let status = |item: SecurityItem| last(item).map_or_else(|| "ok".into(), |a| a.status.as_str().to_string());
-    let note = |item: SecurityItem| {
-        last(item).filter(|a| a.status != AssessmentStatus::Ok).map(|a| a.note.clone()).unwrap_or_default()
-    };
     let income = detail
         .latest_income
         .as_ref()
@@ -97,18 +91,6 @@ pub async fn start(
         visited_on: today.to_string(),
         mode: Mode::InPerson.as_str().into(),
         sweep: in_season.then(|| "on".into()),
-        food: status(SecurityItem::Food),
-        food_note: note(SecurityItem::Food),
-        clothing: status(SecurityItem::Clothing),
-        clothing_note: note(SecurityItem::Clothing),
-        education: status(SecurityItem::Education),
-        education_note: note(SecurityItem::Education),
-        medical: status(SecurityItem::Medical),
-        medical_note: note(SecurityItem::Medical),
-        housing: status(SecurityItem::Housing),
-        housing_note: note(SecurityItem::Housing),
-        water: status(SecurityItem::Water),
-        water_note: note(SecurityItem::Water),
         income,
         ledger_class: if in_season {
             suggested_ledger_class(db, &household, &policy, today).await?
@@ -142,6 +124,7 @@ pub async fn start(
         address: household.address,
         org_name: detail.summary.org_name,
         form,
+        last_answers: detail.assessments,
         ledger_classes: ledger_classes(&policy),
         duties,
         sweep_season: in_season,

@@ -1,9 +1,9 @@
 //! Policy sets: presets, inheritance down the tree, overrides, validation, scope and audit.
 
 use app::auth::Role;
-use app::policy::{PolicyForm, PolicyShown};
 use app::policy::api::{ApplyPreset, GetPolicy, SavePolicy};
 use app::policy::presets::{Preset, preset};
+use app::policy::{PolicyForm, PolicyShown};
 use leptos::server_fn::ServerFn;
 
 use tests::both_backends;
