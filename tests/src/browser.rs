@@ -126,24 +126,29 @@ pub async fn save_screenshot(client: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
-/// chromedriver's log command (`POST /session/{id}/se/log`): the browser console since the last call.
+/// One of chromedriver's own commands: a POST of `body` to `session/{id}/{path}`.
 #[derive(Debug)]
-struct BrowserLog;
+struct ChromeCommand {
+    path: &'static str,
+    body: String,
+}
 
-impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+impl fantoccini::wd::WebDriverCompatibleCommand for ChromeCommand {
     fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+        base.join(&format!("session/{}/{}", session.unwrap_or_default(), self.path))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
+        (http::Method::POST, Some(self.body.clone()))
     }
 }
 
 /// The console errors (a panic of the browser bundle, an uncaught exception, a failed request) logged since the
 /// last call, each as "level: message".
 pub async fn console_errors(client: &Client) -> Vec<String> {
-    let log = client.issue_cmd(BrowserLog).await.expect("the browser console");
+    // chromedriver's log command: the browser console since the last call.
+    let command = ChromeCommand { path: "se/log", body: r#"{"type":"browser"}"#.into() };
+    let log = client.issue_cmd(command).await.expect("the browser console");
     log.as_array()
         .into_iter()
         .flatten()
@@ -152,24 +157,11 @@ pub async fn console_errors(client: &Client) -> Vec<String> {
         .collect()
 }
 
-/// chromedriver's passage to the DevTools protocol (`POST /session/{id}/goog/cdp/execute`).
-#[derive(Debug)]
-struct DevTools {
-    body: String,
-}
-
-impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(self.body.clone()))
-    }
-}
-
 /// Send one DevTools command (network throttling, clearing the cache) and return its answer.
 pub async fn devtools(client: &Client, command: &str, params: serde_json::Value) -> serde_json::Value {
     let body = serde_json::json!({ "cmd": command, "params": params }).to_string();
-    client.issue_cmd(DevTools { body }).await.unwrap_or_else(|e| panic!("DevTools {command}: {e}"))
+    client
+        .issue_cmd(ChromeCommand { path: "goog/cdp/execute", body })
+        .await
+        .unwrap_or_else(|e| panic!("DevTools {command}: {e}"))
 }
