@@ -130,8 +130,11 @@ pub fn entity_label(entity_type: &str) -> &'static str {
     }
 }
 
-/// Chinese names of the fields that appear in audit records.
+/// Chinese names of the fields that appear in audit records (a policy's own fields are named beside it).
 fn field_label(key: &str) -> &str {
+    if let Some(label) = crate::policy::field_label(key) {
+        return label;
+    }
     match key {
         "name" => "名称",
         "code" => "代码",
@@ -250,6 +253,36 @@ fn field_label(key: &str) -> &str {
         "form" => "表单",
         "full_resident_ids" => "含完整身份证号",
         "preset" => "政策预设",
+        "absent" => "缺席人员",
+        "attached_to" => "所属",
+        "chair" => "主持人",
+        "contact" => "监测联系人",
+        "date" => "日期",
+        "dropped" => "未列入",
+        "kind" => "类别",
+        "liaison" => "挂钩干部",
+        "mime" => "文件类型",
+        "missing" => "缺少",
+        "notice_start" => "公示开始",
+        "notice_end" => "公示结束",
+        "number" => "编号",
+        "opened" => "立案数",
+        "signed" => "已签字",
+        "signed_on" => "签署日期",
+        "size_bytes" => "文件大小（字节）",
+        "unmatched" => "未匹配",
+        "updated" => "更新数",
+        "visit" => "走访",
+        "visitor" => "走访人",
+        "working_days" => "工作日数",
+        "entries" => "条目",
+        "by" => "操作人",
+        "at" => "时间",
+        "field" => "字段",
+        "message" => "说明",
+        "group" => "村民小组",
+        "status_note" => "状态说明",
+        "repeated" => "重复",
         other => other,
     }
 }
@@ -283,6 +316,22 @@ fn show(key: &str, value: Option<&serde_json::Value>) -> String {
                 enum_label(value, crate::meetings::MeetingStatus::parse, crate::meetings::MeetingStatus::label)
             }),
         "risk_type" => enum_label(value, RiskType::parse, RiskType::label),
+        "deductible_items" => match value {
+            Value::Array(items) => Some(
+                items
+                    .iter()
+                    .map(|i| {
+                        enum_label(i, |_| None, crate::risk::ExpenseItem::label).unwrap_or_else(|| show("", Some(i)))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+            _ => None,
+        },
+        "sweep_deadline" => match value.as_array().map(Vec::as_slice) {
+            Some([month, day]) => Some(format!("{} 月 {} 日", show("", Some(month)), show("", Some(day)))),
+            _ => None,
+        },
         "requested" => value.as_str().and_then(crate::permissions::Action::parse).map(|a| a.label().to_string()),
         "reason" => value.as_str().and_then(login_refusal).map(str::to_string),
         _ if key.ends_with("_fen") => value.as_i64().map(|fen| format!("{}.{:02} 元", fen / 100, (fen % 100).abs())),
@@ -369,6 +418,35 @@ mod tests {
         let income = r#"{"year":2026,"before":{"wage_fen":120050},"after":{"wage_fen":150000}}"#;
         assert_eq!(describe_changes(income), "工资性收入：1200.50 元 → 1500.00 元\n年度：2026");
         assert_eq!(describe_changes(r#"{"status":"verifying"}"#), "结论：核实中");
+    }
+
+    #[test]
+    fn a_saved_policy_reads_in_chinese() {
+        use crate::policy::presets::{Preset, preset};
+        let before = preset(Preset::Yihe2022);
+        let mut after = before.clone();
+        after.monitoring_line_yuan += 500;
+        after.deductible_items.pop();
+        after.categories[0].visit_every_months = 2;
+        after.sweep_deadline = (4, 30);
+        let changes = serde_json::json!({ "before": before, "after": after, "preset": null }).to_string();
+        let text = describe_changes(&changes);
+        let english = ascii_words(&text);
+        assert!(english.is_empty(), "English in {text}: {english:?}");
+        assert!(
+            text.contains(&format!("监测线（元）：{} → {}", before.monitoring_line_yuan, after.monitoring_line_yuan)),
+            "{text}"
+        );
+        assert!(text.contains("年度排查截止（月、日）：3 月 31 日 → 4 月 30 日"), "{text}");
+        assert!(text.contains("可扣除的支出：医疗支出、"), "{text}");
+    }
+
+    /// Runs of two or more ASCII letters or underscores: identifiers that should have been labels.
+    fn ascii_words(text: &str) -> Vec<String> {
+        text.split(|c: char| !(c.is_ascii_alphabetic() || c == '_'))
+            .filter(|w| w.len() >= 2)
+            .map(str::to_string)
+            .collect()
     }
 
     #[test]

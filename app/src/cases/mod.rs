@@ -163,18 +163,29 @@ impl RiskType {
     /// The risk type behind a red-alert reason: income below the red-alert line, or a failed
     /// 两不愁三保障 item. Other reasons raise no red alert.
     pub fn of_red_alert(kind: crate::risk::RiskKind) -> Option<RiskType> {
+        use crate::risk::RiskKind;
+        matches!(kind, RiskKind::BelowRedAlertLine | RiskKind::SecurityFailed(_)).then(|| RiskType::of_flag(kind))
+    }
+
+    /// The risk type a reason of the rules points to: the 两不愁三保障 item, income for the income
+    /// tests, and "other" for a typical feature.
+    pub fn of_flag(kind: crate::risk::RiskKind) -> RiskType {
         use crate::risk::{RiskKind, SecurityItem};
         match kind {
-            RiskKind::BelowRedAlertLine => Some(RiskType::Income),
-            RiskKind::SecurityFailed(item) => Some(match item {
+            RiskKind::SecurityFailed(item) | RiskKind::SecurityAtRisk(item) => match item {
                 SecurityItem::Food => RiskType::Food,
                 SecurityItem::Clothing => RiskType::Clothing,
                 SecurityItem::Education => RiskType::Education,
                 SecurityItem::Medical => RiskType::Medical,
                 SecurityItem::Housing => RiskType::Housing,
                 SecurityItem::Water => RiskType::Water,
-            }),
-            _ => None,
+            },
+            RiskKind::BelowRedAlertLine
+            | RiskKind::BelowMonitoringLine
+            | RiskKind::BelowWarningLine
+            | RiskKind::RigidExpenditureExceedsIncome
+            | RiskKind::IncomeDrop => RiskType::Income,
+            RiskKind::TypicalFeature(_) => RiskType::Other,
         }
     }
 }

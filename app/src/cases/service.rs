@@ -99,8 +99,8 @@ pub async fn create(
     Ok(id)
 }
 
-/// A new case, as the form, a department's warning or a villager's report gives it.
-pub(crate) struct Opening<'a> {
+/// A new case, as the form, a department's warning, a villager's report or the demo loader gives it.
+pub struct Opening<'a> {
     pub household: Option<&'a household::Model>,
     pub org_code: &'a str,
     pub source: Source,
@@ -117,7 +117,7 @@ pub(crate) struct Opening<'a> {
 
 /// Register a case in the caller's transaction: the row, its first event and audit record, and the
 /// notices (the owner, when someone else registered it; the unit's leaders, for a red alert).
-pub(crate) async fn open<C: ConnectionTrait>(
+pub async fn open<C: ConnectionTrait>(
     tx: &C,
     now: DateTime<Utc>,
     actor: &Actor,
@@ -411,6 +411,22 @@ pub async fn list(
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(page).await?;
     Ok(CasePageView { total, page, items: summaries(db, rows, today).await? })
+}
+
+/// The open cases of one household, nearest deadline first, for its page (the caller may already read
+/// the household; its cases are in its unit).
+pub async fn open_of_household(
+    db: &DatabaseConnection,
+    household_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<CaseSummary>, AppError> {
+    let rows = risk_case::Entity::find()
+        .filter(risk_case::Column::HouseholdId.eq(household_id))
+        .filter(risk_case::Column::Status.is_in(Status::open_codes()))
+        .order_by_asc(risk_case::Column::Deadline)
+        .all(db)
+        .await?;
+    summaries(db, rows, today).await
 }
 
 /// Take a lifecycle step on a case in the caller's transaction (the case is read again inside it, so

@@ -367,6 +367,8 @@ pub struct HouseholdDetail {
     pub identification: Option<crate::workflow::procedure::ProcedureView>,
     /// The latest risk elimination (风险消除) with its history.
     pub elimination: Option<crate::workflow::procedure::ProcedureView>,
+    /// The household's open risk cases, nearest deadline first.
+    pub open_cases: Vec<crate::cases::CaseSummary>,
     /// 一户一方案: the assistance measures of all the household's cases.
     pub plan: Vec<crate::cases::measures::MeasureView>,
     pub risk: RiskView,

@@ -169,6 +169,10 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                                 {format!("{}户", h.summary.head_name)}
                                 {h.risk.evaluation.as_ref().is_some_and(|e| e.red_alert).then(|| view! { <span class="badge red">"红色预警"</span> })}
                             </h1>
+                            // The verdict and the open cases first: on a phone they are what the visitor needs.
+                            <RiskSection risk=h.risk.clone()/>
+                            <OpenCases code=code() cases=h.open_cases.clone() may_open=editor()/>
+                            <h2>"基本情况"</h2>
                             <dl class="facts">
                                 <dt>"户编号"</dt><dd>{h.summary.code.clone()}</dd>
                                 <dt>"所在村组"</dt><dd>{h.summary.org_name.clone()}</dd>
@@ -186,10 +190,6 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                                     _ => "暂无收入记录".to_string(),
                                 }}</dd>
                             </dl>
-                            <p class="actions">
-                                {editor().then(|| view! { <a class="button" href=format!("/cases/new?household={}", code())>"登记风险案件"</a> })}
-                                " "<a href=format!("/cases?view=all&household={}", code())>"查看该户的风险案件"</a>
-                            </p>
                             <p class="actions prints">
                                 "打印（PDF）："
                                 <FileLink href=format!("/prints/households/{}/visit-sheet.pdf", code())>"入户走访记录表"</FileLink>
@@ -198,21 +198,18 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                                     " · "<FileLink href=format!("/prints/households/{}/public-notice.pdf", code())>"公示"</FileLink>
                                 })}
                             </p>
-                            {editor().then(|| view! {
-                                <HouseholdEditor code=code() form=h.form.clone() units=units.clone() cadres=cadres.clone() action=update/>
-                                <DibaoEditor code=code() dibao=h.dibao.clone() action=dibao/>
-                            })}
                             {match visits {
                                 Ok(visits) => view! { <crate::visits::pages::HouseholdVisits code=code() visits may_record=editor()/> }.into_any(),
                                 Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                             }}
-                            <RiskSection risk=h.risk.clone()/>
                             <SecuritySection assessments=h.assessments.clone()/>
                             <h2>"一户一方案（帮扶措施）"</h2>
                             <crate::cases::pages::MeasureTable measures=h.plan.clone() with_case_links=true/>
                             <IdentificationSection code=code() current=h.identification.clone() categories=categories.clone() apply step/>
                             <EliminationSection code=code() status=h.summary.status current=h.elimination.clone() propose step/>
                             {editor().then(|| view! {
+                                <HouseholdEditor code=code() form=h.form.clone() units=units.clone() cadres=cadres.clone() action=update/>
+                                <DibaoEditor code=code() dibao=h.dibao.clone() action=dibao/>
                                 <AssessmentEditor code=code() action=assess/>
                                 <IncomeEditor code=code() latest=h.latest_income.clone() this_year=h.this_year action=save_income/>
                             })}
@@ -244,6 +241,36 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The household's open risk cases, with the way to register another.
+#[component]
+fn OpenCases(code: String, cases: Vec<crate::cases::CaseSummary>, may_open: bool) -> impl IntoView {
+    view! {
+        <h2>{format!("在办风险案件（{} 件）", cases.len())}</h2>
+        {if cases.is_empty() {
+            view! { <p class="muted">"该户没有在办的风险案件。"</p> }.into_any()
+        } else {
+            view! {
+                <ul class="cases">
+                    {cases.into_iter().map(|c| view! {
+                        <li>
+                            <a href=format!("/cases/{}", c.id)>{format!("{}：{}", c.risk_type_label, c.status_label)}</a>
+                            {c.red_alert.then(|| view! { " "<span class="badge red">"红色预警"</span> })}
+                            <br/>
+                            <small class:danger=c.overdue>
+                                {format!("期限 {}{}，责任人 {}", c.deadline, if c.overdue { "（已逾期）" } else { "" }, c.owner_name)}
+                            </small>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <p class="actions">
+            {may_open.then(|| view! { <a class="button" href=format!("/cases/new?household={code}")>"登记风险案件"</a>" " })}
+            <a href=format!("/cases?view=all&household={code}")>"该户全部案件（含已办结）"</a>
+        </p>
     }
 }
 

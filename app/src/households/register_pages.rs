@@ -290,20 +290,22 @@ pub fn DibaoEditor(code: String, dibao: DibaoView, action: ServerAction<SetDibao
 #[component]
 pub fn HistorySection(history: Vec<crate::audit::AuditRecordView>) -> impl IntoView {
     view! {
-        <h2>"变更记录"</h2>
         {if history.is_empty() {
-            view! { <p class="muted">"暂无变更记录。"</p> }.into_any()
+            view! { <h2>"变更记录"</h2><p class="muted">"暂无变更记录。"</p> }.into_any()
         } else {
             view! {
-                <ol class="history">
-                    {history.into_iter().map(|r| view! {
-                        <li>
-                            <strong>{r.action_label}</strong>
-                            <small class="muted">{format!(" {} {}", crate::shell::beijing_time_of(&r.at), r.actor)}</small>
-                            {(!r.changes.is_empty()).then(|| view! { <pre class="changes">{r.changes}</pre> })}
-                        </li>
-                    }).collect_view()}
-                </ol>
+                <details class="fold">
+                    <summary><h2>{format!("变更记录（{} 条）", history.len())}</h2></summary>
+                    <ol class="history">
+                        {history.into_iter().map(|r| view! {
+                            <li>
+                                <strong>{r.action_label}</strong>
+                                <small class="muted">{format!(" {} {}", crate::shell::beijing_time_of(&r.at), r.actor)}</small>
+                                {(!r.changes.is_empty()).then(|| view! { <pre class="changes">{r.changes}</pre> })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </details>
             }.into_any()
         }}
     }

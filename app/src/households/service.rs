@@ -249,6 +249,7 @@ pub async fn get(
         assessments,
         identification: crate::workflow::service::latest(db, household_id, Procedure::Identification).await?,
         elimination: crate::workflow::service::latest(db, household_id, Procedure::Elimination).await?,
+        open_cases: crate::cases::service::open_of_household(db, household_id, today).await?,
         plan: crate::cases::service::measures_where(
             db,
             Condition::all().add(entities::assistance_measure::Column::HouseholdId.eq(household_id)),

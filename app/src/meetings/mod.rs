@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{AppError, Problems};
 
 /// Where a meeting stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -408,59 +408,65 @@ fn text(field: &str, label: &str, value: &str, max: usize) -> Result<String, App
 impl DecisionForm {
     /// Parse; a decision that acts on a case needs its department, responsible person and deadline
     /// (整改部门、责任人、期限 [Y]) unless it closes the case, and a deadline not before the meeting day.
+    /// Every problem is named at once.
     pub fn parse(&self, meeting_day: NaiveDate) -> Result<Decision, AppError> {
-        let action = ItemAction::parse(&self.action)
-            .ok_or_else(|| AppError::validation("action", "请选择研判决定的处理方式。"))?;
-        let decision = text("decision", "研判决定", &self.decision, 1000)?;
-        if decision.is_empty() {
-            return Err(AppError::validation("decision", "请填写研判决定。"));
+        let mut p = Problems::default();
+        let analysis = p.take(text("analysis", "情况分析", &self.analysis, 2000));
+        let decision = p.take(text("decision", "研判决定", &self.decision, 1000));
+        if self.decision.trim().is_empty() {
+            p.add("decision", "请填写研判决定。");
         }
+        let action = ItemAction::parse(&self.action);
+        if action.is_none() {
+            p.add("action", "请选择研判决定的处理方式。");
+        }
+        let department = p.take(text("department", "整改部门", &self.department, 64));
+        let responsible_person = p.take(text("responsible_person", "责任人", &self.responsible_person, 64));
         let deadline = match self.deadline.trim() {
             "" => None,
-            t => Some(
-                NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                    .map_err(|_| AppError::validation("deadline", "期限应写作 2026-03-31 的形式。"))?,
-            ),
+            t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+                Ok(d) if d < meeting_day => {
+                    p.add("deadline", "整改期限不能早于会议日期。");
+                    None
+                }
+                Ok(d) => Some(d),
+                Err(_) => {
+                    p.add("deadline", "期限应写作 2026-03-31 的形式。");
+                    None
+                }
+            },
         };
-        if deadline.is_some_and(|d| d < meeting_day) {
-            return Err(AppError::validation("deadline", "整改期限不能早于会议日期。"));
-        }
-        let department = text("department", "整改部门", &self.department, 64)?;
-        let responsible_person = text("responsible_person", "责任人", &self.responsible_person, 64)?;
         let closing = CLOSING_STEPS.contains(&self.case_step.trim());
-        if matches!(action, ItemAction::OpenCase | ItemAction::UpdateCase) && !closing {
+        if matches!(action, Some(ItemAction::OpenCase | ItemAction::UpdateCase)) && !closing {
             if department.is_empty() {
-                return Err(AppError::validation("department", "请填写整改部门。"));
+                p.add("department", "请填写整改部门。");
             }
             if responsible_person.is_empty() {
-                return Err(AppError::validation("responsible_person", "请填写责任人。"));
+                p.add("responsible_person", "请填写责任人。");
             }
-            if deadline.is_none() {
-                return Err(AppError::validation("deadline", "请填写整改期限。"));
+            if self.deadline.trim().is_empty() {
+                p.add("deadline", "请填写整改期限。");
             }
         }
         let owner = match self.owner_user_id.trim() {
             "" => None,
-            t => Some(t.parse().map_err(|_| AppError::validation("owner_user_id", "请从列表中选择案件责任人。"))?),
+            t => t.parse().map_err(|_| p.add("owner_user_id", "请从列表中选择案件责任人。")).ok(),
         };
         let case_step = match self.case_step.trim() {
             "" => None,
-            _ if action != ItemAction::UpdateCase => {
-                return Err(AppError::validation("case_step", "只有“更新案件”时才能同时办理案件步骤。"));
+            _ if action.is_some_and(|a| a != ItemAction::UpdateCase) => {
+                p.add("case_step", "只有“更新案件”时才能同时办理案件步骤。");
+                None
             }
             code if CASE_STEPS.contains(&code) => Some(code.to_string()),
-            _ => return Err(AppError::validation("case_step", "请从列表中选择案件办理步骤。")),
+            _ => {
+                p.add("case_step", "请从列表中选择案件办理步骤。");
+                None
+            }
         };
-        Ok(Decision {
-            case_step,
-            analysis: text("analysis", "情况分析", &self.analysis, 2000)?,
-            decision,
-            action,
-            department,
-            responsible_person,
-            deadline,
-            owner,
-        })
+        p.finish()?;
+        let action = action.ok_or(AppError::Internal)?;
+        Ok(Decision { case_step, analysis, decision, action, department, responsible_person, deadline, owner })
     }
 }
 
@@ -497,5 +503,18 @@ mod tests {
         form.case_step.clear();
         form.action = "note".into();
         assert_eq!(form.parse(day()).unwrap().action, ItemAction::Note, "a note needs no deadline");
+    }
+
+    #[test]
+    fn a_refused_decision_names_every_problem_at_once() {
+        let form = DecisionForm {
+            item_id: 1,
+            action: "open_case".into(),
+            deadline: "四月底".into(),
+            owner_user_id: "张三".into(),
+            ..Default::default()
+        };
+        let fields: Vec<String> = form.parse(day()).unwrap_err().field_errors().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["decision", "deadline", "department", "responsible_person", "owner_user_id"]);
     }
 }

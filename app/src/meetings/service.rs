@@ -25,7 +25,7 @@ use crate::auth::{Caller, Role};
 use crate::authz::{self, Action};
 use crate::cases::{RiskType, Source, Status};
 use crate::db::begin_write;
-use crate::error::AppError;
+use crate::error::{AppError, Problems};
 use crate::org::{OrgCode, OrgLevel};
 use crate::request::RequestContext;
 use crate::screening::Department;
@@ -961,16 +961,24 @@ pub async fn save_header(
     let caller = ctx.caller()?;
     let tx = begin_write(db).await?;
     let m = locked_for_edit(&tx, caller, id).await?;
-    let held_on = NaiveDate::parse_from_str(form.held_on.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::validation("held_on", "请填写会议日期，例如 2026-03-20。"))?;
+    // Every problem of the header is named at once.
+    let mut p = Problems::default();
     let today = beijing_date(now);
     let (first, last) = crate::calendar::month(&m.month, today)?;
-    if held_on < first || held_on > last || held_on > today {
-        return Err(AppError::validation("held_on", format!("会议日期应在 {} 月内，且不晚于今天。", m.month)));
-    }
+    let held_on = match NaiveDate::parse_from_str(form.held_on.trim(), "%Y-%m-%d") {
+        Ok(day) if day >= first && day <= last && day <= today => Some(day),
+        Ok(_) => {
+            p.add("held_on", format!("会议日期应在 {} 月内，且不晚于今天。", m.month));
+            None
+        }
+        Err(_) => {
+            p.add("held_on", "请填写会议日期，例如 2026-03-20。");
+            None
+        }
+    };
     let place = form.place.trim().to_string();
     if place.is_empty() || place.chars().count() > 60 {
-        return Err(AppError::validation("place", "请填写会议地点（不超过 60 字）。"));
+        p.add("place", "请填写会议地点（不超过 60 字）。");
     }
     let mut attendance: Vec<Attendee> = serde_json::from_str(&m.attendance).map_err(AppError::internal)?;
     for a in attendance.iter_mut() {
@@ -978,7 +986,7 @@ pub async fn save_header(
         a.present = form.marks.get(&key).is_none_or(|v| v != "absent");
         a.reason = form.reasons.get(&key).map(|r| r.trim().chars().take(60).collect()).unwrap_or_default();
         if !a.present && a.reason.is_empty() {
-            return Err(AppError::validation("reasons", format!("请填写{}缺席的原因。", a.name)));
+            p.add("reasons", format!("请填写{}缺席的原因。", a.name));
         }
     }
     let guests = form.guests.trim().chars().take(500).collect::<String>();
@@ -988,8 +996,12 @@ pub async fn save_header(
         .trim()
         .parse::<i64>()
         .ok()
-        .filter(|id| recorders(&attendance, &unit).any(|a| a.user_id == *id && a.present))
-        .ok_or_else(|| AppError::validation("recorder", "请从出席的本单位人员中指定记录人（主持人以外）。"))?;
+        .filter(|id| recorders(&attendance, &unit).any(|a| a.user_id == *id && a.present));
+    if recorder.is_none() {
+        p.add("recorder", "请从出席的本单位人员中指定记录人（主持人以外）。");
+    }
+    p.finish()?;
+    let (Some(held_on), Some(recorder)) = (held_on, recorder) else { return Err(AppError::Internal) };
     let mut active = m.clone().into_active_model();
     active.held_on = Set(Some(held_on));
     active.place = Set(place.clone());

@@ -29,6 +29,41 @@ pub struct Category {
     pub remote_counts: bool,
 }
 
+/// The Chinese name of a policy field as audit records store it (a saved policy's before and after),
+/// the words of the policy form.
+pub fn field_label(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "monitoring_line_yuan" => "监测线（元）",
+        "warning_line_yuan" => "预警线（元）",
+        "red_alert_line_yuan" => "红色预警线（元）",
+        "deduct_large_expenditure" => "扣除合规大额支出",
+        "deductible_items" => "可扣除的支出",
+        "require_typical_feature" => "须具有典型特征",
+        "transfer_share_limit_pct" => "转移性收入占比上限（%）",
+        "labour_coefficient_limit_pct" => "劳动力系数上限（百分之）",
+        "income_drop_pct" => "收入大幅缩减（%）",
+        "categories" => "对象类别",
+        "monitored" => "计入监测对象",
+        "visit_every_months" => "走访周期（月）",
+        "visitor" => "走访人",
+        "remote_counts" => "远程联系计入走访",
+        "initial_review_working_days" => "初审时限（工作日）",
+        "verification_days" => "核实时限（天）",
+        "public_notice_working_days" => "公示时间（工作日）",
+        "cross_check_villages_per_township" => "交叉检查每镇抽查村数",
+        "cross_check_households_per_village" => "交叉检查每村抽查户数",
+        "scale_control_permille" => "规模控制比例（‰）",
+        "dibao_taper_months" => "低保渐退期（月）",
+        "elimination_stable_months" => "风险消除前收入稳定（月）",
+        "scale_base_population" => "规模控制基数（人）",
+        "reminder_working_days" => "案件期限提醒（提前工作日）",
+        "sweep_deadline" => "年度排查截止（月、日）",
+        "liaison_visit_every_months" => "挂钩干部走访周期（月）",
+        "notice_phone" => "公示监督电话",
+        _ => return None,
+    })
+}
+
 impl Category {
     /// The village roles the category's visitor names ("驻村干部和信息员": the village's resident cadres
     /// and information officers); none named means the household's own monitoring contact.

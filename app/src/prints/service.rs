@@ -20,7 +20,7 @@ use crate::shell::beijing_date;
 use crate::workflow::procedure::{Procedure, ProcedureView};
 
 /// The blank checklist of a sheet to fill in by hand.
-const TICK_BOXES: &str = "□正常　□有风险　□不达标";
+const TICK_BOXES: &str = "□达标　□有风险　□未达标";
 
 /// Age in whole years on `today`.
 fn age(birth: NaiveDate, today: NaiveDate) -> i32 {

@@ -125,6 +125,11 @@ fn allows_any(caller: &Caller, actions: &[Action]) -> bool {
     actions.iter().any(|a| a.allowed_for(caller))
 }
 
+/// Whether the signed-in caller's roles allow `action` (decided at once, from the caller `Frame` provides).
+pub fn caller_may(action: Action) -> bool {
+    use_context::<Caller>().is_some_and(|c| action.allowed_for(&c))
+}
+
 /// What only the roles allowing any of `needs` can use. Others read "您的角色无权使用{what}。", or
 /// nothing at all without `what` (a form inside a page they may read).
 #[component]

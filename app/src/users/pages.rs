@@ -12,7 +12,7 @@ use crate::auth::Role;
 use crate::error::AppError;
 use crate::org::api::list_org_units;
 use crate::permissions::Action;
-use crate::shell::{ErrorBox, RoleGate, action_error, beijing_time, field_error};
+use crate::shell::{ErrorBox, RoleGate, action_error, beijing_time, caller_may, field_error};
 
 /// Role and unit pickers shared by the create-user and add-role forms.
 #[component]
@@ -74,6 +74,8 @@ pub fn UserAdminPage() -> impl IntoView {
     let created = create.value();
     let users = Resource::new(move || create.version().get(), |_| list_users());
     let errors = Signal::derive(move || created.get().and_then(|r| r.err()));
+    // Only those who manage users open a user's page; the others read the roster.
+    let may_manage = caller_may(Action::ManageUsers);
     view! {
         <section class="page">
             <h1>"用户与角色"</h1>
@@ -115,7 +117,11 @@ pub fn UserAdminPage() -> impl IntoView {
                                         <tbody>
                                             {list.into_iter().map(|u| view! {
                                                 <tr class:inactive=!u.active>
-                                                    <td data-label="姓名"><a href=format!("/admin/users/{}", u.id)>{u.display_name}</a></td>
+                                                    <td data-label="姓名">{if may_manage {
+                                                        view! { <a href=format!("/admin/users/{}", u.id)>{u.display_name}</a> }.into_any()
+                                                    } else {
+                                                        view! { <span>{u.display_name}</span> }.into_any()
+                                                    }}</td>
                                                     <td data-label="用户名" class="mono">{u.username}</td>
                                                     <td data-label="角色">{u.roles.iter().map(|r| view! {
                                                         <div>{format!("{} · {}", r.grant.org_name, r.grant.role_label)}</div>

@@ -204,86 +204,108 @@ impl VisitForm {
     }
 
     /// Parse and check; `ledger_classes` are the policy's category names a sweep may place a household in.
+    /// Every problem of the form is named at once, in the order of the form.
     pub fn parse(&self, today: NaiveDate, ledger_classes: &[String]) -> Result<NewVisit, AppError> {
-        let visited_on = NaiveDate::parse_from_str(self.visited_on.trim(), "%Y-%m-%d")
-            .map_err(|_| AppError::validation("visited_on", "请填写走访日期，例如 2026-03-02。"))?;
-        if visited_on > today {
-            return Err(AppError::validation("visited_on", "走访日期不能晚于今天。"));
+        let mut p = Problems::default();
+        let visited_on = p.take(visit_date(&self.visited_on, today).map(Some));
+        let mode = Mode::parse(&self.mode);
+        if mode.is_none() {
+            p.add("mode", "请选择走访方式。");
         }
-        if (today - visited_on).num_days() > 62 {
-            return Err(AppError::validation("visited_on", "只能补录两个月内的走访；更早的情况请在走访记录中说明。"));
-        }
-        let mode = Mode::parse(&self.mode).ok_or_else(|| AppError::validation("mode", "请选择走访方式。"))?;
         let sweep = self.sweep.is_some();
-        if sweep && mode != Mode::InPerson {
-            return Err(AppError::validation("sweep", "年度集中排查须入户，电话、微信或视频联系不能计为排查。"));
+        if sweep && mode.is_some_and(|m| m != Mode::InPerson) {
+            p.add("sweep", "年度集中排查须入户，电话、微信或视频联系不能计为排查。");
         }
-        // Every unanswered or unexplained item is named at once.
+        let companions = p.take(limited("companions", "同行人员", &self.companions, 60));
         let mut checklist = Vec::new();
-        let mut unanswered = Problems::default();
         for (item, status, note) in self.checklist() {
-            let note = unanswered.take(limited(&format!("{}_note", item.as_str()), "情况说明", note, 500));
+            let note = p.take(limited(&format!("{}_note", item.as_str()), "情况说明", note, 500));
             match AssessmentStatus::parse(status) {
-                None => unanswered.add(item.as_str(), format!("请选择“{}”的情况。", item.label())),
-                Some(status) if status != AssessmentStatus::Ok && note.is_empty() => unanswered.add(
+                None => p.add(item.as_str(), format!("请选择“{}”的情况。", item.label())),
+                Some(status) if status != AssessmentStatus::Ok && note.is_empty() => p.add(
                     &format!("{}_note", item.as_str()),
                     format!("“{}”有风险或未达标，请说明具体情况。", item.label()),
                 ),
                 Some(status) => checklist.push((item, status, note)),
             }
         }
-        unanswered.finish()?;
+        let finance_note = p.take(limited("finance_note", "收支变化", &self.finance_note, 1000));
         let income = match self.income.is_blank() {
             true => None,
-            false => Some(self.income.parse().map_err(|e| e.within("income"))?),
+            false => p.take(self.income.parse().map(Some).map_err(|e| e.within("income"))),
         };
         let mut problems = Vec::new();
         for (i, (description, risk_type, open_case)) in self.problems().into_iter().enumerate() {
             let field = format!("problem{}", i + 1);
-            let description = limited(&field, "问题描述", description, 1000)?;
+            let description = p.take(limited(&field, "问题描述", description, 1000));
             if description.is_empty() {
                 if open_case {
-                    return Err(AppError::validation(&field, "勾选了“立案”，请描述发现的问题。"));
+                    p.add(&field, "勾选了“立案”，请描述发现的问题。");
                 }
                 continue;
             }
-            let risk_type = RiskType::parse(risk_type)
-                .ok_or_else(|| AppError::validation(&format!("{field}_type"), "请选择问题的风险类型。"))?;
-            problems.push((Problem { description, risk_type, case_id: None }, open_case));
+            match RiskType::parse(risk_type) {
+                Some(risk_type) => problems.push((Problem { description, risk_type, case_id: None }, open_case)),
+                None => p.add(&format!("{field}_type"), "请选择问题的风险类型。"),
+            }
         }
+        let assistance = p.take(limited("assistance", "落实的帮扶", &self.assistance, 1000));
         let ledger_class = match self.ledger_class.trim() {
             "" => None,
-            _ if !sweep => return Err(AppError::validation("ledger_class", "只有年度集中排查才确定台账类别。")),
+            _ if !sweep => {
+                p.add("ledger_class", "只有年度集中排查才确定台账类别。");
+                None
+            }
             name if ledger_classes.iter().any(|c| c == name) => Some(name.to_string()),
-            _ => return Err(AppError::validation("ledger_class", "请从列表中选择台账类别。")),
+            _ => {
+                p.add("ledger_class", "请从列表中选择台账类别。");
+                None
+            }
         };
-        let acknowledgement = Acknowledgement::parse(&self.acknowledgement)
-            .ok_or_else(|| AppError::validation("acknowledgement", "请选择农户的确认方式。"))?;
-        if acknowledgement == Acknowledgement::Signed && mode != Mode::InPerson {
-            return Err(AppError::validation(
-                "acknowledgement",
-                "非入户走访无法当场签字，请选择“电话、微信或视频中确认”。",
-            ));
+        let acknowledgement = Acknowledgement::parse(&self.acknowledgement);
+        match acknowledgement {
+            None => p.add("acknowledgement", "请选择农户的确认方式。"),
+            Some(Acknowledgement::Signed) if mode.is_some_and(|m| m != Mode::InPerson) => {
+                p.add("acknowledgement", "非入户走访无法当场签字，请选择“电话、微信或视频中确认”。")
+            }
+            Some(_) => {}
         }
-        let acknowledged_by = limited("acknowledged_by", "确认人", &self.acknowledged_by, 32)?;
-        if acknowledged_by.is_empty() && acknowledgement != Acknowledgement::Refused {
-            return Err(AppError::validation("acknowledged_by", "请填写确认人（户主或家庭成员姓名）。"));
+        let acknowledged_by = p.take(limited("acknowledged_by", "确认人", &self.acknowledged_by, 32));
+        if acknowledged_by.is_empty() && acknowledgement != Some(Acknowledgement::Refused) {
+            p.add("acknowledged_by", "请填写确认人（户主或家庭成员姓名）。");
         }
+        p.finish()?;
+        let (Some(visited_on), Some(mode), Some(acknowledgement)) = (visited_on, mode, acknowledgement) else {
+            return Err(AppError::Internal);
+        };
         Ok(NewVisit {
             visited_on,
             mode,
             sweep,
-            companions: limited("companions", "同行人员", &self.companions, 60)?,
+            companions,
             checklist,
-            finance_note: limited("finance_note", "收支变化", &self.finance_note, 1000)?,
+            finance_note,
             income,
             problems,
-            assistance: limited("assistance", "落实的帮扶", &self.assistance, 1000)?,
+            assistance,
             ledger_class,
             acknowledgement,
             acknowledged_by,
         })
     }
+}
+
+/// The day of a visit: not in the future, and at most two months back.
+fn visit_date(text: &str, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    let visited_on = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::validation("visited_on", "请填写走访日期，例如 2026-03-02。"))?;
+    if visited_on > today {
+        return Err(AppError::validation("visited_on", "走访日期不能晚于今天。"));
+    }
+    if (today - visited_on).num_days() > 62 {
+        return Err(AppError::validation("visited_on", "只能补录两个月内的走访；更早的情况请在走访记录中说明。"));
+    }
+    Ok(visited_on)
 }
 
 /// One checklist answer of a saved visit.
@@ -434,6 +456,8 @@ pub struct CoverageRow {
     pub unit_code: String,
     pub unit_name: String,
     pub duty: String,
+    /// The annual sweep's row (its period is the sweep season, not the month).
+    pub sweep: bool,
     pub counts: CoverageCounts,
 }
 
@@ -445,6 +469,8 @@ pub struct CoverageGap {
     pub head_name: String,
     pub unit_name: String,
     pub duty: String,
+    /// Missed in the annual sweep rather than in a monthly or quarterly period.
+    pub sweep: bool,
     pub coverage: schedule::Coverage,
 }
 
@@ -564,6 +590,24 @@ mod tests {
         f.income.year = "2025".into();
         f.income.wage = "一万".into();
         assert!(f.parse(today(), &[]).unwrap_err().field_message("income.wage").is_some());
+    }
+
+    #[test]
+    fn a_refused_visit_names_every_problem_at_once() {
+        let mut f = form();
+        f.visited_on = "2026-03-09".into();
+        f.mode = "phone".into();
+        f.sweep = Some("on".into());
+        f.food.clear();
+        f.housing = "failed".into();
+        f.problem1_case = Some("on".into());
+        f.acknowledged_by.clear();
+        let fields: Vec<String> =
+            f.parse(today(), &[]).unwrap_err().field_errors().into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            ["visited_on", "sweep", "food", "housing_note", "problem1", "acknowledgement", "acknowledged_by"]
+        );
     }
 
     #[test]

@@ -428,9 +428,13 @@ pub fn VisitPage() -> impl IntoView {
     }
 }
 
-/// The household page's list of visits (loaded with the page).
+/// How many of a household's latest visits its page shows before folding the rest.
+const RECENT_VISITS: usize = 3;
+
+/// The household page's list of visits (loaded with the page): the latest few, the earlier ones folded.
 #[component]
-pub fn HouseholdVisits(code: String, visits: Vec<VisitSummary>, may_record: bool) -> impl IntoView {
+pub fn HouseholdVisits(code: String, mut visits: Vec<VisitSummary>, may_record: bool) -> impl IntoView {
+    let earlier = visits.split_off(visits.len().min(RECENT_VISITS));
     view! {
         <h2 id="visits">"走访记录"</h2>
         <p class="actions">
@@ -439,25 +443,36 @@ pub fn HouseholdVisits(code: String, visits: Vec<VisitSummary>, may_record: bool
         {if visits.is_empty() {
             view! { <p class="muted">"尚无走访记录。"</p> }.into_any()
         } else {
-            view! {
-                <table class="list">
-                    <thead><tr><th>"日期"</th><th>"方式"</th><th>"走访人"</th><th>"发现问题"</th><th></th></tr></thead>
-                    <tbody>{visits.into_iter().map(|v| view! {
-                        <tr>
-                            <td data-label="日期">{v.visited_on.to_string()}</td>
-                            <td data-label="方式">{v.mode.label()}{v.sweep.then_some("（排查）")}</td>
-                            <td data-label="走访人">{v.visitor}</td>
-                            <td data-label="发现问题">{match (v.problems, v.cases) {
-                                (0, _) => "无".to_string(),
-                                (p, 0) => format!("{p} 项"),
-                                (p, c) => format!("{p} 项，立案 {c} 件"),
-                            }}</td>
-                            <td><a href=format!("/visits/{}", v.id)>"查看"</a></td>
-                        </tr>
-                    }).collect_view()}</tbody>
-                </table>
-            }.into_any()
+            view! { <VisitTable visits/> }.into_any()
         }}
+        {(!earlier.is_empty()).then(|| view! {
+            <details class="fold">
+                <summary>{format!("更早的走访（{} 次）", earlier.len())}</summary>
+                <VisitTable visits=earlier/>
+            </details>
+        })}
+    }
+}
+
+#[component]
+fn VisitTable(visits: Vec<VisitSummary>) -> impl IntoView {
+    view! {
+        <table class="list">
+            <thead><tr><th>"日期"</th><th>"方式"</th><th>"走访人"</th><th>"发现问题"</th><th></th></tr></thead>
+            <tbody>{visits.into_iter().map(|v| view! {
+                <tr>
+                    <td data-label="日期">{v.visited_on.to_string()}</td>
+                    <td data-label="方式">{v.mode.label()}{v.sweep.then_some("（排查）")}</td>
+                    <td data-label="走访人">{v.visitor}</td>
+                    <td data-label="发现问题">{match (v.problems, v.cases) {
+                        (0, _) => "无".to_string(),
+                        (p, 0) => format!("{p} 项"),
+                        (p, c) => format!("{p} 项，立案 {c} 件"),
+                    }}</td>
+                    <td><a href=format!("/visits/{}", v.id)>"查看"</a></td>
+                </tr>
+            }).collect_view()}</tbody>
+        </table>
     }
 }
 
@@ -496,6 +511,11 @@ pub fn CoveragePage() -> impl IntoView {
                             let (unit_code, month) = (c.unit_code.clone(), c.month.clone());
                             let batch_month = c.month.clone();
                             let batch = format!("/prints/villages/{}/visit-sheets.pdf?month={}", c.unit_code, c.month);
+                            let year = c.month.get(..4).unwrap_or_default().to_string();
+                            let periodic_title = format!("{month} 走访（按走访周期）");
+                            let sweep_link = format!("/visits/sweep?unit={unit_code}&year={year}");
+                            let (sweep_rows, periodic): (Vec<_>, Vec<_>) = c.rows.into_iter().partition(|r| r.sweep);
+                            let (sweep_gaps, periodic_gaps): (Vec<_>, Vec<_>) = c.gaps.iter().cloned().partition(|g| g.sweep);
                             view! {
                                 <Form method="GET" action="/visits/coverage" attr:class="form inline">
                                     <UnitSelect units selected=unit_code.clone()/>
@@ -507,39 +527,25 @@ pub fn CoveragePage() -> impl IntoView {
                                 {village.then(|| view! {
                                     <p><FileLink class="button" href=batch>{format!("批量打印 {batch_month} 应访农户走访表（PDF，按走访路线排序）")}</FileLink></p>
                                 })}
-                                <table class="list">
-                                    <thead><tr><th>"单位"</th><th>"走访要求"</th><th>"应访"</th><th>"按期"</th><th>"补访"</th><th>"未访"</th><th>"待访"</th></tr></thead>
-                                    <tbody>{c.rows.into_iter().map(|r| view! {
-                                        <tr>
-                                            <td data-label="单位">{r.unit_name}</td>
-                                            <td data-label="走访要求">{r.duty}</td>
-                                            <td data-label="应访">{r.counts.total()}</td>
-                                            <td data-label="按期">{r.counts.on_time}</td>
-                                            <td data-label="补访">{r.counts.late}</td>
-                                            <td data-label="未访" class:danger={r.counts.never > 0}>{r.counts.never}</td>
-                                            <td data-label="待访">{r.counts.pending}</td>
-                                        </tr>
-                                    }).collect_view()}</tbody>
-                                </table>
-                                {(!c.gaps.is_empty()).then(|| view! {
-                                    <h2>"未访和补访的农户"</h2>
-                                    {(c.gaps_total as usize > c.gaps.len()).then(|| view! {
-                                        <p class="hint">{format!("共 {} 户次，下面列出前 {} 户次；请选择下一级单位查看其余。", c.gaps_total, c.gaps.len())}</p>
+                                {(c.gaps_total as usize > c.gaps.len()).then(|| view! {
+                                    <p class="hint">{format!("未访和补访共 {} 户次，下面列出前 {} 户次；请选择下一级单位查看其余。", c.gaps_total, c.gaps.len())}</p>
+                                })}
+                                <h2>{periodic_title}</h2>
+                                <CoverageTable rows=periodic/>
+                                {(!periodic_gaps.is_empty()).then(|| view! {
+                                    <h3>{format!("未访和补访的农户（{} 户次）", periodic_gaps.len())}</h3>
+                                    <GapTable gaps=periodic_gaps/>
+                                })}
+                                {(!sweep_rows.is_empty()).then(|| view! {
+                                    <h2>{format!("{year} 年度集中排查")}</h2>
+                                    <p><a href=sweep_link>"查看排查进度和台账"</a></p>
+                                    <CoverageTable rows=sweep_rows/>
+                                    {(!sweep_gaps.is_empty()).then(|| view! {
+                                        <details class="fold">
+                                            <summary>{format!("未排查和截止后补查的农户（{} 户次）", sweep_gaps.len())}</summary>
+                                            <GapTable gaps=sweep_gaps/>
+                                        </details>
                                     })}
-                                    <table class="list">
-                                        <thead><tr><th>"农户"</th><th>"村组"</th><th>"走访要求"</th><th>"情况"</th></tr></thead>
-                                        <tbody>{c.gaps.into_iter().map(|g| view! {
-                                            <tr>
-                                                <td data-label="农户"><a href=format!("/households/{}", g.household_code)>{g.head_name}</a></td>
-                                                <td data-label="村组">{g.unit_name}</td>
-                                                <td data-label="走访要求">{g.duty}</td>
-                                                <td data-label="情况">{match g.coverage {
-                                                    Coverage::Late(on) => format!("补访（{on}）"),
-                                                    other => other.label().to_string(),
-                                                }}</td>
-                                            </tr>
-                                        }).collect_view()}</tbody>
-                                    </table>
                                 })}
                             }.into_any()
                         }
@@ -547,6 +553,52 @@ pub fn CoveragePage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Coverage counts per sub-unit and duty.
+#[component]
+fn CoverageTable(rows: Vec<super::CoverageRow>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="muted">"本期没有应访的农户。"</p> }.into_any();
+    }
+    view! {
+        <table class="list">
+            <thead><tr><th>"单位"</th><th>"走访要求"</th><th>"应访"</th><th>"按期"</th><th>"补访"</th><th>"未访"</th><th>"待访"</th></tr></thead>
+            <tbody>{rows.into_iter().map(|r| view! {
+                <tr>
+                    <td data-label="单位">{r.unit_name}</td>
+                    <td data-label="走访要求">{r.duty}</td>
+                    <td data-label="应访">{r.counts.total()}</td>
+                    <td data-label="按期">{r.counts.on_time}</td>
+                    <td data-label="补访">{r.counts.late}</td>
+                    <td data-label="未访" class:danger={r.counts.never > 0}>{r.counts.never}</td>
+                    <td data-label="待访">{r.counts.pending}</td>
+                </tr>
+            }).collect_view()}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// Households missed or made up late.
+#[component]
+fn GapTable(gaps: Vec<super::CoverageGap>) -> impl IntoView {
+    view! {
+        <table class="list">
+            <thead><tr><th>"农户"</th><th>"村组"</th><th>"走访要求"</th><th>"情况"</th></tr></thead>
+            <tbody>{gaps.into_iter().map(|g| view! {
+                <tr>
+                    <td data-label="农户"><a href=format!("/households/{}", g.household_code)>{g.head_name}</a></td>
+                    <td data-label="村组">{g.unit_name}</td>
+                    <td data-label="走访要求">{g.duty}</td>
+                    <td data-label="情况">{match g.coverage {
+                        Coverage::Late(on) => format!("补访（{on}）"),
+                        other => other.label().to_string(),
+                    }}</td>
+                </tr>
+            }).collect_view()}</tbody>
+        </table>
     }
 }
 

@@ -867,6 +867,7 @@ pub async fn coverage(
                         unit_code: code.clone(),
                         unit_name: names.get(&code).cloned().unwrap_or_else(|| code.clone()),
                         duty: rule.label.clone(),
+                        sweep: rule.duty == Duty::Sweep,
                         counts: CoverageCounts::default(),
                     });
                     rows.last_mut().ok_or_else(|| AppError::internal("empty coverage rows"))?
@@ -883,6 +884,7 @@ pub async fn coverage(
                     head_name: h.head_name.clone(),
                     unit_name: names.get(&h.org_code).cloned().unwrap_or_default(),
                     duty: rule.label.clone(),
+                    sweep: rule.duty == Duty::Sweep,
                     coverage: covered,
                 });
             }

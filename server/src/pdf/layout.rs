@@ -273,13 +273,15 @@ impl<'a> Composer<'a> {
         self.y = top - height;
     }
 
-    /// Signature lines, two to a row: the label, then a rule to sign on.
+    /// Signature lines, two to a row: the label, then a rule to sign on. The rows stay together: they
+    /// go on the page with the content when they fit there, else all of them on the next page.
     pub fn signatures(&mut self, labels: &[String]) {
         let half = self.content_width() / 2.0;
-        let height = 10.0 * MM;
-        self.y -= 4.0 * MM;
+        let height = 8.0 * MM;
+        let gap = 2.0 * MM;
+        self.ensure(gap + height * labels.chunks(2).len() as f32);
+        self.y -= gap;
         for pair in labels.chunks(2) {
-            self.ensure(height);
             self.y -= height;
             for (i, label) in pair.iter().enumerate() {
                 let x = self.left + i as f32 * half;
@@ -381,5 +383,25 @@ mod tests {
         let all: Vec<String> = page.pages.iter().flat_map(|ops| texts(ops)).filter(|t| t.starts_with('第')).collect();
         assert_eq!(all.len(), 150);
         assert_eq!((all[0].as_str(), all[149].as_str()), ("第1条问题。", "第150条问题。"));
+    }
+
+    #[test]
+    fn signature_rows_stay_together_on_the_page_when_they_fit() {
+        let font = font();
+        let margins = super::super::template::Margins { top: 15.0, bottom: 15.0, left: 15.0, right: 15.0 };
+        let labels: Vec<String> = ["走访人签字：", "农户签字：", "村审核：", "日期："].map(String::from).to_vec();
+        // Two rows and the gap above them need 18 mm: with 19 mm left they stay on the first page.
+        let mut page = Composer::new(&font, FontId::new(), 10.0, Default::default(), margins);
+        page.y = page.bottom + 19.0 * MM;
+        page.signatures(&labels);
+        assert_eq!(page.pages.len(), 1);
+        assert_eq!(texts(&page.pages[0]), labels);
+        // With room for one row only, both rows go to the next page together.
+        let mut page = Composer::new(&font, FontId::new(), 10.0, Default::default(), margins);
+        page.y = page.bottom + 12.0 * MM;
+        page.signatures(&labels);
+        assert_eq!(page.pages.len(), 2);
+        assert!(texts(&page.pages[0]).is_empty());
+        assert_eq!(texts(&page.pages[1]), labels);
     }
 }

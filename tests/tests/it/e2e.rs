@@ -338,9 +338,21 @@ async fn a_contact_records_a_visit_opens_a_case_and_downloads_the_sheet_on_a_pho
         .await
         .unwrap();
     click(&client, Locator::Css("input[name='form[problem1_case]']")).await;
-    // First without the problem's risk type (none is preselected): refused under it.
+    // First without the problem's risk type (none is preselected) and without the household's confirmation:
+    // both are named at once, at the top and under their fields, and nothing typed is lost.
+    let who = client.find(Locator::Css("#acknowledged_by")).await.unwrap();
+    who.clear().await.unwrap();
     click(&client, Locator::XPath("//button[contains(., '保存走访记录')]")).await;
     wait_for_text(&client, "请选择问题的风险类型").await;
+    let summary = text_of(&client, ".error-summary").await;
+    assert!(
+        summary.contains("请修改以下 2 处")
+            && summary.contains("请选择问题的风险类型")
+            && summary.contains("请填写确认人"),
+        "{summary}"
+    );
+    let note = client.find(Locator::Css("input[name='form[housing_note]']")).await.unwrap();
+    assert_eq!(note.prop("value").await.unwrap().as_deref(), Some("东侧房屋漏雨"), "the form keeps its input");
     client
         .find(Locator::Css("select[name='form[problem1_type]']"))
         .await
@@ -348,13 +360,6 @@ async fn a_contact_records_a_visit_opens_a_case_and_downloads_the_sheet_on_a_pho
         .select_by_value("housing")
         .await
         .unwrap();
-    // Then without the household's confirmation: refused under its field, nothing typed is lost.
-    let who = client.find(Locator::Css("#acknowledged_by")).await.unwrap();
-    who.clear().await.unwrap();
-    click(&client, Locator::XPath("//button[contains(., '保存走访记录')]")).await;
-    wait_for_text(&client, "请填写确认人").await;
-    let note = client.find(Locator::Css("input[name='form[housing_note]']")).await.unwrap();
-    assert_eq!(note.prop("value").await.unwrap().as_deref(), Some("东侧房屋漏雨"), "the form keeps its input");
     client.find(Locator::Css("#acknowledged_by")).await.unwrap().send_keys("张建国").await.unwrap();
     save_screenshot(&client, "phone-visit-form").await;
     click(&client, Locator::XPath("//button[contains(., '保存走访记录')]")).await;
@@ -376,6 +381,21 @@ async fn a_contact_records_a_visit_opens_a_case_and_downloads_the_sheet_on_a_pho
     // The case page opens from the visit.
     click(&client, Locator::XPath("//a[contains(., '已立案：案件')]")).await;
     wait_for_text(&client, "干部走访排查").await;
+
+    // The household's page leads with the verdict and the open case; its change history is folded away.
+    client.goto(&format!("{}/households/{code}", app.base)).await.unwrap();
+    wait_for_hydration(&client).await;
+    let headings: Vec<String> =
+        text_of(&client, "main").await.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect();
+    let position = |text: &str| {
+        headings.iter().position(|l| l.starts_with(text)).unwrap_or_else(|| panic!("{text} in {headings:?}"))
+    };
+    assert!(position("风险研判") < position("在办风险案件（1 件）"), "{headings:?}");
+    assert!(position("在办风险案件（1 件）") < position("基本情况"), "{headings:?}");
+    assert!(headings.iter().any(|l| l.starts_with("住房安全：待核实")), "the open case and its state: {headings:?}");
+    let history = client.find(Locator::Css("details.fold")).await.unwrap();
+    assert_eq!(history.attr("open").await.unwrap(), None, "the change history starts folded");
+    save_screenshot(&client, "phone-household").await;
     client.close().await.unwrap();
 }
 

@@ -33,9 +33,16 @@ async fn forms_print_in_scope_with_masking(backend: tests::Backend) {
     assert!(pdf.page_size().contains("A4"), "{}", pdf.page_size());
     pdf.qpdf_check();
     let text = pdf.text();
-    for expected in
-        ["入户走访（监测帮扶）记录表", "张建国", "青龙村", "李秀英", "□正常", "走访人签字", "第 1 页 共 1 页"]
-    {
+    for expected in [
+        "入户走访（监测帮扶）记录表",
+        "张建国",
+        "青龙村",
+        "李秀英",
+        "□达标",
+        "□未达标",
+        "走访人签字",
+        "第 1 页 共 1 页",
+    ] {
         assert!(text.contains(expected), "{expected} in:\n{text}");
     }
     assert!(!text.contains(&head_id), "the ID number is masked on a visit sheet");

@@ -238,6 +238,7 @@ async fn a_visit_updates_the_household_and_opens_a_case(backend: tests::Backend)
     let pdf = tests::Pdf::from(bytes);
     pdf.qpdf_check();
     assert!(pdf.page_size().contains("A4"));
+    assert_eq!(pdf.pages(), 1, "the signature lines fit on the page with the record, so they stay there");
     let text = pdf.text();
     let flat = text.replace('\n', "");
     for expected in [

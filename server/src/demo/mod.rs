@@ -19,6 +19,8 @@ use serde_json::json;
 
 use crate::config::Settings;
 
+mod cases;
+
 pub struct DemoOptions {
     pub households: u64,
     pub seed: u64,
@@ -300,6 +302,8 @@ pub async fn load(
     writeln!(out, "已生成本年度以前月份的研判会议记录 {meetings} 份（个别村有缺开，可在“研判会议”查看）。")?;
     let flagged = app::households::service::reevaluate_within(db, COUNTY_CODE, Utc::now()).await.map_err(fail)?;
     writeln!(out, "已按{}年政策完成风险研判（{flagged} 户有结果变化）。", REFERENCE_YEAR)?;
+    let cases = cases::load(db, &mut rng, &actor).await?;
+    writeln!(out, "已登记在办风险案件 {cases} 件（红色预警户全部登记，个别已逾期）。")?;
 
     let tx = app::db::begin_write(db).await?;
     audit::append(
