@@ -97,6 +97,26 @@ impl TestApp {
         &self.app_state.db
     }
 
+    /// The PostgreSQL database of this app (none on SQLite).
+    pub fn pg_database_name(&self) -> Option<String> {
+        (self.backend == Backend::Postgres)
+            .then(|| self.settings.database_url.rsplit('/').next().map(str::to_string))
+            .flatten()
+    }
+
+    /// A client whose requests come from `address` (the app must trust `X-Forwarded-For`, as behind a proxy).
+    pub fn browser_from(&self, address: &str) -> Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", address.parse().expect("an address"));
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .default_headers(headers)
+            .timeout(std::time::Duration::from_secs(90))
+            .build()
+            .expect("client");
+        Client { http, base: self.base.clone() }
+    }
+
     /// County > two townships > three villages > one villager group.
     pub async fn with_county(self) -> TestApp {
         let actor = Actor::operator();
@@ -313,10 +333,12 @@ impl TestApp {
     }
 }
 
-/// Create an empty database on the local PostgreSQL server; returns its URL.
+/// Create an empty database on the local PostgreSQL server; returns its URL. The first call of a test process
+/// also drops the databases that test processes no longer running left behind (a run that was killed).
 async fn fresh_pg_database() -> String {
     let admin_url = pg_admin_url();
     let admin = Database::connect(&admin_url).await.expect("PostgreSQL at 127.0.0.1:5432 (start it with .ci/test)");
+    LEFTOVERS_DROPPED.get_or_init(|| drop_leftover_databases(&admin)).await;
     let name = format!("fp_test_{}_{}", std::process::id(), NEXT_DB.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
     admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await.expect("drop");
     admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
@@ -326,6 +348,49 @@ async fn fresh_pg_database() -> String {
 }
 
 static NEXT_DB: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+static LEFTOVERS_DROPPED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+
+/// The test databases (`fp_test_<pid>_<n>`) of processes that are gone.
+async fn drop_leftover_databases(admin: &DatabaseConnection) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let rows = admin
+        .query_all_raw(Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'fp_test_%'",
+        ))
+        .await
+        .expect("list test databases");
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "datname") else { continue };
+        let pid = name.trim_start_matches("fp_test_").split('_').next().unwrap_or_default();
+        if !pid.is_empty() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok();
+        }
+    }
+}
+
+/// Drop one test database, ending the connections the test's app still holds.
+fn drop_pg_database(name: String) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        if let Ok(admin) = Database::connect(&pg_admin_url()).await {
+            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok();
+            admin.close().await.ok();
+        }
+    });
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if self.backend != Backend::Postgres {
+            return;
+        }
+        if let Some(name) = self.pg_database_name() {
+            // On its own thread: the test's runtime cannot be blocked on from inside.
+            std::thread::spawn(move || drop_pg_database(name)).join().ok();
+        }
+    }
+}
 
 /// A browser-like HTTP client.
 pub struct Client {

@@ -35,17 +35,34 @@ async fn password_matches(password: String, hash: Option<String>) -> Result<bool
     .map_err(AppError::internal)
 }
 
-async fn recent_failures(
+/// Whether a sign-in for `username` from `ip` is held back. An account is locked only for the address that
+/// failed on it (so a stranger cannot lock anyone else out of an account whose name they know), and an
+/// address only when it fails on names that do not exist (guessing names), not when the people behind one
+/// village office's shared address mistype their own passwords.
+async fn throttled(
     db: &DatabaseConnection,
-    column: login_failure::Column,
-    value: &str,
+    security: &crate::state::SecuritySettings,
+    username: &str,
+    ip: &str,
     since: DateTime<Utc>,
-) -> Result<u64, AppError> {
-    Ok(login_failure::Entity::find()
-        .filter(column.eq(value))
-        .filter(login_failure::Column::At.gt(since))
+) -> Result<bool, AppError> {
+    let recent = || login_failure::Entity::find().filter(login_failure::Column::At.gt(since));
+    let pair = recent()
+        .filter(login_failure::Column::Username.eq(username))
+        .filter(login_failure::Column::Ip.eq(ip))
         .count(db)
-        .await?)
+        .await?;
+    if pair >= security.login_max_failures_per_account {
+        return Ok(true);
+    }
+    let known_names =
+        sea_orm::sea_query::Query::select().column(app_user::Column::Username).from(app_user::Entity).to_owned();
+    let unknown_names = recent()
+        .filter(login_failure::Column::Ip.eq(ip))
+        .filter(login_failure::Column::Username.not_in_subquery(known_names))
+        .count(db)
+        .await?;
+    Ok(unknown_names >= security.login_max_failures_per_address)
 }
 
 /// Check the credentials and start a session. Every failure answers the same `LoginFailed`.
@@ -62,10 +79,7 @@ pub async fn login(
     let window = chrono::Duration::from_std(state.security.login_failure_window).map_err(AppError::internal)?;
     let since = now - window;
 
-    let throttled = recent_failures(db, login_failure::Column::Username, &username, since).await?
-        >= state.security.login_max_failures_per_account
-        || recent_failures(db, login_failure::Column::Ip, &ip, since).await?
-            >= state.security.login_max_failures_per_address;
+    let throttled = throttled(db, &state.security, &username, &ip, since).await?;
 
     let user = app_user::Entity::find().filter(app_user::Column::Username.eq(&username)).one(db).await?;
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
@@ -111,7 +125,11 @@ pub async fn login(
 
     let tx = begin_write(db).await?;
     let token = session::create(&tx, state, user.id, meta, now).await?;
-    login_failure::Entity::delete_many().filter(login_failure::Column::Username.eq(&username)).exec(&tx).await?;
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::Username.eq(&username))
+        .filter(login_failure::Column::Ip.eq(&ip))
+        .exec(&tx)
+        .await?;
     let caller = session::caller_of(&tx, user).await?;
     audit::append(
         &tx,

@@ -101,3 +101,26 @@ async fn rigid_expenditure_moves_into_items(backend: Backend) {
     assert_eq!((income.medical_fen, income.other_rigid_fen, income.schooling_fen), (500_000, 300_000, 0));
 }
 both_backends!(rigid_items, rigid_expenditure_moves_into_items);
+
+/// A PostgreSQL test database is dropped with its app: runs leave no databases behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_test_database_is_dropped_with_its_app() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let name = app.pg_database_name().expect("a PostgreSQL database");
+    let exists = |name: String| async move {
+        let admin = sea_orm::Database::connect("postgres://postgres@127.0.0.1:5432/postgres").await.unwrap();
+        let row = admin
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DatabaseBackend::Postgres,
+                "SELECT count(*) AS n FROM pg_database WHERE datname = $1",
+                [name.into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap() == 1
+    };
+    assert!(exists(name.clone()).await, "the database exists while the app runs");
+    drop(app);
+    assert!(!exists(name).await, "the database is gone once the app is dropped");
+}
