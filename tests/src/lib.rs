@@ -50,6 +50,9 @@ pub const VILLAGE_A1: &str = "500152101201";
 pub const VILLAGE_A2: &str = "500152101202";
 pub const VILLAGE_B1: &str = "500152102201";
 pub const GROUP_A1_1: &str = "500152101201001";
+/// A second county, to prove one county's staff never reach the other's records.
+pub const OTHER_COUNTY: &str = "500111000000";
+pub const OTHER_VILLAGE: &str = "500111101201";
 
 pub struct TestApp {
     pub base: String,
@@ -130,6 +133,22 @@ impl TestApp {
             (Some(TOWNSHIP_A), VILLAGE_A2, "金龙村"),
             (Some(TOWNSHIP_B), VILLAGE_B1, "大佛村"),
             (Some(VILLAGE_A1), GROUP_A1_1, "一组"),
+        ] {
+            app::org::service::insert(&tx, &actor, now, parent, code, name).await.expect("org unit");
+        }
+        tx.commit().await.expect("commit");
+        self
+    }
+
+    /// A second county (大足区 > 龙水镇 > 红星村) beside `with_county`'s.
+    pub async fn with_other_county(self) -> TestApp {
+        let actor = Actor::operator();
+        let now = self.clock_now();
+        let tx = app::db::begin_write(self.db()).await.expect("tx");
+        for (parent, code, name) in [
+            (None, OTHER_COUNTY, "大足区"),
+            (Some(OTHER_COUNTY), "500111101000", "龙水镇"),
+            (Some("500111101000"), OTHER_VILLAGE, "红星村"),
         ] {
             app::org::service::insert(&tx, &actor, now, parent, code, name).await.expect("org unit");
         }

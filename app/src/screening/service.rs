@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use entities::{household, household_member, import_batch, org_unit, risk_case, screening_row};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -558,7 +558,7 @@ async fn add_warning<C: ConnectionTrait>(
     record(tx, step, actor, actor.user_id.unwrap_or(0), now).await
 }
 
-/// A batch's report, for the one who sent it or the county office; a running batch carries the
+/// A batch's report, for the one who sent it or its county's office; a running batch carries the
 /// progress this server knows of.
 pub async fn report(
     db: &DatabaseConnection,
@@ -569,13 +569,10 @@ pub async fn report(
     let caller = ctx.caller()?;
     let batch = import_batch::Entity::find_by_id(batch_id)
         .filter(import_batch::Column::Kind.starts_with("screening:"))
+        .filter(readable_batches(db, caller).await?)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let county = caller.roles.iter().any(|g| g.role == Role::CountyOffice);
-    if batch.created_by != caller.user_id && !county {
-        return Err(AppError::NotFound);
-    }
     let mut report: ScreeningReport = serde_json::from_str(&batch.report).map_err(AppError::internal)?;
     report.outcome = batch.outcome;
     report.batch_id = batch.id;
@@ -583,14 +580,39 @@ pub async fn report(
     Ok(report)
 }
 
-/// The caller's latest batches (the county office: everyone's).
+/// Which screening batches the caller may read: their own, and for the county office every batch sent by
+/// someone with a role in its county (not another county's).
+async fn readable_batches(db: &DatabaseConnection, caller: &crate::auth::Caller) -> Result<Condition, AppError> {
+    let mut readable = Condition::any().add(import_batch::Column::CreatedBy.eq(caller.user_id));
+    if caller.has_role(Role::CountyOffice)
+        && let Some(scope) = authz::scope_condition(caller, Action::ImportWarnings, org_unit::Column::Code)
+    {
+        let units: Vec<i64> = org_unit::Entity::find()
+            .filter(scope)
+            .select_only()
+            .column(org_unit::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let senders: Vec<i64> = entities::user_role::Entity::find()
+            .filter(entities::user_role::Column::OrgUnitId.is_in(units))
+            .select_only()
+            .column(entities::user_role::Column::UserId)
+            .distinct()
+            .into_tuple()
+            .all(db)
+            .await?;
+        readable = readable.add(import_batch::Column::CreatedBy.is_in(senders));
+    }
+    Ok(readable)
+}
+
+/// The caller's latest batches (the county office: those of its county).
 pub async fn recent(db: &DatabaseConnection, ctx: &RequestContext) -> Result<Vec<ScreeningReport>, AppError> {
     let caller = ctx.caller()?;
-    let mut query = import_batch::Entity::find().filter(import_batch::Column::Kind.starts_with("screening:"));
-    if !caller.roles.iter().any(|g| g.role == Role::CountyOffice) {
-        query = query.filter(import_batch::Column::CreatedBy.eq(caller.user_id));
-    }
-    query
+    import_batch::Entity::find()
+        .filter(import_batch::Column::Kind.starts_with("screening:"))
+        .filter(readable_batches(db, caller).await?)
         .order_by_desc(import_batch::Column::Id)
         .limit(20)
         .all(db)

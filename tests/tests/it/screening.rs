@@ -5,7 +5,7 @@
 
 use app::auth::Role;
 use app::policy::presets::Preset;
-use app::screening::api::{GetScreeningReport, ResolveWarning};
+use app::screening::api::{GetScreeningOverview, GetScreeningReport, ResolveWarning};
 use entities::{household, household_member, import_batch, notification, risk_case, screening_row};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -95,6 +95,25 @@ async fn a_department_file_becomes_cases(backend: tests::Backend) {
     assert!(lines[1].contains("未匹配到辖区内的农户"), "{lines:?}");
     let page = yibao.get(&path).await.text().await.unwrap();
     assert!(page.contains("逐行结果") && page.contains("已导入"), "the report page renders");
+
+    // The county office reads its county's batches; another county's office reads neither the list nor the report.
+    let app = app.with_other_county().await;
+    let fupin_pw = app.user("fupin", Role::CountyOffice, COUNTY).await;
+    let dazu_pw = app.user("dazu", Role::CountyOffice, tests::OTHER_COUNTY).await;
+    let fupin = app.signed_in("fupin", &fupin_pw).await;
+    let dazu = app.signed_in("dazu", &dazu_pw).await;
+    assert_eq!(finished(&fupin, &batch).await["file_name"], report["file_name"]);
+    let listed = |overview: serde_json::Value| -> Vec<String> {
+        overview["recent"].as_array().unwrap().iter().map(|r| r["batch_id"].to_string()).collect()
+    };
+    let fupin_list =
+        fupin.server_fn::<GetScreeningOverview>(&[("include_resolved", "false")]).await.json().await.unwrap();
+    assert_eq!(listed(fupin_list), std::slice::from_ref(&batch));
+    let dazu_list =
+        dazu.server_fn::<GetScreeningOverview>(&[("include_resolved", "false")]).await.json().await.unwrap();
+    assert!(listed(dazu_list).is_empty(), "another county's office lists none of this county's batches");
+    let refused = dazu.server_fn::<GetScreeningReport>(&[("id", &batch)]).await.text().await.unwrap();
+    assert!(refused.contains("NotFound") && !refused.contains("3月医保预警"), "{refused}");
 
     // The case: from the department, red, owned by the village's contact; review due 5 working days
     // after dispatch on the next working day (Tue 3 March → Tue 10 March).
