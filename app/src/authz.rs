@@ -22,13 +22,28 @@ pub fn scope_prefixes(caller: &Caller, action: Action) -> Vec<String> {
 }
 
 /// Decide whether `caller` may perform `action` on a record of the unit `org_code`.
-/// Reads outside scope answer `NotFound`; other refusals `Forbidden` when the record is visible, else `NotFound`.
+/// A role without the right anywhere answers `Forbidden` whatever the record (so a real id and a missing
+/// one read alike); reads outside scope answer `NotFound`; other refusals `Forbidden` when the record is
+/// visible, else `NotFound`.
 pub fn authorize(caller: &Caller, action: Action, org_code: &str) -> Result<(), AppError> {
+    if scope_prefixes(caller, action).is_empty() {
+        return Err(AppError::Forbidden);
+    }
     let within = |a: Action| scope_prefixes(caller, a).iter().any(|prefix| org_code.starts_with(prefix.as_str()));
     if within(action) {
         return Ok(());
     }
     if action.is_read() || !within(Action::ReadOrgUnit) { Err(AppError::NotFound) } else { Err(AppError::Forbidden) }
+}
+
+/// The caller, if one of their roles has `action` somewhere. Called before a record is looked up, it refuses a
+/// role without the right alike for real and missing ids.
+pub fn caller_with_right(ctx: &RequestContext, action: Action) -> Result<&Caller, AppError> {
+    let caller = ctx.caller()?;
+    if scope_prefixes(caller, action).is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(caller)
 }
 
 /// `authorize`, and a refusal is logged and written to the audit log.

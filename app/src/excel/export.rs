@@ -211,6 +211,11 @@ pub async fn export(
     within: Option<&str>,
 ) -> Result<ExportFile, AppError> {
     let caller = ctx.caller()?;
+    // A roster narrowed to a unit the caller does not cover is refused like a missing one (its name is not
+    // printed on an empty sheet).
+    if let Some(unit) = within.filter(|w| !w.is_empty()) {
+        authz::check(db, now, ctx, Action::ReadHousehold, unit).await?;
+    }
     let today = beijing_date(now);
     let ids = household_ids(db, ctx, roster, within).await?;
     let units: HashMap<String, String> =

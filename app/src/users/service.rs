@@ -314,10 +314,13 @@ pub async fn add_role(
 /// Revoke one role grant.
 pub async fn remove_role(state: &AppState, ctx: &RequestContext, grant_id: i64) -> Result<(), AppError> {
     let now = state.clock.now();
+    // Who is asking, and whether they may manage users at all, come before any lookup: a probe learns nothing
+    // about which grants exist.
+    let caller = authz::caller_with_right(ctx, Action::ManageUsers)?;
     let grant = user_role::Entity::find_by_id(grant_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
     ensure_manageable(&state.db, now, ctx, grant.user_id).await?;
     let org = org_unit::Entity::find_by_id(grant.org_unit_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
-    let actor = Actor::user(ctx.caller()?, &ctx.meta);
+    let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(&state.db).await?;
     user_role::Entity::delete_by_id(grant.id).exec(&tx).await?;
     audit::append(

@@ -135,9 +135,10 @@ async fn bad_numbers_and_the_wrong_role_change_nothing(backend: Backend) {
     let forbidden =
         cadre.server_fn::<ApplyPreset>(&[("org_code", VILLAGE_A1), ("year", "2026"), ("preset", "yihe_2022")]).await;
     assert!(forbidden.text().await.unwrap().contains("Forbidden"));
+    // A role without the right to set policies answers alike for its own unit and one it cannot see.
     let hidden =
         cadre.server_fn::<ApplyPreset>(&[("org_code", COUNTY), ("year", "2026"), ("preset", "yihe_2022")]).await;
-    assert!(hidden.text().await.unwrap().contains("NotFound"));
+    assert!(hidden.text().await.unwrap().contains("Forbidden"));
     assert_eq!(
         cadre.get(&format!("/api/policies/{VILLAGE_B1}/2026")).await.status(),
         404,

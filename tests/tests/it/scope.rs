@@ -143,13 +143,39 @@ async fn user_and_audit_functions_leak_nothing_to_a_village(backend: Backend) {
 
     let roster = shuji.server_fn::<ListUsers>(&[]).await.text().await.unwrap();
     assert!(roster.contains("shuji") && !roster.contains("far.shuji"), "the roster is the own village's: {roster}");
-    for (name, body) in [
-        ("get_user", shuji.server_fn::<GetUser>(&[("user_id", &far_id)]).await),
-        ("list_tokens", shuji.server_fn::<ListTokens>(&[("user_id", &far_id)]).await),
-        ("create_token", shuji.server_fn::<CreateToken>(&[("user_id", &far_id), ("name", "x")]).await),
-        ("reset_password", shuji.server_fn::<ResetPassword>(&[("user_id", &far_id)]).await),
-        ("remove_role", shuji.server_fn::<RemoveRole>(&[("grant_id", &far_grant)]).await),
-        ("revoke_token", shuji.server_fn::<RevokeToken>(&[("token_id", "1")]).await),
+    // Each function answers a real record of another village exactly as a missing one, and leaks nothing.
+    let missing = "987654";
+    let pairs = [
+        (
+            "get_user",
+            shuji.server_fn::<GetUser>(&[("user_id", &far_id)]).await,
+            shuji.server_fn::<GetUser>(&[("user_id", missing)]).await,
+        ),
+        (
+            "list_tokens",
+            shuji.server_fn::<ListTokens>(&[("user_id", &far_id)]).await,
+            shuji.server_fn::<ListTokens>(&[("user_id", missing)]).await,
+        ),
+        (
+            "create_token",
+            shuji.server_fn::<CreateToken>(&[("user_id", &far_id), ("name", "x")]).await,
+            shuji.server_fn::<CreateToken>(&[("user_id", missing), ("name", "x")]).await,
+        ),
+        (
+            "reset_password",
+            shuji.server_fn::<ResetPassword>(&[("user_id", &far_id)]).await,
+            shuji.server_fn::<ResetPassword>(&[("user_id", missing)]).await,
+        ),
+        (
+            "remove_role",
+            shuji.server_fn::<RemoveRole>(&[("grant_id", &far_grant)]).await,
+            shuji.server_fn::<RemoveRole>(&[("grant_id", missing)]).await,
+        ),
+        (
+            "revoke_token",
+            shuji.server_fn::<RevokeToken>(&[("token_id", "1")]).await,
+            shuji.server_fn::<RevokeToken>(&[("token_id", missing)]).await,
+        ),
         (
             "create_org_unit",
             shuji
@@ -159,14 +185,33 @@ async fn user_and_audit_functions_leak_nothing_to_a_village(backend: Backend) {
                     ("name", "九组"),
                 ])
                 .await,
+            shuji
+                .server_fn::<CreateOrgUnit>(&[
+                    ("parent_code", "500152109201"),
+                    ("code", "500152109201009"),
+                    ("name", "九组"),
+                ])
+                .await,
         ),
-        ("verify_audit_chain", shuji.server_fn::<VerifyAuditChain>(&[]).await),
-    ] {
-        assert_ne!(body.status(), 200, "{name} must refuse");
-        let text = body.text().await.unwrap();
-        assert!(text.contains("NotFound"), "{name} answers like a missing record: {text}");
-        assert!(!text.contains("far.shuji"), "{name} leaks nothing");
+    ];
+    for (name, real, absent) in pairs {
+        let (real_status, real_text) = (real.status(), real.text().await.unwrap());
+        let (absent_status, absent_text) = (absent.status(), absent.text().await.unwrap());
+        assert_ne!(real_status, 200, "{name} must refuse");
+        assert_eq!(
+            (real_status, &real_text),
+            (absent_status, &absent_text),
+            "{name}: a real record reads as a missing one"
+        );
+        assert!(!real_text.contains("far.shuji"), "{name} leaks nothing");
     }
+    // Anonymous: a real grant and a missing one both ask to sign in.
+    let anonymous = app.browser();
+    let real = anonymous.server_fn::<RemoveRole>(&[("grant_id", &far_grant)]).await.text().await.unwrap();
+    let absent = anonymous.server_fn::<RemoveRole>(&[("grant_id", missing)]).await.text().await.unwrap();
+    assert!(real.contains("Unauthenticated") && real == absent, "{real} / {absent}");
+    let verify = shuji.server_fn::<VerifyAuditChain>(&[]).await.text().await.unwrap();
+    assert!(verify.contains("Forbidden"), "a village secretary does not check the audit chain: {verify}");
     let audit = shuji.server_fn::<RecentAudit>(&[]).await.text().await.unwrap();
     assert!(audit.contains("Forbidden"), "a village secretary does not read the audit log: {audit}");
     // Nothing changed: the other village's secretary still has the role and no tokens.
@@ -361,9 +406,12 @@ async fn a_village_changes_nothing_of_another(backend: Backend) {
         let text = body.text().await.unwrap();
         assert!(text.contains("NotFound"), "{text}");
     }
-    // Exports narrowed to another village are empty; the household is unchanged.
-    let export = shuji.get(&format!("/api/exports/monitoring-ledger?within={VILLAGE_B1}")).await;
-    assert_eq!(export.status(), 200);
+    // An export narrowed to another village is refused like a missing unit, without its name; the household
+    // is unchanged.
+    let (status, message) =
+        tests::error_message(shuji.get(&format!("/api/exports/monitoring-ledger?within={VILLAGE_B1}")).await).await;
+    assert_eq!(status, 404);
+    assert!(message.contains("没有找到") && !message.contains("大佛村"), "{message}");
     let fupin = app.signed_in("fupin", &app.user("fupin", Role::CountyOffice, COUNTY).await).await;
     let seen: serde_json::Value = fupin.get(&format!("/api/households/{far}")).await.json().await.unwrap();
     assert_eq!(seen["summary"]["head_name"], "刘志成");
