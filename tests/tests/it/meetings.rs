@@ -826,6 +826,11 @@ async fn an_unsigned_meeting_stays_correctable_after_its_follow_up(backend: test
     let corrected = [("form[decision]", "3 月 8 日前设置警示牌并上报镇交通办"), ("form[action]", "note")];
     let response = decide(&shuji, &february, &item, &corrected).await;
     assert_eq!(response.status(), 200, "{}", body(response).await);
+    // The corrected decision is what February's minutes now hold, without the old deadline.
+    let m = meeting(&shuji, &february).await;
+    let saved = &m["items"][0];
+    assert_eq!(saved["decision"], "3 月 8 日前设置警示牌并上报镇交通办", "{saved}");
+    assert!(saved["deadline"].is_null(), "{saved}");
 }
 
 both_backends!(unsigned_meeting_correctable, an_unsigned_meeting_stays_correctable_after_its_follow_up);
