@@ -11,6 +11,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("没有找到该记录，或您无权查看。")]
     NotFound,
+    /// Signed in with the one-time password an administrator issued: nothing but setting one's own password.
+    #[error("您正在使用管理员发放的一次性密码，请先在“我的账号”中设置自己的新密码，然后才能使用系统。")]
+    PasswordChangeRequired,
     #[error("您没有权限执行此操作。")]
     Forbidden,
     /// A form refused: the first problem, and any others found at the same time.
@@ -99,7 +102,7 @@ impl AppError {
         match self {
             AppError::Unauthenticated | AppError::LoginFailed => StatusCode::UNAUTHORIZED,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden | AppError::CrossOrigin => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::CrossOrigin | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Network => StatusCode::BAD_GATEWAY,
@@ -193,6 +196,7 @@ impl axum::response::IntoResponse for AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::NotFound => "not_found",
             AppError::Forbidden => "forbidden",
+            AppError::PasswordChangeRequired => "password_change_required",
             AppError::Validation { .. } => "validation",
             AppError::Conflict(_) => "conflict",
             AppError::LoginFailed => "login_failed",

@@ -26,8 +26,18 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
-    /// The signed-in caller, or `Unauthenticated`.
+    /// The signed-in caller, or `Unauthenticated`; `PasswordChangeRequired` while they still sign in with the
+    /// one-time password an administrator issued (they may do nothing else until they set their own).
     pub fn caller(&self) -> Result<&Caller, AppError> {
+        let caller = self.signed_in()?;
+        if caller.must_change_password {
+            return Err(AppError::PasswordChangeRequired);
+        }
+        Ok(caller)
+    }
+
+    /// The signed-in caller even with a one-time password: for reading who they are and setting the password.
+    pub fn signed_in(&self) -> Result<&Caller, AppError> {
         self.caller.as_deref().ok_or(AppError::Unauthenticated)
     }
 }

@@ -161,8 +161,22 @@ impl TestApp {
         self.clock.now()
     }
 
-    /// Create a user with one role; returns the one-time password.
+    /// Create a user with one role who has set their own password; returns it.
     pub async fn user(&self, username: &str, role: app::auth::Role, org: &str) -> String {
+        let password = self.new_user(username, role, org).await;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        entities::app_user::Entity::update_many()
+            .col_expr(entities::app_user::Column::MustChangePassword, Expr::value(false))
+            .filter(entities::app_user::Column::Username.eq(username))
+            .exec(self.db())
+            .await
+            .expect("password set");
+        password
+    }
+
+    /// Create a user with one role, as an administrator does; returns the one-time password, which allows
+    /// nothing but setting their own.
+    pub async fn new_user(&self, username: &str, role: app::auth::Role, org: &str) -> String {
         let password = app::users::service::one_time_password();
         let hash = app::auth::service::hash_password(password.clone()).await.expect("hash");
         let tx = app::db::begin_write(self.db()).await.expect("tx");

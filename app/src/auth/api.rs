@@ -51,7 +51,7 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn change_password(current_password: String, new_password: String, confirm: String) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    let caller = ctx.caller()?;
+    let caller = ctx.signed_in()?;
     if new_password != confirm {
         return Err(AppError::validation("confirm", "两次输入的新密码不一致。"));
     }

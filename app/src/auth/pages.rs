@@ -55,9 +55,15 @@ pub fn AccountPage() -> impl IntoView {
     let me = expect_context::<MeResource>();
     let change = ServerAction::<ChangePassword>::new();
     let value = change.value();
+    // A first password opens the whole app: after it, load the app afresh with the menu the roles allow.
+    let first_password = use_context::<super::Caller>().is_some_and(|c| c.must_change_password);
     Effect::new(move |_| {
         if let Some(Ok(())) = value.get() {
-            me.refetch();
+            if first_password {
+                crate::shell::hard_navigate("/");
+            } else {
+                me.refetch();
+            }
         }
     });
     view! {

@@ -200,10 +200,13 @@ fn Frame(caller: Caller) -> impl IntoView {
         }
     });
     let menu_open = RwSignal::new(false);
-    let nav: Vec<&NavItem> = NAV.iter().filter(|item| item.shown_to(&caller)).collect();
-    let admin_nav: Vec<&NavItem> = ADMIN_NAV.iter().filter(|item| item.shown_to(&caller)).collect();
-    let shows_admin = !admin_nav.is_empty();
+    // With a one-time password nothing but the own account is open: the menu offers only that.
     let must_change = caller.must_change_password;
+    let nav: Vec<&NavItem> = NAV.iter().filter(|item| !must_change && item.shown_to(&caller)).collect();
+    let admin_nav: Vec<&NavItem> = ADMIN_NAV.iter().filter(|item| !must_change && item.shown_to(&caller)).collect();
+    let shows_admin = !admin_nav.is_empty();
+    let location = leptos_router::hooks::use_location();
+    let on_account_page = move || location.pathname.with(|p| p == "/account");
     let first_role = caller
         .roles
         .first()
@@ -240,10 +243,21 @@ fn Frame(caller: Caller) -> impl IntoView {
             <main class="content">
                 <Show when=move || must_change>
                     <div class="banner warn">
-                        "您正在使用管理员发放的一次性密码，请先到 " <a href="/account">"我的账号"</a> " 设置自己的新密码。"
+                        "您正在使用管理员发放的一次性密码，请先到 " <a href="/account">"我的账号"</a> " 设置自己的新密码，然后才能使用系统。"
                     </div>
                 </Show>
-                <leptos_router::components::Outlet/>
+                <Show
+                    when=move || !must_change || on_account_page()
+                    fallback=|| view! {
+                        <section class="page">
+                            <h1>"请先设置新密码"</h1>
+                            <p>"为保护农户信息，使用一次性密码登录时只能修改密码。"</p>
+                            <p><a class="button primary" href="/account">"去设置新密码"</a></p>
+                        </section>
+                    }
+                >
+                    <leptos_router::components::Outlet/>
+                </Show>
             </main>
         </div>
     }

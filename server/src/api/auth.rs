@@ -45,5 +45,5 @@ pub async fn logout(
 #[utoipa::path(get, path = "/api/me", tag = "auth",
     responses((status = 200, body = Caller), (status = 401, body = super::ErrorBody)))]
 pub async fn me(Extension(ctx): Extension<RequestContext>) -> Result<Json<Caller>, AppError> {
-    Ok(Json(ctx.caller()?.clone()))
+    Ok(Json(ctx.signed_in()?.clone()))
 }

@@ -224,11 +224,18 @@ both_backends!(api_tokens, api_tokens_work_until_revoked);
 async fn changing_the_password_ends_other_sessions(backend: Backend) {
     use app::auth::api::ChangePassword;
     let app = TestApp::spawn(backend).await.with_county().await;
-    let one_time = app.user("wuyi", Role::VillageCadre, VILLAGE_A1).await;
+    let one_time = app.new_user("wuyi", Role::VillageCadre, VILLAGE_A1).await;
     let phone = app.signed_in("wuyi", &one_time).await;
     let desktop = app.signed_in("wuyi", &one_time).await;
     let me: serde_json::Value = desktop.get("/api/me").await.json().await.unwrap();
     assert_eq!(me["must_change_password"], true);
+    // With the one-time password nothing but the own password is open, in the API and the server functions.
+    let (status, message) = tests::error_message(desktop.get("/api/households").await).await;
+    assert_eq!(status, 403);
+    assert!(message.contains("一次性密码") && message.contains("设置自己的新密码"), "{message}");
+    let listed =
+        desktop.server_fn::<app::households::api::ListHouseholds>(&[("page", "0")]).await.text().await.unwrap();
+    assert!(listed.contains("PasswordChangeRequired"), "{listed}");
 
     let weak = desktop
         .server_fn::<ChangePassword>(&[
@@ -250,6 +257,7 @@ async fn changing_the_password_ends_other_sessions(backend: Backend) {
     assert_eq!(ok.status(), 200, "{}", ok.text().await.unwrap());
     let me: serde_json::Value = desktop.get("/api/me").await.json().await.unwrap();
     assert_eq!(me["must_change_password"], false);
+    assert_eq!(desktop.get("/api/households").await.status(), 200, "the own password opens the app");
     assert_eq!(phone.get("/api/me").await.status(), 401, "the other session ended");
     assert_eq!(app.browser().login("wuyi", &one_time).await.status(), 401);
     assert_eq!(app.browser().login("wuyi", "river-stone-42").await.status(), 200);

@@ -16,7 +16,8 @@ async fn sign_in_see_the_shell_and_sign_out_on_a_phone() {
     let app = TestApp::spawn(Backend::Sqlite).await.with_county().await;
     let bundle = app.settings.site_root.join("pkg/bundle.txt");
     assert!(bundle.exists(), "the browser bundle is missing at {}: run .ci/build-site bundle", bundle.display());
-    let password = app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await;
+    // A new account, as an administrator hands it out: a one-time password.
+    let password = app.new_user("shuji", Role::VillageSecretary, VILLAGE_A1).await;
 
     let driver = ChromeDriver::start().await;
     let profile = tempfile::tempdir().unwrap();
@@ -42,11 +43,33 @@ async fn sign_in_see_the_shell_and_sign_out_on_a_phone() {
     client.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
     wait_for_path(&client, "/").await;
 
-    assert_eq!(text_of(&client, "h1").await, "工作台");
-    save_screenshot(&client, "phone-home").await;
+    // The one-time password opens nothing but the own account: set a password first.
+    assert_eq!(text_of(&client, "h1").await, "请先设置新密码");
     let body = text_of(&client, "body").await;
     assert!(body.contains("村党支部书记") && body.contains("青龙村"), "the shell shows the role and unit");
     assert!(body.contains("一次性密码"), "the one-time password banner asks for a new password");
+    open_menu(&client).await;
+    let nav = text_of(&client, ".sidenav").await;
+    assert!(nav.contains("我的账号") && !nav.contains("农户"), "only the account is on the menu: {nav}");
+    client.find(Locator::Css(".sidenav a[href=\"/account\"]")).await.unwrap().click().await.unwrap();
+    wait_for_path(&client, "/account").await;
+    wait_for_hydration(&client).await;
+    client.find(Locator::Css("#current_password")).await.unwrap().send_keys(&password).await.unwrap();
+    client.find(Locator::Css("#new_password")).await.unwrap().send_keys("river-stone-42").await.unwrap();
+    client.find(Locator::Css("#confirm")).await.unwrap().send_keys("river-stone-42").await.unwrap();
+    click(&client, Locator::XPath("//button[contains(., '保存新密码')]")).await;
+    // The app opens afresh with the secretary's menu.
+    wait_for_path(&client, "/").await;
+    for _ in 0..100 {
+        if text_of(&client, "h1").await == "工作台" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(text_of(&client, "h1").await, "工作台");
+    wait_for_hydration(&client).await;
+    save_screenshot(&client, "phone-home").await;
+    assert!(!text_of(&client, "body").await.contains("一次性密码"), "the banner is gone");
 
     // Phone layout: the navigation opens from the menu button and names every area.
     open_menu(&client).await;
