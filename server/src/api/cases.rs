@@ -1,16 +1,18 @@
 //! Cases for the JSON API.
 
+use super::extract::{Json, Path, Query};
 use app::cases::lifecycle::ActionForm;
 use app::cases::{CaseDetail, CaseFilter, CasePageView, NewCaseForm, ReassignForm};
 use app::error::AppError;
 use app::request::RequestContext;
 use app::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::Extension;
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `mine`, `overdue`, `due_week`, `red` or `all`.
     view: Option<String>,

@@ -1,17 +1,19 @@
 //! Households for the JSON API.
 
+use super::extract::{Json, Path, Query};
 use app::error::AppError;
 use app::households::{
     AssessmentForm, DibaoForm, HouseholdDetail, HouseholdForm, HouseholdPage, IncomeForm, MemberForm,
 };
 use app::request::RequestContext;
 use app::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::Extension;
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Narrow to the subtree of this area code.
     within: Option<String>,
