@@ -75,6 +75,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
+/// A whole number in a query, at most `MAX` (the OpenAPI document states the same maximum); a larger one
+/// refuses the request like any other malformed parameter.
+#[derive(Clone, Copy, serde::Deserialize)]
+#[serde(try_from = "u64")]
+pub struct AtMost<const MAX: u64>(pub u64);
+
+impl<const MAX: u64> TryFrom<u64> for AtMost<MAX> {
+    type Error = String;
+
+    fn try_from(value: u64) -> Result<Self, String> {
+        if value <= MAX { Ok(AtMost(value)) } else { Err(format!("{value} is over {MAX}")) }
+    }
+}
+
 /// A JSON body (`Content-Type: application/json`): 415 without that type, 413 over the route's size limit,
 /// 400 when it is not JSON, 422 naming the field when a field is missing or of the wrong type.
 pub struct Json<T>(pub T);

@@ -34,8 +34,15 @@ async fn requests_the_api_cannot_read_get_the_error_body() {
         (status, body),
         (400, error("bad_request", "查询参数 red_alert 的格式不正确，请查阅接口文档。", Some("red_alert")))
     );
-    let (status, body) = refusal(client.get("/api/households?per_page=-1").await).await;
-    assert_eq!((status, body["field"].as_str()), (400, Some("per_page")));
+    for (query, field) in [
+        ("/api/households?per_page=-1", "per_page"),
+        ("/api/households?per_page=201", "per_page"),
+        ("/api/cases?page=9223372036854775808", "page"),
+    ] {
+        let (status, body) = refusal(client.get(query).await).await;
+        assert_eq!((status, body["field"].as_str()), (400, Some(field)), "{query}");
+    }
+    assert_eq!(client.get("/api/households?per_page=200").await.status(), 200, "the stated maximum itself is taken");
 
     // A path parameter of the wrong type, named with what it should be; the second of two, too.
     let (status, body) = refusal(client.get("/api/cases/abc").await).await;
@@ -131,6 +138,8 @@ async fn the_openapi_document_describes_parameters_bodies_and_refusals() {
         .collect();
     assert!(places.contains(&("q", "query")) && places.contains(&("page", "query")), "{places:?}");
     assert!(places.iter().all(|(_, place)| *place == "query"), "{places:?}");
+    let per_page = households["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "per_page").unwrap();
+    assert_eq!((&per_page["schema"]["minimum"], &per_page["schema"]["maximum"]), (&json!(0), &json!(200)));
     for list in ["/api/cases", "/api/meetings", "/api/visits/coverage", "/api/exports/{roster}"] {
         let parameters = paths[list]["get"]["parameters"].as_array().unwrap();
         for p in parameters {
