@@ -44,8 +44,9 @@ fn path_error(rejection: &PathRejection, names: &[String]) -> AppError {
         }
         ErrorKind::ParseError { value, expected_type } => (names.first().cloned(), value, *expected_type),
         other => {
+            tracing::info!(error = %other, "path parameters unreadable");
             return AppError::BadRequest {
-                field: None, message: format!("地址中的参数无法识别（{other}）。")
+                field: None, message: "地址中的参数无法识别，请查阅接口文档。".into()
             };
         }
     };
@@ -67,10 +68,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(deserializer).map(Query).map_err(|e| {
             let field = Some(e.path().to_string()).filter(|path| path != ".");
-            let name = field.as_deref().unwrap_or("");
-            AppError::BadRequest {
-                message: format!("查询参数 {name} 的格式不正确，请查阅接口文档。"), field
-            }
+            let message = match &field {
+                Some(name) => format!("查询参数 {name} 的格式不正确，请查阅接口文档。"),
+                None => "查询参数的格式不正确，请查阅接口文档。".to_string(),
+            };
+            AppError::BadRequest { field, message }
         })
     }
 }
