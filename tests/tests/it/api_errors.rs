@@ -91,8 +91,8 @@ async fn requests_the_api_cannot_read_get_the_error_body() {
     let (status, body) = refusal(missing.send().await.unwrap()).await;
     assert_eq!((status, &body["field"], &body["message"]), (422, &json!("password"), &json!("缺少字段 password。")));
 
-    // Over the JSON size limit (2 MB).
-    let large = json!({ "household": "1", "description": "字".repeat(1024 * 1024) });
+    // Over the JSON size limit (2 MB; each 字 is 3 bytes).
+    let large = json!({ "household": "1", "description": "字".repeat(750_000) });
     let (status, body) = refusal(post("/api/cases").json(&large).send().await.unwrap()).await;
     assert_eq!(
         (status, body),
