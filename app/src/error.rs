@@ -36,6 +36,16 @@ pub enum AppError {
     RateLimited,
     #[error("系统出现内部错误，请稍后再试；如持续出现，请联系管理员。")]
     Internal,
+    /// A request the API cannot read: a malformed query or path parameter, or a body that is not JSON.
+    #[error("{message}")]
+    BadRequest { field: Option<String>, message: String },
+    /// A body of a type the endpoint does not take; the sentence names the one it takes.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("提交的内容超过了允许的大小，请压缩或拆分后再提交。")]
+    PayloadTooLarge,
+    #[error("该地址不支持此请求方法，请查阅接口文档（/api/openapi.json）。")]
+    MethodNotAllowed,
 }
 
 /// One problem of a form: the field it is about and what is wrong, in Chinese.
@@ -108,6 +118,10 @@ impl AppError {
             AppError::Network => StatusCode::BAD_GATEWAY,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         }
     }
 }
@@ -183,13 +197,15 @@ impl From<sea_orm::TransactionError<AppError>> for AppError {
     }
 }
 
-/// JSON API responses: the status code and `{"error": kind, "message": 中文, "field": ...}`; a refused
+/// JSON API responses (every refusal of an API request, the routing's and extractors' too, comes through
+/// here): the status code and `{"error": kind, "message": 中文, "field": ...}`; a refused
 /// form also lists every problem in `errors: [{field, message}]` (`field` is the first one's).
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
         let (field, errors) = match &self {
             AppError::Validation { field, .. } => (Some(field.clone()), Some(self.field_errors())),
+            AppError::BadRequest { field, .. } => (field.clone(), None),
             _ => (None, None),
         };
         let kind = match &self {
@@ -204,6 +220,10 @@ impl axum::response::IntoResponse for AppError {
             AppError::Network => "network",
             AppError::RateLimited => "rate_limited",
             AppError::Internal => "internal",
+            AppError::BadRequest { .. } => "bad_request",
+            AppError::UnsupportedMediaType(_) => "unsupported_media_type",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::MethodNotAllowed => "method_not_allowed",
         };
         let mut body = serde_json::json!({ "error": kind, "message": self.to_string(), "field": field });
         if let Some(errors) = errors {

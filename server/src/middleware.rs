@@ -28,12 +28,16 @@ fn client_ip(req: &Request, trust_proxy: bool) -> Option<String> {
     req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
+/// The token of the `Authorization` header when there is one: `Bearer <token>`, the scheme in any case.
+/// Anything else there reads as an empty token, which no token matches: a request that brings credentials
+/// we cannot accept is refused, never served on its cookie instead.
 fn bearer(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|v| v.trim().to_string())
+    let value = headers.get(header::AUTHORIZATION)?;
+    let token = value.to_str().ok().and_then(|v| {
+        let (scheme, token) = v.trim().split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+    });
+    Some(token.unwrap_or_default())
 }
 
 /// Same-origin check for requests that change state: `Sec-Fetch-Site` when the browser sends it,
@@ -118,5 +122,14 @@ mod tests {
         assert!(is_cross_origin(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://evil.example")]), &allowed));
         assert!(is_cross_origin(&headers(&[("host", "127.0.0.1:3000"), ("sec-fetch-site", "cross-site")]), &allowed));
         assert!(!is_cross_origin(&headers(&[("host", "127.0.0.1:3000")]), &allowed));
+    }
+
+    #[test]
+    fn any_authorization_header_is_a_token_to_check() {
+        assert_eq!(bearer(&headers(&[("authorization", "Bearer fpt_abc")])).as_deref(), Some("fpt_abc"));
+        assert_eq!(bearer(&headers(&[("authorization", "bearer  fpt_abc ")])).as_deref(), Some("fpt_abc"));
+        assert_eq!(bearer(&headers(&[("authorization", "Bearer")])).as_deref(), Some(""));
+        assert_eq!(bearer(&headers(&[("authorization", "Basic dXNlcjpwYXNz")])).as_deref(), Some(""));
+        assert_eq!(bearer(&headers(&[])), None);
     }
 }

@@ -1,13 +1,14 @@
 //! Sign-in, sign-out and "who am I" for the JSON API.
 
+use super::extract::Json;
 use app::auth::Caller;
 use app::error::AppError;
 use app::request::RequestContext;
 use app::state::AppState;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::ToSchema)]

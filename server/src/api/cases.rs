@@ -1,16 +1,18 @@
 //! Cases for the JSON API.
 
+use super::extract::{AtMost, Json, Path, Query};
 use app::cases::lifecycle::ActionForm;
 use app::cases::{CaseDetail, CaseFilter, CasePageView, NewCaseForm, ReassignForm};
 use app::error::AppError;
 use app::request::RequestContext;
 use app::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::Extension;
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `mine`, `overdue`, `due_week`, `red` or `all`.
     view: Option<String>,
@@ -22,7 +24,8 @@ pub struct ListQuery {
     /// A unit's code: that unit and the units below it.
     within: Option<String>,
     /// Page number from 0 (50 per page).
-    page: Option<u64>,
+    #[param(value_type = Option<u64>, maximum = 1000000)]
+    page: Option<AtMost<1_000_000>>,
 }
 
 impl ListQuery {
@@ -53,7 +56,7 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<CasePageView>, AppError> {
     let filter = q.filter();
-    Ok(Json(app::cases::service::list(&state.db, state.clock.now(), &ctx, &filter, q.page.unwrap_or(0)).await?))
+    Ok(Json(app::cases::service::list(&state.db, state.clock.now(), &ctx, &filter, q.page.map_or(0, |p| p.0)).await?))
 }
 
 /// One case with its history and the steps open to the caller.

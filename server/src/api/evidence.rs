@@ -1,24 +1,35 @@
 //! Evidence files over HTTP: uploads (the case page's form and the JSON API, both multipart) and
 //! downloads, each checked against the caller's scope before a byte moves.
 
+use super::extract::{Json, Path, Query};
 use app::error::AppError;
 use app::evidence::Attachment;
 use app::evidence::service::{self as evidence, Target};
 use app::request::RequestContext;
 use app::state::AppState;
-use axum::Json;
+use axum::Extension;
 use axum::body::Body;
 use axum::extract::multipart::MultipartError;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, extract::Query};
 use serde::{Deserialize, Serialize};
 
 /// The ids of the evidence an upload recorded.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Uploaded {
     ids: Vec<i64>,
+}
+
+/// The upload form (`multipart/form-data`), as the OpenAPI document describes it.
+#[derive(utoipa::ToSchema)]
+#[expect(dead_code, reason = "read field by field from the multipart stream; this type only documents it")]
+pub struct UploadForm {
+    /// Cases only: `step:<id>` or `measure:<id>`, the step or measure the files belong to; sent before the files.
+    attach: Option<String>,
+    /// One or more files (photos, scans, PDF).
+    #[schema(value_type = Vec<String>, format = Binary)]
+    file: Vec<Vec<u8>>,
 }
 
 /// Receive every non-empty `file` field of the form (the `attach` field, if sent first, says which step
@@ -74,12 +85,13 @@ async fn receive(
 /// more `file` fields).
 #[utoipa::path(post, path = "/api/cases/{id}/evidence", tag = "cases",
     params(("id" = i64, Path, description = "案件编号")),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses((status = 201, body = Uploaded), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 pub async fn upload(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     Path(id): Path<i64>,
-    multipart: Multipart,
+    super::extract::Multipart(multipart): super::extract::Multipart,
 ) -> Result<(StatusCode, Json<Uploaded>), AppError> {
     let ids = receive(&state, &ctx, Target::Case(id), multipart).await?;
     Ok((StatusCode::CREATED, Json(Uploaded { ids })))
@@ -88,12 +100,13 @@ pub async fn upload(
 /// Upload photos of a visit (multipart: one or more `file` fields).
 #[utoipa::path(post, path = "/api/visits/{id}/photos", tag = "visits",
     params(("id" = i64, Path, description = "走访记录编号")),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses((status = 201, body = Uploaded), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 pub async fn upload_visit_photos(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     Path(id): Path<i64>,
-    multipart: Multipart,
+    super::extract::Multipart(multipart): super::extract::Multipart,
 ) -> Result<(StatusCode, Json<Uploaded>), AppError> {
     let ids = receive(&state, &ctx, Target::Visit(id), multipart).await?;
     Ok((StatusCode::CREATED, Json(Uploaded { ids })))

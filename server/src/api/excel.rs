@@ -1,18 +1,19 @@
 //! Spreadsheets over HTTP: roster downloads, the import template, and imports (a JSON endpoint that
 //! takes the file as the request body, and the page's multipart form that redirects to the report).
 
+use super::extract::{Body, Json, Path, Query};
 use app::error::AppError;
 use app::excel::{IMPORT_COLUMNS, ImportReport, Roster};
 use app::request::RequestContext;
 use app::state::AppState;
-use axum::body::Bytes;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::Extension;
+use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Json};
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// Narrow to the subtree of this area code.
     within: Option<String>,
@@ -50,9 +51,9 @@ pub fn xlsx_response(file: app::excel::export::ExportFile) -> Response {
         .into_response()
 }
 
-/// The import template: the header row and one example household, as UTF-8 CSV with a BOM (so Excel
+/// The import template (no sign-in needed): the header row and one example household, as UTF-8 CSV with a BOM (so Excel
 /// shows the Chinese correctly).
-#[utoipa::path(get, path = "/api/imports/template.csv", tag = "excel", responses((status = 200, content_type = "text/csv")))]
+#[utoipa::path(get, path = "/api/imports/template.csv", tag = "excel", security(()), responses((status = 200, content_type = "text/csv")))]
 pub async fn template() -> Response {
     let example = [
         "1",
@@ -80,7 +81,7 @@ pub async fn import(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Json<ImportReport>, AppError> {
     ctx.caller()?;
     let name =

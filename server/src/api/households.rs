@@ -1,17 +1,19 @@
 //! Households for the JSON API.
 
+use super::extract::{AtMost, Json, Path, Query};
 use app::error::AppError;
 use app::households::{
     AssessmentForm, DibaoForm, HouseholdDetail, HouseholdForm, HouseholdPage, IncomeForm, MemberForm,
 };
 use app::request::RequestContext;
 use app::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::Extension;
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Narrow to the subtree of this area code.
     within: Option<String>,
@@ -24,9 +26,11 @@ pub struct ListQuery {
     /// A monitoring status: `none`, `identifying`, `monitored`, `eliminating` or `eliminated`.
     status: Option<String>,
     /// Page number from 0.
-    page: Option<u64>,
+    #[param(value_type = Option<u64>, maximum = 1000000)]
+    page: Option<AtMost<1_000_000>>,
     /// Rows per page, at most 200 (default 50).
-    per_page: Option<u64>,
+    #[param(value_type = Option<u64>, maximum = 200)]
+    per_page: Option<AtMost<200>>,
 }
 
 /// A page of the households in the caller's scope.
@@ -44,9 +48,14 @@ pub async fn list(
         red_alert: query.red_alert,
         status: query.status,
     };
-    let page =
-        app::households::service::list(&state.db, &ctx, &filter, query.page.unwrap_or(0), query.per_page.unwrap_or(50))
-            .await?;
+    let page = app::households::service::list(
+        &state.db,
+        &ctx,
+        &filter,
+        query.page.map_or(0, |p| p.0),
+        query.per_page.map_or(50, |p| p.0),
+    )
+    .await?;
     Ok(Json(page))
 }
 

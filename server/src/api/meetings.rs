@@ -1,14 +1,16 @@
 //! Judgment meetings for the JSON API (read-only: the meeting is held on its page).
 
+use super::extract::{Json, Path, Query};
 use app::error::AppError;
 use app::meetings::{MeetingView, MeetingsOverview};
 use app::request::RequestContext;
 use app::state::AppState;
-use axum::extract::{Path, Query, State};
-use axum::{Extension, Json};
+use axum::Extension;
+use axum::extract::State;
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MonthQuery {
     /// `YYYY-MM` (this month when absent).
     #[serde(default)]

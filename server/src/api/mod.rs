@@ -7,6 +7,7 @@ mod auth;
 mod cases;
 pub mod evidence;
 pub mod excel;
+mod extract;
 mod households;
 mod meetings;
 mod org;
@@ -21,12 +22,14 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::response::Redirect;
 use axum::routing::{get, post, put};
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "防返贫监测帮扶系统 API", description = "县级防止返贫动态监测和帮扶系统的数据接口。错误返回 {\"error\": 类型, \"message\": 中文说明, \"field\": 字段}。"),
+    info(title = "防返贫监测帮扶系统 API", description = "县级防止返贫动态监测和帮扶系统的数据接口。任何失败（包括无法识别的参数、内容类型或请求方法）都以相应状态码返回 ErrorBody：{\"error\": 类型, \"message\": 中文说明, \"field\": 字段或 null}。"),
     paths(
         auth::login, auth::logout, auth::me,
         org::list, org::get_one,
@@ -49,7 +52,7 @@ use utoipa::{Modify, OpenApi};
         app::audit::AuditRecordView, app::excel::ImportReport, app::excel::RowIssue,
         app::cases::CasePageView, app::cases::CaseSummary, app::cases::CaseDetail, app::cases::CaseEventView,
         app::cases::NewCaseForm, app::cases::ReassignForm, app::cases::Status, app::cases::lifecycle::ActionForm,
-        cases::Count, app::cases::measures::MeasureForm, evidence::Uploaded, evidence::WithdrawRequest, screening::WarningsRequest,
+        cases::Count, app::cases::measures::MeasureForm, evidence::Uploaded, evidence::UploadForm, evidence::WithdrawRequest, screening::WarningsRequest,
         app::screening::WarningInput, app::screening::ScreeningReport,
         app::evidence::EvidenceView, app::evidence::Withdrawal, app::cases::measures::MeasureView,
         app::cases::measures::Category, app::cases::measures::MeasureStatus, app::households::IncomeRecord,
@@ -68,19 +71,24 @@ use utoipa::{Modify, OpenApi};
         app::meetings::Attendee, app::meetings::MeetingAddendum, app::meetings::MeetingStatus, app::meetings::ItemKind,
         app::meetings::ItemAction, app::households::CadreOption,
     )),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &CommonErrors),
     security(("bearer" = []), ("session" = [])),
 )]
 struct ApiDoc;
 
-/// The error body every endpoint returns on failure.
+/// The error body every endpoint returns on failure (`AppError` as a response).
 #[derive(utoipa::ToSchema, serde::Serialize)]
 struct ErrorBody {
-    /// `unauthenticated`, `not_found`, `forbidden`, `validation`, `conflict`, `login_failed`, `cross_origin`, `internal`.
+    /// `bad_request` (400: a query or path parameter of the wrong type, a body that is not JSON),
+    /// `unauthenticated` or `login_failed` (401), `forbidden` or `cross_origin` (403), `not_found` (404),
+    /// `method_not_allowed` (405), `conflict` (409), `payload_too_large` (413), `unsupported_media_type`
+    /// (415), `validation` (422), `rate_limited` (429), `internal` (500).
     error: String,
     /// A sentence in Chinese for the user.
     message: String,
-    /// The offending field, for validation errors (the first, when there are several).
+    /// The offending field or parameter, for `validation` and `bad_request` (the first, when there are
+    /// several); null otherwise.
+    #[schema(required = true)]
     field: Option<String>,
     /// Validation errors only: every problem found, the first included.
     #[schema(nullable = false)]
@@ -101,6 +109,56 @@ impl Modify for SecuritySchemes {
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(app::auth::session::COOKIE_NAME))),
         );
     }
+}
+
+/// The refusals an operation can answer besides its own, added to each operation that does not name them
+/// itself: 400 (a parameter or body it cannot read), 401, 403; 404 where the path names a record; 422
+/// where it takes parameters or a body; 413 and 415 where it takes a body.
+struct CommonErrors;
+
+const COMMON_ERRORS: [(&str, &str); 7] = [
+    ("400", "请求无法识别：参数类型不对，或内容不是 JSON"),
+    ("401", "尚未登录、登录已过期或令牌无效"),
+    ("403", "无权执行此操作，或请求来源不被信任"),
+    ("404", "记录不存在，或不在您的管辖范围内"),
+    ("413", "提交的内容超过大小上限"),
+    ("415", "内容类型不对（JSON 接口须 application/json，上传须 multipart/form-data）"),
+    ("422", "内容或参数有误：缺少字段、字段类型不对或未通过校验"),
+];
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (status, description) in COMMON_ERRORS {
+            let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+            let response = ResponseBuilder::new().description(description).content("application/json", content);
+            components.responses.insert(format!("Error{status}"), RefOr::T(response.build()));
+        }
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.delete].into_iter().flatten() {
+                for status in common_errors_of(operation) {
+                    let error = RefOr::Ref(Ref::from_response_name(format!("Error{status}")));
+                    operation.responses.responses.entry(status.to_string()).or_insert(error);
+                }
+            }
+        }
+    }
+}
+
+fn common_errors_of(operation: &Operation) -> Vec<&'static str> {
+    let parameters = operation.parameters.as_deref().unwrap_or_default();
+    let has_body = operation.request_body.is_some();
+    let mut statuses = vec!["401", "403"];
+    if has_body || !parameters.is_empty() {
+        statuses.extend(["400", "422"]);
+    }
+    if parameters.iter().any(|p| p.parameter_in == ParameterIn::Path) {
+        statuses.push("404");
+    }
+    if has_body {
+        statuses.extend(["413", "415"]);
+    }
+    statuses
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
@@ -148,6 +206,9 @@ pub fn router() -> Router<AppState> {
         .route("/exports/{roster}", get(excel::export))
         .route("/imports/template.csv", get(excel::template))
         .route("/imports/households", post(excel::import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+        // After the routes: it applies to the routes added so far. Both answer the API's error body.
+        .method_not_allowed_fallback(|| async { app::error::AppError::MethodNotAllowed })
+        .fallback(|| async { app::error::AppError::NotFound })
 }
 
 /// `attachment` (or `inline`) naming a file in Chinese (RFC 6266 `filename*`).

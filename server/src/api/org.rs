@@ -1,11 +1,12 @@
 //! The organisation tree for the JSON API.
 
+use super::extract::{Json, Path};
 use app::error::AppError;
 use app::org::OrgUnitView;
 use app::request::RequestContext;
 use app::state::AppState;
-use axum::extract::{Path, State};
-use axum::{Extension, Json};
+use axum::Extension;
+use axum::extract::State;
 
 /// The org units in the caller's scope.
 #[utoipa::path(get, path = "/api/org-units", tag = "org",

@@ -1,11 +1,12 @@
 //! The policy in force, for the JSON API.
 
+use super::extract::{Json, Path};
 use app::error::AppError;
 use app::policy::PolicyView;
 use app::request::RequestContext;
 use app::state::AppState;
-use axum::extract::{Path, State};
-use axum::{Extension, Json};
+use axum::Extension;
+use axum::extract::State;
 
 /// The policy in force for a unit and year (its own, or inherited from the nearest ancestor).
 #[utoipa::path(get, path = "/api/policies/{code}/{year}", tag = "policy",

@@ -1,14 +1,15 @@
 //! Department screening over HTTP: the departments' JSON API (with a department token), the page's
 //! file upload (taken in the background while the page shows progress), and the file template.
 
+use super::extract::Json;
 use app::error::AppError;
 use app::request::RequestContext;
 use app::screening::service::{self as screening, Begun};
 use app::screening::{COLUMNS, ScreeningReport, WarningInput};
 use app::state::AppState;
+use axum::Extension;
 use axum::extract::{Multipart, State};
 use axum::response::Redirect;
-use axum::{Extension, Json};
 use serde::Deserialize;
 
 /// A department's warnings.
@@ -88,8 +89,8 @@ pub async fn upload_form(
     }
 }
 
-/// The warning file template (CSV, UTF-8 with BOM so Excel reads the Chinese).
-#[utoipa::path(get, path = "/api/screening/template.csv", tag = "screening",
+/// The warning file template (no sign-in needed; CSV, UTF-8 with BOM so Excel reads the Chinese).
+#[utoipa::path(get, path = "/api/screening/template.csv", tag = "screening", security(()),
     responses((status = 200, content_type = "text/csv")))]
 pub async fn template() -> axum::response::Response {
     let example = ["11010519491231002X", "张三", "医疗", "红色", "住院自付医疗费 5.2 万元", "双江镇", "青龙村"];

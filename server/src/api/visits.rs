@@ -1,12 +1,13 @@
 //! Visits for the JSON API: recording one, reading one, "my visits", coverage and the sweep.
 
+use super::extract::{Json, Path, Query};
 use app::error::AppError;
 use app::request::RequestContext;
 use app::state::AppState;
 use app::visits::{CoverageView, MyVisits, SweepView, VisitForm, VisitView};
-use axum::extract::{Path, Query, State};
+use axum::Extension;
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
 /// A recorded visit's id.
@@ -50,6 +51,7 @@ pub async fn mine(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnitQuery {
     /// A unit's code (the caller's first unit when absent).
     #[serde(default)]

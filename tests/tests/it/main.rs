@@ -2,6 +2,7 @@
 //! test, SQLite and PostgreSQL alike, talked to over HTTP like a browser or a department system.
 
 mod admin;
+mod api_errors;
 mod audit;
 mod auth;
 mod cases;
