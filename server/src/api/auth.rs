@@ -30,6 +30,27 @@ pub async fn login(
     Ok(([(header::SET_COOKIE, cookie)], Json(caller)).into_response())
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Set the caller's own password (the one thing a one-time password allows); other sessions end.
+#[utoipa::path(post, path = "/api/auth/password", request_body = PasswordChange, tag = "auth",
+    responses((status = 204), (status = 422, body = super::ErrorBody, description = "当前密码不正确，或新密码不符合要求")))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Json(body): Json<PasswordChange>,
+) -> Result<StatusCode, AppError> {
+    let caller = ctx.signed_in()?;
+    let token = ctx.session_token.as_deref();
+    app::auth::service::change_password(&state, caller, &ctx.meta, token, &body.current_password, &body.new_password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// End the session of the cookie sent.
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 204)))]
 pub async fn logout(

@@ -31,7 +31,7 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(title = "防返贫监测帮扶系统 API", description = "县级防止返贫动态监测和帮扶系统的数据接口。任何失败（包括无法识别的参数、内容类型或请求方法）都以相应状态码返回 ErrorBody：{\"error\": 类型, \"message\": 中文说明, \"field\": 字段或 null}。"),
     paths(
-        auth::login, auth::logout, auth::me,
+        auth::login, auth::logout, auth::change_password, auth::me,
         org::list, org::get_one,
         households::list, households::get_one, households::save_income, households::assess,
         households::apply_identification, households::identification_step,
@@ -43,7 +43,7 @@ use utoipa::{Modify, OpenApi};
         meetings::list, meetings::get_one,
     ),
     components(schemas(
-        auth::LoginRequest, app::auth::Caller, app::auth::RoleGrant, app::auth::Role,
+        auth::LoginRequest, auth::PasswordChange, app::auth::Caller, app::auth::RoleGrant, app::auth::Role,
         app::org::OrgUnitView, app::org::OrgLevel,
         app::households::HouseholdPage, app::households::HouseholdSummary, app::households::HouseholdDetail,
         app::households::MemberView, app::households::IncomeForm, households::NewHousehold, households::Created,
@@ -170,6 +170,7 @@ pub fn router() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
+        .route("/auth/password", post(auth::change_password))
         .route("/me", get(auth::me))
         .route("/org-units", get(org::list))
         .route("/org-units/{code}", get(org::get_one))

@@ -261,5 +261,17 @@ async fn changing_the_password_ends_other_sessions(backend: Backend) {
     assert_eq!(phone.get("/api/me").await.status(), 401, "the other session ended");
     assert_eq!(app.browser().login("wuyi", &one_time).await.status(), 401);
     assert_eq!(app.browser().login("wuyi", "river-stone-42").await.status(), 200);
+
+    // The same through the JSON API, for integrators.
+    let one_time = app.new_user("liuer", Role::VillageCadre, VILLAGE_A1).await;
+    let client = app.signed_in("liuer", &one_time).await;
+    let change = |current: &str| {
+        let body = serde_json::json!({ "current_password": current, "new_password": "quiet-field-77" });
+        client.http.post(client.url("/api/auth/password")).json(&body).send()
+    };
+    let (status, message) = error_message(change("not-it").await.unwrap()).await;
+    assert_eq!((status, message.as_str()), (422, "当前密码不正确。"));
+    assert_eq!(change(&one_time).await.unwrap().status(), 204);
+    assert_eq!(client.get("/api/households").await.status(), 200);
 }
 both_backends!(password_change, changing_the_password_ends_other_sessions);
