@@ -18,7 +18,7 @@ pub fn AuditPage() -> impl IntoView {
             </ActionForm>
             {move || verify.value().get().map(|result| match result {
                 Ok(report) => match report.first_broken {
-                    None => view! { <div class="banner ok">{format!("审计链完整：已校验 {} 条记录。", report.checked)}</div> }.into_any(),
+                    None => view! { <div class="banner ok">{super::whole_chain(&report)}</div> }.into_any(),
                     Some(link) => view! {
                         <div class="banner error">{format!("审计链在第 {} 条记录处断裂：{}。此前 {} 条记录完好。", link.seq, link.reason, report.checked)}</div>
                     }.into_any(),
