@@ -257,3 +257,53 @@ async fn repeated_refusals_become_a_handful_of_records(backend: Backend) {
     assert_eq!(code, std::process::ExitCode::SUCCESS, "{out}");
 }
 both_backends!(refusals, repeated_refusals_become_a_handful_of_records);
+
+async fn a_database_from_before_the_key_is_keyed_once_and_stays_verifiable(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    // Make the database look like one written by a version without the key: three plain SHA-256 records.
+    disable_protection(&app).await;
+    app.db().execute_unprepared("DELETE FROM audit_log").await.unwrap();
+    std::fs::remove_file(app.settings.audit_checkpoints()).unwrap();
+    let mut prev_hash = app::audit::service::GENESIS_HASH.to_string();
+    for seq in 1..=3 {
+        let mut record = audit_log::Model {
+            seq,
+            at: "2025-12-01T01:00:00.000000Z".into(),
+            actor_user_id: None,
+            actor: "命令行操作员（root）".into(),
+            ip: None,
+            action: "org.created".into(),
+            entity_type: "org_unit".into(),
+            entity_id: format!("50015200000{seq}"),
+            org_code: None,
+            changes: "{}".into(),
+            prev_hash: prev_hash.clone(),
+            hash: String::new(),
+        };
+        record.hash = app::audit::service::unkeyed_hash(&record);
+        prev_hash = record.hash.clone();
+        record.into_active_model().insert(app.db()).await.unwrap();
+    }
+    server::audit::open(&app.settings, app.db(), app.clock_now()).await.unwrap();
+    server::audit::open(&app.settings, app.db(), app.clock_now()).await.unwrap();
+    let keyed = app::audit::service::head(app.db()).await.unwrap().unwrap();
+    assert_eq!((keyed.seq, keyed.action.as_str()), (4, "audit.keyed"), "keyed once, after the old records");
+    assert!(app::audit::describe_changes(&keyed.changes).contains("此前未加密钥的记录截至序号：3"));
+    let (code, out) = audit_verify(&app).await;
+    assert_eq!(code, std::process::ExitCode::SUCCESS, "{out}");
+    assert_eq!(out, "审计链完整：共校验 4 条记录，与2026-03-02 09:00 的检查点（第 4 条）相符。\n");
+
+    // An old record changed and the old records' hashes recomputed: the keyed record no longer fits.
+    let old = audit_log::Entity::find().filter(audit_log::Column::Seq.eq(3)).one(app.db()).await.unwrap().unwrap();
+    let mut changed = old.clone();
+    changed.actor = "别人".into();
+    changed.hash = app::audit::service::unkeyed_hash(&changed);
+    let mut active = old.into_active_model();
+    active.actor = Set(changed.actor);
+    active.hash = Set(changed.hash);
+    active.update(app.db()).await.unwrap();
+    let (code, out) = audit_verify(&app).await;
+    assert_eq!(code, std::process::ExitCode::from(3), "{out}");
+    assert!(out.starts_with("审计链断裂：第 4 条记录 —— 前一条记录的哈希不符"), "{out}");
+}
+both_backends!(upgraded, a_database_from_before_the_key_is_keyed_once_and_stays_verifiable);
