@@ -59,11 +59,16 @@ fn load_key(settings: &Settings, may_create: bool) -> anyhow::Result<Vec<u8>> {
     }
 }
 
+/// Install the key for this process.
+fn install(key: &[u8]) -> anyhow::Result<()> {
+    audit::install_key(key).map_err(|_| anyhow::anyhow!("本进程已载入另一把审计密钥"))
+}
+
 /// Make the audit chain writable by this process: install the key and key the chain (once, on a new or
 /// upgraded database, with a first checkpoint). A chain already keyed needs the key it was keyed with.
 pub async fn open(settings: &Settings, db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
     let key = load_key(settings, !audit::is_keyed(db).await?)?;
-    audit::install_key(&key).map_err(|_| anyhow::anyhow!("本进程已载入另一把审计密钥"))?;
+    install(&key)?;
     if let Some(seq) = audit::ensure_keyed(db, now).await? {
         tracing::info!(seq, "the audit chain is keyed from this record on");
         Anchor { file: settings.audit_checkpoints(), mail: None }.write(db, now).await?;
@@ -127,7 +132,7 @@ impl Anchor {
 pub async fn verify_command(settings: &Settings, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let db = crate::database::connect(settings).await?;
     let key = load_key(settings, false)?;
-    audit::install_key(&key).map_err(|_| anyhow::anyhow!("本进程已载入另一把审计密钥"))?;
+    install(&key)?;
     let checkpoints = match checkpoint::read(&settings.audit_checkpoints(), &key) {
         Ok(checkpoints) => checkpoints,
         Err(forged @ CheckpointError::Forged { .. }) => {
