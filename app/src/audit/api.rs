@@ -31,6 +31,6 @@ pub async fn verify_audit_chain() -> Result<ChainReport, AppError> {
     let county = crate::authz::county_grant(caller, crate::authz::Action::ReadAudit).unwrap_or_default().to_string();
     crate::authz::check(&state.db, state.clock.now(), &ctx, crate::authz::Action::ReadAudit, &county).await?;
     let key = super::service::key()?;
-    let checkpoints = super::checkpoint::read(&state.security.audit_checkpoints, &key).map_err(AppError::internal)?;
+    let checkpoints = super::checkpoint::read(&state.security.audit_checkpoints, &key)?;
     Ok(super::service::verify(&state.db, &checkpoints).await?)
 }

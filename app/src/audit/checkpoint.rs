@@ -28,6 +28,17 @@ pub enum CheckpointError {
     Forged { line: usize },
 }
 
+impl From<CheckpointError> for crate::error::AppError {
+    /// A changed file is the reader's business (the audit page says so); a file that cannot be read is the
+    /// operator's.
+    fn from(e: CheckpointError) -> Self {
+        match e {
+            CheckpointError::Forged { .. } => crate::error::AppError::Conflict(e.to_string()),
+            CheckpointError::Io { .. } => crate::error::AppError::internal(e),
+        }
+    }
+}
+
 fn signed_text(seq: i64, hash: &str, at: &str) -> String {
     format!("checkpoint {seq} {hash} {at}")
 }

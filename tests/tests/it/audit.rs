@@ -8,8 +8,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 
+use app::audit::api::VerifyAuditChain;
 use tests::both_backends;
-use tests::{Backend, SmtpSink, TestApp, VILLAGE_A1, VILLAGE_B1};
+use tests::{Backend, COUNTY, SmtpSink, TestApp, VILLAGE_A1, VILLAGE_B1};
 
 /// Take away the database's protection, as someone with direct access to the files could.
 async fn disable_protection(app: &TestApp) {
@@ -155,6 +156,13 @@ async fn a_changed_checkpoint_file_is_refused(backend: Backend) {
     let (code, out) = audit_verify(&app).await;
     assert_eq!(code, std::process::ExitCode::from(3), "{out}");
     assert!(out.contains("检查点文件第 2 行格式不对或签名不符"), "{out}");
+    // The audit page's check says so too.
+    let pw = app.user("admin", Role::Admin, COUNTY).await;
+    let admin = app.signed_in("admin", &pw).await;
+    let response = admin.server_fn::<VerifyAuditChain>(&[]).await;
+    assert_ne!(response.status(), 200);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("检查点文件第 2 行格式不对或签名不符"), "{body}");
 }
 both_backends!(forged_checkpoint, a_changed_checkpoint_file_is_refused);
 
