@@ -5,7 +5,7 @@
 use sea_orm::Condition;
 use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, SimpleExpr};
 
-use crate::audit::service::{self as audit, Actor, Entry};
+use crate::audit::service::{self as audit, Actor};
 use crate::auth::{Caller, Role};
 use crate::error::AppError;
 pub use crate::permissions::Action;
@@ -46,7 +46,8 @@ pub fn caller_with_right(ctx: &RequestContext, action: Action) -> Result<&Caller
     Ok(caller)
 }
 
-/// `authorize`, and a refusal is logged and written to the audit log.
+/// `authorize`, and a refusal is logged and written to the audit log (repeated refusals of the same kind
+/// as one record with their count, see [`crate::audit::denials`]).
 pub async fn check(
     db: &sea_orm::DatabaseConnection,
     now: chrono::DateTime<chrono::Utc>,
@@ -60,19 +61,9 @@ pub async fn check(
         Err(refusal) => refusal,
     };
     tracing::warn!(user = %caller.username, action = action.as_str(), %org_code, "access refused");
-    audit::record_event(
-        db,
-        &Actor::user(caller, &ctx.meta),
-        now,
-        Entry {
-            action: "access.denied",
-            entity_type: "org_unit",
-            entity_id: org_code.to_string(),
-            org_code: Some(org_code.to_string()),
-            changes: serde_json::json!({ "requested": action.as_str() }),
-        },
-    )
-    .await?;
+    for record in ctx.denials.note(&Actor::user(caller, &ctx.meta), action, org_code, now) {
+        audit::record_event(db, &record.actor, now, record.entry).await?;
+    }
     Err(refusal)
 }
 

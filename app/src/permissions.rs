@@ -5,7 +5,7 @@
 use crate::auth::{Caller, Role};
 
 /// What a caller may want to do. Each area adds its actions here.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     ReadOrgUnit,
     ManageOrgUnits,

@@ -23,6 +23,8 @@ pub struct RequestContext {
     pub meta: RequestMeta,
     /// The session cookie's token, when the request carried one.
     pub session_token: Option<String>,
+    /// The server's count of repeated refusals.
+    pub denials: crate::audit::denials::Denials,
 }
 
 impl RequestContext {

@@ -64,6 +64,8 @@ pub struct SecuritySettings {
     pub login_max_failures_per_account: u64,
     pub login_max_failures_per_address: u64,
     pub login_failure_window: Duration,
+    /// The append-only file of signed audit checkpoints.
+    pub audit_checkpoints: std::path::PathBuf,
 }
 
 #[derive(Clone, Debug)]
@@ -77,6 +79,8 @@ pub struct AppState {
     pub imports: crate::screening::service::Progress,
     /// Rate limits of the public report page.
     pub self_reports: crate::self_report::service::RateLimiter,
+    /// Repeated refusals being counted (see `audit::denials`).
+    pub denials: crate::audit::denials::Denials,
     /// Refused plain form posts, kept briefly so the page shows them again.
     pub refused: crate::refill::Stash,
     pub leptos_options: LeptosOptions,

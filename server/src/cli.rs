@@ -67,7 +67,7 @@ enum CalendarCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk the hash chain and name the first broken record.
+    /// Walk the keyed hash chain, compare it with the signed checkpoints, and name the first broken record.
     Verify,
 }
 
@@ -147,36 +147,22 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve { demo_if_empty } => serve(settings, demo_if_empty).await,
         Command::Migrate => {
-            crate::database::connect(&settings).await?;
+            open(&settings).await?;
             println!("数据库已是最新结构：{}", crate::database::redact(&settings.database_url));
             Ok(ExitCode::SUCCESS)
         }
         Command::DemoData { households, seed } => {
-            let db = crate::database::connect(&settings).await?;
+            let db = open(&settings).await?;
             let logins =
                 crate::demo::load(&db, &crate::demo::DemoOptions { households, seed }, &mut std::io::stdout()).await?;
             crate::demo::write_logins(&settings, &logins)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit { command: AuditCommand::Verify } => {
-            let db = crate::database::connect(&settings).await?;
-            let report = app::audit::service::verify(&db).await?;
-            match report.first_broken {
-                None => {
-                    println!("审计链完整：共校验 {} 条记录。", report.checked);
-                    Ok(ExitCode::SUCCESS)
-                }
-                Some(link) => {
-                    println!(
-                        "审计链断裂：第 {} 条记录 —— {}（此前 {} 条完好）。",
-                        link.seq, link.reason, report.checked
-                    );
-                    Ok(ExitCode::from(3))
-                }
-            }
+            crate::audit::verify_command(&settings, &mut std::io::stdout()).await
         }
         Command::User { command: UserCommand::Create { username, role, org, name, email, department } } => {
-            let db = crate::database::connect(&settings).await?;
+            let db = open(&settings).await?;
             let password = app::users::service::one_time_password();
             let hash = app::auth::service::hash_password(password.clone()).await?;
             let input = NewUser {
@@ -198,7 +184,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::User { command: UserCommand::List } => {
-            let db = crate::database::connect(&settings).await?;
+            let db = open(&settings).await?;
             for user in app::users::service::list_all(&db).await.map_err(|e| anyhow::anyhow!("{e}"))? {
                 let roles: Vec<String> =
                     user.roles.iter().map(|r| format!("{}@{}", r.grant.role.as_str(), r.grant.org_code)).collect();
@@ -214,7 +200,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         }
         Command::Calendar { command: CalendarCommand::Load { file } } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
-            let db = crate::database::connect(&settings).await?;
+            let db = open(&settings).await?;
             let tx = app::db::begin_write(&db).await?;
             let notice = app::calendar::service::store(&tx, &Actor::operator(), chrono::Utc::now(), &text)
                 .await
@@ -224,14 +210,14 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Calendar { command: CalendarCommand::List } => {
-            let db = crate::database::connect(&settings).await?;
+            let db = open(&settings).await?;
             for notice in app::calendar::service::notices(&db).await.map_err(|e| anyhow::anyhow!("{e}"))? {
                 println!("{}  {} 天  {}", notice.year, notice.days.len(), notice.source);
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Org { command: OrgCommand::Create { code, name, parent } } => {
-            let db = crate::database::connect(&settings).await?;
+            let db = open(&settings).await?;
             let tx = app::db::begin_write(&db).await?;
             let unit =
                 app::org::service::insert(&tx, &Actor::operator(), chrono::Utc::now(), parent.as_deref(), &code, &name)
@@ -242,6 +228,13 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Connect, migrate, and make the audit chain writable (see `crate::audit::open`).
+async fn open(settings: &Settings) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let db = crate::database::connect(settings).await?;
+    crate::audit::open(settings, &db, chrono::Utc::now()).await?;
+    Ok(db)
 }
 
 async fn serve(settings: Settings, demo_if_empty: bool) -> anyhow::Result<ExitCode> {
@@ -279,7 +272,8 @@ async fn serve(settings: Settings, demo_if_empty: bool) -> anyhow::Result<ExitCo
         Some(url) => Some(crate::mail::Relay::new(url, &settings.mail_from, "serve")?),
         None => None,
     };
-    crate::jobs::start(&app.state, relay, settings.mail_relay_interval);
+    let anchor = crate::audit::Anchor::new(&settings, relay.as_ref());
+    crate::jobs::start(&app.state, relay, settings.mail_relay_interval, anchor);
     app.run_until_stopped().await.context("server stopped with an error")?;
     Ok(ExitCode::SUCCESS)
 }

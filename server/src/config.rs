@@ -25,6 +25,11 @@ pub struct Settings {
     pub mail_relay_interval: Duration,
     /// `SESSION_SECRET`; unset: generated on first start and kept in the database.
     pub session_secret: Option<String>,
+    /// `AUDIT_KEY`: the key of the audit chain and its checkpoints (≥ 32 characters); unset: generated on
+    /// first start into `<DATA_DIR>/audit.key`. Never in the database.
+    pub audit_key: Option<String>,
+    /// `AUDIT_MAIL_TO`: the county's audit mailbox, which receives each daily checkpoint (with `SMTP_URL`).
+    pub audit_mail_to: Option<String>,
     /// `LOG_LEVEL`, default `info` (a tracing filter such as `info,sqlx=warn`).
     pub log_level: String,
     /// `SESSION_IDLE_MINUTES`, default 30.
@@ -94,6 +99,16 @@ impl Settings {
         if session_secret.as_ref().is_some_and(|s| s.len() < 32) {
             bail!("SESSION_SECRET must be at least 32 characters");
         }
+        let audit_key = var("AUDIT_KEY");
+        if audit_key.as_ref().is_some_and(|s| s.len() < 32) {
+            bail!("AUDIT_KEY must be at least 32 characters");
+        }
+        let audit_mail_to = var("AUDIT_MAIL_TO");
+        if let Some(address) = &audit_mail_to
+            && address.parse::<lettre::message::Mailbox>().is_err()
+        {
+            bail!("AUDIT_MAIL_TO is not an e-mail address (got {address:?})");
+        }
         let site_root = match var("SITE_ROOT") {
             Some(dir) => PathBuf::from(dir),
             None => std::env::current_exe()
@@ -111,6 +126,8 @@ impl Settings {
             mail_from: var("MAIL_FROM").unwrap_or_else(|| "防返贫监测系统 <noreply@localhost>".into()),
             mail_relay_interval: Duration::from_secs(parsed("MAIL_RELAY_SECONDS", 15u64)?),
             session_secret,
+            audit_key,
+            audit_mail_to,
             log_level: var("LOG_LEVEL").unwrap_or_else(|| "info".into()),
             session_idle: Duration::from_secs(60 * parsed("SESSION_IDLE_MINUTES", 30u64)?),
             session_absolute: Duration::from_secs(3600 * parsed("SESSION_ABSOLUTE_HOURS", 12u64)?),
@@ -146,6 +163,16 @@ impl Settings {
             Some(s3) => Backend::S3(s3.clone()),
             None => Backend::Local(self.evidence_dir.clone()),
         }
+    }
+
+    /// Where the generated audit key is kept when `AUDIT_KEY` is unset.
+    pub fn audit_key_file(&self) -> PathBuf {
+        self.data_dir.join("audit.key")
+    }
+
+    /// The append-only file of signed audit checkpoints.
+    pub fn audit_checkpoints(&self) -> PathBuf {
+        self.data_dir.join("audit-checkpoints.txt")
     }
 
     pub fn is_sqlite(&self) -> bool {

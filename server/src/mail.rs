@@ -105,14 +105,25 @@ impl Relay {
     }
 
     async fn send(&self, message: &mail_outbox::Model) -> anyhow::Result<()> {
-        let to: Mailbox = message.to_address.parse().context("the recipient's address")?;
+        self.send_text(&message.to_address, &message.subject, &message.body, Some(message.message_id.clone())).await
+    }
+
+    /// Send one plain-text message now (not through the outbox); without `message_id` lettre makes one.
+    pub async fn send_text(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+        message_id: Option<String>,
+    ) -> anyhow::Result<()> {
+        let to: Mailbox = to.parse().context("the recipient's address")?;
         let email = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(message.subject.clone())
-            .message_id(Some(message.message_id.clone()))
+            .subject(subject)
+            .message_id(message_id)
             .header(ContentType::TEXT_PLAIN)
-            .body(message.body.clone())
+            .body(body.to_string())
             .context("building the message")?;
         self.transport.send(email).await.context("SMTP")?;
         Ok(())

@@ -65,7 +65,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     };
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
 
-    let mut ctx = RequestContext { caller: None, meta, session_token: None };
+    let mut ctx = RequestContext { caller: None, meta, session_token: None, denials: state.denials.clone() };
     if let Some(token) = bearer(req.headers()) {
         match app::auth::session::resolve_api_token(&state, &token).await {
             Ok(Some(caller)) => ctx.caller = Some(Arc::new(caller)),

@@ -36,6 +36,7 @@ impl Application {
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
         let db = crate::database::connect(settings).await?;
         let session_key = crate::database::session_key(&db, settings).await?;
+        crate::audit::open(settings, &db, clock.now()).await?;
         let listener = tokio::net::TcpListener::bind(settings.bind_addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.bind_addr))?;
@@ -59,6 +60,7 @@ impl Application {
                 login_max_failures_per_account: settings.login_max_failures_per_account,
                 login_max_failures_per_address: settings.login_max_failures_per_address,
                 login_failure_window: settings.login_failure_window,
+                audit_checkpoints: settings.audit_checkpoints(),
             },
             evidence: app::evidence::store::EvidenceStore::open(
                 &settings.evidence_backend(),
@@ -67,6 +69,7 @@ impl Application {
             )?,
             imports: Default::default(),
             self_reports: Default::default(),
+            denials: Default::default(),
             refused: Default::default(),
             leptos_options,
         };

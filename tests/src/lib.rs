@@ -43,6 +43,9 @@ fn pg_admin_url() -> String {
     std::env::var("TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
+/// The audit key of every test app.
+pub const TEST_AUDIT_KEY: &str = "test-audit-key-0123456789abcdefghijklmnop";
+
 pub const COUNTY: &str = "500152000000";
 pub const TOWNSHIP_A: &str = "500152101000";
 pub const TOWNSHIP_B: &str = "500152102000";
@@ -83,6 +86,8 @@ impl TestApp {
         settings.bind_addr = "127.0.0.1:0".parse().expect("address");
         settings.public_url = "http://127.0.0.1".into();
         settings.session_secret = None;
+        // The audit key is process-wide (one server process serves one database): every test app shares it.
+        settings.audit_key = Some(TEST_AUDIT_KEY.into());
         settings.db_max_connections = 5;
         if let Ok(site) = std::env::var("SITE_ROOT") {
             settings.site_root = site.into();
@@ -481,6 +486,18 @@ impl Received {
             let (key, value) = line.split_once(':')?;
             key.eq_ignore_ascii_case(name).then(|| value.trim().to_string())
         })
+    }
+
+    /// The body as text, decoded when it was sent in base64 (lettre's choice for most non-ASCII text).
+    pub fn body_text(&self) -> String {
+        use base64::Engine;
+        let body = self.data.split_once("\n\n").map(|(_, body)| body).unwrap_or_default();
+        if !self.header("Content-Transfer-Encoding").is_some_and(|e| e.eq_ignore_ascii_case("base64")) {
+            return body.to_string();
+        }
+        let compact: String = body.split_whitespace().collect();
+        let bytes = base64::engine::general_purpose::STANDARD.decode(compact).expect("a base64 body");
+        String::from_utf8(bytes).expect("a UTF-8 body")
     }
 }
 

@@ -30,5 +30,7 @@ pub async fn verify_audit_chain() -> Result<ChainReport, AppError> {
     let caller = ctx.caller()?;
     let county = crate::authz::county_grant(caller, crate::authz::Action::ReadAudit).unwrap_or_default().to_string();
     crate::authz::check(&state.db, state.clock.now(), &ctx, crate::authz::Action::ReadAudit, &county).await?;
-    Ok(super::service::verify(&state.db).await?)
+    let key = super::service::key()?;
+    let checkpoints = super::checkpoint::read(&state.security.audit_checkpoints, &key)?;
+    Ok(super::service::verify(&state.db, &checkpoints).await?)
 }

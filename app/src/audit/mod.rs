@@ -1,6 +1,10 @@
 //! The audit log: every change and every security event, append-only and hash-chained.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod checkpoint;
+#[cfg(feature = "ssr")]
+pub mod denials;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -28,6 +32,16 @@ pub struct AuditRecordView {
 pub struct ChainReport {
     pub checked: u64,
     pub first_broken: Option<BrokenLink>,
+    /// The latest checkpoint the chain was compared with ("2026-03-02 09:00 的检查点（第 12 条）").
+    pub checkpoint: Option<String>,
+}
+
+/// The sentence for a whole chain, naming the checkpoint it was compared with.
+pub fn whole_chain(report: &ChainReport) -> String {
+    match &report.checkpoint {
+        Some(checkpoint) => format!("审计链完整：共校验 {} 条记录，与{checkpoint}相符。", report.checked),
+        None => format!("审计链完整：共校验 {} 条记录（还没有检查点，无法发现末尾被删除的记录）。", report.checked),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +59,8 @@ pub fn action_label(action: &str) -> &'static str {
         "auth.logout" => "退出登录",
         "auth.password_changed" => "修改密码",
         "access.denied" => "访问被拒绝",
+        "access.denied_repeated" => "访问被拒绝（同一人同类请求合计）",
+        "audit.keyed" => "审计链启用密钥",
         "org.created" => "新建组织单位",
         "org.renamed" => "修改组织单位名称",
         "user.created" => "新建用户",
@@ -115,6 +131,7 @@ pub fn action_label(action: &str) -> &'static str {
 pub fn entity_label(entity_type: &str) -> &'static str {
     match entity_type {
         "api_token" => "API 令牌",
+        "audit_log" => "审计日志",
         "case" | "cases" => "风险案件",
         "holiday_notice" => "节假日安排",
         "household" => "农户",
@@ -283,6 +300,11 @@ fn field_label(key: &str) -> &str {
         "group" => "村民小组",
         "status_note" => "状态说明",
         "repeated" => "重复",
+        "count" => "此后又被拒绝次数",
+        "since" => "自",
+        "until" => "至",
+        "units" => "涉及单位",
+        "unkeyed_until" => "此前未加密钥的记录截至序号",
         other => other,
     }
 }
@@ -334,6 +356,7 @@ fn show(key: &str, value: Option<&serde_json::Value>) -> String {
         },
         "requested" => value.as_str().and_then(crate::permissions::Action::parse).map(|a| a.label().to_string()),
         "reason" => value.as_str().and_then(login_refusal).map(str::to_string),
+        "since" | "until" => value.as_str().map(crate::shell::beijing_time_of),
         _ if key.ends_with("_fen") => value.as_i64().map(|fen| format!("{}.{:02} 元", fen / 100, (fen % 100).abs())),
         _ => None,
     };

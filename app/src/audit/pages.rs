@@ -12,13 +12,13 @@ pub fn AuditPage() -> impl IntoView {
     view! {
         <section class="page">
             <h1>"审计日志"</h1>
-            <p class="muted">"所有修改和登录、拒绝访问等安全事件都逐条记录，不可修改或删除；每条记录都包含上一条记录的哈希，构成可校验的链。"</p>
+            <p class="muted">"所有修改和登录、拒绝访问等安全事件都有记录（同一人反复被拒绝的访问合并为一条并注明次数），不可修改或删除；每条记录都包含上一条记录的加密钥哈希，构成可校验的链，链头每天签名存档为检查点。"</p>
             <ActionForm action=verify attr:class="inline">
                 <button type="submit">"校验整条审计链"</button>
             </ActionForm>
             {move || verify.value().get().map(|result| match result {
                 Ok(report) => match report.first_broken {
-                    None => view! { <div class="banner ok">{format!("审计链完整：已校验 {} 条记录。", report.checked)}</div> }.into_any(),
+                    None => view! { <div class="banner ok">{super::whole_chain(&report)}</div> }.into_any(),
                     Some(link) => view! {
                         <div class="banner error">{format!("审计链在第 {} 条记录处断裂：{}。此前 {} 条记录完好。", link.seq, link.reason, report.checked)}</div>
                     }.into_any(),

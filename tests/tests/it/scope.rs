@@ -66,13 +66,22 @@ async fn a_village_sees_only_itself(backend: Backend) {
     assert!(own_page.contains("张建国"));
     assert!(own_page.contains("5001**********"), "ID numbers are masked on the page");
 
-    // Every refusal is in the audit log.
-    let refusals = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 500)
+    // Every refusal is in the audit log: the first of each kind at once, the repeats with their count
+    // when the window closes.
+    app.clock.advance(chrono::Duration::minutes(app::audit::denials::WINDOW_MINUTES));
+    app.app_state.denials.write_expired(app.db(), app.clock_now()).await.unwrap();
+    let refusals: u64 = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 500)
         .await
         .unwrap()
         .into_iter()
-        .filter(|r| r.action == "access.denied")
-        .count();
+        .map(|r| match r.action.as_str() {
+            "access.denied" => 1,
+            "access.denied_repeated" => {
+                serde_json::from_str::<serde_json::Value>(&r.changes).unwrap()["count"].as_u64().unwrap()
+            }
+            _ => 0,
+        })
+        .sum();
     assert!(refusals >= 4, "refusals are audited ({refusals})");
 }
 both_backends!(village, a_village_sees_only_itself);
