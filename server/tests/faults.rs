@@ -1,12 +1,13 @@
 //! Faults an operator meets, on the real binary: `server migrate` killed (SIGKILL) at random moments,
-//! then run again, on SQLite and PostgreSQL.
+//! and `server demo-data` killed halfway through the households, then run again, on SQLite and PostgreSQL.
 
+use std::io::BufRead;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use migrations::{Migrator, MigratorTrait};
 use rand::Rng;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait};
 
 #[derive(Clone, Copy, Debug)]
 enum Backend {
@@ -137,4 +138,51 @@ async fn migrate_survives_being_killed_on_sqlite() {
 #[tokio::test]
 async fn migrate_survives_being_killed_on_postgres() {
     migrate_survives_being_killed(Backend::Postgres).await;
+}
+
+/// A demo load killed while it writes the households leaves nothing behind but the accounts file; loading
+/// again succeeds, and the accounts file then names the accounts of the county that was loaded.
+async fn demo_data_killed_halfway_loads_again(backend: Backend) {
+    let target = Target::fresh(backend).await;
+    target.run(&["migrate"]);
+    let mut child = target.server(&["demo-data", "--households", "2000"]).spawn().expect("the server binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let progress = lines.by_ref().map_while(Result::ok).find(|line| line.contains("农户"));
+    child.kill().expect("kill");
+    child.wait().expect("the killed process is reaped");
+    assert!(progress.is_some(), "the load got as far as the households");
+    let logins_file = target.dir.path().join("demo-logins.txt");
+    assert!(logins_file.exists(), "the accounts are written before the county can be committed");
+
+    let db = target.connect().await;
+    assert_eq!(entities::org_unit::Entity::find().count(&db).await.expect("count"), 0, "no half-built county");
+    assert_eq!(entities::app_user::Entity::find().count(&db).await.expect("count"), 0);
+    db.close().await.ok();
+
+    let output = target.run(&["demo-data", "--households", "300"]);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("演示数据载入完成"));
+    let db = target.connect().await;
+    assert_eq!(entities::household::Entity::find().count(&db).await.expect("count"), 300);
+    let users: Vec<String> =
+        entities::app_user::Entity::find().all(&db).await.expect("users").into_iter().map(|u| u.username).collect();
+    db.close().await.ok();
+    let listed: Vec<String> = std::fs::read_to_string(&logins_file)
+        .expect("the accounts file")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split('\t').next().map(str::to_string))
+        .collect();
+    assert_eq!(listed.len(), users.len());
+    assert!(listed.iter().all(|name| users.contains(name)), "the file names the loaded county's accounts");
+}
+
+#[tokio::test]
+async fn demo_data_killed_halfway_loads_again_on_sqlite() {
+    demo_data_killed_halfway_loads_again(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn demo_data_killed_halfway_loads_again_on_postgres() {
+    demo_data_killed_halfway_loads_again(Backend::Postgres).await;
 }
