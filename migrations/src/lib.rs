@@ -1,4 +1,6 @@
 //! Schema migrations. They run at start-up (and with `server migrate`) and are the same on SQLite and PostgreSQL.
+//! Each runs in one transaction with its row in `seaql_migrations`, on both databases (SQLite's DDL is
+//! transactional too): a migration killed midway leaves nothing behind, and the next start runs it again.
 
 pub use sea_orm_migration::prelude::*;
 
@@ -28,7 +30,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
+        let migrations: Vec<Box<dyn MigrationTrait>> = vec![
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261122_000002_policy::Migration),
             Box::new(m20261122_000003_deductible::Migration),
@@ -48,6 +50,32 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000017_visit_photos::Migration),
             Box::new(m20261202_000018_meeting::Migration),
             Box::new(m20261202_000019_visit_duties::Migration),
-        ]
+        ];
+        migrations.into_iter().map(|migration| Box::new(Transactional(migration)) as Box<dyn MigrationTrait>).collect()
+    }
+}
+
+/// A migration that runs in a transaction on every backend (sea-orm-migration's default wraps only
+/// PostgreSQL's): its changes and its version record are committed together, or not at all.
+struct Transactional(Box<dyn MigrationTrait>);
+
+impl MigrationName for Transactional {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Transactional {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        self.0.up(manager).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        self.0.down(manager).await
     }
 }

@@ -16,11 +16,6 @@ const COLUMNS: &str = "id, case_id, case_event_id, measure_id, org_code, sha256,
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
-    /// One transaction on both databases: the rebuild happens whole or not at all, on one connection.
-    fn use_transaction(&self) -> Option<bool> {
-        Some(true)
-    }
-
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         rebuild(m, true).await
     }

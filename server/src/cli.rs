@@ -153,9 +153,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         }
         Command::DemoData { households, seed } => {
             let db = open(&settings).await?;
-            let logins =
-                crate::demo::load(&db, &crate::demo::DemoOptions { households, seed }, &mut std::io::stdout()).await?;
-            crate::demo::write_logins(&settings, &logins)?;
+            let options = crate::demo::DemoOptions { households, seed };
+            let logins_file = crate::demo::logins_path(&settings);
+            crate::demo::load(&db, &options, Some(&logins_file), &mut std::io::stdout()).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit { command: AuditCommand::Verify } => {
@@ -243,10 +243,8 @@ async fn serve(settings: Settings, demo_if_empty: bool) -> anyhow::Result<ExitCo
     let no_users = entities::app_user::Entity::find().one(db).await?.is_none();
     if no_users && demo_if_empty {
         println!("数据库为空，正在载入演示县数据……");
-        let logins =
-            crate::demo::load(db, &crate::demo::DemoOptions { households: 6000, seed: 2026 }, &mut std::io::stdout())
-                .await?;
-        crate::demo::write_logins(&settings, &logins)?;
+        let options = crate::demo::DemoOptions { households: 6000, seed: 2026 };
+        crate::demo::load(db, &options, Some(&crate::demo::logins_path(&settings)), &mut std::io::stdout()).await?;
     } else if no_users {
         println!("系统中还没有任何用户。请先创建区县和第一个管理员，例如：");
         println!("  server org create --code 500152000000 --name 潼南区");

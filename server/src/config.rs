@@ -58,6 +58,17 @@ pub struct Settings {
     pub print_templates_dir: Option<PathBuf>,
     /// `PRINT_FONT`, default the Debian package's WenQuanYi Micro Hei: the CJK font embedded in PDFs.
     pub print_font: PathBuf,
+    /// `HEADER_READ_TIMEOUT_SECONDS`, default 30: a client that has not sent a whole request header by
+    /// then is disconnected.
+    pub header_read_timeout: Duration,
+    /// `REQUEST_TIMEOUT_SECONDS`, default 60: a request not answered by then gets 408.
+    pub request_timeout: Duration,
+    /// `UPLOAD_TIMEOUT_SECONDS`, default 600: the same for the upload forms (evidence, visit photos,
+    /// household and department files), which read a large body over a slow link.
+    pub upload_timeout: Duration,
+    /// `SHUTDOWN_TIMEOUT_SECONDS`, default 20: after SIGTERM or Ctrl-C, requests in flight get this long
+    /// to finish; the connections still open then are closed.
+    pub shutdown_timeout: Duration,
     /// `SITE_ROOT`: where the browser bundle (`pkg/`) is; default `site` beside the executable.
     pub site_root: PathBuf,
 }
@@ -152,6 +163,10 @@ impl Settings {
             },
             print_templates_dir: var("PRINT_TEMPLATES_DIR").map(PathBuf::from),
             print_font: var("PRINT_FONT").map(PathBuf::from).unwrap_or_else(|| crate::pdf::DEFAULT_FONT.into()),
+            header_read_timeout: Duration::from_secs(parsed("HEADER_READ_TIMEOUT_SECONDS", 30u64)?),
+            request_timeout: Duration::from_secs(parsed("REQUEST_TIMEOUT_SECONDS", 60u64)?),
+            upload_timeout: Duration::from_secs(parsed("UPLOAD_TIMEOUT_SECONDS", 600u64)?),
+            shutdown_timeout: Duration::from_secs(parsed("SHUTDOWN_TIMEOUT_SECONDS", 20u64)?),
             site_root,
         })
     }

@@ -1,17 +1,25 @@
 //! Building the application from its settings: the state, the router, the listener. Tests build the
 //! very same application with `Application::build`.
 
+use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use anyhow::Context;
 use app::state::{AppState, Clock, SecuritySettings, SystemClock};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::IntoResponse;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{
@@ -19,6 +27,7 @@ use leptos_axum::{
     handle_server_fns_with_context,
 };
 use sea_orm::ConnectionTrait;
+use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -29,6 +38,8 @@ pub struct Application {
     pub state: AppState,
     listener: tokio::net::TcpListener,
     router: Router,
+    header_read_timeout: Duration,
+    shutdown_timeout: Duration,
 }
 
 impl Application {
@@ -74,8 +85,14 @@ impl Application {
             leptos_options,
         };
         let printer = crate::pdf::Printer::load(&settings.print_font, settings.print_templates_dir.as_deref());
-        let router = router(state.clone()).layer(axum::Extension(Arc::new(printer)));
-        Ok(Application { state, listener, router })
+        let router = router(state.clone(), settings).layer(axum::Extension(Arc::new(printer)));
+        Ok(Application {
+            state,
+            listener,
+            router,
+            header_read_timeout: settings.header_read_timeout,
+            shutdown_timeout: settings.shutdown_timeout,
+        })
     }
 
     /// Build with the system clock.
@@ -101,8 +118,56 @@ impl Application {
 
     /// Serve until Ctrl-C / SIGTERM.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serve until `shutdown` completes, then stop accepting, give the requests in flight the shutdown
+    /// deadline to finish, and close the connections still open after it. A client that has not sent a
+    /// whole request header within the header read timeout is disconnected.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let Application { listener, router, header_read_timeout, shutdown_timeout, .. } = self;
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+        let graceful = GracefulShutdown::new();
+        let mut connections = tokio::task::JoinSet::new();
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                () = &mut shutdown => break,
+                Some(_) = connections.join_next(), if !connections.is_empty() => {}
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, remote)) => {
+                        let service = router.clone().map_request(move |mut request: Request<hyper::body::Incoming>| {
+                            request.extensions_mut().insert(ConnectInfo::<SocketAddr>(remote));
+                            request.map(Body::new)
+                        });
+                        let connection = builder
+                            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
+                            .into_owned();
+                        let connection = graceful.watch(connection);
+                        connections.spawn(async move {
+                            if let Err(e) = connection.await {
+                                tracing::debug!(error = %e, %remote, "connection ended with an error");
+                            }
+                        });
+                    }
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    Err(e) => {
+                        tracing::warn!(error = %e, "accepting a connection failed");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                },
+            }
+        }
+        drop(listener);
+        if tokio::time::timeout(shutdown_timeout, graceful.shutdown()).await.is_err() {
+            connections.abort_all();
+            let mut closed = 0;
+            while let Some(ended) = connections.join_next().await {
+                closed += usize::from(ended.is_err_and(|e| e.is_cancelled()));
+            }
+            tracing::warn!(closed, deadline = ?shutdown_timeout, "connections still open at the shutdown deadline were closed");
+        }
         Ok(())
     }
 }
@@ -136,7 +201,38 @@ fn page_routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-fn router(state: AppState) -> Router {
+/// How long a request may take before it is answered 408 (reading its body included).
+#[derive(Clone, Copy)]
+struct Deadlines {
+    request: Duration,
+    upload: Duration,
+}
+
+impl Deadlines {
+    fn of(settings: &Settings) -> Deadlines {
+        Deadlines { request: settings.request_timeout, upload: settings.upload_timeout }
+    }
+}
+
+/// Uploads (multipart forms: evidence, visit photos, household and department files), which may come
+/// over a slow link, get the upload timeout; every other request the request timeout.
+async fn deadline(State(deadlines): State<Deadlines>, request: Request, next: Next) -> Response {
+    let upload = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("multipart/form-data"));
+    let limit = if upload { deadlines.upload } else { deadlines.request };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(?limit, "a request was not answered in time");
+            (StatusCode::REQUEST_TIMEOUT, "请求超时").into_response()
+        }
+    }
+}
+
+fn router(state: AppState, settings: &Settings) -> Router {
     let routes = page_routes();
     let options = state.leptos_options.clone();
     let context_state = state.clone();
@@ -194,6 +290,7 @@ fn router(state: AppState) -> Router {
         ))
         // HTML and JSON compressed on the fly; the bundle is already compressed (it has a Content-Encoding).
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(Deadlines::of(settings), deadline))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -35,7 +35,7 @@ async fn run() {
     if reuse.is_none() {
         let started = Instant::now();
         let options = server::demo::DemoOptions { households, seed: 2026 };
-        server::demo::load(&db, &options, &mut std::io::sink()).await.expect("demo county");
+        server::demo::load(&db, &options, None, &mut std::io::sink()).await.expect("demo county");
         println!("demo county: {households} households loaded in {:.1} s", started.elapsed().as_secs_f64());
     }
     let registered = entities::household::Entity::find().count(&db).await.expect("count");

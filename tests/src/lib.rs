@@ -63,6 +63,8 @@ pub struct TestApp {
     pub clock: Arc<FixedClock>,
     pub settings: Settings,
     pub backend: Backend,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _dir: tempfile::TempDir,
 }
 
@@ -97,8 +99,22 @@ impl TestApp {
         let application = Application::build(&settings, clock.clone()).await.expect("the app builds");
         let base = format!("http://127.0.0.1:{}", application.port());
         let app_state = application.state.clone();
-        tokio::spawn(application.run_until_stopped());
-        TestApp { base, app_state, clock, settings, backend, _dir: dir }
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        let server = tokio::spawn(application.run_until(async {
+            if stopped.await.is_err() {
+                // The test dropped its app: serve on until the test ends, as before.
+                std::future::pending::<()>().await;
+            }
+        }));
+        TestApp { base, app_state, clock, settings, backend, stop: Some(stop), server: Some(server), _dir: dir }
+    }
+
+    /// Shut the server down as SIGTERM does; returns when it has stopped.
+    pub async fn shut_down(&mut self) {
+        if let (Some(stop), Some(server)) = (self.stop.take(), self.server.take()) {
+            stop.send(()).expect("the server is running");
+            server.await.expect("the server task").expect("the server stops cleanly");
+        }
     }
 
     pub fn db(&self) -> &DatabaseConnection {

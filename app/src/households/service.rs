@@ -261,8 +261,8 @@ pub async fn get(
 
 /// The household's evaluation under this year's policy as of `now`, with its members' labour capacity
 /// and the year of its latest income record (for the risk-elimination rules). No policy: a Conflict.
-pub async fn evaluate_now(
-    db: &DatabaseConnection,
+pub async fn evaluate_now<C: ConnectionTrait>(
+    db: &C,
     household: &household::Model,
     now: DateTime<Utc>,
 ) -> Result<(crate::risk::Evaluation, Vec<Labour>, Option<i32>), AppError> {
@@ -327,8 +327,8 @@ fn facts(
 }
 
 /// Evaluate the household under this year's policy for its unit.
-async fn risk_view(
-    db: &DatabaseConnection,
+async fn risk_view<C: ConnectionTrait>(
+    db: &C,
     household: &household::Model,
     members: &[household_member::Model],
     incomes: &[household_income::Model],
@@ -448,7 +448,7 @@ pub(crate) async fn write_income<C: ConnectionTrait>(
 }
 
 /// The latest assessment of each item (by date, then by entry order).
-async fn latest_assessments(db: &DatabaseConnection, household_id: i64) -> Result<Vec<AssessmentView>, AppError> {
+async fn latest_assessments<C: ConnectionTrait>(db: &C, household_id: i64) -> Result<Vec<AssessmentView>, AppError> {
     let rows = security_assessment::Entity::find()
         .filter(security_assessment::Column::HouseholdId.eq(household_id))
         .order_by_desc(security_assessment::Column::AssessedOn)

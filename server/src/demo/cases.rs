@@ -9,10 +9,10 @@ use chrono::{Datelike, Duration, Utc};
 use entities::household;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 
-/// Register the cases; returns how many.
-pub async fn load(db: &DatabaseConnection, rng: &mut ChaCha8Rng, actor: &Actor) -> anyhow::Result<u64> {
+/// Register the cases in the demo's transaction; returns how many.
+pub async fn load(tx: &DatabaseTransaction, rng: &mut ChaCha8Rng, actor: &Actor) -> anyhow::Result<u64> {
     let fail = |e: app::error::AppError| anyhow::anyhow!("{e}");
     let now = Utc::now();
     let flagged = household::Entity::find()
@@ -20,17 +20,16 @@ pub async fn load(db: &DatabaseConnection, rng: &mut ChaCha8Rng, actor: &Actor) 
             Condition::any().add(household::Column::RedAlert.eq(true)).add(household::Column::RiskMonitored.eq(true)),
         )
         .order_by_asc(household::Column::Id)
-        .all(db)
+        .all(tx)
         .await?;
-    let tx = app::db::begin_write(db).await?;
-    let calendar = app::calendar::service::load(&tx).await.map_err(fail)?;
+    let calendar = app::calendar::service::load(tx).await.map_err(fail)?;
     let mut count = 0;
     for h in &flagged {
         if !h.red_alert && !rng.random_bool(0.35) {
             continue;
         }
         let Some(owner) = h.contact_user_id else { continue };
-        let (evaluation, _, _) = app::households::service::evaluate_now(db, h, now).await.map_err(fail)?;
+        let (evaluation, _, _) = app::households::service::evaluate_now(tx, h, now).await.map_err(fail)?;
         let flag = match h.red_alert {
             true => evaluation.flags.iter().find(|f| RiskType::of_red_alert(f.kind).is_some()),
             false => evaluation.flags.first(),
@@ -40,11 +39,11 @@ pub async fn load(db: &DatabaseConnection, rng: &mut ChaCha8Rng, actor: &Actor) 
         let days_ago = if rng.random_bool(0.75) { rng.random_range(0..=5) } else { rng.random_range(12..=20) };
         let registered = now - Duration::days(days_ago);
         let registered_on = app::shell::beijing_date(registered);
-        let policy = app::policy::service::effective(&tx, &h.org_code, registered_on.year()).await.map_err(fail)?;
+        let policy = app::policy::service::effective(tx, &h.org_code, registered_on.year()).await.map_err(fail)?;
         let deadline =
             app::cases::lifecycle::initial_deadline(registered_on, None, &calendar, &policy.policy).map_err(fail)?;
         open(
-            &tx,
+            tx,
             registered,
             actor,
             Opening {
@@ -65,6 +64,5 @@ pub async fn load(db: &DatabaseConnection, rng: &mut ChaCha8Rng, actor: &Actor) 
         .map_err(fail)?;
         count += 1;
     }
-    tx.commit().await?;
     Ok(count)
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use app::audit::service::{self as audit, Actor, Entry};
@@ -14,7 +14,10 @@ use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use entities::{household, household_income, household_member, org_unit};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 use serde_json::json;
 
 use crate::config::Settings;
@@ -229,10 +232,14 @@ fn schooling(rng: &mut ChaCha8Rng, age: i32) -> &'static str {
     }
 }
 
-/// Refuse to load twice; return the generated logins.
+/// Refuse to load twice; return the generated logins. All or nothing: the whole county is loaded in
+/// one transaction, so a load that is killed or fails leaves nothing behind and can simply be run
+/// again. The accounts go to `logins_file` before the county is committed: a loaded county's
+/// passwords are never lost.
 pub async fn load(
     db: &DatabaseConnection,
     options: &DemoOptions,
+    logins_file: Option<&Path>,
     out: &mut impl Write,
 ) -> anyhow::Result<Vec<DemoLogin>> {
     if app::org::service::find(db, COUNTY_CODE).await.map_err(|e| anyhow::anyhow!("{e}"))?.is_some() {
@@ -242,6 +249,7 @@ pub async fn load(
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let actor = Actor { user_id: None, name: "演示数据载入".into(), ip: None };
     let now = Utc::now();
+    writeln!(out, "演示数据在一个事务中载入：中途中断或出错不会留下半个县，可直接重新运行。")?;
 
     // The organisation tree.
     let tx = app::db::begin_write(db).await?;
@@ -288,24 +296,33 @@ pub async fn load(
         .await
         .map_err(fail)?;
     }
-    tx.commit().await?;
     writeln!(out, "已建立组织机构：{COUNTY_NAME}，{} 个镇街，{} 个村。", townships.len(), villages.len())?;
 
-    let logins = load_users(db, &actor, &mut rng, &townships, &villages).await?;
+    let logins = load_users(&tx, &actor, &mut rng, &townships, &villages).await?;
+    if let Some(path) = logins_file {
+        write_logins(path, &logins)?;
+    }
     writeln!(out, "已建立 {} 个用户。", logins.len())?;
 
-    load_households(db, options, &mut rng, &villages, out).await?;
-    assign_cadres(db, &villages).await?;
-    let visits = load_visits(db, &mut rng, app::shell::beijing_date(Utc::now())).await?;
+    load_households(&tx, options, &mut rng, &villages, out).await?;
+    assign_cadres(&tx, &villages).await?;
+    let visits = load_visits(&tx, &mut rng, app::shell::beijing_date(Utc::now())).await?;
     writeln!(out, "已生成本年度走访记录 {visits} 条（年度集中排查、监测户月度走访、挂钩干部季度走访）。")?;
-    let meetings = load_meetings(db, &mut rng, app::shell::beijing_date(Utc::now())).await?;
+    let meetings = load_meetings(&tx, &mut rng, app::shell::beijing_date(Utc::now())).await?;
     writeln!(out, "已生成本年度以前月份的研判会议记录 {meetings} 份（个别村有缺开，可在“研判会议”查看）。")?;
-    let flagged = app::households::service::reevaluate_within(db, COUNTY_CODE, Utc::now()).await.map_err(fail)?;
+    let county = app::org::OrgCode::parse(COUNTY_CODE).map_err(fail)?;
+    let loaded: Vec<i64> = household::Entity::find()
+        .select_only()
+        .column(household::Column::Id)
+        .filter(app::authz::code_prefix(household::Column::OrgCode, county.scope_prefix()))
+        .into_tuple()
+        .all(&tx)
+        .await?;
+    let flagged = app::households::service::reevaluate(&tx, &loaded, Utc::now()).await.map_err(fail)?;
     writeln!(out, "已按{}年政策完成风险研判（{flagged} 户有结果变化）。", REFERENCE_YEAR)?;
-    let cases = cases::load(db, &mut rng, &actor).await?;
+    let cases = cases::load(&tx, &mut rng, &actor).await?;
     writeln!(out, "已登记在办风险案件 {cases} 件（红色预警户全部登记，个别已逾期）。")?;
 
-    let tx = app::db::begin_write(db).await?;
     audit::append(
         &tx,
         &actor,
@@ -336,7 +353,7 @@ fn chinese_number(n: u32) -> String {
 }
 
 async fn load_users(
-    db: &DatabaseConnection,
+    tx: &DatabaseTransaction,
     actor: &Actor,
     rng: &mut ChaCha8Rng,
     townships: &[org_unit::Model],
@@ -373,7 +390,7 @@ async fn load_users(
     }
 
     let units: HashMap<String, String> =
-        org_unit::Entity::find().all(db).await?.into_iter().map(|u| (u.code, u.name)).collect();
+        org_unit::Entity::find().all(tx).await?.into_iter().map(|u| (u.code, u.name)).collect();
     let mut logins = Vec::with_capacity(plan.len());
     let mut prepared = Vec::with_capacity(plan.len());
     for (username, role, org_code, department) in plan {
@@ -401,27 +418,24 @@ async fn load_users(
             hash,
         ));
     }
-    let tx = app::db::begin_write(db).await?;
     let now = Utc::now();
     for (input, hash) in prepared {
-        app::users::service::insert_user(&tx, actor, now, &input, hash)
+        app::users::service::insert_user(tx, actor, now, &input, hash)
             .await
             .map_err(|e| anyhow::anyhow!("{}: {e}", input.username))?;
     }
-    tx.commit().await?;
     Ok(logins)
 }
 
 /// Every monitored household gets its village's monitoring contact (c…lianxi) and, as 挂钩干部, its
 /// township's leader (z…lingdao).
 async fn assign_cadres(
-    db: &DatabaseConnection,
+    tx: &DatabaseTransaction,
     villages: &[(org_unit::Model, Vec<org_unit::Model>, String)],
 ) -> anyhow::Result<()> {
     use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
     let users: HashMap<String, i64> =
-        entities::app_user::Entity::find().all(db).await?.into_iter().map(|u| (u.username, u.id)).collect();
-    let tx = app::db::begin_write(db).await?;
+        entities::app_user::Entity::find().all(tx).await?.into_iter().map(|u| (u.username, u.id)).collect();
     for (village, _, _) in villages {
         let contact = users.get(&format!("c{}.lianxi", &village.code[6..12])).copied();
         let liaison = users.get(&format!("z{}.lingdao", &village.code[6..9])).copied();
@@ -430,10 +444,9 @@ async fn assign_cadres(
             .col_expr(household::Column::LiaisonUserId, Expr::value(liaison))
             .filter(household::Column::OrgCode.starts_with(&village.code))
             .filter(household::Column::MonitoringStatus.eq("monitored"))
-            .exec(&tx)
+            .exec(tx)
             .await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 
@@ -446,11 +459,11 @@ fn day_between(rng: &mut ChaCha8Rng, from: NaiveDate, to: NaiveDate) -> NaiveDat
 /// This year's visits up to `today`, as a county that keeps up (mostly): the sweep of almost every
 /// household by its deadline, most monthly visits of monitored households (a few by phone, which
 /// Tongnan's policy does not count), and most quarterly visits of the 挂钩干部. Returns how many.
-async fn load_visits(db: &DatabaseConnection, rng: &mut ChaCha8Rng, today: NaiveDate) -> anyhow::Result<u64> {
+async fn load_visits(tx: &DatabaseTransaction, rng: &mut ChaCha8Rng, today: NaiveDate) -> anyhow::Result<u64> {
     use app::risk::{AssessmentStatus, SecurityItem};
     let users: HashMap<String, i64> =
-        entities::app_user::Entity::find().all(db).await?.into_iter().map(|u| (u.username, u.id)).collect();
-    let households = household::Entity::find().order_by_asc(household::Column::Id).all(db).await?;
+        entities::app_user::Entity::find().all(tx).await?.into_iter().map(|u| (u.username, u.id)).collect();
+    let households = household::Entity::find().order_by_asc(household::Column::Id).all(tx).await?;
     let checklist = serde_json::to_string(
         &SecurityItem::ALL
             .iter()
@@ -505,29 +518,26 @@ async fn load_visits(db: &DatabaseConnection, rng: &mut ChaCha8Rng, today: Naive
         }
     }
     let count = rows.len() as u64;
-    let tx = app::db::begin_write(db).await?;
     for chunk in rows.chunks(1000) {
-        entities::visit::Entity::insert_many(chunk.to_vec()).exec_without_returning(&tx).await?;
+        entities::visit::Entity::insert_many(chunk.to_vec()).exec_without_returning(tx).await?;
     }
-    tx.commit().await?;
     Ok(count)
 }
 
 /// Signed judgment meetings of this year's past months for most villages and townships (a few months
 /// missed and a few minutes signed late, so the overview shows gaps and 逾期补签): the unit's roster, one
 /// item reporting the month's monitoring.
-async fn load_meetings(db: &DatabaseConnection, rng: &mut ChaCha8Rng, today: NaiveDate) -> anyhow::Result<u64> {
+async fn load_meetings(tx: &DatabaseTransaction, rng: &mut ChaCha8Rng, today: NaiveDate) -> anyhow::Result<u64> {
     use app::auth::Role;
     use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter};
     let units = org_unit::Entity::find()
         .filter(org_unit::Column::Level.is_in(["village", "township"]))
         .order_by_asc(org_unit::Column::Code)
-        .all(db)
+        .all(tx)
         .await?;
-    let grants = entities::user_role::Entity::find().all(db).await?;
+    let grants = entities::user_role::Entity::find().all(tx).await?;
     let users: HashMap<i64, String> =
-        entities::app_user::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
-    let tx = app::db::begin_write(db).await?;
+        entities::app_user::Entity::find().all(tx).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
     let mut count = 0;
     for unit in &units {
         let chair_role = if unit.level == "village" { Role::VillageSecretary } else { Role::TownshipLeader };
@@ -578,7 +588,7 @@ async fn load_meetings(db: &DatabaseConnection, rng: &mut ChaCha8Rng, today: Nai
                 sent_back_reason: Set(String::new()),
                 ..Default::default()
             }
-            .insert(&tx)
+            .insert(tx)
             .await?;
             entities::meeting_item::ActiveModel {
                 meeting_id: Set(meeting.id),
@@ -602,17 +612,16 @@ async fn load_meetings(db: &DatabaseConnection, rng: &mut ChaCha8Rng, today: Nai
                 decided_at: Set(Some(at)),
                 ..Default::default()
             }
-            .insert(&tx)
+            .insert(tx)
             .await?;
             count += 1;
         }
     }
-    tx.commit().await?;
     Ok(count)
 }
 
 async fn load_households(
-    db: &DatabaseConnection,
+    tx: &DatabaseTransaction,
     options: &DemoOptions,
     rng: &mut ChaCha8Rng,
     villages: &[(org_unit::Model, Vec<org_unit::Model>, String)],
@@ -625,7 +634,7 @@ async fn load_households(
         .column(household::Column::Id)
         .order_by_desc(household::Column::Id)
         .into_tuple::<i64>()
-        .one(db)
+        .one(tx)
         .await?
         .unwrap_or(0)
         + 1;
@@ -757,13 +766,11 @@ async fn load_households(
                     });
                 }
             }
-            let tx = app::db::begin_write(db).await?;
-            household::Entity::insert_many(households).exec_without_returning(&tx).await?;
+            household::Entity::insert_many(households).exec_without_returning(tx).await?;
             for chunk in members.chunks(1500) {
-                household_member::Entity::insert_many(chunk.to_vec()).exec_without_returning(&tx).await?;
+                household_member::Entity::insert_many(chunk.to_vec()).exec_without_returning(tx).await?;
             }
-            household_income::Entity::insert_many(incomes).exec_without_returning(&tx).await?;
-            tx.commit().await?;
+            household_income::Entity::insert_many(incomes).exec_without_returning(tx).await?;
             done += take;
             if total >= 20 && done * 20 / total > last_report {
                 last_report = done * 20 / total;
@@ -772,8 +779,8 @@ async fn load_households(
             }
         }
     }
-    if db.get_database_backend() == DatabaseBackend::Postgres {
-        db.execute_unprepared(
+    if tx.get_database_backend() == DatabaseBackend::Postgres {
+        tx.execute_unprepared(
             "SELECT setval(pg_get_serial_sequence('household', 'id'), (SELECT COALESCE(MAX(id), 1) FROM household))",
         )
         .await
@@ -802,10 +809,11 @@ pub fn logins_path(settings: &Settings) -> PathBuf {
     settings.data_dir.join("demo-logins.txt")
 }
 
-/// Write every demo login to the data directory, readable by the owner only.
-pub fn write_logins(settings: &Settings, logins: &[DemoLogin]) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&settings.data_dir)?;
-    let path = logins_path(settings);
+/// Write every demo login to `path` (`logins_path`), readable by the owner only.
+fn write_logins(path: &Path, logins: &[DemoLogin]) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
     let mut text = String::from("# 演示账号与一次性密码（首次登录后须修改）\n# 用户名\t一次性密码\t单位\t角色\t姓名\n");
     for l in logins {
         text.push_str(&format!(
@@ -813,11 +821,11 @@ pub fn write_logins(settings: &Settings, logins: &[DemoLogin]) -> anyhow::Result
             l.username, l.password, l.org_name, l.role_label, l.display_name
         ));
     }
-    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
     }
     Ok(())
 }

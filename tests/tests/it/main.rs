@@ -21,4 +21,5 @@ mod schema;
 mod scope;
 mod screening;
 mod self_report;
+mod serving;
 mod visits;

@@ -57,7 +57,7 @@ async fn every_page_hydrates_for_every_role_opened_directly_and_by_navigation() 
     // The demo county is generated around today: the app's clock reads today too.
     app.clock.set(chrono::Utc::now());
     let options = server::demo::DemoOptions { households: 300, seed: 2026 };
-    let logins = server::demo::load(app.db(), &options, &mut std::io::sink()).await.expect("the demo county");
+    let logins = server::demo::load(app.db(), &options, None, &mut std::io::sink()).await.expect("the demo county");
     // Every account has set its own password (one-time passwords open nothing but the account page).
     entities::app_user::Entity::update_many()
         .col_expr(entities::app_user::Column::MustChangePassword, sea_orm::sea_query::Expr::value(false))
