@@ -164,22 +164,23 @@ mod tests {
         assert_eq!(authorize(&c, Action::ReadHousehold, "500152101203"), Ok(()));
         assert_eq!(authorize(&c, Action::ReadHousehold, "500152101203002"), Ok(()));
         assert_eq!(authorize(&c, Action::ReadHousehold, "500152101204"), Err(AppError::NotFound));
+        // Without the right anywhere: the same answer for a unit it sees and one it does not.
         assert_eq!(authorize(&c, Action::ManageUsers, "500152101203"), Err(AppError::Forbidden));
-        assert_eq!(authorize(&c, Action::ManageUsers, "500152102001"), Err(AppError::NotFound));
+        assert_eq!(authorize(&c, Action::ManageUsers, "500152102001"), Err(AppError::Forbidden));
     }
 
     #[test]
     fn admin_manages_but_does_not_read_households() {
         let c = caller(&[(Role::Admin, "500152000000")]);
         assert_eq!(authorize(&c, Action::ManageUsers, "500152101203"), Ok(()));
-        assert_eq!(authorize(&c, Action::ReadHousehold, "500152101203"), Err(AppError::NotFound));
+        assert_eq!(authorize(&c, Action::ReadHousehold, "500152101203"), Err(AppError::Forbidden));
     }
 
     #[test]
     fn no_roles_no_scope() {
         let c = caller(&[]);
         assert!(scope_condition(&c, Action::ReadOrgUnit, entities::household::Column::OrgCode).is_none());
-        assert_eq!(authorize(&c, Action::ReadOrgUnit, "500152000000"), Err(AppError::NotFound));
+        assert_eq!(authorize(&c, Action::ReadOrgUnit, "500152000000"), Err(AppError::Forbidden));
     }
 
     #[test]
