@@ -1,5 +1,7 @@
 //! Schema migrations. They run at start-up (and with `server migrate`) and are the same on SQLite and PostgreSQL.
 
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
+
 pub use sea_orm_migration::prelude::*;
 
 mod helpers;

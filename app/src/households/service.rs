@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{household, household_income, household_member, security_assessment};
 use std::collections::HashMap;
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -108,7 +108,7 @@ async fn search_condition(db: &DatabaseConnection, q: &str) -> Result<Condition,
     }
     let by_members = |members: Vec<i64>| household::Column::Id.is_in(members);
     let upper = q.to_ascii_uppercase();
-    if upper.len() == 18 && upper[..17].bytes().all(|b| b.is_ascii_digit()) {
+    if upper.len() == 18 && upper.bytes().take(17).all(|b| b.is_ascii_digit()) {
         let ids = household_member::Entity::find()
             .select_only()
             .column(household_member::Column::HouseholdId)
@@ -132,7 +132,7 @@ async fn search_condition(db: &DatabaseConnection, q: &str) -> Result<Condition,
             .await?;
         return Ok(Condition::all().add(by_members(ids)));
     }
-    let pattern = format!("%{}%", q.replace(['%', '_'], ""));
+    let pattern = containing(q);
     let ids = household_member::Entity::find()
         .select_only()
         .column(household_member::Column::HouseholdId)
@@ -142,6 +142,18 @@ async fn search_condition(db: &DatabaseConnection, q: &str) -> Result<Condition,
         .all(db)
         .await?;
     Ok(Condition::any().add(household::Column::HeadName.like(pattern)).add(by_members(ids)))
+}
+
+/// A LIKE pattern matching text that contains `text`, its `%`, `_` and `\` taken literally.
+fn containing(text: &str) -> LikeExpr {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 /// A household by code, if the caller may perform `action` on it. A missing household and one outside
