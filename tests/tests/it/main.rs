@@ -16,6 +16,7 @@ mod pages;
 mod policy;
 mod prints;
 mod register;
+mod robustness;
 mod schema;
 mod scope;
 mod screening;
