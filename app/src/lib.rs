@@ -39,6 +39,9 @@ pub mod request;
 #[cfg(feature = "ssr")]
 pub mod state;
 
+#[cfg(test)]
+mod parsers_proptest;
+
 pub use shell::App;
 #[cfg(feature = "ssr")]
 pub use shell::shell;

@@ -79,6 +79,25 @@ fn birth_date_of(id: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(id.get(6..14)?, "%Y%m%d").ok()
 }
 
+/// A search term that is a whole resident ID number (17 digits and a last character), upper-cased for an
+/// exact match.
+pub fn searched_resident_id(q: &str) -> Option<String> {
+    let upper = q.to_ascii_uppercase();
+    (upper.len() == 18 && upper.bytes().take(17).all(|b| b.is_ascii_digit())).then_some(upper)
+}
+
+/// Text for a LIKE pattern with `\` as its escape: `%`, `_` and `\` match only themselves.
+pub fn like_literal(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 /// The masked form shown in lists and prints: the first 4 and last 4 characters.
 pub fn mask_resident_id(id: &str) -> String {
     let count = id.chars().count();

@@ -107,12 +107,11 @@ async fn search_condition(db: &DatabaseConnection, q: &str) -> Result<Condition,
         return Err(AppError::validation("q", "搜索内容不超过 40 个字。"));
     }
     let by_members = |members: Vec<i64>| household::Column::Id.is_in(members);
-    let upper = q.to_ascii_uppercase();
-    if upper.len() == 18 && upper.bytes().take(17).all(|b| b.is_ascii_digit()) {
+    if let Some(resident_id) = super::searched_resident_id(q) {
         let ids = household_member::Entity::find()
             .select_only()
             .column(household_member::Column::HouseholdId)
-            .filter(household_member::Column::ResidentId.eq(upper))
+            .filter(household_member::Column::ResidentId.eq(resident_id))
             .into_tuple::<i64>()
             .all(db)
             .await?;
@@ -132,7 +131,7 @@ async fn search_condition(db: &DatabaseConnection, q: &str) -> Result<Condition,
             .await?;
         return Ok(Condition::all().add(by_members(ids)));
     }
-    let pattern = containing(q);
+    let pattern = LikeExpr::new(format!("%{}%", super::like_literal(q))).escape('\\');
     let ids = household_member::Entity::find()
         .select_only()
         .column(household_member::Column::HouseholdId)
@@ -142,18 +141,6 @@ async fn search_condition(db: &DatabaseConnection, q: &str) -> Result<Condition,
         .all(db)
         .await?;
     Ok(Condition::any().add(household::Column::HeadName.like(pattern)).add(by_members(ids)))
-}
-
-/// A LIKE pattern matching text that contains `text`, its `%`, `_` and `\` taken literally.
-fn containing(text: &str) -> LikeExpr {
-    let mut escaped = String::with_capacity(text.len() + 2);
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 /// A household by code, if the caller may perform `action` on it. A missing household and one outside

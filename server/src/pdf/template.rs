@@ -307,6 +307,35 @@ mod tests {
         assert_eq!((e.place().as_str(), e.line), ("commitment/text.txt", 3), "{e}");
     }
 
+    proptest::proptest! {
+        /// Any layout and text file, and the built-in ones with arbitrary text inserted anywhere, parse
+        /// or name a line of the file; filling the text file never panics either.
+        #[test]
+        fn any_template_parses_or_names_a_line(
+            inserted in proptest::prelude::any::<String>(),
+            at in 0usize..4000,
+            text in proptest::option::of(proptest::prelude::any::<String>()),
+        ) {
+            let built_in = include_str!("../../../print-templates/commitment/layout.toml");
+            let at = built_in.char_indices().map(|(i, _)| i).nth(at).unwrap_or(built_in.len());
+            let mutated = format!("{}{inserted}{}", &built_in[..at], &built_in[at..]);
+            for source in [inserted.as_str(), mutated.as_str()] {
+                match Template::parse("commitment", "test", source, text.clone()) {
+                    Ok(template) => {
+                        let data = minijinja::Value::from(minijinja::value::Serde(serde_json::json!({})));
+                        if let Some(text) = &text {
+                            let _ = template.fill_text(text, &data);
+                        }
+                    }
+                    Err(e) => {
+                        let lines = source.lines().count().max(text.as_deref().map_or(0, |t| t.lines().count()));
+                        proptest::prop_assert!((1..=lines + 1).contains(&e.line), "{e}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_misspelt_field_is_an_error_not_a_blank() {
         let source = "title = \"{{ household.head_nmae }}\"\nblocks = []\n";
