@@ -9,6 +9,7 @@ use app::households::api::{CreateHousehold, GetHousehold};
 use app::households::{HouseholdForm, HouseholdPage, MemberForm};
 use app::policy::presets::Preset;
 use app::screening::ScreeningReport;
+use app::screening::api::GetScreeningReport;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use tests::both_backends;
@@ -99,12 +100,19 @@ async fn text_that_used_to_panic_is_refused_in_chinese(backend: tests::Backend) 
         .post(cadre.url("/api/imports/households"))
         .header("origin", cadre.base.clone())
         .header("x-file-name", "import.csv")
-        .body(csv)
+        .body(csv.clone())
         .send()
         .await
         .unwrap();
     let text = response.text().await.unwrap();
     assert!(text.contains(ID_NOT_DIGITS), "{text}");
+    // The same file through the page's upload form: the page it lands on names the problem.
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("农户.csv"));
+    let response =
+        cadre.http.post(cadre.url("/imports/households")).header("origin", cadre.base.clone()).multipart(form).send();
+    let page = response.await.unwrap().text().await.unwrap();
+    assert!(page.contains(ID_NOT_DIGITS), "{page}");
 
     // A department's warning: the report names the row's problem, and nothing is taken.
     let body = serde_json::json!({ "department": "health", "warnings": [
@@ -116,6 +124,28 @@ async fn text_that_used_to_panic_is_refused_in_chinese(backend: tests::Backend) 
     assert_eq!(status, 200);
     assert_eq!(report.cases_opened, 0);
     let problems: Vec<&str> = report.errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(problems, [format!("身份证号：{ID_NOT_DIGITS}")], "{report:?}");
+    // The same row as a file through the page's upload form: its batch reports it.
+    let file = format!(
+        "身份证号,姓名,预警类型,预警等级,预警内容,乡镇（街道）,村（社区）\n{CHINESE_IN_ID},张建国,医疗,,住院,,\n"
+    );
+    let form = reqwest::multipart::Form::new()
+        .text("department", "health")
+        .part("file", reqwest::multipart::Part::bytes(file.into_bytes()).file_name("预警.csv"));
+    let response =
+        fupin.http.post(fupin.url("/screening/upload")).header("origin", fupin.base.clone()).multipart(form).send();
+    let landed = response.await.unwrap().url().path().to_string();
+    let batch = landed.strip_prefix("/screening/batches/").unwrap_or_else(|| panic!("landed on {landed}"));
+    let mut report: ScreeningReport =
+        fupin.server_fn::<GetScreeningReport>(&[("id", batch)]).await.json().await.unwrap();
+    for _ in 0..100 {
+        if report.outcome != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        report = fupin.server_fn::<GetScreeningReport>(&[("id", batch)]).await.json().await.unwrap();
+    }
+    let problems: Vec<String> = report.errors.iter().map(|e| e.message.clone()).collect();
     assert_eq!(problems, [format!("身份证号：{ID_NOT_DIGITS}")], "{report:?}");
 
     assert_eq!(households().await.unwrap(), before, "nothing was registered");
