@@ -226,8 +226,8 @@ impl axum::response::IntoResponse for AppError {
             AppError::MethodNotAllowed => "method_not_allowed",
         };
         let mut body = serde_json::json!({ "error": kind, "message": self.to_string(), "field": field });
-        if let Some(errors) = errors {
-            body["errors"] = serde_json::json!(errors);
+        if let (Some(errors), Some(map)) = (errors, body.as_object_mut()) {
+            map.insert("errors".into(), serde_json::json!(errors));
         }
         (self.status(), axum::Json(body)).into_response()
     }

@@ -3,6 +3,9 @@
 //! Each domain area is a module with its shared types in `mod.rs`, server functions in `api.rs`,
 //! business rules that touch the database in `service.rs` (server only) and pages in `pages.rs`.
 
+// Text from users is sliced by characters, not bytes, and lists are read with `get`: a request never panics.
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
+
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -35,6 +38,9 @@ pub mod db;
 pub mod request;
 #[cfg(feature = "ssr")]
 pub mod state;
+
+#[cfg(test)]
+mod parsers_proptest;
 
 pub use shell::App;
 #[cfg(feature = "ssr")]

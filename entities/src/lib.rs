@@ -2,6 +2,8 @@
 //! Every record that belongs to the organisation carries `org_code`, the statistical area code of its
 //! unit, so that "records in my scope" is a prefix match on an indexed column.
 
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
+
 pub mod api_token;
 pub mod app_secret;
 pub mod app_user;

@@ -2,6 +2,8 @@
 //! Each runs in one transaction with its row in `seaql_migrations`, on both databases (SQLite's DDL is
 //! transactional too): a migration killed midway leaves nothing behind, and the next start runs it again.
 
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
+
 pub use sea_orm_migration::prelude::*;
 
 mod helpers;

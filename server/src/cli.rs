@@ -141,6 +141,7 @@ fn init_tracing(level: &str) {
     let filter =
         tracing_subscriber::EnvFilter::try_new(level).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    crate::startup::log_panics();
 }
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {

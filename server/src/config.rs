@@ -197,11 +197,8 @@ impl Settings {
     /// The origin (scheme://host[:port]) of the public URL.
     pub fn public_origin(&self) -> String {
         let url = self.public_url.trim_end_matches('/');
-        match url.find("://") {
-            Some(i) => match url[i + 3..].find('/') {
-                Some(j) => url[..i + 3 + j].to_string(),
-                None => url.to_string(),
-            },
+        match url.split_once("://") {
+            Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap_or_default()),
             None => url.to_string(),
         }
     }

@@ -1,6 +1,8 @@
 //! The server: configuration, the HTTP application (Leptos pages, server functions, the JSON API),
 //! database start-up, and the operator's commands.
 
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
+
 pub mod api;
 pub mod assets;
 pub mod audit;

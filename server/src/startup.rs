@@ -1,12 +1,14 @@
 //! Building the application from its settings: the state, the router, the listener. Tests build the
 //! very same application with `Application::build`.
 
+use std::any::Any;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
+use app::error::AppError;
 use app::state::{AppState, Clock, SecuritySettings, SystemClock};
 use app::{App, shell};
 use axum::Router;
@@ -22,12 +24,14 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
+use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use leptos_axum::{
     AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
     handle_server_fns_with_context,
 };
 use sea_orm::ConnectionTrait;
 use tower::ServiceExt;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -281,6 +285,7 @@ fn router(state: AppState, settings: &Settings) -> Router {
             move || provide_context(fallback_state.clone()),
             shell,
         ))
+        .layer(axum::middleware::map_response(server_fn_status))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::refill::keep_refused_input))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::middleware::authenticate))
         // Pages and API answers carry personal data: no shared cache keeps them, and the browser asks again.
@@ -291,12 +296,50 @@ fn router(state: AppState, settings: &Settings) -> Router {
         // HTML and JSON compressed on the fly; the bundle is already compressed (it has a Content-Encoding).
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(Deadlines::of(settings), deadline))
+        .layer(catch_panics())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// server_fn answers every error of a server function with 500; the error in the body names its own
+/// status (404, 403, 422, …: `AppError::status`), set here so that a refusal is not a server failure.
+async fn server_fn_status(response: Response) -> Response {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(e) => return AppError::internal(format!("server function error unreadable: {e}")).into_response(),
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = error.status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A panic inside a request answers 500 with the API's `AppError::Internal` body instead of dropping the
+/// connection; the panic hook (`log_panics`) has logged it.
+fn catch_panics() -> CatchPanicLayer<fn(Box<dyn Any + Send>) -> Response> {
+    CatchPanicLayer::custom(panic_response as fn(_) -> _)
+}
+
+fn panic_response(_: Box<dyn Any + Send>) -> Response {
+    AppError::Internal.into_response()
+}
+
+/// Log a panic as one line, its message and place, instead of the default report on standard error.
+pub fn log_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info.location().map(ToString::to_string).unwrap_or_default();
+        tracing::error!(%place, "panic: {}", info.payload_as_str().unwrap_or("(no message)"));
+    }));
 }
 
 /// 200 when the database answers.
@@ -307,5 +350,34 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
             tracing::error!(error = %e, "health check: database does not answer");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn panics() -> &'static str {
+        panic!("a handler panicked")
+    }
+
+    #[tokio::test]
+    async fn a_panic_answers_the_internal_error_in_chinese_and_the_router_keeps_serving() {
+        let router =
+            Router::new().route("/panic", get(panics)).route("/ok", get(|| async { "ok" })).layer(catch_panics());
+        let get_body = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+
+        let response = router.clone().oneshot(get_body("/panic")).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body: serde_json::Value =
+            serde_json::from_slice(&axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap()).unwrap();
+        assert_eq!(body["error"], "internal");
+        assert_eq!(body["message"], "系统出现内部错误，请稍后再试；如持续出现，请联系管理员。");
+
+        let response = router.oneshot(get_body("/ok")).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(&axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap()[..], b"ok");
     }
 }

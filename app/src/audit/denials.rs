@@ -63,10 +63,12 @@ impl Window {
         }
         let mut entry = refusal(action, self.units.iter().next().map(String::as_str).unwrap_or_default());
         entry.action = "access.denied_repeated";
-        entry.changes["count"] = self.repeated.into();
-        entry.changes["since"] = self.started.to_rfc3339_opts(SecondsFormat::Secs, true).into();
-        entry.changes["until"] = self.last.to_rfc3339_opts(SecondsFormat::Secs, true).into();
-        entry.changes["units"] = self.units.iter().take(MAX_UNITS).cloned().collect::<Vec<_>>().into();
+        if let Some(changes) = entry.changes.as_object_mut() {
+            changes.insert("count".into(), self.repeated.into());
+            changes.insert("since".into(), self.started.to_rfc3339_opts(SecondsFormat::Secs, true).into());
+            changes.insert("until".into(), self.last.to_rfc3339_opts(SecondsFormat::Secs, true).into());
+            changes.insert("units".into(), self.units.iter().take(MAX_UNITS).cloned().collect::<Vec<_>>().into());
+        }
         Some(Record { actor: self.actor, entry })
     }
 }

@@ -329,7 +329,13 @@ async fn summaries(
                 household_head: household.map(|h| h.head_name.clone()),
                 org_name: match (c.org_code.len(), units.get(&c.org_code)) {
                     (15, Some(group)) => {
-                        format!("{}{group}", units.get(&c.org_code[..12]).cloned().unwrap_or_default())
+                        format!(
+                            "{}{group}",
+                            units
+                                .get(crate::org::prefix_at(&c.org_code, crate::org::OrgLevel::Village))
+                                .cloned()
+                                .unwrap_or_default()
+                        )
                     }
                     (_, name) => name.cloned().unwrap_or_default(),
                 },
@@ -607,14 +613,18 @@ pub async fn reassign(
     }
     let mut eligible: HashMap<String, bool> = HashMap::new();
     for c in &cases {
-        if !eligible.contains_key(&c.org_code) {
-            let ok = crate::households::register::candidates(db, &c.org_code, &OWNER_ROLES)
-                .await?
-                .iter()
-                .any(|o| o.user_id == to);
-            eligible.insert(c.org_code.clone(), ok);
-        }
-        if !eligible[&c.org_code] {
+        let ok = match eligible.get(&c.org_code) {
+            Some(ok) => *ok,
+            None => {
+                let ok = crate::households::register::candidates(db, &c.org_code, &OWNER_ROLES)
+                    .await?
+                    .iter()
+                    .any(|o| o.user_id == to);
+                eligible.insert(c.org_code.clone(), ok);
+                ok
+            }
+        };
+        if !ok {
             return Err(AppError::validation(
                 "to_user_id",
                 "新责任人不能负责其中部分案件所在的村组，请另选或分批更换。",

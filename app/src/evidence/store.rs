@@ -109,12 +109,18 @@ impl EvidenceStore {
 
     /// The key of a file with this hash (`ab/cd/abcd…`).
     fn key_of(sha256: &str) -> Key {
-        Key::from(format!("{}/{}/{sha256}", &sha256[..2], &sha256[2..4]))
+        Key::from(format!("{}/{sha256}", Self::dir_of(sha256)))
     }
 
     /// The key of its thumbnail.
     fn thumbnail_key_of(sha256: &str) -> Key {
-        Key::from(format!("{}/{}/{sha256}.thumb.jpg", &sha256[..2], &sha256[2..4]))
+        Key::from(format!("{}/{sha256}.thumb.jpg", Self::dir_of(sha256)))
+    }
+
+    /// The directory of a hash's files: its first two pairs of hex digits (`ab/cd`).
+    fn dir_of(sha256: &str) -> String {
+        let (first, second) = (sha256.get(..2).unwrap_or_default(), sha256.get(2..4).unwrap_or_default());
+        format!("{first}/{second}")
     }
 
     /// The bytes of a stored file.
@@ -178,7 +184,7 @@ impl Upload {
         }
         if self.head.len() < SNIFF_BYTES {
             let take = (SNIFF_BYTES - self.head.len()).min(chunk.len());
-            self.head.extend_from_slice(&chunk[..take]);
+            self.head.extend(chunk.iter().take(take));
         }
         self.hasher.update(chunk);
         let file = self.file.as_mut().ok_or_else(|| AppError::internal("evidence upload already finished"))?;
@@ -191,7 +197,7 @@ impl Upload {
             return Err(AppError::validation("file", "请选择要上传的照片或文件。"));
         }
         let mime = sniff(&self.head, file_name).ok_or_else(|| {
-            tracing::info!(head = ?&self.head[..self.head.len().min(16)], "evidence of an unaccepted type refused");
+            tracing::info!(head = ?self.head.get(..16).unwrap_or(&self.head), "evidence of an unaccepted type refused");
             AppError::validation(
                 "file",
                 "只能上传照片（JPEG、PNG、WebP、HEIC）、PDF 或 Word、Excel、PowerPoint 文件；该文件的内容不属于这些类型。",

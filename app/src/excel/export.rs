@@ -17,6 +17,7 @@ use crate::db::begin_write;
 use crate::error::AppError;
 use crate::households::service::{Evaluated, evaluate_batch};
 use crate::households::{MonitoringStatus, mask_resident_id};
+use crate::org::{self, OrgLevel};
 use crate::request::RequestContext;
 use crate::risk::RiskKind;
 use crate::shell::beijing_date;
@@ -241,8 +242,8 @@ pub async fn export(
             let reveal = authz::authorize(caller, Action::RevealResidentId, &h.org_code).is_ok();
             full_ids_shown |= reveal;
             let show_id = |id: &str| if reveal { id.to_string() } else { mask_resident_id(id) };
-            let township = unit_name(&format!("{}000", &h.org_code[..9]));
-            let village = unit_name(&h.org_code[..12]);
+            let township = unit_name(&org::unit_at(&h.org_code, OrgLevel::Township));
+            let village = unit_name(org::prefix_at(&h.org_code, OrgLevel::Village));
             let group = if h.org_code.len() == 15 { unit_name(&h.org_code) } else { String::new() };
             let per_capita =
                 e.evaluation.as_ref().and_then(|v| v.per_capita_income_yuan).map(|v| v.to_string()).unwrap_or_default();

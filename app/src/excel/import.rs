@@ -150,11 +150,14 @@ pub async fn import(
         ..Default::default()
     };
     let today = beijing_date(now);
-    let header_at =
-        sheet.rows.iter().position(|r| r.iter().any(|c| c == "姓名") && r.iter().any(|c| c == "身份证号")).ok_or_else(
-            || AppError::validation("file", format!("找不到表头行：第一行应为 {}。", IMPORT_COLUMNS.join("、"))),
-        )?;
-    let header = &sheet.rows[header_at];
+    let (header_at, header) = sheet
+        .rows
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.iter().any(|c| c == "姓名") && r.iter().any(|c| c == "身份证号"))
+        .ok_or_else(|| {
+            AppError::validation("file", format!("找不到表头行：第一行应为 {}。", IMPORT_COLUMNS.join("、")))
+        })?;
     let missing: Vec<&str> = IMPORT_COLUMNS.iter().copied().filter(|c| !header.iter().any(|h| h == c)).collect();
     if !missing.is_empty() {
         return Err(AppError::validation("file", format!("表头缺少以下列：{}。", missing.join("、"))));
@@ -172,7 +175,7 @@ pub async fn import(
     let mut rows = 0;
     for (index, cells) in sheet.rows.iter().enumerate().skip(header_at + 1) {
         let row = index + 1;
-        let get = |name: &str| cells.get(cols[name]).cloned().unwrap_or_default();
+        let get = |name: &str| cols.get(name).and_then(|&c| cells.get(c)).cloned().unwrap_or_default();
         if cells.iter().all(String::is_empty) {
             continue;
         }
@@ -301,9 +304,12 @@ pub async fn import(
             let household = match &group.existing {
                 Some(h) => h.clone(),
                 None => {
-                    let unit_code = group.unit.as_ref().unwrap_or_else(|| unreachable!("checked above"));
-                    let unit = &units[unit_code.as_str()];
-                    let village = &unit.code[..12];
+                    let unit = group
+                        .unit
+                        .as_ref()
+                        .and_then(|code| units.get(code.as_str()))
+                        .ok_or_else(|| AppError::internal("an imported household without its unit"))?;
+                    let village = crate::org::prefix_at(&unit.code, OrgLevel::Village);
                     let code = match codes.get_mut(village) {
                         Some(n) => {
                             *n += 1;
@@ -311,7 +317,7 @@ pub async fn import(
                         }
                         None => {
                             let code = next_code(&tx, village).await?;
-                            codes.insert(village.to_string(), code[12..].parse().unwrap_or(1));
+                            codes.insert(village.to_string(), code.get(12..).and_then(|n| n.parse().ok()).unwrap_or(1));
                             code
                         }
                     };

@@ -103,7 +103,10 @@ pub fn parse_phone(text: &str) -> Result<Option<String>, AppError> {
         return Ok(None);
     }
     let digits = text.bytes().filter(u8::is_ascii_digit).count();
-    let mobile = text.len() == 11 && text.starts_with('1') && matches!(text.as_bytes()[1], b'3'..=b'9') && digits == 11;
+    let mobile = text.len() == 11
+        && text.starts_with('1')
+        && matches!(text.as_bytes().get(1), Some(b'3'..=b'9'))
+        && digits == 11;
     // A landline: with its area code (0…, 10–12 digits) or a local 7- or 8-digit number.
     let landline = text.bytes().all(|b| b.is_ascii_digit() || b == b'-')
         && !text.starts_with('-')
@@ -187,10 +190,9 @@ impl MemberForm {
         if birth_date > today {
             return Err(AppError::validation("resident_id", "身份证号码中的出生日期晚于今天，请核对。"));
         }
-        let sex_digit = resident_id.as_str().as_bytes()[16] - b'0';
         Ok(MemberFields {
             name,
-            sex: if sex_digit % 2 == 1 { "M" } else { "F" }.to_string(),
+            sex: if resident_id.is_male() { "M" } else { "F" }.to_string(),
             birth_date,
             resident_id,
             relation: one_of("relation", "与户主关系", &self.relation, &RELATIONS)?,

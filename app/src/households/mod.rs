@@ -33,7 +33,7 @@ impl ResidentId {
             return None;
         }
         let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
-        Some(CHECK_CHARS[(sum % 11) as usize])
+        CHECK_CHARS.get((sum % 11) as usize).copied()
     }
 
     /// Parse and validate: length, digits, birth date, check character (a lower-case x is accepted).
@@ -43,11 +43,15 @@ impl ResidentId {
         if text.chars().count() != 18 {
             return Err(invalid("身份证号码应为 18 位。"));
         }
-        let (first17, last) = text.split_at(17);
+        // Split after the 17th character, not the 17th byte: the text may hold other than ASCII.
+        let (first17, last) = match text.char_indices().nth(17) {
+            Some((at, _)) => text.split_at(at),
+            None => (text.as_str(), ""),
+        };
         let Some(expected) = ResidentId::check_char(first17) else {
             return Err(invalid("身份证号码前 17 位应为数字。"));
         };
-        if NaiveDate::parse_from_str(&first17[6..14], "%Y%m%d").is_err() {
+        if birth_date_of(first17).is_none() {
             return Err(invalid("身份证号码中的出生日期无效。"));
         }
         if !last.starts_with(expected) {
@@ -61,19 +65,48 @@ impl ResidentId {
     }
 
     pub fn birth_date(&self) -> NaiveDate {
-        NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").unwrap_or_default()
+        birth_date_of(&self.0).unwrap_or_default()
     }
+
+    /// The 17th digit is odd for a man, even for a woman.
+    pub fn is_male(&self) -> bool {
+        self.0.as_bytes().get(16).is_some_and(|d| d % 2 == 1)
+    }
+}
+
+/// The birth date in characters 7–14 of an ID number.
+fn birth_date_of(id: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(id.get(6..14)?, "%Y%m%d").ok()
+}
+
+/// A search term that is a whole resident ID number (17 digits and a last character), upper-cased for an
+/// exact match.
+pub fn searched_resident_id(q: &str) -> Option<String> {
+    let upper = q.to_ascii_uppercase();
+    (upper.len() == 18 && upper.bytes().take(17).all(|b| b.is_ascii_digit())).then_some(upper)
+}
+
+/// Text for a LIKE pattern with `\` as its escape: `%`, `_` and `\` match only themselves.
+pub fn like_literal(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 /// The masked form shown in lists and prints: the first 4 and last 4 characters.
 pub fn mask_resident_id(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    if chars.len() < 8 {
-        return "*".repeat(chars.len());
+    let count = id.chars().count();
+    if count < 8 {
+        return "*".repeat(count);
     }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
+    let head: String = id.chars().take(4).collect();
+    let tail: String = id.chars().skip(count - 4).collect();
+    format!("{head}{}{tail}", "*".repeat(count - 8))
 }
 
 /// Yuan as typed ("12345", "12345.6", "12,345.67") to fen; a Chinese message naming the field otherwise.

@@ -232,7 +232,7 @@ pub async fn create(
     }
     let tx = begin_write(db).await?;
     check_unique_id(&tx, head.resident_id.as_str(), None).await?;
-    let code = next_code(&tx, &unit.code[..12]).await?;
+    let code = next_code(&tx, crate::org::prefix_at(&unit.code, OrgLevel::Village)).await?;
     let mut active = household::ActiveModel {
         code: Set(code.clone()),
         head_name: Set(head.name.clone()),
@@ -282,7 +282,8 @@ pub async fn update(
     let fields = form.parse()?;
     let actor = Actor::user(ctx.caller()?, &ctx.meta);
     let unit = placement(db, now, ctx, &fields.org_code).await?;
-    if unit.code[..12] != household.org_code[..12] {
+    let village_of = |code| crate::org::prefix_at(code, OrgLevel::Village);
+    if village_of(&unit.code) != village_of(&household.org_code) {
         return Err(AppError::validation("org_code", "农户只能在本村的村民小组之间调整；跨村迁移请办理迁移手续。"));
     }
     if fields.contact_user_id != household.contact_user_id || fields.liaison_user_id != household.liaison_user_id {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{household, household_income, household_member, security_assessment};
 use std::collections::HashMap;
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -107,12 +107,11 @@ async fn search_condition(db: &DatabaseConnection, q: &str) -> Result<Condition,
         return Err(AppError::validation("q", "搜索内容不超过 40 个字。"));
     }
     let by_members = |members: Vec<i64>| household::Column::Id.is_in(members);
-    let upper = q.to_ascii_uppercase();
-    if upper.len() == 18 && upper[..17].bytes().all(|b| b.is_ascii_digit()) {
+    if let Some(resident_id) = super::searched_resident_id(q) {
         let ids = household_member::Entity::find()
             .select_only()
             .column(household_member::Column::HouseholdId)
-            .filter(household_member::Column::ResidentId.eq(upper))
+            .filter(household_member::Column::ResidentId.eq(resident_id))
             .into_tuple::<i64>()
             .all(db)
             .await?;
@@ -132,7 +131,7 @@ async fn search_condition(db: &DatabaseConnection, q: &str) -> Result<Condition,
             .await?;
         return Ok(Condition::all().add(by_members(ids)));
     }
-    let pattern = format!("%{}%", q.replace(['%', '_'], ""));
+    let pattern = LikeExpr::new(format!("%{}%", super::like_literal(q))).escape('\\');
     let ids = household_member::Entity::find()
         .select_only()
         .column(household_member::Column::HouseholdId)

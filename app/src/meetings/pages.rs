@@ -72,7 +72,7 @@ pub fn MeetingsPage() -> impl IntoView {
                                                     (None, false) => "待召开".to_string(),
                                                 }}</td>
                                                 <td>
-                                                    <FileLink href=format!("/prints/meetings/book.pdf?unit={}&year={}", r.org_code, &month[..4])>"年度专本"</FileLink>" "
+                                                    <FileLink href=format!("/prints/meetings/book.pdf?unit={}&year={}", r.org_code, month.get(..4).unwrap_or_default())>"年度专本"</FileLink>" "
                                                     {match (r.meeting_id, r.may_prepare) {
                                                     (Some(id), _) => view! { <a href=format!("/meetings/{id}")>"查看"</a> }.into_any(),
                                                     (None, true) => view! {

@@ -1785,10 +1785,11 @@ pub async fn book(
 fn minutes_data(m: &MeetingView, today: NaiveDate) -> serde_json::Value {
     let or_none = |list: Vec<String>| if list.is_empty() { "无".to_string() } else { list.join("、") };
     let kept: Vec<&ItemView> = m.items.iter().filter(|i| !i.dropped).collect();
+    let (year, month) = m.month.split_once('-').unwrap_or((&m.month, ""));
     json!({
         "unit_name": m.org_name,
         "title": m.title,
-        "month": format!("{}年{}月", &m.month[..4], m.month[5..].trim_start_matches('0')),
+        "month": format!("{year}年{}月", month.trim_start_matches('0')),
         "held_on": m.held_on.map(|d| d.format("%Y年%m月%d日").to_string()).unwrap_or_default(),
         "place": m.place,
         "chair": m.chair.clone().unwrap_or_default(),

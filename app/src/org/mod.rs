@@ -83,19 +83,17 @@ impl OrgCode {
                 "区划代码应为 12 位数字（村民小组为 15 位：所属村的 12 位代码加 3 位组号）。",
             ));
         }
+        let part = |from: usize, to: usize| text.get(from..to).unwrap_or_default();
         let level = if text.len() == 15 {
             OrgLevel::Group
-        } else if &text[6..] == "000000" {
+        } else if part(6, 12) == "000000" {
             OrgLevel::County
-        } else if &text[9..] == "000" {
+        } else if part(9, 12) == "000" {
             OrgLevel::Township
         } else {
             OrgLevel::Village
         };
-        if &text[..6] == "000000"
-            || (level == OrgLevel::Group && &text[12..] == "000")
-            || (level == OrgLevel::Group && &text[9..12] == "000")
-        {
+        if part(0, 6) == "000000" || (level == OrgLevel::Group && (part(12, 15) == "000" || part(9, 12) == "000")) {
             return Err(AppError::validation("code", "区划代码不完整：县、镇、村或组的编号不能全为 0。"));
         }
         Ok(OrgCode { code: text.to_string(), level })
@@ -111,17 +109,12 @@ impl OrgCode {
 
     /// The prefix shared by this unit and everything below it.
     pub fn scope_prefix(&self) -> &str {
-        &self.code[..self.level.significant_digits()]
+        prefix_at(&self.code, self.level)
     }
 
     /// The code of the unit at `level` that contains this one (this code when it is at `level` or above).
     pub fn at_level(&self, level: OrgLevel) -> String {
-        let digits = level.significant_digits();
-        if digits >= self.level.significant_digits() {
-            self.code.clone()
-        } else {
-            format!("{:0<12}", &self.code[..digits])
-        }
+        unit_at(&self.code, level)
     }
 
     /// Whether `other` is this unit or lies below it.
@@ -133,6 +126,18 @@ impl OrgCode {
     pub fn is_child_of(&self, parent: &OrgCode) -> bool {
         parent.level.child() == Some(self.level) && parent.contains(&self.code) && self.code != parent.code
     }
+}
+
+/// The leading digits of a stored area code that identify the unit at `level` containing it (the whole
+/// code when it is shorter, i.e. at `level` or above).
+pub fn prefix_at(code: &str, level: OrgLevel) -> &str {
+    code.get(..level.significant_digits()).unwrap_or(code)
+}
+
+/// The code of the unit at `level` containing a stored area code (the code itself when it is at `level`
+/// or above): "500152101203004" at the township level is "500152101000".
+pub fn unit_at(code: &str, level: OrgLevel) -> String {
+    format!("{:0<12}", prefix_at(code, level))
 }
 
 /// An org unit as the browser sees it.

@@ -211,7 +211,7 @@ impl Policy {
                 problems.add("categories", format!("第 {} 个类别缺少名称。", i + 1));
             } else if !(1..=12).contains(&c.visit_every_months) {
                 problems.add("categories", format!("类别“{}”的走访周期应在 1 至 12 个月之间。", c.name));
-            } else if self.categories[..i].iter().any(|o| o.name == c.name) {
+            } else if self.categories.iter().take(i).any(|o| o.name == c.name) {
                 problems.add("categories", format!("类别“{}”重复。", c.name));
             }
         }

@@ -167,7 +167,9 @@ pub async fn commitment(
     printed(db, now, ctx, "commitment", &d, full).await?;
     let today = beijing_date(now);
     let mut household = household_data(&d);
-    household["monitoring_class"] = json!(class);
+    if let Some(fields) = household.as_object_mut() {
+        fields.insert("monitoring_class".into(), json!(class));
+    }
     Ok(json!({
         "unit_name": d.summary.org_name,
         "printed_on": today.to_string(),

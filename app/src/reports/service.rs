@@ -8,6 +8,7 @@ use super::{ScaleRow, scale_verdict};
 use crate::authz::{self, Action};
 use crate::error::AppError;
 use crate::households::MonitoringStatus;
+use crate::org::{OrgLevel, prefix_at, unit_at};
 use crate::request::RequestContext;
 use crate::shell::beijing_date;
 
@@ -26,12 +27,13 @@ pub async fn scale(
     if prefixes.is_empty() {
         return Err(AppError::Forbidden);
     }
-    let mut counties: Vec<String> = prefixes.iter().map(|p| format!("{}000000", &p[..6.min(p.len())])).collect();
+    let mut counties: Vec<String> = prefixes.iter().map(|p| unit_at(p, OrgLevel::County)).collect();
     counties.sort();
     counties.dedup();
     let mut rows = Vec::new();
     for county in counties {
-        let mine: Vec<&String> = prefixes.iter().filter(|p| p.starts_with(&county[..6])).collect();
+        let mine: Vec<&String> =
+            prefixes.iter().filter(|p| p.starts_with(prefix_at(&county, OrgLevel::County))).collect();
         let partial = !mine.iter().any(|p| p.len() <= 6);
         let mut in_scope = sea_orm::Condition::any();
         for p in &mine {

@@ -72,12 +72,12 @@ pub fn read_file(bytes: &[u8], file_name: &str, department: Department) -> Resul
         return Err(AppError::validation("file", "文件超过 20 MB，请分批导入。"));
     }
     let sheet = crate::excel::import::read_sheet(bytes)?;
-    let header_at = sheet
+    let (header_at, header) = sheet
         .rows
         .iter()
-        .position(|r| r.iter().any(|c| c == "身份证号") && r.iter().any(|c| c == "预警内容"))
+        .enumerate()
+        .find(|(_, r)| r.iter().any(|c| c == "身份证号") && r.iter().any(|c| c == "预警内容"))
         .ok_or_else(|| AppError::validation("file", format!("找不到表头行：表头应为 {}。", COLUMNS.join("、"))))?;
-    let header = &sheet.rows[header_at];
     let col = |name: &str| header.iter().position(|h| h == name);
     if col("姓名").is_none() {
         return Err(AppError::validation("file", "表头缺少“姓名”列。"));
@@ -151,6 +151,16 @@ pub fn departments_of(caller: &crate::auth::Caller) -> Vec<Department> {
         .collect()
 }
 
+/// Where the caller may bring in warnings; `Forbidden` for one who may bring in none (no department or
+/// no scope). Cheap enough to run before a request's body is read.
+pub fn import_scopes(caller: &crate::auth::Caller) -> Result<Vec<String>, AppError> {
+    let scopes = authz::scope_prefixes(caller, Action::ImportWarnings);
+    if scopes.is_empty() || departments_of(caller).is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(scopes)
+}
+
 /// A checked batch ready to be taken.
 pub struct Job {
     pub batch_id: i64,
@@ -181,11 +191,8 @@ pub async fn begin(
     prepared: Prepared,
 ) -> Result<Begun, AppError> {
     let caller = ctx.caller()?;
+    let scopes = import_scopes(caller)?;
     if !departments_of(caller).contains(&prepared.department) {
-        return Err(AppError::Forbidden);
-    }
-    let scopes = authz::scope_prefixes(caller, Action::ImportWarnings);
-    if scopes.is_empty() {
         return Err(AppError::Forbidden);
     }
     let kind = format!("screening:{}", prepared.department.as_str());
@@ -738,13 +745,13 @@ pub async fn digest(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, 
     // Per township (or county): per village, (opened, updated, unmatched).
     let mut by_unit: HashMap<String, HashMap<String, [usize; 3]>> = HashMap::new();
     for r in &rows {
-        let unit = if r.org_code.len() >= 12 && &r.org_code[6..9] != "000" {
-            format!("{}000", &r.org_code[..9])
+        let village = crate::org::prefix_at(&r.org_code, OrgLevel::Village).to_string();
+        let unit = if r.org_code.get(6..9).is_some_and(|t| t != "000") {
+            crate::org::unit_at(&r.org_code, OrgLevel::Township)
         } else {
-            r.org_code[..r.org_code.len().min(12)].to_string()
+            village.clone()
         };
-        let counts =
-            by_unit.entry(unit).or_default().entry(r.org_code[..r.org_code.len().min(12)].to_string()).or_default();
+        let counts = by_unit.entry(unit).or_default().entry(village).or_default();
         match r.outcome.as_str() {
             "opened" => counts[0] += 1,
             "updated" => counts[1] += 1,

@@ -84,10 +84,11 @@ pub async fn submit(
     let org_code = household.map(|h| h.org_code.clone()).unwrap_or_else(|| village.code.clone());
     let today = beijing_date(now);
     let policy = crate::policy::service::effective(db, &org_code, today.year()).await?;
+    let phone_chars = report.phone.chars().count();
     let masked_phone = format!(
         "{}****{}",
-        &report.phone[..3.min(report.phone.len())],
-        &report.phone[report.phone.len().saturating_sub(4)..]
+        report.phone.chars().take(3).collect::<String>(),
+        report.phone.chars().skip(phone_chars.saturating_sub(4)).collect::<String>()
     );
     let actor = Actor::anonymous(&format!("农户主动申报（{} {masked_phone}）", report.name), meta);
     let description = format!(
@@ -137,7 +138,10 @@ pub async fn places(db: &DatabaseConnection) -> Result<Vec<Township>, AppError> 
             name: t.name.clone(),
             villages: units
                 .iter()
-                .filter(|v| v.level == "village" && v.code.starts_with(&t.code[..9]))
+                .filter(|v| {
+                    v.level == "village"
+                        && v.code.starts_with(crate::org::prefix_at(&t.code, crate::org::OrgLevel::Township))
+                })
                 .map(|v| (v.code.clone(), v.name.clone()))
                 .collect(),
         })

@@ -78,7 +78,7 @@ pub fn check_phone(phone: &str) -> Result<String, AppError> {
     let phone = phone.trim();
     let ok = phone.len() == 11
         && phone.starts_with('1')
-        && matches!(phone.as_bytes()[1], b'3'..=b'9')
+        && matches!(phone.as_bytes().get(1), Some(b'3'..=b'9'))
         && phone.bytes().all(|b| b.is_ascii_digit());
     if ok {
         Ok(phone.to_string())

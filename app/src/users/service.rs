@@ -26,7 +26,7 @@ pub fn one_time_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
     let group = |rng: &mut rand::rngs::ThreadRng| -> String {
-        (0..4).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+        (0..4).filter_map(|_| ALPHABET.get(rng.random_range(0..ALPHABET.len())).map(|&b| char::from(b))).collect()
     };
     let mut password = format!("{}-{}-{}", group(&mut rng), group(&mut rng), group(&mut rng));
     // Guarantee a digit so it also satisfies the rules for chosen passwords.

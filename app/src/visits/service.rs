@@ -716,7 +716,7 @@ fn keep_households_together(due: &mut [DueVisit]) {
         let entry = first.entry(d.household_code.clone()).or_insert((d.due_by, arrival));
         entry.0 = entry.0.min(d.due_by);
     }
-    due.sort_by_key(|d| (first[&d.household_code], d.due_by));
+    due.sort_by_key(|d| (first.get(&d.household_code).copied(), d.due_by));
 }
 
 /// What one person owes, for their reminder.

@@ -8,7 +8,8 @@ use app::screening::service::{self as screening, Begun};
 use app::screening::{COLUMNS, ScreeningReport, WarningInput};
 use app::state::AppState;
 use axum::Extension;
-use axum::extract::{Multipart, State};
+use axum::extract::{FromRequestParts, Multipart, State};
+use axum::http::request::Parts;
 use axum::response::Redirect;
 use serde::Deserialize;
 
@@ -24,10 +25,11 @@ pub struct WarningsRequest {
 /// Push warnings (up to 10,000 per call). All-or-nothing: with any bad item nothing is taken and the
 /// report lists every problem. The same call twice, or a warning sent before, is taken once.
 #[utoipa::path(post, path = "/api/screening/warnings", tag = "screening", request_body = WarningsRequest,
-    responses((status = 200, body = ScreeningReport), (status = 422, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
+    responses((status = 200, body = ScreeningReport), (status = 422, body = super::ErrorBody), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
 pub async fn push(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
+    _: Importer,
     Json(body): Json<WarningsRequest>,
 ) -> Result<Json<ScreeningReport>, AppError> {
     let department = app::screening::department(&body.department)?;
@@ -35,6 +37,23 @@ pub async fn push(
     match screening::begin(&state.db, state.clock.now(), &ctx, prepared).await? {
         Begun::Done(report) => Ok(Json(*report)),
         Begun::Run(job) => Ok(Json(screening::run(&state.db, state.clock.now(), *job, &state.imports).await?)),
+    }
+}
+
+/// A caller who may bring in warnings. An extractor of the request's head, so axum runs it before the
+/// body is read: an anonymous or unentitled client's body (up to 10,000 warnings) is never parsed.
+pub struct Importer;
+
+impl FromRequestParts<AppState> for Importer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Importer, AppError> {
+        let ctx = parts
+            .extensions
+            .get::<RequestContext>()
+            .ok_or_else(|| AppError::internal("RequestContext missing from the request"))?;
+        screening::import_scopes(ctx.caller()?)?;
+        Ok(Importer)
     }
 }
 

@@ -85,7 +85,7 @@ const GIVEN_FEMALE: &[&str] = &[
 ];
 
 fn pick<'a>(rng: &mut ChaCha8Rng, list: &'a [&'a str]) -> &'a str {
-    list[rng.random_range(0..list.len())]
+    list.get(rng.random_range(0..list.len())).copied().unwrap_or_default()
 }
 
 fn given_name(rng: &mut ChaCha8Rng, male: bool) -> String {
@@ -111,7 +111,7 @@ impl IdIssuer {
         let index = *n;
         *n += 1;
         let areas = ["500152", "500223", "510921", "500382"];
-        let area = areas[(index / 500) as usize % areas.len()];
+        let area = areas.get((index / 500) as usize % areas.len()).copied().unwrap_or_default();
         let order = (index % 500) * 2 + u32::from(male);
         let first17 = format!("{area}{}{order:03}", birth.format("%Y%m%d"));
         let check = ResidentId::check_char(&first17).unwrap_or('0');
@@ -344,10 +344,11 @@ pub async fn load(
 
 fn chinese_number(n: u32) -> String {
     const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let digit = |d: u32| DIGITS.get(d as usize).copied().unwrap_or_default();
     match n {
-        0..=9 => DIGITS[n as usize].to_string(),
+        0..=9 => digit(n).to_string(),
         10 => "十".into(),
-        11..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
+        11..=19 => format!("十{}", digit(n % 10)),
         _ => n.to_string(),
     }
 }
@@ -371,14 +372,14 @@ async fn load_users(
         plan.push((format!("bm.{key}"), Role::DepartmentUser, COUNTY_CODE.into(), Some(name.into())));
     }
     for township in townships {
-        let t = &township.code[6..9];
+        let t = township.code.get(6..9).unwrap_or_default();
         plan.push((format!("z{t}.lingdao"), Role::TownshipLeader, township.code.clone(), None));
         plan.push((format!("z{t}.jingfa"), Role::TownshipStaff, township.code.clone(), None));
         plan.push((format!("z{t}.jiwei"), Role::DisciplineTeam, township.code.clone(), None));
         plan.push((format!("z{t}.jiancha"), Role::CrossChecker, township.code.clone(), None));
     }
     for (village, groups, _) in villages {
-        let v = &village.code[6..12];
+        let v = village.code.get(6..12).unwrap_or_default();
         plan.push((format!("c{v}.shuji"), Role::VillageSecretary, village.code.clone(), None));
         plan.push((format!("c{v}.ganbu"), Role::VillageCadre, village.code.clone(), None));
         plan.push((format!("c{v}.zhucun"), Role::ResidentCadre, village.code.clone(), None));
@@ -437,8 +438,8 @@ async fn assign_cadres(
     let users: HashMap<String, i64> =
         entities::app_user::Entity::find().all(tx).await?.into_iter().map(|u| (u.username, u.id)).collect();
     for (village, _, _) in villages {
-        let contact = users.get(&format!("c{}.lianxi", &village.code[6..12])).copied();
-        let liaison = users.get(&format!("z{}.lingdao", &village.code[6..9])).copied();
+        let contact = users.get(&format!("c{}.lianxi", village.code.get(6..12).unwrap_or_default())).copied();
+        let liaison = users.get(&format!("z{}.lingdao", village.code.get(6..9).unwrap_or_default())).copied();
         household::Entity::update_many()
             .col_expr(household::Column::ContactUserId, Expr::value(contact))
             .col_expr(household::Column::LiaisonUserId, Expr::value(liaison))
@@ -474,7 +475,10 @@ async fn load_visits(tx: &DatabaseTransaction, rng: &mut ChaCha8Rng, today: Naiv
     let day = |month: u32, day: u32| NaiveDate::from_ymd_opt(year, month, day).unwrap_or(today);
     let mut rows = Vec::new();
     for h in &households {
-        let Some(contact) = users.get(&format!("c{}.lianxi", &h.org_code[6..12])).copied() else { continue };
+        let Some(contact) = users.get(&format!("c{}.lianxi", h.org_code.get(6..12).unwrap_or_default())).copied()
+        else {
+            continue;
+        };
         let visit = |on: NaiveDate, visitor: i64, mode: &str, sweep: bool| entities::visit::ActiveModel {
             household_id: Set(h.id),
             org_code: Set(h.org_code.clone()),
@@ -663,7 +667,7 @@ async fn load_households(
                 seq += 1;
                 let id = next_id;
                 next_id += 1;
-                let group = &groups[rng.random_range(0..groups.len())];
+                let Some(group) = groups.get(rng.random_range(0..groups.len())) else { continue };
                 let family = family(rng);
                 let size = family.len() as i64;
                 // Per-capita net income: skewed towards the low end, a few households in hardship.
@@ -695,7 +699,7 @@ async fn load_households(
                 } else {
                     None
                 };
-                let head = &family[0];
+                let Some(head) = family.first() else { continue };
                 households.push(household::ActiveModel {
                     id: Set(id),
                     code: Set(format!("{}{seq:05}", village.code)),

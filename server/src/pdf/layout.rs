@@ -39,7 +39,7 @@ impl Metrics<'_> {
             let mut line = String::new();
             let mut start = 0;
             for (end, _) in unicode_linebreak::linebreaks(paragraph) {
-                let segment = &paragraph[start..end];
+                let segment = paragraph.get(start..end).unwrap_or_default();
                 start = end;
                 let candidate = format!("{line}{segment}");
                 if self.width(candidate.trim_end(), size) <= max {
@@ -141,11 +141,9 @@ impl<'a> Composer<'a> {
 
     /// Text on a page. One text section each, so every position is absolute.
     fn text_on(&mut self, page: usize, x: f32, y: f32, text: &str, size: f32) {
-        if text.is_empty() {
-            return;
-        }
         let font = PdfFontHandle::External(self.font_id.clone());
-        self.pages[page].extend([
+        let Some(ops) = self.pages.get_mut(page).filter(|_| !text.is_empty()) else { return };
+        ops.extend([
             Op::StartTextSection,
             Op::SetFont { font, size: Pt(size) },
             Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(y) } },

@@ -181,8 +181,10 @@ fn save(mut doc: PdfDocument, pages: Vec<Sheet>, bookmarks: Vec<(String, usize)>
 /// A template from an operator's folder.
 fn read_folder(form: &str, dir: &Path) -> Result<Template, TemplateError> {
     let origin = dir.display().to_string();
-    let unreadable = |file: &str, e: std::io::Error| TemplateError {
-        file: format!("{form}/{file} ({origin})"),
+    let unreadable = |file: &'static str, e: std::io::Error| TemplateError {
+        form: form.into(),
+        file,
+        origin: origin.clone(),
         line: 1,
         message: format!("unreadable: {e}"),
     };
@@ -195,13 +197,14 @@ fn read_folder(form: &str, dir: &Path) -> Result<Template, TemplateError> {
     Template::parse(form, &origin, &layout, text)
 }
 
-/// What a user sees when a template is broken: which file and line to fix, in Chinese; the precise
-/// cause is in the log.
+/// What a user sees when a template is broken: the form's file and line to fix, in Chinese, never the
+/// folder it lives in on the server; the precise cause and the folder are in the log.
 fn broken(e: &TemplateError) -> AppError {
     tracing::error!(error = %e, "print template error");
     AppError::Conflict(format!(
         "打印模板 {} 第 {} 行有误，无法打印。请管理员检查该行（详细原因见服务器日志）。",
-        e.file, e.line
+        e.place(),
+        e.line
     ))
 }
 
@@ -248,7 +251,7 @@ fn compose(
                         cells.push(Cell { text: name.clone(), shaded: true });
                         cells.push(Cell { text: fill(expression)?, shaded: false });
                     }
-                    page.row_with_room(&cells, &widths[..cells.len()], *min_lines);
+                    page.row_with_room(&cells, widths.get(..cells.len()).unwrap_or(&widths), *min_lines);
                 }
                 page.space(2.0);
             }

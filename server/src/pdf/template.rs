@@ -155,21 +155,33 @@ pub struct Template {
     pub source: String,
 }
 
-/// A template that cannot be used, with where and why.
+/// A template that cannot be used, with where and why. Its text (with the folder it came from) is for the
+/// log; users are shown only the form, the file and the line (`place`).
 #[derive(Debug, thiserror::Error)]
-#[error("print template {file}, line {line}: {message}")]
+#[error("print template {form}/{file} ({origin}), line {line}: {message}")]
 pub struct TemplateError {
-    pub file: String,
+    pub form: String,
+    /// `layout.toml` or `text.txt`.
+    pub file: &'static str,
+    pub origin: String,
     pub line: usize,
     pub message: String,
+}
+
+impl TemplateError {
+    /// The file within the templates folder, e.g. `visit-sheet/layout.toml`.
+    pub fn place(&self) -> String {
+        format!("{}/{}", self.form, self.file)
+    }
 }
 
 impl Template {
     /// Parse a form's layout (and text), checking every expression compiles.
     pub fn parse(form: &str, origin: &str, source: &str, text: Option<String>) -> Result<Template, TemplateError> {
-        let file = format!("{form}/layout.toml ({origin})");
         let layout: Layout = toml::from_str(source).map_err(|e| TemplateError {
-            file: file.clone(),
+            form: form.into(),
+            file: "layout.toml",
+            origin: origin.into(),
             line: e.span().map_or(1, |span| line_of(source, span.start)),
             message: e.message().to_string(),
         })?;
@@ -211,11 +223,7 @@ impl Template {
             }
         }
         if let Some(text) = &self.text {
-            env.template_from_str(text).map_err(|e| TemplateError {
-                file: format!("{}/text.txt ({})", self.form, self.origin),
-                line: e.line().unwrap_or(1),
-                message: e.to_string(),
-            })?;
+            env.template_from_str(text).map_err(|e| self.error("text.txt", e.line().unwrap_or(1), e.to_string()))?;
         }
         for expression in expressions {
             env.template_from_str(expression).map_err(|e| self.error_at(expression, e.to_string()))?;
@@ -226,8 +234,9 @@ impl Template {
     /// An error at the line of the layout where `needle` first appears outside a comment.
     pub fn error_at(&self, needle: &str, message: String) -> TemplateError {
         let in_comment = |at: usize| {
-            let line_start = self.source[..at].rfind('\n').map_or(0, |n| n + 1);
-            self.source[line_start..at].trim_start().starts_with('#')
+            let before = self.source.get(..at).unwrap_or_default();
+            let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+            before.get(line_start..).unwrap_or_default().trim_start().starts_with('#')
         };
         let line = self
             .source
@@ -235,16 +244,16 @@ impl Template {
             .map(|(at, _)| at)
             .find(|at| !in_comment(*at))
             .map_or(1, |at| line_of(&self.source, at));
-        TemplateError { file: format!("{}/layout.toml ({})", self.form, self.origin), line, message }
+        self.error("layout.toml", line, message)
+    }
+
+    fn error(&self, file: &'static str, line: usize, message: String) -> TemplateError {
+        TemplateError { form: self.form.clone(), file, origin: self.origin.clone(), line, message }
     }
 
     /// The text file filled with the data; an error names the text file's line.
     pub fn fill_text(&self, text: &str, data: &minijinja::Value) -> Result<String, TemplateError> {
-        environment().render_str(text, data).map_err(|e| TemplateError {
-            file: format!("{}/text.txt ({})", self.form, self.origin),
-            line: e.line().unwrap_or(1),
-            message: e.to_string(),
-        })
+        environment().render_str(text, data).map_err(|e| self.error("text.txt", e.line().unwrap_or(1), e.to_string()))
     }
 
     /// Fill in one expression with the data.
@@ -263,7 +272,7 @@ fn environment() -> minijinja::Environment<'static> {
 
 /// The 1-based line of a byte offset.
 fn line_of(source: &str, offset: usize) -> usize {
-    source[..offset.min(source.len())].matches('\n').count() + 1
+    source.get(..offset).unwrap_or(source).matches('\n').count() + 1
 }
 
 #[cfg(test)]
@@ -295,7 +304,36 @@ mod tests {
         let template = Template::parse("commitment", "test", layout, Some(text.into())).unwrap();
         let data = minijinja::Value::from(minijinja::value::Serde(serde_json::json!({ "household": {} })));
         let e = template.fill_text(text, &data).unwrap_err();
-        assert_eq!((e.file.as_str(), e.line), ("commitment/text.txt (test)", 3), "{e}");
+        assert_eq!((e.place().as_str(), e.line), ("commitment/text.txt", 3), "{e}");
+    }
+
+    proptest::proptest! {
+        /// Any layout and text file, and the built-in ones with arbitrary text inserted anywhere, parse
+        /// or name a line of the file; filling the text file never panics either.
+        #[test]
+        fn any_template_parses_or_names_a_line(
+            inserted in proptest::prelude::any::<String>(),
+            at in 0usize..4000,
+            text in proptest::option::of(proptest::prelude::any::<String>()),
+        ) {
+            let built_in = include_str!("../../../print-templates/commitment/layout.toml");
+            let at = built_in.char_indices().map(|(i, _)| i).nth(at).unwrap_or(built_in.len());
+            let mutated = format!("{}{inserted}{}", &built_in[..at], &built_in[at..]);
+            for source in [inserted.as_str(), mutated.as_str()] {
+                match Template::parse("commitment", "test", source, text.clone()) {
+                    Ok(template) => {
+                        let data = minijinja::Value::from(minijinja::value::Serde(serde_json::json!({})));
+                        if let Some(text) = &text {
+                            let _ = template.fill_text(text, &data);
+                        }
+                    }
+                    Err(e) => {
+                        let lines = source.lines().count().max(text.as_deref().map_or(0, |t| t.lines().count()));
+                        proptest::prop_assert!((1..=lines + 1).contains(&e.line), "{e}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -61,13 +61,13 @@ async fn elimination_by_its_rules_f_g(backend: tests::Backend) {
     let fupin_pw = app.user("fupin", Role::CountyOffice, COUNTY).await;
 
     let (status, body) = propose(&shuji, &no_labour, "2025-06-01").await;
-    assert_eq!(status, 500, "a server function answers a refusal with 500 and the error: {body}");
+    assert_eq!(status, 409, "{body}");
     assert!(body.contains("无劳动能力") && body.contains("继续跟踪监测"), "{body}");
     let (status, body) = propose(&shuji, &fragile, "2025-06-01").await;
-    assert_eq!(status, 500, "a server function answers a refusal with 500 and the error: {body}");
+    assert_eq!(status, 409, "{body}");
     assert!(body.contains("风险尚未稳定消除") && body.contains("低于监测线"), "{body}");
     let (status, body) = propose(&shuji, &stable, "2026-01-01").await;
-    assert_eq!(status, 500, "a server function answers a refusal with 500 and the error: {body}");
+    assert_eq!(status, 422, "{body}");
     assert!(body.contains("尚不满 6 个月"), "{body}");
 
     let (status, body) = propose(&shuji, &stable, "2025-06-01").await;
@@ -139,7 +139,7 @@ async fn a_household_that_fell_back_is_not_confirmed(backend: tests::Backend) {
     assert!(!text.contains("危房") && !text.contains("住房安全"), "{text}");
     let fupin = app.signed_in("fupin", &fupin_pw).await;
     let (status, body) = step(&fupin, &code, &[("form[step]", "county_approve"), ("form[approve]", "yes")]).await;
-    assert_eq!(status, 500, "a server function answers a refusal with 500 and the error: {body}");
+    assert_eq!(status, 409, "{body}");
     assert!(body.contains("住房安全有保障"), "{body}");
     let (status, body) = step(
         &fupin,

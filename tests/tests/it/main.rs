@@ -17,6 +17,7 @@ mod pages;
 mod policy;
 mod prints;
 mod register;
+mod robustness;
 mod schema;
 mod scope;
 mod screening;

@@ -145,17 +145,21 @@ async fn long_tables_and_broken_templates(backend: tests::Backend) {
     std::fs::write(commitment.join("layout.toml"), format!("page = \"A4-landscape\"\n{layout}")).unwrap();
     std::fs::copy(built_in.join("text.txt"), commitment.join("text.txt")).unwrap();
     let dir = overrides.path().to_path_buf();
+    let folder = dir.display().to_string();
     let app = TestApp::spawn_with(backend, |s| s.print_templates_dir = Some(dir)).await.with_county().await;
     app.policy(COUNTY, 2026, Preset::Fujian2021).await;
     let code = app.household(VILLAGE_A1, 1, "张建国").await;
     app.members(&code, 40).await;
     let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
 
-    // The operator's broken visit sheet: a clear Chinese refusal naming the file and line.
+    // The operator's broken visit sheet: a clear Chinese refusal naming the form's file and line, not
+    // the folder on the server.
     let (status, message) =
         tests::error_message(shuji.get(&format!("/prints/households/{code}/visit-sheet.pdf")).await).await;
     assert_eq!(status, 409);
-    assert!(message.contains("visit-sheet/layout.toml") && message.contains("第 3 行"), "{message}");
+    let refusal = "打印模板 visit-sheet/layout.toml 第 3 行有误，无法打印。请管理员检查该行（详细原因见服务器日志）。";
+    assert!(message.contains(refusal), "{message}");
+    assert!(!message.contains(&folder), "{message}");
     // The commitment still prints, on landscape A4; its 42-member table runs onto a second page with its header.
     let pdf = tests::Pdf::from(
         shuji.get(&format!("/prints/households/{code}/commitment.pdf")).await.bytes().await.unwrap().to_vec(),
