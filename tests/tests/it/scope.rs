@@ -429,3 +429,20 @@ async fn a_village_changes_nothing_of_another(backend: Backend) {
     assert!(seen["history"].as_array().unwrap().is_empty(), "no change was recorded");
 }
 both_backends!(village_writes, a_village_changes_nothing_of_another);
+
+/// Who may do what, as one table checked in (`tests/snapshots/permissions.txt`): a change to any role's rights
+/// shows up in review as a change to this file.
+#[test]
+fn the_role_and_action_matrix_is_as_reviewed() {
+    use app::permissions::Action;
+    let mut table = String::from("操作 | 可执行的角色\n");
+    for action in Action::ALL {
+        let roles: Vec<&str> = Role::ALL.iter().filter(|r| action.roles().contains(r)).map(|r| r.label()).collect();
+        table.push_str(&format!(
+            "{} | {}\n",
+            action.label(),
+            if roles.is_empty() { "（无）".into() } else { roles.join("、") }
+        ));
+    }
+    tests::assert_snapshot("permissions", &table);
+}
