@@ -165,11 +165,24 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
+/// Every route but the public ones asks to sign in before anything else: no id is looked up and no body is
+/// read for an anonymous client, so each answers it 401 alike.
+async fn require_signed_in(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match req.extensions().get::<app::request::RequestContext>() {
+        Some(ctx) if ctx.caller.is_some() => next.run(req).await,
+        _ => app::error::AppError::Unauthenticated.into_response(),
+    }
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let public = Router::new()
         .route("/openapi.json", get(openapi))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
+        .route("/screening/template.csv", get(screening::template))
+        .route("/imports/template.csv", get(excel::template));
+    let signed_in = Router::new()
         .route("/auth/password", post(auth::change_password))
         .route("/me", get(auth::me))
         .route("/org-units", get(org::list))
@@ -194,7 +207,6 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/evidence", post(evidence::upload).layer(DefaultBodyLimit::disable()))
         .route("/evidence/{id}/withdraw", post(evidence::withdraw))
         .route("/screening/warnings", post(screening::push).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
-        .route("/screening/template.csv", get(screening::template))
         .route("/meetings", get(meetings::list))
         .route("/meetings/{id}", get(meetings::get_one))
         .route("/visits", post(visits::record))
@@ -205,8 +217,10 @@ pub fn router() -> Router<AppState> {
         .route("/visits/{id}", get(visits::get_one))
         .route("/visits/{id}/photos", post(evidence::upload_visit_photos).layer(DefaultBodyLimit::disable()))
         .route("/exports/{roster}", get(excel::export))
-        .route("/imports/template.csv", get(excel::template))
         .route("/imports/households", post(excel::import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+        .route_layer(axum::middleware::from_fn(require_signed_in));
+    public
+        .merge(signed_in)
         // After the routes: it applies to the routes added so far. Both answer the API's error body.
         .method_not_allowed_fallback(|| async { app::error::AppError::MethodNotAllowed })
         .fallback(|| async { app::error::AppError::NotFound })

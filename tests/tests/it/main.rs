@@ -16,6 +16,7 @@ mod notify;
 mod pages;
 mod policy;
 mod prints;
+mod reach;
 mod register;
 mod robustness;
 mod schema;
