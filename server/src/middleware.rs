@@ -99,6 +99,28 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     response
 }
 
+/// The server functions anyone may call: signing in and out, who is signed in, and the villagers' own report
+/// (困难申报 needs no account).
+const PUBLIC_SERVER_FUNCTIONS: [&str; 5] = ["login", "logout", "current_user", "public_places", "submit_self_report"];
+
+/// An anonymous call of any other server function asks to sign in before its arguments are read (a probe
+/// learns nothing from how its arguments are judged): 401 with the error as the server function's JSON, or,
+/// for a plain form post of a page without its script, a redirect to the sign-in page.
+pub async fn server_functions_need_sign_in(req: Request, next: Next) -> Response {
+    let Some(name) = req.uri().path().strip_prefix("/rpc/") else { return next.run(req).await };
+    let name = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    let signed_in = req.extensions().get::<RequestContext>().is_some_and(|ctx| ctx.caller.is_some());
+    if signed_in || PUBLIC_SERVER_FUNCTIONS.contains(&name) {
+        return next.run(req).await;
+    }
+    let page = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
+    if page {
+        return axum::response::Redirect::to("/login").into_response();
+    }
+    let body = serde_json::to_string(&AppError::Unauthenticated).unwrap_or_default();
+    (axum::http::StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -286,6 +286,7 @@ fn router(state: AppState, settings: &Settings) -> Router {
             shell,
         ))
         .layer(axum::middleware::map_response(server_fn_status))
+        .layer(axum::middleware::from_fn(crate::middleware::server_functions_need_sign_in))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::refill::keep_refused_input))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::middleware::authenticate))
         // Pages and API answers carry personal data: no shared cache keeps them, and the browser asks again.

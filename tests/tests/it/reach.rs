@@ -112,3 +112,39 @@ async fn no_route_reaches_another_units_records(backend: Backend) {
     assert_eq!(counts(&app).await, before, "nothing changed");
 }
 both_backends!(api_reach, no_route_reaches_another_units_records);
+
+/// Server functions anyone may call: signing in and out, who is signed in, and the villagers' own report
+/// (困难申报, no account).
+const PUBLIC_FUNCTIONS: &[&str] = &["login", "logout", "current_user", "public_places", "submit_self_report"];
+
+/// Every server function of the pages, called by an anonymous client with an empty form, asks to sign in
+/// (its arguments are not even read).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_server_function_asks_an_anonymous_client_to_sign_in() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_county().await;
+    let anonymous = app.browser();
+    let mut failures = Vec::new();
+    let mut called = 0;
+    for (path, _) in leptos::server_fn::axum::server_fn_paths() {
+        let name = path.trim_start_matches("/rpc/").trim_end_matches(char::is_numeric);
+        if PUBLIC_FUNCTIONS.contains(&name) {
+            continue;
+        }
+        called += 1;
+        let response = anonymous
+            .http
+            .post(anonymous.url(path))
+            .header("origin", anonymous.base.clone())
+            .form(&[("", "")])
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap_or_default();
+        if status != 401 || !body.contains("Unauthenticated") {
+            failures.push(format!("{path}: {status} {body}"));
+        }
+    }
+    assert!(called >= 50, "the server functions were found ({called})");
+    assert!(failures.is_empty(), "{} server functions:\n{}", failures.len(), failures.join("\n"));
+}
