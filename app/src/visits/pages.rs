@@ -150,55 +150,29 @@ fn checklist_rows(form: VisitForm, last: Vec<AssessmentView>, value: SavedValue)
         .collect_view()
 }
 
+/// The fields of each problem row: its description and its risk type.
+const PROBLEM_FIELDS: [(&str, &str); super::PROBLEM_ROWS] =
+    [("problem1", "problem1_type"), ("problem2", "problem2_type"), ("problem3", "problem3_type")];
+
 /// The visit form's problem rows (blank, or as typed into a refused form).
 fn problem_rows(form: VisitForm, value: SavedValue) -> impl IntoView {
-    type Row = (&'static str, &'static str, &'static str, &'static str, &'static str, String, String, bool);
-    let rows: [Row; super::PROBLEM_ROWS] = [
-        (
-            "form[problem1]",
-            "form[problem1_type]",
-            "form[problem1_case]",
-            "problem1",
-            "problem1_type",
-            form.problem1.clone(),
-            form.problem1_type.clone(),
-            form.problem1_case.is_some(),
-        ),
-        (
-            "form[problem2]",
-            "form[problem2_type]",
-            "form[problem2_case]",
-            "problem2",
-            "problem2_type",
-            form.problem2.clone(),
-            form.problem2_type.clone(),
-            form.problem2_case.is_some(),
-        ),
-        (
-            "form[problem3]",
-            "form[problem3_type]",
-            "form[problem3_case]",
-            "problem3",
-            "problem3_type",
-            form.problem3.clone(),
-            form.problem3_type.clone(),
-            form.problem3_case.is_some(),
-        ),
-    ];
-    rows.into_iter()
+    form.problems()
+        .into_iter()
+        .zip(PROBLEM_FIELDS)
         .enumerate()
-        .map(|(i, (text, kind, case, text_field, kind_field, typed, typed_kind, ticked))| {
+        .map(|(i, ((typed, typed_kind, ticked), (text_field, kind_field)))| {
+            let (typed, typed_kind) = (typed.to_string(), typed_kind.to_string());
             view! {
                 <fieldset class="problem">
                     <legend>{format!("问题 {}", i + 1)}</legend>
-                    <textarea id=text_field name=text rows="2" placeholder="发现的问题（没有可不填）">{typed}</textarea>
+                    <textarea id=text_field name=format!("form[{text_field}]") rows="2" placeholder="发现的问题（没有可不填）">{typed}</textarea>
                     {field_error(value, text_field)}
-                    <select id=kind_field name=kind aria-label="风险类型">
+                    <select id=kind_field name=format!("form[{kind_field}]") aria-label="风险类型">
                         <option value="">"风险类型（请选择）"</option>
                         {RiskType::ALL.into_iter().map(|t| view! { <option value=t.as_str() selected=t.as_str() == typed_kind>{t.label()}</option> }).collect_view()}
                     </select>
                     {field_error(value, kind_field)}
-                    <label class="check"><input type="checkbox" name=case checked=ticked/>" 立案跟踪（保存时登记为风险案件，责任人为该户监测联系人）"</label>
+                    <label class="check"><input type="checkbox" name=format!("form[{text_field}_case]") checked=ticked/>" 立案跟踪（保存时登记为风险案件，责任人为该户监测联系人）"</label>
                 </fieldset>
             }
         })
