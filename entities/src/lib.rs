@@ -35,3 +35,5 @@ pub mod session;
 pub mod user_role;
 pub mod visit;
 pub mod visit_addendum;
+pub mod window_grant;
+pub mod window_grant_record;

@@ -26,6 +26,7 @@ mod m20261202_000016_visit;
 mod m20261202_000017_visit_photos;
 mod m20261202_000018_meeting;
 mod m20261202_000019_visit_duties;
+mod m20261204_000020_window_grant;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000017_visit_photos::Migration),
             Box::new(m20261202_000018_meeting::Migration),
             Box::new(m20261202_000019_visit_duties::Migration),
+            Box::new(m20261204_000020_window_grant::Migration),
         ];
         migrations.into_iter().map(|migration| Box::new(Transactional(migration)) as Box<dyn MigrationTrait>).collect()
     }

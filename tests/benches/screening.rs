@@ -77,9 +77,10 @@ async fn run() {
 
     let user =
         app_user::Entity::find().filter(app_user::Column::Username.eq("bm.yibao")).one(&db).await.expect("query");
-    let caller = app::auth::session::load_caller(&db, user.expect("the demo's 医保 user").id).await.expect("caller");
-    let ctx = app::request::RequestContext { caller: caller.map(std::sync::Arc::new), ..Default::default() };
     let now = chrono::Utc::now();
+    let caller =
+        app::auth::session::load_caller(&db, user.expect("the demo's 医保 user").id, now).await.expect("caller");
+    let ctx = app::request::RequestContext { caller: caller.map(std::sync::Arc::new), ..Default::default() };
 
     let started = Instant::now();
     let prepared = screening::read_file(&bytes, "bench.csv", Department::MedicalInsurance).expect("file");

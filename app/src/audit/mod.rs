@@ -72,6 +72,8 @@ pub fn action_label(action: &str) -> &'static str {
         "user.role_removed" => "撤销角色",
         "token.created" => "创建 API 令牌",
         "token.revoked" => "吊销 API 令牌",
+        "window.granted" => "授予时限访问",
+        "window.revoked" => "撤销时限访问",
         "demo.loaded" => "载入演示数据",
         "policy.saved" => "保存政策参数",
         "household.income_saved" => "录入收支情况",
@@ -143,6 +145,7 @@ pub fn entity_label(entity_type: &str) -> &'static str {
         "roster" => "台账",
         "screening_row" => "部门预警",
         "user" => "用户",
+        "window_grant" => "时限授权",
         _ => "其他记录",
     }
 }
@@ -169,6 +172,11 @@ fn field_label(key: &str) -> &str {
         "sessions_ended" | "other_sessions_ended" => "结束的登录数",
         "requested" => "请求的操作",
         "user_id" => "用户编号",
+        "right" => "权限",
+        "purpose" => "用途",
+        "starts_at" => "开始时间",
+        "ends_at" => "结束时间",
+        "records" => "单位和农户数",
         "prefix" => "令牌开头",
         "revoked_at" => "吊销时间",
         "households" => "农户数",

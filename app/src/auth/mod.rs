@@ -126,6 +126,9 @@ pub struct Caller {
     pub display_name: String,
     pub must_change_password: bool,
     pub roles: Vec<RoleGrant>,
+    /// The time-window grants open when the request arrived (server side only).
+    #[serde(skip)]
+    pub windows: Vec<crate::permissions::WindowGrant>,
 }
 
 impl Caller {

@@ -130,7 +130,7 @@ pub async fn login(
         .filter(login_failure::Column::Ip.eq(&ip))
         .exec(&tx)
         .await?;
-    let caller = session::caller_of(&tx, user).await?;
+    let caller = session::caller_of(&tx, user, now).await?;
     audit::append(
         &tx,
         &Actor::user(&caller, meta),

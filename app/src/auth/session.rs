@@ -102,7 +102,7 @@ pub async fn resolve_session(state: &AppState, token: &str) -> Result<Option<Cal
         session::Entity::delete_by_id(hash).exec(db).await?;
         return Ok(None);
     }
-    let Some(caller) = load_caller(db, found.user_id).await? else {
+    let Some(caller) = load_caller(db, found.user_id, now).await? else {
         return Ok(None);
     };
     if now - found.last_seen_at > TOUCH_EVERY {
@@ -125,7 +125,7 @@ pub async fn resolve_api_token(state: &AppState, token: &str) -> Result<Option<C
     if found.revoked_at.is_some() {
         return Ok(None);
     }
-    let Some(caller) = load_caller(db, found.user_id).await? else {
+    let Some(caller) = load_caller(db, found.user_id, state.clock.now()).await? else {
         return Ok(None);
     };
     api_token::Entity::update_many()
@@ -136,26 +136,37 @@ pub async fn resolve_api_token(state: &AppState, token: &str) -> Result<Option<C
     Ok(Some(caller))
 }
 
-/// An active user with their roles, or `None` for a missing or deactivated user.
-pub async fn load_caller(db: &DatabaseConnection, user_id: i64) -> Result<Option<Caller>, AppError> {
+/// An active user with their roles and the window grants open at `now`, or `None` for a missing or
+/// deactivated user.
+pub async fn load_caller(
+    db: &DatabaseConnection,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<Caller>, AppError> {
     let Some(user) = app_user::Entity::find_by_id(user_id).one(db).await? else {
         return Ok(None);
     };
     if !user.active {
         return Ok(None);
     }
-    Ok(Some(caller_of(db, user).await?))
+    Ok(Some(caller_of(db, user, now).await?))
 }
 
-/// Build the caller for a user row (roles joined with their units).
-pub async fn caller_of<C: ConnectionTrait>(db: &C, user: app_user::Model) -> Result<Caller, AppError> {
+/// Build the caller for a user row (roles joined with their units, window grants open at `now`).
+pub async fn caller_of<C: ConnectionTrait>(
+    db: &C,
+    user: app_user::Model,
+    now: DateTime<Utc>,
+) -> Result<Caller, AppError> {
     let roles = crate::users::service::grants_of(db, &[user.id]).await?.into_iter().map(|(_, row)| row.grant).collect();
+    let windows = crate::authz::windows::open_for(db, user.id, now).await?;
     Ok(Caller {
         user_id: user.id,
         username: user.username,
         display_name: user.display_name,
         must_change_password: user.must_change_password,
         roles,
+        windows,
     })
 }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::Role;
 use crate::calendar::WorkCalendar;
 use crate::error::AppError;
+use crate::permissions::Step;
 use crate::policy::Policy;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,16 +95,6 @@ pub enum Action {
     Reopen { reason: String },
 }
 
-/// Village staff who work cases on the ground.
-const VILLAGE: [Role; 5] =
-    [Role::VillageSecretary, Role::VillageCadre, Role::ResidentCadre, Role::InfoOfficer, Role::MonitoringContact];
-/// Who decides after verification.
-const DECIDERS: [Role; 3] = [Role::VillageSecretary, Role::TownshipStaff, Role::TownshipLeader];
-/// Who accepts rectification (验收) and may return it.
-const ACCEPTORS: [Role; 3] = [Role::TownshipStaff, Role::TownshipLeader, Role::CountyOffice];
-/// Who may re-open a closed or dismissed case.
-const REOPENERS: [Role; 4] = [Role::TownshipLeader, Role::TownshipStaff, Role::CountyOffice, Role::DisciplineTeam];
-
 impl Action {
     pub fn code(&self) -> &'static str {
         match self {
@@ -140,14 +131,14 @@ impl Action {
         }
     }
 
-    /// The roles entitled to the step (in the case's scope), and whether its owner may take it.
-    fn entitled(&self) -> (&'static [Role], bool) {
+    /// Who may take this step ([`crate::permissions::Step`]).
+    pub fn step(&self) -> Step {
         match self {
-            Action::StartVerification => (&[Role::VillageSecretary, Role::VillageCadre, Role::TownshipStaff], true),
-            Action::Include { .. } | Action::Dismiss { .. } => (&DECIDERS, false),
-            Action::StartRectification { .. } | Action::Submit { .. } => (&VILLAGE, true),
-            Action::Accept { .. } | Action::Return { .. } => (&ACCEPTORS, false),
-            Action::Reopen { .. } => (&REOPENERS, false),
+            Action::StartVerification => Step::CaseStartVerification,
+            Action::Include { .. } | Action::Dismiss { .. } => Step::CaseDecide,
+            Action::StartRectification { .. } | Action::Submit { .. } => Step::CaseWork,
+            Action::Accept { .. } | Action::Return { .. } => Step::CaseAccept,
+            Action::Reopen { .. } => Step::CaseReopen,
         }
     }
 
@@ -176,12 +167,7 @@ pub fn next_step(status: Status) -> Option<String> {
         Status::AwaitingAcceptance => (Action::Accept { note: String::new() }, "验收"),
         Status::Dismissed | Status::Closed => return None,
     };
-    let (roles, owner) = step.entitled();
-    let who: Vec<&str> = owner.then_some("案件责任人").into_iter().chain(roles.iter().map(|r| r.label())).collect();
-    let who = match who.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{}或{last}", rest.join("、")),
-        _ => who.concat(),
-    };
+    let who = step.step().who();
     Some(format!("下一步：由{who}{what}"))
 }
 
@@ -240,13 +226,9 @@ pub fn transition(
     today: NaiveDate,
     policy: &Policy,
 ) -> Result<CaseState, AppError> {
-    let (entitled, owner_may) = action.entitled();
-    if !(entitled.iter().any(|r| roles.contains(r)) || (owner_may && is_owner)) {
-        let mut who: Vec<&str> = entitled.iter().map(|r| r.label()).collect();
-        if owner_may {
-            who.push("案件责任人");
-        }
-        return Err(AppError::Conflict(format!("“{}”应由{}办理。", action_label(action.code()), who.join("或"))));
+    let step = action.step();
+    if !step.allowed(roles, is_owner) {
+        return Err(AppError::Conflict(format!("“{}”应由{}办理。", action_label(action.code()), step.who())));
     }
     if !action.from().contains(&current.status) {
         return Err(AppError::Conflict(format!(
@@ -451,7 +433,7 @@ mod tests {
             &policy,
         )
         .unwrap_err();
-        assert!(err.to_string().contains("应由镇街经发办工作人员或镇街分管领导或县级乡村振兴部门办理"), "{err}");
+        assert!(err.to_string().contains("应由镇街经发办工作人员、镇街分管领导或县级乡村振兴部门办理"), "{err}");
         let err = transition(
             &state(Status::PendingVerification),
             &Action::Submit { note: "x".into() },

@@ -24,17 +24,6 @@ use crate::notify::service::{Notice, notify};
 use crate::request::RequestContext;
 use crate::shell::beijing_date;
 
-/// Who can own a case: village staff and township staff in a unit covering it.
-pub(crate) const OWNER_ROLES: [Role; 7] = [
-    Role::MonitoringContact,
-    Role::VillageCadre,
-    Role::VillageSecretary,
-    Role::ResidentCadre,
-    Role::InfoOfficer,
-    Role::TownshipStaff,
-    Role::TownshipLeader,
-];
-
 /// Register a case for a household; returns its id.
 pub async fn create(
     db: &DatabaseConnection,
@@ -59,7 +48,7 @@ pub async fn create(
         "" => household.contact_user_id.unwrap_or(caller.user_id),
         text => text.parse().map_err(|_| AppError::validation("owner_user_id", "请从列表中选择责任人。"))?,
     };
-    let eligible = crate::households::register::candidates(db, &household.org_code, &OWNER_ROLES).await?;
+    let eligible = crate::households::register::candidates(db, &household.org_code, Action::OwnCase.roles()).await?;
     if !eligible.iter().any(|c| c.user_id == owner) {
         return Err(AppError::validation("owner_user_id", "所选人员不能担任该户案件的责任人，请从列表中选择。"));
     }
@@ -616,7 +605,7 @@ pub async fn reassign(
         let ok = match eligible.get(&c.org_code) {
             Some(ok) => *ok,
             None => {
-                let ok = crate::households::register::candidates(db, &c.org_code, &OWNER_ROLES)
+                let ok = crate::households::register::candidates(db, &c.org_code, Action::OwnCase.roles())
                     .await?
                     .iter()
                     .any(|o| o.user_id == to);
@@ -689,7 +678,7 @@ pub async fn owners(
     };
     let units: HashMap<i64, org_unit::Model> =
         org_unit::Entity::find().filter(scope).all(db).await?.into_iter().map(|u| (u.id, u)).collect();
-    let roles: Vec<&str> = OWNER_ROLES.iter().map(|r| r.as_str()).collect();
+    let roles: Vec<&str> = Action::OwnCase.roles().iter().map(|r| r.as_str()).collect();
     let grants = entities::user_role::Entity::find()
         .filter(entities::user_role::Column::Role.is_in(roles))
         .filter(entities::user_role::Column::OrgUnitId.is_in(units.keys().copied().collect::<Vec<_>>()))
@@ -748,21 +737,10 @@ pub async fn counts(
     })
 }
 
-/// Who works a case's measures besides its owner: village staff and the township.
-const MEASURE_ROLES: [Role; 7] = [
-    Role::VillageSecretary,
-    Role::VillageCadre,
-    Role::ResidentCadre,
-    Role::InfoOfficer,
-    Role::MonitoringContact,
-    Role::TownshipStaff,
-    Role::TownshipLeader,
-];
-
 /// Whether the caller may add or change a case's measures now.
 fn may_work_measures(status: Status, roles: &[Role], is_owner: bool) -> bool {
     matches!(status, Status::Assisting | Status::Rectifying)
-        && (is_owner || roles.iter().any(|r| MEASURE_ROLES.contains(r)))
+        && crate::permissions::Step::CaseMeasures.allowed(roles, is_owner)
 }
 
 fn measure_view(m: entities::assistance_measure::Model) -> Result<MeasureView, AppError> {

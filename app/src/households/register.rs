@@ -24,12 +24,6 @@ use crate::org::{OrgCode, OrgLevel};
 use crate::request::RequestContext;
 use crate::shell::beijing_date;
 
-/// Roles that can serve as a household's monitoring contact (监测联系人 / 帮扶责任人) [T][Y].
-const CONTACT_ROLES: [Role; 5] =
-    [Role::MonitoringContact, Role::VillageCadre, Role::VillageSecretary, Role::ResidentCadre, Role::InfoOfficer];
-/// Roles that can serve as 挂钩干部: cadres above the village [F].
-const LIAISON_ROLES: [Role; 4] = [Role::CountyOffice, Role::TownshipLeader, Role::TownshipStaff, Role::ResidentCadre];
-
 /// Active users holding one of `roles` in a unit that covers `org_code`.
 pub(crate) async fn candidates<C: ConnectionTrait>(
     db: &C,
@@ -83,8 +77,8 @@ pub async fn cadre_options(
 ) -> Result<CadreOptions, AppError> {
     let household = in_scope(db, now, ctx, code, Action::ReadHousehold).await?;
     Ok(CadreOptions {
-        contacts: candidates(db, &household.org_code, &CONTACT_ROLES).await?,
-        liaisons: candidates(db, &household.org_code, &LIAISON_ROLES).await?,
+        contacts: candidates(db, &household.org_code, Action::ServeAsContact.roles()).await?,
+        liaisons: candidates(db, &household.org_code, Action::ServeAsLiaison.roles()).await?,
     })
 }
 
@@ -98,8 +92,8 @@ async fn check_cadres(
 ) -> Result<(), AppError> {
     authz::check(db, now, ctx, Action::AssignCadres, org_code).await?;
     for (field, user, roles, label) in [
-        ("contact_user_id", fields.contact_user_id, &CONTACT_ROLES[..], "监测联系人"),
-        ("liaison_user_id", fields.liaison_user_id, &LIAISON_ROLES[..], "挂钩干部"),
+        ("contact_user_id", fields.contact_user_id, Action::ServeAsContact.roles(), "监测联系人"),
+        ("liaison_user_id", fields.liaison_user_id, Action::ServeAsLiaison.roles(), "挂钩干部"),
     ] {
         if let Some(user) = user
             && !candidates(db, org_code, roles).await?.iter().any(|c| c.user_id == user)

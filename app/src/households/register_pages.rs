@@ -6,10 +6,10 @@ use leptos_router::hooks::use_navigate;
 use super::api::{CreateHousehold, SaveMember, SetDibao, UpdateHousehold};
 use super::forms::{HEALTH, HOUSE_TYPES, LABOUR, RELATIONS, SCHOOLING};
 use super::{CadreOptions, DibaoView, HouseholdForm, MemberView};
-use crate::auth::Role;
 use crate::error::AppError;
 use crate::org::api::list_org_units;
 use crate::org::{OrgLevel, OrgUnitView};
+use crate::permissions::Action;
 use crate::shell::{MeResource, field_error, form_error};
 
 /// A select of fixed options with the current value chosen.
@@ -159,27 +159,11 @@ pub fn NewHouseholdPage() -> impl IntoView {
     }
 }
 
-/// Whether the signed-in user holds one of these roles anywhere (the server checks the scope).
-fn holds_any(me: MeResource, roles: &'static [Role]) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+/// Whether the signed-in user may take `action` anywhere (the server checks the scope).
+fn may(me: MeResource, action: Action) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
     // The caller does not change while a page is open (signing in or out reloads the app).
-    move || {
-        me.get_untracked()
-            .and_then(|r| r.ok())
-            .flatten()
-            .is_some_and(|c| c.roles.iter().any(|g| roles.contains(&g.role)))
-    }
+    move || me.get_untracked().and_then(|r| r.ok()).flatten().is_some_and(|c| action.allowed_for(&c))
 }
-
-/// Roles that edit the register.
-pub const EDITORS: [Role; 6] = [
-    Role::TownshipStaff,
-    Role::VillageSecretary,
-    Role::VillageCadre,
-    Role::ResidentCadre,
-    Role::InfoOfficer,
-    Role::MonitoringContact,
-];
-const ASSIGNERS: [Role; 3] = [Role::TownshipLeader, Role::TownshipStaff, Role::VillageSecretary];
 
 /// Edit the household's register fields; those entitled also choose its contact and 挂钩干部.
 #[component]
@@ -191,7 +175,7 @@ pub fn HouseholdEditor(
     action: ServerAction<UpdateHousehold>,
 ) -> impl IntoView {
     let me = expect_context::<MeResource>();
-    let can_assign = holds_any(me, &ASSIGNERS);
+    let can_assign = may(me, Action::AssignCadres);
     let value = action.value();
     let village = form.org_code.get(..12).map(str::to_string);
     let select = move |id: &'static str, label: &'static str, list: Vec<super::CadreOption>, current: String| {
@@ -313,10 +297,10 @@ pub fn HistorySection(history: Vec<crate::audit::AuditRecordView>) -> impl IntoV
 
 /// Whether the signed-in user may assign contacts, 挂钩干部 and case owners (the server checks the scope).
 pub fn can_assign(me: MeResource) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
-    holds_any(me, &ASSIGNERS)
+    may(me, Action::AssignCadres)
 }
 
 /// Whether the signed-in user may edit the register (the server checks the scope).
 pub fn can_edit(me: MeResource) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
-    holds_any(me, &EDITORS)
+    may(me, Action::EditHousehold)
 }

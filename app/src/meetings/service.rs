@@ -27,27 +27,20 @@ use crate::cases::{RiskType, Source, Status};
 use crate::db::begin_write;
 use crate::error::{AppError, Problems};
 use crate::org::{OrgCode, OrgLevel};
+use crate::permissions::Step;
 use crate::request::RequestContext;
 use crate::screening::Department;
 use crate::shell::{beijing_date, beijing_time};
 use crate::workflow::procedure::Stage;
 
-/// Who chairs each level's meeting [Y]: the village Party secretary; the township leader in charge.
-fn chair_role(level: OrgLevel) -> Option<Role> {
-    match level {
-        OrgLevel::Village => Some(Role::VillageSecretary),
-        OrgLevel::Township => Some(Role::TownshipLeader),
-        _ => None,
-    }
+/// The roles that chair a meeting of this level (and sign its minutes) [Y]; none for other levels.
+fn chair_roles(level: OrgLevel) -> &'static [Role] {
+    Step::meeting_chair(level).map_or(&[], Step::roles)
 }
 
-/// Who records: the unit's own staff.
+/// The roles that prepare and record a meeting of this level: the unit's own staff.
 fn recorder_roles(level: OrgLevel) -> &'static [Role] {
-    match level {
-        OrgLevel::Village => &[Role::VillageSecretary, Role::VillageCadre, Role::ResidentCadre, Role::InfoOfficer],
-        OrgLevel::Township => &[Role::TownshipLeader, Role::TownshipStaff],
-        _ => &[],
-    }
+    Step::meeting_record(level).map_or(&[], Step::roles)
 }
 
 /// The roles a meeting's attendance is taken from [Y], in the order the roster lists them: the village's
@@ -72,7 +65,7 @@ fn holds(caller: &Caller, role: Role, unit: &str) -> bool {
 }
 
 fn may_chair(caller: &Caller, unit: &OrgCode) -> bool {
-    chair_role(unit.level()).is_some_and(|role| holds(caller, role, unit.as_str()))
+    chair_roles(unit.level()).iter().any(|role| holds(caller, *role, unit.as_str()))
 }
 
 fn may_record(caller: &Caller, unit: &OrgCode) -> bool {
@@ -87,9 +80,9 @@ fn may_edit(caller: &Caller, unit: &OrgCode, m: &meeting::Model) -> bool {
 
 /// Who on the roster may be named recorder: the unit's staff in a recorder's role other than the chair's.
 fn recorders<'a>(attendance: &'a [Attendee], unit: &OrgCode) -> impl Iterator<Item = &'a Attendee> {
-    let chair = chair_role(unit.level());
+    let chair = chair_roles(unit.level());
     let roles: Vec<&'static str> =
-        recorder_roles(unit.level()).iter().filter(|r| Some(**r) != chair).map(|r| r.label()).collect();
+        recorder_roles(unit.level()).iter().filter(|r| !chair.contains(r)).map(|r| r.label()).collect();
     attendance.iter().filter(move |a| roles.contains(&a.role.as_str()))
 }
 
@@ -163,7 +156,7 @@ pub async fn prepare(
     let caller = ctx.caller()?;
     let unit = OrgCode::parse(unit_code).map_err(|_| AppError::validation("unit", "请选择召开会议的村或镇街。"))?;
     authz::check(db, now, ctx, Action::ReadHousehold, unit.as_str()).await?;
-    if chair_role(unit.level()).is_none() {
+    if chair_roles(unit.level()).is_empty() {
         return Err(AppError::validation("unit", "研判会议由村（社区）或镇街召开。"));
     }
     if !may_chair(caller, &unit) && !may_record(caller, &unit) {
@@ -865,7 +858,7 @@ pub async fn get(
         let unit = owner_unit(&m, i.household_id.and_then(|id| households.get(&id)));
         if let std::collections::hash_map::Entry::Vacant(slot) = owners.entry(unit) {
             let unit = slot.key().clone();
-            slot.insert(crate::households::register::candidates(db, &unit, &crate::cases::service::OWNER_ROLES).await?);
+            slot.insert(crate::households::register::candidates(db, &unit, Action::OwnCase.roles()).await?);
         }
     }
     let names = crate::org::service::display_names(db, vec![m.org_code.clone()]).await?;
@@ -1247,7 +1240,7 @@ pub async fn decide(
             None => None,
         };
         let unit = owner_unit(&m, household.as_ref());
-        let eligible = crate::households::register::candidates(&tx, &unit, &crate::cases::service::OWNER_ROLES).await?;
+        let eligible = crate::households::register::candidates(&tx, &unit, Action::OwnCase.roles()).await?;
         if !eligible.iter().any(|c| c.user_id == owner) {
             return Err(AppError::validation("owner_user_id", "所选人员不能担任案件责任人，请从列表中选择。"));
         }
@@ -1501,7 +1494,10 @@ pub async fn remind(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, 
     let mut sent = 0;
     for unit in units.into_iter().filter(|u| !signed.contains(&u.code)) {
         let Ok(code) = OrgCode::parse(&unit.code) else { continue };
-        let Some(chair) = chair_role(code.level()) else { continue };
+        let chair = chair_roles(code.level());
+        if chair.is_empty() {
+            continue;
+        }
         let reminder_days = match crate::policy::service::effective(&tx, &unit.code, today.year()).await {
             Ok(view) => view.policy.reminder_working_days,
             Err(AppError::Conflict(_)) => continue,
@@ -1512,7 +1508,7 @@ pub async fn remind(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, 
         }
         let chairs: Vec<i64> = user_role::Entity::find()
             .filter(user_role::Column::OrgUnitId.eq(unit.id))
-            .filter(user_role::Column::Role.eq(chair.as_str()))
+            .filter(user_role::Column::Role.is_in(chair.iter().map(|r| r.as_str())))
             .all(&tx)
             .await?
             .into_iter()

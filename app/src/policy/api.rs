@@ -27,6 +27,8 @@ pub async fn apply_preset(org_code: String, year: i32, preset: String) -> Result
 pub async fn save_policy(org_code: String, year: i32, form: PolicyForm) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
+    // Those without the right are refused before their form is read.
+    crate::authz::caller_with_right(&ctx, crate::permissions::Action::ManagePolicy)?;
     let policy = form.parse()?;
     super::service::save(&state.db, state.clock.now(), &ctx, &org_code, year, policy).await
 }

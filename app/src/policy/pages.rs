@@ -6,9 +6,9 @@ use leptos_router::hooks::use_query_map;
 use super::api::{ApplyPreset, SavePolicy, get_policy};
 use super::presets::{Preset, preset};
 use super::{PolicyForm, PolicyShown, PolicyView};
-use crate::auth::Role;
 use crate::org::OrgLevel;
 use crate::org::api::list_org_units;
+use crate::permissions::Action;
 use crate::refill::{RefusedInput, refill, refused_input};
 use crate::shell::{ErrorBox, MeResource, action_error, count_successes, error_summary, field_error};
 
@@ -64,7 +64,7 @@ pub fn PolicyPage() -> impl IntoView {
                 {move || { let refused = refused_input(); Suspend::new(async move {
                     let refused = refused.await;
                     let caller = me.await.ok().flatten();
-                    let may_edit = caller.as_ref().is_some_and(|c| c.has_role(Role::Admin) || c.has_role(Role::CountyOffice));
+                    let may_edit = caller.as_ref().is_some_and(|c| Action::ManagePolicy.allowed_for(c));
                     match policy.await {
                         Ok(PolicyShown { org_code, policy: Ok(view), .. }) => view! {
                             <PolicyDetails view=view.clone()/>

@@ -21,6 +21,22 @@ pub struct UserView {
     pub active: bool,
     pub must_change_password: bool,
     pub roles: Vec<RoleGrantRow>,
+    /// Time-window grants, newest first (filled for one user's page, empty in lists).
+    pub windows: Vec<WindowGrantRow>,
+}
+
+/// A time-window grant as the user page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowGrantRow {
+    pub purpose: String,
+    /// The action it allows, in Chinese.
+    pub right: String,
+    /// How many units and households it lists.
+    pub records: usize,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// 有效, 未开始, 已结束 or 已撤销.
+    pub state: String,
 }
 
 /// A role grant with the id needed to revoke it.

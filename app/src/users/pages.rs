@@ -141,6 +141,35 @@ pub fn UserAdminPage() -> impl IntoView {
     }
 }
 
+/// The user's time-window grants (a cross-check sample, a supervision round's units): what each allows,
+/// on how many records, when, and whether it is open now.
+#[component]
+fn WindowGrants(windows: Vec<crate::users::WindowGrantRow>) -> impl IntoView {
+    view! {
+        <h2>"时限授权"</h2>
+        {if windows.is_empty() {
+            view! { <p class="muted">"没有时限授权（交叉检查、专项督查按名单和时间段授予）。"</p> }.into_any()
+        } else {
+            view! {
+                <table class="list">
+                    <thead><tr><th>"用途"</th><th>"权限"</th><th>"范围"</th><th>"起止时间"</th><th>"状态"</th></tr></thead>
+                    <tbody>
+                        {windows.into_iter().map(|w| view! {
+                            <tr>
+                                <td data-label="用途">{w.purpose}</td>
+                                <td data-label="权限">{w.right}</td>
+                                <td data-label="范围">{format!("{} 个单位或农户", w.records)}</td>
+                                <td data-label="起止时间">{format!("{} 至 {}", beijing_time(w.starts_at), beijing_time(w.ends_at))}</td>
+                                <td data-label="状态">{w.state}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+    }
+}
+
 #[component]
 pub fn UserDetailPage() -> impl IntoView {
     let params = use_params_map();
@@ -192,6 +221,7 @@ pub fn UserDetailPage() -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ul>
+                            <WindowGrants windows=u.windows.clone()/>
                             <ActionForm action=set_active attr:class="inline">
                                 <input type="hidden" name="user_id" value=u.id/>
                                 <input type="hidden" name="active" value=(!u.active).to_string()/>

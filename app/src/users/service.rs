@@ -92,6 +92,7 @@ async fn views<C: ConnectionTrait>(db: &C, users: Vec<app_user::Model>) -> Resul
                 active: u.active,
                 must_change_password: u.must_change_password,
                 roles,
+                windows: Vec::new(),
             }
         })
         .collect())
@@ -123,14 +124,15 @@ pub async fn list(db: &DatabaseConnection, ctx: &RequestContext) -> Result<Vec<U
 
 /// One user, for an administrator who may manage them.
 pub async fn get(state: &AppState, ctx: &RequestContext, user_id: i64) -> Result<UserView, AppError> {
-    let user = ensure_manageable(&state.db, state.clock.now(), ctx, user_id).await?;
-    views(&state.db, vec![user]).await?.pop().ok_or(AppError::NotFound)
+    let now = state.clock.now();
+    let user = ensure_manageable(&state.db, now, ctx, user_id).await?;
+    let mut view = views(&state.db, vec![user]).await?.pop().ok_or(AppError::NotFound)?;
+    view.windows = authz::windows::rows_of(&state.db, user_id, now).await?;
+    Ok(view)
 }
 
 fn is_county_admin(ctx: &RequestContext) -> bool {
-    ctx.caller.as_deref().is_some_and(|c| {
-        c.roles.iter().any(|g| g.role == Role::Admin && g.scope().is_some_and(|s| s.level() == OrgLevel::County))
-    })
+    ctx.caller.as_deref().is_some_and(|c| authz::county_grant(c, Action::ManageUsers).is_some())
 }
 
 /// The caller may manage a user when every unit the user has a role in lies in the caller's admin scope

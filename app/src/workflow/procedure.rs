@@ -155,13 +155,14 @@ pub enum Step {
 }
 
 impl Step {
-    /// The roles entitled to take this step (in the household's scope).
-    pub fn entitled(&self) -> &'static [Role] {
+    /// Who may take this step ([`crate::permissions::Step`]).
+    pub fn permission(&self) -> crate::permissions::Step {
+        use crate::permissions::Step as P;
         match self {
-            Step::VillageVerify { .. } => &[Role::VillageSecretary, Role::VillageCadre],
-            Step::PostNotice { .. } => &[Role::VillageSecretary, Role::VillageCadre, Role::InfoOfficer],
-            Step::TownshipReview { .. } => &[Role::TownshipLeader, Role::TownshipStaff],
-            Step::CountyApprove { .. } => &[Role::CountyOffice],
+            Step::VillageVerify { .. } => P::ProcedureVillageVerify,
+            Step::PostNotice { .. } => P::ProcedurePostNotice,
+            Step::TownshipReview { .. } => P::ProcedureTownshipReview,
+            Step::CountyApprove { .. } => P::ProcedureCountyApprove,
         }
     }
 
@@ -356,9 +357,9 @@ pub fn transition(
     calendar: &WorkCalendar,
     policy: &Policy,
 ) -> Result<ProcedureState, AppError> {
-    if !step.entitled().iter().any(|r| roles.contains(r)) {
-        let who: Vec<&str> = step.entitled().iter().map(|r| r.label()).collect();
-        return Err(AppError::Conflict(format!("“{}”应由{}办理。", step.label(), who.join("或"))));
+    let permission = step.permission();
+    if !permission.allowed(roles, false) {
+        return Err(AppError::Conflict(format!("“{}”应由{}办理。", step.label(), permission.who())));
     }
     if current.stage != step.from() {
         return Err(AppError::Conflict(format!(
@@ -597,7 +598,7 @@ mod tests {
         let state = verified();
         let err =
             run(&state, Step::PostNotice { start: d(2026, 3, 2) }, Role::TownshipLeader, d(2026, 3, 2)).unwrap_err();
-        assert!(err.to_string().contains("应由村党支部书记或村干部或防贫监测信息员办理"), "{err}");
+        assert!(err.to_string().contains("应由村党支部书记、村干部或防贫监测信息员办理"), "{err}");
         let err = run(
             &state,
             Step::VillageVerify { appraisal_passed: true, note: String::new() },

@@ -68,7 +68,7 @@ async fn a_case_from_registration_to_closure(backend: tests::Backend) {
     assert_eq!(case(&lianxi, &id).await["summary"]["deadline"], "2026-04-01", "verification within 30 days [F]");
     // The contact may not decide; the Party secretary may.
     let (_, refused) = step(&lianxi, &id, "include", "", "2026-04-30").await;
-    assert!(refused.contains("应由村党支部书记或镇街经发办工作人员或镇街分管领导办理"), "{refused}");
+    assert!(refused.contains("应由村党支部书记、镇街经发办工作人员或镇街分管领导办理"), "{refused}");
     let (status, body) = step(&shuji, &id, "include", "纳入监测，落实医疗救助", "2026-04-30").await;
     assert_eq!(status, 200, "{body}");
     let (status, _) = step(&lianxi, &id, "start_rectification", "", "").await;

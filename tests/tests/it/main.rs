@@ -25,3 +25,4 @@ mod screening;
 mod self_report;
 mod serving;
 mod visits;
+mod windows;

@@ -430,19 +430,25 @@ async fn a_village_changes_nothing_of_another(backend: Backend) {
 }
 both_backends!(village_writes, a_village_changes_nothing_of_another);
 
-/// Who may do what, as one table checked in (`tests/snapshots/permissions.txt`): a change to any role's rights
-/// shows up in review as a change to this file.
+/// Who may do what, as one table checked in (`tests/snapshots/permissions.txt`): every action and every
+/// step of the state machines. A change to any role's rights shows up in review as a change to this file.
 #[test]
 fn the_role_and_action_matrix_is_as_reviewed() {
-    use app::permissions::Action;
+    use app::permissions::{Action, Step};
+    let row = |label: &str, allowed: &[Role], owner: bool| {
+        let mut who: Vec<&str> = Role::ALL.iter().filter(|r| allowed.contains(r)).map(|r| r.label()).collect();
+        if owner {
+            who.push("案件责任人");
+        }
+        format!("{label} | {}\n", if who.is_empty() { "（无）".into() } else { who.join("、") })
+    };
     let mut table = String::from("操作 | 可执行的角色\n");
     for action in Action::ALL {
-        let roles: Vec<&str> = Role::ALL.iter().filter(|r| action.roles().contains(r)).map(|r| r.label()).collect();
-        table.push_str(&format!(
-            "{} | {}\n",
-            action.label(),
-            if roles.is_empty() { "（无）".into() } else { roles.join("、") }
-        ));
+        table.push_str(&row(action.label(), action.roles(), false));
+    }
+    table.push_str("\n步骤 | 可办理的角色\n");
+    for step in Step::ALL {
+        table.push_str(&row(step.label(), step.roles(), step.owner_may()));
     }
     tests::assert_snapshot("permissions", &table);
 }

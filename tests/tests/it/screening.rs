@@ -291,7 +291,8 @@ async fn the_api_and_a_stopped_import(backend: tests::Backend) {
         })
         .collect();
     let prepared = app::screening::service::from_api(&warnings, app::screening::Department::MedicalInsurance).unwrap();
-    let caller = app::auth::session::load_caller(app.db(), app.user_id("yibao").await).await.unwrap().unwrap();
+    let caller =
+        app::auth::session::load_caller(app.db(), app.user_id("yibao").await, app.clock_now()).await.unwrap().unwrap();
     let ctx = app::request::RequestContext { caller: Some(std::sync::Arc::new(caller)), ..Default::default() };
     let app::screening::service::Begun::Run(job) =
         app::screening::service::begin(app.db(), app.clock_now(), &ctx, prepared).await.unwrap()

@@ -1,6 +1,13 @@
-//! The one permissions model: which roles may take each action. Pure, compiled for both builds: the
+//! The one permissions model: which roles may take each action ([`Action`]) and each step of the state
+//! machines ([`Step`]), and the time-window grants ([`WindowGrant`]). Pure, compiled for both builds: the
 //! server (`authz`) adds the scope of each grant and the query filters; pages show only what the
-//! caller's roles can use, from the same rules. Pages never copy role lists.
+//! caller's roles can use, from the same rules. No other module lists roles to decide who may do something.
+
+mod steps;
+mod window;
+
+pub use steps::Step;
+pub use window::WindowGrant;
 
 use crate::auth::{Caller, Role};
 
@@ -24,10 +31,16 @@ pub enum Action {
     VerifyWarnings,
     /// Record a visit of a household and add addenda to saved visits.
     RecordVisit,
+    /// Be named a case's owner (责任人) in a unit the grant covers.
+    OwnCase,
+    /// Be named a household's monitoring contact (监测联系人 / 帮扶责任人) [T][Y].
+    ServeAsContact,
+    /// Be named a household's 挂钩干部: cadres above the village [F].
+    ServeAsLiaison,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 16] = [
         Action::ReadOrgUnit,
         Action::ManageOrgUnits,
         Action::ReadHousehold,
@@ -41,6 +54,9 @@ impl Action {
         Action::ImportWarnings,
         Action::VerifyWarnings,
         Action::RecordVisit,
+        Action::OwnCase,
+        Action::ServeAsContact,
+        Action::ServeAsLiaison,
     ];
 
     /// What the action is, in Chinese (refusals in the audit log name it).
@@ -59,6 +75,9 @@ impl Action {
             Action::ImportWarnings => "推送部门预警",
             Action::VerifyWarnings => "核实部门预警",
             Action::RecordVisit => "记录走访",
+            Action::OwnCase => "担任风险案件责任人",
+            Action::ServeAsContact => "担任监测联系人",
+            Action::ServeAsLiaison => "担任挂钩干部",
         }
     }
 
@@ -86,6 +105,9 @@ impl Action {
             Action::ImportWarnings => "screening.import",
             Action::VerifyWarnings => "screening.verify",
             Action::RecordVisit => "visit.record",
+            Action::OwnCase => "case.own",
+            Action::ServeAsContact => "household.contact",
+            Action::ServeAsLiaison => "household.liaison",
         }
     }
 
@@ -132,6 +154,17 @@ impl Action {
                 InfoOfficer,
                 MonitoringContact,
             ],
+            Action::OwnCase => &[
+                MonitoringContact,
+                VillageCadre,
+                VillageSecretary,
+                ResidentCadre,
+                InfoOfficer,
+                TownshipStaff,
+                TownshipLeader,
+            ],
+            Action::ServeAsContact => &[MonitoringContact, VillageCadre, VillageSecretary, ResidentCadre, InfoOfficer],
+            Action::ServeAsLiaison => &[CountyOffice, TownshipLeader, TownshipStaff, ResidentCadre],
         }
     }
 
