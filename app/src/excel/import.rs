@@ -30,13 +30,13 @@ pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 const KIND: &str = "households";
 
 /// A sheet as text cells, with the encoding it was read in.
-pub(crate) struct Sheet {
+pub struct Sheet {
     pub encoding: String,
     pub rows: Vec<Vec<String>>,
 }
 
 /// Read an .xlsx (by its zip signature) or a CSV (UTF-8, with or without BOM, else GB18030).
-pub(crate) fn read_sheet(bytes: &[u8]) -> Result<Sheet, AppError> {
+pub fn read_sheet(bytes: &[u8]) -> Result<Sheet, AppError> {
     if bytes.starts_with(b"PK\x03\x04") {
         return read_xlsx(bytes);
     }
