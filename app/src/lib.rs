@@ -26,6 +26,7 @@ pub mod risk;
 pub mod screening;
 pub mod self_report;
 pub mod shell;
+pub mod time;
 pub mod users;
 pub mod visits;
 pub mod workflow;

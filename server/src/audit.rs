@@ -101,7 +101,7 @@ impl Anchor {
                  检查点文件中的对应行：\n{}\n\n（本邮件由系统每天发送一次。）",
                 checkpoint.seq,
                 checkpoint.hash,
-                app::shell::beijing_time_of(&checkpoint.at),
+                app::time::beijing_time_of(&checkpoint.at),
                 checkpoint.signature,
                 checkpoint.line()
             );
@@ -118,11 +118,11 @@ impl Anchor {
         db: &DatabaseConnection,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<Checkpoint>> {
-        let today = app::shell::beijing_date(now);
+        let today = app::time::beijing_date(now);
         let latest = checkpoint::read(&self.file, &audit::key()?)?.into_iter().map(|c| c.at).max();
         let written_today = latest
             .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
-            .is_some_and(|at| app::shell::beijing_date(at.with_timezone(&Utc)) >= today);
+            .is_some_and(|at| app::time::beijing_date(at.with_timezone(&Utc)) >= today);
         if written_today { Ok(None) } else { self.write(db, now).await }
     }
 }

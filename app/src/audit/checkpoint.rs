@@ -66,7 +66,7 @@ impl Checkpoint {
 
     /// When it was written, in Beijing time.
     pub fn time(&self) -> String {
-        crate::shell::beijing_time_of(&self.at)
+        crate::time::beijing_time_of(&self.at)
     }
 
     /// "2026-03-02 09:00 的检查点（第 12 条）".

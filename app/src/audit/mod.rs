@@ -364,7 +364,7 @@ fn show(key: &str, value: Option<&serde_json::Value>) -> String {
         },
         "requested" => value.as_str().and_then(crate::permissions::Action::parse).map(|a| a.label().to_string()),
         "reason" => value.as_str().and_then(login_refusal).map(str::to_string),
-        "since" | "until" => value.as_str().map(crate::shell::beijing_time_of),
+        "since" | "until" => value.as_str().map(crate::time::beijing_time_of),
         _ if key.ends_with("_fen") => value.as_i64().map(|fen| format!("{}.{:02} 元", fen / 100, (fen % 100).abs())),
         _ => None,
     };

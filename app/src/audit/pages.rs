@@ -36,7 +36,7 @@ pub fn AuditPage() -> impl IntoView {
                                     {list.into_iter().map(|r| view! {
                                         <tr>
                                             <td data-label="序号">{r.seq}</td>
-                                            <td data-label="时间">{crate::shell::beijing_time_of(&r.at)}</td>
+                                            <td data-label="时间">{crate::time::beijing_time_of(&r.at)}</td>
                                             <td data-label="操作人">{r.actor}<small class="muted">{r.ip.map(|ip| format!(" {ip}"))}</small></td>
                                             <td data-label="操作">{r.action_label}</td>
                                             <td data-label="对象">{format!("{} {}", super::entity_label(&r.entity_type), r.entity_id)}</td>

@@ -29,7 +29,7 @@ pub async fn summaries<C: ConnectionTrait>(db: &C) -> Result<Vec<NoticeSummary>,
         .all(db)
         .await?
         .into_iter()
-        .map(|row| (row.year, format!("{} 于 {} 录入", row.loaded_by, crate::shell::beijing_time(row.loaded_at))))
+        .map(|row| (row.year, format!("{} 于 {} 录入", row.loaded_by, crate::time::beijing_time(row.loaded_at))))
         .collect();
     Ok(notices(db)
         .await?

@@ -254,7 +254,7 @@ pub fn CaseDetailPage() -> impl IntoView {
                                             <strong>{e.action_label}</strong>" → "{e.status_label}
                                             {(!e.note.is_empty()).then(|| format!("：{}", e.note))}
                                             {e.deadline.map(|d| format!("（期限 {d}）"))}
-                                            <small class="muted">{format!(" {} {}", crate::shell::beijing_time(e.at), e.actor)}</small>
+                                            <small class="muted">{format!(" {} {}", crate::time::beijing_time(e.at), e.actor)}</small>
                                         </li>
                                     }).collect_view()}
                                 </ol>
@@ -271,7 +271,7 @@ pub fn CaseDetailPage() -> impl IntoView {
 fn attach_options(c: &super::CaseDetail) -> Vec<crate::evidence::pages::AttachOption> {
     let steps =
         c.events.iter().filter(|e| !e.action.starts_with("evidence")).map(|e| {
-            (format!("step:{}", e.id), format!("步骤：{} {}", e.action_label, crate::shell::beijing_time(e.at)))
+            (format!("step:{}", e.id), format!("步骤：{} {}", e.action_label, crate::time::beijing_time(e.at)))
         });
     let measures = c.measures.iter().map(|m| (format!("measure:{}", m.id), format!("措施：{}", m.description)));
     steps.chain(measures).collect()

@@ -22,7 +22,7 @@ use crate::error::AppError;
 use crate::notify::Category as NoticeCategory;
 use crate::notify::service::{Notice, notify};
 use crate::request::RequestContext;
-use crate::shell::beijing_date;
+use crate::time::beijing_date;
 
 /// Register a case for a household; returns its id.
 pub async fn create(

@@ -72,7 +72,7 @@ fn EvidenceItem(item: EvidenceView, changes: RwSignal<u32>) -> impl IntoView {
         item.kind_label,
         size_label(item.size_bytes),
         item.uploaded_by,
-        crate::shell::beijing_time(item.uploaded_at)
+        crate::time::beijing_time(item.uploaded_at)
     );
     view! {
         <li class:withdrawn=item.withdrawn.is_some()>
@@ -85,7 +85,7 @@ fn EvidenceItem(item: EvidenceView, changes: RwSignal<u32>) -> impl IntoView {
                 <FileLink href=href>{caption}</FileLink>
                 <small class="muted">{format!("（{}）", item.attached_to)}</small>
                 {item.withdrawn.clone().map(|w| view! {
-                    <p class="danger">{format!("已撤回：{}（{} {}）", w.reason, w.by, crate::shell::beijing_time(w.at))}</p>
+                    <p class="danger">{format!("已撤回：{}（{} {}）", w.reason, w.by, crate::time::beijing_time(w.at))}</p>
                 })}
                 {item.may_withdraw.then(|| view! {
                     <details>

@@ -20,7 +20,7 @@ use crate::households::{MonitoringStatus, mask_resident_id};
 use crate::org::{self, OrgLevel};
 use crate::request::RequestContext;
 use crate::risk::RiskKind;
-use crate::shell::beijing_date;
+use crate::time::beijing_date;
 
 /// A finished file.
 pub struct ExportFile {
@@ -180,7 +180,7 @@ async fn adjustments(
         .all(db)
         .await?;
     let mut out = HashMap::new();
-    for row in rows.into_iter().filter(|r| r.updated_at.year() == year) {
+    for row in rows.into_iter().filter(|r| crate::time::beijing_year(r.updated_at) == year) {
         let (kind, basis) = match row.kind.as_str() {
             "elimination" => ("风险消除", format!("收入自 {} 起稳定", row.commitment_signed_on)),
             _ => ("识别纳入", format!("承诺书签署于 {}", row.commitment_signed_on)),

@@ -23,7 +23,7 @@ use crate::households::register::{apply_member, check_unique_id, member_json, ne
 use crate::households::service::reevaluate;
 use crate::org::{OrgCode, OrgLevel};
 use crate::request::RequestContext;
-use crate::shell::beijing_date;
+use crate::time::beijing_date;
 
 /// The largest file accepted.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -145,7 +145,7 @@ pub async fn import(
     let mut report = ImportReport {
         file_name: file_name.clone(),
         encoding: sheet.encoding.clone(),
-        at: crate::shell::beijing_time(now),
+        at: crate::time::beijing_time(now),
         by: caller.display_name.clone(),
         ..Default::default()
     };

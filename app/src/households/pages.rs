@@ -444,7 +444,7 @@ fn ProcedureStatus(current: ProcedureView) -> impl IntoView {
                 <li>
                     <strong>{e.step_label}</strong>" → "{e.result}
                     {(!e.note.is_empty()).then(|| format!("：{}", e.note))}
-                    <small class="muted">{format!(" {} {}", crate::shell::beijing_time(e.at), e.actor)}</small>
+                    <small class="muted">{format!(" {} {}", crate::time::beijing_time(e.at), e.actor)}</small>
                 </li>
             }).collect_view()}
         </ol>

@@ -22,7 +22,7 @@ use crate::db::begin_write;
 use crate::error::AppError;
 use crate::org::{OrgCode, OrgLevel};
 use crate::request::RequestContext;
-use crate::shell::beijing_date;
+use crate::time::beijing_date;
 
 /// Active users holding one of `roles` in a unit that covers `org_code`.
 pub(crate) async fn candidates<C: ConnectionTrait>(

@@ -284,7 +284,7 @@ pub fn HistorySection(history: Vec<crate::audit::AuditRecordView>) -> impl IntoV
                         {history.into_iter().map(|r| view! {
                             <li>
                                 <strong>{r.action_label}</strong>
-                                <small class="muted">{format!(" {} {}", crate::shell::beijing_time_of(&r.at), r.actor)}</small>
+                                <small class="muted">{format!(" {} {}", crate::time::beijing_time_of(&r.at), r.actor)}</small>
                                 {(!r.changes.is_empty()).then(|| view! { <pre class="changes">{r.changes}</pre> })}
                             </li>
                         }).collect_view()}

@@ -22,7 +22,7 @@ use crate::db::begin_write;
 use crate::error::AppError;
 use crate::request::RequestContext;
 use crate::risk::{AssessmentStatus, HouseholdFacts, IncomeFacts, Labour, MemberFacts, SecurityItem, evaluate};
-use crate::shell::beijing_date;
+use crate::time::beijing_date;
 
 /// The most rows one page may hold.
 pub const MAX_PER_PAGE: u64 = 200;
@@ -634,10 +634,11 @@ async fn reevaluate_where(db: &DatabaseConnection, condition: Condition, now: Da
 /// policies (a background re-evaluation cut short). Recomputing is idempotent, so several instances
 /// doing it at once only repeat work.
 pub async fn reevaluate_stale(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
-    use chrono::TimeZone;
-    let year_start = Utc.with_ymd_and_hms(now.year(), 1, 1, 0, 0, 0).single().unwrap_or(now);
+    // The year begins at midnight in Beijing, eight hours before the UTC year does.
+    let year = crate::time::beijing_year(now);
+    let year_start = crate::time::beijing_year_start(year);
     let latest_policy = entities::policy_set::Entity::find()
-        .filter(entities::policy_set::Column::Year.eq(now.year()))
+        .filter(entities::policy_set::Column::Year.eq(year))
         .order_by_desc(entities::policy_set::Column::UpdatedAt)
         .one(db)
         .await?

@@ -30,7 +30,7 @@ use crate::org::{OrgCode, OrgLevel};
 use crate::permissions::Step;
 use crate::request::RequestContext;
 use crate::screening::Department;
-use crate::shell::{beijing_date, beijing_time};
+use crate::time::{beijing_date, beijing_time};
 use crate::workflow::procedure::Stage;
 
 /// The roles that chair a meeting of this level (and sign its minutes) [Y]; none for other levels.

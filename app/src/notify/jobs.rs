@@ -16,7 +16,7 @@ use crate::auth::Role;
 use crate::cases::Status;
 use crate::db::begin_write;
 use crate::error::AppError;
-use crate::shell::beijing_date;
+use crate::time::beijing_date;
 
 /// The daily jobs, by name.
 pub const DAILY: [&str; 4] = ["deadline_scan", "warning_digest", "visit_reminders", "meeting_reminders"];

@@ -58,7 +58,7 @@ fn InboxView(
                         <li class:unread=!n.read>
                             <a href=n.link.clone()><strong>{n.title.clone()}</strong></a>
                             <p>{n.body.clone()}</p>
-                            <small class="muted">{format!("{} · {}", n.category_label, crate::shell::beijing_time(n.created_at))}</small>
+                            <small class="muted">{format!("{} · {}", n.category_label, crate::time::beijing_time(n.created_at))}</small>
                         </li>
                     }).collect_view()}
                 </ul>

@@ -37,14 +37,13 @@ pub async fn save_policy(org_code: String, year: i32, form: PolicyForm) -> Resul
 /// empty when no policy is set.
 #[server(prefix = "/rpc")]
 pub async fn current_categories() -> Result<Vec<String>, AppError> {
-    use chrono::Datelike;
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
     let caller = ctx.caller()?;
     let Some(unit) = caller.roles.first().map(|g| g.org_code.clone()) else {
         return Ok(Vec::new());
     };
-    match super::service::effective(&state.db, &unit, state.clock.now().year()).await {
+    match super::service::effective(&state.db, &unit, crate::time::beijing_year(state.clock.now())).await {
         Ok(view) => Ok(view.policy.categories.into_iter().map(|c| c.name).collect()),
         Err(AppError::Conflict(_)) => Ok(Vec::new()),
         Err(e) => Err(e),

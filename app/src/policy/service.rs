@@ -112,12 +112,11 @@ pub async fn shown(
     unit: Option<String>,
     year: Option<i32>,
 ) -> Result<PolicyShown, AppError> {
-    use chrono::Datelike;
     let org_code = match unit {
         Some(code) => code,
         None => crate::org::service::list(db, ctx.caller()?).await?.into_iter().next().ok_or(AppError::Forbidden)?.code,
     };
-    let year = year.unwrap_or_else(|| crate::shell::beijing_date(now).year());
+    let year = year.unwrap_or_else(|| crate::time::beijing_year(now));
     let policy = match get(db, now, ctx, &org_code, year).await {
         Ok(view) => Ok(view),
         Err(AppError::Conflict(why)) => Err(why),
@@ -180,8 +179,7 @@ pub async fn save(
 /// A change to this year's policy re-evaluates the unit's households after the response (a county can
 /// hold a million); the household page always evaluates afresh, lists catch up within moments.
 fn reevaluate_in_background(db: &DatabaseConnection, org_code: &str, year: i32, now: DateTime<Utc>) {
-    use chrono::Datelike;
-    if year != now.year() {
+    if year != crate::time::beijing_year(now) {
         return;
     }
     let (db, org_code) = (db.clone(), org_code.to_string());

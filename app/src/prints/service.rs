@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::households::HouseholdDetail;
 use crate::request::RequestContext;
 use crate::risk::SecurityItem;
-use crate::shell::beijing_date;
+use crate::time::beijing_date;
 use crate::workflow::procedure::{Procedure, ProcedureView};
 
 /// The blank checklist of a sheet to fill in by hand.

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::households::MonitoringStatus;
 use crate::org::{OrgLevel, prefix_at, unit_at};
 use crate::request::RequestContext;
-use crate::shell::beijing_date;
+use crate::time::beijing_date;
 
 const IDENTIFIED: [MonitoringStatus; 3] =
     [MonitoringStatus::Identifying, MonitoringStatus::Monitored, MonitoringStatus::Eliminating];

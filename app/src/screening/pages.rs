@@ -79,7 +79,7 @@ fn UnmatchedList(rows: Vec<UnmatchedView>, changes: RwSignal<u32>) -> impl IntoV
                             <strong>{format!("{}（{}）", r.name, r.resident_id)}</strong>
                             {r.red_alert.then(|| view! { <span class="badge red">"红色预警"</span> })}
                             <p>{format!("{}部门 · {} · {}：{}", r.department_label, r.org_name, r.risk_type_label, r.description)}</p>
-                            <small class="muted">{format!("收到 {}", crate::shell::beijing_time(r.received_at))}</small>
+                            <small class="muted">{format!("收到 {}", crate::time::beijing_time(r.received_at))}</small>
                             {match r.resolution.clone() {
                                 Some(text) => view! { <p>{format!("核实结果：{text}")}</p> }.into_any(),
                                 None => view! { <ResolveForm id=r.id changes/> }.into_any(),

@@ -27,7 +27,7 @@ use crate::notify::Category as NoticeCategory;
 use crate::notify::service::{Notice, notify};
 use crate::org::{OrgCode, OrgLevel};
 use crate::request::RequestContext;
-use crate::shell::beijing_date;
+use crate::time::beijing_date;
 
 /// The largest warning file accepted.
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
@@ -220,7 +220,7 @@ pub async fn begin(
         encoding: prepared.encoding.clone(),
         rows: prepared.rows,
         errors: prepared.errors.clone(),
-        at: crate::shell::beijing_time(now),
+        at: crate::time::beijing_time(now),
         by: caller.display_name.clone(),
         ..Default::default()
     };

@@ -15,7 +15,7 @@ use crate::cases::service::{Opening, default_owner, open};
 use crate::db::begin_write;
 use crate::error::AppError;
 use crate::request::RequestMeta;
-use crate::shell::beijing_date;
+use crate::time::beijing_date;
 
 /// Reports per client address per hour, and per phone number per day.
 const PER_ADDRESS_PER_HOUR: usize = 5;

@@ -423,26 +423,3 @@ pub fn FileLink(
 ) -> impl IntoView {
     view! { <a href=href class=class target="_blank">{children()}</a> }
 }
-
-/// A moment in Beijing time (UTC+8).
-fn in_beijing(at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset> {
-    let offset = chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("a valid offset"));
-    at.with_timezone(&offset)
-}
-
-/// Beijing time (UTC+8) for display.
-pub fn beijing_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    in_beijing(at).format("%Y-%m-%d %H:%M").to_string()
-}
-
-/// A stored timestamp (RFC 3339) in Beijing time for display; text that is no timestamp is shown as it is.
-pub fn beijing_time_of(at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| beijing_time(t.with_timezone(&chrono::Utc)))
-        .unwrap_or_else(|_| at.to_string())
-}
-
-/// The day in Beijing of a moment.
-pub fn beijing_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-    in_beijing(at).date_naive()
-}

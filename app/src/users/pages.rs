@@ -12,7 +12,8 @@ use crate::auth::Role;
 use crate::error::AppError;
 use crate::org::api::list_org_units;
 use crate::permissions::Action;
-use crate::shell::{ErrorBox, RoleGate, action_error, beijing_time, caller_may, field_error};
+use crate::shell::{ErrorBox, RoleGate, action_error, caller_may, field_error};
+use crate::time::beijing_time;
 
 /// Role and unit pickers shared by the create-user and add-role forms.
 #[component]

@@ -29,7 +29,7 @@ use crate::org::{OrgCode, OrgLevel};
 use crate::policy::Policy;
 use crate::request::RequestContext;
 use crate::risk::{AssessmentStatus, SecurityItem};
-use crate::shell::{beijing_date, beijing_time};
+use crate::time::{beijing_date, beijing_time};
 
 /// The 两不愁三保障 item a risk type is about, if it is one of them.
 fn item_of(risk: RiskType) -> Option<SecurityItem> {

@@ -20,7 +20,7 @@ use crate::db::begin_write;
 use crate::error::AppError;
 use crate::households::MonitoringStatus;
 use crate::request::RequestContext;
-use crate::shell::beijing_date;
+use crate::time::beijing_date;
 
 fn state_of(row: &identification::Model) -> Result<ProcedureState, AppError> {
     let unknown = |what: &str| AppError::internal(format!("unknown {what} in identification {}", row.id));

@@ -38,7 +38,7 @@ pub async fn load(tx: &DatabaseTransaction, rng: &mut ChaCha8Rng, actor: &Actor)
         // Most registered this week, some two or three weeks ago (past the policy's initial-review deadline).
         let days_ago = if rng.random_bool(0.75) { rng.random_range(0..=5) } else { rng.random_range(12..=20) };
         let registered = now - Duration::days(days_ago);
-        let registered_on = app::shell::beijing_date(registered);
+        let registered_on = app::time::beijing_date(registered);
         let policy = app::policy::service::effective(tx, &h.org_code, registered_on.year()).await.map_err(fail)?;
         let deadline =
             app::cases::lifecycle::initial_deadline(registered_on, None, &calendar, &policy.policy).map_err(fail)?;

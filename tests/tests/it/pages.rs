@@ -96,7 +96,7 @@ async fn every_page_hydrates_for_every_role_opened_directly_and_by_navigation() 
         .await;
     assert_eq!(case.status(), 200, "the secretary registers a case");
     let case = case.text().await.unwrap();
-    let today = app::shell::beijing_date(app.clock_now());
+    let today = app::time::beijing_date(app.clock_now());
     let month = format!("{}-{:02}", today.year(), today.month());
     let meeting =
         secretary.server_fn::<app::meetings::api::PrepareMeeting>(&[("unit", village), ("month", &month)]).await;

@@ -480,3 +480,50 @@ async fn stale_verdicts_are_brought_up_to_date(backend: Backend) {
     assert!(!stored().await.red_alert);
 }
 both_backends!(stale_verdicts, stale_verdicts_are_brought_up_to_date);
+
+/// The policy year turns at midnight in Beijing, eight hours before the UTC year: at 23:59 on 31 December
+/// the verdicts and the class filter follow the old year's policy, at 00:01 on 1 January the new one's.
+async fn the_policy_year_turns_at_midnight_in_beijing(backend: Backend) {
+    use app::policy::api::CurrentCategories;
+    use chrono::TimeZone;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn(backend).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Tongnan2020).await;
+    app.policy(COUNTY, 2027, Preset::Yihe2022).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    app.income(&code, 2025, 7_000, 1_600, 0).await; // 4300 each: below Tongnan's 4800 red-alert line
+    let red_alert = || async {
+        entities::household::Entity::find()
+            .filter(entities::household::Column::Code.eq(&code))
+            .one(app.db())
+            .await
+            .unwrap()
+            .unwrap()
+            .red_alert
+    };
+    let beijing = |h: u32, m: u32| {
+        // Beijing's 31 December 2026 from 08:00 on, in UTC.
+        chrono::Utc.with_ymd_and_hms(2026, 12, 31, h - 8, m, 0).unwrap()
+    };
+    let new_year = chrono::Utc.with_ymd_and_hms(2026, 12, 31, 16, 1, 0).unwrap(); // 00:01 on 1 January in Beijing
+
+    app.clock.set(beijing(23, 30));
+    assert_eq!(app::households::service::reevaluate_stale(app.db(), app.clock_now()).await.unwrap(), 1);
+    assert!(red_alert().await, "2026's policy (Tongnan) has a red-alert line");
+    app.clock.set(beijing(23, 59));
+    assert_eq!(app::households::service::reevaluate_stale(app.db(), app.clock_now()).await.unwrap(), 0);
+    let cadre = app.signed_in("cadre", &app.user("cadre", Role::VillageCadre, VILLAGE_A1).await).await;
+    let old = cadre.server_fn::<CurrentCategories>(&[]).await.text().await.unwrap();
+    assert_eq!(old, r#"["脱贫不稳定户","边缘易致贫户","突发严重困难户"]"#);
+
+    app.clock.set(new_year);
+    assert_eq!(
+        app::households::service::reevaluate_stale(app.db(), app.clock_now()).await.unwrap(),
+        1,
+        "a verdict of last year is stale in the new year"
+    );
+    assert!(!red_alert().await, "2027's policy (Yihe) has no red-alert line");
+    let new = cadre.server_fn::<CurrentCategories>(&[]).await.text().await.unwrap();
+    assert_eq!(new, r#"["防贫监测户","防贫预警户"]"#);
+}
+both_backends!(policy_new_year, the_policy_year_turns_at_midnight_in_beijing);
