@@ -486,21 +486,12 @@ both_backends!(stale_verdicts, stale_verdicts_are_brought_up_to_date);
 async fn the_policy_year_turns_at_midnight_in_beijing(backend: Backend) {
     use app::policy::api::CurrentCategories;
     use chrono::TimeZone;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let app = TestApp::spawn(backend).await.with_county().await;
     app.policy(COUNTY, 2026, Preset::Tongnan2020).await;
     app.policy(COUNTY, 2027, Preset::Yihe2022).await;
     let code = app.household(VILLAGE_A1, 1, "张建国").await;
     app.income(&code, 2025, 7_000, 1_600, 0).await; // 4300 each: below Tongnan's 4800 red-alert line
-    let red_alert = || async {
-        entities::household::Entity::find()
-            .filter(entities::household::Column::Code.eq(&code))
-            .one(app.db())
-            .await
-            .unwrap()
-            .unwrap()
-            .red_alert
-    };
+    let red_alert = || async { app.household_row(&code).await.red_alert };
     let beijing = |h: u32, m: u32| {
         // Beijing's 31 December 2026 from 08:00 on, in UTC.
         chrono::Utc.with_ymd_and_hms(2026, 12, 31, h - 8, m, 0).unwrap()
