@@ -20,7 +20,7 @@ pub fn start(state: &AppState, relay: Option<Relay>, relay_every: std::time::Dur
         loop {
             tick.tick().await;
             let now = clock.now();
-            if let Err(e) = app::notify::jobs::run_due(&db, now, &job_instance).await {
+            if let Err(e) = app::jobs::run_due(&db, now, &job_instance).await {
                 tracing::error!(error = %e, "scheduled jobs could not run");
             }
             if let Err(e) = denials.write_expired(&db, now).await {

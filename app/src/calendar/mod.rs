@@ -142,6 +142,15 @@ pub struct WorkCalendar {
 }
 
 impl WorkCalendar {
+    /// The working day before `day` (for digests covering the days since).
+    pub fn previous_working_day(&self, day: NaiveDate) -> Result<NaiveDate, AppError> {
+        let mut date = day - Duration::days(1);
+        while !self.is_working_day(date)? {
+            date -= Duration::days(1);
+        }
+        Ok(date)
+    }
+
     pub fn new(notices: impl IntoIterator<Item = YearNotice>) -> WorkCalendar {
         let mut calendar = WorkCalendar::default();
         for notice in notices {

@@ -3,6 +3,8 @@
 //! `lifecycle.rs`; persistence, scope and audit in `service.rs`.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod deadlines;
 pub mod lifecycle;
 pub mod measures;
 pub mod pages;

@@ -1,11 +1,9 @@
 //! Notifications: what the system tells people (a case assigned to them, a deadline near or passed,
 //! a red alert, the daily digest of department warnings), in an in-app list and by e-mail. The e-mail
 //! is written to an outbox in the same transaction as the change that causes it; the server's relay
-//! sends it later (`server/src/mail/`). Scheduled scans are in `jobs.rs`.
+//! sends it later (`server/src/mail/`). The daily jobs that write notices run from `crate::jobs`.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod jobs;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -740,7 +740,7 @@ pub async fn digest(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, 
     if !calendar.is_working_day(today)? {
         return Ok(0);
     }
-    let from = crate::notify::jobs::previous_working_day(&calendar, today)?;
+    let from = calendar.previous_working_day(today)?;
     let start = from.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).ok_or_else(|| AppError::internal("start of day"))?;
     let end = start + Duration::days((today - from).num_days());
     let rows = screening_row::Entity::find()

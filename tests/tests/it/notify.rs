@@ -136,19 +136,19 @@ async fn settings_and_deadline_scan(backend: tests::Backend) {
     let at = |d: u32| chrono::Utc.with_ymd_and_hms(2026, 3, d, 1, 0, 0).single().unwrap();
     let db = app.db();
     // Wednesday 4 March: three working days left (5, 6, 9), more than the policy's two: nothing.
-    assert_eq!(app::notify::jobs::run_due(db, at(4), "a").await.unwrap(), app::notify::jobs::DAILY.to_vec());
-    assert!(app::notify::jobs::run_due(db, at(4), "b").await.unwrap().is_empty(), "once per day");
+    assert_eq!(app::jobs::run_due(db, at(4), "a").await.unwrap(), app::jobs::Job::DAILY.to_vec());
+    assert!(app::jobs::run_due(db, at(4), "b").await.unwrap().is_empty(), "once per day");
     let due_soon = || notification::Entity::find().filter(notification::Column::Category.eq("due_soon"));
     assert_eq!(due_soon().count(db).await.unwrap(), 0);
     // Thursday 5 March: two working days left (6 and 9): the owner is reminded, by e-mail too.
-    app::notify::jobs::run_due(db, at(5), "a").await.unwrap();
+    app::jobs::run_due(db, at(5), "a").await.unwrap();
     assert_eq!(due_soon().count(db).await.unwrap(), 1);
     let mail = mail_outbox::Entity::find().all(db).await.unwrap();
     assert_eq!(mail.len(), 1);
     assert!(mail[0].subject.contains("案件期限将到"), "{}", mail[0].subject);
     // Tuesday 10 March: overdue. Two instances at once: one runs the scan; the township hears of it.
-    let (a, b) = tokio::join!(app::notify::jobs::run_due(db, at(10), "a"), app::notify::jobs::run_due(db, at(10), "b"));
-    let daily = app::notify::jobs::DAILY.len();
+    let (a, b) = tokio::join!(app::jobs::run_due(db, at(10), "a"), app::jobs::run_due(db, at(10), "b"));
+    let daily = app::jobs::Job::DAILY.len();
     assert_eq!(a.unwrap().len() + b.unwrap().len(), daily, "each job once across instances");
     assert_eq!(
         job_run::Entity::find().filter(job_run::Column::Slot.eq("2026-03-10")).count(db).await.unwrap(),
@@ -165,7 +165,7 @@ async fn settings_and_deadline_scan(backend: tests::Backend) {
     assert_eq!(escalated[0].user_id, app.user_id("jingfa").await);
     assert!(escalated[0].body.contains("测试lianxi"), "{}", escalated[0].body);
     // The scan itself is idempotent: run again, nobody is told twice.
-    assert_eq!(app::notify::jobs::deadline_scan(db, at(10)).await.unwrap(), 0);
+    assert_eq!(app::cases::deadlines::deadline_scan(db, at(10)).await.unwrap(), 0);
     let to: Vec<String> =
         mail_outbox::Entity::find().all(db).await.unwrap().into_iter().map(|m| m.to_address).collect();
     assert_eq!(to, vec!["lianxi@example.cn", "lianxi@example.cn", "jingfa@example.cn"]);
@@ -187,8 +187,8 @@ async fn settings_and_deadline_scan(backend: tests::Backend) {
         ..Default::default()
     };
     sea_orm::ActiveModelTrait::insert(dead, db).await.unwrap();
-    let ran = app::notify::jobs::run_due(db, at(11), "b").await.unwrap();
-    assert!(ran.contains(&"deadline_scan".to_string()), "a stale claim is taken over: {ran:?}");
+    let ran = app::jobs::run_due(db, at(11), "b").await.unwrap();
+    assert!(ran.contains(&app::jobs::Job::DeadlineScan), "a stale claim is taken over: {ran:?}");
     let escalated = notification::Entity::find()
         .filter(notification::Column::Category.eq("escalation"))
         .filter(notification::Column::Link.eq(format!("/cases/{township_case}")))

@@ -1,80 +1,19 @@
-//! Scheduled work, as functions of `now`: each job runs once per slot (a day) across all server
-//! instances, because the instance that inserts the (job, slot) row is the one that runs it; and each
-//! notice a job writes is keyed, so even a job run twice tells nobody twice.
+//! The daily deadline scan of open cases: reminders to owners before a deadline, and notices to the owner
+//! and the owner's superior unit once it has passed.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use entities::{job_run, risk_case};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set, TryInsertResult,
-};
+use chrono::{DateTime, Datelike, Utc};
+use entities::risk_case;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::Category;
-use super::service::{Notice, notify};
 use crate::auth::Role;
 use crate::cases::Status;
 use crate::db::begin_write;
 use crate::error::AppError;
+use crate::notify::Category;
+use crate::notify::service::{Notice, notify};
 use crate::time::beijing_date;
-
-/// The daily jobs, by name.
-pub const DAILY: [&str; 4] = ["deadline_scan", "warning_digest", "visit_reminders", "meeting_reminders"];
-
-/// A claim this old without an outcome belongs to an instance that stopped mid-job: another takes it
-/// over (each job writes in one transaction and keys its notices, so running it again is safe).
-const STALE_CLAIM_MINUTES: i64 = 30;
-
-/// Run each daily job not yet run today by any instance. Returns the jobs this call ran.
-pub async fn run_due(db: &DatabaseConnection, now: DateTime<Utc>, instance: &str) -> Result<Vec<String>, AppError> {
-    let slot = beijing_date(now).to_string();
-    let mut ran = Vec::new();
-    for job in DAILY {
-        job_run::Entity::delete_many()
-            .filter(job_run::Column::Job.eq(job))
-            .filter(job_run::Column::Slot.eq(&slot))
-            .filter(job_run::Column::FinishedAt.is_null())
-            .filter(job_run::Column::StartedAt.lt(now - chrono::Duration::minutes(STALE_CLAIM_MINUTES)))
-            .exec(db)
-            .await?;
-        let claim = job_run::ActiveModel {
-            job: Set(job.into()),
-            slot: Set(slot.clone()),
-            instance: Set(instance.chars().take(64).collect()),
-            started_at: Set(now),
-            ..Default::default()
-        };
-        let claimed = job_run::Entity::insert(claim)
-            .on_conflict_do_nothing_on([job_run::Column::Job, job_run::Column::Slot])
-            .exec(db)
-            .await?;
-        let TryInsertResult::Inserted(claimed) = claimed else { continue };
-        let outcome = match job {
-            "deadline_scan" => deadline_scan(db, now).await.map(|n| format!("{n} notices")),
-            "warning_digest" => crate::screening::service::digest(db, now).await.map(|n| format!("{n} notices")),
-            "visit_reminders" => crate::visits::service::remind(db, now).await.map(|n| format!("{n} notices")),
-            "meeting_reminders" => crate::meetings::service::remind(db, now).await.map(|n| format!("{n} notices")),
-            other => Err(AppError::internal(format!("unknown job {other}"))),
-        };
-        let row = job_run::Entity::find_by_id(claimed.last_insert_id).one(db).await?.ok_or(AppError::NotFound)?;
-        match outcome {
-            Ok(text) => {
-                tracing::info!(job, slot, outcome = %text, "scheduled job done");
-                let mut active = row.into_active_model();
-                active.finished_at = Set(Some(now));
-                active.outcome = Set(Some(text));
-                active.update(db).await?;
-                ran.push(job.to_string());
-            }
-            Err(e) => {
-                // Give the claim back, so the next round (on any instance) tries again.
-                tracing::error!(job, slot, error = %e, "scheduled job failed");
-                job_run::Entity::delete_by_id(row.id).exec(db).await?;
-            }
-        }
-    }
-    Ok(ran)
-}
 
 /// Tell owners of open cases whose deadline is near (the policy's working days) or passed, and tell
 /// the owner's superior unit of an overdue case (the township, or the county for township staff). Returns how many notices were new.
@@ -146,13 +85,4 @@ pub async fn deadline_scan(db: &DatabaseConnection, now: DateTime<Utc>) -> Resul
     }
     tx.commit().await?;
     Ok(written)
-}
-
-/// The working day before `day` (for digests covering the days since).
-pub fn previous_working_day(calendar: &crate::calendar::WorkCalendar, day: NaiveDate) -> Result<NaiveDate, AppError> {
-    let mut date = day - chrono::Duration::days(1);
-    while !calendar.is_working_day(date)? {
-        date -= chrono::Duration::days(1);
-    }
-    Ok(date)
 }
