@@ -778,3 +778,25 @@ pub fn assert_snapshot(name: &str, text: &str) {
         .unwrap_or_else(|_| panic!("no snapshot {} (run the test once with UPDATE_SNAPSHOTS=1)", path.display()));
     assert_eq!(text, expected, "the text of {name} differs from {}", path.display());
 }
+
+/// The visit form as a contact fills it in: everything fine unless `extra` says otherwise.
+pub fn visit_form<'a>(code: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut form = vec![
+        ("form[household]", code),
+        ("form[visited_on]", "2026-03-02"),
+        ("form[mode]", "in_person"),
+        ("form[food]", "ok"),
+        ("form[clothing]", "ok"),
+        ("form[education]", "ok"),
+        ("form[medical]", "ok"),
+        ("form[housing]", "ok"),
+        ("form[water]", "ok"),
+        ("form[acknowledgement]", "signed"),
+        ("form[acknowledged_by]", "张建国"),
+    ];
+    for (key, value) in extra {
+        form.retain(|(k, _)| k != key);
+        form.push((key, value));
+    }
+    form
+}

@@ -56,21 +56,14 @@ async fn create_case(client: &Client, code: &str, source: &str, risk_type: &str,
 /// A visit with one problem that opens no case.
 async fn visit_with_finding(client: &Client, code: &str) {
     let response = client
-        .server_fn::<RecordVisit>(&[
-            ("form[household]", code),
-            ("form[visited_on]", "2026-03-02"),
-            ("form[mode]", "in_person"),
-            ("form[food]", "ok"),
-            ("form[clothing]", "ok"),
-            ("form[education]", "ok"),
-            ("form[medical]", "ok"),
-            ("form[housing]", "ok"),
-            ("form[water]", "ok"),
-            ("form[problem1]", "儿子外出务工失联，老人无人照料"),
-            ("form[problem1_type]", "other"),
-            ("form[acknowledgement]", "signed"),
-            ("form[acknowledged_by]", "李四"),
-        ])
+        .server_fn::<RecordVisit>(&tests::visit_form(
+            code,
+            &[
+                ("form[problem1]", "儿子外出务工失联，老人无人照料"),
+                ("form[problem1_type]", "other"),
+                ("form[acknowledged_by]", "李四"),
+            ],
+        ))
         .await;
     assert_eq!(response.status(), 200, "{}", body(response).await);
 }

@@ -189,7 +189,6 @@ impl Records {
             ("org_code", unit.clone()),
             ("parent_code", unit.clone()),
             ("filter[within]", unit),
-            ("form[household]", household),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -213,19 +212,11 @@ impl Records {
             ("form[source]", "visit"),
             ("form[risk_type]", "medical"),
             ("form[description]", "住院费用较高"),
-            ("form[visited_on]", "2026-03-02"),
-            ("form[mode]", "in_person"),
-            ("form[food]", "ok"),
-            ("form[clothing]", "ok"),
-            ("form[education]", "ok"),
-            ("form[medical]", "ok"),
-            ("form[housing]", "ok"),
-            ("form[water]", "ok"),
-            ("form[acknowledgement]", "signed"),
-            ("form[acknowledged_by]", "张建国"),
         ] {
             form.push((key.to_string(), value.to_string()));
         }
+        // The visit form (its household field names the household too).
+        form.extend(tests::visit_form(&household, &[]).into_iter().map(|(k, v)| (k.to_string(), v.to_string())));
         form
     }
 
@@ -268,20 +259,7 @@ async fn no_server_function_reaches_another_units_records() {
     let household = app.household(VILLAGE_A1, 1, "张建国").await;
     let secretary = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
     let records = {
-        let mut visit_form: Vec<(String, String)> = Records {
-            household: household.clone(),
-            member: 0,
-            case: 0,
-            meeting: 0,
-            item: 0,
-            visit: 0,
-            user: 0,
-            grant: 0,
-        }
-        .form("record_visit", true);
-        visit_form.retain(|(k, _)| k.starts_with("form["));
-        visit_form.push(("form[problems]".into(), "住院费用较高".into()));
-        let pairs: Vec<(&str, &str)> = visit_form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let pairs = tests::visit_form(&household, &[("form[problems]", "住院费用较高")]);
         let visit = secretary.server_fn::<RecordVisit>(&pairs).await;
         assert_eq!(visit.status(), 200);
         let visit: i64 = visit.json().await.unwrap();

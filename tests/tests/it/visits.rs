@@ -12,28 +12,6 @@ use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, PaginatorTrait, Se
 use tests::both_backends;
 use tests::{COUNTY, GROUP_A1_1, TestApp, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1};
 
-/// The visit form as a contact fills it in: everything fine unless `extra` says otherwise.
-fn visit_form<'a>(code: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut form = vec![
-        ("form[household]", code),
-        ("form[visited_on]", "2026-03-02"),
-        ("form[mode]", "in_person"),
-        ("form[food]", "ok"),
-        ("form[clothing]", "ok"),
-        ("form[education]", "ok"),
-        ("form[medical]", "ok"),
-        ("form[housing]", "ok"),
-        ("form[water]", "ok"),
-        ("form[acknowledgement]", "signed"),
-        ("form[acknowledged_by]", "张建国"),
-    ];
-    for (key, value) in extra {
-        form.retain(|(k, _)| k != key);
-        form.push((key, value));
-    }
-    form
-}
-
 /// Record a visit through the form's server function, as the page does; the new visit's id.
 async fn recorded(client: &tests::Client, form: &[(&str, &str)]) -> i64 {
     let response = client.server_fn::<RecordVisit>(form).await;
@@ -101,7 +79,7 @@ async fn a_visit_updates_the_household_and_opens_a_case(backend: tests::Backend)
 
     // A problem without its note is refused in Chinese, and nothing is saved.
     let refused =
-        refusal(lianxi.server_fn::<RecordVisit>(&visit_form(&code, &[("form[housing]", "failed")])).await).await;
+        refusal(lianxi.server_fn::<RecordVisit>(&tests::visit_form(&code, &[("form[housing]", "failed")])).await).await;
     assert!(
         refused.contains("housing_note") && refused.contains("“住房安全有保障”有风险或未达标，请说明具体情况。"),
         "{refused}"
@@ -110,7 +88,7 @@ async fn a_visit_updates_the_household_and_opens_a_case(backend: tests::Backend)
     assert_eq!(security_assessment::Entity::find().count(app.db()).await.unwrap(), 0);
 
     // The sweep visit: the roof leaks (a case, red alert), the wage figures replace 2025's record.
-    let form = visit_form(
+    let form = tests::visit_form(
         &code,
         &[
             ("form[sweep]", "on"),
@@ -167,7 +145,7 @@ async fn a_visit_updates_the_household_and_opens_a_case(backend: tests::Backend)
     }
 
     // A later visit whose form keeps the figures as pre-filled changes no record and names no income year.
-    let again = visit_form(
+    let again = tests::visit_form(
         &code,
         &[
             ("form[housing]", "failed"),
@@ -225,7 +203,7 @@ async fn a_visit_updates_the_household_and_opens_a_case(backend: tests::Backend)
             .await
             .contains("NotFound")
     );
-    assert!(refusal(other.server_fn::<RecordVisit>(&visit_form(&code, &[])).await).await.contains("NotFound"));
+    assert!(refusal(other.server_fn::<RecordVisit>(&tests::visit_form(&code, &[])).await).await.contains("NotFound"));
     assert_eq!(visit::Entity::find().count(app.db()).await.unwrap(), 2, "the two visits of the contact");
 
     // The recorded sheet: what was found, the case, the addendum; IDs masked; a clean A4 PDF.
@@ -409,11 +387,13 @@ async fn remote_contact_counts_where_the_policy_says(backend: tests::Backend) {
     h.monitoring_class = Set(Some("脱贫监测户".into()));
     h.update(app.db()).await.unwrap();
 
-    let sweep_by_phone =
-        visit_form(&code, &[("form[mode]", "phone"), ("form[sweep]", "on"), ("form[acknowledgement]", "remote")]);
+    let sweep_by_phone = tests::visit_form(
+        &code,
+        &[("form[mode]", "phone"), ("form[sweep]", "on"), ("form[acknowledgement]", "remote")],
+    );
     let refused = refusal(lianxi.server_fn::<RecordVisit>(&sweep_by_phone).await).await;
     assert!(refused.contains("年度集中排查须入户，电话、微信或视频联系不能计为排查。"), "{refused}");
-    let call = visit_form(&code, &[("form[mode]", "phone"), ("form[acknowledgement]", "remote")]);
+    let call = tests::visit_form(&code, &[("form[mode]", "phone"), ("form[acknowledgement]", "remote")]);
     assert_eq!(lianxi.server_fn::<RecordVisit>(&call).await.status(), 200);
     let mine: serde_json::Value = lianxi.get("/api/visits/mine").await.json().await.unwrap();
     let duties = |part: &str| -> Vec<String> {
@@ -490,10 +470,11 @@ async fn the_policy_names_who_visits_and_who_made_the_visit(backend: tests::Back
     // The information officer types in the resident cadre's sheet: the visitor must be someone who may
     // visit the household; the cadre is credited, the typist kept, and the quarter is done.
     let outsider = app.user_id("dafo").await.to_string();
-    let refused = refusal(xinxi.server_fn::<RecordVisit>(&visit_form(&code, &[("form[visitor]", &outsider)])).await);
+    let refused =
+        refusal(xinxi.server_fn::<RecordVisit>(&tests::visit_form(&code, &[("form[visitor]", &outsider)])).await);
     assert!(refused.await.contains("走访人应为能走访该户的干部"));
     let zhucun = app.user_id("zhucun").await;
-    let id = recorded(&xinxi, &visit_form(&code, &[("form[visitor]", &zhucun.to_string())])).await;
+    let id = recorded(&xinxi, &tests::visit_form(&code, &[("form[visitor]", &zhucun.to_string())])).await;
     let row = visit::Entity::find_by_id(id).one(app.db()).await.unwrap().unwrap();
     assert_eq!((row.visitor_user_id, row.recorded_by), (zhucun, Some(app.user_id("xinxi").await)));
     let view: serde_json::Value = xinxi.get(&format!("/api/visits/{id}")).await.json().await.unwrap();
@@ -564,7 +545,7 @@ async fn today_is_the_beijing_date(backend: tests::Backend) {
     let start = lianxi.server_fn::<app::visits::api::StartVisit>(&[("code", code.as_str())]).await;
     let start: serde_json::Value = start.json().await.unwrap();
     assert_eq!(start["form"]["visited_on"], "2026-03-03", "{start}");
-    recorded(&lianxi, &visit_form(&code, &[("form[visited_on]", "2026-03-03")])).await;
+    recorded(&lianxi, &tests::visit_form(&code, &[("form[visited_on]", "2026-03-03")])).await;
     let mine: serde_json::Value = lianxi.get("/api/visits/mine").await.json().await.unwrap();
     assert_eq!(mine["today"], "2026-03-03", "{mine}");
 }
