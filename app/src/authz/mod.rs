@@ -26,12 +26,6 @@ pub fn scope_prefixes(caller: &Caller, action: Action) -> Vec<String> {
     by_role.chain(by_window).collect()
 }
 
-/// Whether the caller holds `action` anywhere: by a role, or by an open window grant (which may list
-/// households only).
-fn holds_somewhere(caller: &Caller, action: Action) -> bool {
-    !scope_prefixes(caller, action).is_empty() || caller.windows.iter().any(|w| w.action == action)
-}
-
 /// Decide whether `caller` may perform `action` on a record of the unit `org_code`.
 /// A role without the right anywhere answers `Forbidden` whatever the record (so a real id and a missing
 /// one read alike); reads outside scope answer `NotFound`; other refusals `Forbidden` when the record is
@@ -51,7 +45,7 @@ pub fn authorize(caller: &Caller, action: Action, org_code: &str) -> Result<(), 
 /// role without the right alike for real and missing ids.
 pub fn caller_with_right(ctx: &RequestContext, action: Action) -> Result<&Caller, AppError> {
     let caller = ctx.caller()?;
-    if !holds_somewhere(caller, action) {
+    if !may_anywhere(caller, action) {
         return Err(AppError::Forbidden);
     }
     Ok(caller)
@@ -144,9 +138,10 @@ pub fn county_grant(caller: &Caller, action: Action) -> Option<&str> {
         .map(|g| g.org_code.as_str())
 }
 
-/// Whether the caller may perform `action` somewhere (used to show or hide whole areas).
+/// Whether the caller may perform `action` somewhere (used to show or hide whole areas): by a role, or by
+/// an open window grant (which may list households only).
 pub fn may_anywhere(caller: &Caller, action: Action) -> bool {
-    holds_somewhere(caller, action)
+    !scope_prefixes(caller, action).is_empty() || caller.windows.iter().any(|w| w.action == action)
 }
 
 /// A query condition restricting `column` (an org code column) to the caller's scope for `action`.
