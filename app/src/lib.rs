@@ -2,6 +2,8 @@
 //! (services, database, authorisation) and with `hydrate` for the browser (wasm32).
 //! Each domain area is a module with its shared types in `mod.rs`, server functions in `api.rs`,
 //! business rules that touch the database in `service.rs` (server only) and pages in `pages.rs`.
+//! Which module may use which is written in `floors.rs` (foundation, rules, platform, services, server
+//! functions, pages, composition); its test fails on any use of a module listed higher.
 
 // Text from users is sliced by characters, not bytes, and lists are read with `get`: a request never panics.
 #![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
@@ -13,6 +15,7 @@ pub mod cases;
 pub mod error;
 pub mod evidence;
 pub mod excel;
+pub mod household_file;
 pub mod households;
 pub mod meetings;
 pub mod notify;
@@ -27,6 +30,7 @@ pub mod screening;
 pub mod self_report;
 pub mod shell;
 pub mod time;
+pub mod ui;
 pub mod users;
 pub mod visits;
 pub mod workflow;
@@ -41,7 +45,11 @@ pub mod jobs;
 pub mod request;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod token;
 
+#[cfg(test)]
+mod floors;
 #[cfg(test)]
 mod parsers_proptest;
 

@@ -190,7 +190,7 @@ mod files {
     proptest! {
         #[test]
         fn upload_files(bytes in csv()) {
-            if let Ok(sheet) = crate::excel::import::read_sheet(&bytes) {
+            if let Ok(sheet) = crate::excel::workbook::read_sheet(&bytes) {
                 prop_assert!(!sheet.encoding.is_empty());
             }
             if let Ok(prepared) = crate::screening::service::read_file(&bytes, "预警.csv", Department::Health) {

@@ -5,16 +5,10 @@ use std::sync::Arc;
 
 use leptos::prelude::use_context;
 
-use crate::auth::Caller;
+use crate::audit::RequestMeta;
 use crate::error::AppError;
+use crate::permissions::Caller;
 use crate::state::AppState;
-
-/// Where a request came from, for the audit log.
-#[derive(Clone, Debug, Default)]
-pub struct RequestMeta {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-}
 
 /// Inserted into every request's extensions by the server's authentication middleware.
 #[derive(Clone, Debug, Default)]

@@ -76,13 +76,13 @@ pub struct AppState {
     /// Where evidence files are kept.
     pub evidence: crate::evidence::store::EvidenceStore,
     /// Progress of the department imports this server is running.
-    pub imports: crate::screening::service::Progress,
+    pub imports: crate::screening::progress::Progress,
     /// Rate limits of the public report page.
-    pub self_reports: crate::self_report::service::RateLimiter,
+    pub self_reports: crate::self_report::rate_limit::RateLimiter,
     /// Repeated refusals being counted (see `audit::denials`).
     pub denials: crate::audit::denials::Denials,
     /// Refused plain form posts, kept briefly so the page shows them again.
-    pub refused: crate::refill::Stash,
+    pub refused: crate::refill::stash::Stash,
     pub leptos_options: LeptosOptions,
 }
 

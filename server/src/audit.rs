@@ -47,7 +47,7 @@ fn load_key(settings: &Settings, may_create: bool) -> anyhow::Result<Vec<u8>> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     match options.open(&path) {
         Ok(mut file) => {
-            writeln!(file, "{}", app::auth::session::new_token())
+            writeln!(file, "{}", app::token::new_token())
                 .and_then(|()| file.sync_all())
                 .with_context(|| format!("无法写入审计密钥文件 {}", path.display()))?;
             tracing::warn!(path = %path.display(), "generated the audit key: back it up with the checkpoint file");

@@ -62,7 +62,7 @@ pub async fn session_key(db: &DatabaseConnection, settings: &Settings) -> anyhow
     if let Some(found) = app_secret::Entity::find_by_id(NAME).one(db).await? {
         return Ok(found.value.into_bytes());
     }
-    let generated = app::auth::session::new_token();
+    let generated = app::token::new_token();
     let insert = app_secret::ActiveModel { name: Set(NAME.into()), value: Set(generated), created_at: Set(Utc::now()) }
         .insert(db)
         .await;

@@ -4,8 +4,9 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use app::audit::RequestMeta;
 use app::error::AppError;
-use app::request::{RequestContext, RequestMeta};
+use app::request::RequestContext;
 use app::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};

@@ -1,6 +1,6 @@
 //! Plain form posts to server functions (sent before the browser bundle has loaded). The server function
 //! answers such a post with a redirect back to the page, with its error in the query; this layer keeps a
-//! refused submission in `app::refill::Stash` and adds its token to that redirect, so the page shows what
+//! refused submission in `app::refill::stash::Stash` and adds its token to that redirect, so the page shows what
 //! was typed (see `app::refill`).
 
 use app::error::AppError;
@@ -34,7 +34,7 @@ pub async fn keep_refused_input(State(state): State<AppState>, req: Request, nex
         return res;
     };
     let refused = location.query_pairs().any(|(key, _)| key == "__err");
-    let token = (refused && body.len() <= app::refill::MAX_BYTES)
+    let token = (refused && body.len() <= app::refill::stash::MAX_BYTES)
         .then(|| state.refused.keep(&session, &path, without_passwords(&body)));
     if let Ok(value) = HeaderValue::from_str(tidy_location(location, token.as_deref()).as_str()) {
         res.headers_mut().insert(LOCATION, value);

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use app::auth::Role;
+use app::permissions::Role;
 use tests::{Backend, TestApp, VILLAGE_A1};
 
 fn env_or(name: &str, default: usize) -> usize {

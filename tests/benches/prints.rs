@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use app::auth::Role;
+use app::permissions::Role;
 use app::policy::presets::Preset;
 use tests::{Backend, COUNTY, Pdf, TestApp, VILLAGE_A1};
 

@@ -9,7 +9,8 @@
 use std::time::Instant;
 
 use app::screening::Department;
-use app::screening::service::{self as screening, Begun, Progress};
+use app::screening::progress::Progress;
+use app::screening::service::{self as screening, Begun};
 use entities::{app_user, household_member, screening_row};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 

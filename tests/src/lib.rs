@@ -183,7 +183,7 @@ impl TestApp {
     }
 
     /// Create a user with one role who has set their own password; returns it.
-    pub async fn user(&self, username: &str, role: app::auth::Role, org: &str) -> String {
+    pub async fn user(&self, username: &str, role: app::permissions::Role, org: &str) -> String {
         let password = self.new_user(username, role, org).await;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
         entities::app_user::Entity::update_many()
@@ -197,7 +197,7 @@ impl TestApp {
 
     /// Create a user with one role, as an administrator does; returns the one-time password, which allows
     /// nothing but setting their own.
-    pub async fn new_user(&self, username: &str, role: app::auth::Role, org: &str) -> String {
+    pub async fn new_user(&self, username: &str, role: app::permissions::Role, org: &str) -> String {
         let password = app::users::service::one_time_password();
         let hash = app::auth::service::hash_password(password.clone()).await.expect("hash");
         let tx = app::db::begin_write(self.db()).await.expect("tx");
@@ -210,7 +210,7 @@ impl TestApp {
                 display_name: format!("测试{username}"),
                 role: role.as_str().into(),
                 org_code: org.into(),
-                department: (role == app::auth::Role::DepartmentUser).then(|| "区医保局".to_string()),
+                department: (role == app::permissions::Role::DepartmentUser).then(|| "区医保局".to_string()),
                 ..Default::default()
             },
             hash,

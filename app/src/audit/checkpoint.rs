@@ -10,7 +10,7 @@ use std::path::Path;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use super::service::keyed_digest;
+use crate::token::keyed_digest;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checkpoint {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::api::{VerifyAuditChain, recent_audit};
-use crate::shell::ErrorBox;
+use crate::ui::ErrorBox;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -39,7 +39,7 @@ pub fn AuditPage() -> impl IntoView {
                                             <td data-label="时间">{crate::time::beijing_time_of(&r.at)}</td>
                                             <td data-label="操作人">{r.actor}<small class="muted">{r.ip.map(|ip| format!(" {ip}"))}</small></td>
                                             <td data-label="操作">{r.action_label}</td>
-                                            <td data-label="对象">{format!("{} {}", super::entity_label(&r.entity_type), r.entity_id)}</td>
+                                            <td data-label="对象">{format!("{} {}", super::labels::entity_label(&r.entity_type), r.entity_id)}</td>
                                             <td data-label="内容" class="small changes">{r.changes}</td>
                                         </tr>
                                     }).collect_view()}

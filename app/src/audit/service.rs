@@ -13,7 +13,6 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use entities::audit_log;
-use hmac::{Hmac, Mac};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, Statement,
@@ -23,9 +22,10 @@ use sha2::{Digest, Sha256};
 
 use super::checkpoint::Checkpoint;
 use super::{BrokenLink, ChainReport};
-use crate::auth::Caller;
+use crate::audit::RequestMeta;
 use crate::error::AppError;
-use crate::request::RequestMeta;
+use crate::permissions::Caller;
+use crate::token::keyed_digest;
 
 /// The hash before the first record.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -52,14 +52,6 @@ pub fn install_key(key: &[u8]) -> Result<(), AppError> {
 /// The installed audit key.
 pub fn key() -> Result<Arc<[u8]>, sea_orm::DbErr> {
     KEY.get().cloned().ok_or_else(|| sea_orm::DbErr::Custom("the audit key is not installed".into()))
-}
-
-/// HMAC-SHA256 of `bytes` under `key`, in hex.
-pub fn keyed_digest(key: &[u8], bytes: &[u8]) -> String {
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
-    mac.update(bytes);
-    hex::encode(mac.finalize().into_bytes())
 }
 
 /// Who did it, from where.
@@ -330,7 +322,7 @@ pub async fn recent(
 /// A record as the browser shows it.
 pub fn view_of(r: audit_log::Model) -> super::AuditRecordView {
     super::AuditRecordView {
-        action_label: super::action_label(&r.action).to_string(),
+        action_label: super::labels::action_label(&r.action).to_string(),
         seq: r.seq,
         at: r.at,
         actor: r.actor,
@@ -338,7 +330,7 @@ pub fn view_of(r: audit_log::Model) -> super::AuditRecordView {
         action: r.action,
         entity_type: r.entity_type,
         entity_id: r.entity_id,
-        changes: super::describe_changes(&r.changes),
+        changes: super::labels::describe_changes(&r.changes),
     }
 }
 

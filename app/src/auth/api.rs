@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::Caller;
 use crate::error::AppError;
+use crate::permissions::Caller;
 
 /// The signed-in user, or `None`.
 #[server(prefix = "/rpc")]

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use super::api::{ChangePassword, Login};
-use crate::shell::{MeResource, action_error, field_error, hard_navigate};
+use crate::ui::{MeResource, action_error, field_error, hard_navigate};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -56,11 +56,11 @@ pub fn AccountPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let value = change.value();
     // A first password opens the whole app: after it, load the app afresh with the menu the roles allow.
-    let first_password = use_context::<super::Caller>().is_some_and(|c| c.must_change_password);
+    let first_password = use_context::<crate::permissions::Caller>().is_some_and(|c| c.must_change_password);
     Effect::new(move |_| {
         if let Some(Ok(())) = value.get() {
             if first_password {
-                crate::shell::hard_navigate("/");
+                crate::ui::hard_navigate("/");
             } else {
                 me.refetch();
             }

@@ -9,16 +9,17 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{Caller, session};
+use super::session;
+use crate::audit::RequestMeta;
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::db::begin_write;
 use crate::error::AppError;
-use crate::request::RequestMeta;
+use crate::permissions::Caller;
 use crate::state::AppState;
 
 /// The hash verified against when the username does not exist, so a missing account takes as long to
 /// refuse as a wrong password. Made once, from a random password nobody knows.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| password_auth::generate_hash(session::new_token()));
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| password_auth::generate_hash(crate::token::new_token()));
 
 /// Hash a password with argon2id off the async threads.
 pub async fn hash_password(password: String) -> Result<String, AppError> {

@@ -1,18 +1,19 @@
 //! Sessions and API tokens. A token is 32 random bytes; the database keeps only its keyed hash
 //! (HMAC-SHA-256 with the session key), so a copy of the database does not let anyone sign in.
 
-use base64::Engine;
 use chrono::{DateTime, Utc};
-use entities::{api_token, app_user, session};
-use hmac::{Hmac, Mac};
-use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
-use sha2::Sha256;
+use entities::{api_token, app_user, org_unit, session, user_role};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
-use super::Caller;
+use crate::audit::RequestMeta;
 use crate::error::AppError;
-use crate::request::RequestMeta;
+use crate::permissions::Caller;
+use crate::permissions::{Role, RoleGrant};
 use crate::state::AppState;
+use crate::token::new_token;
+use crate::users::RoleGrantRow;
 
 /// The session cookie's name.
 pub const COOKIE_NAME: &str = "fp_session";
@@ -21,19 +22,9 @@ pub const API_TOKEN_PREFIX: &str = "fpt_";
 /// How often `last_seen_at` is written while a session is in use.
 const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(60);
 
-/// A fresh random token (URL-safe base64 of 32 bytes).
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
 /// The keyed hash under which a token is stored.
 pub fn token_hash(key: &[u8], token: &str) -> String {
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
-    mac.update(token.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    crate::token::keyed_digest(key, token.as_bytes())
 }
 
 /// The `Set-Cookie` value that starts a session.
@@ -158,7 +149,7 @@ pub async fn caller_of<C: ConnectionTrait>(
     user: app_user::Model,
     now: DateTime<Utc>,
 ) -> Result<Caller, AppError> {
-    let roles = crate::users::service::grants_of(db, &[user.id]).await?.into_iter().map(|(_, row)| row.grant).collect();
+    let roles = grants_of(db, &[user.id]).await?.into_iter().map(|(_, row)| row.grant).collect();
     let windows = crate::authz::windows::open_for(db, user.id, now).await?;
     Ok(Caller {
         user_id: user.id,
@@ -180,4 +171,44 @@ pub fn token_from_headers(headers: &axum::http::HeaderMap) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, value)| *name == COOKIE_NAME && !value.is_empty())
         .map(|(_, value)| value.to_string())
+}
+
+/// The role grants of some users with their units, as `(user id, grant)`. A grant whose role or unit
+/// no longer resolves is left out (and logged).
+pub async fn grants_of<C: ConnectionTrait>(db: &C, user_ids: &[i64]) -> Result<Vec<(i64, RoleGrantRow)>, AppError> {
+    let grants = user_role::Entity::find()
+        .filter(user_role::Column::UserId.is_in(user_ids.to_vec()))
+        .order_by_asc(user_role::Column::Id)
+        .all(db)
+        .await?;
+    let unit_ids: Vec<i64> = grants.iter().map(|g| g.org_unit_id).collect();
+    let units: std::collections::HashMap<i64, org_unit::Model> = org_unit::Entity::find()
+        .filter(org_unit::Column::Id.is_in(unit_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    Ok(grants
+        .into_iter()
+        .filter_map(|g| {
+            let (Some(role), Some(unit)) = (Role::parse(&g.role), units.get(&g.org_unit_id)) else {
+                tracing::warn!(user_id = g.user_id, role = %g.role, "ignoring a role grant that does not resolve");
+                return None;
+            };
+            Some((
+                g.user_id,
+                RoleGrantRow {
+                    id: g.id,
+                    grant: RoleGrant {
+                        role,
+                        role_label: role.label().to_string(),
+                        org_code: unit.code.clone(),
+                        org_name: unit.name.clone(),
+                        department: g.department,
+                    },
+                },
+            ))
+        })
+        .collect())
 }

@@ -9,9 +9,9 @@ use sea_orm::Condition;
 use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, SimpleExpr};
 
 use crate::audit::service::{self as audit, Actor};
-use crate::auth::{Caller, Role};
 use crate::error::AppError;
 pub use crate::permissions::Action;
+use crate::permissions::{Caller, Role};
 use crate::request::RequestContext;
 
 /// The scope prefixes under which the caller may perform `action`: their roles' units, and the units of
@@ -169,7 +169,7 @@ pub fn code_prefix(column: impl IntoColumnRef + Copy, prefix: &str) -> Condition
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::RoleGrant;
+    use crate::permissions::RoleGrant;
 
     fn caller(grants: &[(Role, &str)]) -> Caller {
         Caller {

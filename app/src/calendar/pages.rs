@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::api::{LoadCalendar, list_calendar};
-use crate::shell::{ErrorBox, count_successes, field_error, form_error};
+use crate::ui::{ErrorBox, count_successes, field_error, form_error};
 
 #[component]
 pub fn CalendarPage() -> impl IntoView {

@@ -7,12 +7,12 @@ use chrono::{DateTime, Datelike, Utc};
 use entities::risk_case;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use crate::auth::Role;
 use crate::cases::Status;
 use crate::db::begin_write;
 use crate::error::AppError;
 use crate::notify::Category;
 use crate::notify::service::{Notice, notify};
+use crate::permissions::Role;
 use crate::time::beijing_date;
 
 /// Tell owners of open cases whose deadline is near (the policy's working days) or passed, and tell

@@ -6,9 +6,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Role;
 use crate::calendar::WorkCalendar;
 use crate::error::AppError;
+use crate::permissions::Role;
 use crate::permissions::Step;
 use crate::policy::Policy;
 

@@ -11,7 +11,7 @@ use super::{CaseFilter, RiskType, Source, Status};
 use crate::evidence::pages::EvidenceSection;
 use crate::households::CadreOption;
 use crate::households::register_pages::can_assign;
-use crate::shell::{ErrorBox, MeResource, action_error, count_successes, field_error, form_error};
+use crate::ui::{ErrorBox, MeResource, action_error, count_successes, field_error, form_error};
 
 /// 更换责任人: for one case (`case_id`), or every open case of one owner.
 #[component]
@@ -425,5 +425,35 @@ fn NewMeasureForm(action: ServerAction<SaveMeasure>, case_id: i64) -> impl IntoV
                 <button type="submit" class="primary">"保存措施"</button>
             </ActionForm>
         </details>
+    }
+}
+
+/// The household's open risk cases, with the way to register another.
+#[component]
+pub fn OpenCases(code: String, cases: Vec<super::CaseSummary>, may_open: bool) -> impl IntoView {
+    view! {
+        <h2>{format!("在办风险案件（{} 件）", cases.len())}</h2>
+        {if cases.is_empty() {
+            view! { <p class="muted">"该户没有在办的风险案件。"</p> }.into_any()
+        } else {
+            view! {
+                <ul class="cases">
+                    {cases.into_iter().map(|c| view! {
+                        <li>
+                            <a href=format!("/cases/{}", c.id)>{format!("{}：{}", c.risk_type_label, c.status_label)}</a>
+                            {c.red_alert.then(|| view! { " "<span class="badge red">"红色预警"</span> })}
+                            <br/>
+                            <small class:danger=c.overdue>
+                                {format!("期限 {}{}，责任人 {}", c.deadline, if c.overdue { "（已逾期）" } else { "" }, c.owner_name)}
+                            </small>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <p class="actions">
+            {may_open.then(|| view! { <a class="button" href=format!("/cases/new?household={code}")>"登记风险案件"</a>" " })}
+            <a href=format!("/cases?view=all&household={code}")>"该户全部案件（含已办结）"</a>
+        </p>
     }
 }

@@ -15,12 +15,12 @@ use super::lifecycle::{self, CaseState, Status, action_label, is_overdue};
 use super::measures::{Category, MeasureForm, MeasureStatus, MeasureView};
 use super::{CaseDetail, CaseEventView, CaseFilter, CasePageView, CaseSummary, NewCaseForm, RiskType, Source};
 use crate::audit::service::{self as audit, Actor, Entry};
-use crate::auth::Role;
 use crate::authz::{self, Action};
 use crate::db::begin_write;
 use crate::error::AppError;
 use crate::notify::Category as NoticeCategory;
 use crate::notify::service::{Notice, notify};
+use crate::permissions::Role;
 use crate::request::RequestContext;
 use crate::time::beijing_date;
 
@@ -519,7 +519,7 @@ pub async fn get(
     let measures =
         measures_where(db, Condition::all().add(entities::assistance_measure::Column::CaseId.eq(row.id))).await?;
     let may_work_measures = may_work_measures(status, &roles, is_owner);
-    let evidence = crate::evidence::service::of_case(db, caller, row.id).await?;
+    let evidence = crate::evidence::listing::of_case(db, caller, row.id).await?;
     let may_attach = authz::authorize(caller, Action::EditHousehold, &row.org_code).is_ok();
     let summary = summaries(db, vec![row], today).await?.pop().ok_or(AppError::NotFound)?;
     Ok(CaseDetail {
@@ -852,7 +852,7 @@ pub async fn export(
     now: DateTime<Utc>,
     ctx: &RequestContext,
     filter: &CaseFilter,
-) -> Result<crate::excel::export::ExportFile, AppError> {
+) -> Result<crate::excel::workbook::ExportFile, AppError> {
     const COLUMNS: [(&str, f64); 12] = [
         ("序号", 6.0),
         ("案件编号", 9.0),
@@ -894,7 +894,7 @@ pub async fn export(
     }
     let today = beijing_date(now);
     let heading = format!("风险案件清单（{today}）");
-    let bytes = crate::excel::export::workbook_bytes("风险案件", &heading, &COLUMNS, &table, "（无符合条件的案件）")?;
+    let bytes = crate::excel::workbook::workbook_bytes("风险案件", &heading, &COLUMNS, &table, "（无符合条件的案件）")?;
     let tx = begin_write(db).await?;
     audit::append(
         &tx,
@@ -910,7 +910,7 @@ pub async fn export(
     )
     .await?;
     tx.commit().await?;
-    Ok(crate::excel::export::ExportFile {
+    Ok(crate::excel::workbook::ExportFile {
         file_name: format!("风险案件清单-{}.xlsx", today.format("%Y%m%d")),
         rows: table.len(),
         bytes,

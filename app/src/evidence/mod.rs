@@ -4,6 +4,8 @@
 //! Evidence is never deleted: a mistaken upload is withdrawn with a reason and stays on record.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod listing;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::WithdrawEvidence;
 use super::{ACCEPT_ATTR, EvidenceView, size_label};
-use crate::shell::{FileLink, FilePicker, count_successes, field_error, form_error};
+use crate::ui::{FileLink, FilePicker, count_successes, field_error, form_error};
 
 /// What evidence may be attached to, as the upload form offers it: `(value, label)`.
 pub type AttachOption = (String, String);

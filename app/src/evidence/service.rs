@@ -2,17 +2,14 @@
 //! scope, and withdrawing it with a reason (never deleting it). Every change is audited and shows in
 //! the case's history.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use entities::{assistance_measure, case_event, evidence, household, risk_case, visit};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde_json::json;
 
+use super::listing::may_withdraw;
 use super::store::Stored;
-use super::{Attachment, EvidenceView, Withdrawal, clean_file_name, kind_label};
+use super::{Attachment, clean_file_name};
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self, Action};
 use crate::cases::service::{Step, record};
@@ -181,90 +178,6 @@ async fn attach_to_case(
     Ok(row.id)
 }
 
-/// The photos of a visit, oldest first.
-pub async fn of_visit(
-    db: &DatabaseConnection,
-    caller: &crate::auth::Caller,
-    visit_id: i64,
-) -> Result<Vec<EvidenceView>, AppError> {
-    let rows = evidence::Entity::find()
-        .filter(evidence::Column::VisitId.eq(visit_id))
-        .order_by_asc(evidence::Column::Id)
-        .all(db)
-        .await?;
-    views(db, caller, rows, |_| "走访照片".into()).await
-}
-
-/// The evidence of a case, oldest first.
-pub async fn of_case(
-    db: &DatabaseConnection,
-    caller: &crate::auth::Caller,
-    case_id: i64,
-) -> Result<Vec<EvidenceView>, AppError> {
-    let rows = evidence::Entity::find()
-        .filter(evidence::Column::CaseId.eq(case_id))
-        .order_by_asc(evidence::Column::Id)
-        .all(db)
-        .await?;
-    let events: HashMap<i64, String> = case_event::Entity::find()
-        .filter(case_event::Column::CaseId.eq(case_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, action_label(&e.action).to_string()))
-        .collect();
-    let measures: HashMap<i64, String> = assistance_measure::Entity::find()
-        .filter(assistance_measure::Column::CaseId.eq(case_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| (m.id, m.description))
-        .collect();
-    views(db, caller, rows, |r| match (r.case_event_id, r.measure_id) {
-        (Some(e), _) => format!("步骤：{}", events.get(&e).cloned().unwrap_or_default()),
-        (_, Some(m)) => format!("措施：{}", measures.get(&m).cloned().unwrap_or_default()),
-        _ => "案件".into(),
-    })
-    .await
-}
-
-/// Evidence rows as people see them; `attached_to` says what each belongs to.
-async fn views(
-    db: &DatabaseConnection,
-    caller: &crate::auth::Caller,
-    rows: Vec<evidence::Model>,
-    attached_to: impl Fn(&evidence::Model) -> String,
-) -> Result<Vec<EvidenceView>, AppError> {
-    let people = crate::users::service::display_names(
-        db,
-        rows.iter().flat_map(|r| std::iter::once(r.uploaded_by).chain(r.withdrawn_by)),
-    )
-    .await?;
-    let name = |id: i64| people.get(&id).cloned().unwrap_or_default();
-    Ok(rows
-        .into_iter()
-        .map(|r| EvidenceView {
-            attached_to: attached_to(&r),
-            kind_label: kind_label(&r.mime).into(),
-            is_image: r.mime.starts_with("image/"),
-            withdrawn: r.withdrawn_at.map(|at| Withdrawal {
-                by: r.withdrawn_by.map(name).unwrap_or_default(),
-                at,
-                reason: r.withdraw_reason.clone().unwrap_or_default(),
-            }),
-            may_withdraw: r.withdrawn_at.is_none() && may_withdraw(caller, &r),
-            uploaded_by: name(r.uploaded_by),
-            id: r.id,
-            file_name: r.file_name,
-            mime: r.mime,
-            size_bytes: r.size_bytes,
-            sha256: r.sha256,
-            has_thumbnail: r.has_thumbnail,
-            uploaded_at: r.uploaded_at,
-        })
-        .collect())
-}
-
 /// A piece of evidence for serving, if the caller's scope covers its case (otherwise: not found).
 pub async fn for_download(
     db: &DatabaseConnection,
@@ -274,11 +187,6 @@ pub async fn for_download(
 ) -> Result<evidence::Model, AppError> {
     let found = evidence::Entity::find_by_id(id).one(db).await?;
     authz::found_in_scope(db, now, ctx, Action::ReadHousehold, found, |e| &e.org_code).await
-}
-
-fn may_withdraw(caller: &crate::auth::Caller, row: &evidence::Model) -> bool {
-    row.uploaded_by == caller.user_id && authz::authorize(caller, Action::EditHousehold, &row.org_code).is_ok()
-        || authz::authorize(caller, Action::AssignCadres, &row.org_code).is_ok()
 }
 
 /// Withdraw a mistaken upload with a reason: the uploader, or whoever assigns the unit's cadres. The

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Utc};
 use entities::{app_user, household, identification, org_unit};
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
+use super::workbook::{ExportFile, workbook_bytes};
 use super::{Layout, Roster};
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self, Action};
@@ -21,20 +21,6 @@ use crate::org::{self, OrgLevel};
 use crate::request::RequestContext;
 use crate::risk::RiskKind;
 use crate::time::beijing_date;
-
-/// A finished file.
-pub struct ExportFile {
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-    /// Data rows written.
-    pub rows: usize,
-}
-
-impl From<XlsxError> for AppError {
-    fn from(e: XlsxError) -> AppError {
-        AppError::internal(format!("xlsx: {e}"))
-    }
-}
 
 /// Column titles and widths (in Excel's character units; a Chinese character takes about 2).
 fn columns(layout: Layout) -> &'static [(&'static str, f64)] {
@@ -93,42 +79,6 @@ fn columns(layout: Layout) -> &'static [(&'static str, f64)] {
             ("帮扶责任人", 12.0),
         ],
     }
-}
-
-/// A one-sheet workbook: a title row, a header with hand-set widths, the rows numbered in the first
-/// column and written as text (codes and ID numbers keep every digit), or a line saying why it is empty.
-pub fn workbook_bytes(
-    sheet_name: &str,
-    heading: &str,
-    cols: &[(&str, f64)],
-    table: &[Vec<String>],
-    empty: &str,
-) -> Result<Vec<u8>, AppError> {
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(sheet_name)?;
-    let last_col = (cols.len() - 1) as u16;
-    let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
-    let header = Format::new().set_bold().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Center);
-    let cell = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
-    sheet.merge_range(0, 0, 0, last_col, heading, &title)?;
-    sheet.set_row_height(0, 28)?;
-    for (i, (name, width)) in cols.iter().enumerate() {
-        sheet.write_string_with_format(1, i as u16, *name, &header)?;
-        sheet.set_column_width(i as u16, *width)?;
-    }
-    sheet.set_freeze_panes(2, 0)?;
-    for (n, line) in table.iter().enumerate() {
-        let row = n as u32 + 2;
-        sheet.write_number_with_format(row, 0, (n + 1) as f64, &cell)?;
-        for (i, value) in line.iter().enumerate() {
-            sheet.write_string_with_format(row, (i + 1) as u16, value, &cell)?;
-        }
-    }
-    if table.is_empty() {
-        sheet.merge_range(2, 0, 2, last_col, empty, &cell)?;
-    }
-    Ok(workbook.save_to_buffer()?)
 }
 
 /// The households a roster lists, within the caller's scope and the chosen unit.

@@ -13,6 +13,7 @@ use sea_orm::{
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use super::workbook::read_sheet;
 use super::{IMPORT_COLUMNS, ImportReport, RowIssue};
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self, Action};
@@ -28,74 +29,6 @@ use crate::time::beijing_date;
 /// The largest file accepted.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 const KIND: &str = "households";
-
-/// A sheet as text cells, with the encoding it was read in.
-pub struct Sheet {
-    pub encoding: String,
-    pub rows: Vec<Vec<String>>,
-}
-
-/// Read an .xlsx (by its zip signature) or a CSV (UTF-8, with or without BOM, else GB18030).
-pub fn read_sheet(bytes: &[u8]) -> Result<Sheet, AppError> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        return read_xlsx(bytes);
-    }
-    let (text, encoding) = match std::str::from_utf8(bytes) {
-        Ok(text) => (text.trim_start_matches('\u{feff}').to_string(), "UTF-8"),
-        Err(_) => {
-            let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-            if had_errors {
-                return Err(AppError::validation(
-                    "file",
-                    "无法识别文件的文字编码：请另存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx 文件。",
-                ));
-            }
-            (text.into_owned(), "GB18030")
-        }
-    };
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| {
-            tracing::info!(error = %e, "csv row unreadable");
-            AppError::validation("file", format!("第 {} 行无法读取：引号或分隔符不配对。", i + 1))
-        })?;
-        rows.push(record.iter().map(|c| c.trim().to_string()).collect());
-    }
-    Ok(Sheet { encoding: encoding.into(), rows })
-}
-
-fn read_xlsx(bytes: &[u8]) -> Result<Sheet, AppError> {
-    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-    let unreadable = |e: &dyn std::fmt::Display| {
-        tracing::info!(error = %e, "xlsx unreadable");
-        AppError::validation("file", "无法读取该 Excel 文件，请确认是 .xlsx 格式且未加密。")
-    };
-    let mut workbook: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| AppError::validation("file", "该 Excel 文件没有工作表。"))?
-        .map_err(|e| unreadable(&e))?;
-    let rows = range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|cell| match cell {
-                    Data::String(s) => s.trim().to_string(),
-                    Data::Int(n) => n.to_string(),
-                    // A number with 16 or more digits has lost its last digits in Excel: mark it.
-                    Data::Float(f) if f.abs() >= 1e15 => format!("#NUMBER:{f}"),
-                    Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
-                    Data::Float(f) => f.to_string(),
-                    Data::Bool(b) => b.to_string(),
-                    Data::Empty => String::new(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect();
-    Ok(Sheet { encoding: "xlsx".into(), rows })
-}
 
 /// One household as grouped from the rows sharing a 户号.
 struct Group {

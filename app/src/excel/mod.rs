@@ -6,6 +6,8 @@ pub mod export;
 #[cfg(feature = "ssr")]
 pub mod import;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod workbook;
 
 use serde::{Deserialize, Serialize};
 

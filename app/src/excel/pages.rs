@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::reports::api::get_import_report;
-use crate::shell::ErrorBox;
+use crate::ui::ErrorBox;
 
 #[component]
 pub fn ImportReportPage() -> impl IntoView {

@@ -3,8 +3,7 @@
 use leptos::prelude::*;
 
 use super::{
-    AssessmentForm, CadreOptions, DibaoForm, HouseholdDetail, HouseholdFilter, HouseholdForm, HouseholdPage,
-    IncomeForm, MemberForm,
+    AssessmentForm, CadreOptions, DibaoForm, HouseholdFilter, HouseholdForm, HouseholdPage, IncomeForm, MemberForm,
 };
 use crate::error::AppError;
 
@@ -15,14 +14,6 @@ pub async fn list_households(#[server(default)] filter: HouseholdFilter, page: u
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
     super::service::list(&state.db, &ctx, &filter, page, 50).await
-}
-
-/// One household by code.
-#[server(prefix = "/rpc")]
-pub async fn get_household(code: String) -> Result<HouseholdDetail, AppError> {
-    let state = crate::request::app_state()?;
-    let ctx = crate::request::request_context().await?;
-    super::service::get(&state.db, state.clock.now(), &ctx, &code).await
 }
 
 /// Record a household's income and expenditure for a year.

@@ -396,14 +396,6 @@ pub struct HouseholdDetail {
     pub this_year: i32,
     /// The latest assessment of each 两不愁三保障 item assessed so far.
     pub assessments: Vec<AssessmentView>,
-    /// The latest identification (识别纳入) with its history.
-    pub identification: Option<crate::workflow::procedure::ProcedureView>,
-    /// The latest risk elimination (风险消除) with its history.
-    pub elimination: Option<crate::workflow::procedure::ProcedureView>,
-    /// The household's open risk cases, nearest deadline first.
-    pub open_cases: Vec<crate::cases::CaseSummary>,
-    /// 一户一方案: the assistance measures of all the household's cases.
-    pub plan: Vec<crate::cases::measures::MeasureView>,
     pub risk: RiskView,
 }
 

@@ -16,11 +16,11 @@ use super::forms::{
 use super::initials::name_initials;
 use super::service::{in_scope, reevaluate};
 use crate::audit::service::{self as audit, Actor, Entry};
-use crate::auth::Role;
 use crate::authz::{self, Action};
 use crate::db::begin_write;
 use crate::error::AppError;
 use crate::org::{OrgCode, OrgLevel};
+use crate::permissions::Role;
 use crate::request::RequestContext;
 use crate::time::beijing_date;
 

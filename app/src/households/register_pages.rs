@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::org::api::list_org_units;
 use crate::org::{OrgLevel, OrgUnitView};
 use crate::permissions::Action;
-use crate::shell::{MeResource, field_error, form_error};
+use crate::ui::{MeResource, field_error, form_error};
 
 /// A select of fixed options with the current value chosen.
 fn choice(id: &'static str, name: String, options: &'static [&'static str], current: String) -> impl IntoView {

@@ -167,6 +167,15 @@ pub async fn get(
     code: &str,
 ) -> Result<HouseholdDetail, AppError> {
     let household = in_scope(db, now, ctx, code, Action::ReadHousehold).await?;
+    detail(db, now, household).await
+}
+
+/// The household page's facts of a household the caller may read (see `get`).
+pub async fn detail(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    household: household::Model,
+) -> Result<HouseholdDetail, AppError> {
     let members = household_member::Entity::find()
         .filter(household_member::Column::HouseholdId.eq(household.id))
         .order_by_asc(household_member::Column::Id)
@@ -179,7 +188,6 @@ pub async fn get(
         .all(db)
         .await?;
     let income = incomes.first().cloned();
-    let household_id = household.id;
     let assessments = latest_assessments(db, household.id).await?;
     let risk = risk_view(db, &household, &members, &incomes, &assessments, now).await?;
     let member_count = members.len() as i64;
@@ -219,7 +227,6 @@ pub async fn get(
     let address = household.address.clone();
     let phone = household.phone.clone();
     let summary = summaries(db, vec![household]).await?.pop().ok_or(AppError::NotFound)?;
-    use crate::workflow::procedure::Procedure;
     Ok(HouseholdDetail {
         summary,
         address,
@@ -249,14 +256,6 @@ pub async fn get(
         latest_income: income.as_ref().map(record_of),
         this_year: today.year(),
         assessments,
-        identification: crate::workflow::service::latest(db, household_id, Procedure::Identification).await?,
-        elimination: crate::workflow::service::latest(db, household_id, Procedure::Elimination).await?,
-        open_cases: crate::cases::service::open_of_household(db, household_id, today).await?,
-        plan: crate::cases::service::measures_where(
-            db,
-            Condition::all().add(entities::assistance_measure::Column::HouseholdId.eq(household_id)),
-        )
-        .await?,
         risk,
     })
 }
@@ -603,6 +602,21 @@ pub async fn reevaluate<C: ConnectionTrait>(
         }
     }
     Ok(changed)
+}
+
+/// A change to this year's policy re-evaluates the unit's households after the response (a county can
+/// hold a million); the household page always evaluates afresh, lists catch up within moments.
+pub fn reevaluate_in_background(db: &DatabaseConnection, org_code: &str, year: i32, now: DateTime<Utc>) {
+    if year != crate::time::beijing_year(now) {
+        return;
+    }
+    let (db, org_code) = (db.clone(), org_code.to_string());
+    tokio::spawn(async move {
+        match reevaluate_within(&db, &org_code, now).await {
+            Ok(changed) => tracing::info!(%org_code, changed, "households re-evaluated after a policy change"),
+            Err(e) => tracing::error!(%org_code, error = %e, "re-evaluation after a policy change failed"),
+        }
+    });
 }
 
 /// Re-evaluate every household in a unit's subtree (after its policy changed), one write transaction per batch.

@@ -13,7 +13,7 @@ use super::api::{
 use super::{DecisionForm, ItemAction, ItemView, MeetingStatus, MeetingView};
 use crate::error::AppError;
 use crate::refill::{RefusedInput, refill, refused_input};
-use crate::shell::{ErrorBox, FileLink, action_error, count_successes, error_summary, field_error, form_error};
+use crate::ui::{ErrorBox, FileLink, action_error, count_successes, error_summary, field_error, form_error};
 
 /// 研判会议: this month's (or the chosen month's) meetings in the caller's scope.
 #[component]

@@ -21,13 +21,13 @@ use super::{
     MeetingStatus, MeetingView, MeetingsOverview,
 };
 use crate::audit::service::{self as audit, Actor, Entry};
-use crate::auth::{Caller, Role};
 use crate::authz::{self, Action};
 use crate::cases::{RiskType, Source, Status};
 use crate::db::begin_write;
 use crate::error::{AppError, Problems};
 use crate::org::{OrgCode, OrgLevel};
 use crate::permissions::Step;
+use crate::permissions::{Caller, Role};
 use crate::request::RequestContext;
 use crate::screening::Department;
 use crate::time::{beijing_date, beijing_time};

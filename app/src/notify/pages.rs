@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::api::{MarkNotificationsRead, SaveMailSettings, my_notifications};
 use super::{Category, Inbox};
-use crate::shell::{ErrorBox, count_successes, form_error};
+use crate::ui::{ErrorBox, count_successes, form_error};
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {

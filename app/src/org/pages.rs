@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::OrgLevel;
 use super::api::{CreateOrgUnit, RenameOrgUnit, list_org_units};
-use crate::shell::{ErrorBox, action_error, field_error};
+use crate::ui::{ErrorBox, action_error, field_error};
 
 #[component]
 pub fn OrgAdminPage() -> impl IntoView {

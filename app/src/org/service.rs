@@ -9,10 +9,10 @@ use serde_json::json;
 
 use super::{OrgCode, OrgLevel, OrgUnitView};
 use crate::audit::service::{self as audit, Actor, Entry};
-use crate::auth::Caller;
 use crate::authz::{self, Action};
 use crate::db::begin_write;
 use crate::error::AppError;
+use crate::permissions::Caller;
 use crate::request::RequestContext;
 
 fn view(unit: &org_unit::Model, parent_code: Option<String>) -> OrgUnitView {

@@ -3,13 +3,13 @@
 //! server (`authz`) adds the scope of each grant and the query filters; pages show only what the
 //! caller's roles can use, from the same rules. No other module lists roles to decide who may do something.
 
+mod roles;
 mod steps;
 mod window;
 
+pub use roles::{Caller, Role, RoleGrant};
 pub use steps::Step;
 pub use window::WindowGrant;
-
-use crate::auth::{Caller, Role};
 
 /// What a caller may want to do. Each area adds its actions here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -3,8 +3,8 @@
 //! taken; this table decides *who*. A role counts when its grant covers the record (or, for a meeting, is
 //! at exactly the meeting's unit).
 
-use crate::auth::Role;
 use crate::org::OrgLevel;
+use crate::permissions::Role;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Step {

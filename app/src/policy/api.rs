@@ -19,7 +19,10 @@ pub async fn get_policy(org_code: Option<String>, year: Option<i32>) -> Result<P
 pub async fn apply_preset(org_code: String, year: i32, preset: String) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::apply_preset(&state.db, state.clock.now(), &ctx, &org_code, year, &preset).await
+    let now = state.clock.now();
+    super::service::apply_preset(&state.db, now, &ctx, &org_code, year, &preset).await?;
+    crate::households::service::reevaluate_in_background(&state.db, &org_code, year, now);
+    Ok(())
 }
 
 /// Save an edited policy for a unit and year.
@@ -30,7 +33,10 @@ pub async fn save_policy(org_code: String, year: i32, form: PolicyForm) -> Resul
     // Those without the right are refused before their form is read.
     crate::authz::caller_with_right(&ctx, crate::permissions::Action::ManagePolicy)?;
     let policy = form.parse()?;
-    super::service::save(&state.db, state.clock.now(), &ctx, &org_code, year, policy).await
+    let now = state.clock.now();
+    super::service::save(&state.db, now, &ctx, &org_code, year, policy).await?;
+    crate::households::service::reevaluate_in_background(&state.db, &org_code, year, now);
+    Ok(())
 }
 
 /// The category names of the policy in force this year for the caller's first unit (for list filters);

@@ -67,8 +67,8 @@ pub fn field_label(key: &str) -> Option<&'static str> {
 impl Category {
     /// The village roles the category's visitor names ("驻村干部和信息员": the village's resident cadres
     /// and information officers); none named means the household's own monitoring contact.
-    pub fn visitor_roles(&self) -> Vec<crate::auth::Role> {
-        use crate::auth::Role;
+    pub fn visitor_roles(&self) -> Vec<crate::permissions::Role> {
+        use crate::permissions::Role;
         [("驻村干部", Role::ResidentCadre), ("信息员", Role::InfoOfficer)]
             .into_iter()
             .filter(|(name, _)| self.visitor.contains(name))
@@ -95,7 +95,7 @@ pub struct Policy {
     pub deduct_large_expenditure: bool,
     /// Which items of rigid expenditure count as compliant large expenditure when deducting.
     #[serde(default = "default_deductible_items")]
-    pub deductible_items: Vec<crate::risk::ExpenseItem>,
+    pub deductible_items: Vec<ExpenseItem>,
     /// Whether falling below the monitoring line also needs at least one typical feature [G].
     pub require_typical_feature: bool,
     /// Typical feature 1: transfer income share above this percentage [G].
@@ -159,9 +159,33 @@ fn default_reminder_days() -> u32 {
     2
 }
 
+/// An item of rigid expenditure; the policy says which ones count as compliant large expenditure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum ExpenseItem {
+    Medical,
+    Schooling,
+    /// Disasters and accidents.
+    Disaster,
+    Other,
+}
+
+impl ExpenseItem {
+    pub const ALL: [ExpenseItem; 4] =
+        [ExpenseItem::Medical, ExpenseItem::Schooling, ExpenseItem::Disaster, ExpenseItem::Other];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ExpenseItem::Medical => "医疗支出",
+            ExpenseItem::Schooling => "教育支出",
+            ExpenseItem::Disaster => "因灾因意外支出",
+            ExpenseItem::Other => "其他刚性支出",
+        }
+    }
+}
+
 /// Medical, schooling and disaster bills: the large expenditures Yihe's plan names [Y].
-pub fn default_deductible_items() -> Vec<crate::risk::ExpenseItem> {
-    use crate::risk::ExpenseItem;
+pub fn default_deductible_items() -> Vec<ExpenseItem> {
     vec![ExpenseItem::Medical, ExpenseItem::Schooling, ExpenseItem::Disaster]
 }
 
@@ -354,10 +378,10 @@ impl PolicyForm {
             warning_line_yuan: opt(p.warning_line_yuan),
             red_alert_line_yuan: opt(p.red_alert_line_yuan),
             deduct_large_expenditure: tick(p.deduct_large_expenditure),
-            deduct_medical: tick(p.deductible_items.contains(&crate::risk::ExpenseItem::Medical)),
-            deduct_schooling: tick(p.deductible_items.contains(&crate::risk::ExpenseItem::Schooling)),
-            deduct_disaster: tick(p.deductible_items.contains(&crate::risk::ExpenseItem::Disaster)),
-            deduct_other: tick(p.deductible_items.contains(&crate::risk::ExpenseItem::Other)),
+            deduct_medical: tick(p.deductible_items.contains(&ExpenseItem::Medical)),
+            deduct_schooling: tick(p.deductible_items.contains(&ExpenseItem::Schooling)),
+            deduct_disaster: tick(p.deductible_items.contains(&ExpenseItem::Disaster)),
+            deduct_other: tick(p.deductible_items.contains(&ExpenseItem::Other)),
             require_typical_feature: tick(p.require_typical_feature),
             transfer_share_limit_pct: p.transfer_share_limit_pct.to_string(),
             labour_coefficient_limit: format!("{}", f64::from(p.labour_coefficient_limit_pct) / 100.0),
@@ -418,10 +442,10 @@ impl PolicyForm {
             )),
             deduct_large_expenditure: self.deduct_large_expenditure.is_some(),
             deductible_items: [
-                (crate::risk::ExpenseItem::Medical, &self.deduct_medical),
-                (crate::risk::ExpenseItem::Schooling, &self.deduct_schooling),
-                (crate::risk::ExpenseItem::Disaster, &self.deduct_disaster),
-                (crate::risk::ExpenseItem::Other, &self.deduct_other),
+                (ExpenseItem::Medical, &self.deduct_medical),
+                (ExpenseItem::Schooling, &self.deduct_schooling),
+                (ExpenseItem::Disaster, &self.deduct_disaster),
+                (ExpenseItem::Other, &self.deduct_other),
             ]
             .into_iter()
             .filter(|(_, ticked)| ticked.is_some())
@@ -544,7 +568,7 @@ mod tests {
 
     #[test]
     fn warning_households_are_visited_by_the_village_cadres_the_policy_names() {
-        use crate::auth::Role;
+        use crate::permissions::Role;
         let yihe = preset(Preset::Yihe2022);
         let roles = |name: &str| yihe.category(name).map(|c| c.visitor_roles()).unwrap();
         assert_eq!(roles("防贫预警户"), [Role::ResidentCadre, Role::InfoOfficer]);

@@ -10,7 +10,7 @@ use crate::org::OrgLevel;
 use crate::org::api::list_org_units;
 use crate::permissions::Action;
 use crate::refill::{RefusedInput, refill, refused_input};
-use crate::shell::{ErrorBox, MeResource, action_error, count_successes, error_summary, field_error};
+use crate::ui::{ErrorBox, MeResource, action_error, count_successes, error_summary, field_error};
 
 #[component]
 pub fn PolicyPage() -> impl IntoView {

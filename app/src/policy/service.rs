@@ -152,7 +152,6 @@ pub async fn apply_preset(
     let tx = begin_write(db).await?;
     store(&tx, &actor, now, org_code, year, Some(which), &preset(which)).await?;
     tx.commit().await?;
-    reevaluate_in_background(db, org_code, year, now);
     Ok(())
 }
 
@@ -172,21 +171,5 @@ pub async fn save(
     let from_preset = Preset::ALL.into_iter().find(|p| preset(*p) == policy);
     store(&tx, &actor, now, org_code, year, from_preset, &policy).await?;
     tx.commit().await?;
-    reevaluate_in_background(db, org_code, year, now);
     Ok(())
-}
-
-/// A change to this year's policy re-evaluates the unit's households after the response (a county can
-/// hold a million); the household page always evaluates afresh, lists catch up within moments.
-fn reevaluate_in_background(db: &DatabaseConnection, org_code: &str, year: i32, now: DateTime<Utc>) {
-    if year != crate::time::beijing_year(now) {
-        return;
-    }
-    let (db, org_code) = (db.clone(), org_code.to_string());
-    tokio::spawn(async move {
-        match crate::households::service::reevaluate_within(&db, &org_code, now).await {
-            Ok(changed) => tracing::info!(%org_code, changed, "households re-evaluated after a policy change"),
-            Err(e) => tracing::error!(%org_code, error = %e, "re-evaluation after a policy change failed"),
-        }
-    });
 }

@@ -143,7 +143,8 @@ pub async fn commitment(
     ctx: &RequestContext,
     code: &str,
 ) -> Result<Value, AppError> {
-    let d = crate::households::service::get(db, now, ctx, code).await?;
+    let file = crate::household_file::service::get(db, now, ctx, code).await?;
+    let d = &file.household;
     let full = authz::authorize(ctx.caller()?, Action::RevealResidentId, &d.summary.org_code).is_ok();
     let full_ids = match full {
         true => household_member::Entity::find()
@@ -157,16 +158,16 @@ pub async fn commitment(
         false => Default::default(),
     };
     let signed_on =
-        d.identification.as_ref().map_or_else(|| "　　年　　月　　日".to_string(), |p| p.basis_date.to_string());
-    let class = d
+        file.identification.as_ref().map_or_else(|| "　　年　　月　　日".to_string(), |p| p.basis_date.to_string());
+    let class = file
         .identification
         .as_ref()
         .and_then(|p| p.class.clone())
         .or_else(|| d.summary.monitoring_class.clone())
         .unwrap_or_else(|| "　".into());
-    printed(db, now, ctx, "commitment", &d, full).await?;
+    printed(db, now, ctx, "commitment", d, full).await?;
     let today = beijing_date(now);
-    let mut household = household_data(&d);
+    let mut household = household_data(d);
     if let Some(fields) = household.as_object_mut() {
         fields.insert("monitoring_class".into(), json!(class));
     }
@@ -174,7 +175,7 @@ pub async fn commitment(
         "unit_name": d.summary.org_name,
         "printed_on": today.to_string(),
         "household": household,
-        "members": members_data(&d, today, &full_ids),
+        "members": members_data(d, today, &full_ids),
         "signed_on": signed_on,
     }))
 }
@@ -189,8 +190,9 @@ pub async fn public_notice(
     ctx: &RequestContext,
     code: &str,
 ) -> Result<Value, AppError> {
-    let d = crate::households::service::get(db, now, ctx, code).await?;
-    let running: Option<&ProcedureView> = [d.elimination.as_ref(), d.identification.as_ref()]
+    let file = crate::household_file::service::get(db, now, ctx, code).await?;
+    let d = &file.household;
+    let running: Option<&ProcedureView> = [file.elimination.as_ref(), file.identification.as_ref()]
         .into_iter()
         .flatten()
         .filter(|p| p.notice_start.is_some())

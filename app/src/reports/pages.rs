@@ -7,7 +7,7 @@ use crate::excel::Roster;
 use crate::households::register_pages::can_edit;
 use crate::org::OrgLevel;
 use crate::org::api::list_org_units;
-use crate::shell::{ErrorBox, FilePicker, MeResource};
+use crate::ui::{ErrorBox, FilePicker, MeResource};
 
 #[component]
 pub fn ReportsPage() -> impl IntoView {

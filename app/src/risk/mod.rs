@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::policy::Policy;
+use crate::policy::{ExpenseItem, Policy};
 
 /// 两不愁三保障 and drinking water.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -131,31 +131,6 @@ pub struct MemberFacts {
     pub serious_illness: bool,
     /// 高中, 中职, 大专及以上: schooling beyond the compulsory years.
     pub non_compulsory_schooling: bool,
-}
-
-/// An item of rigid expenditure; the policy says which ones count as compliant large expenditure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub enum ExpenseItem {
-    Medical,
-    Schooling,
-    /// Disasters and accidents.
-    Disaster,
-    Other,
-}
-
-impl ExpenseItem {
-    pub const ALL: [ExpenseItem; 4] =
-        [ExpenseItem::Medical, ExpenseItem::Schooling, ExpenseItem::Disaster, ExpenseItem::Other];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ExpenseItem::Medical => "医疗支出",
-            ExpenseItem::Schooling => "教育支出",
-            ExpenseItem::Disaster => "因灾因意外支出",
-            ExpenseItem::Other => "其他刚性支出",
-        }
-    }
 }
 
 /// One year's income and expenditure, in fen.

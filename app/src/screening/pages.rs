@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{ResolveWarning, get_screening_overview, get_screening_report};
 use super::{COLUMNS, ScreeningReport, UnmatchedView};
-use crate::shell::{ErrorBox, FilePicker, count_successes, field_error, form_error};
+use crate::ui::{ErrorBox, FilePicker, count_successes, field_error, form_error};
 
 #[component]
 pub fn ScreeningPage() -> impl IntoView {

@@ -3,7 +3,6 @@
 //! verification, the daily digest per township, and batches left running by a stopped server.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use entities::{household, household_member, import_batch, org_unit, risk_case, screening_row};
@@ -14,9 +13,9 @@ use sea_orm::{
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use super::progress::Progress;
 use super::{COLUMNS, Department, ScreeningReport, UnmatchedView, Warning, WarningInput};
 use crate::audit::service::{self as audit, Actor, Entry};
-use crate::auth::Role;
 use crate::authz::{self, Action};
 use crate::cases::service::{Opening, Step, open, record};
 use crate::cases::{RiskType, Source, Status};
@@ -26,6 +25,7 @@ use crate::excel::RowIssue;
 use crate::notify::Category as NoticeCategory;
 use crate::notify::service::{Notice, notify};
 use crate::org::{OrgCode, OrgLevel};
+use crate::permissions::Role;
 use crate::request::RequestContext;
 use crate::time::beijing_date;
 
@@ -33,24 +33,6 @@ use crate::time::beijing_date;
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 /// Rows per database round trip when matching.
 const CHUNK: usize = 500;
-
-/// Rows done so far by the imports this server is running (the report page polls it).
-#[derive(Clone, Debug, Default)]
-pub struct Progress(Arc<Mutex<HashMap<i64, usize>>>);
-
-impl Progress {
-    pub fn set(&self, batch_id: i64, done: usize) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(batch_id, done);
-    }
-
-    pub fn get(&self, batch_id: i64) -> Option<usize> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).get(&batch_id).copied()
-    }
-
-    pub fn finish(&self, batch_id: i64) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(&batch_id);
-    }
-}
 
 /// A file or API call read and checked, not yet taken.
 pub struct Prepared {
@@ -71,7 +53,7 @@ pub fn read_file(bytes: &[u8], file_name: &str, department: Department) -> Resul
     if bytes.len() > MAX_BYTES {
         return Err(AppError::validation("file", "文件超过 20 MB，请分批导入。"));
     }
-    let sheet = crate::excel::import::read_sheet(bytes)?;
+    let sheet = crate::excel::workbook::read_sheet(bytes)?;
     let (header_at, header) = sheet
         .rows
         .iter()
@@ -140,12 +122,12 @@ fn check(
 
 /// Whether the caller pushes warnings for every department: a role with the right other than a department
 /// user's (whose grant names its one department), i.e. the county office.
-fn imports_for_every_department(caller: &crate::auth::Caller) -> bool {
+fn imports_for_every_department(caller: &crate::permissions::Caller) -> bool {
     caller.roles.iter().any(|g| g.role != Role::DepartmentUser && Action::ImportWarnings.roles().contains(&g.role))
 }
 
 /// The departments the caller may push warnings for: a department user their own, the county office any.
-pub fn departments_of(caller: &crate::auth::Caller) -> Vec<Department> {
+pub fn departments_of(caller: &crate::permissions::Caller) -> Vec<Department> {
     if imports_for_every_department(caller) {
         return Department::ALL.to_vec();
     }
@@ -159,7 +141,7 @@ pub fn departments_of(caller: &crate::auth::Caller) -> Vec<Department> {
 
 /// Where the caller may bring in warnings; `Forbidden` for one who may bring in none (no department or
 /// no scope). Cheap enough to run before a request's body is read.
-pub fn import_scopes(caller: &crate::auth::Caller) -> Result<Vec<String>, AppError> {
+pub fn import_scopes(caller: &crate::permissions::Caller) -> Result<Vec<String>, AppError> {
     let scopes = authz::scope_prefixes(caller, Action::ImportWarnings);
     if scopes.is_empty() || departments_of(caller).is_empty() {
         return Err(AppError::Forbidden);
@@ -595,7 +577,7 @@ pub async fn report(
 
 /// Which screening batches the caller may read: their own, and for the county office every batch sent by
 /// someone with a role in its county (not another county's).
-async fn readable_batches(db: &DatabaseConnection, caller: &crate::auth::Caller) -> Result<Condition, AppError> {
+async fn readable_batches(db: &DatabaseConnection, caller: &crate::permissions::Caller) -> Result<Condition, AppError> {
     let mut readable = Condition::any().add(import_batch::Column::CreatedBy.eq(caller.user_id));
     if imports_for_every_department(caller)
         && let Some(scope) = authz::scope_condition(caller, Action::ImportWarnings, org_unit::Column::Code)

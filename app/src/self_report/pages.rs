@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::KINDS;
 use super::api::{SubmitSelfReport, public_places};
-use crate::shell::{ErrorBox, field_error, form_error};
+use crate::ui::{ErrorBox, field_error, form_error};
 
 #[component]
 pub fn SelfReportPage() -> impl IntoView {

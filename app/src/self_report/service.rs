@@ -2,46 +2,24 @@
 //! the case waiting for the village's verification.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 use entities::{household, household_member, org_unit};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
+use super::rate_limit::RateLimiter;
 use super::{Receipt, SelfReportForm, Township};
+use crate::audit::RequestMeta;
 use crate::audit::service::Actor;
 use crate::cases::Source;
 use crate::cases::service::{Opening, default_owner, open};
 use crate::db::begin_write;
 use crate::error::AppError;
-use crate::request::RequestMeta;
 use crate::time::beijing_date;
 
 /// Reports per client address per hour, and per phone number per day.
 const PER_ADDRESS_PER_HOUR: usize = 5;
 const PER_PHONE_PER_DAY: usize = 3;
-
-/// Recent reports by key (`ip:…`, `phone:…`) in this server's memory: a sliding window on the app's
-/// clock. Behind a load balancer each instance counts its own; the proxy's limits come first.
-#[derive(Clone, Debug, Default)]
-pub struct RateLimiter(Arc<Mutex<HashMap<String, Vec<DateTime<Utc>>>>>);
-
-impl RateLimiter {
-    /// Count one more for `key` unless it already has `max` within `window`; false when refused.
-    pub fn allow(&self, key: &str, now: DateTime<Utc>, max: usize, window: Duration) -> bool {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 10_000 {
-            map.retain(|_, times| times.iter().any(|t| now - *t < Duration::days(1)));
-        }
-        let times = map.entry(key.to_string()).or_default();
-        times.retain(|t| now - *t < window);
-        if times.len() >= max {
-            return false;
-        }
-        times.push(now);
-        true
-    }
-}
 
 /// Take a public report: checked, limited, and registered as a case for the village to verify.
 pub async fn submit(

@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::{MeResource, allows_any};
 use crate::cases::api::case_counts;
 use crate::permissions::Action;
+use crate::ui::{MeResource, allows_any};
 
 /// One area the start page points to, for the roles allowing any of `needs` (none: everyone).
 struct AreaLink {

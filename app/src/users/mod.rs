@@ -8,8 +8,8 @@ pub mod service;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::RoleGrant;
 use crate::error::AppError;
+use crate::permissions::RoleGrant;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserView {

@@ -8,12 +8,12 @@ use super::api::{
     AddRole, CreateToken, CreateUser, RemoveRole, ResetPassword, RevokeToken, SetUserActive, get_user, list_tokens,
     list_users,
 };
-use crate::auth::Role;
 use crate::error::AppError;
 use crate::org::api::list_org_units;
 use crate::permissions::Action;
-use crate::shell::{ErrorBox, RoleGate, action_error, caller_may, field_error};
+use crate::permissions::Role;
 use crate::time::beijing_time;
+use crate::ui::{ErrorBox, RoleGate, action_error, caller_may, field_error};
 
 /// Role and unit pickers shared by the create-user and add-role forms.
 #[component]

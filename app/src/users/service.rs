@@ -9,15 +9,15 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{NewUser, OneTimeSecret, RoleGrantRow, TokenView, UserView, check_email, check_phone, check_username};
+use super::{NewUser, OneTimeSecret, TokenView, UserView, check_email, check_phone, check_username};
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::auth::service::hash_password;
 use crate::auth::session::{self, API_TOKEN_PREFIX};
-use crate::auth::{Role, RoleGrant};
 use crate::authz::{self, Action};
 use crate::db::begin_write;
 use crate::error::AppError;
 use crate::org::{OrgCode, OrgLevel};
+use crate::permissions::Role;
 use crate::request::RequestContext;
 use crate::state::AppState;
 
@@ -36,49 +36,9 @@ pub fn one_time_password() -> String {
     password
 }
 
-/// The role grants of some users with their units, as `(user id, grant)`. A grant whose role or unit
-/// no longer resolves is left out (and logged).
-pub async fn grants_of<C: ConnectionTrait>(db: &C, user_ids: &[i64]) -> Result<Vec<(i64, RoleGrantRow)>, AppError> {
-    let grants = user_role::Entity::find()
-        .filter(user_role::Column::UserId.is_in(user_ids.to_vec()))
-        .order_by_asc(user_role::Column::Id)
-        .all(db)
-        .await?;
-    let unit_ids: Vec<i64> = grants.iter().map(|g| g.org_unit_id).collect();
-    let units: std::collections::HashMap<i64, org_unit::Model> = org_unit::Entity::find()
-        .filter(org_unit::Column::Id.is_in(unit_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    Ok(grants
-        .into_iter()
-        .filter_map(|g| {
-            let (Some(role), Some(unit)) = (Role::parse(&g.role), units.get(&g.org_unit_id)) else {
-                tracing::warn!(user_id = g.user_id, role = %g.role, "ignoring a role grant that does not resolve");
-                return None;
-            };
-            Some((
-                g.user_id,
-                RoleGrantRow {
-                    id: g.id,
-                    grant: RoleGrant {
-                        role,
-                        role_label: role.label().to_string(),
-                        org_code: unit.code.clone(),
-                        org_name: unit.name.clone(),
-                        department: g.department,
-                    },
-                },
-            ))
-        })
-        .collect())
-}
-
 async fn views<C: ConnectionTrait>(db: &C, users: Vec<app_user::Model>) -> Result<Vec<UserView>, AppError> {
     let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
-    let grants = grants_of(db, &ids).await?;
+    let grants = crate::auth::session::grants_of(db, &ids).await?;
     Ok(users
         .into_iter()
         .map(|u| {
@@ -144,7 +104,7 @@ async fn ensure_manageable(
     user_id: i64,
 ) -> Result<app_user::Model, AppError> {
     let user = app_user::Entity::find_by_id(user_id).one(db).await?;
-    let grants = grants_of(db, &[user_id]).await?;
+    let grants = crate::auth::session::grants_of(db, &[user_id]).await?;
     match (&user, grants.is_empty()) {
         (Some(_), true) if is_county_admin(ctx) => {}
         (Some(_), false) => {
@@ -443,7 +403,7 @@ pub async fn create_token(
         return Err(AppError::validation("name", "请填写令牌用途（不超过 40 个字），例如“医保局数据推送”。"));
     }
     let caller = ctx.caller()?;
-    let token = format!("{API_TOKEN_PREFIX}{}", session::new_token());
+    let token = format!("{API_TOKEN_PREFIX}{}", crate::token::new_token());
     let prefix: String = token.chars().take(10).collect();
     let tx = begin_write(&state.db).await?;
     let row = api_token::ActiveModel {

@@ -14,7 +14,7 @@ use crate::org::api::list_org_units;
 use crate::org::{OrgLevel, OrgUnitView};
 use crate::refill::{refill, refused_input};
 use crate::risk::{AssessmentStatus, SecurityItem};
-use crate::shell::{ErrorBox, FileLink, count_successes, error_summary, field_error, form_error};
+use crate::ui::{ErrorBox, FileLink, count_successes, error_summary, field_error, form_error};
 
 /// One household on "my visits": who, where, why, and what to do.
 #[component]

@@ -18,14 +18,14 @@ use super::{
     LedgerEntry, Mode, MyVisits, NewVisit, Problem, SweepView, VisitForm, VisitStart, VisitSummary, VisitView,
 };
 use crate::audit::service::{self as audit, Actor, Entry};
-use crate::auth::Role;
 use crate::authz::{self, Action};
 use crate::cases::{RiskType, Source};
 use crate::db::begin_write;
 use crate::error::AppError;
-use crate::excel::export::{ExportFile, workbook_bytes};
+use crate::excel::workbook::{ExportFile, workbook_bytes};
 use crate::households::{IncomeForm, MonitoringStatus};
 use crate::org::{OrgCode, OrgLevel};
+use crate::permissions::Role;
 use crate::policy::Policy;
 use crate::request::RequestContext;
 use crate::risk::{AssessmentStatus, SecurityItem};
@@ -395,7 +395,7 @@ pub async fn get(
             .into_iter()
             .map(|a| AddendumView { at: beijing_time(a.created_at), by: name(a.created_by), text: a.text })
             .collect(),
-        photos: crate::evidence::service::of_visit(db, ctx.caller()?, row.id).await?,
+        photos: crate::evidence::listing::of_visit(db, ctx.caller()?, row.id).await?,
         may_amend: authz::authorize(ctx.caller()?, Action::RecordVisit, &row.org_code).is_ok(),
     })
 }

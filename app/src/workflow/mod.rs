@@ -3,6 +3,7 @@
 //! or a refusal in Chinese. Persistence and audit wrap these functions; the rules live here.
 
 pub mod api;
+pub mod pages;
 pub mod procedure;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use chrono::Datelike;
 
-use crate::auth::Role;
 use crate::calendar::WorkCalendar;
 use crate::error::AppError;
+use crate::permissions::Role;
 use crate::policy::Policy;
 use crate::risk::{Evaluation, Labour, RiskKind};
 

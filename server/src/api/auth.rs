@@ -1,8 +1,8 @@
 //! Sign-in, sign-out and "who am I" for the JSON API.
 
 use super::extract::Json;
-use app::auth::Caller;
 use app::error::AppError;
+use app::permissions::Caller;
 use app::request::RequestContext;
 use app::state::AppState;
 use axum::Extension;

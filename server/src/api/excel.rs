@@ -37,7 +37,7 @@ pub async fn export(
 }
 
 /// A finished .xlsx as a download.
-pub fn xlsx_response(file: app::excel::export::ExportFile) -> Response {
+pub fn xlsx_response(file: app::excel::workbook::ExportFile) -> Response {
     (
         [
             (

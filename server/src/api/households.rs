@@ -2,9 +2,8 @@
 
 use super::extract::{AtMost, Json, Path, Query};
 use app::error::AppError;
-use app::households::{
-    AssessmentForm, DibaoForm, HouseholdDetail, HouseholdForm, HouseholdPage, IncomeForm, MemberForm,
-};
+use app::household_file::HouseholdFile;
+use app::households::{AssessmentForm, DibaoForm, HouseholdForm, HouseholdPage, IncomeForm, MemberForm};
 use app::request::RequestContext;
 use app::state::AppState;
 use axum::Extension;
@@ -59,17 +58,17 @@ pub async fn list(
     Ok(Json(page))
 }
 
-/// One household with its members (ID numbers masked).
+/// One household's file: its members (ID numbers masked), verdict, procedures, open cases and plan.
 #[utoipa::path(get, path = "/api/households/{code}", tag = "households",
     params(("code" = String, Path, description = "户编号")),
-    responses((status = 200, body = HouseholdDetail), (status = 404, body = super::ErrorBody)))]
+    responses((status = 200, body = HouseholdFile), (status = 404, body = super::ErrorBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
     Path(code): Path<String>,
-) -> Result<Json<HouseholdDetail>, AppError> {
+) -> Result<Json<HouseholdFile>, AppError> {
     ctx.caller()?;
-    Ok(Json(app::households::service::get(&state.db, state.clock.now(), &ctx, &code).await?))
+    Ok(Json(app::household_file::service::get(&state.db, state.clock.now(), &ctx, &code).await?))
 }
 
 /// Record a household's income and expenditure for a year (amounts in yuan, as text; replaces that year's record).

@@ -43,9 +43,9 @@ use utoipa::{Modify, OpenApi};
         meetings::list, meetings::get_one,
     ),
     components(schemas(
-        auth::LoginRequest, auth::PasswordChange, app::auth::Caller, app::auth::RoleGrant, app::auth::Role,
+        auth::LoginRequest, auth::PasswordChange, app::permissions::Caller, app::permissions::RoleGrant, app::permissions::Role,
         app::org::OrgUnitView, app::org::OrgLevel,
-        app::households::HouseholdPage, app::households::HouseholdSummary, app::households::HouseholdDetail,
+        app::households::HouseholdPage, app::households::HouseholdSummary, app::households::HouseholdDetail, app::household_file::HouseholdFile,
         app::households::MemberView, app::households::IncomeForm, households::NewHousehold, households::Created,
         app::households::HouseholdForm, app::households::MemberForm, app::households::DibaoForm,
         app::households::DibaoView, app::households::MonitoringStatus, app::workflow::procedure::EliminationForm,

@@ -360,7 +360,7 @@ async fn load_users(
     townships: &[org_unit::Model],
     villages: &[(org_unit::Model, Vec<org_unit::Model>, String)],
 ) -> anyhow::Result<Vec<DemoLogin>> {
-    use app::auth::Role;
+    use app::permissions::Role;
     // (username, role, org code, department)
     let mut plan: Vec<(String, Role, String, Option<String>)> = vec![
         ("admin".into(), Role::Admin, COUNTY_CODE.into(), None),
@@ -532,7 +532,7 @@ async fn load_visits(tx: &DatabaseTransaction, rng: &mut ChaCha8Rng, today: Naiv
 /// missed and a few minutes signed late, so the overview shows gaps and 逾期补签): the unit's roster, one
 /// item reporting the month's monitoring.
 async fn load_meetings(tx: &DatabaseTransaction, rng: &mut ChaCha8Rng, today: NaiveDate) -> anyhow::Result<u64> {
-    use app::auth::Role;
+    use app::permissions::Role;
     use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter};
     let units = org_unit::Entity::find()
         .filter(org_unit::Column::Level.is_in(["village", "township"]))

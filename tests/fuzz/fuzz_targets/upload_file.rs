@@ -7,7 +7,7 @@ use app::screening::Department;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
-    match app::excel::import::read_sheet(bytes) {
+    match app::excel::workbook::read_sheet(bytes) {
         Ok(sheet) => assert!(!sheet.encoding.is_empty()),
         Err(refusal) => assert!(!refusal.to_string().is_ascii(), "{refusal}"),
     }

@@ -1,7 +1,7 @@
 //! Administration through the same server functions the admin pages use: users, roles, org units.
 
-use app::auth::Role;
 use app::org::api::{CreateOrgUnit, RenameOrgUnit};
+use app::permissions::Role;
 use app::users::api::{AddRole, CreateUser, ResetPassword};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 

@@ -3,7 +3,7 @@
 //! not JSON, a method or path the API does not have, credentials that are not ours. And the OpenAPI
 //! document says so. (Reading a request involves no database: SQLite only.)
 
-use app::auth::Role;
+use app::permissions::Role;
 use reqwest::header::{ALLOW, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::{Value, json};
 

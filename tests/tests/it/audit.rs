@@ -2,7 +2,7 @@
 //! checkpoints catch a chain cut at its end or rewritten by someone without the key; repeated refusals
 //! become a handful of records.
 
-use app::auth::Role;
+use app::permissions::Role;
 use entities::audit_log;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
@@ -296,7 +296,7 @@ async fn a_database_from_before_the_key_is_keyed_once_and_stays_verifiable(backe
     server::audit::open(&app.settings, app.db(), app.clock_now()).await.unwrap();
     let keyed = app::audit::service::head(app.db()).await.unwrap().unwrap();
     assert_eq!((keyed.seq, keyed.action.as_str()), (4, "audit.keyed"), "keyed once, after the old records");
-    assert!(app::audit::describe_changes(&keyed.changes).contains("此前未加密钥的记录截至序号：3"));
+    assert!(app::audit::labels::describe_changes(&keyed.changes).contains("此前未加密钥的记录截至序号：3"));
     let (code, out) = audit_verify(&app).await;
     assert_eq!(code, std::process::ExitCode::SUCCESS, "{out}");
     assert_eq!(out, "审计链完整：共校验 4 条记录，与2026-03-02 09:00 的检查点（第 4 条）相符。\n");

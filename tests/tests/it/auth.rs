@@ -1,6 +1,6 @@
 //! Sign-in, sign-out, throttling, timeouts, deactivation, cross-origin refusal, API tokens, passwords.
 
-use app::auth::Role;
+use app::permissions::Role;
 use app::users::api::{CreateToken, RevokeToken, SetUserActive};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 

@@ -1,8 +1,8 @@
 //! Cases through the app: registering with the policy's working-day deadline, every step by the right
 //! and the wrong role, overdue lists with a fixed clock, scope, and the audit trail.
 
-use app::auth::Role;
 use app::cases::api::{CaseStep, CreateCase, GetCase};
+use app::permissions::Role;
 use app::policy::presets::Preset;
 
 use tests::both_backends;

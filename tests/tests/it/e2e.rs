@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use app::auth::Role;
+use app::permissions::Role;
 use fantoccini::{Client, Locator};
 use sea_orm::{EntityTrait, PaginatorTrait};
 

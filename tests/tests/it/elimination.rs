@@ -2,7 +2,7 @@
 //! stable and whose 两不愁三保障 are secured; never a household without labour capacity; the same
 //! five steps as identification; the record kept.
 
-use app::auth::Role;
+use app::permissions::Role;
 use app::policy::presets::Preset;
 use app::workflow::api::{IdentificationStep, ProposeElimination};
 

@@ -2,9 +2,9 @@
 //! that lies about its type, path tricks in names, scope, withdrawal with a reason, and the case
 //! page's upload form.
 
-use app::auth::Role;
 use app::cases::api::{CreateCase, GetCase};
 use app::evidence::api::WithdrawEvidence;
+use app::permissions::Role;
 use app::policy::presets::Preset;
 use reqwest::multipart::{Form, Part};
 use sha2::{Digest, Sha256};

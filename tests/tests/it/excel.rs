@@ -2,7 +2,7 @@
 //! row-by-row report, all or nothing, the same file twice changing nothing; exporting the ledgers and
 //! rosters as real .xlsx files with ID numbers as text, masked for roles that may not see them.
 
-use app::auth::Role;
+use app::permissions::Role;
 use app::policy::presets::Preset;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use sea_orm::{EntityTrait, PaginatorTrait};

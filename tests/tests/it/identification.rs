@@ -1,7 +1,7 @@
 //! Identification through the app: each step by its entitled role, in order, with the notice period
 //! counted in working days by the fixed clock, every step in the history and the audit log.
 
-use app::auth::Role;
+use app::permissions::Role;
 use app::policy::presets::Preset;
 use app::workflow::api::{ApplyIdentification, IdentificationStep};
 

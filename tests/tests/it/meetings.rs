@@ -3,7 +3,6 @@
 //! escalation from a village to its township, finalising, signing and locking, addenda, the missing
 //! meetings, scope, and the minutes as a real PDF.
 
-use app::auth::Role;
 use app::cases::api::{CreateCase, GetCase};
 use app::cases::{CaseDetail, RiskType, Source};
 use app::households::api::Assess;
@@ -12,6 +11,7 @@ use app::meetings::api::{
     PrepareMeeting, RefreshMeetingAgenda, SaveMeetingHeader, SendBackMeeting, SignMeeting,
 };
 use app::meetings::{ItemKind, MeetingView};
+use app::permissions::Role;
 use app::policy::presets::Preset;
 use app::visits::api::RecordVisit;
 use entities::{case_event, risk_case};

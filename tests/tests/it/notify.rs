@@ -2,9 +2,9 @@
 //! (down, then up: every message arrives once, even with two relays), people's e-mail settings, and
 //! the daily deadline scan with a fixed clock (near, overdue, escalation; once per day per instance).
 
-use app::auth::Role;
 use app::cases::api::CreateCase;
 use app::notify::api::{MyNotifications, SaveMailSettings};
+use app::permissions::Role;
 use app::policy::presets::Preset;
 use chrono::TimeZone;
 use entities::{job_run, mail_outbox, notification};

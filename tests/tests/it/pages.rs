@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use app::auth::Role;
+use app::permissions::Role;
 use chrono::Datelike;
 use fantoccini::{Client, Locator};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};

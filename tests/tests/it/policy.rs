@@ -1,6 +1,6 @@
 //! Policy sets: presets, inheritance down the tree, overrides, validation, scope and audit.
 
-use app::auth::Role;
+use app::permissions::Role;
 use app::policy::api::{ApplyPreset, GetPolicy, SavePolicy};
 use app::policy::presets::{Preset, preset};
 use app::policy::{PolicyForm, PolicyShown};

@@ -2,7 +2,7 @@
 //! the text of each form against its snapshot; scope; masking; a table that runs onto a second page
 //! repeats its header; an operator's broken template names its line while the other forms still print.
 
-use app::auth::Role;
+use app::permissions::Role;
 use app::policy::presets::Preset;
 use app::workflow::api::{ApplyIdentification, IdentificationStep};
 

@@ -3,7 +3,7 @@
 //! another county. For each route with an id, a real record answers exactly like a missing one; lists name
 //! none of its households; and nothing changes.
 
-use app::auth::Role;
+use app::permissions::Role;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use tests::both_backends;

@@ -1,9 +1,9 @@
 //! Keeping the register through the app: registering a household with its head, members, pinyin
 //! search, the contact and 挂钩干部, the hand-recorded typical features, 低保's taper, and the history.
 
-use app::auth::Role;
 use app::households::ResidentId;
 use app::households::api::{CreateHousehold, SaveMember, SetDibao, UpdateHousehold};
+use app::permissions::Role;
 use app::policy::presets::Preset;
 
 use tests::both_backends;

@@ -3,10 +3,11 @@
 //! large body from a client who may not send warnings, and server functions answering a refusal with
 //! its own status and a Chinese message.
 
-use app::auth::Role;
 use app::error::AppError;
-use app::households::api::{CreateHousehold, GetHousehold};
+use app::household_file::api::GetHouseholdFile;
+use app::households::api::CreateHousehold;
 use app::households::{HouseholdForm, HouseholdPage, MemberForm};
+use app::permissions::Role;
 use app::policy::presets::Preset;
 use app::screening::ScreeningReport;
 use app::screening::api::GetScreeningReport;
@@ -209,14 +210,14 @@ async fn server_functions_answer_a_refusal_with_its_status(backend: tests::Backe
         (status, response.json::<AppError>().await.unwrap())
     };
     assert_eq!(
-        refusal(app.browser().server_fn::<GetHousehold>(&[("code", &code)]).await).await,
+        refusal(app.browser().server_fn::<GetHouseholdFile>(&[("code", &code)]).await).await,
         (401, AppError::Unauthenticated)
     );
     for missing in [other_village.as_str(), "50015210120199999"] {
-        let response = cadre.server_fn::<GetHousehold>(&[("code", missing)]).await;
+        let response = cadre.server_fn::<GetHouseholdFile>(&[("code", missing)]).await;
         assert_eq!(refusal(response).await, (404, AppError::NotFound), "{missing}");
     }
-    let response = cadre.server_fn::<GetHousehold>(&[("code", &code)]).await;
+    let response = cadre.server_fn::<GetHouseholdFile>(&[("code", &code)]).await;
     assert_eq!(response.status(), 200);
     let detail: app::households::HouseholdDetail = response.json().await.unwrap();
     assert_eq!(detail.summary.head_name, "张建国");

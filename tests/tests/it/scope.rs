@@ -1,10 +1,11 @@
 //! Org-unit scope: a village user cannot read another village's records through any route or
 //! server function that exists, and a record outside scope answers exactly like a missing one.
 
-use app::auth::Role;
+use app::household_file::api::GetHouseholdFile;
 use app::households::HouseholdPage;
-use app::households::api::{GetHousehold, ListHouseholds};
+use app::households::api::ListHouseholds;
 use app::org::api::ListOrgUnits;
+use app::permissions::Role;
 
 use tests::both_backends;
 use tests::{Backend, COUNTY, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1, error_message};
@@ -40,11 +41,11 @@ async fn a_village_sees_only_itself(backend: Backend) {
     assert_eq!(cadre.get(&format!("/api/org-units/{COUNTY}")).await.status(), 404);
 
     // Server functions.
-    let by_fn = cadre.server_fn::<GetHousehold>(&[("code", &far)]).await;
+    let by_fn = cadre.server_fn::<GetHouseholdFile>(&[("code", &far)]).await;
     assert_ne!(by_fn.status(), 200);
     let body = by_fn.text().await.unwrap();
     assert!(body.contains("NotFound") && !body.contains("刘志成"), "{body}");
-    let own_by_fn = cadre.server_fn::<GetHousehold>(&[("code", &own)]).await;
+    let own_by_fn = cadre.server_fn::<GetHouseholdFile>(&[("code", &own)]).await;
     assert_eq!(own_by_fn.status(), 200);
     assert!(own_by_fn.text().await.unwrap().contains("张建国"));
     let listed =

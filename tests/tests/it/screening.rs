@@ -3,7 +3,7 @@
 //! the unmatched list verified by the township, the daily digest, wrong roles, and an import stopped
 //! part-way that leaves nothing behind.
 
-use app::auth::Role;
+use app::permissions::Role;
 use app::policy::presets::Preset;
 use app::screening::api::{GetScreeningOverview, GetScreeningReport, ResolveWarning};
 use entities::{household, household_member, import_batch, notification, risk_case, screening_row};

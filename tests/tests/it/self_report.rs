@@ -1,7 +1,7 @@
 //! 一键报贫: the public page without sign-in, a report that finds its household and one that does
 //! not, checks in words, a village with nobody to take it, and the rate limit on a fixed clock.
 
-use app::auth::Role;
+use app::permissions::Role;
 use app::policy::presets::Preset;
 use app::self_report::api::{PublicPlaces, SubmitSelfReport};
 use entities::{notification, risk_case};

@@ -2,7 +2,7 @@
 //! in one transaction), refusals that save nothing, addenda, scope, "my visits", unit coverage, the
 //! sweep's ledgers, and the printed sheets (one recorded, a village's batch in route order).
 
-use app::auth::Role;
+use app::permissions::Role;
 use app::policy::presets::Preset;
 use app::visits::api::{AmendVisit, RecordVisit};
 use chrono::{NaiveDate, TimeZone, Utc};

@@ -2,9 +2,9 @@
 //! (or units) a window lists, from its start to its end, and nothing one second later or after revoking.
 
 use app::audit::service::Actor;
-use app::auth::Role;
 use app::authz::windows::{self, NewWindow};
 use app::permissions::Action;
+use app::permissions::Role;
 use app::users::api::GetUser;
 use chrono::Duration;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
