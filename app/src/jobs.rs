@@ -42,8 +42,8 @@ impl Job {
         match self {
             Job::DeadlineScan => crate::cases::deadlines::deadline_scan(db, now).await,
             Job::WarningDigest => crate::screening::service::digest(db, now).await,
-            Job::VisitReminders => crate::visits::service::remind(db, now).await,
-            Job::MeetingReminders => crate::meetings::service::remind(db, now).await,
+            Job::VisitReminders => crate::visits::service::due::remind(db, now).await,
+            Job::MeetingReminders => crate::meetings::service::reminders::remind(db, now).await,
         }
     }
 }

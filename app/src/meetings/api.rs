@@ -18,7 +18,7 @@ pub async fn list_meetings(month: String) -> Result<MeetingsOverview, AppError> 
 pub async fn prepare_meeting(unit: String, month: String) -> Result<i64, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::prepare(&state.db, state.clock.now(), &ctx, &unit, &month).await
+    super::service::preparation::prepare(&state.db, state.clock.now(), &ctx, &unit, &month).await
 }
 
 /// One meeting.
@@ -34,7 +34,7 @@ pub async fn get_meeting(id: i64) -> Result<MeetingView, AppError> {
 pub async fn save_meeting_header(id: i64, form: HeaderForm) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::save_header(&state.db, state.clock.now(), &ctx, id, &form).await
+    super::service::minutes::save_header(&state.db, state.clock.now(), &ctx, id, &form).await
 }
 
 /// Add an item of the chair's own.
@@ -42,7 +42,7 @@ pub async fn save_meeting_header(id: i64, form: HeaderForm) -> Result<(), AppErr
 pub async fn add_meeting_item(id: i64, title: String, facts: String) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::add_item(&state.db, state.clock.now(), &ctx, id, &title, &facts).await
+    super::service::preparation::add_item(&state.db, state.clock.now(), &ctx, id, &title, &facts).await
 }
 
 /// Take an item off the agenda, with the reason.
@@ -50,7 +50,7 @@ pub async fn add_meeting_item(id: i64, title: String, facts: String) -> Result<(
 pub async fn drop_meeting_item(id: i64, item_id: i64, reason: String) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::drop_item(&state.db, state.clock.now(), &ctx, id, item_id, &reason, false).await
+    super::service::preparation::drop_item(&state.db, state.clock.now(), &ctx, id, item_id, &reason, false).await
 }
 
 /// Put a dropped item back on the agenda.
@@ -58,7 +58,7 @@ pub async fn drop_meeting_item(id: i64, item_id: i64, reason: String) -> Result<
 pub async fn restore_meeting_item(id: i64, item_id: i64) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::drop_item(&state.db, state.clock.now(), &ctx, id, item_id, "", true).await
+    super::service::preparation::drop_item(&state.db, state.clock.now(), &ctx, id, item_id, "", true).await
 }
 
 /// Move an item one place (`direction` = `up` or `down`).
@@ -66,7 +66,7 @@ pub async fn restore_meeting_item(id: i64, item_id: i64) -> Result<(), AppError>
 pub async fn move_meeting_item(id: i64, item_id: i64, direction: String) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::move_item(&state.db, state.clock.now(), &ctx, id, item_id, direction == "up").await
+    super::service::preparation::move_item(&state.db, state.clock.now(), &ctx, id, item_id, direction == "up").await
 }
 
 /// The analysis and decision on an item, carried out at once.
@@ -74,7 +74,7 @@ pub async fn move_meeting_item(id: i64, item_id: i64, direction: String) -> Resu
 pub async fn decide_meeting_item(id: i64, form: DecisionForm) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::decide(&state.db, state.clock.now(), &ctx, id, &form).await
+    super::service::decisions::decide(&state.db, state.clock.now(), &ctx, id, &form).await
 }
 
 /// The recorder finalises the minutes.
@@ -82,7 +82,7 @@ pub async fn decide_meeting_item(id: i64, form: DecisionForm) -> Result<(), AppE
 pub async fn finalise_meeting(id: i64) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::finalise(&state.db, state.clock.now(), &ctx, id).await
+    super::service::minutes::finalise(&state.db, state.clock.now(), &ctx, id).await
 }
 
 /// Append what is new since the agenda was built; returns how many items were added.
@@ -90,7 +90,7 @@ pub async fn finalise_meeting(id: i64) -> Result<(), AppError> {
 pub async fn refresh_meeting_agenda(id: i64) -> Result<u32, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::refresh_agenda(&state.db, state.clock.now(), &ctx, id).await
+    super::service::preparation::refresh_agenda(&state.db, state.clock.now(), &ctx, id).await
 }
 
 /// The chair sends finalised minutes back to the recorder.
@@ -98,7 +98,7 @@ pub async fn refresh_meeting_agenda(id: i64) -> Result<u32, AppError> {
 pub async fn send_back_meeting(id: i64, reason: String) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::send_back(&state.db, state.clock.now(), &ctx, id, &reason).await
+    super::service::minutes::send_back(&state.db, state.clock.now(), &ctx, id, &reason).await
 }
 
 /// The chair signs: the minutes are locked.
@@ -106,7 +106,7 @@ pub async fn send_back_meeting(id: i64, reason: String) -> Result<(), AppError> 
 pub async fn sign_meeting(id: i64) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::sign(&state.db, state.clock.now(), &ctx, id).await
+    super::service::minutes::sign(&state.db, state.clock.now(), &ctx, id).await
 }
 
 /// A dated addendum to signed minutes.
@@ -114,5 +114,5 @@ pub async fn sign_meeting(id: i64) -> Result<(), AppError> {
 pub async fn amend_meeting(id: i64, text: String) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::amend(&state.db, state.clock.now(), &ctx, id, &text).await
+    super::service::minutes::amend(&state.db, state.clock.now(), &ctx, id, &text).await
 }

@@ -10,7 +10,7 @@ use crate::error::AppError;
 pub async fn start_visit(code: String) -> Result<VisitStart, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::start(&state.db, state.clock.now(), &ctx, &code).await
+    super::service::record::start(&state.db, state.clock.now(), &ctx, &code).await
 }
 
 /// Record a visit; returns its id.
@@ -18,7 +18,7 @@ pub async fn start_visit(code: String) -> Result<VisitStart, AppError> {
 pub async fn record_visit(form: VisitForm) -> Result<i64, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::record(&state.db, state.clock.now(), &ctx, &form).await
+    super::service::record::record(&state.db, state.clock.now(), &ctx, &form).await
 }
 
 /// One saved visit with its addenda.
@@ -26,7 +26,7 @@ pub async fn record_visit(form: VisitForm) -> Result<i64, AppError> {
 pub async fn get_visit(id: i64) -> Result<VisitView, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::get(&state.db, state.clock.now(), &ctx, id).await
+    super::service::record::get(&state.db, state.clock.now(), &ctx, id).await
 }
 
 /// Add an addendum to a saved visit.
@@ -34,7 +34,7 @@ pub async fn get_visit(id: i64) -> Result<VisitView, AppError> {
 pub async fn amend_visit(id: i64, text: String) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::amend(&state.db, state.clock.now(), &ctx, id, &text).await
+    super::service::record::amend(&state.db, state.clock.now(), &ctx, id, &text).await
 }
 
 /// A household's visits, newest first.
@@ -42,7 +42,7 @@ pub async fn amend_visit(id: i64, text: String) -> Result<(), AppError> {
 pub async fn household_visits(code: String) -> Result<Vec<VisitSummary>, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::of_household(&state.db, state.clock.now(), &ctx, &code).await
+    super::service::record::of_household(&state.db, state.clock.now(), &ctx, &code).await
 }
 
 /// The caller's due, overdue and done visits.
@@ -50,7 +50,7 @@ pub async fn household_visits(code: String) -> Result<Vec<VisitSummary>, AppErro
 pub async fn list_my_visits() -> Result<MyVisits, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::my_visits(&state.db, state.clock.now(), &ctx).await
+    super::service::due::my_visits(&state.db, state.clock.now(), &ctx).await
 }
 
 /// Visit coverage of a unit for the periods containing a month (`YYYY-MM`); empty: the caller's first
@@ -59,7 +59,7 @@ pub async fn list_my_visits() -> Result<MyVisits, AppError> {
 pub async fn visit_coverage(unit: String, month: String) -> Result<CoverageView, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::coverage(&state.db, state.clock.now(), &ctx, &unit, &month).await
+    super::service::coverage::coverage(&state.db, state.clock.now(), &ctx, &unit, &month).await
 }
 
 /// A year's sweep of a unit and the ledgers it built; empty: the caller's first unit, this year.
@@ -67,5 +67,5 @@ pub async fn visit_coverage(unit: String, month: String) -> Result<CoverageView,
 pub async fn sweep_ledgers(unit: String, year: String) -> Result<SweepView, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::sweep(&state.db, state.clock.now(), &ctx, &unit, &year).await
+    super::service::sweep::sweep(&state.db, state.clock.now(), &ctx, &unit, &year).await
 }

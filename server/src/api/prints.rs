@@ -7,7 +7,7 @@ use app::error::AppError;
 use app::prints::service as prints;
 use app::request::RequestContext;
 use app::state::AppState;
-use app::visits::service as visits;
+use app::visits::service::sheets;
 use axum::Extension;
 use axum::extract::Query;
 use axum::extract::{Path, State};
@@ -80,7 +80,7 @@ pub async fn recorded_visit_sheet(
     Extension(printer): Extension<Arc<Printer>>,
     Path(id): Path<i64>,
 ) -> Result<Response, PrintFailed> {
-    let data = visits::sheet(&state.db, state.clock.now(), &ctx, id).await?;
+    let data = sheets::sheet(&state.db, state.clock.now(), &ctx, id).await?;
     let bookmark = bookmark(&data);
     Ok(pdf_response(printer, format!("入户走访记录-{id}"), vec![Part { form: "visit-sheet", data, bookmark }]).await?)
 }
@@ -92,7 +92,7 @@ pub async fn meeting_minutes(
     Extension(printer): Extension<Arc<Printer>>,
     Path(id): Path<i64>,
 ) -> Result<Response, PrintFailed> {
-    let (title, data) = app::meetings::service::minutes(&state.db, state.clock.now(), &ctx, id).await?;
+    let (title, data) = app::meetings::service::minutes::minutes(&state.db, state.clock.now(), &ctx, id).await?;
     Ok(pdf_response(printer, title.clone(), vec![Part { form: "meeting-minutes", data, bookmark: title }]).await?)
 }
 
@@ -112,7 +112,7 @@ pub async fn meeting_book(
     Query(q): Query<BookQuery>,
 ) -> Result<Response, PrintFailed> {
     let (title, contents, minutes) =
-        app::meetings::service::book(&state.db, state.clock.now(), &ctx, &q.unit, &q.year).await?;
+        app::meetings::service::minutes::book(&state.db, state.clock.now(), &ctx, &q.unit, &q.year).await?;
     let contents = Part { form: "meeting-book", data: contents, bookmark: "目录".into() };
     let parts: Vec<Part> =
         minutes.into_iter().map(|(bookmark, data)| Part { form: "meeting-minutes", data, bookmark }).collect();
@@ -138,7 +138,7 @@ pub async fn village_visit_sheets(
     Path(code): Path<String>,
     Query(q): Query<MonthQuery>,
 ) -> Result<Response, PrintFailed> {
-    let (village, sheets) = visits::due_sheets(&state.db, state.clock.now(), &ctx, &code, &q.month).await?;
+    let (village, sheets) = sheets::due_sheets(&state.db, state.clock.now(), &ctx, &code, &q.month).await?;
     if sheets.is_empty() {
         return Err(AppError::Conflict(format!("{village}本月没有应访农户，无需打印走访表。")).into());
     }

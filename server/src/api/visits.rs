@@ -25,7 +25,7 @@ pub async fn record(
     Extension(ctx): Extension<RequestContext>,
     Json(form): Json<VisitForm>,
 ) -> Result<(StatusCode, Json<Recorded>), AppError> {
-    let id = app::visits::service::record(&state.db, state.clock.now(), &ctx, &form).await?;
+    let id = app::visits::service::record::record(&state.db, state.clock.now(), &ctx, &form).await?;
     Ok((StatusCode::CREATED, Json(Recorded { id })))
 }
 
@@ -37,7 +37,7 @@ pub async fn get_one(
     Extension(ctx): Extension<RequestContext>,
     Path(id): Path<i64>,
 ) -> Result<Json<VisitView>, AppError> {
-    Ok(Json(app::visits::service::get(&state.db, state.clock.now(), &ctx, id).await?))
+    Ok(Json(app::visits::service::record::get(&state.db, state.clock.now(), &ctx, id).await?))
 }
 
 /// The caller's overdue, due and done visits, in route order.
@@ -47,7 +47,7 @@ pub async fn mine(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
 ) -> Result<Json<MyVisits>, AppError> {
-    Ok(Json(app::visits::service::my_visits(&state.db, state.clock.now(), &ctx).await?))
+    Ok(Json(app::visits::service::due::my_visits(&state.db, state.clock.now(), &ctx).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -72,7 +72,7 @@ pub async fn coverage(
     Extension(ctx): Extension<RequestContext>,
     Query(q): Query<UnitQuery>,
 ) -> Result<Json<CoverageView>, AppError> {
-    Ok(Json(app::visits::service::coverage(&state.db, state.clock.now(), &ctx, &q.unit, &q.month).await?))
+    Ok(Json(app::visits::service::coverage::coverage(&state.db, state.clock.now(), &ctx, &q.unit, &q.month).await?))
 }
 
 /// A year's sweep of a unit and the monitoring and warning ledgers it built.
@@ -83,7 +83,7 @@ pub async fn sweep(
     Extension(ctx): Extension<RequestContext>,
     Query(q): Query<UnitQuery>,
 ) -> Result<Json<SweepView>, AppError> {
-    Ok(Json(app::visits::service::sweep(&state.db, state.clock.now(), &ctx, &q.unit, &q.year).await?))
+    Ok(Json(app::visits::service::sweep::sweep(&state.db, state.clock.now(), &ctx, &q.unit, &q.year).await?))
 }
 
 /// The ledgers a year's sweep of a unit built, as .xlsx (audited).
@@ -95,6 +95,7 @@ pub async fn sweep_ledgers_file(
     Extension(ctx): Extension<RequestContext>,
     Query(q): Query<UnitQuery>,
 ) -> Result<axum::response::Response, AppError> {
-    let file = app::visits::service::sweep_ledgers_file(&state.db, state.clock.now(), &ctx, &q.unit, &q.year).await?;
+    let file =
+        app::visits::service::sweep::sweep_ledgers_file(&state.db, state.clock.now(), &ctx, &q.unit, &q.year).await?;
     Ok(super::excel::xlsx_response(file))
 }

@@ -383,11 +383,11 @@ async fn escalation_and_missing_meetings(backend: tests::Backend) {
     app.clock.advance(chrono::Duration::days(25));
     let shuji_id = app.user_id("shuji").await;
     assert_eq!(
-        app::meetings::service::remind(app.db(), app.clock_now()).await.unwrap(),
+        app::meetings::service::reminders::remind(app.db(), app.clock_now()).await.unwrap(),
         2,
         "the village's and the township's chairs"
     );
-    assert_eq!(app::meetings::service::remind(app.db(), app.clock_now()).await.unwrap(), 0, "once");
+    assert_eq!(app::meetings::service::reminders::remind(app.db(), app.clock_now()).await.unwrap(), 0, "once");
     let told = entities::notification::Entity::find()
         .filter(entities::notification::Column::UserId.eq(shuji_id))
         .filter(entities::notification::Column::Category.eq("meeting_due"))

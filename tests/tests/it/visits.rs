@@ -425,13 +425,13 @@ async fn reminders_once_per_period(backend: tests::Backend) {
     };
 
     // 2 March: February's monthly visit was missed; the sweep is due by 31 March, not yet near.
-    assert_eq!(app::visits::service::remind(app.db(), app.clock_now()).await.unwrap(), 1);
-    assert_eq!(app::visits::service::remind(app.db(), app.clock_now()).await.unwrap(), 0, "told once");
+    assert_eq!(app::visits::service::due::remind(app.db(), app.clock_now()).await.unwrap(), 1);
+    assert_eq!(app::visits::service::due::remind(app.db(), app.clock_now()).await.unwrap(), 0, "told once");
     assert_eq!(notices().await, ["走访逾期：1 户次应访未访"]);
 
     // Friday 27 March: 31 March is two working days away (the policy's reminder days).
     app.clock.advance(chrono::Duration::days(25));
-    assert_eq!(app::visits::service::remind(app.db(), app.clock_now()).await.unwrap(), 1);
+    assert_eq!(app::visits::service::due::remind(app.db(), app.clock_now()).await.unwrap(), 1);
     assert_eq!(notices().await[1], "走访提醒：2026-03-31 前尚有 1 户次应访未访");
 }
 
