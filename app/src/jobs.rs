@@ -41,7 +41,7 @@ impl Job {
     pub async fn run(self, db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
         match self {
             Job::DeadlineScan => crate::cases::deadlines::deadline_scan(db, now).await,
-            Job::WarningDigest => crate::screening::service::digest(db, now).await,
+            Job::WarningDigest => crate::screening::service::digest::digest(db, now).await,
             Job::VisitReminders => crate::visits::service::due::remind(db, now).await,
             Job::MeetingReminders => crate::meetings::service::reminders::remind(db, now).await,
         }

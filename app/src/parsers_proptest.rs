@@ -193,7 +193,7 @@ mod files {
             if let Ok(sheet) = crate::excel::workbook::read_sheet(&bytes) {
                 prop_assert!(!sheet.encoding.is_empty());
             }
-            if let Ok(prepared) = crate::screening::service::read_file(&bytes, "预警.csv", Department::Health) {
+            if let Ok(prepared) = crate::screening::service::intake::read_file(&bytes, "预警.csv", Department::Health) {
                 prop_assert_eq!(prepared.warnings.len() + prepared.errors.len(), prepared.rows);
             }
         }

@@ -260,7 +260,7 @@ async fn serve(settings: Settings, demo_if_empty: bool) -> anyhow::Result<ExitCo
     }
     tracing::info!(%url, port = app.port(), "listening");
     app.catch_up_in_background();
-    let interrupted = app::screening::service::mark_interrupted(&app.state.db).await?;
+    let interrupted = app::screening::service::taking::mark_interrupted(&app.state.db).await?;
     if interrupted > 0 {
         tracing::warn!(
             interrupted,

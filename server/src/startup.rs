@@ -113,7 +113,7 @@ impl Application {
     pub fn catch_up_in_background(&self) {
         let (db, now) = (self.state.db.clone(), self.state.clock.now());
         tokio::spawn(async move {
-            match app::households::service::reevaluate_stale(&db, now).await {
+            match app::households::service::evaluation::reevaluate_stale(&db, now).await {
                 Ok(changed) => tracing::info!(changed, "stale risk verdicts brought up to date"),
                 Err(e) => tracing::error!(error = %e, "bringing stale risk verdicts up to date failed"),
             }
@@ -263,7 +263,7 @@ fn router(state: AppState, settings: &Settings) -> Router {
         .route(
             "/screening/upload",
             axum::routing::post(crate::api::screening::upload_form)
-                .layer(axum::extract::DefaultBodyLimit::max(app::screening::service::MAX_BYTES + 64 * 1024)),
+                .layer(axum::extract::DefaultBodyLimit::max(app::screening::service::intake::MAX_BYTES + 64 * 1024)),
         )
         .route("/prints/households/{code}/visit-sheet.pdf", get(crate::api::prints::visit_sheet))
         .route("/prints/households/{code}/commitment.pdf", get(crate::api::prints::commitment))

@@ -10,7 +10,8 @@ use std::time::Instant;
 
 use app::screening::Department;
 use app::screening::progress::Progress;
-use app::screening::service::{self as screening, Begun};
+use app::screening::service::intake::read_file;
+use app::screening::service::taking::{self, Begun, begin};
 use entities::{app_user, household_member, screening_row};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
@@ -84,13 +85,13 @@ async fn run() {
     let ctx = app::request::RequestContext { caller: caller.map(std::sync::Arc::new), ..Default::default() };
 
     let started = Instant::now();
-    let prepared = screening::read_file(&bytes, "bench.csv", Department::MedicalInsurance).expect("file");
+    let prepared = read_file(&bytes, "bench.csv", Department::MedicalInsurance).expect("file");
     let read = started.elapsed();
-    let job = match screening::begin(&db, now, &ctx, prepared).await.expect("begin") {
+    let job = match begin(&db, now, &ctx, prepared).await.expect("begin") {
         Begun::Run(job) => job,
         Begun::Done(report) => panic!("the file should be clean and new: {:?}", report.errors.first()),
     };
-    let report = screening::run(&db, now, *job, &Progress::default()).await.expect("import");
+    let report = taking::run(&db, now, *job, &Progress::default()).await.expect("import");
     let total = started.elapsed();
     println!(
         "import:     {rows} rows in {:.1} s = {:>8.0} rows/s  (reading and checking the file {:.2} s; cases opened {}, joined {}, unmatched {})",

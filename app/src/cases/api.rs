@@ -11,7 +11,7 @@ use crate::error::AppError;
 pub async fn list_cases(filter: CaseFilter, page: u64) -> Result<super::CasePageView, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::list(&state.db, state.clock.now(), &ctx, &filter, page).await
+    super::service::reading::list(&state.db, state.clock.now(), &ctx, &filter, page).await
 }
 
 /// One case with its history.
@@ -19,7 +19,7 @@ pub async fn list_cases(filter: CaseFilter, page: u64) -> Result<super::CasePage
 pub async fn get_case(id: i64) -> Result<CaseDetail, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::get(&state.db, state.clock.now(), &ctx, id).await
+    super::service::reading::get(&state.db, state.clock.now(), &ctx, id).await
 }
 
 /// Register a case; returns its id.
@@ -27,7 +27,7 @@ pub async fn get_case(id: i64) -> Result<CaseDetail, AppError> {
 pub async fn create_case(form: NewCaseForm) -> Result<i64, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::create(&state.db, state.clock.now(), &ctx, &form).await
+    super::service::opening::create(&state.db, state.clock.now(), &ctx, &form).await
 }
 
 /// Take a step on a case.
@@ -35,7 +35,7 @@ pub async fn create_case(form: NewCaseForm) -> Result<i64, AppError> {
 pub async fn case_step(id: i64, form: ActionForm) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::act(&state.db, state.clock.now(), &ctx, id, &form).await
+    super::service::steps::act(&state.db, state.clock.now(), &ctx, id, &form).await
 }
 
 /// Hand one case, or all open cases of one owner, to another owner; returns how many moved.
@@ -43,7 +43,7 @@ pub async fn case_step(id: i64, form: ActionForm) -> Result<(), AppError> {
 pub async fn reassign_cases(form: ReassignForm) -> Result<u64, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::reassign(&state.db, state.clock.now(), &ctx, &form).await
+    super::service::steps::reassign(&state.db, state.clock.now(), &ctx, &form).await
 }
 
 /// Who may own cases in the caller's units (for the reassignment forms).
@@ -51,7 +51,7 @@ pub async fn reassign_cases(form: ReassignForm) -> Result<u64, AppError> {
 pub async fn case_owners() -> Result<Vec<crate::households::CadreOption>, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::owners(&state.db, &ctx).await
+    super::service::reading::owners(&state.db, &ctx).await
 }
 
 /// The caller's case counts for the start page.
@@ -59,7 +59,7 @@ pub async fn case_owners() -> Result<Vec<crate::households::CadreOption>, AppErr
 pub async fn case_counts() -> Result<super::CaseCounts, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::counts(&state.db, state.clock.now(), &ctx).await
+    super::service::reading::counts(&state.db, state.clock.now(), &ctx).await
 }
 
 /// Add an assistance measure to a case, or change one.
@@ -67,5 +67,5 @@ pub async fn case_counts() -> Result<super::CaseCounts, AppError> {
 pub async fn save_measure(case_id: i64, form: super::measures::MeasureForm) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::save_measure(&state.db, state.clock.now(), &ctx, case_id, &form).await
+    super::service::plan::save_measure(&state.db, state.clock.now(), &ctx, case_id, &form).await
 }

@@ -12,7 +12,7 @@ use super::store::Stored;
 use super::{Attachment, clean_file_name};
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self, Action};
-use crate::cases::service::{Step, record};
+use crate::cases::service::steps::{Step, record};
 use crate::cases::{Status, lifecycle::action_label};
 use crate::db::begin_write;
 use crate::error::AppError;

@@ -15,7 +15,7 @@ use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self, Action};
 use crate::db::begin_write;
 use crate::error::AppError;
-use crate::households::service::{Evaluated, evaluate_batch};
+use crate::households::service::evaluation::{Evaluated, evaluate_batch};
 use crate::households::{MonitoringStatus, mask_resident_id};
 use crate::org::{self, OrgLevel};
 use crate::request::RequestContext;

@@ -21,7 +21,7 @@ use crate::db::begin_write;
 use crate::error::AppError;
 use crate::households::forms::{HOUSE_TYPES, MemberForm, parse_phone};
 use crate::households::register::{apply_member, check_unique_id, member_json, next_code};
-use crate::households::service::reevaluate;
+use crate::households::service::evaluation::reevaluate;
 use crate::org::{OrgCode, OrgLevel};
 use crate::request::RequestContext;
 use crate::time::beijing_date;

@@ -19,13 +19,13 @@ pub async fn get(
 ) -> Result<HouseholdFile, AppError> {
     let row = crate::households::service::in_scope(db, now, ctx, code, Action::ReadHousehold).await?;
     let id = row.id;
-    let household = crate::households::service::detail(db, now, row).await?;
+    let household = crate::households::service::reading::detail(db, now, row).await?;
     let plan_of_household = Condition::all().add(entities::assistance_measure::Column::HouseholdId.eq(id));
     Ok(HouseholdFile {
         household,
         identification: crate::workflow::service::latest(db, id, Procedure::Identification).await?,
         elimination: crate::workflow::service::latest(db, id, Procedure::Elimination).await?,
-        open_cases: crate::cases::service::open_of_household(db, id, beijing_date(now)).await?,
-        plan: crate::cases::service::measures_where(db, plan_of_household).await?,
+        open_cases: crate::cases::service::reading::open_of_household(db, id, beijing_date(now)).await?,
+        plan: crate::cases::service::plan::measures_where(db, plan_of_household).await?,
     })
 }

@@ -13,7 +13,7 @@ use crate::error::AppError;
 pub async fn list_households(#[server(default)] filter: HouseholdFilter, page: u64) -> Result<HouseholdPage, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::list(&state.db, &ctx, &filter, page, 50).await
+    super::service::reading::list(&state.db, &ctx, &filter, page, 50).await
 }
 
 /// Record a household's income and expenditure for a year.
@@ -21,7 +21,7 @@ pub async fn list_households(#[server(default)] filter: HouseholdFilter, page: u
 pub async fn save_income(code: String, form: IncomeForm) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::save_income(&state.db, state.clock.now(), &ctx, &code, &form).await
+    super::service::records::save_income(&state.db, state.clock.now(), &ctx, &code, &form).await
 }
 
 /// Record an assessment of one 两不愁三保障 item.
@@ -29,7 +29,7 @@ pub async fn save_income(code: String, form: IncomeForm) -> Result<(), AppError>
 pub async fn assess(code: String, form: AssessmentForm) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::assess(&state.db, state.clock.now(), &ctx, &code, &form).await
+    super::service::records::assess(&state.db, state.clock.now(), &ctx, &code, &form).await
 }
 
 /// The full resident ID number of a member (audited).
@@ -37,7 +37,7 @@ pub async fn assess(code: String, form: AssessmentForm) -> Result<(), AppError> 
 pub async fn reveal_resident_id(member_id: i64) -> Result<String, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::reveal_resident_id(&state.db, state.clock.now(), &ctx, member_id).await
+    super::service::records::reveal_resident_id(&state.db, state.clock.now(), &ctx, member_id).await
 }
 
 /// Register a new household with its head; returns the new household code.

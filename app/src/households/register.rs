@@ -14,7 +14,8 @@ use super::forms::{
     CadreOption, CadreOptions, Dibao, DibaoForm, HouseholdFields, HouseholdForm, MemberFields, MemberForm,
 };
 use super::initials::name_initials;
-use super::service::{in_scope, reevaluate};
+use super::service::evaluation::reevaluate;
+use super::service::in_scope;
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self, Action};
 use crate::db::begin_write;

@@ -21,7 +21,7 @@ pub async fn apply_preset(org_code: String, year: i32, preset: String) -> Result
     let ctx = crate::request::request_context().await?;
     let now = state.clock.now();
     super::service::apply_preset(&state.db, now, &ctx, &org_code, year, &preset).await?;
-    crate::households::service::reevaluate_in_background(&state.db, &org_code, year, now);
+    crate::households::service::evaluation::reevaluate_in_background(&state.db, &org_code, year, now);
     Ok(())
 }
 
@@ -35,7 +35,7 @@ pub async fn save_policy(org_code: String, year: i32, form: PolicyForm) -> Resul
     let policy = form.parse()?;
     let now = state.clock.now();
     super::service::save(&state.db, now, &ctx, &org_code, year, policy).await?;
-    crate::households::service::reevaluate_in_background(&state.db, &org_code, year, now);
+    crate::households::service::evaluation::reevaluate_in_background(&state.db, &org_code, year, now);
     Ok(())
 }
 

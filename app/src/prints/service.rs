@@ -100,7 +100,7 @@ pub async fn blank_visit_sheet(
     ctx: &RequestContext,
     code: &str,
 ) -> Result<Value, AppError> {
-    let d = crate::households::service::get(db, now, ctx, code).await?;
+    let d = crate::households::service::reading::get(db, now, ctx, code).await?;
     printed(db, now, ctx, "visit-sheet", &d, false).await?;
     Ok(visit_sheet_data(&d, beijing_date(now), None))
 }
@@ -230,7 +230,7 @@ pub async fn public_notice(
         let (listed_code, class) = (h.code, class_of.get(&h.id).cloned().flatten());
         let other = match listed_code == d.summary.code {
             true => d.clone(),
-            false => match crate::households::service::get(db, now, ctx, &listed_code).await {
+            false => match crate::households::service::reading::get(db, now, ctx, &listed_code).await {
                 Ok(other) => other,
                 Err(AppError::NotFound) => continue, // outside the caller's scope
                 Err(e) => return Err(e),

@@ -25,9 +25,9 @@ pub async fn get_screening_overview(include_resolved: bool) -> Result<ScreeningO
     let verifies = !crate::authz::scope_prefixes(caller, crate::authz::Action::VerifyWarnings).is_empty();
     Ok(ScreeningOverview {
         departments: super::service::departments_of(caller),
-        recent: super::service::recent(&state.db, &ctx).await?,
+        recent: super::service::batches::recent(&state.db, &ctx).await?,
         verifies,
-        unmatched: super::service::unmatched(&state.db, &ctx, include_resolved).await?,
+        unmatched: super::service::batches::unmatched(&state.db, &ctx, include_resolved).await?,
     })
 }
 
@@ -36,7 +36,7 @@ pub async fn get_screening_overview(include_resolved: bool) -> Result<ScreeningO
 pub async fn get_screening_report(id: i64) -> Result<ScreeningReport, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::report(&state.db, &ctx, id, &state.imports).await
+    super::service::batches::report(&state.db, &ctx, id, &state.imports).await
 }
 
 /// Record the township's verification of an unmatched warning.
@@ -44,5 +44,5 @@ pub async fn get_screening_report(id: i64) -> Result<ScreeningReport, AppError> 
 pub async fn resolve_warning(id: i64, resolution: String) -> Result<(), AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::resolve(&state.db, state.clock.now(), &ctx, id, &resolution).await
+    super::service::batches::resolve(&state.db, state.clock.now(), &ctx, id, &resolution).await
 }

@@ -12,7 +12,7 @@ use super::{Receipt, SelfReportForm, Township};
 use crate::audit::RequestMeta;
 use crate::audit::service::Actor;
 use crate::cases::Source;
-use crate::cases::service::{Opening, default_owner, open};
+use crate::cases::service::opening::{Opening, default_owner, open};
 use crate::db::begin_write;
 use crate::error::AppError;
 use crate::time::beijing_date;

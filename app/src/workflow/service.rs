@@ -239,7 +239,7 @@ async fn elimination_facts(
     household: &household::Model,
     now: DateTime<Utc>,
 ) -> Result<(crate::risk::Evaluation, Vec<crate::risk::Labour>, Option<i32>), AppError> {
-    crate::households::service::evaluate_now(db, household, now).await
+    crate::households::service::evaluation::evaluate_now(db, household, now).await
 }
 
 /// Propose marking a monitored household's risk eliminated (风险消除).

@@ -56,7 +56,10 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<CasePageView>, AppError> {
     let filter = q.filter();
-    Ok(Json(app::cases::service::list(&state.db, state.clock.now(), &ctx, &filter, q.page.map_or(0, |p| p.0)).await?))
+    Ok(Json(
+        app::cases::service::reading::list(&state.db, state.clock.now(), &ctx, &filter, q.page.map_or(0, |p| p.0))
+            .await?,
+    ))
 }
 
 /// One case with its history and the steps open to the caller.
@@ -67,7 +70,7 @@ pub async fn get_one(
     Extension(ctx): Extension<RequestContext>,
     Path(id): Path<i64>,
 ) -> Result<Json<CaseDetail>, AppError> {
-    Ok(Json(app::cases::service::get(&state.db, state.clock.now(), &ctx, id).await?))
+    Ok(Json(app::cases::service::reading::get(&state.db, state.clock.now(), &ctx, id).await?))
 }
 
 /// Register a case for a household (deadline from the policy unless given).
@@ -78,7 +81,7 @@ pub async fn create(
     Extension(ctx): Extension<RequestContext>,
     Json(form): Json<NewCaseForm>,
 ) -> Result<(StatusCode, Json<Count>), AppError> {
-    let id = app::cases::service::create(&state.db, state.clock.now(), &ctx, &form).await?;
+    let id = app::cases::service::opening::create(&state.db, state.clock.now(), &ctx, &form).await?;
     Ok((StatusCode::CREATED, Json(Count { value: id })))
 }
 
@@ -92,7 +95,7 @@ pub async fn step(
     Path(id): Path<i64>,
     Json(form): Json<ActionForm>,
 ) -> Result<StatusCode, AppError> {
-    app::cases::service::act(&state.db, state.clock.now(), &ctx, id, &form).await?;
+    app::cases::service::steps::act(&state.db, state.clock.now(), &ctx, id, &form).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -104,7 +107,7 @@ pub async fn reassign(
     Extension(ctx): Extension<RequestContext>,
     Json(form): Json<ReassignForm>,
 ) -> Result<Json<Count>, AppError> {
-    let moved = app::cases::service::reassign(&state.db, state.clock.now(), &ctx, &form).await?;
+    let moved = app::cases::service::steps::reassign(&state.db, state.clock.now(), &ctx, &form).await?;
     Ok(Json(Count { value: moved as i64 }))
 }
 
@@ -117,7 +120,7 @@ pub async fn export(
     Query(q): Query<ListQuery>,
 ) -> Result<axum::response::Response, AppError> {
     let filter = q.filter();
-    let file = app::cases::service::export(&state.db, state.clock.now(), &ctx, &filter).await?;
+    let file = app::cases::service::export::export(&state.db, state.clock.now(), &ctx, &filter).await?;
     Ok(super::excel::xlsx_response(file))
 }
 
@@ -131,6 +134,6 @@ pub async fn save_measure(
     Path(id): Path<i64>,
     Json(form): Json<app::cases::measures::MeasureForm>,
 ) -> Result<StatusCode, AppError> {
-    app::cases::service::save_measure(&state.db, state.clock.now(), &ctx, id, &form).await?;
+    app::cases::service::plan::save_measure(&state.db, state.clock.now(), &ctx, id, &form).await?;
     Ok(StatusCode::NO_CONTENT)
 }

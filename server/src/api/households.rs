@@ -47,7 +47,7 @@ pub async fn list(
         red_alert: query.red_alert,
         status: query.status,
     };
-    let page = app::households::service::list(
+    let page = app::households::service::reading::list(
         &state.db,
         &ctx,
         &filter,
@@ -82,7 +82,7 @@ pub async fn save_income(
     Json(form): Json<IncomeForm>,
 ) -> Result<StatusCode, AppError> {
     ctx.caller()?;
-    app::households::service::save_income(&state.db, state.clock.now(), &ctx, &code, &form).await?;
+    app::households::service::records::save_income(&state.db, state.clock.now(), &ctx, &code, &form).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -97,7 +97,7 @@ pub async fn assess(
     Json(form): Json<AssessmentForm>,
 ) -> Result<StatusCode, AppError> {
     ctx.caller()?;
-    app::households::service::assess(&state.db, state.clock.now(), &ctx, &code, &form).await?;
+    app::households::service::records::assess(&state.db, state.clock.now(), &ctx, &code, &form).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

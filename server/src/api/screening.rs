@@ -4,7 +4,9 @@
 use super::extract::Json;
 use app::error::AppError;
 use app::request::RequestContext;
-use app::screening::service::{self as screening, Begun};
+use app::screening::service::import_scopes;
+use app::screening::service::intake::{from_api, read_file};
+use app::screening::service::taking::{Begun, begin, run};
 use app::screening::{COLUMNS, ScreeningReport, WarningInput};
 use app::state::AppState;
 use axum::Extension;
@@ -33,10 +35,10 @@ pub async fn push(
     Json(body): Json<WarningsRequest>,
 ) -> Result<Json<ScreeningReport>, AppError> {
     let department = app::screening::department(&body.department)?;
-    let prepared = screening::from_api(&body.warnings, department)?;
-    match screening::begin(&state.db, state.clock.now(), &ctx, prepared).await? {
+    let prepared = from_api(&body.warnings, department)?;
+    match begin(&state.db, state.clock.now(), &ctx, prepared).await? {
         Begun::Done(report) => Ok(Json(*report)),
-        Begun::Run(job) => Ok(Json(screening::run(&state.db, state.clock.now(), *job, &state.imports).await?)),
+        Begun::Run(job) => Ok(Json(run(&state.db, state.clock.now(), *job, &state.imports).await?)),
     }
 }
 
@@ -52,7 +54,7 @@ impl FromRequestParts<AppState> for Importer {
             .extensions
             .get::<RequestContext>()
             .ok_or_else(|| AppError::internal("RequestContext missing from the request"))?;
-        screening::import_scopes(ctx.caller()?)?;
+        import_scopes(ctx.caller()?)?;
         Ok(Importer)
     }
 }
@@ -85,8 +87,8 @@ pub async fn upload_form(
     let outcome = async {
         let department = app::screening::department(department.as_deref().unwrap_or_default())?;
         let (name, bytes) = file.ok_or_else(|| AppError::validation("file", "请选择要导入的预警文件。"))?;
-        let prepared = screening::read_file(&bytes, &name, department)?;
-        screening::begin(&state.db, state.clock.now(), &ctx, prepared).await
+        let prepared = read_file(&bytes, &name, department)?;
+        begin(&state.db, state.clock.now(), &ctx, prepared).await
     }
     .await;
     match outcome {
@@ -98,7 +100,7 @@ pub async fn upload_form(
             let id = job.batch_id;
             let (db, now, progress) = (state.db.clone(), state.clock.now(), state.imports.clone());
             tokio::spawn(async move {
-                if let Err(e) = screening::run(&db, now, *job, &progress).await {
+                if let Err(e) = run(&db, now, *job, &progress).await {
                     tracing::error!(batch = id, error = %e, "department warning file failed");
                 }
             });

@@ -4,7 +4,7 @@
 
 use app::audit::service::Actor;
 use app::cases::RiskType;
-use app::cases::service::{Opening, open};
+use app::cases::service::opening::{Opening, open};
 use chrono::{Datelike, Duration, Utc};
 use entities::household;
 use rand::Rng;
@@ -29,7 +29,7 @@ pub async fn load(tx: &DatabaseTransaction, rng: &mut ChaCha8Rng, actor: &Actor)
             continue;
         }
         let Some(owner) = h.contact_user_id else { continue };
-        let (evaluation, _, _) = app::households::service::evaluate_now(tx, h, now).await.map_err(fail)?;
+        let (evaluation, _, _) = app::households::service::evaluation::evaluate_now(tx, h, now).await.map_err(fail)?;
         let flag = match h.red_alert {
             true => evaluation.flags.iter().find(|f| RiskType::of_red_alert(f.kind).is_some()),
             false => evaluation.flags.first(),

@@ -318,7 +318,7 @@ pub async fn load(
         .into_tuple()
         .all(&tx)
         .await?;
-    let flagged = app::households::service::reevaluate(&tx, &loaded, Utc::now()).await.map_err(fail)?;
+    let flagged = app::households::service::evaluation::reevaluate(&tx, &loaded, Utc::now()).await.map_err(fail)?;
     writeln!(out, "已按{}年政策完成风险研判（{flagged} 户有结果变化）。", REFERENCE_YEAR)?;
     let cases = cases::load(&tx, &mut rng, &actor).await?;
     writeln!(out, "已登记在办风险案件 {cases} 件（红色预警户全部登记，个别已逾期）。")?;

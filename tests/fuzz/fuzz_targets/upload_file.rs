@@ -11,7 +11,7 @@ fuzz_target!(|bytes: &[u8]| {
         Ok(sheet) => assert!(!sheet.encoding.is_empty()),
         Err(refusal) => assert!(!refusal.to_string().is_ascii(), "{refusal}"),
     }
-    match app::screening::service::read_file(bytes, "预警.csv", Department::Health) {
+    match app::screening::service::intake::read_file(bytes, "预警.csv", Department::Health) {
         Ok(prepared) => assert_eq!(prepared.warnings.len() + prepared.errors.len(), prepared.rows),
         Err(refusal) => assert!(!refusal.to_string().is_ascii(), "{refusal}"),
     }

@@ -467,15 +467,15 @@ async fn stale_verdicts_are_brought_up_to_date(backend: Backend) {
             .unwrap()
     };
     assert!(!stored().await.red_alert, "written behind the app's back: no verdict yet");
-    let changed = app::households::service::reevaluate_stale(app.db(), app.clock_now()).await.unwrap();
+    let changed = app::households::service::evaluation::reevaluate_stale(app.db(), app.clock_now()).await.unwrap();
     assert_eq!(changed, 1);
     assert!(stored().await.red_alert);
-    assert_eq!(app::households::service::reevaluate_stale(app.db(), app.clock_now()).await.unwrap(), 0);
+    assert_eq!(app::households::service::evaluation::reevaluate_stale(app.db(), app.clock_now()).await.unwrap(), 0);
 
     // A later policy change whose background run never happened: the next start catches up.
     app.clock.advance(chrono::Duration::hours(1));
     app.policy(COUNTY, 2026, Preset::Yihe2022).await;
-    let changed = app::households::service::reevaluate_stale(app.db(), app.clock_now()).await.unwrap();
+    let changed = app::households::service::evaluation::reevaluate_stale(app.db(), app.clock_now()).await.unwrap();
     assert_eq!(changed, 1, "Yihe has no red-alert line");
     assert!(!stored().await.red_alert);
 }
@@ -499,17 +499,17 @@ async fn the_policy_year_turns_at_midnight_in_beijing(backend: Backend) {
     let new_year = chrono::Utc.with_ymd_and_hms(2026, 12, 31, 16, 1, 0).unwrap(); // 00:01 on 1 January in Beijing
 
     app.clock.set(beijing(23, 30));
-    assert_eq!(app::households::service::reevaluate_stale(app.db(), app.clock_now()).await.unwrap(), 1);
+    assert_eq!(app::households::service::evaluation::reevaluate_stale(app.db(), app.clock_now()).await.unwrap(), 1);
     assert!(red_alert().await, "2026's policy (Tongnan) has a red-alert line");
     app.clock.set(beijing(23, 59));
-    assert_eq!(app::households::service::reevaluate_stale(app.db(), app.clock_now()).await.unwrap(), 0);
+    assert_eq!(app::households::service::evaluation::reevaluate_stale(app.db(), app.clock_now()).await.unwrap(), 0);
     let cadre = app.signed_in("cadre", &app.user("cadre", Role::VillageCadre, VILLAGE_A1).await).await;
     let old = cadre.server_fn::<CurrentCategories>(&[]).await.text().await.unwrap();
     assert_eq!(old, r#"["脱贫不稳定户","边缘易致贫户","突发严重困难户"]"#);
 
     app.clock.set(new_year);
     assert_eq!(
-        app::households::service::reevaluate_stale(app.db(), app.clock_now()).await.unwrap(),
+        app::households::service::evaluation::reevaluate_stale(app.db(), app.clock_now()).await.unwrap(),
         1,
         "a verdict of last year is stale in the new year"
     );

@@ -213,8 +213,8 @@ async fn a_department_file_becomes_cases(backend: tests::Backend) {
 
     // 日汇总 the next working day (Tuesday 3 March): the township hears of the day's warnings, once.
     let tuesday = app.clock_now() + chrono::Duration::days(1);
-    assert_eq!(app::screening::service::digest(app.db(), tuesday).await.unwrap(), 1);
-    assert_eq!(app::screening::service::digest(app.db(), tuesday).await.unwrap(), 0, "once");
+    assert_eq!(app::screening::service::digest::digest(app.db(), tuesday).await.unwrap(), 1);
+    assert_eq!(app::screening::service::digest::digest(app.db(), tuesday).await.unwrap(), 0, "once");
     let digest = notification::Entity::find()
         .filter(notification::Column::Category.eq("digest"))
         .one(app.db())
@@ -290,19 +290,20 @@ async fn the_api_and_a_stopped_import(backend: tests::Backend) {
             ..Default::default()
         })
         .collect();
-    let prepared = app::screening::service::from_api(&warnings, app::screening::Department::MedicalInsurance).unwrap();
+    let prepared =
+        app::screening::service::intake::from_api(&warnings, app::screening::Department::MedicalInsurance).unwrap();
     let caller =
         app::auth::session::load_caller(app.db(), app.user_id("yibao").await, app.clock_now()).await.unwrap().unwrap();
     let ctx = app::request::RequestContext { caller: Some(std::sync::Arc::new(caller)), ..Default::default() };
-    let app::screening::service::Begun::Run(job) =
-        app::screening::service::begin(app.db(), app.clock_now(), &ctx, prepared).await.unwrap()
+    let app::screening::service::taking::Begun::Run(job) =
+        app::screening::service::taking::begin(app.db(), app.clock_now(), &ctx, prepared).await.unwrap()
     else {
         panic!("a clean batch runs");
     };
     let batch_id = job.batch_id;
     let progress = app.app_state.imports.clone();
     let (db, now, watch) = (app.db().clone(), app.clock_now(), progress.clone());
-    let task = tokio::spawn(async move { app::screening::service::run(&db, now, *job, &watch).await });
+    let task = tokio::spawn(async move { app::screening::service::taking::run(&db, now, *job, &watch).await });
     while progress.get(batch_id).unwrap_or(0) < 400 {
         assert!(!task.is_finished(), "the import should still be running");
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
@@ -311,7 +312,7 @@ async fn the_api_and_a_stopped_import(backend: tests::Backend) {
     assert!(task.await.unwrap_err().is_cancelled());
     assert_eq!(screening_row::Entity::find().count(app.db()).await.unwrap(), rows_before, "no row half-taken");
     assert_eq!(entities::case_event::Entity::find().count(app.db()).await.unwrap(), events_before);
-    assert_eq!(app::screening::service::mark_interrupted(app.db()).await.unwrap(), 1);
+    assert_eq!(app::screening::service::taking::mark_interrupted(app.db()).await.unwrap(), 1);
     let batch = import_batch::Entity::find_by_id(batch_id).one(app.db()).await.unwrap().unwrap();
     assert_eq!(batch.outcome, "interrupted");
 }

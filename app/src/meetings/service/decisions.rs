@@ -136,7 +136,7 @@ async fn open_case<C: ConnectionTrait>(
     let household = household::Entity::find_by_id(household_id).one(tx).await?.ok_or(AppError::NotFound)?;
     let owner = match d.owner.or(household.contact_user_id) {
         Some(owner) => owner,
-        None => crate::cases::service::default_owner(tx, &mut HashMap::new(), &household.org_code)
+        None => crate::cases::service::opening::default_owner(tx, &mut HashMap::new(), &household.org_code)
             .await?
             .or(actor.user_id)
             .ok_or_else(|| AppError::internal("a meeting decision without an actor"))?,
@@ -145,11 +145,11 @@ async fn open_case<C: ConnectionTrait>(
     let names = crate::org::service::display_names(tx, vec![m.org_code.clone()]).await?;
     let description =
         format!("{}；{}", it.title, decided_by(m, names.get(&m.org_code).map(String::as_str).unwrap_or(""), d));
-    crate::cases::service::open(
+    crate::cases::service::opening::open(
         tx,
         now,
         actor,
-        crate::cases::service::Opening {
+        crate::cases::service::opening::Opening {
             household: Some(&household),
             org_code: &household.org_code,
             source: Source::Meeting,
@@ -173,7 +173,8 @@ async fn red_alert_of<C: ConnectionTrait>(
     household: &household::Model,
     today: NaiveDate,
 ) -> Result<Option<RiskType>, AppError> {
-    let evaluated = crate::households::service::evaluate_batch(tx, &[household.id], today, &mut HashMap::new()).await?;
+    let evaluated =
+        crate::households::service::evaluation::evaluate_batch(tx, &[household.id], today, &mut HashMap::new()).await?;
     Ok(evaluated
         .into_iter()
         .filter_map(|e| e.evaluation)
@@ -205,7 +206,7 @@ async fn update_case<C: ConnectionTrait>(
         };
         let step = form.parse()?;
         let policy = crate::policy::service::effective(tx, &m.org_code, beijing_date(now).year()).await?;
-        crate::cases::service::take_step(tx, now, &acting, case_id, &step, &policy.policy).await?;
+        crate::cases::service::steps::take_step(tx, now, &acting, case_id, &step, &policy.policy).await?;
     }
     let case = risk_case::Entity::find_by_id(case_id).one(tx).await?.ok_or(AppError::NotFound)?;
     let status = Status::parse(&case.status).ok_or_else(|| AppError::internal(format!("case {case_id} status")))?;
@@ -230,9 +231,9 @@ async fn update_case<C: ConnectionTrait>(
     active.update(tx).await?;
     let names = crate::org::service::display_names(tx, vec![m.org_code.clone()]).await?;
     let note = decided_by(m, names.get(&m.org_code).map(String::as_str).unwrap_or(""), d);
-    crate::cases::service::record(
+    crate::cases::service::steps::record(
         tx,
-        crate::cases::service::Step {
+        crate::cases::service::steps::Step {
             case_id: case.id,
             org_code: &case.org_code,
             action: "meeting_decision",

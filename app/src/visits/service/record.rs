@@ -71,7 +71,7 @@ pub async fn start(
     code: &str,
 ) -> Result<VisitStart, AppError> {
     let household = crate::households::service::in_scope(db, now, ctx, code, Action::RecordVisit).await?;
-    let detail = crate::households::service::get(db, now, ctx, code).await?;
+    let detail = crate::households::service::reading::get(db, now, ctx, code).await?;
     let today = beijing_date(now);
     let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?.policy;
     let income = detail
@@ -147,7 +147,8 @@ async fn suggested_ledger_class(
         return Ok(class);
     }
     let mut policies = HashMap::new();
-    let evaluated = crate::households::service::evaluate_batch(db, &[household.id], today, &mut policies).await?;
+    let evaluated =
+        crate::households::service::evaluation::evaluate_batch(db, &[household.id], today, &mut policies).await?;
     let Some(evaluation) = evaluated.into_iter().next().and_then(|e| e.evaluation) else {
         return Ok(String::new());
     };
@@ -260,7 +261,7 @@ pub async fn record(
         },
     )
     .await?;
-    crate::households::service::reevaluate(&tx, &[household.id], now).await?;
+    crate::households::service::evaluation::reevaluate(&tx, &[household.id], now).await?;
     tx.commit().await?;
     Ok(row.id)
 }
@@ -290,7 +291,7 @@ async fn open_cases<C: ConnectionTrait>(
     let mut owners = HashMap::new();
     let owner = match household.contact_user_id {
         Some(contact) => contact,
-        None => crate::cases::service::default_owner(tx, &mut owners, &household.org_code)
+        None => crate::cases::service::opening::default_owner(tx, &mut owners, &household.org_code)
             .await?
             .or(actor.user_id)
             .ok_or_else(|| AppError::internal("a visit without a visitor"))?,
@@ -306,11 +307,11 @@ async fn open_cases<C: ConnectionTrait>(
             continue;
         }
         let description = format!("{}走访发现：{}", visit.visited_on, problem.description);
-        let id = crate::cases::service::open(
+        let id = crate::cases::service::opening::open(
             tx,
             now,
             actor,
-            crate::cases::service::Opening {
+            crate::cases::service::opening::Opening {
                 household: Some(household),
                 org_code: &household.org_code,
                 source: Source::Visit,

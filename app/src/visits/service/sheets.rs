@@ -25,7 +25,7 @@ pub async fn sheet(
     id: i64,
 ) -> Result<Value, AppError> {
     let v = get(db, now, ctx, id).await?;
-    let d = crate::households::service::get(db, now, ctx, &v.household_code).await?;
+    let d = crate::households::service::reading::get(db, now, ctx, &v.household_code).await?;
     crate::prints::service::printed(db, now, ctx, "visit-sheet", &d, false).await?;
     Ok(crate::prints::service::visit_sheet_data(&d, beijing_date(now), Some(sheet_visit(&v))))
 }
@@ -112,7 +112,7 @@ pub async fn due_sheets(
     }
     let mut sheets = Vec::with_capacity(codes.len());
     for code in codes {
-        let d = crate::households::service::get(db, now, ctx, &code).await?;
+        let d = crate::households::service::reading::get(db, now, ctx, &code).await?;
         // Each household's print is on its own record, so "who printed this household" finds batches too.
         crate::prints::service::printed(db, now, ctx, "visit-sheets-due", &d, false).await?;
         let title = format!("{}户（{}）", d.summary.head_name, d.summary.code);

@@ -1,153 +1,34 @@
-//! Department warnings in the database: reading and checking a file, taking a batch in one
-//! transaction (cases opened or updated, unmatched rows kept), the unmatched list and its
-//! verification, the daily digest per township, and batches left running by a stopped server.
+//! Taking a checked batch: recorded as running, then matched to households chunk by chunk in the
+//! background; a matched warning opens or joins a case, an unmatched one waits for the village to verify.
 
-use std::collections::{HashMap, HashSet};
-
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use entities::{household, household_member, import_batch, org_unit, risk_case, screening_row};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, Set,
-};
-use serde_json::json;
-use sha2::{Digest, Sha256};
-
-use super::progress::Progress;
-use super::{COLUMNS, Department, ScreeningReport, UnmatchedView, Warning, WarningInput};
+use super::intake::Prepared;
+use super::{departments_of, import_scopes};
 use crate::audit::service::{self as audit, Actor, Entry};
-use crate::authz::{self, Action};
-use crate::cases::service::{Opening, Step, open, record};
-use crate::cases::{RiskType, Source, Status};
+use crate::cases::service::opening::{Opening, open};
+use crate::cases::service::steps::{Step, record};
+use crate::cases::{Source, Status};
 use crate::db::begin_write;
 use crate::error::AppError;
 use crate::excel::RowIssue;
 use crate::notify::Category as NoticeCategory;
 use crate::notify::service::{Notice, notify};
-use crate::org::{OrgCode, OrgLevel};
-use crate::permissions::Role;
+use crate::org::OrgCode;
 use crate::request::RequestContext;
+use crate::screening::progress::Progress;
+use crate::screening::{Department, ScreeningReport, Warning};
 use crate::time::beijing_date;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use entities::{household, household_member, import_batch, org_unit, risk_case, screening_row};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
 
-/// The largest warning file accepted.
-pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 /// Rows per database round trip when matching.
 const CHUNK: usize = 500;
-
-/// A file or API call read and checked, not yet taken.
-pub struct Prepared {
-    pub department: Department,
-    pub file_name: String,
-    pub encoding: String,
-    pub hash: String,
-    pub rows: usize,
-    pub warnings: Vec<Warning>,
-    pub errors: Vec<RowIssue>,
-}
-
-/// Read a warning file (.xlsx, or CSV in UTF-8 or GBK) and check every row.
-pub fn read_file(bytes: &[u8], file_name: &str, department: Department) -> Result<Prepared, AppError> {
-    if bytes.is_empty() {
-        return Err(AppError::validation("file", "请选择要导入的预警文件。"));
-    }
-    if bytes.len() > MAX_BYTES {
-        return Err(AppError::validation("file", "文件超过 20 MB，请分批导入。"));
-    }
-    let sheet = crate::excel::workbook::read_sheet(bytes)?;
-    let (header_at, header) = sheet
-        .rows
-        .iter()
-        .enumerate()
-        .find(|(_, r)| r.iter().any(|c| c == "身份证号") && r.iter().any(|c| c == "预警内容"))
-        .ok_or_else(|| AppError::validation("file", format!("找不到表头行：表头应为 {}。", COLUMNS.join("、"))))?;
-    let col = |name: &str| header.iter().position(|h| h == name);
-    if col("姓名").is_none() {
-        return Err(AppError::validation("file", "表头缺少“姓名”列。"));
-    }
-    let items: Vec<(usize, WarningInput)> = sheet
-        .rows
-        .iter()
-        .enumerate()
-        .skip(header_at + 1)
-        .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
-        .map(|(index, cells)| {
-            let get = |name: &str| col(name).and_then(|i| cells.get(i)).cloned().unwrap_or_default();
-            let input = WarningInput {
-                resident_id: get("身份证号"),
-                name: get("姓名"),
-                risk_type: get("预警类型"),
-                level: get("预警等级"),
-                description: get("预警内容"),
-                township: get("乡镇（街道）"),
-                village: get("村（社区）"),
-            };
-            (index + 1, input)
-        })
-        .collect();
-    let file_name: String = file_name.chars().filter(|c| !c.is_control()).take(120).collect();
-    Ok(check(items, department, &file_name, &sheet.encoding, hex::encode(Sha256::digest(bytes))))
-}
-
-/// Check the items of an API call (numbered from 1).
-pub fn from_api(items: &[WarningInput], department: Department) -> Result<Prepared, AppError> {
-    if items.is_empty() {
-        return Err(AppError::validation("warnings", "没有预警数据。"));
-    }
-    if items.len() > 10_000 {
-        return Err(AppError::validation("warnings", "一次最多报送 10000 条预警，请分批报送。"));
-    }
-    let body = serde_json::to_vec(items).map_err(AppError::internal)?;
-    let numbered = items.iter().cloned().enumerate().map(|(i, item)| (i + 1, item)).collect();
-    Ok(check(numbered, department, "接口报送", "JSON", hex::encode(Sha256::digest(&body))))
-}
-
-fn check(
-    items: Vec<(usize, WarningInput)>,
-    department: Department,
-    file_name: &str,
-    encoding: &str,
-    hash: String,
-) -> Prepared {
-    let rows = items.len();
-    let mut warnings = Vec::new();
-    let mut errors = Vec::new();
-    for (row, item) in items {
-        match item.parse(row, department) {
-            Ok(w) => warnings.push(w),
-            Err(issue) => errors.push(issue),
-        }
-    }
-    Prepared { department, file_name: file_name.into(), encoding: encoding.into(), hash, rows, warnings, errors }
-}
-
-/// Whether the caller pushes warnings for every department: a role with the right other than a department
-/// user's (whose grant names its one department), i.e. the county office.
-fn imports_for_every_department(caller: &crate::permissions::Caller) -> bool {
-    caller.roles.iter().any(|g| g.role != Role::DepartmentUser && Action::ImportWarnings.roles().contains(&g.role))
-}
-
-/// The departments the caller may push warnings for: a department user their own, the county office any.
-pub fn departments_of(caller: &crate::permissions::Caller) -> Vec<Department> {
-    if imports_for_every_department(caller) {
-        return Department::ALL.to_vec();
-    }
-    caller
-        .roles
-        .iter()
-        .filter(|g| g.role == Role::DepartmentUser)
-        .filter_map(|g| g.department.as_deref().and_then(Department::of_grant))
-        .collect()
-}
-
-/// Where the caller may bring in warnings; `Forbidden` for one who may bring in none (no department or
-/// no scope). Cheap enough to run before a request's body is read.
-pub fn import_scopes(caller: &crate::permissions::Caller) -> Result<Vec<String>, AppError> {
-    let scopes = authz::scope_prefixes(caller, Action::ImportWarnings);
-    if scopes.is_empty() || departments_of(caller).is_empty() {
-        return Err(AppError::Forbidden);
-    }
-    Ok(scopes)
-}
 
 /// A checked batch ready to be taken.
 pub struct Job {
@@ -348,7 +229,7 @@ async fn apply(
                 None => {
                     let owner = match h.contact_user_id {
                         Some(id) => Some(id),
-                        None => crate::cases::service::default_owner(&tx, &mut owners, &h.org_code).await?,
+                        None => crate::cases::service::opening::default_owner(&tx, &mut owners, &h.org_code).await?,
                     };
                     match owner {
                         None => {
@@ -537,7 +418,7 @@ async fn add_warning<C: ConnectionTrait>(
         let title = format!("案件升为红色预警：#{}", case.id);
         let body = format!("部门预警：{description}");
         let actor_id = actor.user_id.unwrap_or(0);
-        crate::cases::service::tell_red_alert(tx, now, case.id, &case.org_code, title, body, actor_id).await?;
+        crate::cases::service::opening::tell_red_alert(tx, now, case.id, &case.org_code, title, body, actor_id).await?;
     }
     let step = Step {
         case_id: case.id,
@@ -551,252 +432,6 @@ async fn add_warning<C: ConnectionTrait>(
         changes: json!({ "warning": description, "red_alert": warning.red_alert }),
     };
     record(tx, step, actor, actor.user_id.unwrap_or(0), now).await
-}
-
-/// A batch's report, for the one who sent it or its county's office; a running batch carries the
-/// progress this server knows of.
-pub async fn report(
-    db: &DatabaseConnection,
-    ctx: &RequestContext,
-    batch_id: i64,
-    progress: &Progress,
-) -> Result<ScreeningReport, AppError> {
-    let caller = ctx.caller()?;
-    let batch = import_batch::Entity::find_by_id(batch_id)
-        .filter(import_batch::Column::Kind.starts_with("screening:"))
-        .filter(readable_batches(db, caller).await?)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut report: ScreeningReport = serde_json::from_str(&batch.report).map_err(AppError::internal)?;
-    report.outcome = batch.outcome;
-    report.batch_id = batch.id;
-    report.done = progress.get(batch.id);
-    Ok(report)
-}
-
-/// Which screening batches the caller may read: their own, and for the county office every batch sent by
-/// someone with a role in its county (not another county's).
-async fn readable_batches(db: &DatabaseConnection, caller: &crate::permissions::Caller) -> Result<Condition, AppError> {
-    let mut readable = Condition::any().add(import_batch::Column::CreatedBy.eq(caller.user_id));
-    if imports_for_every_department(caller)
-        && let Some(scope) = authz::scope_condition(caller, Action::ImportWarnings, org_unit::Column::Code)
-    {
-        let units: Vec<i64> = org_unit::Entity::find()
-            .filter(scope)
-            .select_only()
-            .column(org_unit::Column::Id)
-            .into_tuple()
-            .all(db)
-            .await?;
-        let senders: Vec<i64> = entities::user_role::Entity::find()
-            .filter(entities::user_role::Column::OrgUnitId.is_in(units))
-            .select_only()
-            .column(entities::user_role::Column::UserId)
-            .distinct()
-            .into_tuple()
-            .all(db)
-            .await?;
-        readable = readable.add(import_batch::Column::CreatedBy.is_in(senders));
-    }
-    Ok(readable)
-}
-
-/// The caller's latest batches (the county office: those of its county).
-pub async fn recent(db: &DatabaseConnection, ctx: &RequestContext) -> Result<Vec<ScreeningReport>, AppError> {
-    let caller = ctx.caller()?;
-    import_batch::Entity::find()
-        .filter(import_batch::Column::Kind.starts_with("screening:"))
-        .filter(readable_batches(db, caller).await?)
-        .order_by_desc(import_batch::Column::Id)
-        .limit(20)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| {
-            let mut report: ScreeningReport = serde_json::from_str(&b.report).map_err(AppError::internal)?;
-            report.outcome = b.outcome;
-            report.batch_id = b.id;
-            report.lines.clear();
-            report.errors.clear();
-            Ok(report)
-        })
-        .collect()
-}
-
-/// Warnings that matched no household, in the caller's scope (unverified first).
-pub async fn unmatched(
-    db: &DatabaseConnection,
-    ctx: &RequestContext,
-    include_resolved: bool,
-) -> Result<Vec<UnmatchedView>, AppError> {
-    let caller = ctx.caller()?;
-    let Some(scope) = authz::scope_condition(caller, Action::VerifyWarnings, screening_row::Column::OrgCode) else {
-        return Ok(Vec::new());
-    };
-    let mut query = screening_row::Entity::find().filter(scope).filter(screening_row::Column::Outcome.eq("unmatched"));
-    if !include_resolved {
-        query = query.filter(screening_row::Column::ResolvedAt.is_null());
-    }
-    let rows = query.order_by_desc(screening_row::Column::Id).limit(500).all(db).await?;
-    let units = crate::org::service::display_names(db, rows.iter().map(|r| r.org_code.clone()).collect()).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let reveal = authz::authorize(caller, Action::RevealResidentId, &r.org_code).is_ok();
-            UnmatchedView {
-                id: r.id,
-                department_label: Department::parse(&r.department).map(Department::label).unwrap_or_default().into(),
-                resident_id: if reveal {
-                    r.resident_id.clone()
-                } else {
-                    crate::households::mask_resident_id(&r.resident_id)
-                },
-                name: r.name,
-                risk_type_label: RiskType::parse(&r.risk_type).map(RiskType::label).unwrap_or("其他").into(),
-                red_alert: r.red_alert,
-                description: r.description,
-                org_name: units.get(&r.org_code).cloned().unwrap_or_default(),
-                received_at: r.created_at,
-                resolution: r.resolution,
-            }
-        })
-        .collect())
-}
-
-/// The township records what its verification of an unmatched warning found.
-pub async fn resolve(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    ctx: &RequestContext,
-    id: i64,
-    resolution: &str,
-) -> Result<(), AppError> {
-    let caller = ctx.caller()?;
-    let found = screening_row::Entity::find_by_id(id).one(db).await?;
-    let row = authz::found_in_scope(db, now, ctx, Action::VerifyWarnings, found, |r| &r.org_code).await?;
-    if row.outcome != "unmatched" {
-        return Err(AppError::NotFound);
-    }
-    let resolution = resolution.trim();
-    if resolution.is_empty() {
-        return Err(AppError::validation(
-            "resolution",
-            "请写明核实结果，例如“已核实，非本辖区人员”或“已登记为农户并纳入监测”。",
-        ));
-    }
-    if resolution.chars().count() > 300 {
-        return Err(AppError::validation("resolution", "核实结果不超过 300 字。"));
-    }
-    if row.resolved_at.is_some() {
-        return Err(AppError::Conflict("该预警已核实。".into()));
-    }
-    let tx = begin_write(db).await?;
-    let mut active = row.clone().into_active_model();
-    active.resolved_at = Set(Some(now));
-    active.resolved_by = Set(Some(caller.user_id));
-    active.resolution = Set(Some(resolution.into()));
-    active.update(&tx).await?;
-    audit::append(
-        &tx,
-        &Actor::user(caller, &ctx.meta),
-        now,
-        Entry {
-            action: "screening.verified",
-            entity_type: "screening_row",
-            entity_id: id.to_string(),
-            org_code: Some(row.org_code.clone()),
-            changes: json!({ "name": row.name, "resolution": resolution }),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// 日汇总: on a working day, tell each township (and the county office, for rows placed at county
-/// level) of the department warnings received since the previous working day. Returns the notices.
-pub async fn digest(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
-    let today = beijing_date(now);
-    let calendar = crate::calendar::service::load(db).await?;
-    if !calendar.is_working_day(today)? {
-        return Ok(0);
-    }
-    let from = calendar.previous_working_day(today)?;
-    let start = from.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).ok_or_else(|| AppError::internal("start of day"))?;
-    let end = start + Duration::days((today - from).num_days());
-    let rows = screening_row::Entity::find()
-        .filter(screening_row::Column::CreatedAt.gte(start))
-        .filter(screening_row::Column::CreatedAt.lt(end))
-        .all(db)
-        .await?;
-    // Per township (or county): per village, (opened, updated, unmatched).
-    let mut by_unit: HashMap<String, HashMap<String, [usize; 3]>> = HashMap::new();
-    for r in &rows {
-        let village = crate::org::prefix_at(&r.org_code, OrgLevel::Village).to_string();
-        let unit = if r.org_code.get(6..9).is_some_and(|t| t != "000") {
-            crate::org::unit_at(&r.org_code, OrgLevel::Township)
-        } else {
-            village.clone()
-        };
-        let counts = by_unit.entry(unit).or_default().entry(village).or_default();
-        match r.outcome.as_str() {
-            "opened" => counts[0] += 1,
-            "updated" => counts[1] += 1,
-            _ => counts[2] += 1,
-        }
-    }
-    let names = crate::org::service::display_names(
-        db,
-        by_unit.values().flat_map(|v| v.keys().cloned()).chain(by_unit.keys().cloned()).collect(),
-    )
-    .await?;
-    let period = if from + Duration::days(1) == today {
-        from.to_string()
-    } else {
-        format!("{from} 至 {}", today - Duration::days(1))
-    };
-    let mut written = 0;
-    let tx = begin_write(db).await?;
-    for (unit, villages) in by_unit {
-        let township = OrgCode::parse(&unit).is_ok_and(|c| c.level() == OrgLevel::Township);
-        let roles: &[Role] =
-            if township { &[Role::TownshipLeader, Role::TownshipStaff] } else { &[Role::CountyOffice] };
-        let recipients: Vec<i64> =
-            crate::households::register::candidates(&tx, &unit, roles).await?.iter().map(|c| c.user_id).collect();
-        let total: [usize; 3] = villages.values().fold([0; 3], |a, c| [a[0] + c[0], a[1] + c[1], a[2] + c[2]]);
-        let mut lines: Vec<String> = villages
-            .iter()
-            .map(|(code, c)| {
-                format!(
-                    "{}：新建案件 {}，并入已有案件 {}，未匹配 {}",
-                    names.get(code).cloned().unwrap_or_else(|| code.clone()),
-                    c[0],
-                    c[1],
-                    c[2]
-                )
-            })
-            .collect();
-        lines.sort();
-        let notice = Notice {
-            category: NoticeCategory::Digest,
-            title: format!("部门预警日汇总（{period}）：{} 条", total.iter().sum::<usize>()),
-            body: format!(
-                "{}收到部门筛查预警 {} 条：新建案件 {}，并入已有案件 {}，未匹配农户 {}（请核实是否应纳未纳）。\n{}",
-                names.get(&unit).cloned().unwrap_or_default(),
-                total.iter().sum::<usize>(),
-                total[0],
-                total[1],
-                total[2],
-                lines.join("\n")
-            ),
-            link: "/screening".into(),
-            dedupe: Some(format!("digest:{unit}:{today}")),
-        };
-        written += notify(&tx, now, &recipients, &notice).await?;
-    }
-    tx.commit().await?;
-    Ok(written)
 }
 
 /// Batches a stopped server left `running` took nothing (their transaction never committed): mark them

@@ -1,0 +1,245 @@
+//! A case's steps: each recorded with its event and audit record in one transaction, and reassigning
+//! the cases of one owner to another.
+
+use super::{in_scope, status_of};
+use crate::audit::service::{self as audit, Actor, Entry};
+use crate::authz::{self, Action};
+use crate::cases::lifecycle::{self, CaseState, Status, action_label};
+use crate::db::begin_write;
+use crate::error::AppError;
+use crate::notify::Category as NoticeCategory;
+use crate::notify::service::{Notice, notify};
+use crate::request::RequestContext;
+use crate::time::beijing_date;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use entities::{app_user, case_event, risk_case};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
+};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// One step of a case, as its history and the audit log keep it.
+pub(crate) struct Step<'a> {
+    pub case_id: i64,
+    pub org_code: &'a str,
+    /// The event's action code (`create`, `include`, `reassign`, `measure`, ...).
+    pub action: &'a str,
+    pub from: Option<Status>,
+    pub to: Status,
+    pub note: &'a str,
+    /// The deadline this step set, if it set one.
+    pub deadline: Option<NaiveDate>,
+    /// The audit record's action and changes.
+    pub audit_action: &'static str,
+    pub changes: serde_json::Value,
+}
+
+/// Write a step's event and its audit record (in the caller's transaction).
+pub(crate) async fn record<C: ConnectionTrait>(
+    tx: &C,
+    step: Step<'_>,
+    actor: &Actor,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    case_event::ActiveModel {
+        case_id: Set(step.case_id),
+        action: Set(step.action.into()),
+        from_status: Set(step.from.map(|s| s.as_str().to_string())),
+        to_status: Set(step.to.as_str().into()),
+        note: Set(step.note.into()),
+        deadline: Set(step.deadline),
+        actor_user_id: Set(user_id),
+        actor_name: Set(actor.name.clone()),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    audit::append(
+        tx,
+        actor,
+        now,
+        Entry {
+            action: step.audit_action,
+            entity_type: "case",
+            entity_id: step.case_id.to_string(),
+            org_code: Some(step.org_code.to_string()),
+            changes: step.changes,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Take a lifecycle step on a case in the caller's transaction (the case is read again inside it, so
+/// two people acting at once cannot both move it): the new status and deadline, its event and audit record.
+pub(crate) async fn take_step<C: ConnectionTrait>(
+    tx: &C,
+    now: DateTime<Utc>,
+    acting: &authz::Acting<'_>,
+    case_id: i64,
+    action: &lifecycle::Action,
+    policy: &crate::policy::Policy,
+) -> Result<(), AppError> {
+    let authz::Acting { actor, user_id, roles } = *acting;
+    let today = beijing_date(now);
+    let row = risk_case::Entity::find_by_id(case_id).one(tx).await?.ok_or(AppError::NotFound)?;
+    let current =
+        CaseState { status: status_of(&row)?, deadline: row.deadline, registered_on: beijing_date(row.created_at) };
+    let next = lifecycle::transition(&current, action, roles, row.owner_user_id == user_id, today, policy)?;
+    let mut active = row.clone().into_active_model();
+    active.status = Set(next.status.as_str().into());
+    active.deadline = Set(next.deadline);
+    active.updated_at = Set(now);
+    active.closed_at = Set(if next.status.is_open() { None } else { Some(now) });
+    active.update(tx).await?;
+    let deadline_changed = (next.deadline != current.deadline).then_some(next.deadline);
+    let step = Step {
+        case_id: row.id,
+        org_code: &row.org_code,
+        action: action.code(),
+        from: Some(current.status),
+        to: next.status,
+        note: action.note(),
+        deadline: deadline_changed,
+        audit_action: "case.step",
+        changes: json!({ "step": action_label(action.code()),
+            "before": { "status": current.status.label(), "deadline": current.deadline },
+            "after": { "status": next.status.label(), "deadline": next.deadline }, "note": action.note() }),
+    };
+    record(tx, step, actor, user_id, now).await?;
+    Ok(())
+}
+
+/// Take a step on a case.
+pub async fn act(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    id: i64,
+    form: &lifecycle::ActionForm,
+) -> Result<(), AppError> {
+    let row = in_scope(db, now, ctx, id, Action::ReadHousehold).await?;
+    let action = form.parse()?;
+    let caller = ctx.caller()?;
+    let roles = authz::roles_over(caller, &row.org_code);
+    let today = beijing_date(now);
+    let policy = crate::policy::service::effective(db, &row.org_code, today.year()).await?;
+    let actor = Actor::user(caller, &ctx.meta);
+    let tx = begin_write(db).await?;
+    let acting = authz::Acting { actor: &actor, user_id: caller.user_id, roles: &roles };
+    take_step(&tx, now, &acting, row.id, &action, &policy.policy).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Hand cases to another owner, keeping the history: one case, or every open case of one owner in the
+/// caller's units (a contact leaves, villages merge). Returns how many moved.
+pub async fn reassign(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    form: &crate::cases::ReassignForm,
+) -> Result<u64, AppError> {
+    let caller = ctx.caller()?;
+    let parse_user = |field: &str, text: &str| {
+        text.trim().parse::<i64>().map_err(|_| AppError::validation(field, "请从列表中选择人员。"))
+    };
+    let to = parse_user("to_user_id", &form.to_user_id)?;
+    let reason = form.reason.trim().to_string();
+    if reason.is_empty() {
+        return Err(AppError::validation("reason", "请写明更换责任人的原因。"));
+    }
+    let cases: Vec<risk_case::Model> = match form.case_id.trim() {
+        "" => {
+            let from = parse_user("from_user_id", &form.from_user_id)?;
+            let Some(scope) = authz::scope_condition(caller, Action::AssignCadres, risk_case::Column::OrgCode) else {
+                return Err(AppError::Forbidden);
+            };
+            let open: Vec<&str> = Status::open_codes();
+            risk_case::Entity::find()
+                .filter(scope)
+                .filter(risk_case::Column::OwnerUserId.eq(from))
+                .filter(risk_case::Column::Status.is_in(open))
+                .order_by_asc(risk_case::Column::Id)
+                .all(db)
+                .await?
+        }
+        id => {
+            let id = id.parse().map_err(|_| AppError::NotFound)?;
+            let row = in_scope(db, now, ctx, id, Action::ReadHousehold).await?;
+            authz::check(db, now, ctx, Action::AssignCadres, &row.org_code).await?;
+            vec![row]
+        }
+    };
+    if cases.is_empty() {
+        return Err(AppError::validation("from_user_id", "所选人员在您负责的范围内没有未办结的案件。"));
+    }
+    let mut eligible: HashMap<String, bool> = HashMap::new();
+    for c in &cases {
+        let ok = match eligible.get(&c.org_code) {
+            Some(ok) => *ok,
+            None => {
+                let ok = crate::households::register::candidates(db, &c.org_code, Action::OwnCase.roles())
+                    .await?
+                    .iter()
+                    .any(|o| o.user_id == to);
+                eligible.insert(c.org_code.clone(), ok);
+                ok
+            }
+        };
+        if !ok {
+            return Err(AppError::validation(
+                "to_user_id",
+                "新责任人不能负责其中部分案件所在的村组，请另选或分批更换。",
+            ));
+        }
+    }
+    let names: HashMap<i64, String> =
+        app_user::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    let actor = Actor::user(caller, &ctx.meta);
+    let tx = begin_write(db).await?;
+    let mut moved = 0;
+    for c in cases {
+        if c.owner_user_id == to {
+            continue;
+        }
+        let status = status_of(&c)?;
+        let note = format!("责任人由{}改为{}：{reason}", name(c.owner_user_id), name(to));
+        let mut active = c.clone().into_active_model();
+        active.owner_user_id = Set(to);
+        active.updated_at = Set(now);
+        active.update(&tx).await?;
+        let step = Step {
+            case_id: c.id,
+            org_code: &c.org_code,
+            action: "reassign",
+            from: Some(status),
+            to: status,
+            note: &note,
+            deadline: None,
+            audit_action: "case.reassigned",
+            changes: json!({ "before": { "owner_user_id": c.owner_user_id }, "after": { "owner_user_id": to }, "reason": reason }),
+        };
+        record(&tx, step, &actor, caller.user_id, now).await?;
+        let notice = Notice {
+            category: NoticeCategory::Assignment,
+            title: format!("案件改由您办理：#{}", c.id),
+            body: format!(
+                "{note}。案件：{}，期限 {}。",
+                c.description.chars().take(80).collect::<String>(),
+                c.deadline
+            ),
+            link: format!("/cases/{}", c.id),
+            dedupe: None,
+        };
+        notify(&tx, now, &[to], &notice).await?;
+        moved += 1;
+    }
+    tx.commit().await?;
+    Ok(moved)
+}
