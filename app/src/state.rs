@@ -1,52 +1,12 @@
 //! The one application state, built by the server from its settings and provided to both the
 //! SSR routes and the server functions.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::FromRef;
-use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
-
-/// Where rules read the time from: the system clock in production, a fixed one in tests.
-pub trait Clock: Send + Sync + std::fmt::Debug {
-    fn now(&self) -> DateTime<Utc>;
-}
-
-#[derive(Debug, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
-
-/// A clock that stands still until told to move.
-#[derive(Debug)]
-pub struct FixedClock(Mutex<DateTime<Utc>>);
-
-impl FixedClock {
-    pub fn new(at: DateTime<Utc>) -> Self {
-        FixedClock(Mutex::new(at))
-    }
-
-    pub fn set(&self, at: DateTime<Utc>) {
-        *self.0.lock().unwrap_or_else(|poison| poison.into_inner()) = at;
-    }
-
-    pub fn advance(&self, by: chrono::Duration) {
-        let mut now = self.0.lock().unwrap_or_else(|poison| poison.into_inner());
-        *now += by;
-    }
-}
-
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap_or_else(|poison| poison.into_inner())
-    }
-}
 
 /// Sign-in and session rules (settings; see the README for the environment variables).
 #[derive(Clone, Debug)]
@@ -71,7 +31,7 @@ pub struct SecuritySettings {
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: DatabaseConnection,
-    pub clock: Arc<dyn Clock>,
+    pub clock: Arc<dyn crate::time::Clock>,
     pub security: SecuritySettings,
     /// Where evidence files are kept.
     pub evidence: crate::evidence::store::EvidenceStore,

@@ -1,9 +1,50 @@
 //! The rules of time, for both builds: the county works in Beijing time (UTC+8, no daylight saving), so
 //! "today", "this year" and the start of a year are Beijing's, whatever the server's clock zone. Every
-//! module takes them from here; the moment "now" comes from the app's clock (`state::Clock`, fixed in
-//! tests), and working days from the calendar (`calendar::WorkCalendar`).
+//! module takes them from here; the moment "now" comes from a [`Clock`] (the system's in
+//! production and on the command line, a fixed one in tests), and working days from the calendar (`calendar::WorkCalendar`).
+
+use std::sync::Mutex;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
+
+/// Where rules read the time from: the system clock in production, a fixed one in tests.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+#[derive(Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock that stands still until told to move.
+#[derive(Debug)]
+pub struct FixedClock(Mutex<DateTime<Utc>>);
+
+impl FixedClock {
+    pub fn new(at: DateTime<Utc>) -> Self {
+        FixedClock(Mutex::new(at))
+    }
+
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|poison| poison.into_inner()) = at;
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut now = self.0.lock().unwrap_or_else(|poison| poison.into_inner());
+        *now += by;
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(|poison| poison.into_inner())
+    }
+}
 
 /// Beijing's offset from UTC.
 fn beijing() -> FixedOffset {

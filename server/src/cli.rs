@@ -4,7 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use app::audit::service::Actor;
+use app::time::{Clock, SystemClock};
 use app::users::NewUser;
+use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use sea_orm::EntityTrait;
 
@@ -145,25 +147,27 @@ fn init_tracing(level: &str) {
 }
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    // One moment per command, from the one clock.
+    let now = SystemClock.now();
     match command {
         Command::Serve { demo_if_empty } => serve(settings, demo_if_empty).await,
         Command::Migrate => {
-            open(&settings).await?;
+            open(&settings, now).await?;
             println!("数据库已是最新结构：{}", crate::database::redact(&settings.database_url));
             Ok(ExitCode::SUCCESS)
         }
         Command::DemoData { households, seed } => {
-            let db = open(&settings).await?;
+            let db = open(&settings, now).await?;
             let options = crate::demo::DemoOptions { households, seed };
-            let logins_file = crate::demo::logins_path(&settings);
-            crate::demo::load(&db, &options, Some(&logins_file), &mut std::io::stdout()).await?;
+            let logins_file = crate::demo::accounts::logins_path(&settings);
+            crate::demo::load(&db, &options, now, Some(&logins_file), &mut std::io::stdout()).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit { command: AuditCommand::Verify } => {
             crate::audit::verify_command(&settings, &mut std::io::stdout()).await
         }
         Command::User { command: UserCommand::Create { username, role, org, name, email, department } } => {
-            let db = open(&settings).await?;
+            let db = open(&settings, now).await?;
             let password = app::users::service::one_time_password();
             let hash = app::auth::service::hash_password(password.clone()).await?;
             let input = NewUser {
@@ -176,7 +180,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 email,
             };
             let tx = app::db::begin_write(&db).await?;
-            let user = app::users::service::insert_user(&tx, &Actor::operator(), chrono::Utc::now(), &input, hash)
+            let user = app::users::service::insert_user(&tx, &Actor::operator(), now, &input, hash)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             tx.commit().await?;
@@ -185,7 +189,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::User { command: UserCommand::List } => {
-            let db = open(&settings).await?;
+            let db = open(&settings, now).await?;
             for user in app::users::service::list_all(&db).await.map_err(|e| anyhow::anyhow!("{e}"))? {
                 let roles: Vec<String> =
                     user.roles.iter().map(|r| format!("{}@{}", r.grant.role.as_str(), r.grant.org_code)).collect();
@@ -201,9 +205,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         }
         Command::Calendar { command: CalendarCommand::Load { file } } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
-            let db = open(&settings).await?;
+            let db = open(&settings, now).await?;
             let tx = app::db::begin_write(&db).await?;
-            let notice = app::calendar::service::store(&tx, &Actor::operator(), chrono::Utc::now(), &text)
+            let notice = app::calendar::service::store(&tx, &Actor::operator(), now, &text)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             tx.commit().await?;
@@ -211,19 +215,18 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Calendar { command: CalendarCommand::List } => {
-            let db = open(&settings).await?;
+            let db = open(&settings, now).await?;
             for notice in app::calendar::service::notices(&db).await.map_err(|e| anyhow::anyhow!("{e}"))? {
                 println!("{}  {} 天  {}", notice.year, notice.days.len(), notice.source);
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Org { command: OrgCommand::Create { code, name, parent } } => {
-            let db = open(&settings).await?;
+            let db = open(&settings, now).await?;
             let tx = app::db::begin_write(&db).await?;
-            let unit =
-                app::org::service::insert(&tx, &Actor::operator(), chrono::Utc::now(), parent.as_deref(), &code, &name)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let unit = app::org::service::insert(&tx, &Actor::operator(), now, parent.as_deref(), &code, &name)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             tx.commit().await?;
             println!("已创建 {}（{}）。", unit.name, unit.code);
             Ok(ExitCode::SUCCESS)
@@ -232,9 +235,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
 }
 
 /// Connect, migrate, and make the audit chain writable (see `crate::audit::open`).
-async fn open(settings: &Settings) -> anyhow::Result<sea_orm::DatabaseConnection> {
+async fn open(settings: &Settings, now: DateTime<Utc>) -> anyhow::Result<sea_orm::DatabaseConnection> {
     let db = crate::database::connect(settings).await?;
-    crate::audit::open(settings, &db, chrono::Utc::now()).await?;
+    crate::audit::open(settings, &db, now).await?;
     Ok(db)
 }
 
@@ -245,7 +248,14 @@ async fn serve(settings: Settings, demo_if_empty: bool) -> anyhow::Result<ExitCo
     if no_users && demo_if_empty {
         println!("数据库为空，正在载入演示县数据……");
         let options = crate::demo::DemoOptions { households: 6000, seed: 2026 };
-        crate::demo::load(db, &options, Some(&crate::demo::logins_path(&settings)), &mut std::io::stdout()).await?;
+        crate::demo::load(
+            db,
+            &options,
+            app.state.clock.now(),
+            Some(&crate::demo::accounts::logins_path(&settings)),
+            &mut std::io::stdout(),
+        )
+        .await?;
     } else if no_users {
         println!("系统中还没有任何用户。请先创建区县和第一个管理员，例如：");
         println!("  server org create --code 500152000000 --name 潼南区");
@@ -254,7 +264,7 @@ async fn serve(settings: Settings, demo_if_empty: bool) -> anyhow::Result<ExitCo
     }
     let url = settings.public_url.clone();
     println!("防返贫监测帮扶系统已启动：{url}  （数据库：{}）", crate::database::redact(&settings.database_url));
-    let logins_file = crate::demo::logins_path(&settings);
+    let logins_file = crate::demo::accounts::logins_path(&settings);
     if logins_file.exists() {
         println!("演示账号与一次性密码见：{}", logins_file.display());
     }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use chrono::Utc;
+use app::time::{Clock, SystemClock};
 use entities::app_secret;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -63,9 +63,10 @@ pub async fn session_key(db: &DatabaseConnection, settings: &Settings) -> anyhow
         return Ok(found.value.into_bytes());
     }
     let generated = app::token::new_token();
-    let insert = app_secret::ActiveModel { name: Set(NAME.into()), value: Set(generated), created_at: Set(Utc::now()) }
-        .insert(db)
-        .await;
+    let insert =
+        app_secret::ActiveModel { name: Set(NAME.into()), value: Set(generated), created_at: Set(SystemClock.now()) }
+            .insert(db)
+            .await;
     if let Err(e) = insert {
         // Another instance may have won the race; use its key.
         tracing::debug!(error = %e, "session key insert lost a race");

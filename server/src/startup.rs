@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use app::error::AppError;
-use app::state::{AppState, Clock, SecuritySettings, SystemClock};
+use app::state::{AppState, SecuritySettings};
+use app::time::{Clock, SystemClock};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;

@@ -12,6 +12,7 @@ use app::screening::Department;
 use app::screening::progress::Progress;
 use app::screening::service::intake::read_file;
 use app::screening::service::taking::{self, Begun, begin};
+use app::time::Clock;
 use entities::{app_user, household_member, screening_row};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
@@ -37,7 +38,9 @@ async fn run() {
     if reuse.is_none() {
         let started = Instant::now();
         let options = server::demo::DemoOptions { households, seed: 2026 };
-        server::demo::load(&db, &options, None, &mut std::io::sink()).await.expect("demo county");
+        server::demo::load(&db, &options, app::time::SystemClock.now(), None, &mut std::io::sink())
+            .await
+            .expect("demo county");
         println!("demo county: {households} households loaded in {:.1} s", started.elapsed().as_secs_f64());
     }
     let registered = entities::household::Entity::find().count(&db).await.expect("count");

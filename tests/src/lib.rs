@@ -7,7 +7,7 @@ pub mod browser;
 use std::sync::Arc;
 
 use app::audit::service::Actor;
-use app::state::FixedClock;
+use app::time::FixedClock;
 use app::users::NewUser;
 use chrono::{TimeZone, Utc};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -178,7 +178,7 @@ impl TestApp {
     }
 
     pub fn clock_now(&self) -> chrono::DateTime<Utc> {
-        use app::state::Clock;
+        use app::time::Clock;
         self.clock.now()
     }
 

@@ -5,16 +5,20 @@
 use app::audit::service::Actor;
 use app::cases::RiskType;
 use app::cases::service::opening::{Opening, open};
-use chrono::{Datelike, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use entities::household;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 
 /// Register the cases in the demo's transaction; returns how many.
-pub async fn load(tx: &DatabaseTransaction, rng: &mut ChaCha8Rng, actor: &Actor) -> anyhow::Result<u64> {
+pub async fn load(
+    tx: &DatabaseTransaction,
+    rng: &mut ChaCha8Rng,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u64> {
     let fail = |e: app::error::AppError| anyhow::anyhow!("{e}");
-    let now = Utc::now();
     let flagged = household::Entity::find()
         .filter(
             Condition::any().add(household::Column::RedAlert.eq(true)).add(household::Column::RiskMonitored.eq(true)),

@@ -4,6 +4,7 @@
 //! panic, or when it shows 页面不存在 or the message of a request the app could not read. Every failure is
 //! collected, so one run names them all.
 
+use app::time::Clock;
 use std::time::Duration;
 
 use app::permissions::Role;
@@ -55,9 +56,11 @@ const FAILURE_TEXTS: &[&str] = &["页面不存在", "提交的内容不完整或
 async fn every_page_hydrates_for_every_role_opened_directly_and_by_navigation() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     // The demo county is generated around today: the app's clock reads today too.
-    app.clock.set(chrono::Utc::now());
+    app.clock.set(app::time::SystemClock.now());
     let options = server::demo::DemoOptions { households: 300, seed: 2026 };
-    let logins = server::demo::load(app.db(), &options, None, &mut std::io::sink()).await.expect("the demo county");
+    let logins = server::demo::load(app.db(), &options, app.clock.now(), None, &mut std::io::sink())
+        .await
+        .expect("the demo county");
     // Every account has set its own password (one-time passwords open nothing but the account page).
     entities::app_user::Entity::update_many()
         .col_expr(entities::app_user::Column::MustChangePassword, sea_orm::sea_query::Expr::value(false))
