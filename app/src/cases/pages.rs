@@ -54,6 +54,7 @@ fn ReassignForm(
 const VIEWS: [(&str, &str); 5] =
     [("mine", "我的案件"), ("overdue", "已逾期"), ("due_week", "本周到期"), ("red", "红色预警"), ("all", "本范围全部")];
 
+/// 风险案件: the chosen view's cases (mine by default), narrowed by the filters, with the bulk reassignment.
 #[component]
 pub fn CasesPage() -> impl IntoView {
     let query = use_query_map();
@@ -82,35 +83,7 @@ pub fn CasesPage() -> impl IntoView {
                     <a href=format!("/cases?view={code}") class:active=move || current_view() == code>{label}</a>
                 }).collect_view()}
             </nav>
-            <form method="get" action="/cases" class="filters">
-                <input type="hidden" name="view" value=current_view/>
-                <crate::org::pages::UnitFilter selected=Signal::derive(move || get("within"))/>
-                <label for="status">"状态"</label>
-                <select id="status" name="status">
-                    <option value="">"全部"</option>
-                    {move || Status::ALL.into_iter().map(|s| {
-                        let selected = get("status").as_deref() == Some(s.as_str());
-                        view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
-                    }).collect_view()}
-                </select>
-                <label for="source">"来源"</label>
-                <select id="source" name="source">
-                    <option value="">"全部"</option>
-                    {move || Source::ALL.into_iter().map(|s| {
-                        let selected = get("source").as_deref() == Some(s.as_str());
-                        view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
-                    }).collect_view()}
-                </select>
-                <label for="risk_type">"类型"</label>
-                <select id="risk_type" name="risk_type">
-                    <option value="">"全部"</option>
-                    {move || RiskType::ALL.into_iter().map(|t| {
-                        let selected = get("risk_type").as_deref() == Some(t.as_str());
-                        view! { <option value=t.as_str() selected=selected>{t.label()}</option> }
-                    }).collect_view()}
-                </select>
-                <button type="submit">"筛选"</button>
-            </form>
+            <CaseFilters filter=Signal::derive(filter)/>
             <p>
                 <a download href=move || {
                     let f = filter();
@@ -132,27 +105,7 @@ pub fn CasesPage() -> impl IntoView {
                         Ok(result) if result.items.is_empty() => view! { <p>"没有符合条件的案件。"</p> }.into_any(),
                         Ok(result) => view! {
                             <p class="muted">{format!("共 {} 件", result.total)}</p>
-                            <table class="list">
-                                <thead><tr><th>"农户"</th><th>"类型"</th><th>"来源"</th><th>"状态"</th><th>"责任人"</th><th>"期限"</th></tr></thead>
-                                <tbody>
-                                    {result.items.into_iter().map(|c| view! {
-                                        <tr>
-                                            <td data-label="农户">
-                                                <a href=format!("/cases/{}", c.id)>{c.household_head.clone().unwrap_or_else(|| c.org_name.clone())}</a>
-                                                {c.red_alert.then(|| view! { <span class="badge red">"红色预警"</span> })}
-                                                <small class="muted">{format!(" {}", c.org_name)}</small>
-                                            </td>
-                                            <td data-label="类型">{c.risk_type_label}</td>
-                                            <td data-label="来源">{c.source_label}</td>
-                                            <td data-label="状态">{c.status_label}</td>
-                                            <td data-label="责任人">{c.owner_name}</td>
-                                            <td data-label="期限" class:danger=c.overdue>
-                                                {c.deadline.to_string()}{c.overdue.then_some("（已逾期）")}
-                                            </td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            <CaseTable cases=result.items/>
                         }.into_any(),
                     };
                     view! { {bulk} {list} }
@@ -162,6 +115,72 @@ pub fn CasesPage() -> impl IntoView {
     }
 }
 
+/// The case list's filter bar: the view (kept), unit, status, source and risk type, each showing what the list
+/// is narrowed to now.
+#[component]
+fn CaseFilters(filter: Signal<CaseFilter>) -> impl IntoView {
+    view! {
+        <form method="get" action="/cases" class="filters">
+            <input type="hidden" name="view" value=move || filter.with(|f| f.view.clone().unwrap_or_default())/>
+            <crate::org::pages::UnitFilter selected=Signal::derive(move || filter.with(|f| f.within.clone()))/>
+            <label for="status">"状态"</label>
+            <select id="status" name="status">
+                <option value="">"全部"</option>
+                {move || Status::ALL.into_iter().map(|s| {
+                    let selected = filter.with(|f| f.status.as_deref() == Some(s.as_str()));
+                    view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
+                }).collect_view()}
+            </select>
+            <label for="source">"来源"</label>
+            <select id="source" name="source">
+                <option value="">"全部"</option>
+                {move || Source::ALL.into_iter().map(|s| {
+                    let selected = filter.with(|f| f.source.as_deref() == Some(s.as_str()));
+                    view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
+                }).collect_view()}
+            </select>
+            <label for="risk_type">"类型"</label>
+            <select id="risk_type" name="risk_type">
+                <option value="">"全部"</option>
+                {move || RiskType::ALL.into_iter().map(|t| {
+                    let selected = filter.with(|f| f.risk_type.as_deref() == Some(t.as_str()));
+                    view! { <option value=t.as_str() selected=selected>{t.label()}</option> }
+                }).collect_view()}
+            </select>
+            <button type="submit">"筛选"</button>
+        </form>
+    }
+}
+
+/// One page of cases: the household (with a red alert), type, source, status, owner and deadline.
+#[component]
+fn CaseTable(cases: Vec<super::CaseSummary>) -> impl IntoView {
+    view! {
+        <table class="list">
+            <thead><tr><th>"农户"</th><th>"类型"</th><th>"来源"</th><th>"状态"</th><th>"责任人"</th><th>"期限"</th></tr></thead>
+            <tbody>
+                {cases.into_iter().map(|c| view! {
+                    <tr>
+                        <td data-label="农户">
+                            <a href=format!("/cases/{}", c.id)>{c.household_head.clone().unwrap_or_else(|| c.org_name.clone())}</a>
+                            {c.red_alert.then(|| view! { <span class="badge red">"红色预警"</span> })}
+                            <small class="muted">{format!(" {}", c.org_name)}</small>
+                        </td>
+                        <td data-label="类型">{c.risk_type_label}</td>
+                        <td data-label="来源">{c.source_label}</td>
+                        <td data-label="状态">{c.status_label}</td>
+                        <td data-label="责任人">{c.owner_name}</td>
+                        <td data-label="期限" class:danger=c.overdue>
+                            {c.deadline.to_string()}{c.overdue.then_some("（已逾期）")}
+                        </td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// One case: its facts, the next step, the measures and evidence, reassigning it and its history.
 #[component]
 pub fn CaseDetailPage() -> impl IntoView {
     let params = use_params_map();
@@ -176,7 +195,6 @@ pub fn CaseDetailPage() -> impl IntoView {
     let case = Resource::new(move || (id(), changes.get()), |(id, _)| get_case(id));
     let owners = Resource::new(|| (), |_| case_owners());
     let me = expect_context::<MeResource>();
-    let value = step.value();
     view! {
         <section class="page">
             <p><a href="/cases">"← 返回案件列表"</a></p>
@@ -191,53 +209,12 @@ pub fn CaseDetailPage() -> impl IntoView {
                             let reassign_form = (can_assign(me)() && s.status.is_open())
                                 .then(|| view! { <ReassignForm action=reassign owners=owners.clone() case_id=s.id/> });
                             view! {
-                                <h1>
-                                    {format!("{} · {}", s.household_head.clone().unwrap_or_else(|| s.org_name.clone()), s.risk_type_label)}
-                                    {s.red_alert.then(|| view! { <span class="badge red">"红色预警"</span> })}
-                                </h1>
-                                <dl class="facts">
-                                    <dt>"状态"</dt><dd>{s.status_label.clone()}</dd>
-                                    <dt>"期限"</dt><dd class:danger=s.overdue>{s.deadline.to_string()}{s.overdue.then_some("（已逾期）")}</dd>
-                                    <dt>"农户"</dt><dd>{match s.household_code.clone() {
-                                        Some(code) => view! { <a href=format!("/households/{code}")>{format!("{}（{}）", s.household_head.clone().unwrap_or_default(), code)}</a> }.into_any(),
-                                        None => view! { <span>"未关联农户（村级案件，核实时确认是哪一户）"</span> }.into_any(),
-                                    }}</dd>
-                                    <dt>"所在村组"</dt><dd>{s.org_name.clone()}</dd>
-                                    <dt>"来源"</dt><dd>{s.source_label.clone()}{c.found_by_unit.then_some("（本单位自查发现）")}</dd>
-                                    <dt>"责任人"</dt><dd>{s.owner_name.clone()}</dd>
-                                    <dt>"整改责任部门"</dt><dd>{if c.department.is_empty() { "—".to_string() } else { c.department.clone() }}</dd>
-                                    <dt>"部门责任人"</dt><dd>{if c.responsible_person.is_empty() { "—".to_string() } else { c.responsible_person.clone() }}</dd>
-                                </dl>
+                                <CaseFacts s=s.clone() found_by_unit=c.found_by_unit department=c.department.clone()
+                                    responsible_person=c.responsible_person.clone()/>
                                 <h2>"情况描述"</h2>
                                 <p>{s.description.clone()}</p>
                                 <h2>"办理"</h2>
-                                {if c.next_actions.is_empty() {
-                                    view! {
-                                        <p class="muted">"您目前没有可办理的步骤。"</p>
-                                        {crate::cases::lifecycle::next_step(s.status).map(|next| view! { <p>{next}</p> })}
-                                    }.into_any()
-                                } else {
-                                    view! {
-                                        <ActionForm action=step attr:class="form">
-                                            <input type="hidden" name="id" value=s.id.to_string()/>
-                                            <label for="case_action">"步骤"</label>
-                                            <select id="case_action" name="form[action]">
-                                                {c.next_actions.iter().map(|code| view! { <option value=code.clone()>{action_label(code)}</option> }).collect_view()}
-                                            </select>
-                                            {field_error(value, "action")}
-                                            <label for="case_note">"意见、理由或完成情况"</label>
-                                            <textarea id="case_note" name="form[note]" rows="3"></textarea>
-                                            {field_error(value, "note")}
-                                            {c.next_actions.iter().any(|a| a == "include").then(|| view! {
-                                                <label for="case_deadline">"整改期限（纳入帮扶时填写）"</label>
-                                                <input id="case_deadline" name="form[deadline]" type="date"/>
-                                                {field_error(value, "deadline")}
-                                            })}
-                                            {form_error(value)}
-                                            <button type="submit" class="primary">"办理"</button>
-                                        </ActionForm>
-                                    }.into_any()
-                                }}
+                                <CaseStepForm step case_id=s.id status=s.status next_actions=c.next_actions.clone()/>
                                 <h2>"帮扶措施"</h2>
                                 <MeasureTable measures=c.measures.clone()/>
                                 {c.may_work_measures.then(|| view! {
@@ -248,22 +225,100 @@ pub fn CaseDetailPage() -> impl IntoView {
                                     attach_options=attach changes=changes/>
                                 {reassign_form}
                                 <h2>"办理记录"</h2>
-                                <ol class="history">
-                                    {c.events.into_iter().map(|e| view! {
-                                        <li>
-                                            <strong>{e.action_label}</strong>" → "{e.status_label}
-                                            {(!e.note.is_empty()).then(|| format!("：{}", e.note))}
-                                            {e.deadline.map(|d| format!("（期限 {d}）"))}
-                                            <small class="muted">{format!(" {} {}", crate::time::beijing_time(e.at), e.actor)}</small>
-                                        </li>
-                                    }).collect_view()}
-                                </ol>
+                                <CaseHistory events=c.events/>
                             }.into_any()
                         }
                     }
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// A case's heading (the household or unit, the risk type, a red alert) and facts: status, deadline,
+/// household, unit, source, owner and the rectifying department.
+#[component]
+fn CaseFacts(
+    s: super::CaseSummary,
+    found_by_unit: bool,
+    department: String,
+    responsible_person: String,
+) -> impl IntoView {
+    view! {
+        <h1>
+            {format!("{} · {}", s.household_head.clone().unwrap_or_else(|| s.org_name.clone()), s.risk_type_label)}
+            {s.red_alert.then(|| view! { <span class="badge red">"红色预警"</span> })}
+        </h1>
+        <dl class="facts">
+            <dt>"状态"</dt><dd>{s.status_label.clone()}</dd>
+            <dt>"期限"</dt><dd class:danger=s.overdue>{s.deadline.to_string()}{s.overdue.then_some("（已逾期）")}</dd>
+            <dt>"农户"</dt><dd>{match s.household_code.clone() {
+                Some(code) => view! { <a href=format!("/households/{code}")>{format!("{}（{}）", s.household_head.clone().unwrap_or_default(), code)}</a> }.into_any(),
+                None => view! { <span>"未关联农户（村级案件，核实时确认是哪一户）"</span> }.into_any(),
+            }}</dd>
+            <dt>"所在村组"</dt><dd>{s.org_name.clone()}</dd>
+            <dt>"来源"</dt><dd>{s.source_label.clone()}{found_by_unit.then_some("（本单位自查发现）")}</dd>
+            <dt>"责任人"</dt><dd>{s.owner_name.clone()}</dd>
+            <dt>"整改责任部门"</dt><dd>{if department.is_empty() { "—".to_string() } else { department }}</dd>
+            <dt>"部门责任人"</dt><dd>{if responsible_person.is_empty() { "—".to_string() } else { responsible_person }}</dd>
+        </dl>
+    }
+}
+
+/// The steps open to the caller on a case (`next_actions`) in one form with the note and, when the case is
+/// taken in, its deadline; without any, what the case waits for.
+#[component]
+fn CaseStepForm(
+    step: ServerAction<CaseStep>,
+    case_id: i64,
+    status: Status,
+    next_actions: Vec<String>,
+) -> impl IntoView {
+    let value = step.value();
+    if next_actions.is_empty() {
+        return view! {
+            <p class="muted">"您目前没有可办理的步骤。"</p>
+            {crate::cases::lifecycle::next_step(status).map(|next| view! { <p>{next}</p> })}
+        }
+        .into_any();
+    }
+    view! {
+        <ActionForm action=step attr:class="form">
+            <input type="hidden" name="id" value=case_id.to_string()/>
+            <label for="case_action">"步骤"</label>
+            <select id="case_action" name="form[action]">
+                {next_actions.iter().map(|code| view! { <option value=code.clone()>{action_label(code)}</option> }).collect_view()}
+            </select>
+            {field_error(value, "action")}
+            <label for="case_note">"意见、理由或完成情况"</label>
+            <textarea id="case_note" name="form[note]" rows="3"></textarea>
+            {field_error(value, "note")}
+            {next_actions.iter().any(|a| a == "include").then(|| view! {
+                <label for="case_deadline">"整改期限（纳入帮扶时填写）"</label>
+                <input id="case_deadline" name="form[deadline]" type="date"/>
+                {field_error(value, "deadline")}
+            })}
+            {form_error(value)}
+            <button type="submit" class="primary">"办理"</button>
+        </ActionForm>
+    }
+    .into_any()
+}
+
+/// A case's history: each step, the status it led to, its note and deadline, when and by whom.
+#[component]
+fn CaseHistory(events: Vec<super::CaseEventView>) -> impl IntoView {
+    view! {
+        <ol class="history">
+            {events.into_iter().map(|e| view! {
+                <li>
+                    <strong>{e.action_label}</strong>" → "{e.status_label}
+                    {(!e.note.is_empty()).then(|| format!("：{}", e.note))}
+                    {e.deadline.map(|d| format!("（期限 {d}）"))}
+                    <small class="muted">{format!(" {} {}", crate::time::beijing_time(e.at), e.actor)}</small>
+                </li>
+            }).collect_view()}
+        </ol>
     }
 }
 

@@ -15,6 +15,7 @@ use crate::visits::pages::HouseholdVisits;
 use crate::workflow::api::{ApplyIdentification, IdentificationStep, ProposeElimination};
 use crate::workflow::pages::{EliminationSection, IdentificationSection};
 
+/// 一户一档: one household's whole file.
 #[component]
 pub fn HouseholdDetailPage() -> impl IntoView {
     let params = use_params_map();
@@ -68,14 +69,7 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                             <RiskSection risk=h.risk.clone()/>
                             <OpenCases code=code() cases=file.open_cases.clone() may_open=editor()/>
                             <BasicFacts household=h.clone()/>
-                            <p class="actions prints">
-                                "打印（PDF）："
-                                <FileLink href=format!("/prints/households/{}/visit-sheet.pdf", code())>"入户走访记录表"</FileLink>
-                                " · "<FileLink href=format!("/prints/households/{}/commitment.pdf", code())>"承诺书"</FileLink>
-                                {[file.identification.as_ref(), file.elimination.as_ref()].into_iter().flatten().any(|p| p.notice_start.is_some()).then(|| view! {
-                                    " · "<FileLink href=format!("/prints/households/{}/public-notice.pdf", code())>"公示"</FileLink>
-                                })}
-                            </p>
+                            <PrintLinks code=code() public_notice=on_public_notice(&file)/>
                             {match visits {
                                 Ok(visits) => view! { <HouseholdVisits code=code() visits may_record=editor()/> }.into_any(),
                                 Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -98,5 +92,26 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Whether the household's identification or elimination has been put up for public notice.
+fn on_public_notice(file: &super::HouseholdFile) -> bool {
+    [file.identification.as_ref(), file.elimination.as_ref()].into_iter().flatten().any(|p| p.notice_start.is_some())
+}
+
+/// The household's papers to print: the visit sheet, the commitment and, once a procedure has been put up
+/// for public notice, the notice.
+#[component]
+fn PrintLinks(code: String, public_notice: bool) -> impl IntoView {
+    view! {
+        <p class="actions prints">
+            "打印（PDF）："
+            <FileLink href=format!("/prints/households/{code}/visit-sheet.pdf")>"入户走访记录表"</FileLink>
+            " · "<FileLink href=format!("/prints/households/{code}/commitment.pdf")>"承诺书"</FileLink>
+            {public_notice.then(|| view! {
+                " · "<FileLink href=format!("/prints/households/{code}/public-notice.pdf")>"公示"</FileLink>
+            })}
+        </p>
     }
 }

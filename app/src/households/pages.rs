@@ -7,8 +7,10 @@ use leptos_router::hooks::use_query_map;
 use super::api::{Assess, SaveIncome, SaveMember, list_households};
 use super::register_pages::{MemberEditor, can_edit};
 use super::{HouseholdFilter, IncomeForm, IncomeRecord};
+use crate::error::AppError;
 use crate::ui::{ErrorBox, MeResource, field_error};
 
+/// The household list, narrowed by the query (`within`, `q`, `class`, `status`, `red_alert`) and paged.
 #[component]
 pub fn HouseholdListPage() -> impl IntoView {
     let query = use_query_map();
@@ -34,38 +36,7 @@ pub fn HouseholdListPage() -> impl IntoView {
         <section class="page">
             <h1>"农户"</h1>
             {move || can_edit(me)().then(|| view! { <p><a class="button" href="/households/new">"＋ 新增农户"</a></p> })}
-            <form method="get" action="/households" class="filters">
-                <crate::org::pages::UnitFilter selected=Signal::derive(within)/>
-                <label for="q">"搜索"</label>
-                <input id="q" name="q" placeholder="户编号、身份证号、姓名或拼音首字母" value=search/>
-                <label for="class">"监测类别"</label>
-                <select id="class" name="class">
-                    <option value="">"全部"</option>
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            let selected = class();
-                            categories.await.unwrap_or_default().into_iter().map(|c| {
-                                let is_selected = selected.as_deref() == Some(c.as_str());
-                                let label = c.clone();
-                                view! { <option value=c selected=is_selected>{label}</option> }
-                            }).collect_view()
-                        })}
-                    </Transition>
-                </select>
-                <label for="status">"监测状态"</label>
-                <select id="status" name="status">
-                    <option value="">"全部"</option>
-                    {move || {
-                        let selected = status();
-                        super::MonitoringStatus::ALL.into_iter().map(|s| {
-                            let is_selected = selected.as_deref() == Some(s.as_str());
-                            view! { <option value=s.as_str() selected=is_selected>{s.label()}</option> }
-                        }).collect_view()
-                    }}
-                </select>
-                <label class="check"><input type="checkbox" name="red_alert" value="1" checked=red/>" 只看红色预警"</label>
-                <button type="submit">"筛选"</button>
-            </form>
+            <HouseholdFilters filter=Signal::derive(filter) categories/>
             <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
                 {move || Suspend::new(async move {
                     match households.await {
@@ -87,23 +58,7 @@ pub fn HouseholdListPage() -> impl IntoView {
                                 {if result.items.is_empty() {
                                     view! { <p>"本范围内没有农户记录。"</p> }.into_any()
                                 } else {
-                                    view! {
-                                        <table class="list">
-                                            <thead><tr><th>"户编号"</th><th>"户主"</th><th>"所在村组"</th><th>"人口"</th><th>"监测类别"</th><th>"监测状态"</th></tr></thead>
-                                            <tbody>
-                                                {result.items.into_iter().map(|h| view! {
-                                                    <tr>
-                                                        <td data-label="户编号"><a href=format!("/households/{}", h.code)>{h.code.clone()}</a></td>
-                                                        <td data-label="户主">{h.head_name}{h.red_alert.then(|| view! { <span class="badge red">"红色预警"</span> })}</td>
-                                                        <td data-label="所在村组">{h.org_name}</td>
-                                                        <td data-label="人口">{h.member_count}</td>
-                                                        <td data-label="监测类别">{h.monitoring_class.unwrap_or_else(|| "—".into())}</td>
-                                                        <td data-label="监测状态">{h.status.label()}</td>
-                                                    </tr>
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    }.into_any()
+                                    view! { <HouseholdTable households=result.items/> }.into_any()
                                 }}
                                 <nav class="pager">
                                     {(result.page > 0).then(|| view! { <a href=link(result.page - 1)>"上一页"</a> })}
@@ -115,6 +70,71 @@ pub fn HouseholdListPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The household list's filter bar: unit, search text, monitoring class (the policy's categories), status
+/// and red alerts, each showing what the list is narrowed to now.
+#[component]
+fn HouseholdFilters(
+    filter: Signal<HouseholdFilter>,
+    categories: Resource<Result<Vec<String>, AppError>>,
+) -> impl IntoView {
+    view! {
+        <form method="get" action="/households" class="filters">
+            <crate::org::pages::UnitFilter selected=Signal::derive(move || filter.with(|f| f.within.clone()))/>
+            <label for="q">"搜索"</label>
+            <input id="q" name="q" placeholder="户编号、身份证号、姓名或拼音首字母" value=move || filter.with(|f| f.q.clone())/>
+            <label for="class">"监测类别"</label>
+            <select id="class" name="class">
+                <option value="">"全部"</option>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let selected = filter.with(|f| f.class.clone());
+                        categories.await.unwrap_or_default().into_iter().map(|c| {
+                            let is_selected = selected.as_deref() == Some(c.as_str());
+                            let label = c.clone();
+                            view! { <option value=c selected=is_selected>{label}</option> }
+                        }).collect_view()
+                    })}
+                </Transition>
+            </select>
+            <label for="status">"监测状态"</label>
+            <select id="status" name="status">
+                <option value="">"全部"</option>
+                {move || {
+                    let selected = filter.with(|f| f.status.clone());
+                    super::MonitoringStatus::ALL.into_iter().map(|s| {
+                        let is_selected = selected.as_deref() == Some(s.as_str());
+                        view! { <option value=s.as_str() selected=is_selected>{s.label()}</option> }
+                    }).collect_view()
+                }}
+            </select>
+            <label class="check"><input type="checkbox" name="red_alert" value="1" checked=move || filter.with(|f| f.red_alert.is_some())/>" 只看红色预警"</label>
+            <button type="submit">"筛选"</button>
+        </form>
+    }
+}
+
+/// One page of households: code, head (with a red alert), village group, size, monitoring class and status.
+#[component]
+fn HouseholdTable(households: Vec<super::HouseholdSummary>) -> impl IntoView {
+    view! {
+        <table class="list">
+            <thead><tr><th>"户编号"</th><th>"户主"</th><th>"所在村组"</th><th>"人口"</th><th>"监测类别"</th><th>"监测状态"</th></tr></thead>
+            <tbody>
+                {households.into_iter().map(|h| view! {
+                    <tr>
+                        <td data-label="户编号"><a href=format!("/households/{}", h.code)>{h.code.clone()}</a></td>
+                        <td data-label="户主">{h.head_name}{h.red_alert.then(|| view! { <span class="badge red">"红色预警"</span> })}</td>
+                        <td data-label="所在村组">{h.org_name}</td>
+                        <td data-label="人口">{h.member_count}</td>
+                        <td data-label="监测类别">{h.monitoring_class.unwrap_or_else(|| "—".into())}</td>
+                        <td data-label="监测状态">{h.status.label()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 

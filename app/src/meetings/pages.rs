@@ -131,6 +131,32 @@ struct MeetingActions {
     amend: ServerAction<AmendMeeting>,
 }
 
+impl MeetingActions {
+    fn new() -> Self {
+        MeetingActions {
+            header: ServerAction::new(),
+            add: ServerAction::new(),
+            refresh: ServerAction::new(),
+            finalise: ServerAction::new(),
+            sign: ServerAction::new(),
+            send_back: ServerAction::new(),
+            amend: ServerAction::new(),
+        }
+    }
+
+    /// Counts every action's successes in `changes`.
+    fn count_into(self, changes: RwSignal<u32>) {
+        let MeetingActions { header, add, refresh, finalise, sign, send_back, amend } = self;
+        count_successes(header.value(), changes);
+        count_successes(add.value(), changes);
+        count_successes(refresh.value(), changes);
+        count_successes(finalise.value(), changes);
+        count_successes(sign.value(), changes);
+        count_successes(send_back.value(), changes);
+        count_successes(amend.value(), changes);
+    }
+}
+
 /// The meeting as it stands. After every change it is read again and only what changed is drawn anew:
 /// an item decided or moved, the facts, the forms the new status allows. Text typed into another item's
 /// form, or into the header, stays where it is.
@@ -140,24 +166,9 @@ fn MeetingBody(m: MeetingView, refused: Option<RefusedInput>) -> impl IntoView {
     let township = m.township;
     let current = RwSignal::new(m);
     let reload_failed = RwSignal::new(None::<AppError>);
-    let actions = MeetingActions {
-        header: ServerAction::new(),
-        add: ServerAction::new(),
-        refresh: ServerAction::new(),
-        finalise: ServerAction::new(),
-        sign: ServerAction::new(),
-        send_back: ServerAction::new(),
-        amend: ServerAction::new(),
-    };
-    let MeetingActions { header, add, refresh, finalise, sign, send_back, amend } = actions;
+    let actions = MeetingActions::new();
     let changes = RwSignal::new(0u32);
-    count_successes(header.value(), changes);
-    count_successes(add.value(), changes);
-    count_successes(refresh.value(), changes);
-    count_successes(finalise.value(), changes);
-    count_successes(sign.value(), changes);
-    count_successes(send_back.value(), changes);
-    count_successes(amend.value(), changes);
+    actions.count_into(changes);
     Effect::new(move |previous: Option<u32>| {
         let now = changes.get();
         if previous.is_some_and(|p| p != now) {
@@ -175,10 +186,6 @@ fn MeetingBody(m: MeetingView, refused: Option<RefusedInput>) -> impl IntoView {
     });
     // What decides which parts are shown: each changes rarely, and only a change redraws its part.
     let may_edit = Memo::new(move |_| current.with(|m| m.may_edit));
-    let may_finalise = Memo::new(move |_| current.with(|m| m.may_finalise));
-    let may_sign = Memo::new(move |_| current.with(|m| m.may_sign));
-    let may_amend = Memo::new(move |_| current.with(|m| m.may_amend));
-    let signed = Memo::new(move |_| current.with(|m| m.status == MeetingStatus::Signed));
     let items = move || {
         let editable = may_edit.get();
         current.with(|m| m.items.iter().map(|i| (editable, i.clone())).collect::<Vec<_>>())
@@ -195,20 +202,11 @@ fn MeetingBody(m: MeetingView, refused: Option<RefusedInput>) -> impl IntoView {
         }))}
         {move || current.with(|m| view! { <MeetingFacts m=m.clone()/> })}
         <Show when=move || may_edit.get()>
-            {move || current.with_untracked(|m| view! { <HeaderEditor m=m.clone() header/> })}
+            {move || current.with_untracked(|m| view! { <HeaderEditor m=m.clone() header=actions.header/> })}
         </Show>
         <h2>"议题"</h2>
         <Show when=move || may_edit.get()>
-            <ActionForm action=refresh attr:class="form inline">
-                <input type="hidden" name="id" value=id.to_string()/>
-                <button type="submit" class="small">"更新议题（加入准备后的新情况）"</button>
-                {move || match refresh.value().get() {
-                    Some(Ok(0)) => view! { <span class="hint">"没有新的情况需要列入。"</span> }.into_any(),
-                    Some(Ok(n)) => view! { <span class="hint">{format!("已在末尾加入 {n} 个新议题。")}</span> }.into_any(),
-                    _ => ().into_any(),
-                }}
-                {action_error(refresh.value())}
-            </ActionForm>
+            <RefreshAgendaForm id refresh=actions.refresh/>
         </Show>
         <Show when=move || current.with(|m| m.items.is_empty())>
             <p class="muted">"本月没有系统生成的议题，可由主持人增加。"</p>
@@ -224,20 +222,59 @@ fn MeetingBody(m: MeetingView, refused: Option<RefusedInput>) -> impl IntoView {
             />
         </ol>
         <Show when=move || may_edit.get()>
-            <details class="editor">
-                <summary>"增加议题"</summary>
-                <ActionForm action=add attr:class="form">
-                    <input type="hidden" name="id" value=id.to_string()/>
-                    <label for="new_title">"议题"</label>
-                    <input id="new_title" name="title"/>
-                    {field_error(add.value(), "title")}
-                    <label for="new_facts">"情况（可空）"</label>
-                    <textarea id="new_facts" name="facts" rows="2"></textarea>
-                    {form_error(add.value())}
-                    <button type="submit">"增加"</button>
-                </ActionForm>
-            </details>
+            <AddItemForm id add=actions.add/>
         </Show>
+        <SignOff id current may_edit actions/>
+    }
+}
+
+/// The chair's button that adds to the agenda what came up after the meeting was prepared, and what it added.
+#[component]
+fn RefreshAgendaForm(id: i64, refresh: ServerAction<RefreshMeetingAgenda>) -> impl IntoView {
+    view! {
+        <ActionForm action=refresh attr:class="form inline">
+            <input type="hidden" name="id" value=id.to_string()/>
+            <button type="submit" class="small">"更新议题（加入准备后的新情况）"</button>
+            {move || match refresh.value().get() {
+                Some(Ok(0)) => view! { <span class="hint">"没有新的情况需要列入。"</span> }.into_any(),
+                Some(Ok(n)) => view! { <span class="hint">{format!("已在末尾加入 {n} 个新议题。")}</span> }.into_any(),
+                _ => ().into_any(),
+            }}
+            {action_error(refresh.value())}
+        </ActionForm>
+    }
+}
+
+/// The folded form adding an item of the chair's own to the agenda.
+#[component]
+fn AddItemForm(id: i64, add: ServerAction<AddMeetingItem>) -> impl IntoView {
+    view! {
+        <details class="editor">
+            <summary>"增加议题"</summary>
+            <ActionForm action=add attr:class="form">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <label for="new_title">"议题"</label>
+                <input id="new_title" name="title"/>
+                {field_error(add.value(), "title")}
+                <label for="new_facts">"情况（可空）"</label>
+                <textarea id="new_facts" name="facts" rows="2"></textarea>
+                {form_error(add.value())}
+                <button type="submit">"增加"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// The meeting's way to a signed record: the recorder finalises, the chair signs or sends it back, and a
+/// signed record shows its addenda and takes new ones. Each part shows while the meeting's status allows it.
+#[component]
+fn SignOff(id: i64, current: RwSignal<MeetingView>, may_edit: Memo<bool>, actions: MeetingActions) -> impl IntoView {
+    let MeetingActions { finalise, sign, send_back, amend, .. } = actions;
+    let may_finalise = Memo::new(move |_| current.with(|m| m.may_finalise));
+    let may_sign = Memo::new(move |_| current.with(|m| m.may_sign));
+    let may_amend = Memo::new(move |_| current.with(|m| m.may_amend));
+    let signed = Memo::new(move |_| current.with(|m| m.status == MeetingStatus::Signed));
+    view! {
         <Show
             when=move || may_finalise.get()
             fallback=move || may_edit.get().then(|| {
@@ -382,36 +419,9 @@ fn AgendaItem(
     count_successes(drop.value(), changes);
     count_successes(restore.value(), changes);
     count_successes(shift.value(), changes);
-    let value = decide.value();
     let item_id = item.id;
-    let appraisal = item.kind == super::ItemKind::Appraisal;
-    let appraised = super::appraisal_recorded(item.decided, item.action);
     // A decision that acted outside the meeting keeps its item on the agenda.
     let carried_out = super::carried_out(item.decided, item.action, item.result_case_id);
-    let actions: Vec<ItemAction> = ItemAction::ALL
-        .into_iter()
-        .filter(|a| !appraised || Some(*a) == item.action)
-        .filter(|a| match a {
-            ItemAction::Note => true,
-            ItemAction::Escalate => !township,
-            ItemAction::OpenCase => !appraisal && item.case_id.is_none() && item.household_code.is_some(),
-            ItemAction::UpdateCase => item.case_id.is_some() || item.result_case_id.is_some(),
-            ItemAction::AppraisalPassed | ItemAction::AppraisalFailed => appraisal,
-        })
-        .collect();
-    let current = item.action.unwrap_or(if item.case_id.is_some() { ItemAction::UpdateCase } else { ItemAction::Note });
-    let f = refilled.unwrap_or_else(|| DecisionForm {
-        item_id,
-        analysis: item.analysis.clone(),
-        decision: item.decision.clone(),
-        action: current.as_str().to_string(),
-        department: item.department.clone(),
-        responsible_person: item.responsible_person.clone(),
-        deadline: item.deadline.map(|d| d.to_string()).unwrap_or_default(),
-        owner_user_id: item.owner_user_id.map(|id| id.to_string()).unwrap_or_default(),
-        case_step: String::new(),
-    });
-    let field_id = move |field: &str| format!("item{item_id}-{field}");
     view! {
         <li class:dropped=item.dropped>
             <p class="who">{item.title.clone()}" "<span class="badge">{item.kind.label()}</span>" "<span class="badge">{item.state_label()}</span></p>
@@ -454,63 +464,127 @@ fn AgendaItem(
                     </ActionForm>
                     {action_error(shift.value())}
                 </div>
-                <details class="editor" open=!item.decided>
-                    <summary>{if item.decided { "修改研判决定" } else { "研判" }}</summary>
-                    <ActionForm action=decide attr:class="form">
-                        <input type="hidden" name="id" value=meeting_id.to_string()/>
-                        <input type="hidden" name="form[item_id]" value=item_id.to_string()/>
-                        {error_summary(value, field_id)}
-                        <label>"情况分析"<textarea id=field_id("analysis") name="form[analysis]" rows="2">{f.analysis.clone()}</textarea></label>
-                        {field_error(value, "analysis")}
-                        <label>"研判决定"<textarea id=field_id("decision") name="form[decision]" rows="2">{f.decision.clone()}</textarea></label>
-                        {field_error(value, "decision")}
-                        <label>"处理方式"
-                            <select id=field_id("action") name="form[action]">
-                                {actions.iter().map(|a| view! { <option value=a.as_str() selected=a.as_str() == f.action>{a.label()}</option> }).collect_view()}
-                            </select>
-                        </label>
-                        {field_error(value, "action")}
-                        {(item.case_id.is_some() || item.result_case_id.is_some()).then(|| view! {
-                            <label>"同时办理案件步骤（仅“更新案件”时，可空）"
-                                <select id=field_id("case_step") name="form[case_step]">
-                                    <option value="">"不办理"</option>
-                                    {super::CASE_STEPS.iter().map(|code| view! {
-                                        <option value=*code selected=*code == f.case_step>{crate::cases::lifecycle::action_label(code)}</option>
-                                    }).collect_view()}
-                                </select>
-                            </label>
-                        })}
-                        {field_error(value, "case_step")}
-                        <label>"整改部门"<input id=field_id("department") name="form[department]" value=f.department.clone()/></label>
-                        {field_error(value, "department")}
-                        <label>"责任人"<input id=field_id("responsible_person") name="form[responsible_person]" value=f.responsible_person.clone()/></label>
-                        {field_error(value, "responsible_person")}
-                        <label>"整改期限"<input id=field_id("deadline") name="form[deadline]" type="date" value=f.deadline.clone()/></label>
-                        {field_error(value, "deadline")}
-                        <label>"案件责任人（可空：不变，新案件为该户监测联系人）"
-                            <select id=field_id("owner_user_id") name="form[owner_user_id]">
-                                <option value="">"—"</option>
-                                {item.owners.iter().map(|o| view! { <option value=o.user_id.to_string() selected=f.owner_user_id == o.user_id.to_string()>{o.label.clone()}</option> }).collect_view()}
-                            </select>
-                        </label>
-                        {field_error(value, "owner_user_id")}
-                        <button type="submit" class="primary" disabled=move || decide.pending().get()>"保存研判决定"</button>
-                    </ActionForm>
-                </details>
-                {(!carried_out).then(|| view! { <details class="editor">
-                    <summary>"不列入研判"</summary>
-                    <ActionForm action=drop attr:class="form">
-                        <input type="hidden" name="id" value=meeting_id.to_string()/>
-                        <input type="hidden" name="item_id" value=item_id.to_string()/>
-                        <label>"原因"<input name="reason"/></label>
-                        {field_error(drop.value(), "reason")}
-                        {form_error(drop.value())}
-                        <button type="submit" class="small">"不列入"</button>
-                    </ActionForm>
-                </details> })}
+                <DecisionEditor meeting_id item=item.clone() township refilled decide/>
+                {(!carried_out).then(|| view! { <DropItemForm meeting_id item_id drop/> })}
             })}
         </li>
     }
     // Type-erased: nested in the page's view, the item's full type is deeper than the compiler's query limit.
     .into_any()
+}
+
+/// The ways of carrying out a decision on `item` its form offers: a recorded appraisal keeps its outcome, a
+/// township meeting has no one to escalate to, a case is opened for a household without one and updated where
+/// there is one, and only an appraisal item passes or fails.
+fn offered_actions(item: &ItemView, township: bool) -> Vec<ItemAction> {
+    let appraisal = item.kind == super::ItemKind::Appraisal;
+    let appraised = super::appraisal_recorded(item.decided, item.action);
+    ItemAction::ALL
+        .into_iter()
+        .filter(|a| !appraised || Some(*a) == item.action)
+        .filter(|a| match a {
+            ItemAction::Note => true,
+            ItemAction::Escalate => !township,
+            ItemAction::OpenCase => !appraisal && item.case_id.is_none() && item.household_code.is_some(),
+            ItemAction::UpdateCase => item.case_id.is_some() || item.result_case_id.is_some(),
+            ItemAction::AppraisalPassed | ItemAction::AppraisalFailed => appraisal,
+        })
+        .collect()
+}
+
+/// The decision form as the item's saved decision fills it; an undecided item about a case updates the case.
+fn saved_decision(item: &ItemView) -> DecisionForm {
+    let current = item.action.unwrap_or(if item.case_id.is_some() { ItemAction::UpdateCase } else { ItemAction::Note });
+    DecisionForm {
+        item_id: item.id,
+        analysis: item.analysis.clone(),
+        decision: item.decision.clone(),
+        action: current.as_str().to_string(),
+        department: item.department.clone(),
+        responsible_person: item.responsible_person.clone(),
+        deadline: item.deadline.map(|d| d.to_string()).unwrap_or_default(),
+        owner_user_id: item.owner_user_id.map(|id| id.to_string()).unwrap_or_default(),
+        case_step: String::new(),
+    }
+}
+
+/// The form deciding one agenda item (open until it is decided): the analysis, the decision, how it is
+/// carried out and the case step taken with it, who rectifies by when, and the case's owner. It shows the
+/// saved decision, or `refilled`.
+#[component]
+fn DecisionEditor(
+    meeting_id: i64,
+    item: ItemView,
+    township: bool,
+    refilled: Option<DecisionForm>,
+    decide: ServerAction<DecideMeetingItem>,
+) -> impl IntoView {
+    let value = decide.value();
+    let item_id = item.id;
+    let actions = offered_actions(&item, township);
+    let f = refilled.unwrap_or_else(|| saved_decision(&item));
+    let field_id = move |field: &str| format!("item{item_id}-{field}");
+    view! {
+        <details class="editor" open=!item.decided>
+            <summary>{if item.decided { "修改研判决定" } else { "研判" }}</summary>
+            <ActionForm action=decide attr:class="form">
+                <input type="hidden" name="id" value=meeting_id.to_string()/>
+                <input type="hidden" name="form[item_id]" value=item_id.to_string()/>
+                {error_summary(value, field_id)}
+                <label>"情况分析"<textarea id=field_id("analysis") name="form[analysis]" rows="2">{f.analysis.clone()}</textarea></label>
+                {field_error(value, "analysis")}
+                <label>"研判决定"<textarea id=field_id("decision") name="form[decision]" rows="2">{f.decision.clone()}</textarea></label>
+                {field_error(value, "decision")}
+                <label>"处理方式"
+                    <select id=field_id("action") name="form[action]">
+                        {actions.iter().map(|a| view! { <option value=a.as_str() selected=a.as_str() == f.action>{a.label()}</option> }).collect_view()}
+                    </select>
+                </label>
+                {field_error(value, "action")}
+                {(item.case_id.is_some() || item.result_case_id.is_some()).then(|| view! {
+                    <label>"同时办理案件步骤（仅“更新案件”时，可空）"
+                        <select id=field_id("case_step") name="form[case_step]">
+                            <option value="">"不办理"</option>
+                            {super::CASE_STEPS.iter().map(|code| view! {
+                                <option value=*code selected=*code == f.case_step>{crate::cases::lifecycle::action_label(code)}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                })}
+                {field_error(value, "case_step")}
+                <label>"整改部门"<input id=field_id("department") name="form[department]" value=f.department.clone()/></label>
+                {field_error(value, "department")}
+                <label>"责任人"<input id=field_id("responsible_person") name="form[responsible_person]" value=f.responsible_person.clone()/></label>
+                {field_error(value, "responsible_person")}
+                <label>"整改期限"<input id=field_id("deadline") name="form[deadline]" type="date" value=f.deadline.clone()/></label>
+                {field_error(value, "deadline")}
+                <label>"案件责任人（可空：不变，新案件为该户监测联系人）"
+                    <select id=field_id("owner_user_id") name="form[owner_user_id]">
+                        <option value="">"—"</option>
+                        {item.owners.iter().map(|o| view! { <option value=o.user_id.to_string() selected=f.owner_user_id == o.user_id.to_string()>{o.label.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+                {field_error(value, "owner_user_id")}
+                <button type="submit" class="primary" disabled=move || decide.pending().get()>"保存研判决定"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// The folded form taking an item off the agenda, with the reason.
+#[component]
+fn DropItemForm(meeting_id: i64, item_id: i64, drop: ServerAction<DropMeetingItem>) -> impl IntoView {
+    view! {
+        <details class="editor">
+            <summary>"不列入研判"</summary>
+            <ActionForm action=drop attr:class="form">
+                <input type="hidden" name="id" value=meeting_id.to_string()/>
+                <input type="hidden" name="item_id" value=item_id.to_string()/>
+                <label>"原因"<input name="reason"/></label>
+                {field_error(drop.value(), "reason")}
+                {form_error(drop.value())}
+                <button type="submit" class="small">"不列入"</button>
+            </ActionForm>
+        </details>
+    }
 }

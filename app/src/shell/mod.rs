@@ -76,10 +76,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/new") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="登记风险案件"><NewCasePage/></RoleGate> }/>
                     <Route path=(StaticSegment("cases"), ParamSegment("id")) view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="风险案件"><CaseDetailPage/></RoleGate> }/>
                     <Route path=path!("/visits") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="走访"><crate::visits::pages::MyVisitsPage/></RoleGate> }/>
-                    <Route path=path!("/visits/new") view=|| view! { <RoleGate needs=&[Action::RecordVisit] what="走访登记"><crate::visits::pages::NewVisitPage/></RoleGate> }/>
+                    <Route path=path!("/visits/new") view=|| view! { <RoleGate needs=&[Action::RecordVisit] what="走访登记"><crate::visits::record_pages::NewVisitPage/></RoleGate> }/>
                     <Route path=path!("/visits/coverage") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="走访覆盖情况"><crate::visits::pages::CoveragePage/></RoleGate> }/>
                     <Route path=path!("/visits/sweep") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="年度集中排查"><crate::visits::pages::SweepPage/></RoleGate> }/>
-                    <Route path=(StaticSegment("visits"), ParamSegment("id")) view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="走访记录"><crate::visits::pages::VisitPage/></RoleGate> }/>
+                    <Route path=(StaticSegment("visits"), ParamSegment("id")) view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="走访记录"><crate::visits::record_pages::VisitPage/></RoleGate> }/>
                     <Route path=path!("/meetings") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="研判会议"><crate::meetings::pages::MeetingsPage/></RoleGate> }/>
                     <Route path=(StaticSegment("meetings"), ParamSegment("id")) view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="研判会议"><crate::meetings::pages::MeetingPage/></RoleGate> }/>
                     <Route path=path!("/supervision") view=|| view! { <ComingSoon area=Area::Supervision/> }/>

@@ -171,10 +171,126 @@ fn WindowGrants(windows: Vec<crate::users::WindowGrantRow>) -> impl IntoView {
     }
 }
 
+/// One user's account: who they are, their roles and time-window grants, with the buttons to revoke a role,
+/// to (de)activate the user and to reset their password.
+#[component]
+fn UserAccount(
+    u: super::UserView,
+    remove_role: ServerAction<RemoveRole>,
+    set_active: ServerAction<SetUserActive>,
+    reset: ServerAction<ResetPassword>,
+) -> impl IntoView {
+    view! {
+        <h1>{u.display_name.clone()}</h1>
+        <dl class="facts">
+            <dt>"用户名"</dt><dd class="mono">{u.username.clone()}</dd>
+            <dt>"手机"</dt><dd>{u.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>"邮箱"</dt><dd>{u.email.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>"状态"</dt><dd>{if u.active { "正常" } else { "已停用" }}{u.must_change_password.then_some("（待本人修改一次性密码）")}</dd>
+        </dl>
+        <h2>"角色"</h2>
+        <ul class="plain">
+            {u.roles.into_iter().map(|r| view! {
+                <li>
+                    {format!("{} · {}", r.grant.org_name, r.grant.role_label)}
+                    {r.grant.department.map(|d| format!("（{d}）"))}
+                    <ActionForm action=remove_role attr:class="inline">
+                        <input type="hidden" name="grant_id" value=r.id/>
+                        <button type="submit" class="small">"撤销"</button>
+                    </ActionForm>
+                </li>
+            }).collect_view()}
+        </ul>
+        <WindowGrants windows=u.windows.clone()/>
+        <ActionForm action=set_active attr:class="inline">
+            <input type="hidden" name="user_id" value=u.id/>
+            <input type="hidden" name="active" value=(!u.active).to_string()/>
+            <button type="submit" class:danger=u.active>{if u.active { "停用该用户（立即退出所有登录）" } else { "重新启用该用户" }}</button>
+        </ActionForm>
+        <ActionForm action=reset attr:class="inline">
+            <input type="hidden" name="user_id" value=u.id/>
+            <button type="submit">"重置为一次性密码"</button>
+        </ActionForm>
+    }
+}
+
+/// The form granting the user another role in a unit.
+#[component]
+fn GrantRoleForm(user_id: Signal<i64>, add_role: ServerAction<AddRole>) -> impl IntoView {
+    let added = add_role.value();
+    let add_errors = Signal::derive(move || added.get().and_then(|r| r.err()));
+    view! {
+        <ActionForm action=add_role attr:class="form">
+            <input type="hidden" name="user_id" value=user_id/>
+            <RoleAndUnitFields role_name="role" org_name="org_code" department_name="department" errors=add_errors/>
+            {move || match added.get() {
+                Some(Ok(())) => Some(view! { <div class="banner ok">"角色已授予。"</div> }.into_any()),
+                Some(Err(AppError::Validation { .. })) => None,
+                Some(Err(_)) => Some(action_error(added).into_any()),
+                None => None,
+            }}
+            <button type="submit" class="primary">"授予"</button>
+        </ActionForm>
+    }
+}
+
+/// The form creating an API token for the user, and the new token, shown once.
+#[component]
+fn CreateTokenForm(user_id: Signal<i64>, create_token: ServerAction<CreateToken>) -> impl IntoView {
+    view! {
+        <ActionForm action=create_token attr:class="form">
+            <input type="hidden" name="user_id" value=user_id/>
+            <label for="token_name">"用途"</label>
+            <input id="token_name" name="name" placeholder="例如：医保局数据推送" required/>
+            {field_error(create_token.value(), "name")}
+            {move || match create_token.value().get() {
+                Some(Ok(secret)) => Some(view! { <SecretBox secret what="新的 API 令牌"/> }.into_any()),
+                Some(Err(AppError::Validation { .. })) => None,
+                Some(Err(e)) => Some(view! { <ErrorBox error=e/> }.into_any()),
+                None => None,
+            }}
+            <button type="submit">"创建令牌"</button>
+        </ActionForm>
+    }
+}
+
+/// The user's API tokens: what each is for, when it was made and last used, and revoking it.
+#[component]
+fn TokenTable(tokens: Vec<super::TokenView>, revoke_token: ServerAction<RevokeToken>) -> impl IntoView {
+    view! {
+        <table class="list">
+            <thead><tr><th>"用途"</th><th>"开头"</th><th>"创建时间"</th><th>"最近使用"</th><th>"状态"</th></tr></thead>
+            <tbody>
+                {tokens.into_iter().map(|t| view! {
+                    <tr>
+                        <td data-label="用途">{t.name}</td>
+                        <td data-label="开头" class="mono">{format!("{}…", t.prefix)}</td>
+                        <td data-label="创建时间">{beijing_time(t.created_at)}</td>
+                        <td data-label="最近使用">{t.last_used_at.map(beijing_time).unwrap_or_else(|| "从未".into())}</td>
+                        <td data-label="状态">
+                            {match t.revoked_at {
+                                Some(at) => view! { <span>{format!("已吊销（{}）", beijing_time(at))}</span> }.into_any(),
+                                None => view! {
+                                    <ActionForm action=revoke_token attr:class="inline">
+                                        <input type="hidden" name="token_id" value=t.id/>
+                                        <button type="submit" class="small danger">"吊销"</button>
+                                    </ActionForm>
+                                }.into_any(),
+                            }}
+                        </td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// One user's page: the account, granting roles, and the API tokens.
 #[component]
 pub fn UserDetailPage() -> impl IntoView {
     let params = use_params_map();
-    let user_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
+    let user_id =
+        Signal::derive(move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0)));
 
     let add_role = ServerAction::<AddRole>::new();
     let remove_role = ServerAction::<RemoveRole>::new();
@@ -184,15 +300,13 @@ pub fn UserDetailPage() -> impl IntoView {
     let revoke_token = ServerAction::<RevokeToken>::new();
 
     let user = Resource::new(
-        move || (user_id(), add_role.version().get(), remove_role.version().get(), set_active.version().get()),
+        move || (user_id.get(), add_role.version().get(), remove_role.version().get(), set_active.version().get()),
         |(id, ..)| get_user(id),
     );
     let tokens = Resource::new(
-        move || (user_id(), create_token.version().get(), revoke_token.version().get()),
+        move || (user_id.get(), create_token.version().get(), revoke_token.version().get()),
         |(id, ..)| list_tokens(id),
     );
-    let added = add_role.value();
-    let add_errors = Signal::derive(move || added.get().and_then(|r| r.err()));
 
     view! {
         <section class="page">
@@ -201,38 +315,7 @@ pub fn UserDetailPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match user.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(u) => view! {
-                            <h1>{u.display_name.clone()}</h1>
-                            <dl class="facts">
-                                <dt>"用户名"</dt><dd class="mono">{u.username.clone()}</dd>
-                                <dt>"手机"</dt><dd>{u.phone.clone().unwrap_or_else(|| "—".into())}</dd>
-                                <dt>"邮箱"</dt><dd>{u.email.clone().unwrap_or_else(|| "—".into())}</dd>
-                                <dt>"状态"</dt><dd>{if u.active { "正常" } else { "已停用" }}{u.must_change_password.then_some("（待本人修改一次性密码）")}</dd>
-                            </dl>
-                            <h2>"角色"</h2>
-                            <ul class="plain">
-                                {u.roles.into_iter().map(|r| view! {
-                                    <li>
-                                        {format!("{} · {}", r.grant.org_name, r.grant.role_label)}
-                                        {r.grant.department.map(|d| format!("（{d}）"))}
-                                        <ActionForm action=remove_role attr:class="inline">
-                                            <input type="hidden" name="grant_id" value=r.id/>
-                                            <button type="submit" class="small">"撤销"</button>
-                                        </ActionForm>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                            <WindowGrants windows=u.windows.clone()/>
-                            <ActionForm action=set_active attr:class="inline">
-                                <input type="hidden" name="user_id" value=u.id/>
-                                <input type="hidden" name="active" value=(!u.active).to_string()/>
-                                <button type="submit" class:danger=u.active>{if u.active { "停用该用户（立即退出所有登录）" } else { "重新启用该用户" }}</button>
-                            </ActionForm>
-                            <ActionForm action=reset attr:class="inline">
-                                <input type="hidden" name="user_id" value=u.id/>
-                                <button type="submit">"重置为一次性密码"</button>
-                            </ActionForm>
-                        }.into_any(),
+                        Ok(u) => view! { <UserAccount u remove_role set_active reset/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -245,65 +328,18 @@ pub fn UserDetailPage() -> impl IntoView {
             }}
 
             <h2>"授予角色"</h2>
-            <ActionForm action=add_role attr:class="form">
-                <input type="hidden" name="user_id" value=user_id/>
-                <RoleAndUnitFields role_name="role" org_name="org_code" department_name="department" errors=add_errors/>
-                {move || match added.get() {
-                    Some(Ok(())) => Some(view! { <div class="banner ok">"角色已授予。"</div> }.into_any()),
-                    Some(Err(AppError::Validation { .. })) => None,
-                    Some(Err(_)) => Some(action_error(added).into_any()),
-                    None => None,
-                }}
-                <button type="submit" class="primary">"授予"</button>
-            </ActionForm>
+            <GrantRoleForm user_id add_role/>
 
             <h2>"API 令牌"</h2>
             <p class="muted">"供行业部门等外部系统调用本系统接口（请求头 Authorization: Bearer 令牌）。令牌只在创建时显示一次。"</p>
-            <ActionForm action=create_token attr:class="form">
-                <input type="hidden" name="user_id" value=user_id/>
-                <label for="token_name">"用途"</label>
-                <input id="token_name" name="name" placeholder="例如：医保局数据推送" required/>
-                {field_error(create_token.value(), "name")}
-                {move || match create_token.value().get() {
-                    Some(Ok(secret)) => Some(view! { <SecretBox secret what="新的 API 令牌"/> }.into_any()),
-                    Some(Err(AppError::Validation { .. })) => None,
-                    Some(Err(e)) => Some(view! { <ErrorBox error=e/> }.into_any()),
-                    None => None,
-                }}
-                <button type="submit">"创建令牌"</button>
-            </ActionForm>
+            <CreateTokenForm user_id create_token/>
             {action_error(revoke_token.value())}
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match tokens.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         Ok(list) if list.is_empty() => view! { <p class="muted">"尚无令牌。"</p> }.into_any(),
-                        Ok(list) => view! {
-                            <table class="list">
-                                <thead><tr><th>"用途"</th><th>"开头"</th><th>"创建时间"</th><th>"最近使用"</th><th>"状态"</th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|t| view! {
-                                        <tr>
-                                            <td data-label="用途">{t.name}</td>
-                                            <td data-label="开头" class="mono">{format!("{}…", t.prefix)}</td>
-                                            <td data-label="创建时间">{beijing_time(t.created_at)}</td>
-                                            <td data-label="最近使用">{t.last_used_at.map(beijing_time).unwrap_or_else(|| "从未".into())}</td>
-                                            <td data-label="状态">
-                                                {match t.revoked_at {
-                                                    Some(at) => view! { <span>{format!("已吊销（{}）", beijing_time(at))}</span> }.into_any(),
-                                                    None => view! {
-                                                        <ActionForm action=revoke_token attr:class="inline">
-                                                            <input type="hidden" name="token_id" value=t.id/>
-                                                            <button type="submit" class="small danger">"吊销"</button>
-                                                        </ActionForm>
-                                                    }.into_any(),
-                                                }}
-                                            </td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
+                        Ok(tokens) => view! { <TokenTable tokens revoke_token/> }.into_any(),
                     }
                 })}
             </Transition>

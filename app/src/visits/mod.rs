@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod record_pages;
 pub mod schedule;
 #[cfg(feature = "ssr")]
 pub mod service;
