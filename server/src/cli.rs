@@ -166,8 +166,17 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Audit { command: AuditCommand::Verify } => {
             crate::audit::verify_command(&settings, &mut std::io::stdout()).await
         }
-        Command::User { command: UserCommand::Create { username, role, org, name, email, department } } => {
-            let db = open(&settings, now).await?;
+        Command::User { command } => user_command(&settings, now, command).await,
+        Command::Calendar { command } => calendar_command(&settings, now, command).await,
+        Command::Org { command } => org_command(&settings, now, command).await,
+    }
+}
+
+/// `server user …`: create an account with a one-time password, or list the accounts.
+async fn user_command(settings: &Settings, now: DateTime<Utc>, command: UserCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        UserCommand::Create { username, role, org, name, email, department } => {
+            let db = open(settings, now).await?;
             let password = app::users::service::one_time_password();
             let hash = app::auth::service::hash_password(password.clone()).await?;
             let input = NewUser {
@@ -188,8 +197,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             println!("{password}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::User { command: UserCommand::List } => {
-            let db = open(&settings, now).await?;
+        UserCommand::List => {
+            let db = open(settings, now).await?;
             for user in app::users::service::list_all(&db).await.map_err(|e| anyhow::anyhow!("{e}"))? {
                 let roles: Vec<String> =
                     user.roles.iter().map(|r| format!("{}@{}", r.grant.role.as_str(), r.grant.org_code)).collect();
@@ -203,9 +212,19 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Calendar { command: CalendarCommand::Load { file } } => {
+    }
+}
+
+/// `server calendar …`: load a year's holiday notice, or list the loaded ones.
+async fn calendar_command(
+    settings: &Settings,
+    now: DateTime<Utc>,
+    command: CalendarCommand,
+) -> anyhow::Result<ExitCode> {
+    match command {
+        CalendarCommand::Load { file } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
-            let db = open(&settings, now).await?;
+            let db = open(settings, now).await?;
             let tx = app::db::begin_write(&db).await?;
             let notice = app::calendar::service::store(&tx, &Actor::operator(), now, &text)
                 .await
@@ -214,15 +233,21 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             println!("已载入 {} 年节假日安排（{} 个放假或调休日）：{}", notice.year, notice.days.len(), notice.source);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Calendar { command: CalendarCommand::List } => {
-            let db = open(&settings, now).await?;
+        CalendarCommand::List => {
+            let db = open(settings, now).await?;
             for notice in app::calendar::service::notices(&db).await.map_err(|e| anyhow::anyhow!("{e}"))? {
                 println!("{}  {} 天  {}", notice.year, notice.days.len(), notice.source);
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Org { command: OrgCommand::Create { code, name, parent } } => {
-            let db = open(&settings, now).await?;
+    }
+}
+
+/// `server org create`: add a unit to the organisation tree.
+async fn org_command(settings: &Settings, now: DateTime<Utc>, command: OrgCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        OrgCommand::Create { code, name, parent } => {
+            let db = open(settings, now).await?;
             let tx = app::db::begin_write(&db).await?;
             let unit = app::org::service::insert(&tx, &Actor::operator(), now, parent.as_deref(), &code, &name)
                 .await

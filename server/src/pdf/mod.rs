@@ -255,43 +255,7 @@ fn compose(
                 }
                 page.space(2.0);
             }
-            Block::Table { rows, columns, empty, blank_rows, hide_when_empty } => {
-                let list = rows.split('.').try_fold(data, |v, key| v.get(key)).and_then(|v| v.as_array());
-                let Some(list) = list else {
-                    return Err(template.error_at(rows, format!("the data has no list named {rows}")));
-                };
-                if list.is_empty() && *hide_when_empty {
-                    continue;
-                }
-                let total: f32 = columns.iter().map(|c| c.width).sum();
-                let widths: Vec<f32> = columns.iter().map(|c| page.content_width() * c.width / total).collect();
-                let header: Vec<Cell> = columns.iter().map(|c| Cell { text: c.header.clone(), shaded: true }).collect();
-                page.row(&header, &widths, None);
-                for item in list {
-                    let mut with_row = data.clone();
-                    if let Some(object) = with_row.as_object_mut() {
-                        object.insert("row".into(), item.clone());
-                    }
-                    let row_context = minijinja::Value::from(minijinja::value::Serde(&with_row));
-                    let cells = columns
-                        .iter()
-                        .map(|c| Ok(Cell { text: template.fill(&c.value, &row_context)?, shaded: false }))
-                        .collect::<Result<Vec<_>, TemplateError>>()?;
-                    page.row(&cells, &widths, Some((&header, &widths)));
-                }
-                if list.is_empty()
-                    && let Some(text) = empty
-                {
-                    let cells = [Cell { text: text.clone(), shaded: false }];
-                    page.row(&cells, &[page.content_width()], None);
-                }
-                for _ in 0..*blank_rows {
-                    let cells: Vec<Cell> =
-                        columns.iter().map(|_| Cell { text: String::new(), shaded: false }).collect();
-                    page.row(&cells, &widths, Some((&header, &widths)));
-                }
-                page.space(2.0);
-            }
+            Block::Table { .. } => table(&mut page, template, data, block)?,
             Block::Paragraph { text, file, indent } => {
                 let body = match (text, file) {
                     (Some(text), _) => fill(text)?,
@@ -313,4 +277,50 @@ fn compose(
     }
     page.footer(&fill(&layout.footer)?, layout.margins_mm.bottom / 2.0, numbering.offset, numbering.total);
     Ok(page.pages.into_iter().map(|ops| Sheet { paper: layout.page, ops }).collect())
+}
+
+/// A table block: a header row, a row per item of its list (the header repeated on each new page), a
+/// line saying the list is empty, and blank rows to fill in by hand.
+fn table(
+    page: &mut Composer,
+    template: &Template,
+    data: &serde_json::Value,
+    block: &Block,
+) -> Result<(), TemplateError> {
+    let Block::Table { rows, columns, empty, blank_rows, hide_when_empty } = block else { return Ok(()) };
+    let list = rows.split('.').try_fold(data, |v, key| v.get(key)).and_then(|v| v.as_array());
+    let Some(list) = list else {
+        return Err(template.error_at(rows, format!("the data has no list named {rows}")));
+    };
+    if list.is_empty() && *hide_when_empty {
+        return Ok(());
+    }
+    let total: f32 = columns.iter().map(|c| c.width).sum();
+    let widths: Vec<f32> = columns.iter().map(|c| page.content_width() * c.width / total).collect();
+    let header: Vec<Cell> = columns.iter().map(|c| Cell { text: c.header.clone(), shaded: true }).collect();
+    page.row(&header, &widths, None);
+    for item in list {
+        let mut with_row = data.clone();
+        if let Some(object) = with_row.as_object_mut() {
+            object.insert("row".into(), item.clone());
+        }
+        let row_context = minijinja::Value::from(minijinja::value::Serde(&with_row));
+        let cells = columns
+            .iter()
+            .map(|c| Ok(Cell { text: template.fill(&c.value, &row_context)?, shaded: false }))
+            .collect::<Result<Vec<_>, TemplateError>>()?;
+        page.row(&cells, &widths, Some((&header, &widths)));
+    }
+    if list.is_empty()
+        && let Some(text) = empty
+    {
+        let cells = [Cell { text: text.clone(), shaded: false }];
+        page.row(&cells, &[page.content_width()], None);
+    }
+    for _ in 0..*blank_rows {
+        let cells: Vec<Cell> = columns.iter().map(|_| Cell { text: String::new(), shaded: false }).collect();
+        page.row(&cells, &widths, Some((&header, &widths)));
+    }
+    page.space(2.0);
+    Ok(())
 }
