@@ -97,29 +97,7 @@ pub async fn login(
                 "inactive"
             };
             tracing::warn!(%username, %ip, reason, "sign-in refused");
-            let tx = begin_write(db).await?;
-            login_failure::ActiveModel {
-                username: Set(username.chars().take(64).collect()),
-                ip: Set(ip.clone()),
-                at: Set(now),
-                ..Default::default()
-            }
-            .insert(&tx)
-            .await?;
-            audit::append(
-                &tx,
-                &Actor::anonymous(&format!("登录尝试（{username}）"), meta),
-                now,
-                Entry {
-                    action: "auth.login_failed",
-                    entity_type: "user",
-                    entity_id: username.clone(),
-                    org_code: None,
-                    changes: json!({ "reason": reason }),
-                },
-            )
-            .await?;
-            tx.commit().await?;
+            record_failure(db, now, &username, &ip, reason, meta).await?;
             return Err(AppError::LoginFailed);
         }
     };
@@ -148,6 +126,41 @@ pub async fn login(
     tx.commit().await?;
     tracing::info!(%username, %ip, "signed in");
     Ok((caller, token))
+}
+
+/// Keep a refused sign-in (it counts towards throttling) with its audit record, in its own transaction.
+async fn record_failure(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    username: &str,
+    ip: &str,
+    reason: &str,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
+    let tx = begin_write(db).await?;
+    login_failure::ActiveModel {
+        username: Set(username.chars().take(64).collect()),
+        ip: Set(ip.to_string()),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::append(
+        &tx,
+        &Actor::anonymous(&format!("登录尝试（{username}）"), meta),
+        now,
+        Entry {
+            action: "auth.login_failed",
+            entity_type: "user",
+            entity_id: username.to_string(),
+            org_code: None,
+            changes: json!({ "reason": reason }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// End the session behind `token`.

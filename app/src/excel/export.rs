@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{app_user, household, identification, org_unit};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
@@ -153,6 +153,146 @@ fn in_warning_band(e: &Evaluated) -> bool {
         .is_some_and(|v| v.warning_object || v.flags.iter().any(|f| matches!(f.kind, RiskKind::BelowWarningLine)))
 }
 
+/// The names of units and people, loaded once for all rows.
+struct Names {
+    units: HashMap<String, String>,
+    people: HashMap<i64, String>,
+}
+
+impl Names {
+    /// Load every unit's and every user's name.
+    async fn load(db: &DatabaseConnection) -> Result<Names, AppError> {
+        let units = org_unit::Entity::find().all(db).await?.into_iter().map(|u| (u.code, u.name)).collect();
+        let people = app_user::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
+        Ok(Names { units, people })
+    }
+
+    fn unit(&self, code: &str) -> String {
+        self.units.get(code).cloned().unwrap_or_default()
+    }
+
+    fn person(&self, id: Option<i64>) -> String {
+        id.and_then(|id| self.people.get(&id).cloned()).unwrap_or_default()
+    }
+}
+
+/// The cells every layout takes from a household: its place, per-capita income, status and class, and
+/// whether the caller sees ID numbers in full there.
+struct Common {
+    reveal: bool,
+    township: String,
+    village: String,
+    group: String,
+    per_capita: String,
+    status: &'static str,
+    class: String,
+}
+
+impl Common {
+    /// Read the shared cells of a household.
+    fn of(e: &Evaluated, names: &Names, reveal: bool) -> Common {
+        let h = &e.household;
+        Common {
+            reveal,
+            township: names.unit(&org::unit_at(&h.org_code, OrgLevel::Township)),
+            village: names.unit(org::prefix_at(&h.org_code, OrgLevel::Village)),
+            group: if h.org_code.len() == 15 { names.unit(&h.org_code) } else { String::new() },
+            per_capita: e
+                .evaluation
+                .as_ref()
+                .and_then(|v| v.per_capita_income_yuan)
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            status: MonitoringStatus::parse(&h.monitoring_status).unwrap_or(MonitoringStatus::None).label(),
+            class: h.monitoring_class.clone().unwrap_or_default(),
+        }
+    }
+
+    /// An ID number, in full or masked.
+    fn show_id(&self, id: &str) -> String {
+        if self.reveal { id.to_string() } else { mask_resident_id(id) }
+    }
+
+    /// The head's ID number, shown as the caller may see it.
+    fn head_id(&self, e: &Evaluated) -> String {
+        e.members.iter().find(|m| m.relation == "户主").map(|m| self.show_id(&m.resident_id)).unwrap_or_default()
+    }
+}
+
+/// A ledger's row for a household: its risks, red alert and the people in charge.
+fn ledger_line(e: &Evaluated, c: Common, names: &Names) -> Vec<String> {
+    let h = &e.household;
+    let head_id = c.head_id(e);
+    vec![
+        c.township,
+        c.village,
+        c.group,
+        h.code.clone(),
+        h.head_name.clone(),
+        head_id,
+        e.members.len().to_string(),
+        c.class,
+        c.status.into(),
+        c.per_capita,
+        if e.evaluation.as_ref().is_some_and(|v| v.red_alert) { "是" } else { "否" }.into(),
+        risks(e),
+        names.person(h.contact_user_id),
+        names.person(h.liaison_user_id),
+        h.phone.clone().unwrap_or_default(),
+    ]
+}
+
+/// An adjustment table's row for a household: this year's adjustment, or 未调整.
+fn adjustment_line(e: &Evaluated, c: Common, adjustments: &HashMap<i64, (String, String, String)>) -> Vec<String> {
+    let h = &e.household;
+    let (kind, date, basis) =
+        adjustments.get(&h.id).cloned().unwrap_or_else(|| ("未调整".into(), String::new(), String::new()));
+    let head_id = c.head_id(e);
+    vec![
+        c.township,
+        c.village,
+        h.code.clone(),
+        h.head_name.clone(),
+        head_id,
+        e.members.len().to_string(),
+        c.class,
+        kind,
+        date,
+        basis,
+        c.per_capita,
+        c.status.into(),
+    ]
+}
+
+/// A roll's rows for a household: one a member, with the household's risks and helper.
+fn member_lines(e: &Evaluated, c: &Common, names: &Names, today: NaiveDate) -> Vec<Vec<String>> {
+    let h = &e.household;
+    e.members
+        .iter()
+        .map(|m| {
+            vec![
+                c.township.clone(),
+                c.village.clone(),
+                c.group.clone(),
+                h.code.clone(),
+                h.head_name.clone(),
+                m.name.clone(),
+                m.relation.clone(),
+                c.show_id(&m.resident_id),
+                if m.sex == "M" { "男" } else { "女" }.into(),
+                today.years_since(m.birth_date).unwrap_or(0).to_string(),
+                m.labour_capacity.clone(),
+                m.health.clone(),
+                m.schooling.clone(),
+                m.co_residence_note.clone().unwrap_or_default(),
+                c.per_capita.clone(),
+                risks(e),
+                names.person(h.contact_user_id),
+            ]
+        })
+        .collect()
+}
+
 /// Write a roster for the caller; the download is audited.
 pub async fn export(
     db: &DatabaseConnection,
@@ -169,16 +309,12 @@ pub async fn export(
     }
     let today = beijing_date(now);
     let ids = household_ids(db, ctx, roster, within).await?;
-    let units: HashMap<String, String> =
-        org_unit::Entity::find().all(db).await?.into_iter().map(|u| (u.code, u.name)).collect();
-    let unit_name = |code: &str| units.get(code).cloned().unwrap_or_default();
-    let people: HashMap<i64, String> =
-        app_user::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
-    let person = |id: Option<i64>| id.and_then(|id| people.get(&id).cloned()).unwrap_or_default();
+    let names = Names::load(db).await?;
     let adjustments =
         if roster.layout() == Layout::Adjustment { adjustments(db, &ids, today.year()).await? } else { HashMap::new() };
 
-    let scope_name = within.map(unit_name).filter(|n| !n.is_empty()).unwrap_or_else(|| "本人负责范围".into());
+    let scope_name =
+        within.map(|code| names.unit(code)).filter(|n| !n.is_empty()).unwrap_or_else(|| "本人负责范围".into());
     let heading = format!("{}（{}，{}）", roster.title(), scope_name, today);
     let mut table: Vec<Vec<String>> = Vec::new();
     let mut policies = HashMap::new();
@@ -188,83 +324,14 @@ pub async fn export(
             if roster == Roster::WarningLedger && !in_warning_band(&e) {
                 continue;
             }
-            let h = &e.household;
-            let reveal = authz::authorize(caller, Action::RevealResidentId, &h.org_code).is_ok();
+            let reveal = authz::authorize(caller, Action::RevealResidentId, &e.household.org_code).is_ok();
             full_ids_shown |= reveal;
-            let show_id = |id: &str| if reveal { id.to_string() } else { mask_resident_id(id) };
-            let township = unit_name(&org::unit_at(&h.org_code, OrgLevel::Township));
-            let village = unit_name(org::prefix_at(&h.org_code, OrgLevel::Village));
-            let group = if h.org_code.len() == 15 { unit_name(&h.org_code) } else { String::new() };
-            let per_capita =
-                e.evaluation.as_ref().and_then(|v| v.per_capita_income_yuan).map(|v| v.to_string()).unwrap_or_default();
-            let status = MonitoringStatus::parse(&h.monitoring_status).unwrap_or(MonitoringStatus::None).label();
-            let head_id = e.members.iter().find(|m| m.relation == "户主").map(|m| show_id(&m.resident_id));
-            let class = h.monitoring_class.clone().unwrap_or_default();
-            let lines: Vec<Vec<String>> = match roster.layout() {
-                Layout::Ledger => vec![vec![
-                    township,
-                    village,
-                    group,
-                    h.code.clone(),
-                    h.head_name.clone(),
-                    head_id.unwrap_or_default(),
-                    e.members.len().to_string(),
-                    class,
-                    status.into(),
-                    per_capita,
-                    if e.evaluation.as_ref().is_some_and(|v| v.red_alert) { "是" } else { "否" }.into(),
-                    risks(&e),
-                    person(h.contact_user_id),
-                    person(h.liaison_user_id),
-                    h.phone.clone().unwrap_or_default(),
-                ]],
-                Layout::Adjustment => {
-                    let (kind, date, basis) = adjustments
-                        .get(&h.id)
-                        .cloned()
-                        .unwrap_or_else(|| ("未调整".into(), String::new(), String::new()));
-                    vec![vec![
-                        township,
-                        village,
-                        h.code.clone(),
-                        h.head_name.clone(),
-                        head_id.unwrap_or_default(),
-                        e.members.len().to_string(),
-                        class,
-                        kind,
-                        date,
-                        basis,
-                        per_capita,
-                        status.into(),
-                    ]]
-                }
-                Layout::Members => e
-                    .members
-                    .iter()
-                    .map(|m| {
-                        vec![
-                            township.clone(),
-                            village.clone(),
-                            group.clone(),
-                            h.code.clone(),
-                            h.head_name.clone(),
-                            m.name.clone(),
-                            m.relation.clone(),
-                            show_id(&m.resident_id),
-                            if m.sex == "M" { "男" } else { "女" }.into(),
-                            today.years_since(m.birth_date).unwrap_or(0).to_string(),
-                            m.labour_capacity.clone(),
-                            m.health.clone(),
-                            m.schooling.clone(),
-                            m.co_residence_note.clone().unwrap_or_default(),
-                            per_capita.clone(),
-                            risks(&e),
-                            person(h.contact_user_id),
-                        ]
-                    })
-                    .collect(),
-            };
-            table.extend(lines);
+            let common = Common::of(&e, &names, reveal);
+            match roster.layout() {
+                Layout::Ledger => table.push(ledger_line(&e, common, &names)),
+                Layout::Adjustment => table.push(adjustment_line(&e, common, &adjustments)),
+                Layout::Members => table.extend(member_lines(&e, &common, &names, today)),
+            }
         }
     }
     let rows = table.len();
@@ -273,11 +340,25 @@ pub async fn export(
         _ => "（无符合条件的农户）",
     };
     let bytes = workbook_bytes(roster.title(), &heading, columns(roster.layout()), &table, empty)?;
+    record_download(db, now, &Actor::user(caller, &ctx.meta), roster, within, rows, full_ids_shown).await?;
+    Ok(ExportFile { file_name: format!("{}-{}.xlsx", roster.title(), today.format("%Y%m%d")), bytes, rows })
+}
 
+/// Audit the download in its own transaction: which roster, where, how many rows, and whether full ID
+/// numbers were in it.
+async fn record_download(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    roster: Roster,
+    within: Option<&str>,
+    rows: usize,
+    full_ids_shown: bool,
+) -> Result<(), AppError> {
     let tx = begin_write(db).await?;
     audit::append(
         &tx,
-        &Actor::user(caller, &ctx.meta),
+        actor,
         now,
         Entry {
             action: "export.downloaded",
@@ -289,5 +370,5 @@ pub async fn export(
     )
     .await?;
     tx.commit().await?;
-    Ok(ExportFile { file_name: format!("{}-{}.xlsx", roster.title(), today.format("%Y%m%d")), bytes, rows })
+    Ok(())
 }

@@ -420,17 +420,16 @@ impl PolicyForm {
     /// Parse and validate; every problem is reported, each with its field.
     pub fn parse(&self) -> Result<Policy, AppError> {
         let mut problems = Problems::default();
-        let mut categories = Vec::new();
-        for (i, line) in self.categories.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
-            match category(line) {
-                Some(c) => categories.push(c),
-                None => problems.add(
-                    "categories",
-                    format!("类别第 {} 行应为“名称，监测或不监测，走访周期（月），走访人，仅入户或可远程”。", i + 1),
-                ),
-            }
-        }
-        let policy = Policy {
+        let categories = self.categories(&mut problems);
+        let policy = self.read(&mut problems, categories);
+        problems.finish()?;
+        policy.validate()?;
+        Ok(policy)
+    }
+
+    /// Read the fields into a policy, noting each problem under its field, in the form's order.
+    fn read(&self, problems: &mut Problems, categories: Vec<Category>) -> Policy {
+        Policy {
             name: self.name.trim().to_string(),
             source: self.source.trim().to_string(),
             monitoring_line_yuan: problems.take(whole("monitoring_line_yuan", "监测线", &self.monitoring_line_yuan)),
@@ -441,16 +440,7 @@ impl PolicyForm {
                 &self.red_alert_line_yuan,
             )),
             deduct_large_expenditure: self.deduct_large_expenditure.is_some(),
-            deductible_items: [
-                (ExpenseItem::Medical, &self.deduct_medical),
-                (ExpenseItem::Schooling, &self.deduct_schooling),
-                (ExpenseItem::Disaster, &self.deduct_disaster),
-                (ExpenseItem::Other, &self.deduct_other),
-            ]
-            .into_iter()
-            .filter(|(_, ticked)| ticked.is_some())
-            .map(|(item, _)| item)
-            .collect(),
+            deductible_items: self.deductible_items(),
             require_typical_feature: self.require_typical_feature.is_some(),
             transfer_share_limit_pct: problems.take(whole(
                 "transfer_share_limit_pct",
@@ -494,42 +484,69 @@ impl PolicyForm {
             )),
             dibao_taper_months: problems.take(whole("dibao_taper_months", "低保渐退期", &self.dibao_taper_months)),
             // A client that does not know this newer field gets the practice's half year.
-            elimination_stable_months: if self.elimination_stable_months.trim().is_empty() {
-                default_stable_months()
-            } else {
-                problems.take(whole(
-                    "elimination_stable_months",
-                    "风险消除前收入稳定月数",
-                    &self.elimination_stable_months,
-                ))
-            },
-            reminder_working_days: if self.reminder_working_days.trim().is_empty() {
-                default_reminder_days()
-            } else {
-                problems.take(whole("reminder_working_days", "期限提醒提前工作日", &self.reminder_working_days))
-            },
+            elimination_stable_months: newer(problems, &self.elimination_stable_months, default_stable_months, |t| {
+                whole("elimination_stable_months", "风险消除前收入稳定月数", t)
+            }),
+            reminder_working_days: newer(problems, &self.reminder_working_days, default_reminder_days, |t| {
+                whole("reminder_working_days", "期限提醒提前工作日", t)
+            }),
             scale_base_population: problems
                 .take(optional_whole("scale_base_population", "建档立卡贫困人口基数", &self.scale_base_population))
                 .map(|n| n as u64),
-            sweep_deadline: if self.sweep_deadline.trim().is_empty() {
-                default_sweep_deadline()
-            } else {
-                problems.take(month_day("sweep_deadline", &self.sweep_deadline))
-            },
-            liaison_visit_every_months: if self.liaison_visit_every_months.trim().is_empty() {
-                default_liaison_months()
-            } else {
-                problems.take(whole("liaison_visit_every_months", "挂钩干部走访周期", &self.liaison_visit_every_months))
-            },
+            sweep_deadline: newer(problems, &self.sweep_deadline, default_sweep_deadline, |t| {
+                month_day("sweep_deadline", t)
+            }),
+            liaison_visit_every_months: newer(
+                problems,
+                &self.liaison_visit_every_months,
+                default_liaison_months,
+                |t| whole("liaison_visit_every_months", "挂钩干部走访周期", t),
+            ),
             notice_phone: match self.notice_phone.trim() {
                 "" => default_notice_phone(),
                 phone => phone.to_string(),
             },
-        };
-        problems.finish()?;
-        policy.validate()?;
-        Ok(policy)
+        }
     }
+
+    /// Read the categories, one a line; a line that does not read is a problem naming its number.
+    fn categories(&self, problems: &mut Problems) -> Vec<Category> {
+        let mut categories = Vec::new();
+        for (i, line) in self.categories.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+            match category(line) {
+                Some(c) => categories.push(c),
+                None => problems.add(
+                    "categories",
+                    format!("类别第 {} 行应为“名称，监测或不监测，走访周期（月），走访人，仅入户或可远程”。", i + 1),
+                ),
+            }
+        }
+        categories
+    }
+
+    /// The ticked items of rigid expenditure that count as compliant large expenditure.
+    fn deductible_items(&self) -> Vec<ExpenseItem> {
+        [
+            (ExpenseItem::Medical, &self.deduct_medical),
+            (ExpenseItem::Schooling, &self.deduct_schooling),
+            (ExpenseItem::Disaster, &self.deduct_disaster),
+            (ExpenseItem::Other, &self.deduct_other),
+        ]
+        .into_iter()
+        .filter(|(_, ticked)| ticked.is_some())
+        .map(|(item, _)| item)
+        .collect()
+    }
+}
+
+/// A field newer than some clients, which send it empty: its default then, else read (a problem noted).
+fn newer<T: Default>(
+    problems: &mut Problems,
+    text: &str,
+    default: fn() -> T,
+    read: impl FnOnce(&str) -> Result<T, AppError>,
+) -> T {
+    if text.trim().is_empty() { default() } else { problems.take(read(text)) }
 }
 
 /// The policy in force for a unit and year, and where it comes from.
@@ -556,60 +573,4 @@ pub struct PolicyShown {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::presets::{Preset, preset};
-
-    #[test]
-    fn every_preset_is_valid() {
-        for key in Preset::ALL {
-            preset(key).validate().unwrap_or_else(|e| panic!("{key:?}: {e}"));
-        }
-    }
-
-    #[test]
-    fn warning_households_are_visited_by_the_village_cadres_the_policy_names() {
-        use crate::permissions::Role;
-        let yihe = preset(Preset::Yihe2022);
-        let roles = |name: &str| yihe.category(name).map(|c| c.visitor_roles()).unwrap();
-        assert_eq!(roles("防贫预警户"), [Role::ResidentCadre, Role::InfoOfficer]);
-        assert!(roles("防贫监测户").is_empty(), "the monitoring contact visits");
-    }
-
-    #[test]
-    fn the_edit_form_round_trips_every_preset() {
-        for key in Preset::ALL {
-            let policy = preset(key);
-            assert_eq!(super::PolicyForm::from_policy(&policy).parse().unwrap(), policy, "{key:?}");
-        }
-    }
-
-    #[test]
-    fn form_errors_name_the_field_in_chinese() {
-        let mut form = super::PolicyForm::from_policy(&preset(Preset::Yihe2022));
-        form.monitoring_line_yuan = "七千".into();
-        assert_eq!(
-            form.parse().unwrap_err().field_message("monitoring_line_yuan").as_deref(),
-            Some("监测线应为整数。")
-        );
-        let mut form = super::PolicyForm::from_policy(&preset(Preset::Yihe2022));
-        form.categories = "防贫监测户，监测，每月".into();
-        assert!(form.parse().unwrap_err().to_string().contains("类别第 1 行"));
-    }
-
-    #[test]
-    fn nonsense_is_refused_with_the_field_named() {
-        let mut p = preset(Preset::Yihe2022);
-        p.warning_line_yuan = Some(6000);
-        let err = p.validate().unwrap_err();
-        assert_eq!(
-            err.field_message("warning_line_yuan").as_deref(),
-            Some("预警线（6000 元）应高于监测线（7000 元）。")
-        );
-        let mut p = preset(Preset::Tongnan2020);
-        p.red_alert_line_yuan = Some(6500);
-        assert!(p.validate().unwrap_err().field_message("red_alert_line_yuan").is_some());
-        let mut p = preset(Preset::Fujian2021);
-        p.categories[0].visit_every_months = 0;
-        assert!(p.validate().unwrap_err().to_string().contains("走访周期"));
-    }
-}
+mod tests;

@@ -243,21 +243,132 @@ fn flag(kind: RiskKind, reason: String, source: &str) -> RiskFlag {
     RiskFlag { kind, reason, source: source.into() }
 }
 
-/// Evaluate a household against a policy.
+/// Evaluate a household against a policy: the income lines, 两不愁三保障, expenditure and income drops,
+/// then the typical features, in that order of flags.
 pub fn evaluate(facts: &HouseholdFacts, policy: &Policy) -> Evaluation {
-    let mut flags = Vec::new();
     let size = facts.members.len() as i64;
-    let labour_units: f64 = facts.members.iter().map(|m| m.labour.units()).sum();
-
     // Per-capita net income after the deductions the policy allows.
     let per_capita_fen =
         facts.income.as_ref().filter(|_| size > 0).map(|i| (i.total_fen() - i.deduction_fen(policy)) / size);
-    let per_capita_yuan = per_capita_fen.map(|f| f / 100);
+    let typical = typical_features(facts, policy);
+    let mut verdict = Evaluation { per_capita_income_yuan: per_capita_fen.map(|f| f / 100), ..Default::default() };
+    if let Some(pc) = per_capita_fen {
+        income_lines(&mut verdict, pc / 100, policy, !typical.is_empty());
+    }
+    security_items(&mut verdict, facts);
+    expenditure_and_drop(&mut verdict.flags, facts, policy);
+    verdict.flags.extend(typical);
+    verdict
+}
+
+/// The income lines: per-capita income below the red-alert line, the monitoring line (a monitoring object
+/// only with a typical feature where the policy requires one) or the warning line.
+fn income_lines(verdict: &mut Evaluation, pc_yuan: i64, policy: &Policy, has_typical: bool) {
     let basis =
         if policy.deduct_large_expenditure { "扣除合规大额支出后人均纯收入" } else { "人均纯收入" };
+    if let Some(red) = policy.red_alert_line_yuan
+        && pc_yuan < red
+    {
+        verdict.red_alert = true;
+        verdict.flags.push(flag(
+            RiskKind::BelowRedAlertLine,
+            format!("{basis} {pc_yuan} 元，低于红色预警线 {red} 元"),
+            "T",
+        ));
+    }
+    if pc_yuan < policy.monitoring_line_yuan {
+        if policy.require_typical_feature && !has_typical {
+            verdict.flags.push(flag(
+                RiskKind::BelowMonitoringLine,
+                format!(
+                    "{basis} {pc_yuan} 元，低于监测线 {} 元，但未发现典型特征，暂不作为监测对象",
+                    policy.monitoring_line_yuan
+                ),
+                "G",
+            ));
+        } else {
+            verdict.monitoring_object = true;
+            verdict.flags.push(flag(
+                RiskKind::BelowMonitoringLine,
+                format!("{basis} {pc_yuan} 元，低于监测线 {} 元", policy.monitoring_line_yuan),
+                if policy.deduct_large_expenditure { "Y" } else { "T" },
+            ));
+        }
+    } else if let Some(warning) = policy.warning_line_yuan
+        && pc_yuan < warning
+    {
+        verdict.warning_object = true;
+        verdict.flags.push(flag(
+            RiskKind::BelowWarningLine,
+            format!("{basis} {pc_yuan} 元，低于预警线 {warning} 元"),
+            "Y",
+        ));
+    }
+}
 
-    // Typical features [G].
+/// 两不愁三保障 and water [T][H][F]: a failed item is a red alert and a monitoring object, an item at risk a flag.
+fn security_items(verdict: &mut Evaluation, facts: &HouseholdFacts) {
+    for (item, status) in &facts.assessments {
+        match status {
+            AssessmentStatus::Failed => {
+                verdict.red_alert = true;
+                verdict.monitoring_object = true;
+                verdict.flags.push(flag(RiskKind::SecurityFailed(*item), format!("“{}”未达标", item.label()), "T"));
+            }
+            AssessmentStatus::AtRisk => {
+                verdict.flags.push(flag(RiskKind::SecurityAtRisk(*item), format!("“{}”存在风险", item.label()), "F"));
+            }
+            AssessmentStatus::Ok => {}
+        }
+    }
+}
+
+/// Rigid expenditure above last year's income, and income dropped by the policy's share [T].
+fn expenditure_and_drop(flags: &mut Vec<RiskFlag>, facts: &HouseholdFacts, policy: &Policy) {
+    let (Some(now), Some(before)) = (&facts.income, &facts.last_year_income) else {
+        return;
+    };
+    if now.rigid_fen() > before.total_fen() && now.rigid_fen() > 0 {
+        flags.push(flag(
+            RiskKind::RigidExpenditureExceedsIncome,
+            format!("刚性支出 {}，超过上年度收入 {}", yuan(now.rigid_fen()), yuan(before.total_fen())),
+            "T",
+        ));
+    }
+    if before.total_fen() > 0 {
+        let drop = (before.total_fen() - now.total_fen()) * 100 / before.total_fen();
+        if drop >= i64::from(policy.income_drop_pct) {
+            flags.push(flag(
+                RiskKind::IncomeDrop,
+                format!(
+                    "家庭收入由 {}降至 {}，减少 {drop}%（达到 {}%）",
+                    yuan(before.total_fen()),
+                    yuan(now.total_fen()),
+                    policy.income_drop_pct
+                ),
+                "T",
+            ));
+        }
+    }
+}
+
+/// Ganzhou's ten typical features [G], in their order.
+fn typical_features(facts: &HouseholdFacts, policy: &Policy) -> Vec<RiskFlag> {
+    let mut typical = income_and_labour_features(facts, policy);
+    typical.extend(illness_feature(facts));
+    typical.extend(circumstance_features(facts));
+    typical.extend(care_feature(facts));
+    if let Some(reason) = &facts.other_hardship {
+        typical.push(flag(RiskKind::TypicalFeature(10), format!("其他特殊困难：{reason}"), "G"));
+    }
+    typical
+}
+
+/// Typical features 1–3: a high share of transfer income, a low labour coefficient, labour without
+/// industry or wage income.
+fn income_and_labour_features(facts: &HouseholdFacts, policy: &Policy) -> Vec<RiskFlag> {
     let mut typical = Vec::new();
+    let labour_units: f64 = facts.members.iter().map(|m| m.labour.units()).sum();
     if let Some(income) = &facts.income
         && income.total_fen() > 0
     {
@@ -287,6 +398,11 @@ pub fn evaluate(facts: &HouseholdFacts, policy: &Policy) -> Evaluation {
     {
         typical.push(flag(RiskKind::TypicalFeature(3), "有劳动力但无产业、无务工收入".into(), "G"));
     }
+    typical
+}
+
+/// Typical feature 4: a member seriously ill, or of working age and unable to work.
+fn illness_feature(facts: &HouseholdFacts) -> Option<RiskFlag> {
     let ill: Vec<&str> = facts.members.iter().filter(|m| m.serious_illness).map(|m| m.name.as_str()).collect();
     let lost_main: Vec<&str> = facts
         .members
@@ -294,16 +410,23 @@ pub fn evaluate(facts: &HouseholdFacts, policy: &Policy) -> Evaluation {
         .filter(|m| m.labour == Labour::Lost && (16..=60).contains(&m.age))
         .map(|m| m.name.as_str())
         .collect();
-    if !ill.is_empty() || !lost_main.is_empty() {
-        let mut parts = Vec::new();
-        if !ill.is_empty() {
-            parts.push(format!("{}患大病重病", ill.join("、")));
-        }
-        if !lost_main.is_empty() {
-            parts.push(format!("{}正值劳动年龄却丧失劳动能力", lost_main.join("、")));
-        }
-        typical.push(flag(RiskKind::TypicalFeature(4), parts.join("；"), "G"));
+    if ill.is_empty() && lost_main.is_empty() {
+        return None;
     }
+    let mut parts = Vec::new();
+    if !ill.is_empty() {
+        parts.push(format!("{}患大病重病", ill.join("、")));
+    }
+    if !lost_main.is_empty() {
+        parts.push(format!("{}正值劳动年龄却丧失劳动能力", lost_main.join("、")));
+    }
+    Some(flag(RiskKind::TypicalFeature(4), parts.join("；"), "G"))
+}
+
+/// Typical features 5–8: two or more children in non-compulsory schooling, an adobe house as the only
+/// home, industry failed through force majeure, a disaster, accident or epidemic.
+fn circumstance_features(facts: &HouseholdFacts) -> Vec<RiskFlag> {
+    let mut typical = Vec::new();
     let students = facts.members.iter().filter(|m| m.non_compulsory_schooling).count();
     if students >= 2 {
         typical.push(flag(RiskKind::TypicalFeature(5), format!("{students} 个子女接受非义务教育"), "G"));
@@ -321,113 +444,30 @@ pub fn evaluate(facts: &HouseholdFacts, policy: &Policy) -> Evaluation {
             "G",
         ));
     }
-    // Feature 9: a child with no adult at home, or old people with nobody at home able to support them.
+    typical
+}
+
+/// Typical feature 9: a child with no adult at home, or old people with nobody at home able to support them.
+fn care_feature(facts: &HouseholdFacts) -> Option<RiskFlag> {
     let has_guardian = facts.members.iter().any(|m| (18..=65).contains(&m.age));
     let has_supporter = facts.members.iter().any(|m| (18..=59).contains(&m.age) || m.labour.units() > 0.0);
     let minors: Vec<&str> = facts.members.iter().filter(|m| m.age < 16).map(|m| m.name.as_str()).collect();
     let elders: Vec<&str> = facts.members.iter().filter(|m| m.age > 60).map(|m| m.name.as_str()).collect();
     if !minors.is_empty() && !has_guardian {
-        typical.push(flag(
+        Some(flag(
             RiskKind::TypicalFeature(9),
             format!("未满 16 周岁的{}无共同生活的法定监护人", minors.join("、")),
             "G",
-        ));
+        ))
     } else if !elders.is_empty() && !has_supporter {
-        typical.push(flag(
+        Some(flag(
             RiskKind::TypicalFeature(9),
             format!("60 周岁以上的{}无共同生活的赡养人，且家中无劳动力", elders.join("、")),
             "G",
-        ));
+        ))
+    } else {
+        None
     }
-    if let Some(reason) = &facts.other_hardship {
-        typical.push(flag(RiskKind::TypicalFeature(10), format!("其他特殊困难：{reason}"), "G"));
-    }
-
-    // The income lines.
-    let mut red_alert = false;
-    let mut monitoring_object = false;
-    let mut warning_object = false;
-    if let Some(pc) = per_capita_fen {
-        let pc_yuan = pc / 100;
-        if let Some(red) = policy.red_alert_line_yuan
-            && pc_yuan < red
-        {
-            red_alert = true;
-            flags.push(flag(
-                RiskKind::BelowRedAlertLine,
-                format!("{basis} {pc_yuan} 元，低于红色预警线 {red} 元"),
-                "T",
-            ));
-        }
-        if pc_yuan < policy.monitoring_line_yuan {
-            if policy.require_typical_feature && typical.is_empty() {
-                flags.push(flag(
-                    RiskKind::BelowMonitoringLine,
-                    format!(
-                        "{basis} {pc_yuan} 元，低于监测线 {} 元，但未发现典型特征，暂不作为监测对象",
-                        policy.monitoring_line_yuan
-                    ),
-                    "G",
-                ));
-            } else {
-                monitoring_object = true;
-                flags.push(flag(
-                    RiskKind::BelowMonitoringLine,
-                    format!("{basis} {pc_yuan} 元，低于监测线 {} 元", policy.monitoring_line_yuan),
-                    if policy.deduct_large_expenditure { "Y" } else { "T" },
-                ));
-            }
-        } else if let Some(warning) = policy.warning_line_yuan
-            && pc_yuan < warning
-        {
-            warning_object = true;
-            flags.push(flag(RiskKind::BelowWarningLine, format!("{basis} {pc_yuan} 元，低于预警线 {warning} 元"), "Y"));
-        }
-    }
-
-    // 两不愁三保障 and water [T][H][F].
-    for (item, status) in &facts.assessments {
-        match status {
-            AssessmentStatus::Failed => {
-                red_alert = true;
-                monitoring_object = true;
-                flags.push(flag(RiskKind::SecurityFailed(*item), format!("“{}”未达标", item.label()), "T"));
-            }
-            AssessmentStatus::AtRisk => {
-                flags.push(flag(RiskKind::SecurityAtRisk(*item), format!("“{}”存在风险", item.label()), "F"));
-            }
-            AssessmentStatus::Ok => {}
-        }
-    }
-
-    // Rigid expenditure and income drops [T].
-    if let (Some(now), Some(before)) = (&facts.income, &facts.last_year_income) {
-        if now.rigid_fen() > before.total_fen() && now.rigid_fen() > 0 {
-            flags.push(flag(
-                RiskKind::RigidExpenditureExceedsIncome,
-                format!("刚性支出 {}，超过上年度收入 {}", yuan(now.rigid_fen()), yuan(before.total_fen())),
-                "T",
-            ));
-        }
-        if before.total_fen() > 0 {
-            let drop = (before.total_fen() - now.total_fen()) * 100 / before.total_fen();
-            if drop >= i64::from(policy.income_drop_pct) {
-                flags.push(flag(
-                    RiskKind::IncomeDrop,
-                    format!(
-                        "家庭收入由 {}降至 {}，减少 {drop}%（达到 {}%）",
-                        yuan(before.total_fen()),
-                        yuan(now.total_fen()),
-                        policy.income_drop_pct
-                    ),
-                    "T",
-                ));
-            }
-        }
-    }
-
-    flags.extend(typical);
-    Evaluation { flags, red_alert, monitoring_object, warning_object, per_capita_income_yuan: per_capita_yuan }
 }
 
 #[cfg(test)]

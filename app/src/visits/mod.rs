@@ -218,63 +218,16 @@ impl VisitForm {
             p.add("sweep", "年度集中排查须入户，电话、微信或视频联系不能计为排查。");
         }
         let companions = p.take(limited("companions", "同行人员", &self.companions, 60));
-        let mut checklist = Vec::new();
-        for (item, status, note) in self.checklist() {
-            let note = p.take(limited(&format!("{}_note", item.as_str()), "情况说明", note, 500));
-            match AssessmentStatus::parse(status) {
-                None => p.add(item.as_str(), format!("请选择“{}”的情况。", item.label())),
-                Some(status) if status != AssessmentStatus::Ok && note.is_empty() => p.add(
-                    &format!("{}_note", item.as_str()),
-                    format!("“{}”有风险或未达标，请说明具体情况。", item.label()),
-                ),
-                Some(status) => checklist.push((item, status, note)),
-            }
-        }
+        let checklist = self.parse_checklist(&mut p);
         let finance_note = p.take(limited("finance_note", "收支变化", &self.finance_note, 1000));
         let income = match self.income.is_blank() {
             true => None,
             false => p.take(self.income.parse().map(Some).map_err(|e| e.within("income"))),
         };
-        let mut problems = Vec::new();
-        for (i, (description, risk_type, open_case)) in self.problems().into_iter().enumerate() {
-            let field = format!("problem{}", i + 1);
-            let description = p.take(limited(&field, "问题描述", description, 1000));
-            if description.is_empty() {
-                if open_case {
-                    p.add(&field, "勾选了“立案”，请描述发现的问题。");
-                }
-                continue;
-            }
-            match RiskType::parse(risk_type) {
-                Some(risk_type) => problems.push((Problem { description, risk_type, case_id: None }, open_case)),
-                None => p.add(&format!("{field}_type"), "请选择问题的风险类型。"),
-            }
-        }
+        let problems = self.parse_problems(&mut p);
         let assistance = p.take(limited("assistance", "落实的帮扶", &self.assistance, 1000));
-        let ledger_class = match self.ledger_class.trim() {
-            "" => None,
-            _ if !sweep => {
-                p.add("ledger_class", "只有年度集中排查才确定台账类别。");
-                None
-            }
-            name if ledger_classes.iter().any(|c| c == name) => Some(name.to_string()),
-            _ => {
-                p.add("ledger_class", "请从列表中选择台账类别。");
-                None
-            }
-        };
-        let acknowledgement = Acknowledgement::parse(&self.acknowledgement);
-        match acknowledgement {
-            None => p.add("acknowledgement", "请选择农户的确认方式。"),
-            Some(Acknowledgement::Signed) if mode.is_some_and(|m| m != Mode::InPerson) => {
-                p.add("acknowledgement", "非入户走访无法当场签字，请选择“电话、微信或视频中确认”。")
-            }
-            Some(_) => {}
-        }
-        let acknowledged_by = p.take(limited("acknowledged_by", "确认人", &self.acknowledged_by, 32));
-        if acknowledged_by.is_empty() && acknowledgement != Some(Acknowledgement::Refused) {
-            p.add("acknowledged_by", "请填写确认人（户主或家庭成员姓名）。");
-        }
+        let ledger_class = self.parse_ledger_class(&mut p, sweep, ledger_classes);
+        let (acknowledgement, acknowledged_by) = self.parse_acknowledgement(&mut p, mode);
         p.finish()?;
         let (Some(visited_on), Some(mode), Some(acknowledgement)) = (visited_on, mode, acknowledgement) else {
             return Err(AppError::Internal);
@@ -293,6 +246,76 @@ impl VisitForm {
             acknowledgement,
             acknowledged_by,
         })
+    }
+
+    /// The six checklist answers, each with a note where it is at risk or failed.
+    fn parse_checklist(&self, p: &mut Problems) -> Vec<(SecurityItem, AssessmentStatus, String)> {
+        let mut checklist = Vec::new();
+        for (item, status, note) in self.checklist() {
+            let note = p.take(limited(&format!("{}_note", item.as_str()), "情况说明", note, 500));
+            match AssessmentStatus::parse(status) {
+                None => p.add(item.as_str(), format!("请选择“{}”的情况。", item.label())),
+                Some(status) if status != AssessmentStatus::Ok && note.is_empty() => p.add(
+                    &format!("{}_note", item.as_str()),
+                    format!("“{}”有风险或未达标，请说明具体情况。", item.label()),
+                ),
+                Some(status) => checklist.push((item, status, note)),
+            }
+        }
+        checklist
+    }
+
+    /// The problems found, each with its risk type and whether it opens a case; empty rows are skipped.
+    fn parse_problems(&self, p: &mut Problems) -> Vec<(Problem, bool)> {
+        let mut problems = Vec::new();
+        for (i, (description, risk_type, open_case)) in self.problems().into_iter().enumerate() {
+            let field = format!("problem{}", i + 1);
+            let description = p.take(limited(&field, "问题描述", description, 1000));
+            if description.is_empty() {
+                if open_case {
+                    p.add(&field, "勾选了“立案”，请描述发现的问题。");
+                }
+                continue;
+            }
+            match RiskType::parse(risk_type) {
+                Some(risk_type) => problems.push((Problem { description, risk_type, case_id: None }, open_case)),
+                None => p.add(&format!("{field}_type"), "请选择问题的风险类型。"),
+            }
+        }
+        problems
+    }
+
+    /// The ledger a sweep places the household in: only on a sweep, and one of the policy's categories.
+    fn parse_ledger_class(&self, p: &mut Problems, sweep: bool, ledger_classes: &[String]) -> Option<String> {
+        match self.ledger_class.trim() {
+            "" => None,
+            _ if !sweep => {
+                p.add("ledger_class", "只有年度集中排查才确定台账类别。");
+                None
+            }
+            name if ledger_classes.iter().any(|c| c == name) => Some(name.to_string()),
+            _ => {
+                p.add("ledger_class", "请从列表中选择台账类别。");
+                None
+            }
+        }
+    }
+
+    /// How the household acknowledged the visit (signed only in person) and who did, unless it refused.
+    fn parse_acknowledgement(&self, p: &mut Problems, mode: Option<Mode>) -> (Option<Acknowledgement>, String) {
+        let acknowledgement = Acknowledgement::parse(&self.acknowledgement);
+        match acknowledgement {
+            None => p.add("acknowledgement", "请选择农户的确认方式。"),
+            Some(Acknowledgement::Signed) if mode.is_some_and(|m| m != Mode::InPerson) => {
+                p.add("acknowledgement", "非入户走访无法当场签字，请选择“电话、微信或视频中确认”。")
+            }
+            Some(_) => {}
+        }
+        let acknowledged_by = p.take(limited("acknowledged_by", "确认人", &self.acknowledged_by, 32));
+        if acknowledged_by.is_empty() && acknowledgement != Some(Acknowledgement::Refused) {
+            p.add("acknowledged_by", "请填写确认人（户主或家庭成员姓名）。");
+        }
+        (acknowledgement, acknowledged_by)
     }
 }
 
@@ -534,100 +557,4 @@ pub struct SweepView {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn form() -> VisitForm {
-        let ok = || "ok".to_string();
-        VisitForm {
-            household: "5001521012030010001".into(),
-            visited_on: "2026-03-02".into(),
-            mode: "in_person".into(),
-            food: ok(),
-            clothing: ok(),
-            education: ok(),
-            medical: ok(),
-            housing: ok(),
-            water: ok(),
-            acknowledgement: "signed".into(),
-            acknowledged_by: "张三".into(),
-            ..Default::default()
-        }
-    }
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
-    }
-
-    #[test]
-    fn a_plain_visit_parses() {
-        let v = form().parse(today(), &[]).unwrap();
-        assert_eq!((v.mode, v.sweep, v.checklist.len(), v.problems.len()), (Mode::InPerson, false, 6, 0));
-        assert_eq!(v.income, None);
-    }
-
-    #[test]
-    fn errors_name_the_field_in_chinese() {
-        let mut f = form();
-        f.visited_on = "2026-03-03".into();
-        assert_eq!(
-            f.parse(today(), &[]).unwrap_err().field_message("visited_on").as_deref(),
-            Some("走访日期不能晚于今天。")
-        );
-        let mut f = form();
-        f.housing = "failed".into();
-        assert!(f.parse(today(), &[]).unwrap_err().field_message("housing_note").is_some_and(|m| m.contains("住房")));
-        let mut f = form();
-        f.mode = "phone".into();
-        f.sweep = Some("on".into());
-        assert!(f.parse(today(), &[]).unwrap_err().field_message("sweep").is_some());
-        let mut f = form();
-        f.mode = "phone".into();
-        assert!(f.parse(today(), &[]).unwrap_err().field_message("acknowledgement").is_some());
-        let mut f = form();
-        f.problem2_case = Some("on".into());
-        assert!(f.parse(today(), &[]).unwrap_err().field_message("problem2").is_some());
-        let mut f = form();
-        f.income.year = "2025".into();
-        f.income.wage = "一万".into();
-        assert!(f.parse(today(), &[]).unwrap_err().field_message("income.wage").is_some());
-    }
-
-    #[test]
-    fn a_refused_visit_names_every_problem_at_once() {
-        let mut f = form();
-        f.visited_on = "2026-03-09".into();
-        f.mode = "phone".into();
-        f.sweep = Some("on".into());
-        f.food.clear();
-        f.housing = "failed".into();
-        f.problem1_case = Some("on".into());
-        f.acknowledged_by.clear();
-        let fields: Vec<String> =
-            f.parse(today(), &[]).unwrap_err().field_errors().into_iter().map(|e| e.field).collect();
-        assert_eq!(
-            fields,
-            ["visited_on", "sweep", "food", "housing_note", "problem1", "acknowledgement", "acknowledged_by"]
-        );
-    }
-
-    #[test]
-    fn problems_and_ledger_class() {
-        let mut f = form();
-        f.problem1 = "房屋漏雨".into();
-        f.problem1_type = "housing".into();
-        f.problem1_case = Some("on".into());
-        f.problem3 = "孩子学费".into();
-        f.problem3_type = "education".into();
-        f.sweep = Some("on".into());
-        f.ledger_class = "防贫预警户".into();
-        let v = f.parse(today(), &["防贫监测户".into(), "防贫预警户".into()]).unwrap();
-        assert_eq!(
-            v.problems.iter().map(|(p, open)| (p.risk_type, *open)).collect::<Vec<_>>(),
-            [(RiskType::Housing, true), (RiskType::Education, false)]
-        );
-        assert_eq!(v.ledger_class.as_deref(), Some("防贫预警户"));
-        f.ledger_class = "别的".into();
-        assert!(f.parse(today(), &["防贫监测户".into()]).unwrap_err().field_message("ledger_class").is_some());
-    }
-}
+mod tests;

@@ -9,6 +9,7 @@ use crate::db::begin_write;
 use crate::error::AppError;
 use crate::notify::Category as NoticeCategory;
 use crate::notify::service::{Notice, notify};
+use crate::permissions::Caller;
 use crate::request::RequestContext;
 use crate::time::beijing_date;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -145,17 +146,50 @@ pub async fn reassign(
     form: &crate::cases::ReassignForm,
 ) -> Result<u64, AppError> {
     let caller = ctx.caller()?;
-    let parse_user = |field: &str, text: &str| {
-        text.trim().parse::<i64>().map_err(|_| AppError::validation(field, "请从列表中选择人员。"))
-    };
-    let to = parse_user("to_user_id", &form.to_user_id)?;
+    let to = chosen_user("to_user_id", &form.to_user_id)?;
     let reason = form.reason.trim().to_string();
     if reason.is_empty() {
         return Err(AppError::validation("reason", "请写明更换责任人的原因。"));
     }
-    let cases: Vec<risk_case::Model> = match form.case_id.trim() {
+    let cases = cases_to_reassign(db, now, ctx, caller, form).await?;
+    if cases.is_empty() {
+        return Err(AppError::validation("from_user_id", "所选人员在您负责的范围内没有未办结的案件。"));
+    }
+    check_new_owner(db, &cases, to).await?;
+    let names: HashMap<i64, String> =
+        app_user::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
+    let actor = Actor::user(caller, &ctx.meta);
+    let handover = Handover { to, reason: &reason, actor: &actor, by: caller.user_id, names };
+    let tx = begin_write(db).await?;
+    let mut moved = 0;
+    for c in cases {
+        if c.owner_user_id == to {
+            continue;
+        }
+        handover.hand_over(&tx, now, c).await?;
+        moved += 1;
+    }
+    tx.commit().await?;
+    Ok(moved)
+}
+
+/// A person chosen from a list, by id.
+fn chosen_user(field: &str, text: &str) -> Result<i64, AppError> {
+    text.trim().parse::<i64>().map_err(|_| AppError::validation(field, "请从列表中选择人员。"))
+}
+
+/// The cases the form names: the one case (which the caller may reassign), or every open case of the
+/// chosen owner in the units where the caller assigns cadres.
+async fn cases_to_reassign(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    caller: &Caller,
+    form: &crate::cases::ReassignForm,
+) -> Result<Vec<risk_case::Model>, AppError> {
+    Ok(match form.case_id.trim() {
         "" => {
-            let from = parse_user("from_user_id", &form.from_user_id)?;
+            let from = chosen_user("from_user_id", &form.from_user_id)?;
             let Some(scope) = authz::scope_condition(caller, Action::AssignCadres, risk_case::Column::OrgCode) else {
                 return Err(AppError::Forbidden);
             };
@@ -174,12 +208,13 @@ pub async fn reassign(
             authz::check(db, now, ctx, Action::AssignCadres, &row.org_code).await?;
             vec![row]
         }
-    };
-    if cases.is_empty() {
-        return Err(AppError::validation("from_user_id", "所选人员在您负责的范围内没有未办结的案件。"));
-    }
+    })
+}
+
+/// The new owner must be one who may own a case in every case's unit (looked up once a unit).
+async fn check_new_owner(db: &DatabaseConnection, cases: &[risk_case::Model], to: i64) -> Result<(), AppError> {
     let mut eligible: HashMap<String, bool> = HashMap::new();
-    for c in &cases {
+    for c in cases {
         let ok = match eligible.get(&c.org_code) {
             Some(ok) => *ok,
             None => {
@@ -198,22 +233,35 @@ pub async fn reassign(
             ));
         }
     }
-    let names: HashMap<i64, String> =
-        app_user::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u.display_name)).collect();
-    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
-    let actor = Actor::user(caller, &ctx.meta);
-    let tx = begin_write(db).await?;
-    let mut moved = 0;
-    for c in cases {
-        if c.owner_user_id == to {
-            continue;
-        }
+    Ok(())
+}
+
+/// A reassignment as decided: the new owner, the reason, who makes it, and everyone's names for the notes.
+struct Handover<'a> {
+    to: i64,
+    reason: &'a str,
+    actor: &'a Actor,
+    by: i64,
+    names: HashMap<i64, String>,
+}
+
+impl Handover<'_> {
+    /// Move one case to the new owner: the case changed, a step in its history (audited), and a notice to
+    /// the new owner.
+    async fn hand_over<C: ConnectionTrait>(
+        &self,
+        tx: &C,
+        now: DateTime<Utc>,
+        c: risk_case::Model,
+    ) -> Result<(), AppError> {
+        let (to, reason) = (self.to, self.reason);
+        let name = |id: i64| self.names.get(&id).cloned().unwrap_or_default();
         let status = status_of(&c)?;
         let note = format!("责任人由{}改为{}：{reason}", name(c.owner_user_id), name(to));
         let mut active = c.clone().into_active_model();
         active.owner_user_id = Set(to);
         active.updated_at = Set(now);
-        active.update(&tx).await?;
+        active.update(tx).await?;
         let step = Step {
             case_id: c.id,
             org_code: &c.org_code,
@@ -225,7 +273,7 @@ pub async fn reassign(
             audit_action: "case.reassigned",
             changes: json!({ "before": { "owner_user_id": c.owner_user_id }, "after": { "owner_user_id": to }, "reason": reason }),
         };
-        record(&tx, step, &actor, caller.user_id, now).await?;
+        record(tx, step, self.actor, self.by, now).await?;
         let notice = Notice {
             category: NoticeCategory::Assignment,
             title: format!("案件改由您办理：#{}", c.id),
@@ -237,9 +285,7 @@ pub async fn reassign(
             link: format!("/cases/{}", c.id),
             dedupe: None,
         };
-        notify(&tx, now, &[to], &notice).await?;
-        moved += 1;
+        notify(tx, now, &[to], &notice).await?;
+        Ok(())
     }
-    tx.commit().await?;
-    Ok(moved)
 }

@@ -5,13 +5,13 @@ use super::in_scope;
 use crate::authz::{self, Action};
 use crate::error::AppError;
 use crate::households::{
-    AssessmentView, HouseholdDetail, HouseholdFilter, HouseholdPage, HouseholdSummary, IncomeRecord, MemberView,
-    mask_resident_id,
+    AssessmentView, DibaoView, HouseholdDetail, HouseholdFilter, HouseholdForm, HouseholdPage, HouseholdSummary,
+    IncomeRecord, MemberView, mask_resident_id,
 };
 use crate::request::RequestContext;
 use crate::risk::{AssessmentStatus, SecurityItem};
 use crate::time::beijing_date;
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{household, household_income, household_member, security_assessment};
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
@@ -181,31 +181,8 @@ pub async fn detail(
     )
     .await?;
     let today = beijing_date(now);
-    let taper_months = crate::policy::service::effective(db, &household.org_code, today.year())
-        .await
-        .ok()
-        .map(|p| p.policy.dibao_taper_months);
-    let dibao = crate::households::DibaoView {
-        label: crate::households::forms::dibao_label(
-            &household.dibao_status,
-            household.dibao_taper_until,
-            today,
-            taper_months,
-        ),
-        status: household.dibao_status.clone(),
-        taper_until: household.dibao_taper_until,
-    };
-    let form = crate::households::HouseholdForm {
-        org_code: household.org_code.clone(),
-        address: household.address.clone(),
-        phone: household.phone.clone().unwrap_or_default(),
-        house_type: household.house_type.clone(),
-        industry_failure: household.industry_failure.clone().unwrap_or_default(),
-        disaster_loss: household.disaster_loss.clone().unwrap_or_default(),
-        other_hardship: household.other_hardship.clone().unwrap_or_default(),
-        contact_user_id: household.contact_user_id.map(|id| id.to_string()).unwrap_or_default(),
-        liaison_user_id: household.liaison_user_id.map(|id| id.to_string()).unwrap_or_default(),
-    };
+    let dibao = dibao_view(db, &household, today).await?;
+    let form = edit_form(&household);
     let contact_name = household.contact_user_id.and_then(|id| people.get(&id).cloned());
     let liaison_name = household.liaison_user_id.and_then(|id| people.get(&id).cloned());
     let history = crate::audit::service::of_entity(db, "household", &household.code, 50).await?;
@@ -221,21 +198,7 @@ pub async fn detail(
         liaison_name,
         dibao,
         history,
-        members: members
-            .into_iter()
-            .map(|m| MemberView {
-                member_id: m.id,
-                name: m.name,
-                resident_id_masked: mask_resident_id(&m.resident_id),
-                relation: m.relation,
-                sex: m.sex,
-                birth_date: m.birth_date,
-                labour_capacity: m.labour_capacity,
-                health: m.health,
-                schooling: m.schooling,
-                co_residence_note: m.co_residence_note,
-            })
-            .collect(),
+        members: members.into_iter().map(member_view).collect(),
         income_year: income.as_ref().map(|i| i.year),
         per_capita_income_yuan,
         latest_income: income.as_ref().map(record_of),
@@ -243,6 +206,59 @@ pub async fn detail(
         assessments,
         risk,
     })
+}
+
+/// The household's 低保 standing, with the taper months of the policy in force (none without a policy).
+async fn dibao_view(
+    db: &DatabaseConnection,
+    household: &household::Model,
+    today: NaiveDate,
+) -> Result<DibaoView, AppError> {
+    let taper_months = crate::policy::service::effective(db, &household.org_code, today.year())
+        .await
+        .ok()
+        .map(|p| p.policy.dibao_taper_months);
+    Ok(DibaoView {
+        label: crate::households::forms::dibao_label(
+            &household.dibao_status,
+            household.dibao_taper_until,
+            today,
+            taper_months,
+        ),
+        status: household.dibao_status.clone(),
+        taper_until: household.dibao_taper_until,
+    })
+}
+
+/// The household's editable facts as its form shows them.
+fn edit_form(household: &household::Model) -> HouseholdForm {
+    HouseholdForm {
+        org_code: household.org_code.clone(),
+        address: household.address.clone(),
+        phone: household.phone.clone().unwrap_or_default(),
+        house_type: household.house_type.clone(),
+        industry_failure: household.industry_failure.clone().unwrap_or_default(),
+        disaster_loss: household.disaster_loss.clone().unwrap_or_default(),
+        other_hardship: household.other_hardship.clone().unwrap_or_default(),
+        contact_user_id: household.contact_user_id.map(|id| id.to_string()).unwrap_or_default(),
+        liaison_user_id: household.liaison_user_id.map(|id| id.to_string()).unwrap_or_default(),
+    }
+}
+
+/// A member as the household page lists them, the ID number masked.
+fn member_view(m: household_member::Model) -> MemberView {
+    MemberView {
+        member_id: m.id,
+        name: m.name,
+        resident_id_masked: mask_resident_id(&m.resident_id),
+        relation: m.relation,
+        sex: m.sex,
+        birth_date: m.birth_date,
+        labour_capacity: m.labour_capacity,
+        health: m.health,
+        schooling: m.schooling,
+        co_residence_note: m.co_residence_note,
+    }
 }
 
 /// A stored year as the form's record.

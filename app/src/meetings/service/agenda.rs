@@ -68,57 +68,89 @@ pub(super) async fn build_agenda<C: ConnectionTrait>(
     today: NaiveDate,
 ) -> Result<Vec<meeting_item::ActiveModel>, AppError> {
     let township = unit.level() == OrgLevel::Township;
-    let within = |column| authz::code_prefix(column, unit.scope_prefix());
     let open_cases = risk_case::Entity::find()
-        .filter(within(risk_case::Column::OrgCode))
+        .filter(authz::code_prefix(risk_case::Column::OrgCode, unit.scope_prefix()))
         .filter(risk_case::Column::Status.is_in(Status::open_codes()))
         .order_by_asc(risk_case::Column::Deadline)
         .order_by_asc(risk_case::Column::Id)
         .all(db)
         .await?;
-    let households: HashMap<i64, household::Model> = household::Entity::find()
-        .filter(household::Column::Id.is_in(open_cases.iter().filter_map(|c| c.household_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|h| (h.id, h))
-        .collect();
-    let owners = crate::users::service::display_names(db, open_cases.iter().map(|c| c.owner_user_id)).await?;
-    let who = |c: &risk_case::Model| {
-        c.household_id.and_then(|id| households.get(&id)).map(|h| format!("{}户", h.head_name)).unwrap_or_default()
-    };
-    let mut items = Vec::new();
+    let names = CaseNames::load(db, &open_cases).await?;
     let mut listed: HashSet<i64> = HashSet::new();
-    let on_case = |kind: ItemKind, c: &risk_case::Model, title: String| {
-        let mut it = item(kind, title, case_facts(c, &owners));
-        it.case_id = Set(Some(c.id));
-        it.household_id = Set(c.household_id);
-        it
-    };
-
-    items.extend(
-        follow_ups(
-            db,
-            unit,
-            (first, last),
-            &open_cases,
-            &|c, title| on_case(ItemKind::FollowUp, c, title),
-            &who,
-            &mut listed,
-        )
-        .await?,
-    );
+    let mut items = follow_ups(db, unit, (first, last), &open_cases, &names, &mut listed).await?;
     if !township {
         items.extend(handed_down(db, unit, first, &open_cases, &mut listed).await?);
     }
+    items.extend(case_items(&open_cases, &names, township, (first, last), today, &mut listed));
+    let on_agenda: HashSet<i64> = items.iter().filter_map(|it| it.household_id.clone().take().flatten()).collect();
+    items.extend(red_alerts_without_case(db, unit, &open_cases, &on_agenda).await?);
+    if township {
+        items.extend(warnings_to_verify(db, unit).await?);
+    }
+    sort_by_kind(&mut items);
+    if township {
+        items.extend(waiting_for_step(db, unit).await?);
+        items.extend(escalated(db, unit, first).await?);
+    } else {
+        items.extend(visit_findings(db, unit, first, last).await?);
+        items.extend(waiting_for_step(db, unit).await?);
+    }
+    Ok(items)
+}
+
+/// The open cases' households and owners' names, to title and describe a case's item.
+struct CaseNames {
+    households: HashMap<i64, household::Model>,
+    owners: HashMap<i64, String>,
+}
+
+impl CaseNames {
+    /// Load the households and owners of the open cases.
+    async fn load<C: ConnectionTrait>(db: &C, open_cases: &[risk_case::Model]) -> Result<CaseNames, AppError> {
+        let households = household::Entity::find()
+            .filter(household::Column::Id.is_in(open_cases.iter().filter_map(|c| c.household_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|h| (h.id, h))
+            .collect();
+        let owners = crate::users::service::display_names(db, open_cases.iter().map(|c| c.owner_user_id)).await?;
+        Ok(CaseNames { households, owners })
+    }
+
+    /// Whose case it is ("张三户"), empty without a household.
+    fn who(&self, c: &risk_case::Model) -> String {
+        c.household_id.and_then(|id| self.households.get(&id)).map(|h| format!("{}户", h.head_name)).unwrap_or_default()
+    }
+
+    /// An item on a case, with the case's facts.
+    fn on_case(&self, kind: ItemKind, c: &risk_case::Model, title: String) -> meeting_item::ActiveModel {
+        let mut it = item(kind, title, case_facts(c, &self.owners));
+        it.case_id = Set(Some(c.id));
+        it.household_id = Set(c.household_id);
+        it
+    }
+}
+
+/// The open cases not yet listed, by how they stand: opened by a supervision (handed down), new this
+/// month (for a township only red alerts and department warnings), overdue, and for a village the rest.
+fn case_items(
+    open_cases: &[risk_case::Model],
+    names: &CaseNames,
+    township: bool,
+    (first, last): (NaiveDate, NaiveDate),
+    today: NaiveDate,
+    listed: &mut HashSet<i64>,
+) -> Vec<meeting_item::ActiveModel> {
+    let mut items = Vec::new();
     // Cases a supervision opened are handed down to the unit as well.
     for c in open_cases.iter().filter(|c| c.source == Source::Supervision.as_str()) {
         if listed.insert(c.id) {
             let risk = RiskType::parse(&c.risk_type).map(|r| r.label()).unwrap_or_default();
-            items.push(on_case(ItemKind::HandedDown, c, format!("督查交办：{}{risk}", who(c))));
+            items.push(names.on_case(ItemKind::HandedDown, c, format!("督查交办：{}{risk}", names.who(c))));
         }
     }
-    for c in &open_cases {
+    for c in open_cases {
         if listed.contains(&c.id) {
             continue;
         }
@@ -136,14 +168,14 @@ pub(super) async fn build_agenda<C: ConnectionTrait>(
         };
         listed.insert(c.id);
         let alert = if c.red_alert { "【红色预警】" } else { "" };
-        items.push(on_case(kind, c, format!("{alert}{}：{risk}", who(c))));
+        items.push(names.on_case(kind, c, format!("{alert}{}：{risk}", names.who(c))));
     }
-    let on_agenda: HashSet<i64> = items.iter().filter_map(|it| it.household_id.clone().take().flatten()).collect();
-    items.extend(red_alerts_without_case(db, unit, &open_cases, &on_agenda).await?);
-    if township {
-        items.extend(warnings_to_verify(db, unit).await?);
-    }
-    // Keep the agenda's order (`ItemKind::ALL`): follow-ups, handed down, new risks, red alerts, overdue, open.
+    items
+}
+
+/// Put the items in the agenda's order (`ItemKind::ALL`): follow-ups, handed down, new risks, red alerts,
+/// overdue, open; the sort keeps each kind's own order.
+fn sort_by_kind(items: &mut [meeting_item::ActiveModel]) {
     items.sort_by_key(|it| {
         let kind = match &it.kind {
             sea_orm::ActiveValue::Set(k) | sea_orm::ActiveValue::Unchanged(k) => ItemKind::parse(k),
@@ -151,14 +183,6 @@ pub(super) async fn build_agenda<C: ConnectionTrait>(
         };
         ItemKind::ALL.iter().position(|k| Some(*k) == kind)
     });
-    if township {
-        items.extend(waiting_for_step(db, unit).await?);
-        items.extend(escalated(db, unit, first).await?);
-    } else {
-        items.extend(visit_findings(db, unit, first, last).await?);
-        items.extend(waiting_for_step(db, unit).await?);
-    }
-    Ok(items)
 }
 
 /// Decisions of this unit's earlier meetings that fell due: on a case still open whose deadline passed by
@@ -169,8 +193,7 @@ async fn follow_ups<C: ConnectionTrait>(
     unit: &OrgCode,
     (first, last): (NaiveDate, NaiveDate),
     open_cases: &[risk_case::Model],
-    on_case: &(dyn Fn(&risk_case::Model, String) -> meeting_item::ActiveModel + Sync),
-    who: &(dyn Fn(&risk_case::Model) -> String + Sync),
+    names: &CaseNames,
     listed: &mut HashSet<i64>,
 ) -> Result<Vec<meeting_item::ActiveModel>, AppError> {
     let earlier: Vec<i64> = meeting::Entity::find()
@@ -204,7 +227,8 @@ async fn follow_ups<C: ConnectionTrait>(
             Some(case_id) => {
                 let Some(c) = open_cases.iter().find(|c| c.id == case_id) else { continue };
                 if listed.insert(c.id) {
-                    found.push((deadline, on_case(c, format!("{}：{decided}", who(c)))));
+                    found
+                        .push((deadline, names.on_case(ItemKind::FollowUp, c, format!("{}：{decided}", names.who(c)))));
                 }
             }
             None if deadline >= first => {

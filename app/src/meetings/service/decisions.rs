@@ -46,15 +46,7 @@ pub async fn decide(
     }
     not_taken_up(&tx, &it).await?;
     if let Some(owner) = d.owner {
-        let household = match it.household_id {
-            Some(id) => household::Entity::find_by_id(id).one(&tx).await?,
-            None => None,
-        };
-        let unit = owner_unit(&m, household.as_ref());
-        let eligible = crate::households::register::candidates(&tx, &unit, Action::OwnCase.roles()).await?;
-        if !eligible.iter().any(|c| c.user_id == owner) {
-            return Err(AppError::validation("owner_user_id", "所选人员不能担任案件责任人，请从列表中选择。"));
-        }
+        check_owner(&tx, &m, &it, owner).await?;
     }
     let before = ItemAction::parse(&it.action);
     let appraised = crate::meetings::appraisal_recorded(it.decided_at.is_some(), before);
@@ -84,6 +76,40 @@ pub async fn decide(
         }
         ItemAction::AppraisalPassed | ItemAction::AppraisalFailed | ItemAction::Note | ItemAction::Escalate => {}
     }
+    record_decision(&tx, now, &actor, &m, &it, &d, result_case).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The owner chosen for the item's case must be one who may own it there (see `owner_unit`).
+async fn check_owner<C: ConnectionTrait>(
+    tx: &C,
+    m: &meeting::Model,
+    it: &meeting_item::Model,
+    owner: i64,
+) -> Result<(), AppError> {
+    let household = match it.household_id {
+        Some(id) => household::Entity::find_by_id(id).one(tx).await?,
+        None => None,
+    };
+    let unit = owner_unit(m, household.as_ref());
+    let eligible = crate::households::register::candidates(tx, &unit, Action::OwnCase.roles()).await?;
+    if !eligible.iter().any(|c| c.user_id == owner) {
+        return Err(AppError::validation("owner_user_id", "所选人员不能担任案件责任人，请从列表中选择。"));
+    }
+    Ok(())
+}
+
+/// Record the decision on the item (decided now, with the case it opened, if any) and audit it.
+async fn record_decision<C: ConnectionTrait>(
+    tx: &C,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    m: &meeting::Model,
+    it: &meeting_item::Model,
+    d: &Decision,
+    result_case: Option<i64>,
+) -> Result<(), AppError> {
     let mut active = it.clone().into_active_model();
     active.analysis = Set(d.analysis.clone());
     active.decision = Set(d.decision.clone());
@@ -94,13 +120,13 @@ pub async fn decide(
     active.owner_user_id = Set(d.owner);
     active.result_case_id = Set(result_case);
     active.decided_at = Set(Some(now));
-    active.update(&tx).await?;
+    active.update(tx).await?;
     audit::append(
-        &tx,
-        &actor,
+        tx,
+        actor,
         now,
         meeting_entry(
-            &m,
+            m,
             "meeting.decided",
             json!({ "after": {
             "item_id": it.id, "title": it.title, "analysis": d.analysis, "decision": d.decision,
@@ -110,7 +136,6 @@ pub async fn decide(
         ),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

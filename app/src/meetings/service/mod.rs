@@ -14,6 +14,7 @@ use super::{
 use crate::audit::service::Entry;
 use crate::authz::{self, Action};
 use crate::error::AppError;
+use crate::households::CadreOption;
 use crate::org::{OrgCode, OrgLevel};
 use crate::permissions::Step;
 use crate::permissions::{Caller, Role};
@@ -240,21 +241,8 @@ pub async fn get(
             .chain(m.recorder_user_id),
     )
     .await?;
-    let households: HashMap<i64, household::Model> = household::Entity::find()
-        .filter(household::Column::Id.is_in(items.iter().filter_map(|i| i.household_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|h| (h.id, h))
-        .collect();
-    let mut owners: HashMap<String, Vec<crate::households::CadreOption>> = HashMap::new();
-    for i in &items {
-        let unit = owner_unit(&m, i.household_id.and_then(|id| households.get(&id)));
-        if let std::collections::hash_map::Entry::Vacant(slot) = owners.entry(unit) {
-            let unit = slot.key().clone();
-            slot.insert(crate::households::register::candidates(db, &unit, Action::OwnCase.roles()).await?);
-        }
-    }
+    let households = item_households(db, &items).await?;
+    let owners = owner_candidates(db, &m, &items, &households).await?;
     let names = crate::org::service::display_names(db, vec![m.org_code.clone()]).await?;
     let township = unit.level() == OrgLevel::Township;
     let attendance: Vec<Attendee> = serde_json::from_str(&m.attendance).map_err(AppError::internal)?;
@@ -290,34 +278,7 @@ pub async fn get(
         recorders: recorders(&attendance, &unit).cloned().collect(),
         attendance,
         guests: m.guests.clone(),
-        items: items
-            .into_iter()
-            .map(|i| ItemView {
-                id: i.id,
-                position: i.position,
-                kind: ItemKind::parse(&i.kind).unwrap_or(ItemKind::Manual),
-                case_id: i.case_id,
-                household_code: i.household_id.and_then(|id| households.get(&id)).map(|h| h.code.clone()),
-                title: i.title,
-                facts: i.facts,
-                dropped: i.dropped,
-                drop_reason: i.drop_reason,
-                analysis: i.analysis,
-                decision: i.decision,
-                action: ItemAction::parse(&i.action),
-                department: i.department,
-                responsible_person: i.responsible_person,
-                deadline: i.deadline,
-                owner_user_id: i.owner_user_id,
-                owner_name: i.owner_user_id.and_then(|id| people.get(&id).cloned()),
-                owners: owners
-                    .get(&owner_unit(&m, i.household_id.and_then(|id| households.get(&id))))
-                    .cloned()
-                    .unwrap_or_default(),
-                result_case_id: i.result_case_id,
-                decided: i.decided_at.is_some(),
-            })
-            .collect(),
+        items: items.into_iter().map(|i| item_view(i, &m, &households, &people, &owners)).collect(),
         addenda,
         may_edit: editor && status == MeetingStatus::Preparing,
         may_finalise: status == MeetingStatus::Preparing && m.recorder_user_id == Some(caller.user_id),
@@ -325,6 +286,71 @@ pub async fn get(
         may_amend: editor && status == MeetingStatus::Signed,
         org_code: m.org_code,
     })
+}
+
+/// The households the meeting's items are about, by id.
+async fn item_households(
+    db: &DatabaseConnection,
+    items: &[meeting_item::Model],
+) -> Result<HashMap<i64, household::Model>, AppError> {
+    Ok(household::Entity::find()
+        .filter(household::Column::Id.is_in(items.iter().filter_map(|i| i.household_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h))
+        .collect())
+}
+
+/// Who may own each item's case, by the unit they are drawn from (see `owner_unit`), looked up once a unit.
+async fn owner_candidates(
+    db: &DatabaseConnection,
+    m: &meeting::Model,
+    items: &[meeting_item::Model],
+    households: &HashMap<i64, household::Model>,
+) -> Result<HashMap<String, Vec<CadreOption>>, AppError> {
+    let mut owners: HashMap<String, Vec<CadreOption>> = HashMap::new();
+    for i in items {
+        let unit = owner_unit(m, i.household_id.and_then(|id| households.get(&id)));
+        if let std::collections::hash_map::Entry::Vacant(slot) = owners.entry(unit) {
+            let unit = slot.key().clone();
+            slot.insert(crate::households::register::candidates(db, &unit, Action::OwnCase.roles()).await?);
+        }
+    }
+    Ok(owners)
+}
+
+/// One item as shown: with its household's code, its owner's name and who may own its case.
+fn item_view(
+    i: meeting_item::Model,
+    m: &meeting::Model,
+    households: &HashMap<i64, household::Model>,
+    people: &HashMap<i64, String>,
+    owners: &HashMap<String, Vec<CadreOption>>,
+) -> ItemView {
+    let household = i.household_id.and_then(|id| households.get(&id));
+    ItemView {
+        id: i.id,
+        position: i.position,
+        kind: ItemKind::parse(&i.kind).unwrap_or(ItemKind::Manual),
+        case_id: i.case_id,
+        household_code: household.map(|h| h.code.clone()),
+        title: i.title,
+        facts: i.facts,
+        dropped: i.dropped,
+        drop_reason: i.drop_reason,
+        analysis: i.analysis,
+        decision: i.decision,
+        action: ItemAction::parse(&i.action),
+        department: i.department,
+        responsible_person: i.responsible_person,
+        deadline: i.deadline,
+        owner_user_id: i.owner_user_id,
+        owner_name: i.owner_user_id.and_then(|id| people.get(&id).cloned()),
+        owners: owners.get(&owner_unit(m, household)).cloned().unwrap_or_default(),
+        result_case_id: i.result_case_id,
+        decided: i.decided_at.is_some(),
+    }
 }
 
 /// The unit whose people may own an item's case: the household's, else the meeting's.

@@ -4,6 +4,7 @@
 use super::intake::Prepared;
 use super::{departments_of, import_scopes};
 use crate::audit::service::{self as audit, Actor, Entry};
+use crate::calendar::WorkCalendar;
 use crate::cases::service::opening::{Opening, open};
 use crate::cases::service::steps::{Step, record};
 use crate::cases::{Source, Status};
@@ -20,8 +21,8 @@ use crate::time::beijing_date;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{household, household_member, import_batch, org_unit, risk_case, screening_row};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, QuerySelect, Set,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -153,6 +154,33 @@ pub async fn run(
     result
 }
 
+/// Where one warning went: its unit, household and case, the row's outcome and its line in the report.
+struct Placed {
+    org_code: String,
+    household_id: Option<i64>,
+    case_id: Option<i64>,
+    outcome: &'static str,
+    line: String,
+}
+
+/// The department's cases while a batch is taken, inside its transaction: the open ones each warning may
+/// join, and what opening new ones gathers (each unit's default owner and review deadline, the cases
+/// opened per owner).
+struct Cases<'a> {
+    tx: &'a DatabaseTransaction,
+    now: DateTime<Utc>,
+    actor: &'a Actor,
+    department: Department,
+    today: NaiveDate,
+    calendar: WorkCalendar,
+    dispatched: NaiveDate,
+    /// Open department cases by household and risk type.
+    open: HashMap<(i64, String), risk_case::Model>,
+    owners: HashMap<String, Option<i64>>,
+    deadlines: HashMap<String, NaiveDate>,
+    new_by_owner: HashMap<i64, usize>,
+}
+
 async fn apply(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -169,40 +197,24 @@ async fn apply(
     let dispatched = calendar.add_working_days(today, 1)?;
 
     let keys: Vec<String> = prepared.warnings.iter().map(|w| row_key(department, w)).collect();
-    let mut seen: HashSet<String> = HashSet::new();
-    for chunk in keys.chunks(CHUNK) {
-        let found = screening_row::Entity::find()
-            .select_only()
-            .column(screening_row::Column::RowKey)
-            .filter(screening_row::Column::Department.eq(department.as_str()))
-            .filter(screening_row::Column::RowKey.is_in(chunk.to_vec()))
-            .into_tuple::<String>()
-            .all(&tx)
-            .await?;
-        seen.extend(found);
-    }
+    let mut seen = taken_keys(&tx, department, &keys).await?;
     let households = match_households(&tx, &prepared.warnings).await?;
-    let household_ids: Vec<i64> = households.values().map(|h| h.id).collect();
-    let mut open_cases: HashMap<(i64, String), risk_case::Model> = HashMap::new();
-    let open_codes: Vec<&str> = Status::open_codes();
-    for chunk in household_ids.chunks(CHUNK) {
-        for c in risk_case::Entity::find()
-            .filter(risk_case::Column::HouseholdId.is_in(chunk.to_vec()))
-            .filter(risk_case::Column::Source.eq(Source::Department.as_str()))
-            .filter(risk_case::Column::Status.is_in(open_codes.clone()))
-            .all(&tx)
-            .await?
-        {
-            if let Some(h) = c.household_id {
-                open_cases.insert((h, c.risk_type.clone()), c);
-            }
-        }
-    }
+    let open = open_department_cases(&tx, &households).await?;
     let units: Vec<org_unit::Model> = org_unit::Entity::find().all(&tx).await?;
-    let mut owners: HashMap<String, Option<i64>> = HashMap::new();
-    let mut deadlines: HashMap<String, NaiveDate> = HashMap::new();
-    let mut new_cases_by_owner: HashMap<i64, usize> = HashMap::new();
     let fallback_unit = scopes.iter().min_by_key(|p| p.len()).cloned().unwrap_or_default();
+    let mut cases = Cases {
+        tx: &tx,
+        now,
+        actor: &actor,
+        department,
+        today,
+        calendar,
+        dispatched,
+        open,
+        owners: HashMap::new(),
+        deadlines: HashMap::new(),
+        new_by_owner: HashMap::new(),
+    };
 
     for (index, (warning, key)) in prepared.warnings.iter().zip(&keys).enumerate() {
         if index % 200 == 0 {
@@ -216,122 +228,228 @@ async fn apply(
             });
             continue;
         }
-        let found = households.get(&warning.resident_id).filter(|h| in_scope(&h.org_code));
-        let description = format!("【{}部门预警】{}", department.label(), warning.description);
-        let (org_code, household_id, case_id, outcome, line) = match found {
-            Some(h) => match open_cases.get(&(h.id, warning.risk_type.as_str().to_string())) {
-                Some(c) => {
-                    add_warning(&tx, now, &actor, c, warning, &description).await?;
-                    report.cases_updated += 1;
-                    let line = format!("{who}并入该户未办结的同类案件 #{}。", c.id);
-                    (h.org_code.clone(), Some(h.id), Some(c.id), "updated", line)
-                }
-                None => {
-                    let owner = match h.contact_user_id {
-                        Some(id) => Some(id),
-                        None => crate::cases::service::opening::default_owner(&tx, &mut owners, &h.org_code).await?,
-                    };
-                    match owner {
-                        None => {
-                            report.unmatched += 1;
-                            let line = format!("{who}该户所在村尚无可承办人员，已转乡镇核实。");
-                            (h.org_code.clone(), Some(h.id), None, "unmatched", line)
-                        }
-                        Some(owner) => {
-                            let deadline = match deadlines.get(&h.org_code) {
-                                Some(d) => *d,
-                                None => {
-                                    let policy =
-                                        crate::policy::service::effective(&tx, &h.org_code, today.year()).await?;
-                                    let d = calendar
-                                        .add_working_days(dispatched, policy.policy.initial_review_working_days)?;
-                                    deadlines.insert(h.org_code.clone(), d);
-                                    d
-                                }
-                            };
-                            let department_name = format!("{}部门", department.label());
-                            let id = open(
-                                &tx,
-                                now,
-                                &actor,
-                                Opening {
-                                    household: Some(h),
-                                    org_code: &h.org_code,
-                                    source: Source::Department,
-                                    risk_type: warning.risk_type,
-                                    red_alert: warning.red_alert,
-                                    description: &description,
-                                    owner,
-                                    department: &department_name,
-                                    responsible_person: "",
-                                    deadline,
-                                    notify_owner: false,
-                                },
-                            )
-                            .await?;
-                            *new_cases_by_owner.entry(owner).or_default() += 1;
-                            if let Some(c) = risk_case::Entity::find_by_id(id).one(&tx).await? {
-                                open_cases.insert((h.id, warning.risk_type.as_str().to_string()), c);
-                            }
-                            report.cases_opened += 1;
-                            let line = format!("{who}已新建案件 #{id}，初审期限 {deadline}。");
-                            (h.org_code.clone(), Some(h.id), Some(id), "opened", line)
-                        }
-                    }
-                }
-            },
+        let placed = match households.get(&warning.resident_id).filter(|h| in_scope(&h.org_code)) {
+            Some(h) => cases.take_matched(h, warning, &who, &mut report).await?,
             None => {
                 report.unmatched += 1;
                 let place = named_unit(&units, &warning.township, &warning.village)
                     .filter(|code| in_scope(code))
                     .unwrap_or_else(|| pad_code(&fallback_unit));
                 let line = format!("{who}未匹配到辖区内的农户，已列入待核实名单（可能应纳未纳）。");
-                (place, None, None, "unmatched", line)
+                Placed { org_code: place, household_id: None, case_id: None, outcome: "unmatched", line }
             }
         };
-        screening_row::ActiveModel {
-            batch_id: Set(batch_id),
-            department: Set(department.as_str().into()),
-            row_key: Set(key.clone()),
-            row_number: Set(warning.row as i32),
-            resident_id: Set(warning.resident_id.clone()),
-            name: Set(warning.name.clone()),
-            risk_type: Set(warning.risk_type.as_str().into()),
-            red_alert: Set(warning.red_alert),
-            description: Set(warning.description.clone()),
-            org_code: Set(org_code),
-            household_id: Set(household_id),
-            case_id: Set(case_id),
-            outcome: Set(outcome.into()),
-            created_at: Set(now),
-            ..Default::default()
+        keep_row(&tx, now, batch_id, department, key, warning, &placed).await?;
+        report.lines.push(RowIssue { row: warning.row, message: placed.line });
+    }
+    cases.notify_owners().await?;
+    mark_applied(&tx, now, &actor, batch_id, &mut report).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// The row keys of this department's warnings already taken in earlier batches.
+async fn taken_keys(
+    tx: &DatabaseTransaction,
+    department: Department,
+    keys: &[String],
+) -> Result<HashSet<String>, AppError> {
+    let mut seen: HashSet<String> = HashSet::new();
+    for chunk in keys.chunks(CHUNK) {
+        let found = screening_row::Entity::find()
+            .select_only()
+            .column(screening_row::Column::RowKey)
+            .filter(screening_row::Column::Department.eq(department.as_str()))
+            .filter(screening_row::Column::RowKey.is_in(chunk.to_vec()))
+            .into_tuple::<String>()
+            .all(tx)
+            .await?;
+        seen.extend(found);
+    }
+    Ok(seen)
+}
+
+/// The matched households' open department cases, by household and risk type.
+async fn open_department_cases(
+    tx: &DatabaseTransaction,
+    households: &HashMap<String, household::Model>,
+) -> Result<HashMap<(i64, String), risk_case::Model>, AppError> {
+    let household_ids: Vec<i64> = households.values().map(|h| h.id).collect();
+    let mut open_cases: HashMap<(i64, String), risk_case::Model> = HashMap::new();
+    let open_codes: Vec<&str> = Status::open_codes();
+    for chunk in household_ids.chunks(CHUNK) {
+        for c in risk_case::Entity::find()
+            .filter(risk_case::Column::HouseholdId.is_in(chunk.to_vec()))
+            .filter(risk_case::Column::Source.eq(Source::Department.as_str()))
+            .filter(risk_case::Column::Status.is_in(open_codes.clone()))
+            .all(tx)
+            .await?
+        {
+            if let Some(h) = c.household_id {
+                open_cases.insert((h, c.risk_type.clone()), c);
+            }
         }
-        .insert(&tx)
-        .await?;
-        report.lines.push(RowIssue { row: warning.row, message: line });
     }
-    for (owner, count) in new_cases_by_owner {
-        let notice = Notice {
-            category: NoticeCategory::Assignment,
-            title: format!("{}部门预警：新交办 {count} 件案件", department.label()),
-            body: format!(
-                "{}部门报送的筛查预警已匹配到您联系的农户，新建案件 {count} 件，请在初审期限内核实。",
-                department.label()
-            ),
-            link: "/cases?view=mine".into(),
-            dedupe: None,
+    Ok(open_cases)
+}
+
+impl Cases<'_> {
+    /// Take a warning on a household in scope: it joins the household's open case of the same type, else
+    /// opens one for the household's owner (its contact, else the village's default), else waits for the
+    /// township to verify.
+    async fn take_matched(
+        &mut self,
+        h: &household::Model,
+        warning: &Warning,
+        who: &str,
+        report: &mut ScreeningReport,
+    ) -> Result<Placed, AppError> {
+        let description = format!("【{}部门预警】{}", self.department.label(), warning.description);
+        let matched = |case_id: Option<i64>, outcome: &'static str, line: String| Placed {
+            org_code: h.org_code.clone(),
+            household_id: Some(h.id),
+            case_id,
+            outcome,
+            line,
         };
-        notify(&tx, now, &[owner], &notice).await?;
+        if let Some(c) = self.open.get(&(h.id, warning.risk_type.as_str().to_string())) {
+            add_warning(self.tx, self.now, self.actor, c, warning, &description).await?;
+            report.cases_updated += 1;
+            let line = format!("{who}并入该户未办结的同类案件 #{}。", c.id);
+            return Ok(matched(Some(c.id), "updated", line));
+        }
+        let owner = match h.contact_user_id {
+            Some(id) => Some(id),
+            None => crate::cases::service::opening::default_owner(self.tx, &mut self.owners, &h.org_code).await?,
+        };
+        let Some(owner) = owner else {
+            report.unmatched += 1;
+            let line = format!("{who}该户所在村尚无可承办人员，已转乡镇核实。");
+            return Ok(matched(None, "unmatched", line));
+        };
+        let deadline = self.review_deadline(&h.org_code).await?;
+        let id = self.open_case(h, warning, &description, owner, deadline).await?;
+        report.cases_opened += 1;
+        let line = format!("{who}已新建案件 #{id}，初审期限 {deadline}。");
+        Ok(matched(Some(id), "opened", line))
     }
+
+    /// The initial review's deadline in a unit: its policy's working days from dispatch, looked up once a unit.
+    async fn review_deadline(&mut self, org_code: &str) -> Result<NaiveDate, AppError> {
+        if let Some(d) = self.deadlines.get(org_code) {
+            return Ok(*d);
+        }
+        let policy = crate::policy::service::effective(self.tx, org_code, self.today.year()).await?;
+        let d = self.calendar.add_working_days(self.dispatched, policy.policy.initial_review_working_days)?;
+        self.deadlines.insert(org_code.to_string(), d);
+        Ok(d)
+    }
+
+    /// Open a department case on the household for its owner (told later, with the batch's count), and
+    /// keep it open for further warnings of the same type.
+    async fn open_case(
+        &mut self,
+        h: &household::Model,
+        warning: &Warning,
+        description: &str,
+        owner: i64,
+        deadline: NaiveDate,
+    ) -> Result<i64, AppError> {
+        let department_name = format!("{}部门", self.department.label());
+        let id = open(
+            self.tx,
+            self.now,
+            self.actor,
+            Opening {
+                household: Some(h),
+                org_code: &h.org_code,
+                source: Source::Department,
+                risk_type: warning.risk_type,
+                red_alert: warning.red_alert,
+                description,
+                owner,
+                department: &department_name,
+                responsible_person: "",
+                deadline,
+                notify_owner: false,
+            },
+        )
+        .await?;
+        *self.new_by_owner.entry(owner).or_default() += 1;
+        if let Some(c) = risk_case::Entity::find_by_id(id).one(self.tx).await? {
+            self.open.insert((h.id, warning.risk_type.as_str().to_string()), c);
+        }
+        Ok(id)
+    }
+
+    /// Tell each owner how many cases the batch opened for them.
+    async fn notify_owners(&self) -> Result<(), AppError> {
+        for (&owner, count) in &self.new_by_owner {
+            let notice = Notice {
+                category: NoticeCategory::Assignment,
+                title: format!("{}部门预警：新交办 {count} 件案件", self.department.label()),
+                body: format!(
+                    "{}部门报送的筛查预警已匹配到您联系的农户，新建案件 {count} 件，请在初审期限内核实。",
+                    self.department.label()
+                ),
+                link: "/cases?view=mine".into(),
+                dedupe: None,
+            };
+            notify(self.tx, self.now, &[owner], &notice).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Keep a taken warning as a screening row with where it went.
+async fn keep_row(
+    tx: &DatabaseTransaction,
+    now: DateTime<Utc>,
+    batch_id: i64,
+    department: Department,
+    key: &str,
+    warning: &Warning,
+    placed: &Placed,
+) -> Result<(), AppError> {
+    screening_row::ActiveModel {
+        batch_id: Set(batch_id),
+        department: Set(department.as_str().into()),
+        row_key: Set(key.to_string()),
+        row_number: Set(warning.row as i32),
+        resident_id: Set(warning.resident_id.clone()),
+        name: Set(warning.name.clone()),
+        risk_type: Set(warning.risk_type.as_str().into()),
+        red_alert: Set(warning.red_alert),
+        description: Set(warning.description.clone()),
+        org_code: Set(placed.org_code.clone()),
+        household_id: Set(placed.household_id),
+        case_id: Set(placed.case_id),
+        outcome: Set(placed.outcome.into()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    Ok(())
+}
+
+/// Mark the batch applied with its report, and audit it.
+async fn mark_applied(
+    tx: &DatabaseTransaction,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    batch_id: i64,
+    report: &mut ScreeningReport,
+) -> Result<(), AppError> {
     report.outcome = "applied".into();
-    let batch = import_batch::Entity::find_by_id(batch_id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let batch = import_batch::Entity::find_by_id(batch_id).one(tx).await?.ok_or(AppError::NotFound)?;
     let mut active = batch.into_active_model();
     active.outcome = Set("applied".into());
     active.report = Set(serde_json::to_string(&report).map_err(AppError::internal)?);
-    active.update(&tx).await?;
+    active.update(tx).await?;
     audit::append(
-        &tx,
-        &actor,
+        tx,
+        actor,
         now,
         Entry {
             action: "screening.applied",
@@ -344,8 +462,7 @@ async fn apply(
         },
     )
     .await?;
-    tx.commit().await?;
-    Ok(report)
+    Ok(())
 }
 
 /// The same warning is the same department, person, type and text.

@@ -184,13 +184,7 @@ pub async fn record(
     let today = beijing_date(now);
     let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?.policy;
     let mut visit = form.parse(today, &ledger_classes(&policy))?;
-    // A paper sheet may be typed in by someone else: the visitor is named, the typist kept.
-    let visitor = match form.visitor.trim().parse::<i64>() {
-        Err(_) => caller.user_id,
-        Ok(id) if id == caller.user_id => id,
-        Ok(id) if visitors(db, &household).await?.iter().any(|c| c.user_id == id) => id,
-        Ok(_) => return Err(AppError::validation("visitor", "走访人应为能走访该户的干部，请从列表中选择。")),
-    };
+    let visitor = named_visitor(db, caller.user_id, &household, &form.visitor).await?;
     let recorded_by = (visitor != caller.user_id).then_some(caller.user_id);
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
@@ -212,6 +206,37 @@ pub async fn record(
         visit.income = None;
     }
     open_cases(&tx, now, &actor, &household, &policy, &mut visit).await?;
+    let row = keep_visit(&tx, now, &actor, &household, (visitor, recorded_by), &visit).await?;
+    crate::households::service::evaluation::reevaluate(&tx, &[household.id], now).await?;
+    tx.commit().await?;
+    Ok(row.id)
+}
+
+/// Who made the visit: the one named on the form if they may visit the household (a paper sheet may be
+/// typed in by someone else, who is then kept as its typist), else the caller.
+async fn named_visitor(
+    db: &DatabaseConnection,
+    caller: i64,
+    household: &household::Model,
+    named: &str,
+) -> Result<i64, AppError> {
+    Ok(match named.trim().parse::<i64>() {
+        Err(_) => caller,
+        Ok(id) if id == caller => id,
+        Ok(id) if visitors(db, household).await?.iter().any(|c| c.user_id == id) => id,
+        Ok(_) => return Err(AppError::validation("visitor", "走访人应为能走访该户的干部，请从列表中选择。")),
+    })
+}
+
+/// Keep the visit (by its visitor, typed in by `recorded_by` if someone else) with its audit record.
+async fn keep_visit<C: ConnectionTrait>(
+    tx: &C,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    household: &household::Model,
+    (visitor, recorded_by): (i64, Option<i64>),
+    visit: &NewVisit,
+) -> Result<visit::Model, AppError> {
     let row = visit::ActiveModel {
         household_id: Set(household.id),
         org_code: Set(household.org_code.clone()),
@@ -220,10 +245,10 @@ pub async fn record(
         sweep: Set(visit.sweep),
         visitor_user_id: Set(visitor),
         companions: Set(visit.companions.clone()),
-        checklist: Set(checklist_json(&visit).to_string()),
+        checklist: Set(checklist_json(visit).to_string()),
         finance_note: Set(visit.finance_note.clone()),
         income_year: Set(visit.income.as_ref().map(|i| i.year)),
-        problems: Set(problems_json(&visit).to_string()),
+        problems: Set(problems_json(visit).to_string()),
         assistance: Set(visit.assistance.clone()),
         ledger_class: Set(visit.ledger_class.clone()),
         acknowledgement: Set(visit.acknowledgement.as_str().into()),
@@ -232,11 +257,11 @@ pub async fn record(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&tx)
+    .insert(tx)
     .await?;
     audit::append(
-        &tx,
-        &actor,
+        tx,
+        actor,
         now,
         Entry {
             action: "visit.recorded",
@@ -249,10 +274,10 @@ pub async fn record(
                 "visited_on": visit.visited_on,
                 "mode": visit.mode.label(),
                 "sweep": visit.sweep,
-                "checklist": checklist_json(&visit),
+                "checklist": checklist_json(visit),
                 "finance_note": visit.finance_note,
                 "income_year": visit.income.as_ref().map(|i| i.year),
-                "problems": problems_json(&visit),
+                "problems": problems_json(visit),
                 "assistance": visit.assistance,
                 "ledger_class": visit.ledger_class,
                 "acknowledgement": visit.acknowledgement.label(),
@@ -261,9 +286,7 @@ pub async fn record(
         },
     )
     .await?;
-    crate::households::service::evaluation::reevaluate(&tx, &[household.id], now).await?;
-    tx.commit().await?;
-    Ok(row.id)
+    Ok(row)
 }
 
 fn checklist_json(visit: &NewVisit) -> Value {
