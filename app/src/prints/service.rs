@@ -243,7 +243,7 @@ pub async fn public_notice(
             "group": other.summary.org_name,
             "member_count": other.summary.member_count,
             "monitoring_class": class.or_else(|| other.summary.monitoring_class.clone()).unwrap_or_default(),
-            "reason": notice_reason(p.procedure, &other),
+            "matter": notice_matter(p.procedure),
         }));
     }
     let names = crate::org::service::display_names(db, vec![village.clone()]).await?;
@@ -261,18 +261,11 @@ pub async fn public_notice(
     }))
 }
 
-/// Why a household is on a notice: for identification the risks its evaluation found; for elimination
-/// that they are gone, never a risk as its reason.
-fn notice_reason(procedure: Procedure, d: &HouseholdDetail) -> String {
-    let risks = d
-        .risk
-        .evaluation
-        .as_ref()
-        .map(|e| e.flags.iter().map(|f| f.reason.clone()).collect::<Vec<_>>().join("；"))
-        .unwrap_or_default();
-    match (procedure, risks.is_empty()) {
-        (Procedure::Identification, false) => risks,
-        (Procedure::Identification, true) => "经核实存在返贫致贫风险".to_string(),
-        (Procedure::Elimination, _) => "经核实收入持续稳定，“两不愁三保障”和饮水安全达标，风险已稳定消除".to_string(),
+/// What a household is on a notice for: the procedure's step, never the risks found. A notice is posted
+/// on the village board, and the verdict's reasons can name an illness or a disability [T][Y].
+fn notice_matter(procedure: Procedure) -> &'static str {
+    match procedure {
+        Procedure::Identification => "拟纳入防止返贫监测对象",
+        Procedure::Elimination => "拟标注风险消除",
     }
 }

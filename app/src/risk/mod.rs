@@ -372,11 +372,13 @@ fn income_and_labour_features(facts: &HouseholdFacts, policy: &Policy) -> Vec<Ri
     if let Some(income) = &facts.income
         && income.total_fen() > 0
     {
-        let share = income.transfer_fen * 100 / income.total_fen();
-        if share > i64::from(policy.transfer_share_limit_pct) {
+        // "超过40%" compares the exact share: 40.9 % is over 40 %, 40 % itself is not.
+        let limit = i64::from(policy.transfer_share_limit_pct);
+        if income.transfer_fen * 100 > limit * income.total_fen() {
+            let share = income.transfer_fen as f64 * 100.0 / income.total_fen() as f64;
             typical.push(flag(
                 RiskKind::TypicalFeature(1),
-                format!("转移性收入占比 {share}%，超过 {}%", policy.transfer_share_limit_pct),
+                format!("转移性收入占比 {}%，超过 {limit}%", percent(share)),
                 "G",
             ));
         }
@@ -447,16 +449,23 @@ fn circumstance_features(facts: &HouseholdFacts) -> Vec<RiskFlag> {
     typical
 }
 
+/// A percentage with one decimal, without a trailing ".0" (46 %, 40.9 %).
+fn percent(value: f64) -> String {
+    let text = format!("{value:.1}");
+    text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
+}
+
 /// Typical feature 9: a child with no adult at home, or old people with nobody at home able to support them.
 fn care_feature(facts: &HouseholdFacts) -> Option<RiskFlag> {
     let has_guardian = facts.members.iter().any(|m| (18..=65).contains(&m.age));
     let has_supporter = facts.members.iter().any(|m| (18..=59).contains(&m.age) || m.labour.units() > 0.0);
-    let minors: Vec<&str> = facts.members.iter().filter(|m| m.age < 16).map(|m| m.name.as_str()).collect();
-    let elders: Vec<&str> = facts.members.iter().filter(|m| m.age > 60).map(|m| m.name.as_str()).collect();
+    // "16周岁以下…60周岁以上": 以下 and 以上 include the number itself (民法典第一千二百五十九条).
+    let minors: Vec<&str> = facts.members.iter().filter(|m| m.age <= 16).map(|m| m.name.as_str()).collect();
+    let elders: Vec<&str> = facts.members.iter().filter(|m| m.age >= 60).map(|m| m.name.as_str()).collect();
     if !minors.is_empty() && !has_guardian {
         Some(flag(
             RiskKind::TypicalFeature(9),
-            format!("未满 16 周岁的{}无共同生活的法定监护人", minors.join("、")),
+            format!("16 周岁以下的{}无共同生活的法定监护人", minors.join("、")),
             "G",
         ))
     } else if !elders.is_empty() && !has_supporter {

@@ -96,6 +96,19 @@ fn below_the_line_needs_a_typical_feature_g() {
     assert_eq!(feature.reason, "转移性收入占比 46%，超过 40%");
 }
 
+/// Ganzhou's feature 1, "转移性收入占比超过40%", at its boundary: 40 % is not over it, 40.9 % and 41 % are.
+#[test]
+fn transfer_share_over_40_percent_exactly_g() {
+    let with_transfer = |transfer_fen: i64| {
+        let mut f = family(5500);
+        f.income = Some(IncomeFacts { wage_fen: 1_000_000 - transfer_fen, transfer_fen, ..Default::default() });
+        evaluate(&f, &preset(Preset::Ganzhou2020)).flags.into_iter().find(|x| x.kind == RiskKind::TypicalFeature(1))
+    };
+    assert_eq!(with_transfer(400_000), None, "40 % is not over 40 %");
+    assert_eq!(with_transfer(409_000).map(|f| f.reason), Some("转移性收入占比 40.9%，超过 40%".to_string()));
+    assert_eq!(with_transfer(410_000).map(|f| f.reason), Some("转移性收入占比 41%，超过 40%".to_string()));
+}
+
 #[test]
 fn labour_coefficient_at_most_half_g() {
     let f = HouseholdFacts {
@@ -144,6 +157,34 @@ fn a_child_with_only_old_grandparents_has_no_guardian_g() {
     let e = evaluate(&f, &preset(Preset::Ganzhou2020));
     let feature = e.flags.iter().find(|x| x.kind == RiskKind::TypicalFeature(9)).unwrap();
     assert!(feature.reason.contains("赵宝无共同生活的法定监护人"), "{}", feature.reason);
+}
+
+/// Ganzhou's feature 9, "16周岁以下且无法定监护人、60周岁以上且无法定赡养人": 以下 and 以上 include the age
+/// itself, so a child of exactly 16 and an elder of exactly 60 count; 17 and 59 do not.
+#[test]
+fn feature_9_includes_ages_16_and_60_g() {
+    let feature_9 = |members: Vec<MemberFacts>| {
+        let f = HouseholdFacts {
+            members,
+            income: Some(IncomeFacts { transfer_fen: 1_500_000, ..Default::default() }),
+            ..Default::default()
+        };
+        evaluate(&f, &preset(Preset::Ganzhou2020)).flags.into_iter().find(|x| x.kind == RiskKind::TypicalFeature(9))
+    };
+    let grandmother = || member("钱秀", 69, Labour::None);
+    let child = |age| member("赵宝", age, Labour::None);
+    assert_eq!(
+        feature_9(vec![grandmother(), child(16)]).map(|f| f.reason),
+        Some("16 周岁以下的赵宝无共同生活的法定监护人".to_string())
+    );
+    assert!(feature_9(vec![grandmother(), child(15)]).is_some());
+    // At 17 the child is no longer under 16; the grandmother (69) still has nobody to support her.
+    let at_17 = feature_9(vec![grandmother(), child(17)]).map(|f| f.reason).unwrap_or_default();
+    assert!(!at_17.contains("赵宝"), "{at_17}");
+    let alone = |age| feature_9(vec![member("孙德", age, Labour::None)]);
+    assert_eq!(alone(60).map(|f| f.reason), Some("60 周岁以上的孙德无共同生活的赡养人，且家中无劳动力".to_string()));
+    assert_eq!(alone(61).map(|f| f.reason), Some("60 周岁以上的孙德无共同生活的赡养人，且家中无劳动力".to_string()));
+    assert_eq!(alone(59), None, "59 is not 60 or over");
 }
 
 #[test]

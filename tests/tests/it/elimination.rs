@@ -128,14 +128,14 @@ async fn a_household_that_fell_back_is_not_confirmed(backend: tests::Backend) {
         ])
         .await;
     assert_eq!(response.status(), 200);
-    // The notice printed now still says why the risk counts as eliminated, never the risk found since.
+    // The notice printed now says what it is for, never the risk found since.
     let notice = shuji.get(&format!("/prints/households/{code}/public-notice.pdf")).await;
     let text: String = tests::Pdf::from(notice.bytes().await.unwrap().to_vec())
         .text()
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    assert!(text.contains("对象风险消除") && text.contains("风险已稳定消除"), "{text}");
+    assert!(text.contains("对象风险消除") && text.contains("拟标注风险消除"), "{text}");
     assert!(!text.contains("危房") && !text.contains("住房安全"), "{text}");
     let fupin = app.signed_in("fupin", &fupin_pw).await;
     let (status, body) = step(&fupin, &code, &[("form[step]", "county_approve"), ("form[approve]", "yes")]).await;

@@ -110,6 +110,10 @@ async fn forms_print_in_scope_with_masking(backend: tests::Backend) {
     assert!(text.contains("2026-03-02 至 2026-03-09（5 个工作日）"), "{text}");
     assert!(text.contains("突发严重困难户"), "{text}");
     assert!(!text.contains(&head_id[..6]), "no ID number on a public notice");
+    // Posted on the village board: the class and what the notice is for, never the verdict's reasons
+    // (they can name an illness or a disability).
+    assert!(text.contains("拟纳入防止返贫监测对象"), "{text}");
+    assert!(!text.contains("人均纯收入") && !text.contains("风险"), "{text}");
     // The notice as the village posts it: every household posted that day, in code order, each printed
     // audited; the one posted a day earlier is on its own notice.
     assert!(text.contains("1 张建国") && text.contains("2 王德明"), "{text}");
