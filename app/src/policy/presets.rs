@@ -108,7 +108,7 @@ pub fn preset(which: Preset) -> Policy {
         // [F] 福建省 2021: floor = the rural 低保 minimum 7152 yuan; 挂钩干部 visit at least quarterly.
         Preset::Fujian2021 => common(
             "福建省 2021",
-            "福建省健全防止返贫动态监测和帮扶机制的具体措施（2021）",
+            "闽委振兴组〔2021〕5号《关于健全完善防止返贫动态监测和帮扶机制的实施办法》",
             7152,
             vec![
                 category("脱贫不稳定户", true, 1, "帮扶责任人"),
@@ -120,7 +120,7 @@ pub fn preset(which: Preset) -> Policy {
         // households (near or below the provincial rural average 15416) are kept on rosters, not monitored.
         Preset::Huoshan2020 => common(
             "霍山县佛子岭镇 2020",
-            "佛子岭镇关于开展脱贫户、边缘户动态调整工作的通知（2020）",
+            "《霍山县佛子岭镇关于开展防止返贫致贫加强监测预警和动态帮扶工作的通知》",
             5000,
             vec![
                 remote(category("脱贫监测户", true, 1, "帮扶责任人")),
@@ -134,7 +134,7 @@ pub fn preset(which: Preset) -> Policy {
             require_typical_feature: true,
             ..common(
                 "赣州市 2020",
-                "赣州市建立解决相对贫困长效机制试点方案（2020）",
+                "赣市扶攻字〔2020〕4号《关于开展相对贫困监测帮扶工作实施方案（试行）》",
                 6000,
                 vec![category("脱贫不稳定户", true, 1, "帮扶干部"), category("贫困边缘户", true, 1, "帮扶干部")],
             )
@@ -145,6 +145,25 @@ pub fn preset(which: Preset) -> Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each preset names its document by its number and title as the seed prints them.
+    #[test]
+    fn preset_sources_name_their_documents() {
+        let source = |which| preset(which).source;
+        assert!(source(Preset::Tongnan2020).starts_with("潼扶组办〔2020〕21号"));
+        assert!(source(Preset::Yihe2022).starts_with("义和办发〔2022〕12号"));
+        assert!(
+            source(Preset::Fujian2021)
+                .starts_with("闽委振兴组〔2021〕5号《关于健全完善防止返贫动态监测和帮扶机制的实施办法》")
+        );
+        assert!(
+            source(Preset::Huoshan2020).contains("霍山县佛子岭镇关于开展防止返贫致贫加强监测预警和动态帮扶工作的通知")
+        );
+        assert!(
+            source(Preset::Ganzhou2020)
+                .starts_with("赣市扶攻字〔2020〕4号《关于开展相对贫困监测帮扶工作实施方案（试行）》")
+        );
+    }
 
     #[test]
     fn tongnan_lines_t() {
