@@ -341,7 +341,7 @@ fn expenditure_and_drop(flags: &mut Vec<RiskFlag>, facts: &HouseholdFacts, polic
             flags.push(flag(
                 RiskKind::IncomeDrop,
                 format!(
-                    "家庭收入由 {}降至 {}，减少 {drop}%（达到 {}%）",
+                    "家庭收入由 {}降至 {}，减少 {drop}%（达到本地设定的 {}%）",
                     yuan(before.total_fen()),
                     yuan(now.total_fen()),
                     policy.income_drop_pct

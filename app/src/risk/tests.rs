@@ -208,7 +208,26 @@ fn rigid_expenditure_above_last_years_income_and_a_sharp_drop_t() {
     let e = evaluate(&f, &preset(Preset::Tongnan2020));
     let reasons: Vec<&str> = e.flags.iter().map(|x| x.reason.as_str()).collect();
     assert!(reasons.contains(&"刚性支出 45000 元，超过上年度收入 40000 元"), "{reasons:?}");
-    assert!(reasons.contains(&"家庭收入由 40000 元降至 27000 元，减少 32%（达到 30%）"), "{reasons:?}");
+    assert!(reasons.contains(&"家庭收入由 40000 元降至 27000 元，减少 32%（达到本地设定的 30%）"), "{reasons:?}");
+}
+
+/// Tongnan's "收入大幅缩减" names no number [T]: the share is the county's own setting (30 % in the preset),
+/// and the reason says so. At the boundary: a drop of 29.9 % is not flagged, 30 % is.
+#[test]
+fn income_drop_at_the_local_setting_t() {
+    let dropped_to = |now_fen: i64| {
+        let f = HouseholdFacts {
+            income: Some(IncomeFacts { wage_fen: now_fen, ..Default::default() }),
+            last_year_income: Some(IncomeFacts { wage_fen: 10_000_000, ..Default::default() }),
+            ..family(30000)
+        };
+        evaluate(&f, &preset(Preset::Tongnan2020)).flags.into_iter().find(|x| x.kind == RiskKind::IncomeDrop)
+    };
+    assert_eq!(dropped_to(7_010_000), None, "a drop of 29.9 % is under 30 %");
+    assert_eq!(
+        dropped_to(7_000_000).map(|f| f.reason),
+        Some("家庭收入由 100000 元降至 70000 元，减少 30%（达到本地设定的 30%）".to_string())
+    );
 }
 
 #[test]
