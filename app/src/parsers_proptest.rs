@@ -121,7 +121,9 @@ proptest! {
             labour_capacity: fields[3].clone(),
             health: fields[4].clone(),
             schooling: fields[5].clone(),
+            co_residence: fields[6].clone(),
             co_residence_note: fields[6].clone(),
+            guardian: fields[7].clone(),
         };
         if let Ok(parsed) = member.parse(today()) {
             prop_assert!(!parsed.name.is_empty() && parsed.birth_date <= today());

@@ -21,6 +21,9 @@ pub struct Model {
     pub red_alert: bool,
     /// The latest risk evaluation found a monitoring object.
     pub risk_monitored: bool,
+    /// The verdict makes it a candidate for identification (below the lines, or rigid expenditure, an
+    /// income drop, or a 两不愁三保障 risk it cannot solve itself) [T][Y].
+    pub risk_candidate: bool,
     /// When the stored outcome was last computed.
     pub evaluated_at: Option<DateTimeUtc>,
     /// 监测联系人 / 帮扶责任人 (a user).

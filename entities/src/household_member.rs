@@ -22,6 +22,12 @@ pub struct Model {
     /// 学龄前, 小学, 初中, 高中, 中职, 大专及以上, 非在校
     pub schooling: String,
     pub co_residence_note: Option<String>,
+    /// Lives with the household; false for a registered member who does not (户在人不在), whom the risk
+    /// rules leave out [T].
+    pub co_resident: bool,
+    /// The legal guardian (of a minor) or supporter (of an elder) the register names, inside or outside the
+    /// household, as written ("王大（儿子，县城）").
+    pub guardian: Option<String>,
     /// Pinyin initials of the name, lower case ("zsf" for 张三丰), for search.
     pub name_initials: String,
 }

@@ -357,18 +357,21 @@ impl TestApp {
 
     /// A preset policy for a unit and year.
     pub async fn policy(&self, org_code: &str, year: i32, which: app::policy::presets::Preset) {
+        self.own_policy(org_code, year, Some(which), &app::policy::presets::preset(which)).await;
+    }
+
+    /// Store a policy as a county edits it (from a preset, or its own).
+    pub async fn own_policy(
+        &self,
+        org_code: &str,
+        year: i32,
+        preset: Option<app::policy::presets::Preset>,
+        policy: &app::policy::Policy,
+    ) {
         let tx = app::db::begin_write(self.db()).await.expect("tx");
-        app::policy::service::store(
-            &tx,
-            &Actor::operator(),
-            self.clock_now(),
-            org_code,
-            year,
-            Some(which),
-            &app::policy::presets::preset(which),
-        )
-        .await
-        .expect("policy");
+        app::policy::service::store(&tx, &Actor::operator(), self.clock_now(), org_code, year, preset, policy)
+            .await
+            .expect("policy");
         tx.commit().await.expect("commit");
     }
 

@@ -241,10 +241,8 @@ pub fn transition(
         if text.trim().is_empty() { Err(AppError::validation("note", format!("请写明{what}。"))) } else { Ok(()) }
     };
     let deadline = match action {
-        // Verification within the policy's days of registration (Fujian: one month) [F].
-        Action::StartVerification => {
-            current.registered_on + chrono::Duration::days(i64::from(policy.verification_days))
-        }
+        // Verification within the policy's limit from registration (Fujian: one calendar month) [F].
+        Action::StartVerification => policy.verification.end(current.registered_on),
         Action::Include { deadline, .. } => {
             if *deadline < today {
                 return Err(AppError::validation("deadline", "整改期限不能早于今天。"));
@@ -360,7 +358,8 @@ mod tests {
         assert!(initial_deadline(d(2026, 3, 2), Some(d(2026, 3, 1)), &calendar, &fujian()).is_err());
     }
 
-    /// [F] 1 个月内完成核实: starting verification sets the deadline to registration + the policy's days.
+    /// [F] "1个月内完成核实": starting verification sets the deadline one calendar month after registration
+    /// (registered 2 March: due 2 April, where 30 days would have been 1 April).
     #[test]
     fn verification_is_due_a_month_after_registration_f() {
         let next = transition(
@@ -373,7 +372,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(next.status, Status::Verifying);
-        assert_eq!(next.deadline, d(2026, 4, 1));
+        assert_eq!(next.deadline, d(2026, 4, 2));
     }
 
     #[test]

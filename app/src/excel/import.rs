@@ -15,7 +15,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::workbook::read_sheet;
-use super::{IMPORT_COLUMNS, ImportReport, RowIssue};
+use super::{IMPORT_COLUMNS, ImportReport, OPTIONAL_IMPORT_COLUMNS, RowIssue};
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self, Action};
 use crate::db::begin_write;
@@ -157,8 +157,8 @@ async fn earlier_report(db: &DatabaseConnection, hash: &str) -> Result<Option<Im
     Ok(Some(report))
 }
 
-/// Find the header row (the one naming 姓名 and 身份证号), check it has every import column, and say
-/// where each column is.
+/// Find the header row (the one naming 姓名 and 身份证号), check it has every import column but the
+/// optional ones, and say where each column is.
 fn find_columns(rows: &[Vec<String>]) -> Result<(usize, HashMap<&'static str, usize>), AppError> {
     let (header_at, header) = rows
         .iter()
@@ -167,7 +167,11 @@ fn find_columns(rows: &[Vec<String>]) -> Result<(usize, HashMap<&'static str, us
         .ok_or_else(|| {
             AppError::validation("file", format!("找不到表头行：第一行应为 {}。", IMPORT_COLUMNS.join("、")))
         })?;
-    let missing: Vec<&str> = IMPORT_COLUMNS.iter().copied().filter(|c| !header.iter().any(|h| h == c)).collect();
+    let missing: Vec<&str> = IMPORT_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !OPTIONAL_IMPORT_COLUMNS.contains(c) && !header.iter().any(|h| h == c))
+        .collect();
     if !missing.is_empty() {
         return Err(AppError::validation("file", format!("表头缺少以下列：{}。", missing.join("、"))));
     }
@@ -195,7 +199,9 @@ async fn read_member(
         labour_capacity: row.get("劳动能力"),
         health: row.get("健康状况"),
         schooling: row.get("在校情况"),
+        co_residence: row.get("是否共同生活"),
         co_residence_note: row.get("共同生活情况"),
+        guardian: row.get("法定监护人或赡养人"),
     };
     let member = match form.parse(today) {
         Ok(m) => m,
@@ -404,6 +410,7 @@ async fn create_household(
         monitoring_class: Set(None),
         red_alert: Set(false),
         risk_monitored: Set(false),
+        risk_candidate: Set(false),
         dibao_status: Set("none".into()),
         monitoring_status: Set("none".into()),
         created_at: Set(now),

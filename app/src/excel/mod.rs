@@ -149,8 +149,12 @@ impl ImportReport {
     }
 }
 
+/// Columns a sheet made before they were added may lack: every member then lives with the household and
+/// names no guardian.
+pub const OPTIONAL_IMPORT_COLUMNS: [&str; 2] = ["是否共同生活", "法定监护人或赡养人"];
+
 /// The import's columns, in the order of the template.
-pub const IMPORT_COLUMNS: [&str; 12] = [
+pub const IMPORT_COLUMNS: [&str; 14] = [
     "户号",
     "村组代码",
     "家庭住址",
@@ -162,5 +166,7 @@ pub const IMPORT_COLUMNS: [&str; 12] = [
     "劳动能力",
     "健康状况",
     "在校情况",
+    "是否共同生活",
     "共同生活情况",
+    "法定监护人或赡养人",
 ];

@@ -27,6 +27,8 @@ pub const RELATIONS: [&str; 14] = [
     "其他",
 ];
 /// 劳动能力
+/// 是否共同生活 [T] "以实际共同生活为准".
+pub const CO_RESIDENCE: [&str; 2] = ["共同生活", "户在人不在"];
 pub const LABOUR: [&str; 6] = ["普通劳动力", "技能劳动力", "弱劳动力", "半劳动力", "丧失劳动力", "无劳动力"];
 /// 健康状况（含残疾）
 pub const HEALTH: [&str; 5] = ["健康", "长期慢性病", "大病", "残疾", "重度残疾"];
@@ -156,8 +158,12 @@ pub struct MemberForm {
     pub labour_capacity: String,
     pub health: String,
     pub schooling: String,
+    /// 共同生活 or 户在人不在 ([`CO_RESIDENCE`]); empty means 共同生活.
+    pub co_residence: String,
     /// 户在人不在 / 人在户不在: where the member actually lives, if not with the household.
     pub co_residence_note: String,
+    /// The legal guardian or supporter, inside or outside the household ("王大（儿子，县城）").
+    pub guardian: String,
 }
 
 /// A member, checked; sex and birth date derived from the ID number.
@@ -172,7 +178,9 @@ pub struct MemberFields {
     pub labour_capacity: String,
     pub health: String,
     pub schooling: String,
+    pub co_resident: bool,
     pub co_residence_note: Option<String>,
+    pub guardian: Option<String>,
 }
 
 impl MemberForm {
@@ -199,7 +207,12 @@ impl MemberForm {
             labour_capacity: one_of("labour_capacity", "劳动能力", &self.labour_capacity, &LABOUR)?,
             health: one_of("health", "健康状况", &self.health, &HEALTH)?,
             schooling: one_of("schooling", "在校情况", &self.schooling, &SCHOOLING)?,
+            co_resident: match self.co_residence.trim() {
+                "" => true,
+                text => one_of("co_residence", "是否共同生活", text, &CO_RESIDENCE)? == CO_RESIDENCE[0],
+            },
             co_residence_note: optional_text("co_residence_note", "共同生活情况", &self.co_residence_note, 100)?,
+            guardian: optional_text("guardian", "法定监护人或赡养人", &self.guardian, 40)?,
         })
     }
 }
@@ -306,7 +319,7 @@ mod tests {
             labour_capacity: "普通劳动力".into(),
             health: "健康".into(),
             schooling: "非在校".into(),
-            co_residence_note: String::new(),
+            ..Default::default()
         }
     }
 

@@ -288,6 +288,10 @@ pub struct HouseholdFilter {
     pub class: Option<String>,
     /// Only households whose latest evaluation raised a red alert.
     pub red_alert: Option<bool>,
+    /// Only candidates for identification not yet in a procedure or monitored (待研判纳入): the rules put
+    /// them in the monitoring scope [T][Y], the village verifies and decides.
+    #[serde(default)]
+    pub candidate: Option<bool>,
     /// A monitoring status (`none`, `identifying`, `monitored`, `eliminating`, `eliminated`).
     pub status: Option<String>,
 }
@@ -350,6 +354,9 @@ pub struct HouseholdSummary {
     pub status: MonitoringStatus,
     /// The latest stored evaluation raised a red alert.
     pub red_alert: bool,
+    /// The latest stored evaluation makes it a candidate for identification.
+    #[serde(default)]
+    pub candidate: bool,
 }
 
 /// A member as shown on the household page (ID number masked).
@@ -366,8 +373,12 @@ pub struct MemberView {
     pub labour_capacity: String,
     pub health: String,
     pub schooling: String,
+    /// Lives with the household (false: 户在人不在, left out of the risk rules [T]).
+    pub co_resident: bool,
     /// 户在人不在 / 人在户不在 and the like.
     pub co_residence_note: Option<String>,
+    /// The legal guardian or supporter the register names.
+    pub guardian: Option<String>,
 }
 
 /// A household with its members and latest income record.
@@ -388,7 +399,7 @@ pub struct HouseholdDetail {
     pub members: Vec<MemberView>,
     pub income_year: Option<i32>,
     /// Per-capita net income in yuan for `income_year` (wage, business, property and transfer income
-    /// over the members, before any deduction).
+    /// over the members living with the household, before any deduction).
     pub per_capita_income_yuan: Option<i64>,
     /// The latest year's record, for the edit form.
     pub latest_income: Option<IncomeRecord>,

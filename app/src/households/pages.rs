@@ -10,7 +10,8 @@ use super::{HouseholdFilter, IncomeForm, IncomeRecord};
 use crate::error::AppError;
 use crate::ui::{ErrorBox, MeResource, field_error};
 
-/// The household list, narrowed by the query (`within`, `q`, `class`, `status`, `red_alert`) and paged.
+/// The household list, narrowed by the query (`within`, `q`, `class`, `status`, `red_alert`, `candidate`)
+/// and paged.
 #[component]
 pub fn HouseholdListPage() -> impl IntoView {
     let query = use_query_map();
@@ -18,6 +19,7 @@ pub fn HouseholdListPage() -> impl IntoView {
     let search = move || query.with(|q| q.get("q").filter(|w| !w.is_empty()));
     let class = move || query.with(|q| q.get("class").filter(|w| !w.is_empty()));
     let red = move || query.with(|q| q.get("red_alert").is_some_and(|v| v == "1"));
+    let candidate = move || query.with(|q| q.get("candidate").is_some_and(|v| v == "1"));
     let status = move || query.with(|q| q.get("status").filter(|w| !w.is_empty()));
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0));
     let filter = move || HouseholdFilter {
@@ -25,6 +27,7 @@ pub fn HouseholdListPage() -> impl IntoView {
         q: search(),
         class: class(),
         red_alert: red().then_some(true),
+        candidate: candidate().then_some(true),
         status: status(),
     };
     let households = Resource::new(move || (filter(), page()), |(filter, page)| list_households(filter, page));
@@ -46,7 +49,8 @@ pub fn HouseholdListPage() -> impl IntoView {
                             let link = move |p: u64| {
                                 let mut parts = vec![format!("page={p}")];
                                 let red_alert = red().then(|| "1".to_string());
-                                for (key, value) in [("within", within()), ("q", search()), ("class", class()), ("status", status()), ("red_alert", red_alert)] {
+                                let candidates = candidate().then(|| "1".to_string());
+                                for (key, value) in [("within", within()), ("q", search()), ("class", class()), ("status", status()), ("red_alert", red_alert), ("candidate", candidates)] {
                                     if let Some(value) = value {
                                         parts.push(format!("{key}={}", encode_query(&value)));
                                     }
@@ -111,6 +115,7 @@ fn HouseholdFilters(
                 }}
             </select>
             <label class="check"><input type="checkbox" name="red_alert" value="1" checked=move || filter.with(|f| f.red_alert.is_some())/>" 只看红色预警"</label>
+            <label class="check"><input type="checkbox" name="candidate" value="1" checked=move || filter.with(|f| f.candidate.is_some())/>" 只看待研判纳入（符合监测范围、尚未纳入）"</label>
             <button type="submit">"筛选"</button>
         </form>
     }
@@ -126,7 +131,11 @@ fn HouseholdTable(households: Vec<super::HouseholdSummary>) -> impl IntoView {
                 {households.into_iter().map(|h| view! {
                     <tr>
                         <td data-label="户编号"><a href=format!("/households/{}", h.code)>{h.code.clone()}</a></td>
-                        <td data-label="户主">{h.head_name}{h.red_alert.then(|| view! { <span class="badge red">"红色预警"</span> })}</td>
+                        <td data-label="户主">
+                            {h.head_name}
+                            {h.red_alert.then(|| view! { <span class="badge red">"红色预警"</span> })}
+                            {(h.candidate && matches!(h.status, super::MonitoringStatus::None | super::MonitoringStatus::Eliminated)).then(|| view! { <span class="badge">"待研判纳入"</span> })}
+                        </td>
                         <td data-label="所在村组">{h.org_name}</td>
                         <td data-label="人口">{h.member_count}</td>
                         <td data-label="监测类别">{h.monitoring_class.unwrap_or_else(|| "—".into())}</td>
@@ -148,20 +157,51 @@ pub fn RiskSection(risk: super::RiskView) -> impl IntoView {
     view! {
         <h2>{title}</h2>
         {match (risk.evaluation, risk.unavailable) {
-            (Some(e), _) if e.flags.is_empty() => view! { <p class="banner ok">"未发现风险。"</p> }.into_any(),
+            (Some(e), _) if e.flags.is_empty() => view! {
+                <p class="banner ok">"未发现风险。"</p>
+                <p class="muted">{counted_members(&e)}</p>
+            }.into_any(),
             (Some(e), _) => view! {
                 <p>
-                    {if e.monitoring_object { "符合监测对象条件。" } else if e.warning_object { "属于预警范围。" } else { "尚未达到监测对象条件，但存在以下风险：" }}
+                    {if e.monitoring_object {
+                        "符合监测对象条件。"
+                    } else if e.candidate {
+                        "属于监测范围，可作为监测对象候选，请核实研判是否纳入："
+                    } else if e.warning_object {
+                        "属于预警范围。"
+                    } else {
+                        "尚未达到监测对象条件，但存在以下风险："
+                    }}
                 </p>
                 <ul class="flags">
-                    {e.flags.into_iter().map(|f| view! {
-                        <li><span>{f.reason}</span>" "<small class="muted">{format!("[{}]", f.source)}</small></li>
+                    {e.flags.iter().cloned().map(|f| view! {
+                        <li><span>{f.reason}</span>" "<small class="muted">{source_label(&f.source)}</small></li>
                     }).collect_view()}
                 </ul>
+                <p class="muted">{counted_members(&e)}</p>
             }.into_any(),
             (None, Some(message)) => view! { <p class="banner warn">{message}</p> }.into_any(),
             (None, None) => view! { <p class="muted">"暂无研判结果。"</p> }.into_any(),
         }}
+    }
+}
+
+/// Who the verdict counted [T] "以实际共同生活为准": "按实际共同生活的 3 人计算；王五不在家中共同生活（户在人不在），未计入。"
+fn counted_members(e: &crate::risk::Evaluation) -> String {
+    let mut text = format!("按实际共同生活的 {} 人计算", e.members_counted);
+    if !e.members_away.is_empty() {
+        text.push_str(&format!("；{}不在家中共同生活（户在人不在），未计入", e.members_away.join("、")));
+    }
+    text.push('。');
+    text
+}
+
+/// A flag's source as the page shows it: the seed document's number for a tag ("依据 潼扶组办〔2020〕21号"),
+/// else the policy's own document as given.
+fn source_label(source: &str) -> String {
+    match crate::policy::presets::Preset::of_tag(source) {
+        Some(seed) => format!("依据 {} [{}]", seed.document(), seed.tag()),
+        None => format!("依据 {source}"),
     }
 }
 
@@ -350,7 +390,7 @@ pub fn Members(
     view! {
         <h2>{format!("家庭成员（{} 人）", members.len())}</h2>
         <table class="list">
-            <thead><tr><th>"姓名"</th><th>"关系"</th><th>"身份证号"</th><th>"出生日期"</th><th>"劳动能力"</th><th>"健康"</th><th>"在校情况"</th><th>"共同生活"</th></tr></thead>
+            <thead><tr><th>"姓名"</th><th>"关系"</th><th>"身份证号"</th><th>"出生日期"</th><th>"劳动能力"</th><th>"健康"</th><th>"在校情况"</th><th>"共同生活"</th><th>"监护人或赡养人"</th></tr></thead>
             <tbody>
                 {members.clone().into_iter().map(|m| view! {
                     <tr>
@@ -361,7 +401,13 @@ pub fn Members(
                         <td data-label="劳动能力">{m.labour_capacity}</td>
                         <td data-label="健康">{m.health}</td>
                         <td data-label="在校情况">{m.schooling}</td>
-                        <td data-label="共同生活">{m.co_residence_note.unwrap_or_else(|| "共同生活".into())}</td>
+                        <td data-label="共同生活">{match (m.co_resident, m.co_residence_note) {
+                            (true, None) => "共同生活".to_string(),
+                            (true, Some(note)) => note,
+                            (false, None) => "户在人不在（不计入家庭人口）".to_string(),
+                            (false, Some(note)) => format!("户在人不在：{note}（不计入家庭人口）"),
+                        }}</td>
+                        <td data-label="监护人或赡养人">{m.guardian.unwrap_or_default()}</td>
                     </tr>
                 }).collect_view()}
             </tbody>

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use super::api::{CreateHousehold, SaveMember, SetDibao, UpdateHousehold};
-use super::forms::{HEALTH, HOUSE_TYPES, LABOUR, RELATIONS, SCHOOLING};
+use super::forms::{CO_RESIDENCE, HEALTH, HOUSE_TYPES, LABOUR, RELATIONS, SCHOOLING};
 use super::{CadreOptions, DibaoView, HouseholdForm, MemberView};
 use crate::error::AppError;
 use crate::org::api::list_org_units;
@@ -13,7 +13,7 @@ use crate::permissions::Action;
 use crate::ui::{MeResource, field_error, form_error};
 
 /// A select of fixed options with the current value chosen.
-fn choice(id: &'static str, name: String, options: &'static [&'static str], current: String) -> impl IntoView {
+fn choice(id: String, name: String, options: &'static [&'static str], current: String) -> impl IntoView {
     view! {
         <select id=id name=name>
             {options.iter().map(|o| {
@@ -55,22 +55,28 @@ where
         } else {
             view! {
                 <label for=format!("{prefix}_relation")>"与户主关系"</label>
-                {choice("relation", name("relation"), &RELATIONS, get(|m| m.relation.clone(), "子"))}
+                {choice(format!("{prefix}_relation"), name("relation"), &RELATIONS, get(|m| m.relation.clone(), "子"))}
                 {field_error(value, "relation")}
             }.into_any()
         }}
         <label for=format!("{prefix}_labour")>"劳动能力"</label>
-        {choice("labour_capacity", name("labour_capacity"), &LABOUR, get(|m| m.labour_capacity.clone(), "普通劳动力"))}
+        {choice(format!("{prefix}_labour"), name("labour_capacity"), &LABOUR, get(|m| m.labour_capacity.clone(), "普通劳动力"))}
         {field_error(value, "labour_capacity")}
         <label for=format!("{prefix}_health")>"健康状况"</label>
-        {choice("health", name("health"), &HEALTH, get(|m| m.health.clone(), "健康"))}
+        {choice(format!("{prefix}_health"), name("health"), &HEALTH, get(|m| m.health.clone(), "健康"))}
         {field_error(value, "health")}
         <label for=format!("{prefix}_schooling")>"在校情况"</label>
-        {choice("schooling", name("schooling"), &SCHOOLING, get(|m| m.schooling.clone(), "非在校"))}
+        {choice(format!("{prefix}_schooling"), name("schooling"), &SCHOOLING, get(|m| m.schooling.clone(), "非在校"))}
         {field_error(value, "schooling")}
-        <label for=format!("{prefix}_note")>"共同生活情况（如“户在人不在”，常住何处）"</label>
+        <label for=format!("{prefix}_co")>"是否共同生活（户在人不在的，不计入家庭人口和人均收入）"</label>
+        {choice(format!("{prefix}_co"), name("co_residence"), &CO_RESIDENCE, get(|m| if m.co_resident { CO_RESIDENCE[0] } else { CO_RESIDENCE[1] }.to_string(), CO_RESIDENCE[0]))}
+        {field_error(value, "co_residence")}
+        <label for=format!("{prefix}_note")>"共同生活情况（如常住何处、外出务工地点）"</label>
         <input id=format!("{prefix}_note") name=name("co_residence_note") value=get(|m| m.co_residence_note.clone().unwrap_or_default(), "")/>
         {field_error(value, "co_residence_note")}
+        <label for=format!("{prefix}_guardian")>"法定监护人或赡养人（未成年人、老人填写，可为户外人员，如“王大（儿子，县城）”）"</label>
+        <input id=format!("{prefix}_guardian") name=name("guardian") value=get(|m| m.guardian.clone().unwrap_or_default(), "")/>
+        {field_error(value, "guardian")}
     }
 }
 
@@ -111,7 +117,7 @@ where
         <input id="phone" name=name("phone") value=form.phone.clone() inputmode="tel"/>
         {field_error(value, "phone")}
         <label for="house_type">"住房类型（唯一住房）"</label>
-        {choice("house_type", name("house_type"), &HOUSE_TYPES, if form.house_type.is_empty() { "砖混".into() } else { form.house_type.clone() })}
+        {choice("house_type".into(), name("house_type"), &HOUSE_TYPES, if form.house_type.is_empty() { "砖混".into() } else { form.house_type.clone() })}
         {field_error(value, "house_type")}
         <label for="industry_failure">"因不可抗力产业失败（无则留空）"</label>
         <input id="industry_failure" name=name("industry_failure") value=form.industry_failure.clone() placeholder="例如：2026 年 7 月洪灾，柑橘园绝收"/>

@@ -103,12 +103,20 @@ fn PolicyDetails(view: PolicyView) -> impl IntoView {
             } else { String::new() })}</dd>
             <dt>"预警线"</dt><dd>{yuan(p.warning_line_yuan)}</dd>
             <dt>"红色预警线"</dt><dd>{yuan(p.red_alert_line_yuan)}</dd>
+            <dt>"农村低保标准"</dt><dd>{p.dibao_standard_yuan.map(|n| format!("{n} 元（监测线不低于此标准）")).unwrap_or_else(|| "未设置".into())}</dd>
             <dt>"典型特征"</dt><dd>{if p.require_typical_feature { "低于监测线且具有至少一项典型特征才纳入" } else { "低于监测线即纳入" }}</dd>
+            <dt>"典型特征标准"</dt><dd>
+                <div>{format!("转移性收入占比超过 {}%", p.transfer_share_limit_pct)}</div>
+                <div>{format!("家庭劳动力系数不高于 {}（弱劳动力、半劳动力按 {} 个劳动力计）", f64::from(p.labour_coefficient_limit_pct) / 100.0, f64::from(p.weak_labour_units_pct) / 100.0)}</div>
+                <div>{format!("大病年度自付医疗费用达到 {} 元，或劳动年龄（{}–{} 周岁）内因大病丧失劳动能力", p.illness_out_of_pocket_yuan, p.working_ages.0, p.working_ages.1)}</div>
+                <div>{format!("{} 周岁以下无法定监护人、{} 周岁以上无法定赡养人", p.care_ages.0, p.care_ages.1)}</div>
+            </dd>
+            <dt>"收入大幅缩减"</dt><dd>{format!("家庭收入较上年减少 {}% 及以上", p.income_drop_pct)}</dd>
             <dt>"对象类别"</dt>
             <dd>{p.categories.iter().map(|c| view! {
                 <div>{format!("{}：{}，每 {} 个月走访，{}，{}", c.name, if c.monitored { "监测对象" } else { "不计入监测对象" }, c.visit_every_months, c.visitor, if c.remote_counts { "电话、微信、视频联系也计入" } else { "须入户" })}</div>
             }).collect_view()}</dd>
-            <dt>"办理时限"</dt><dd>{format!("初审 {} 个工作日，核实 {} 天，公示不少于 {} 个工作日", p.initial_review_working_days, p.verification_days, p.public_notice_working_days)}</dd>
+            <dt>"办理时限"</dt><dd>{format!("初审 {} 个工作日，核实 {}内，公示不少于 {} 个工作日", p.initial_review_working_days, p.verification.label(), p.public_notice_working_days)}</dd>
             <dt>"交叉检查"</dt><dd>{format!("每个镇街不少于 {} 个村，每村不少于 {} 户", p.cross_check_villages_per_township, p.cross_check_households_per_village)}</dd>
             <dt>"规模控制"</dt><dd>{format!("建档立卡人口的 {:.1}%", f64::from(p.scale_control_permille) / 10.0)}</dd>
             <dt>"低保渐退期"</dt><dd>{format!("{} 个月", p.dibao_taper_months)}</dd>
@@ -187,11 +195,16 @@ fn PolicyEditor(
             {text("transfer_share_limit_pct", "form[transfer_share_limit_pct]", "转移性收入占比上限（%）", form.transfer_share_limit_pct.clone())}
             {text("labour_coefficient_limit", "form[labour_coefficient_limit]", "劳动力系数上限", form.labour_coefficient_limit.clone())}
             {text("income_drop_pct", "form[income_drop_pct]", "收入大幅缩减（%）", form.income_drop_pct.clone())}
+            {text("weak_labour_units", "form[weak_labour_units]", "弱劳动力、半劳动力折算（个劳动力，如 0.5）", form.weak_labour_units.clone())}
+            {text("illness_out_of_pocket_yuan", "form[illness_out_of_pocket_yuan]", "大病年度自付医疗费用负担过重（元）", form.illness_out_of_pocket_yuan.clone())}
+            {text("working_ages", "form[working_ages]", "劳动年龄（周岁，起-止，如 16-60）", form.working_ages.clone())}
+            {text("care_ages", "form[care_ages]", "无人监护、赡养的年龄（周岁，如 16-60）", form.care_ages.clone())}
+            {text("dibao_standard_yuan", "form[dibao_standard_yuan]", "农村低保标准（元/人·年，可空；监测线不得低于此标准）", form.dibao_standard_yuan.clone())}
             <label for="categories">"对象类别（每行：名称，监测或不监测，走访周期（月），走访人，仅入户或可远程）。走访人写明“驻村干部”或“信息员”的，由本村驻村干部、防贫监测信息员走访；其余由该户的监测联系人走访。"</label>
             <textarea id="categories" name="form[categories]" rows="5">{form.categories.clone()}</textarea>
             {field_error(value, "categories")}
             {text("initial_review_working_days", "form[initial_review_working_days]", "初审时限（工作日）", form.initial_review_working_days.clone())}
-            {text("verification_days", "form[verification_days]", "核实时限（天）", form.verification_days.clone())}
+            {text("verification", "form[verification]", "核实时限（如“30天”或“1个月”）", form.verification.clone())}
             {text("public_notice_working_days", "form[public_notice_working_days]", "公示时间（工作日）", form.public_notice_working_days.clone())}
             {text("cross_check_villages_per_township", "form[cross_check_villages_per_township]", "交叉检查每镇抽查村数", form.cross_check_villages_per_township.clone())}
             {text("cross_check_households_per_village", "form[cross_check_households_per_village]", "交叉检查每村抽查户数", form.cross_check_households_per_village.clone())}

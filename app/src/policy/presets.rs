@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Category, Policy};
+use super::{Category, Policy, TimeLimit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Preset {
@@ -30,6 +30,38 @@ impl Preset {
     pub fn parse(text: &str) -> Option<Preset> {
         Preset::ALL.into_iter().find(|p| p.as_str() == text)
     }
+
+    /// The tag DOMAIN.md and the rules' explanations give the seed document ([T], [Y], [F], [H], [G]).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Preset::Tongnan2020 => "T",
+            Preset::Yihe2022 => "Y",
+            Preset::Fujian2021 => "F",
+            Preset::Huoshan2020 => "H",
+            Preset::Ganzhou2020 => "G",
+        }
+    }
+
+    /// The document's number, or its title where it has none: how a policy's source names it.
+    pub fn document(self) -> &'static str {
+        match self {
+            Preset::Tongnan2020 => "潼扶组办〔2020〕21号",
+            Preset::Yihe2022 => "义和办发〔2022〕12号",
+            Preset::Fujian2021 => "闽委振兴组〔2021〕5号",
+            Preset::Huoshan2020 => "《霍山县佛子岭镇关于开展防止返贫致贫加强监测预警和动态帮扶工作的通知》",
+            Preset::Ganzhou2020 => "赣市扶攻字〔2020〕4号",
+        }
+    }
+
+    /// The seed document a policy source names, if any.
+    pub fn cited_in(source: &str) -> Option<Preset> {
+        Preset::ALL.into_iter().find(|p| source.contains(p.document()))
+    }
+
+    /// The seed document of a tag.
+    pub fn of_tag(tag: &str) -> Option<Preset> {
+        Preset::ALL.into_iter().find(|p| p.tag() == tag)
+    }
 }
 
 fn category(name: &str, monitored: bool, visit_every_months: u32, visitor: &str) -> Category {
@@ -41,7 +73,8 @@ fn remote(c: Category) -> Category {
     Category { remote_counts: true, ..c }
 }
 
-/// The numbers every preset shares unless its document says otherwise: Fujian's time limits [F],
+/// The numbers every preset shares unless its document says otherwise: Fujian's time limits [F] (its
+/// "1个月内完成核实" as 30 days where a document sets no calendar month),
 /// Yihe's cross-check sample [Y], the 5 % scale control [T][G], Ganzhou's typical-feature thresholds [G].
 fn common(name: &str, source: &str, monitoring_line_yuan: i64, categories: Vec<Category>) -> Policy {
     Policy {
@@ -56,9 +89,14 @@ fn common(name: &str, source: &str, monitoring_line_yuan: i64, categories: Vec<C
         transfer_share_limit_pct: 40,
         labour_coefficient_limit_pct: 50,
         income_drop_pct: 30,
+        weak_labour_units_pct: 50,
+        illness_out_of_pocket_yuan: 10_000,
+        working_ages: (16, 60),
+        care_ages: (16, 60),
+        dibao_standard_yuan: None,
         categories,
         initial_review_working_days: 5,
-        verification_days: 30,
+        verification: TimeLimit::Days(30),
         public_notice_working_days: 5,
         cross_check_villages_per_township: 2,
         cross_check_households_per_village: 40,
@@ -77,6 +115,8 @@ fn common(name: &str, source: &str, monitoring_line_yuan: i64, categories: Vec<C
 pub fn preset(which: Preset) -> Policy {
     match which {
         // [T] 潼扶组办〔2020〕21号: 1.5× the national standard = 6000 yuan; red alert below 1.2× the exit standard = 4800.
+        // Its two classes: "主要监测…脱贫不稳定户…边缘易致贫户"; the paired cadre is the responsible person of the
+        // first, a village cadre of the second ("从村（社区）干部中明确边缘易致贫户的监测责任人").
         Preset::Tongnan2020 => Policy {
             red_alert_line_yuan: Some(4800),
             ..common(
@@ -84,9 +124,8 @@ pub fn preset(which: Preset) -> Policy {
                 "潼扶组办〔2020〕21号《关于建立防止返贫监测和帮扶机制的实施意见》",
                 6000,
                 vec![
-                    category("脱贫不稳定户", true, 1, "监测责任人"),
-                    category("边缘易致贫户", true, 1, "监测责任人"),
-                    category("突发严重困难户", true, 1, "监测责任人"),
+                    category("脱贫不稳定户", true, 1, "结对帮扶干部（监测责任人）"),
+                    category("边缘易致贫户", true, 1, "村（社区）干部（监测责任人）"),
                 ],
             )
         },
@@ -101,34 +140,44 @@ pub fn preset(which: Preset) -> Policy {
                 7000,
                 vec![
                     category("防贫监测户", true, 1, "监测联系人"),
-                    category("防贫预警户", false, 3, "驻村干部和信息员"),
+                    // "每季度…至少一次走访或联系": a call counts.
+                    remote(category("防贫预警户", false, 3, "驻村干部和信息员")),
                 ],
             )
         },
-        // [F] 福建省 2021: floor = the rural 低保 minimum 7152 yuan; 挂钩干部 visit at least quarterly.
-        Preset::Fujian2021 => common(
-            "福建省 2021",
-            "闽委振兴组〔2021〕5号《关于健全完善防止返贫动态监测和帮扶机制的实施办法》",
-            7152,
-            vec![
-                category("脱贫不稳定户", true, 1, "帮扶责任人"),
-                category("边缘易致贫户", true, 1, "帮扶责任人"),
-                category("突发严重困难户", true, 1, "帮扶责任人"),
-            ],
-        ),
+        // [F] 福建省 2021: floor = the rural 低保 minimum 7152 yuan ("不低于当地农村低保标准"); 挂钩干部 visit at
+        // least quarterly; "1个月内完成核实" is a calendar month.
+        Preset::Fujian2021 => Policy {
+            dibao_standard_yuan: Some(7152),
+            verification: TimeLimit::Months { months: 1 },
+            ..common(
+                "福建省 2021",
+                "闽委振兴组〔2021〕5号《关于健全完善防止返贫动态监测和帮扶机制的实施办法》",
+                7152,
+                vec![
+                    category("脱贫不稳定户", true, 1, "帮扶责任人"),
+                    category("边缘易致贫户", true, 1, "帮扶责任人"),
+                    category("突发严重困难户", true, 1, "帮扶责任人"),
+                ],
+            )
+        },
         // [H] 佛子岭镇 2020: monitoring households around 5000 yuan; the other two classes of formerly-poor
         // households (near or below the provincial rural average 15416) are kept on rosters, not monitored.
-        Preset::Huoshan2020 => common(
-            "霍山县佛子岭镇 2020",
-            "《霍山县佛子岭镇关于开展防止返贫致贫加强监测预警和动态帮扶工作的通知》",
-            5000,
-            vec![
-                remote(category("脱贫监测户", true, 1, "帮扶责任人")),
-                remote(category("边缘户", true, 1, "帮扶责任人")),
-                category("享受政策的脱贫户", false, 12, "帮扶责任人"),
-                category("不享受政策的脱贫户", false, 12, "帮扶责任人"),
-            ],
-        ),
+        // The sweep ends "3月27日前".
+        Preset::Huoshan2020 => Policy {
+            sweep_deadline: (3, 27),
+            ..common(
+                "霍山县佛子岭镇 2020",
+                "《霍山县佛子岭镇关于开展防止返贫致贫加强监测预警和动态帮扶工作的通知》",
+                5000,
+                vec![
+                    remote(category("脱贫监测户", true, 1, "帮扶责任人")),
+                    remote(category("边缘户", true, 1, "帮扶责任人")),
+                    category("享受政策的脱贫户", false, 12, "帮扶责任人"),
+                    category("不享受政策的脱贫户", false, 12, "帮扶责任人"),
+                ],
+            )
+        },
         // [G] 赣州市 2020: below 1.5× the national standard (about 4000 yuan) AND at least one of ten typical features.
         Preset::Ganzhou2020 => Policy {
             require_typical_feature: true,
@@ -171,6 +220,70 @@ mod tests {
         assert_eq!((p.monitoring_line_yuan, p.red_alert_line_yuan), (6000, Some(4800)));
     }
 
+    /// [T] "主要监测建档立卡已脱贫但不稳定户（即脱贫不稳定户），收入略高于建档立卡贫困户的边缘户（即边缘易致贫户）":
+    /// two classes, no third.
+    #[test]
+    fn tongnan_has_two_classes_t() {
+        let names: Vec<String> = preset(Preset::Tongnan2020).categories.into_iter().map(|c| c.name).collect();
+        assert_eq!(names, ["脱贫不稳定户", "边缘易致贫户"]);
+    }
+
+    /// [Y] "每季度对防贫预警户至少一次走访或联系": a call counts for warning households; monitoring households
+    /// need the monthly home visit ("每月…至少一次入户走访").
+    #[test]
+    fn yihe_warning_households_may_be_called_y() {
+        let p = preset(Preset::Yihe2022);
+        assert_eq!(p.category("防贫预警户").map(|c| (c.visit_every_months, c.remote_counts)), Some((3, true)));
+        assert_eq!(p.category("防贫监测户").map(|c| (c.visit_every_months, c.remote_counts)), Some((1, false)));
+    }
+
+    /// [H] "3月27日前完成排查工作".
+    #[test]
+    fn huoshan_sweep_ends_on_27_march_h() {
+        assert_eq!(preset(Preset::Huoshan2020).sweep_deadline, (3, 27));
+        assert_eq!(preset(Preset::Yihe2022).sweep_deadline, (3, 31));
+    }
+
+    /// [F] "监测标准…不低于当地农村低保标准": Fujian's line is its 低保 standard; a line one yuan under it is refused.
+    #[test]
+    fn fujian_line_not_below_the_dibao_standard_f() {
+        let p = preset(Preset::Fujian2021);
+        assert_eq!(p.dibao_standard_yuan, Some(7152));
+        assert!(p.validate().is_ok());
+        let under = Policy { monitoring_line_yuan: 7151, ..p };
+        let refused = under.validate().unwrap_err().to_string();
+        assert!(refused.contains("监测线（7151 元）不应低于农村低保标准（7152 元）"), "{refused}");
+    }
+
+    /// [F] "1个月内完成核实" is a calendar month: registered on 31 January, due on the last day of February;
+    /// on 15 March, due on 15 April. Thirty days would have been 2 March and 14 April.
+    #[test]
+    fn verification_within_a_calendar_month_f() {
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let limit = preset(Preset::Fujian2021).verification;
+        assert_eq!(limit, TimeLimit::Months { months: 1 });
+        assert_eq!(limit.end(day(1, 31)), day(2, 28));
+        assert_eq!(limit.end(day(3, 15)), day(4, 15));
+        assert_eq!(TimeLimit::Days(30).end(day(1, 31)), day(3, 2));
+        assert_eq!(TimeLimit::parse("1个月"), Some(limit));
+        assert_eq!(TimeLimit::parse(" 30 天"), Some(TimeLimit::Days(30)));
+        assert_eq!(TimeLimit::parse("30"), Some(TimeLimit::Days(30)));
+        assert_eq!(TimeLimit::parse("一个月"), None);
+    }
+
+    /// A policy stored before the limit could be a month still reads: `"verification_days": 30`.
+    #[test]
+    fn stored_verification_days_still_read() {
+        let mut json = serde_json::to_value(preset(Preset::Tongnan2020)).unwrap();
+        let object = json.as_object_mut().unwrap();
+        object.remove("verification");
+        object.insert("verification_days".into(), 30.into());
+        let p: Policy = serde_json::from_value(json).unwrap();
+        assert_eq!(p.verification, TimeLimit::Days(30));
+        let month = serde_json::to_string(&preset(Preset::Fujian2021)).unwrap();
+        assert!(month.contains(r#""verification":{"months":1}"#), "{month}");
+    }
+
     #[test]
     fn yihe_lines_and_cadences_y() {
         let p = preset(Preset::Yihe2022);
@@ -185,7 +298,10 @@ mod tests {
     fn fujian_floor_and_time_limits_f() {
         let p = preset(Preset::Fujian2021);
         assert_eq!(p.monitoring_line_yuan, 7152);
-        assert_eq!((p.initial_review_working_days, p.verification_days, p.public_notice_working_days), (5, 30, 5));
+        assert_eq!(
+            (p.initial_review_working_days, p.verification, p.public_notice_working_days),
+            (5, TimeLimit::Months { months: 1 }, 5)
+        );
         assert_eq!(p.dibao_taper_months, 12);
     }
 

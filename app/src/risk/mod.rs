@@ -3,6 +3,8 @@
 //! Pure functions of the household's facts and the policy, so they run anywhere and are tested with
 //! the seeds' own numbers.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::policy::{ExpenseItem, Policy};
@@ -111,12 +113,13 @@ impl Labour {
         }
     }
 
-    /// Labour units: a full labourer 1, a weak or half labourer 0.5 [G].
-    fn units(self) -> f64 {
+    /// Labour units in hundredths: a full labourer 100, a weak or half labourer the policy's weight (50 in
+    /// [G]: "只有一个弱劳力、半劳力" is a coefficient of 0.5).
+    fn units_pct(self, policy: &Policy) -> u32 {
         match self {
-            Labour::Full => 1.0,
-            Labour::Weak => 0.5,
-            Labour::Lost | Labour::None => 0.0,
+            Labour::Full => 100,
+            Labour::Weak => policy.weak_labour_units_pct,
+            Labour::Lost | Labour::None => 0,
         }
     }
 }
@@ -131,6 +134,27 @@ pub struct MemberFacts {
     pub serious_illness: bool,
     /// 高中, 中职, 大专及以上: schooling beyond the compulsory years.
     pub non_compulsory_schooling: bool,
+    /// Lives with the household. A registered member who does not (户在人不在) is left out of the
+    /// per-capita income and every other rule [T] "以实际共同生活为准".
+    pub co_resident: bool,
+    /// The legal guardian (of a minor) or supporter (of an elder) the register names, inside or outside
+    /// the household.
+    pub guardian: Option<String>,
+}
+
+impl MemberFacts {
+    /// A member living with the household, with nothing else recorded.
+    pub fn new(name: &str, age: i32, labour: Labour) -> MemberFacts {
+        MemberFacts {
+            name: name.into(),
+            age,
+            labour,
+            serious_illness: false,
+            non_compulsory_schooling: false,
+            co_resident: true,
+            guardian: None,
+        }
+    }
 }
 
 /// One year's income and expenditure, in fen.
@@ -231,8 +255,19 @@ pub struct Evaluation {
     pub monitoring_object: bool,
     /// The household falls in the warning band (between the monitoring and the warning line) [Y].
     pub warning_object: bool,
+    /// A candidate for identification (纳入监测对象的候选): a monitoring object by the lines, or a household
+    /// whose rigid expenditure or income drop [T], or whose 两不愁三保障 risk it cannot solve itself [Y], puts
+    /// it in the monitoring scope. The village verifies and decides; nothing is identified automatically.
+    #[serde(default)]
+    pub candidate: bool,
     /// Per-capita net income in yuan, after the deductions the policy allows.
     pub per_capita_income_yuan: Option<i64>,
+    /// The members counted: those living with the household [T] "以实际共同生活为准".
+    #[serde(default)]
+    pub members_counted: usize,
+    /// Registered members left out because they do not live with the household (户在人不在).
+    #[serde(default)]
+    pub members_away: Vec<String>,
 }
 
 fn yuan(fen: i64) -> String {
@@ -244,28 +279,61 @@ fn flag(kind: RiskKind, reason: String, source: &str) -> RiskFlag {
 }
 
 /// Evaluate a household against a policy: the income lines, 两不愁三保障, expenditure and income drops,
-/// then the typical features, in that order of flags.
+/// then the typical features, in that order of flags. Only members living with the household count [T].
 pub fn evaluate(facts: &HouseholdFacts, policy: &Policy) -> Evaluation {
+    let away: Vec<String> = facts.members.iter().filter(|m| !m.co_resident).map(|m| m.name.clone()).collect();
+    let living = if away.is_empty() {
+        Cow::Borrowed(facts)
+    } else {
+        Cow::Owned(HouseholdFacts {
+            members: facts.members.iter().filter(|m| m.co_resident).cloned().collect(),
+            ..facts.clone()
+        })
+    };
+    let facts = living.as_ref();
     let size = facts.members.len() as i64;
     // Per-capita net income after the deductions the policy allows.
     let per_capita_fen =
         facts.income.as_ref().filter(|_| size > 0).map(|i| (i.total_fen() - i.deduction_fen(policy)) / size);
     let typical = typical_features(facts, policy);
-    let mut verdict = Evaluation { per_capita_income_yuan: per_capita_fen.map(|f| f / 100), ..Default::default() };
+    let mut verdict = Evaluation {
+        per_capita_income_yuan: per_capita_fen.map(|f| f / 100),
+        members_counted: facts.members.len(),
+        members_away: away,
+        ..Default::default()
+    };
     if let Some(pc) = per_capita_fen {
         income_lines(&mut verdict, pc / 100, policy, !typical.is_empty());
     }
-    security_items(&mut verdict, facts);
+    security_items(&mut verdict, facts, policy);
     expenditure_and_drop(&mut verdict.flags, facts, policy);
     verdict.flags.extend(typical);
+    verdict.candidate = verdict.monitoring_object
+        || verdict.flags.iter().any(|f| {
+            matches!(f.kind, RiskKind::RigidExpenditureExceedsIncome | RiskKind::IncomeDrop)
+                || matches!(f.kind, RiskKind::SecurityAtRisk(_)) && !can_help_itself(facts, policy)
+        });
     verdict
 }
 
+/// The household's labour coefficient in hundredths (a full labourer 100).
+fn labour_pct(facts: &HouseholdFacts, policy: &Policy) -> u32 {
+    facts.members.iter().map(|m| m.labour.units_pct(policy)).sum()
+}
+
+/// Whether the household has the labour to solve a 两不愁三保障 risk itself: a labour coefficient above the
+/// policy's limit [Y] "“两不愁三保障”有风险自身无能力解决户".
+fn can_help_itself(facts: &HouseholdFacts, policy: &Policy) -> bool {
+    labour_pct(facts, policy) > policy.labour_coefficient_limit_pct
+}
+
 /// The income lines: per-capita income below the red-alert line, the monitoring line (a monitoring object
-/// only with a typical feature where the policy requires one) or the warning line.
+/// only with a typical feature where the policy requires one) or the warning line. Each flag names the
+/// policy in force as its source: Fujian's 7152 line is [F], a county's own line its own document.
 fn income_lines(verdict: &mut Evaluation, pc_yuan: i64, policy: &Policy, has_typical: bool) {
     let basis =
         if policy.deduct_large_expenditure { "扣除合规大额支出后人均纯收入" } else { "人均纯收入" };
+    let source = policy.source_tag();
     if let Some(red) = policy.red_alert_line_yuan
         && pc_yuan < red
     {
@@ -273,7 +341,7 @@ fn income_lines(verdict: &mut Evaluation, pc_yuan: i64, policy: &Policy, has_typ
         verdict.flags.push(flag(
             RiskKind::BelowRedAlertLine,
             format!("{basis} {pc_yuan} 元，低于红色预警线 {red} 元"),
-            "T",
+            &source,
         ));
     }
     if pc_yuan < policy.monitoring_line_yuan {
@@ -284,14 +352,14 @@ fn income_lines(verdict: &mut Evaluation, pc_yuan: i64, policy: &Policy, has_typ
                     "{basis} {pc_yuan} 元，低于监测线 {} 元，但未发现典型特征，暂不作为监测对象",
                     policy.monitoring_line_yuan
                 ),
-                "G",
+                &source,
             ));
         } else {
             verdict.monitoring_object = true;
             verdict.flags.push(flag(
                 RiskKind::BelowMonitoringLine,
                 format!("{basis} {pc_yuan} 元，低于监测线 {} 元", policy.monitoring_line_yuan),
-                if policy.deduct_large_expenditure { "Y" } else { "T" },
+                &source,
             ));
         }
     } else if let Some(warning) = policy.warning_line_yuan
@@ -301,13 +369,15 @@ fn income_lines(verdict: &mut Evaluation, pc_yuan: i64, policy: &Policy, has_typ
         verdict.flags.push(flag(
             RiskKind::BelowWarningLine,
             format!("{basis} {pc_yuan} 元，低于预警线 {warning} 元"),
-            "Y",
+            &source,
         ));
     }
 }
 
-/// 两不愁三保障 and water [T][H][F]: a failed item is a red alert and a monitoring object, an item at risk a flag.
-fn security_items(verdict: &mut Evaluation, facts: &HouseholdFacts) {
+/// 两不愁三保障 and water [T][H][F]: a failed item is a red alert and a monitoring object, an item at risk a
+/// flag, which says so when the household lacks the labour to solve it itself [Y].
+fn security_items(verdict: &mut Evaluation, facts: &HouseholdFacts, policy: &Policy) {
+    let helpless = !can_help_itself(facts, policy);
     for (item, status) in &facts.assessments {
         match status {
             AssessmentStatus::Failed => {
@@ -315,12 +385,28 @@ fn security_items(verdict: &mut Evaluation, facts: &HouseholdFacts) {
                 verdict.monitoring_object = true;
                 verdict.flags.push(flag(RiskKind::SecurityFailed(*item), format!("“{}”未达标", item.label()), "T"));
             }
+            AssessmentStatus::AtRisk if helpless => {
+                verdict.flags.push(flag(
+                    RiskKind::SecurityAtRisk(*item),
+                    format!(
+                        "“{}”存在风险，家庭劳动力系数 {}，自身无能力解决",
+                        item.label(),
+                        coefficient(labour_pct(facts, policy))
+                    ),
+                    "Y",
+                ));
+            }
             AssessmentStatus::AtRisk => {
                 verdict.flags.push(flag(RiskKind::SecurityAtRisk(*item), format!("“{}”存在风险", item.label()), "F"));
             }
             AssessmentStatus::Ok => {}
         }
     }
+}
+
+/// A labour coefficient in hundredths as one decimal (50 → 0.5).
+fn coefficient(pct: u32) -> String {
+    format!("{:.1}", f64::from(pct) / 100.0)
 }
 
 /// Rigid expenditure above last year's income, and income dropped by the policy's share [T].
@@ -355,9 +441,9 @@ fn expenditure_and_drop(flags: &mut Vec<RiskFlag>, facts: &HouseholdFacts, polic
 /// Ganzhou's ten typical features [G], in their order.
 fn typical_features(facts: &HouseholdFacts, policy: &Policy) -> Vec<RiskFlag> {
     let mut typical = income_and_labour_features(facts, policy);
-    typical.extend(illness_feature(facts));
+    typical.extend(illness_feature(facts, policy));
     typical.extend(circumstance_features(facts));
-    typical.extend(care_feature(facts));
+    typical.extend(care_feature(facts, policy));
     if let Some(reason) = &facts.other_hardship {
         typical.push(flag(RiskKind::TypicalFeature(10), format!("其他特殊困难：{reason}"), "G"));
     }
@@ -368,7 +454,7 @@ fn typical_features(facts: &HouseholdFacts, policy: &Policy) -> Vec<RiskFlag> {
 /// industry or wage income.
 fn income_and_labour_features(facts: &HouseholdFacts, policy: &Policy) -> Vec<RiskFlag> {
     let mut typical = Vec::new();
-    let labour_units: f64 = facts.members.iter().map(|m| m.labour.units()).sum();
+    let labour = labour_pct(facts, policy);
     if let Some(income) = &facts.income
         && income.total_fen() > 0
     {
@@ -383,18 +469,19 @@ fn income_and_labour_features(facts: &HouseholdFacts, policy: &Policy) -> Vec<Ri
             ));
         }
     }
-    if !facts.members.is_empty() && labour_units * 100.0 <= f64::from(policy.labour_coefficient_limit_pct) {
+    if !facts.members.is_empty() && labour <= policy.labour_coefficient_limit_pct {
         typical.push(flag(
             RiskKind::TypicalFeature(2),
             format!(
-                "家庭劳动力系数 {labour_units:.1}，不高于 {:.1}",
-                f64::from(policy.labour_coefficient_limit_pct) / 100.0
+                "家庭劳动力系数 {}，不高于 {}",
+                coefficient(labour),
+                coefficient(policy.labour_coefficient_limit_pct)
             ),
             "G",
         ));
     }
     if let Some(income) = &facts.income
-        && labour_units > 0.0
+        && labour > 0
         && income.wage_fen == 0
         && income.business_fen == 0
     {
@@ -403,26 +490,33 @@ fn income_and_labour_features(facts: &HouseholdFacts, policy: &Policy) -> Vec<Ri
     typical
 }
 
-/// Typical feature 4: a member seriously ill, or of working age and unable to work.
-fn illness_feature(facts: &HouseholdFacts) -> Option<RiskFlag> {
-    let ill: Vec<&str> = facts.members.iter().filter(|m| m.serious_illness).map(|m| m.name.as_str()).collect();
-    let lost_main: Vec<&str> = facts
-        .members
-        .iter()
-        .filter(|m| m.labour == Labour::Lost && (16..=60).contains(&m.age))
-        .map(|m| m.name.as_str())
-        .collect();
-    if ill.is_empty() && lost_main.is_empty() {
+/// Typical feature 4 [G] "家中有1个或以上大病病人导致年度自付医疗费用负担过重或丧失主要劳动力": a seriously ill
+/// member whose illness took a labourer of working age, or a year's medical bills at or above the
+/// policy's out-of-pocket threshold (a local setting: [G] names no number).
+fn illness_feature(facts: &HouseholdFacts, policy: &Policy) -> Option<RiskFlag> {
+    let ill: Vec<&MemberFacts> = facts.members.iter().filter(|m| m.serious_illness).collect();
+    if ill.is_empty() {
         return None;
     }
+    let names = |members: &[&MemberFacts]| members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、");
+    let (youngest, oldest) = policy.working_ages;
+    let lost: Vec<&MemberFacts> =
+        ill.iter().copied().filter(|m| m.labour == Labour::Lost && (youngest..=oldest).contains(&m.age)).collect();
+    let medical_fen = facts.income.as_ref().map_or(0, |i| i.medical_fen);
+    let threshold_fen = policy.illness_out_of_pocket_yuan * 100;
     let mut parts = Vec::new();
-    if !ill.is_empty() {
-        parts.push(format!("{}患大病重病", ill.join("、")));
+    if !lost.is_empty() {
+        parts.push(format!("{}患大病重病，正值劳动年龄却丧失劳动能力", names(&lost)));
     }
-    if !lost_main.is_empty() {
-        parts.push(format!("{}正值劳动年龄却丧失劳动能力", lost_main.join("、")));
+    if medical_fen >= threshold_fen {
+        parts.push(format!(
+            "{}患大病重病，年度自付医疗费用 {}（达到本地设定的 {}）",
+            names(&ill),
+            yuan(medical_fen),
+            yuan(threshold_fen)
+        ));
     }
-    Some(flag(RiskKind::TypicalFeature(4), parts.join("；"), "G"))
+    (!parts.is_empty()).then(|| flag(RiskKind::TypicalFeature(4), parts.join("；"), "G"))
 }
 
 /// Typical features 5–8: two or more children in non-compulsory schooling, an adobe house as the only
@@ -455,23 +549,36 @@ fn percent(value: f64) -> String {
     text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
 }
 
-/// Typical feature 9: a child with no adult at home, or old people with nobody at home able to support them.
-fn care_feature(facts: &HouseholdFacts) -> Option<RiskFlag> {
-    let has_guardian = facts.members.iter().any(|m| (18..=65).contains(&m.age));
-    let has_supporter = facts.members.iter().any(|m| (18..=59).contains(&m.age) || m.labour.units() > 0.0);
-    // "16周岁以下…60周岁以上": 以下 and 以上 include the number itself (民法典第一千二百五十九条).
-    let minors: Vec<&str> = facts.members.iter().filter(|m| m.age <= 16).map(|m| m.name.as_str()).collect();
-    let elders: Vec<&str> = facts.members.iter().filter(|m| m.age >= 60).map(|m| m.name.as_str()).collect();
-    if !minors.is_empty() && !has_guardian {
+/// Typical feature 9 [G] "16周岁以下且无法定监护人、60周岁以上且无法定赡养人": a minor with no guardian named in
+/// the register and no adult living with them, or an elder with no supporter named and no younger adult
+/// at home able to work (an elder's own labour does not support them). 以下 and 以上 include the number itself (民法典第一千二百五十九条). The reason
+/// says what the verdict rests on.
+fn care_feature(facts: &HouseholdFacts, policy: &Policy) -> Option<RiskFlag> {
+    let (minor_age, elder_age) = policy.care_ages;
+    let adult_at_home =
+        facts.members.iter().any(|m| m.age >= 18 && (m.age < elder_age || m.labour.units_pct(policy) > 0));
+    let supporter_at_home =
+        facts.members.iter().any(|m| m.age >= 18 && m.age < elder_age && m.labour.units_pct(policy) > 0);
+    let unattended = |age_ok: &dyn Fn(i32) -> bool, at_home: bool| -> Vec<&str> {
+        facts
+            .members
+            .iter()
+            .filter(|m| age_ok(m.age) && m.guardian.is_none() && !at_home)
+            .map(|m| m.name.as_str())
+            .collect()
+    };
+    let minors = unattended(&|age| age <= minor_age, adult_at_home);
+    let elders = unattended(&|age| age >= elder_age, supporter_at_home);
+    if !minors.is_empty() {
         Some(flag(
             RiskKind::TypicalFeature(9),
-            format!("16 周岁以下的{}无共同生活的法定监护人", minors.join("、")),
+            format!("{minor_age} 周岁以下的{}未登记法定监护人，家中也无共同生活的成年人", minors.join("、")),
             "G",
         ))
-    } else if !elders.is_empty() && !has_supporter {
+    } else if !elders.is_empty() {
         Some(flag(
             RiskKind::TypicalFeature(9),
-            format!("60 周岁以上的{}无共同生活的赡养人，且家中无劳动力", elders.join("、")),
+            format!("{elder_age} 周岁以上的{}未登记法定赡养人，家中也无劳动年龄内有劳动能力的成员", elders.join("、")),
             "G",
         ))
     } else {

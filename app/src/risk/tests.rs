@@ -4,7 +4,7 @@ use super::*;
 use crate::policy::presets::{Preset, preset};
 
 fn member(name: &str, age: i32, labour: Labour) -> MemberFacts {
-    MemberFacts { name: name.into(), age, labour, serious_illness: false, non_compulsory_schooling: false }
+    MemberFacts::new(name, age, labour)
 }
 
 /// A working family of three with the given per-capita income, all of it wages.
@@ -132,15 +132,54 @@ fn labour_without_industry_or_work_g() {
 }
 
 #[test]
-fn serious_illness_and_two_students_g() {
+fn two_students_g() {
     let mut f = family(20000);
-    f.members[0].serious_illness = true;
     f.members[2].non_compulsory_schooling = true;
     f.members.push(MemberFacts { non_compulsory_schooling: true, ..member("张小红", 17, Labour::None) });
     let e = evaluate(&f, &preset(Preset::Ganzhou2020));
     let reasons: Vec<&str> = e.flags.iter().map(|x| x.reason.as_str()).collect();
-    assert!(reasons.contains(&"张建国患大病重病"), "{reasons:?}");
     assert!(reasons.contains(&"2 个子女接受非义务教育"), "{reasons:?}");
+}
+
+/// Ganzhou's feature 4, "家中有1个或以上大病病人导致年度自付医疗费用负担过重或丧失主要劳动力": an illness alone is
+/// not the feature; a year's out-of-pocket bills at the local setting (10 000 yuan here, [G] names no
+/// number) are, one yuan less is not; so is a seriously ill member of working age who lost their labour.
+#[test]
+fn feature_4_needs_heavy_bills_or_a_lost_labourer_g() {
+    let feature_4 = |medical_fen: i64, ill: MemberFacts| {
+        let mut f = family(20000);
+        f.members[0] = MemberFacts { serious_illness: true, ..ill };
+        if let Some(income) = f.income.as_mut() {
+            income.medical_fen = medical_fen;
+        }
+        evaluate(&f, &preset(Preset::Ganzhou2020)).flags.into_iter().find(|x| x.kind == RiskKind::TypicalFeature(4))
+    };
+    let working = || member("张建国", 45, Labour::Full);
+    assert_eq!(feature_4(0, working()), None, "ill, but neither heavy bills nor a lost labourer");
+    assert_eq!(feature_4(999_999, working()), None, "9 999 yuan is under the setting");
+    assert_eq!(
+        feature_4(1_000_000, working()).map(|f| f.reason),
+        Some("张建国患大病重病，年度自付医疗费用 10000 元（达到本地设定的 10000 元）".to_string())
+    );
+    assert_eq!(
+        feature_4(0, member("张建国", 60, Labour::Lost)).map(|f| f.reason),
+        Some("张建国患大病重病，正值劳动年龄却丧失劳动能力".to_string()),
+        "60 is still working age"
+    );
+    assert_eq!(feature_4(0, member("张建国", 61, Labour::Lost)), None, "61 is past working age");
+    // A lost labourer who is not seriously ill is not feature 4.
+    let mut f = family(20000);
+    f.members[0].labour = Labour::Lost;
+    let e = evaluate(&f, &preset(Preset::Ganzhou2020));
+    assert!(!kinds(&e).contains(&RiskKind::TypicalFeature(4)), "{:?}", e.flags);
+    // The threshold is the county's: at 5 000 yuan the same bills are too heavy.
+    let lower = Policy { illness_out_of_pocket_yuan: 5000, ..preset(Preset::Ganzhou2020) };
+    let mut f = family(20000);
+    f.members[0].serious_illness = true;
+    if let Some(income) = f.income.as_mut() {
+        income.medical_fen = 500_000;
+    }
+    assert!(kinds(&evaluate(&f, &lower)).contains(&RiskKind::TypicalFeature(4)));
 }
 
 #[test]
@@ -156,7 +195,75 @@ fn a_child_with_only_old_grandparents_has_no_guardian_g() {
     };
     let e = evaluate(&f, &preset(Preset::Ganzhou2020));
     let feature = e.flags.iter().find(|x| x.kind == RiskKind::TypicalFeature(9)).unwrap();
-    assert!(feature.reason.contains("赵宝无共同生活的法定监护人"), "{}", feature.reason);
+    assert!(feature.reason.contains("赵宝未登记法定监护人，家中也无共同生活的成年人"), "{}", feature.reason);
+}
+
+/// Feature 9 reads the guardian the register names, inside or outside the household: a child whose father
+/// works away and is named as guardian is not unattended; an elder whose son in town is named as supporter
+/// is not either. An elder's own weak labour does not make them their own supporter.
+#[test]
+fn feature_9_reads_the_named_guardian_g() {
+    let feature_9 = |members: Vec<MemberFacts>| {
+        let f = HouseholdFacts {
+            members,
+            income: Some(IncomeFacts { transfer_fen: 1_500_000, ..Default::default() }),
+            ..Default::default()
+        };
+        evaluate(&f, &preset(Preset::Ganzhou2020)).flags.into_iter().find(|x| x.kind == RiskKind::TypicalFeature(9))
+    };
+    let grandmother = || member("钱秀", 69, Labour::None);
+    let child = || member("赵宝", 9, Labour::None);
+    let named = |m: MemberFacts, who: &str| MemberFacts { guardian: Some(who.into()), ..m };
+    assert!(feature_9(vec![grandmother(), child()]).is_some());
+    let guarded = feature_9(vec![named(grandmother(), "赵大（儿子，县城）"), named(child(), "赵大（父亲，外出务工）")]);
+    assert_eq!(guarded, None, "both have a named guardian or supporter");
+    // The elder's own weak labour is not a supporter.
+    let weak_elder = feature_9(vec![member("孙德", 66, Labour::Weak)]).map(|f| f.reason);
+    assert_eq!(weak_elder, Some("60 周岁以上的孙德未登记法定赡养人，家中也无劳动年龄内有劳动能力的成员".to_string()));
+    // A grown-up son at home supports him.
+    assert_eq!(feature_9(vec![member("孙德", 66, Labour::None), member("孙强", 40, Labour::Full)]), None);
+}
+
+/// [T] "对“户在人不在”“人在户不在”的情况，以实际共同生活为准": a registered son who lives and works elsewhere is
+/// left out of the per-capita income and of the labour count, and the verdict names him.
+#[test]
+fn only_members_living_together_count_t() {
+    // 16 500 yuan for the three at home is 5 500 each: below Tongnan's 6 000 line, above its 4 800 red line.
+    let mut f = family(5500);
+    f.members.push(MemberFacts { co_resident: false, ..member("张大伟", 24, Labour::Full) });
+    let e = evaluate(&f, &preset(Preset::Tongnan2020));
+    assert_eq!(e.per_capita_income_yuan, Some(5500), "not 16 500 / 4 = 4 125");
+    assert!(!e.red_alert, "{:?}", e.flags);
+    assert_eq!((e.members_counted, e.members_away.clone()), (3, vec!["张大伟".to_string()]));
+    // Counted in, he would have pulled the household under the red line.
+    f.members[3].co_resident = true;
+    assert!(evaluate(&f, &preset(Preset::Tongnan2020)).red_alert);
+    // His labour does not count either: an old couple at home is a labour coefficient of 0.5 [G].
+    let old = HouseholdFacts {
+        members: vec![
+            member("王德福", 62, Labour::Weak),
+            member("陈桂兰", 60, Labour::None),
+            MemberFacts { co_resident: false, ..member("王小军", 35, Labour::Full) },
+        ],
+        income: Some(IncomeFacts { wage_fen: 2_000_000, ..Default::default() }),
+        ..Default::default()
+    };
+    let e = evaluate(&old, &preset(Preset::Ganzhou2020));
+    assert!(kinds(&e).contains(&RiskKind::TypicalFeature(2)), "{:?}", e.flags);
+}
+
+/// A weak labourer counts as the policy's share of a full one (0.5 by [G]): at 0.6 one weak labourer is
+/// over a 0.5 limit.
+#[test]
+fn weak_labour_weight_is_policy_data_g() {
+    let f = HouseholdFacts {
+        members: vec![member("王德福", 58, Labour::Weak)],
+        income: Some(IncomeFacts { business_fen: 1_000_000, ..Default::default() }),
+        ..Default::default()
+    };
+    assert!(kinds(&evaluate(&f, &preset(Preset::Ganzhou2020))).contains(&RiskKind::TypicalFeature(2)));
+    let heavier = Policy { weak_labour_units_pct: 60, ..preset(Preset::Ganzhou2020) };
+    assert!(!kinds(&evaluate(&f, &heavier)).contains(&RiskKind::TypicalFeature(2)));
 }
 
 /// Ganzhou's feature 9, "16周岁以下且无法定监护人、60周岁以上且无法定赡养人": 以下 and 以上 include the age
@@ -175,15 +282,16 @@ fn feature_9_includes_ages_16_and_60_g() {
     let child = |age| member("赵宝", age, Labour::None);
     assert_eq!(
         feature_9(vec![grandmother(), child(16)]).map(|f| f.reason),
-        Some("16 周岁以下的赵宝无共同生活的法定监护人".to_string())
+        Some("16 周岁以下的赵宝未登记法定监护人，家中也无共同生活的成年人".to_string())
     );
     assert!(feature_9(vec![grandmother(), child(15)]).is_some());
     // At 17 the child is no longer under 16; the grandmother (69) still has nobody to support her.
     let at_17 = feature_9(vec![grandmother(), child(17)]).map(|f| f.reason).unwrap_or_default();
     assert!(!at_17.contains("赵宝"), "{at_17}");
     let alone = |age| feature_9(vec![member("孙德", age, Labour::None)]);
-    assert_eq!(alone(60).map(|f| f.reason), Some("60 周岁以上的孙德无共同生活的赡养人，且家中无劳动力".to_string()));
-    assert_eq!(alone(61).map(|f| f.reason), Some("60 周岁以上的孙德无共同生活的赡养人，且家中无劳动力".to_string()));
+    let reason = "60 周岁以上的孙德未登记法定赡养人，家中也无劳动年龄内有劳动能力的成员".to_string();
+    assert_eq!(alone(60).map(|f| f.reason), Some(reason.clone()));
+    assert_eq!(alone(61).map(|f| f.reason), Some(reason));
     assert_eq!(alone(59), None, "59 is not 60 or over");
 }
 
@@ -256,4 +364,59 @@ fn adobe_house_failed_industry_disaster_and_other_hardship_g() {
     assert!(reasons.contains(&(RiskKind::TypicalFeature(10), "其他特殊困难：独自抚养三名子女")));
     assert!(e.monitoring_object, "below Ganzhou's line with typical features");
     assert!(!evaluate(&family(3000), &preset(Preset::Ganzhou2020)).monitoring_object, "and without them, not");
+}
+
+/// The income lines cite the policy in force: Fujian's 7 152 line is [F], Huoshan's 5 000 [H], a county's
+/// own policy its own document.
+#[test]
+fn line_flags_cite_the_policy_in_force_f_h() {
+    let source = |policy: &Policy, per_capita| evaluate(&family(per_capita), policy).flags[0].source.clone();
+    assert_eq!(source(&preset(Preset::Fujian2021), 7100), "F");
+    assert_eq!(source(&preset(Preset::Huoshan2020), 4900), "H");
+    assert_eq!(source(&preset(Preset::Tongnan2020), 5500), "T");
+    let own = Policy { source: "某县乡振发〔2026〕3号".into(), ..preset(Preset::Fujian2021) };
+    assert_eq!(source(&own, 7100), "某县乡振发〔2026〕3号");
+}
+
+/// [T] names "刚性支出明显超过上年度收入和收入大幅缩减的家庭" in the monitoring scope, and [Y] "“两不愁三保障”有风险
+/// 自身无能力解决户": such households are candidates for identification, not monitoring objects by the lines.
+#[test]
+fn expenditure_drop_and_helpless_security_risk_make_candidates_t_y() {
+    // Above every line, rigid expenditure over last year's income: a candidate.
+    let mut f = family(20000);
+    f.last_year_income = Some(IncomeFacts { wage_fen: 3_000_000, ..Default::default() });
+    if let Some(income) = f.income.as_mut() {
+        income.medical_fen = 3_000_100;
+    }
+    let e = evaluate(&f, &preset(Preset::Tongnan2020));
+    assert!(e.candidate && !e.monitoring_object, "{:?}", e.flags);
+    // Exactly last year's income is not over it.
+    if let Some(income) = f.income.as_mut() {
+        income.medical_fen = 3_000_000;
+    }
+    assert!(!evaluate(&f, &preset(Preset::Tongnan2020)).candidate);
+    // A drop of 30 % (the local setting) is a candidate, 29 % is not.
+    let drop = |now_yuan: i64| {
+        let mut f = family(now_yuan / 3);
+        f.last_year_income = Some(IncomeFacts { wage_fen: 10_000_000, ..Default::default() });
+        f.income = Some(IncomeFacts { wage_fen: now_yuan * 100, ..Default::default() });
+        evaluate(&f, &preset(Preset::Tongnan2020)).candidate
+    };
+    assert!(drop(70_000) && !drop(71_000));
+    // Yihe: water at risk in a household that cannot solve it itself (labour 0.5), not in one that can.
+    let at_risk = |members: Vec<MemberFacts>| {
+        let f = HouseholdFacts {
+            members,
+            income: Some(IncomeFacts { wage_fen: 6_000_000, ..Default::default() }),
+            assessments: vec![(SecurityItem::Water, AssessmentStatus::AtRisk)],
+            ..Default::default()
+        };
+        evaluate(&f, &preset(Preset::Yihe2022))
+    };
+    let helpless = at_risk(vec![member("王德福", 70, Labour::Weak), member("陈桂兰", 68, Labour::None)]);
+    assert!(helpless.candidate);
+    assert_eq!(helpless.flags[0].reason, "“饮水安全有保障”存在风险，家庭劳动力系数 0.5，自身无能力解决");
+    assert_eq!(helpless.flags[0].source, "Y");
+    let able = at_risk(vec![member("王强", 40, Labour::Full)]);
+    assert!(!able.candidate, "{:?}", able.flags);
 }

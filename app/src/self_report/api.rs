@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{Receipt, SelfReportForm, Township};
+use super::{Places, Receipt, SelfReportForm};
 use crate::error::AppError;
 
 /// Take a villager's report; returns its receipt.
@@ -13,9 +13,9 @@ pub async fn submit_self_report(form: SelfReportForm) -> Result<Receipt, AppErro
     super::service::submit(&state.db, state.clock.now(), &ctx.meta, &state.self_reports, &form).await
 }
 
-/// Townships and villages to choose from.
+/// Townships and villages to choose from, and the hotline for emergencies.
 #[server(prefix = "/rpc")]
-pub async fn public_places() -> Result<Vec<Township>, AppError> {
+pub async fn public_places() -> Result<Places, AppError> {
     let state = crate::request::app_state()?;
-    super::service::places(&state.db).await
+    super::service::places(&state.db, state.clock.now()).await
 }

@@ -100,6 +100,14 @@ pub struct Receipt {
     pub verify_by: chrono::NaiveDate,
 }
 
+/// What the public form offers: the places to choose from and the county's hotline (its policy's
+/// `notice_phone`), none where the county has no policy for the year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Places {
+    pub townships: Vec<Township>,
+    pub hotline: Option<String>,
+}
+
 /// A township with its villages, for the public form's choice of place.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Township {

@@ -16,7 +16,7 @@ pub fn SelfReportPage() -> impl IntoView {
     view! {
         <main class="content narrow public">
             <h1>"困难申报（一键报贫）"</h1>
-            <p class="hint">"家里遇到因病、因灾、因意外、失业等困难，可能影响基本生活的，可以在这里申报，也可以替亲友、邻居申报。村里会在规定的工作日内打电话或上门核实。情况紧急请直接拨打 12317 热线。"</p>
+            <p class="hint">"家里遇到因病、因灾、因意外、失业等困难，可能影响基本生活的，可以在这里申报，也可以替亲友、邻居申报。村里会在规定的工作日内打电话或上门核实。"</p>
             {move || match value.get() {
                 Some(Ok(receipt)) => view! { <ReceiptBanner receipt/> }.into_any(),
                 _ => ().into_any(),
@@ -25,8 +25,11 @@ pub fn SelfReportPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match places.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(places) => {
+                        Ok(super::Places { townships: places, hotline }) => {
                             view! {
+                                {hotline.map(|phone| view! {
+                                    <p class="hint">"情况紧急请直接拨打热线 "<a href=format!("tel:{phone}")>{phone.clone()}</a>"，或联系村干部。"</p>
+                                })}
                                 <div style:display=move || if matches!(value.get(), Some(Ok(_))) { "none" } else { "block" }>
                                 <ActionForm action=submit attr:class="form">
                                     <label for="report_name">"户主或困难群众姓名"</label>

@@ -8,7 +8,7 @@ use entities::{household, household_member, org_unit};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::rate_limit::RateLimiter;
-use super::{Receipt, SelfReportForm, Township};
+use super::{Places, Receipt, SelfReportForm, Township};
 use crate::audit::RequestMeta;
 use crate::audit::service::Actor;
 use crate::cases::Source;
@@ -74,9 +74,12 @@ pub async fn submit(
         report.name, report.reporter, report.phone, report.what_happened
     );
     let tx = begin_write(db).await?;
-    let owner = default_owner(&tx, &mut HashMap::new(), &village.code)
-        .await?
-        .ok_or_else(|| AppError::Conflict("该村暂未设置受理人员，请直接拨打 12317 热线或联系村干部反映。".into()))?;
+    let owner = default_owner(&tx, &mut HashMap::new(), &village.code).await?.ok_or_else(|| {
+        AppError::Conflict(format!(
+            "该村暂未设置受理人员，请直接拨打 {} 热线或联系村干部反映。",
+            policy.policy.notice_phone
+        ))
+    })?;
     let calendar = crate::calendar::service::load(&tx).await?;
     let verify_by = calendar.add_working_days(today, policy.policy.initial_review_working_days)?;
     let number = open(
@@ -102,14 +105,22 @@ pub async fn submit(
     Ok(Receipt { number, village_name: village.name, verify_by })
 }
 
-/// Every township with its villages (names are public), for the form.
-pub async fn places(db: &DatabaseConnection) -> Result<Vec<Township>, AppError> {
+/// Every township with its villages (names are public), and the county policy's hotline, for the form.
+pub async fn places(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Places, AppError> {
     let units = org_unit::Entity::find()
-        .filter(org_unit::Column::Level.is_in(["township", "village"]))
+        .filter(org_unit::Column::Level.is_in(["county", "township", "village"]))
         .order_by_asc(org_unit::Column::Code)
         .all(db)
         .await?;
-    Ok(units
+    let hotline = match units.iter().find(|u| u.level == "county") {
+        Some(county) => match crate::policy::service::effective(db, &county.code, beijing_date(now).year()).await {
+            Ok(view) => Some(view.policy.notice_phone),
+            Err(AppError::Conflict(_)) => None,
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
+    let townships = units
         .iter()
         .filter(|u| u.level == "township")
         .map(|t| Township {
@@ -123,5 +134,6 @@ pub async fn places(db: &DatabaseConnection) -> Result<Vec<Township>, AppError> 
                 .map(|v| (v.code.clone(), v.name.clone()))
                 .collect(),
         })
-        .collect())
+        .collect();
+    Ok(Places { townships, hotline })
 }

@@ -22,6 +22,8 @@ pub struct ListQuery {
     class: Option<String>,
     /// `true`: only households whose latest evaluation raised a red alert.
     red_alert: Option<bool>,
+    /// `true`: only candidates for identification not yet in a procedure or monitored (待研判纳入).
+    candidate: Option<bool>,
     /// A monitoring status: `none`, `identifying`, `monitored`, `eliminating` or `eliminated`.
     status: Option<String>,
     /// Page number from 0.
@@ -45,6 +47,7 @@ pub async fn list(
         q: query.q,
         class: query.class,
         red_alert: query.red_alert,
+        candidate: query.candidate,
         status: query.status,
     };
     let page = app::households::service::reading::list(

@@ -138,7 +138,7 @@ fn finances(rng: &mut ChaCha8Rng, size: i64) -> Finances {
 /// The monitoring class the household was registered with, if any.
 fn class_of(rng: &mut ChaCha8Rng, f: &Finances) -> Option<&'static str> {
     if f.hardship {
-        Some("突发严重困难户")
+        Some("边缘易致贫户")
     } else if f.per_capita_yuan < 7000 {
         Some("脱贫不稳定户")
     } else if f.per_capita_yuan < 9000 && rng.random_bool(0.5) {
@@ -177,6 +177,7 @@ fn household_row(
         monitoring_class: Set(class.map(str::to_string)),
         red_alert: Set(false),
         risk_monitored: Set(false),
+        risk_candidate: Set(false),
         evaluated_at: Set(None),
         contact_user_id: Set(None),
         liaison_user_id: Set(None),
@@ -228,9 +229,15 @@ fn member_rows(
             let birth = birth_date(rng, m.age);
             let health = health(rng, m.age);
             let age = REFERENCE_YEAR - birth.year();
+            let resident_id = ids.issue(birth, m.male);
+            // About one grown-up child in five lives and works elsewhere (户在人不在), picked by the ID
+            // number's sequence digits so the rest of the county stays as it was.
+            let away = matches!(m.relation, "子" | "女")
+                && age >= 20
+                && resident_id.get(14..17).and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| n % 5 == 0);
             household_member::ActiveModel {
                 household_id: Set(id),
-                resident_id: Set(ids.issue(birth, m.male)),
+                resident_id: Set(resident_id),
                 name_initials: Set(app::households::initials::name_initials(&m.name)),
                 name: Set(m.name),
                 relation: Set(m.relation.into()),
@@ -239,7 +246,9 @@ fn member_rows(
                 labour_capacity: Set(labour(age, health).into()),
                 health: Set(health.into()),
                 schooling: Set(schooling(rng, age).into()),
-                co_residence_note: Set(None),
+                co_resident: Set(!away),
+                co_residence_note: Set(away.then(|| "在外地务工并安家".to_string())),
+                guardian: Set(None),
                 ..Default::default()
             }
         })

@@ -65,7 +65,11 @@ async fn a_case_from_registration_to_closure(backend: tests::Backend) {
 
     let (status, _) = step(&lianxi, &id, "start_verification", "", "").await;
     assert_eq!(status, 200);
-    assert_eq!(case(&lianxi, &id).await["summary"]["deadline"], "2026-04-01", "verification within 30 days [F]");
+    assert_eq!(
+        case(&lianxi, &id).await["summary"]["deadline"],
+        "2026-04-02",
+        "verification within a calendar month of registration on 2 March [F]"
+    );
     // The contact may not decide; the Party secretary may.
     let (_, refused) = step(&lianxi, &id, "include", "", "2026-04-30").await;
     assert!(refused.contains("应由村党支部书记、镇街经发办工作人员或镇街分管领导办理"), "{refused}");

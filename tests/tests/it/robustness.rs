@@ -30,7 +30,7 @@ fn member(name: &str, resident_id: &str, relation: &str) -> MemberForm {
         labour_capacity: "普通劳动力".into(),
         health: "健康".into(),
         schooling: "非在校".into(),
-        co_residence_note: String::new(),
+        ..Default::default()
     }
 }
 

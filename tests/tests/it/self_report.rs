@@ -35,8 +35,15 @@ async fn a_villager_reports_without_signing_in(backend: tests::Backend) {
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("困难申报（一键报贫）"));
     let places: serde_json::Value = public.server_fn::<PublicPlaces>(&[]).await.json().await.unwrap();
-    assert_eq!(places[0]["name"], "双江镇");
-    assert_eq!(places[0]["villages"][0], serde_json::json!([VILLAGE_A1, "青龙村"]));
+    assert_eq!(places["townships"][0]["name"], "双江镇");
+    assert_eq!(places["townships"][0]["villages"][0], serde_json::json!([VILLAGE_A1, "青龙村"]));
+    assert_eq!(places["hotline"], "12317", "the preset's hotline");
+    // The hotline is the county policy's, not a number in the program.
+    let own =
+        app::policy::Policy { notice_phone: "023-44551234".into(), ..app::policy::presets::preset(Preset::Fujian2021) };
+    app.own_policy(COUNTY, 2026, None, &own).await;
+    let places: serde_json::Value = public.server_fn::<PublicPlaces>(&[]).await.json().await.unwrap();
+    assert_eq!(places["hotline"], "023-44551234");
 
     // The name is a member of one household in the village: the case is that household's.
     let (status, body) = report(&public, "张建国", "13800138000", VILLAGE_A1).await;

@@ -400,7 +400,7 @@ async fn remote_contact_counts_where_the_policy_says(backend: tests::Backend) {
         mine[part].as_array().unwrap().iter().map(|d| d["duty"].as_str().unwrap().to_string()).collect()
     };
     assert_eq!(duties("done"), ["脱贫监测户（每月走访）"]);
-    assert_eq!(duties("due"), ["年度集中排查（3 月 31 日前）"]);
+    assert_eq!(duties("due"), ["年度集中排查（3 月 27 日前）"], "Huoshan's sweep ends 27 March [H]");
 }
 
 both_backends!(remote_contact, remote_contact_counts_where_the_policy_says);

@@ -71,6 +71,8 @@ pub(super) fn facts(
                 labour: Labour::from_label(&m.labour_capacity),
                 serious_illness: m.health == "大病",
                 non_compulsory_schooling: matches!(m.schooling.as_str(), "高中" | "中职" | "大专及以上"),
+                co_resident: m.co_resident,
+                guardian: m.guardian.clone(),
             })
             .collect(),
         income: latest.map(income_facts),
@@ -206,7 +208,7 @@ pub async fn evaluate_batch<C: ConnectionTrait>(
 }
 
 /// Evaluate households under this year's policy for their units and store the outcome (red alert,
-/// monitoring object) for lists. Works in batches; a unit without a policy stores "no risk found".
+/// monitoring object, candidate for identification) for lists. Works in batches; a unit without a policy stores "no risk found".
 pub async fn reevaluate<C: ConnectionTrait>(
     db: &C,
     household_ids: &[i64],
@@ -216,15 +218,21 @@ pub async fn reevaluate<C: ConnectionTrait>(
     let mut changed = 0;
     for batch in household_ids.chunks(500) {
         for e in evaluate_batch(db, batch, beijing_date(now), &mut policies).await? {
-            let (red_alert, monitored) =
-                e.evaluation.as_ref().map(|v| (v.red_alert, v.monitoring_object)).unwrap_or((false, false));
+            let (red_alert, monitored, candidate) = e
+                .evaluation
+                .as_ref()
+                .map(|v| (v.red_alert, v.monitoring_object, v.candidate))
+                .unwrap_or((false, false, false));
             let h = &e.household;
-            if h.evaluated_at.is_none() || h.red_alert != red_alert || h.risk_monitored != monitored {
+            if h.evaluated_at.is_none()
+                || (h.red_alert, h.risk_monitored, h.risk_candidate) != (red_alert, monitored, candidate)
+            {
                 changed += 1;
             }
             household::Entity::update_many()
                 .col_expr(household::Column::RedAlert, Expr::value(red_alert))
                 .col_expr(household::Column::RiskMonitored, Expr::value(monitored))
+                .col_expr(household::Column::RiskCandidate, Expr::value(candidate))
                 .col_expr(household::Column::EvaluatedAt, Expr::value(now))
                 .filter(household::Column::Id.eq(h.id))
                 .exec(db)

@@ -6,7 +6,7 @@ use crate::authz::{self, Action};
 use crate::error::AppError;
 use crate::households::{
     AssessmentView, DibaoView, HouseholdDetail, HouseholdFilter, HouseholdForm, HouseholdPage, HouseholdSummary,
-    IncomeRecord, MemberView, mask_resident_id,
+    IncomeRecord, MemberView, MonitoringStatus, mask_resident_id,
 };
 use crate::request::RequestContext;
 use crate::risk::{AssessmentStatus, SecurityItem};
@@ -41,6 +41,7 @@ async fn summaries(db: &DatabaseConnection, rows: Vec<household::Model>) -> Resu
         .into_iter()
         .map(|h| HouseholdSummary {
             red_alert: h.red_alert,
+            candidate: h.risk_candidate,
             status: crate::households::MonitoringStatus::parse(&h.monitoring_status)
                 .unwrap_or(crate::households::MonitoringStatus::None),
             member_count: counts.get(&h.id).copied().unwrap_or(0),
@@ -76,6 +77,12 @@ pub async fn list(
     }
     if filter.red_alert == Some(true) {
         query = query.filter(household::Column::RedAlert.eq(true));
+    }
+    if filter.candidate == Some(true) {
+        let open = [MonitoringStatus::None.as_str(), MonitoringStatus::Eliminated.as_str()];
+        query = query
+            .filter(household::Column::RiskCandidate.eq(true))
+            .filter(household::Column::MonitoringStatus.is_in(open));
     }
     if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
         let status = crate::households::MonitoringStatus::parse(status)
@@ -170,7 +177,8 @@ pub async fn detail(
     let income = incomes.first().cloned();
     let assessments = latest_assessments(db, household.id).await?;
     let risk = risk_view(db, &household, &members, &incomes, &assessments, now).await?;
-    let member_count = members.len() as i64;
+    // [T] "以实际共同生活为准": a member who lives elsewhere (户在人不在) does not divide the income.
+    let member_count = members.iter().filter(|m| m.co_resident).count() as i64;
     let per_capita_income_yuan = income
         .as_ref()
         .filter(|_| member_count > 0)
@@ -257,7 +265,9 @@ fn member_view(m: household_member::Model) -> MemberView {
         labour_capacity: m.labour_capacity,
         health: m.health,
         schooling: m.schooling,
+        co_resident: m.co_resident,
         co_residence_note: m.co_residence_note,
+        guardian: m.guardian,
     }
 }
 

@@ -1,0 +1,325 @@
+//! The policy edit form: every field as typed, read into a [`Policy`] with a Chinese message per field.
+
+use serde::{Deserialize, Serialize};
+
+use super::*;
+use crate::error::{AppError, Problems};
+
+/// The policy as an edit form sends it: every field as typed, parsed with a Chinese message per field.
+/// Categories are one per line: `名称，监测|不监测，走访周期（月），走访人，仅入户|可远程`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PolicyForm {
+    pub name: String,
+    pub source: String,
+    pub monitoring_line_yuan: String,
+    pub warning_line_yuan: String,
+    pub red_alert_line_yuan: String,
+    /// A checkbox: present when ticked.
+    pub deduct_large_expenditure: Option<String>,
+    /// Ticked items that count as compliant large expenditure.
+    pub deduct_medical: Option<String>,
+    pub deduct_schooling: Option<String>,
+    pub deduct_disaster: Option<String>,
+    pub deduct_other: Option<String>,
+    pub require_typical_feature: Option<String>,
+    pub transfer_share_limit_pct: String,
+    pub labour_coefficient_limit: String,
+    pub income_drop_pct: String,
+    /// "0.5"
+    pub weak_labour_units: String,
+    pub illness_out_of_pocket_yuan: String,
+    /// "16-60"
+    pub working_ages: String,
+    /// "16-60"
+    pub care_ages: String,
+    pub dibao_standard_yuan: String,
+    pub categories: String,
+    pub initial_review_working_days: String,
+    /// "30", "30天" or "1个月"
+    pub verification: String,
+    pub public_notice_working_days: String,
+    pub cross_check_villages_per_township: String,
+    pub cross_check_households_per_village: String,
+    pub scale_control_pct: String,
+    pub dibao_taper_months: String,
+    pub elimination_stable_months: String,
+    pub scale_base_population: String,
+    pub reminder_working_days: String,
+    /// `3-31`
+    pub sweep_deadline: String,
+    pub liaison_visit_every_months: String,
+    pub notice_phone: String,
+}
+
+fn whole<T: std::str::FromStr>(field: &str, label: &str, text: &str) -> Result<T, AppError> {
+    text.trim().parse().map_err(|_| AppError::validation(field, format!("{label}应为整数。")))
+}
+
+fn optional_whole(field: &str, label: &str, text: &str) -> Result<Option<i64>, AppError> {
+    if text.trim().is_empty() { Ok(None) } else { whole(field, label, text).map(Some) }
+}
+
+/// "0.5" → 50, "5" → 500 with `scale` 100; one or two decimals at most.
+fn decimal(field: &str, label: &str, text: &str, scale: u32) -> Result<u32, AppError> {
+    let value: f64 = text.trim().parse().map_err(|_| AppError::validation(field, format!("{label}应为数字。")))?;
+    if !(0.0..=1_000_000.0).contains(&value) {
+        return Err(AppError::validation(field, format!("{label}超出范围。")));
+    }
+    Ok((value * f64::from(scale)).round() as u32)
+}
+
+/// "3-31", "3/31" or "3月31日" → (3, 31).
+fn month_day(field: &str, text: &str) -> Result<(u32, u32), AppError> {
+    let bad = || AppError::validation(field, "日期应写作“月-日”，例如 3-31。");
+    let parts: Vec<&str> =
+        text.trim().trim_end_matches('日').split(['-', '/', '月']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    let [month, day] = parts.as_slice() else {
+        return Err(bad());
+    };
+    Ok((month.parse().map_err(|_| bad())?, day.parse().map_err(|_| bad())?))
+}
+
+/// "16-60" → (16, 60).
+fn age_range(field: &str, label: &str, text: &str) -> Result<(i32, i32), AppError> {
+    let bad = || AppError::validation(field, format!("{label}应写作“起-止”，例如 16-60。"));
+    let (from, to) = text.trim().split_once(['-', '—', '至', '~']).ok_or_else(bad)?;
+    Ok((from.trim().parse().map_err(|_| bad())?, to.trim().parse().map_err(|_| bad())?))
+}
+
+/// One line of the categories: `名称，监测|不监测，走访周期（月），走访人，仅入户|可远程`.
+fn category(line: &str) -> Option<Category> {
+    let parts: Vec<&str> = line.split(['，', ',']).map(str::trim).collect();
+    let (name, monitored, months, visitor, remote) = match parts.as_slice() {
+        [name, monitored, months, visitor] => (name, monitored, months, visitor, "仅入户"),
+        [name, monitored, months, visitor, remote] => (name, monitored, months, visitor, *remote),
+        _ => return None,
+    };
+    let remote_counts = match remote {
+        "可远程" | "远程计入" => true,
+        "仅入户" | "" => false,
+        _ => return None,
+    };
+    let monitored = match *monitored {
+        "监测" | "是" => true,
+        "不监测" | "否" => false,
+        _ => return None,
+    };
+    Some(Category {
+        name: name.to_string(),
+        monitored,
+        visit_every_months: months.parse().ok()?,
+        visitor: visitor.to_string(),
+        remote_counts,
+    })
+}
+
+impl PolicyForm {
+    /// The form for an existing policy.
+    pub fn from_policy(p: &Policy) -> PolicyForm {
+        let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+        let tick = |b: bool| b.then(|| "on".to_string());
+        PolicyForm {
+            name: p.name.clone(),
+            source: p.source.clone(),
+            monitoring_line_yuan: p.monitoring_line_yuan.to_string(),
+            warning_line_yuan: opt(p.warning_line_yuan),
+            red_alert_line_yuan: opt(p.red_alert_line_yuan),
+            deduct_large_expenditure: tick(p.deduct_large_expenditure),
+            deduct_medical: tick(p.deductible_items.contains(&ExpenseItem::Medical)),
+            deduct_schooling: tick(p.deductible_items.contains(&ExpenseItem::Schooling)),
+            deduct_disaster: tick(p.deductible_items.contains(&ExpenseItem::Disaster)),
+            deduct_other: tick(p.deductible_items.contains(&ExpenseItem::Other)),
+            require_typical_feature: tick(p.require_typical_feature),
+            transfer_share_limit_pct: p.transfer_share_limit_pct.to_string(),
+            labour_coefficient_limit: format!("{}", f64::from(p.labour_coefficient_limit_pct) / 100.0),
+            income_drop_pct: p.income_drop_pct.to_string(),
+            weak_labour_units: format!("{}", f64::from(p.weak_labour_units_pct) / 100.0),
+            illness_out_of_pocket_yuan: p.illness_out_of_pocket_yuan.to_string(),
+            working_ages: format!("{}-{}", p.working_ages.0, p.working_ages.1),
+            care_ages: format!("{}-{}", p.care_ages.0, p.care_ages.1),
+            dibao_standard_yuan: p.dibao_standard_yuan.map(|n| n.to_string()).unwrap_or_default(),
+            categories: p
+                .categories
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}，{}，{}，{}，{}",
+                        c.name,
+                        if c.monitored { "监测" } else { "不监测" },
+                        c.visit_every_months,
+                        c.visitor,
+                        if c.remote_counts { "可远程" } else { "仅入户" }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            initial_review_working_days: p.initial_review_working_days.to_string(),
+            verification: p.verification.label(),
+            public_notice_working_days: p.public_notice_working_days.to_string(),
+            cross_check_villages_per_township: p.cross_check_villages_per_township.to_string(),
+            cross_check_households_per_village: p.cross_check_households_per_village.to_string(),
+            scale_control_pct: format!("{}", f64::from(p.scale_control_permille) / 10.0),
+            dibao_taper_months: p.dibao_taper_months.to_string(),
+            elimination_stable_months: p.elimination_stable_months.to_string(),
+            reminder_working_days: p.reminder_working_days.to_string(),
+            scale_base_population: p.scale_base_population.map(|n| n.to_string()).unwrap_or_default(),
+            sweep_deadline: format!("{}-{}", p.sweep_deadline.0, p.sweep_deadline.1),
+            liaison_visit_every_months: p.liaison_visit_every_months.to_string(),
+            notice_phone: p.notice_phone.clone(),
+        }
+    }
+
+    /// Parse and validate; every problem is reported, each with its field.
+    pub fn parse(&self) -> Result<Policy, AppError> {
+        let mut problems = Problems::default();
+        let categories = self.categories(&mut problems);
+        let policy = self.read(&mut problems, categories);
+        problems.finish()?;
+        policy.validate()?;
+        Ok(policy)
+    }
+
+    /// Read the fields into a policy, noting each problem under its field, in the form's order.
+    fn read(&self, problems: &mut Problems, categories: Vec<Category>) -> Policy {
+        Policy {
+            name: self.name.trim().to_string(),
+            source: self.source.trim().to_string(),
+            monitoring_line_yuan: problems.take(whole("monitoring_line_yuan", "监测线", &self.monitoring_line_yuan)),
+            warning_line_yuan: problems.take(optional_whole("warning_line_yuan", "预警线", &self.warning_line_yuan)),
+            red_alert_line_yuan: problems.take(optional_whole(
+                "red_alert_line_yuan",
+                "红色预警线",
+                &self.red_alert_line_yuan,
+            )),
+            deduct_large_expenditure: self.deduct_large_expenditure.is_some(),
+            deductible_items: self.deductible_items(),
+            require_typical_feature: self.require_typical_feature.is_some(),
+            transfer_share_limit_pct: problems.take(whole(
+                "transfer_share_limit_pct",
+                "转移性收入占比上限",
+                &self.transfer_share_limit_pct,
+            )),
+            labour_coefficient_limit_pct: problems.take(decimal(
+                "labour_coefficient_limit",
+                "劳动力系数上限",
+                &self.labour_coefficient_limit,
+                100,
+            )),
+            income_drop_pct: problems.take(whole("income_drop_pct", "收入大幅缩减比例", &self.income_drop_pct)),
+            weak_labour_units_pct: newer(problems, &self.weak_labour_units, default_weak_labour, |t| {
+                decimal("weak_labour_units", "弱劳动力折算", t, 100)
+            }),
+            illness_out_of_pocket_yuan: newer(
+                problems,
+                &self.illness_out_of_pocket_yuan,
+                default_illness_out_of_pocket,
+                |t| whole("illness_out_of_pocket_yuan", "大病自付医疗费用标准", t),
+            ),
+            working_ages: newer(problems, &self.working_ages, default_working_ages, |t| {
+                age_range("working_ages", "劳动年龄", t)
+            }),
+            care_ages: newer(problems, &self.care_ages, default_care_ages, |t| {
+                age_range("care_ages", "无人监护、赡养的年龄", t)
+            }),
+            dibao_standard_yuan: problems.take(optional_whole(
+                "dibao_standard_yuan",
+                "农村低保标准",
+                &self.dibao_standard_yuan,
+            )),
+            categories,
+            initial_review_working_days: problems.take(whole(
+                "initial_review_working_days",
+                "初审工作日",
+                &self.initial_review_working_days,
+            )),
+            verification: problems.take(TimeLimit::parse(&self.verification).ok_or_else(|| {
+                AppError::validation("verification", "核实时限应写作天数或月数，例如“30天”或“1个月”。")
+            })),
+            public_notice_working_days: problems.take(whole(
+                "public_notice_working_days",
+                "公示工作日",
+                &self.public_notice_working_days,
+            )),
+            cross_check_villages_per_township: problems.take(whole(
+                "cross_check_villages_per_township",
+                "每镇抽查村数",
+                &self.cross_check_villages_per_township,
+            )),
+            cross_check_households_per_village: problems.take(whole(
+                "cross_check_households_per_village",
+                "每村抽查户数",
+                &self.cross_check_households_per_village,
+            )),
+            scale_control_permille: problems.take(decimal(
+                "scale_control_pct",
+                "规模控制比例",
+                &self.scale_control_pct,
+                10,
+            )),
+            dibao_taper_months: problems.take(whole("dibao_taper_months", "低保渐退期", &self.dibao_taper_months)),
+            // A client that does not know this newer field gets the practice's half year.
+            elimination_stable_months: newer(problems, &self.elimination_stable_months, default_stable_months, |t| {
+                whole("elimination_stable_months", "风险消除前收入稳定月数", t)
+            }),
+            reminder_working_days: newer(problems, &self.reminder_working_days, default_reminder_days, |t| {
+                whole("reminder_working_days", "期限提醒提前工作日", t)
+            }),
+            scale_base_population: problems
+                .take(optional_whole("scale_base_population", "建档立卡贫困人口基数", &self.scale_base_population))
+                .map(|n| n as u64),
+            sweep_deadline: newer(problems, &self.sweep_deadline, default_sweep_deadline, |t| {
+                month_day("sweep_deadline", t)
+            }),
+            liaison_visit_every_months: newer(
+                problems,
+                &self.liaison_visit_every_months,
+                default_liaison_months,
+                |t| whole("liaison_visit_every_months", "挂钩干部走访周期", t),
+            ),
+            notice_phone: match self.notice_phone.trim() {
+                "" => default_notice_phone(),
+                phone => phone.to_string(),
+            },
+        }
+    }
+
+    /// Read the categories, one a line; a line that does not read is a problem naming its number.
+    fn categories(&self, problems: &mut Problems) -> Vec<Category> {
+        let mut categories = Vec::new();
+        for (i, line) in self.categories.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+            match category(line) {
+                Some(c) => categories.push(c),
+                None => problems.add(
+                    "categories",
+                    format!("类别第 {} 行应为“名称，监测或不监测，走访周期（月），走访人，仅入户或可远程”。", i + 1),
+                ),
+            }
+        }
+        categories
+    }
+
+    /// The ticked items of rigid expenditure that count as compliant large expenditure.
+    fn deductible_items(&self) -> Vec<ExpenseItem> {
+        [
+            (ExpenseItem::Medical, &self.deduct_medical),
+            (ExpenseItem::Schooling, &self.deduct_schooling),
+            (ExpenseItem::Disaster, &self.deduct_disaster),
+            (ExpenseItem::Other, &self.deduct_other),
+        ]
+        .into_iter()
+        .filter(|(_, ticked)| ticked.is_some())
+        .map(|(item, _)| item)
+        .collect()
+    }
+}
+
+/// A field newer than some clients, which send it empty: its default then, else read (a problem noted).
+fn newer<T: Default>(
+    problems: &mut Problems,
+    text: &str,
+    default: fn() -> T,
+    read: impl FnOnce(&str) -> Result<T, AppError>,
+) -> T {
+    if text.trim().is_empty() { default() } else { problems.take(read(text)) }
+}
