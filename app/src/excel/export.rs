@@ -18,6 +18,7 @@ use crate::error::AppError;
 use crate::households::service::evaluation::{Evaluated, evaluate_batch};
 use crate::households::{MonitoringStatus, mask_resident_id};
 use crate::org::{self, OrgLevel};
+use crate::policy::RosterGroup;
 use crate::request::RequestContext;
 use crate::risk::RiskKind;
 use crate::time::beijing_date;
@@ -114,7 +115,8 @@ async fn household_ids(
             household::Column::MonitoringStatus
                 .is_in([MonitoringStatus::None.as_str(), MonitoringStatus::Eliminated.as_str()]),
         ),
-        _ => query.filter(household::Column::MonitoringClass.is_in(roster.classes().to_vec())),
+        // Which classes a Huoshan roster lists is the policy's, read per household below.
+        _ => query.filter(household::Column::MonitoringClass.is_not_null()),
     };
     Ok(query.into_tuple::<i64>().all(db).await?)
 }
@@ -297,6 +299,12 @@ fn member_lines(e: &Evaluated, c: &Common, names: &Names, today: NaiveDate) -> V
         .collect()
 }
 
+/// The Huoshan roster a household's class is listed on under the policy in force for its unit.
+fn listed_on(h: &household::Model, policies: &HashMap<String, Option<crate::policy::Policy>>) -> Option<RosterGroup> {
+    let class = h.monitoring_class.as_deref()?;
+    policies.get(&h.org_code)?.as_ref()?.category(class)?.roster
+}
+
 /// Write a roster for the caller; the download is audited.
 pub async fn export(
     db: &DatabaseConnection,
@@ -326,6 +334,11 @@ pub async fn export(
     for batch in ids.chunks(500) {
         for e in evaluate_batch(db, batch, today, &mut policies).await? {
             if roster == Roster::WarningLedger && !in_warning_band(&e) {
+                continue;
+            }
+            if let Some(group) = roster.group()
+                && listed_on(&e.household, &policies) != Some(group)
+            {
                 continue;
             }
             let reveal = authz::authorize(caller, Action::RevealResidentId, &e.household.org_code).is_ok();

@@ -11,6 +11,8 @@ pub mod workbook;
 
 use serde::{Deserialize, Serialize};
 
+use crate::policy::RosterGroup;
+
 /// The forms that export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Roster {
@@ -95,16 +97,15 @@ impl Roster {
         }
     }
 
-    /// The monitoring classes a Huoshan roster lists: Huoshan's own name first, then the names other
-    /// policies give the same class (边缘易致贫户 is Fujian's and Tongnan's 边缘户). Ledgers select by
-    /// status or evaluation instead and list none.
-    pub fn classes(self) -> &'static [&'static str] {
+    /// The class of households a Huoshan roster lists; which monitoring classes belong to it is the policy's
+    /// (each category names its roster group). Ledgers select by status or evaluation instead.
+    pub fn group(self) -> Option<RosterGroup> {
         match self {
-            Roster::MonitoringLedger | Roster::WarningLedger => &[],
-            Roster::EdgeAdjustment | Roster::EdgeSurvey => &["边缘户", "边缘易致贫户"],
-            Roster::MonitoredAdjustment | Roster::MonitoredSurvey => &["脱贫监测户", "脱贫不稳定户"],
-            Roster::WithoutPolicyRoll => &["不享受政策的脱贫户"],
-            Roster::WithPolicyRoll => &["享受政策的脱贫户"],
+            Roster::MonitoringLedger | Roster::WarningLedger => None,
+            Roster::EdgeAdjustment | Roster::EdgeSurvey => Some(RosterGroup::Edge),
+            Roster::MonitoredAdjustment | Roster::MonitoredSurvey => Some(RosterGroup::Monitored),
+            Roster::WithoutPolicyRoll => Some(RosterGroup::WithoutPolicy),
+            Roster::WithPolicyRoll => Some(RosterGroup::WithPolicy),
         }
     }
 }

@@ -87,13 +87,18 @@ fn age_range(field: &str, label: &str, text: &str) -> Result<(i32, i32), AppErro
     Ok((from.trim().parse().map_err(|_| bad())?, to.trim().parse().map_err(|_| bad())?))
 }
 
-/// One line of the categories: `名称，监测|不监测，走访周期（月），走访人，仅入户|可远程`.
+/// One line of the categories: `名称，监测|不监测，走访周期（月），走访人，仅入户|可远程[，霍山花名册类别]`.
 fn category(line: &str) -> Option<Category> {
     let parts: Vec<&str> = line.split(['，', ',']).map(str::trim).collect();
-    let (name, monitored, months, visitor, remote) = match parts.as_slice() {
-        [name, monitored, months, visitor] => (name, monitored, months, visitor, "仅入户"),
-        [name, monitored, months, visitor, remote] => (name, monitored, months, visitor, *remote),
+    let (name, monitored, months, visitor, remote, roster) = match parts.as_slice() {
+        [name, monitored, months, visitor] => (name, monitored, months, visitor, "仅入户", ""),
+        [name, monitored, months, visitor, remote] => (name, monitored, months, visitor, *remote, ""),
+        [name, monitored, months, visitor, remote, roster] => (name, monitored, months, visitor, *remote, *roster),
         _ => return None,
+    };
+    let roster = match roster {
+        "" | "不列入" => None,
+        label => Some(RosterGroup::from_label(label)?),
     };
     let remote_counts = match remote {
         "可远程" | "远程计入" => true,
@@ -111,6 +116,7 @@ fn category(line: &str) -> Option<Category> {
         visit_every_months: months.parse().ok()?,
         visitor: visitor.to_string(),
         remote_counts,
+        roster,
     })
 }
 
@@ -143,14 +149,18 @@ impl PolicyForm {
                 .categories
                 .iter()
                 .map(|c| {
-                    format!(
+                    let line = format!(
                         "{}，{}，{}，{}，{}",
                         c.name,
                         if c.monitored { "监测" } else { "不监测" },
                         c.visit_every_months,
                         c.visitor,
                         if c.remote_counts { "可远程" } else { "仅入户" }
-                    )
+                    );
+                    match c.roster {
+                        Some(group) => format!("{line}，{}", group.label()),
+                        None => line,
+                    }
                 })
                 .collect::<Vec<_>>()
                 .join("\n"),
@@ -292,7 +302,10 @@ impl PolicyForm {
                 Some(c) => categories.push(c),
                 None => problems.add(
                     "categories",
-                    format!("类别第 {} 行应为“名称，监测或不监测，走访周期（月），走访人，仅入户或可远程”。", i + 1),
+                    format!(
+                        "类别第 {} 行应为“名称，监测或不监测，走访周期（月），走访人，仅入户或可远程”，可再加霍山花名册类别（边缘户、脱贫监测户、享受政策的脱贫户、不享受政策的脱贫户）。",
+                        i + 1
+                    ),
                 ),
             }
         }

@@ -15,9 +15,90 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Problems};
 
+/// Which of Huoshan's rosters a class is listed on [H]: its four classes of households, whatever a policy
+/// calls them (Tongnan's 边缘易致贫户 and Ganzhou's 贫困边缘户 are Huoshan's 边缘户).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum RosterGroup {
+    /// 边缘户: 边缘户动态调整表, 边缘户摸底表
+    Edge,
+    /// 脱贫监测户: 脱贫监测户动态调整表, 脱贫监测户摸底表
+    Monitored,
+    /// 不享受政策的脱贫户花名册
+    WithoutPolicy,
+    /// 享受政策的脱贫户花名册
+    WithPolicy,
+}
+
+impl RosterGroup {
+    pub const ALL: [RosterGroup; 4] =
+        [RosterGroup::Edge, RosterGroup::Monitored, RosterGroup::WithoutPolicy, RosterGroup::WithPolicy];
+
+    /// Huoshan's name of the class, as the policy form writes it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RosterGroup::Edge => "边缘户",
+            RosterGroup::Monitored => "脱贫监测户",
+            RosterGroup::WithoutPolicy => "不享受政策的脱贫户",
+            RosterGroup::WithPolicy => "享受政策的脱贫户",
+        }
+    }
+
+    pub fn from_label(text: &str) -> Option<RosterGroup> {
+        RosterGroup::ALL.into_iter().find(|g| g.label() == text)
+    }
+
+    /// The group of a class by the names the seeds give it (presets, and classes stored before a policy
+    /// named its roster).
+    pub fn of_seed_class(name: &str) -> Option<RosterGroup> {
+        match name {
+            "边缘户" | "边缘易致贫户" | "贫困边缘户" => Some(RosterGroup::Edge),
+            "脱贫监测户" | "脱贫不稳定户" => Some(RosterGroup::Monitored),
+            "不享受政策的脱贫户" => Some(RosterGroup::WithoutPolicy),
+            "享受政策的脱贫户" => Some(RosterGroup::WithPolicy),
+            _ => None,
+        }
+    }
+}
+
+/// A category as stored before it named its roster: the roster is then found from its name, once, when
+/// read; saved again, the policy names it.
+#[derive(Deserialize)]
+struct StoredCategory {
+    name: String,
+    monitored: bool,
+    visit_every_months: u32,
+    visitor: String,
+    #[serde(default)]
+    remote_counts: bool,
+    /// Absent (`None`) in a category stored before; `null` (`Some(None)`) for "on no roster".
+    #[serde(default, deserialize_with = "present")]
+    roster: Option<Option<RosterGroup>>,
+}
+
+/// A field that is there, even as `null`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<RosterGroup>>, D::Error> {
+    Option::<RosterGroup>::deserialize(d).map(Some)
+}
+
+impl From<StoredCategory> for Category {
+    fn from(c: StoredCategory) -> Category {
+        let roster = c.roster.unwrap_or_else(|| RosterGroup::of_seed_class(&c.name));
+        Category {
+            name: c.name,
+            monitored: c.monitored,
+            visit_every_months: c.visit_every_months,
+            visitor: c.visitor,
+            remote_counts: c.remote_counts,
+            roster,
+        }
+    }
+}
+
 /// How a category of household is watched.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(from = "StoredCategory")]
 pub struct Category {
     /// The name used on forms and lists (e.g. 防贫监测户).
     pub name: String,
@@ -28,8 +109,9 @@ pub struct Category {
     /// Who visits (监测联系人, 驻村干部和信息员, ...).
     pub visitor: String,
     /// Whether contact by phone, WeChat or video counts towards the cadence (in person always does) [H].
-    #[serde(default)]
     pub remote_counts: bool,
+    /// The Huoshan roster its households are listed on, if any [H].
+    pub roster: Option<RosterGroup>,
 }
 
 /// The Chinese name of a policy field as audit records store it (a saved policy's before and after),

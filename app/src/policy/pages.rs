@@ -114,7 +114,7 @@ fn PolicyDetails(view: PolicyView) -> impl IntoView {
             <dt>"收入大幅缩减"</dt><dd>{format!("家庭收入较上年减少 {}% 及以上", p.income_drop_pct)}</dd>
             <dt>"对象类别"</dt>
             <dd>{p.categories.iter().map(|c| view! {
-                <div>{format!("{}：{}，每 {} 个月走访，{}，{}", c.name, if c.monitored { "监测对象" } else { "不计入监测对象" }, c.visit_every_months, c.visitor, if c.remote_counts { "电话、微信、视频联系也计入" } else { "须入户" })}</div>
+                <div>{format!("{}：{}，每 {} 个月走访，{}，{}{}", c.name, if c.monitored { "监测对象" } else { "不计入监测对象" }, c.visit_every_months, c.visitor, if c.remote_counts { "电话、微信、视频联系也计入" } else { "须入户" }, c.roster.map(|g| format!("，列入{}花名册", g.label())).unwrap_or_default())}</div>
             }).collect_view()}</dd>
             <dt>"办理时限"</dt><dd>{format!("初审 {} 个工作日，核实 {}内，公示不少于 {} 个工作日", p.initial_review_working_days, p.verification.label(), p.public_notice_working_days)}</dd>
             <dt>"交叉检查"</dt><dd>{format!("每个镇街不少于 {} 个村，每村不少于 {} 户", p.cross_check_villages_per_township, p.cross_check_households_per_village)}</dd>
@@ -200,7 +200,7 @@ fn PolicyEditor(
             {text("working_ages", "form[working_ages]", "劳动年龄（周岁，起-止，如 16-60）", form.working_ages.clone())}
             {text("care_ages", "form[care_ages]", "无人监护、赡养的年龄（周岁，如 16-60）", form.care_ages.clone())}
             {text("dibao_standard_yuan", "form[dibao_standard_yuan]", "农村低保标准（元/人·年，可空；监测线不得低于此标准）", form.dibao_standard_yuan.clone())}
-            <label for="categories">"对象类别（每行：名称，监测或不监测，走访周期（月），走访人，仅入户或可远程）。走访人写明“驻村干部”或“信息员”的，由本村驻村干部、防贫监测信息员走访；其余由该户的监测联系人走访。"</label>
+            <label for="categories">"对象类别（每行：名称，监测或不监测，走访周期（月），走访人，仅入户或可远程，可再加列入的霍山花名册类别：边缘户、脱贫监测户、享受政策的脱贫户、不享受政策的脱贫户）。走访人写明“驻村干部”或“信息员”的，由本村驻村干部、防贫监测信息员走访；其余由该户的监测联系人走访。"</label>
             <textarea id="categories" name="form[categories]" rows="5">{form.categories.clone()}</textarea>
             {field_error(value, "categories")}
             {text("initial_review_working_days", "form[initial_review_working_days]", "初审时限（工作日）", form.initial_review_working_days.clone())}

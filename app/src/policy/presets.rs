@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Category, Policy, TimeLimit};
+use super::{Category, Policy, RosterGroup, TimeLimit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Preset {
@@ -64,8 +64,11 @@ impl Preset {
     }
 }
 
+/// A category, listed on the Huoshan roster its name belongs to (边缘易致贫户 and 贫困边缘户 on the 边缘户
+/// rosters, 脱贫不稳定户 on the 脱贫监测户 ones).
 fn category(name: &str, monitored: bool, visit_every_months: u32, visitor: &str) -> Category {
-    Category { name: name.into(), monitored, visit_every_months, visitor: visitor.into(), remote_counts: false }
+    let roster = RosterGroup::of_seed_class(name);
+    Category { name: name.into(), monitored, visit_every_months, visitor: visitor.into(), remote_counts: false, roster }
 }
 
 /// A category whose cadence a phone, WeChat or video contact also meets [H].
@@ -321,6 +324,39 @@ mod tests {
             (p.transfer_share_limit_pct, p.labour_coefficient_limit_pct, p.scale_control_permille),
             (40, 50, 50)
         );
+    }
+
+    /// Huoshan's rosters list its four classes of households, whatever a policy calls them: Ganzhou's 贫困边缘户
+    /// and Tongnan's 边缘易致贫户 are 边缘户, 脱贫不稳定户 is a 脱贫监测户 [H]; Yihe's classes are on none.
+    #[test]
+    fn every_preset_names_the_huoshan_roster_of_its_classes_h() {
+        let group = |which, class: &str| preset(which).category(class).and_then(|c| c.roster);
+        assert_eq!(group(Preset::Ganzhou2020, "贫困边缘户"), Some(RosterGroup::Edge));
+        assert_eq!(group(Preset::Tongnan2020, "边缘易致贫户"), Some(RosterGroup::Edge));
+        assert_eq!(group(Preset::Fujian2021, "脱贫不稳定户"), Some(RosterGroup::Monitored));
+        assert_eq!(group(Preset::Huoshan2020, "不享受政策的脱贫户"), Some(RosterGroup::WithoutPolicy));
+        assert_eq!(group(Preset::Yihe2022, "防贫监测户"), None);
+    }
+
+    /// A category stored before categories named their roster reads its roster from its name; one stored
+    /// with "no roster" keeps none; the form's sixth column sets it.
+    #[test]
+    fn stored_categories_without_a_roster_read_it_from_their_name() {
+        let old: Category = serde_json::from_str(
+            r#"{"name":"贫困边缘户","monitored":true,"visit_every_months":1,"visitor":"帮扶干部"}"#,
+        )
+        .unwrap();
+        assert_eq!(old.roster, Some(RosterGroup::Edge));
+        let none: Category = serde_json::from_str(
+            r#"{"name":"贫困边缘户","monitored":true,"visit_every_months":1,"visitor":"帮扶干部","remote_counts":false,"roster":null}"#,
+        )
+        .unwrap();
+        assert_eq!(none.roster, None);
+        let mut form = crate::policy::PolicyForm::from_policy(&preset(Preset::Yihe2022));
+        form.categories = "低收入户，监测，1，监测联系人，仅入户，边缘户".into();
+        assert_eq!(form.parse().unwrap().categories[0].roster, Some(RosterGroup::Edge));
+        form.categories = "低收入户，监测，1，监测联系人，仅入户，边缘".into();
+        assert!(form.parse().is_err(), "an unknown roster is refused");
     }
 
     #[test]

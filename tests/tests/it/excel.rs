@@ -224,9 +224,26 @@ async fn xlsx_in_and_out(backend: tests::Backend) {
     let Data::String(masked) = &rows[2][8] else { panic!() };
     assert!(masked.contains("**********"), "the discipline team sees masked numbers: {masked}");
 
+    // Which classes a roster lists is the policy's: Ganzhou's 贫困边缘户 are Huoshan's 边缘户 [H][G].
+    app.policy(COUNTY, 2026, Preset::Ganzhou2020).await;
+    {
+        use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+        entities::household::Entity::update_many()
+            .col_expr(entities::household::Column::MonitoringClass, Expr::value("贫困边缘户"))
+            .filter(entities::household::Column::Code.is_in([edge.clone(), far.clone()]))
+            .exec(app.db())
+            .await
+            .unwrap();
+    }
+    let rows = download(&jiwei, "/api/exports/edge-survey").await;
+    assert_eq!(rows.len(), 6, "Ganzhou's 贫困边缘户 are on the 边缘户 roster");
+    let rows = download(&jiwei, "/api/exports/monitored-survey").await;
+    assert_eq!(rows.len(), 3, "title, header and the line saying why it is empty: no 脱贫监测户");
+    assert_eq!(rows[2][0], Data::String("（无符合条件的农户）".into()));
+
     let ledger = download(&shuji, "/api/exports/monitoring-ledger").await;
     assert_eq!(ledger[1][12], Data::String("主要风险".into()));
     let records = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 50).await.unwrap();
-    assert_eq!(records.iter().filter(|r| r.action == "export.downloaded").count(), 3);
+    assert_eq!(records.iter().filter(|r| r.action == "export.downloaded").count(), 5);
 }
 both_backends!(xlsx, xlsx_in_and_out);
