@@ -124,6 +124,7 @@ proptest! {
             co_residence: fields[6].clone(),
             co_residence_note: fields[6].clone(),
             guardian: fields[7].clone(),
+            child_status: fields[8].clone(),
         };
         if let Ok(parsed) = member.parse(today()) {
             prop_assert!(!parsed.name.is_empty() && parsed.birth_date <= today());

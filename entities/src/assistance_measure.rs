@@ -18,6 +18,8 @@ pub struct Model {
     pub end_on: Option<Date>,
     /// `planned`, `in_progress`, `done` or `stopped`.
     pub status: String,
+    /// For 防贫保险: `illness`, `schooling`, `disaster`, `liability` or `means_of_production` [G].
+    pub insurance_cause: Option<String>,
     pub created_by: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

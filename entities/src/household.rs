@@ -24,6 +24,8 @@ pub struct Model {
     /// The verdict makes it a candidate for identification (below the lines, or rigid expenditure, an
     /// income drop, or a 两不愁三保障 risk it cannot solve itself) [T][Y].
     pub risk_candidate: bool,
+    /// The special groups the verdict found among its members, as `,serious_illness,left_behind_child,` [F].
+    pub special_groups: String,
     /// When the stored outcome was last computed.
     pub evaluated_at: Option<DateTimeUtc>,
     /// 监测联系人 / 帮扶责任人 (a user).

@@ -28,6 +28,8 @@ pub struct Model {
     /// The legal guardian (of a minor) or supporter (of an elder) the register names, inside or outside the
     /// household, as written ("王大（儿子，县城）").
     pub guardian: Option<String>,
+    /// For a child: 留守儿童, 孤儿 or 事实无人抚养儿童 [F].
+    pub child_status: Option<String>,
     /// Pinyin initials of the name, lower case ("zsf" for 张三丰), for search.
     pub name_initials: String,
 }

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::RiskType;
 use crate::error::AppError;
+use crate::policy::RosterGroup;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -68,6 +70,84 @@ impl Category {
             Category::Relocation => "易地搬迁后续帮扶",
         }
     }
+
+    /// Paid from the poverty-alleviation funds as a subsidy (财政扶贫资金补贴补助类): industry and employment
+    /// subsidies, schooling grants, the county-paid 防贫保险 [H][G].
+    pub fn is_subsidy(self) -> bool {
+        matches!(self, Category::Industry | Category::Employment | Category::Education | Category::Insurance)
+    }
+}
+
+/// What a 防贫保险 pays out for [G] "因病、因学、因灾(含意外事故)、因赔偿责任、因生产资料损失".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum InsuranceCause {
+    Illness,
+    Schooling,
+    Disaster,
+    Liability,
+    MeansOfProduction,
+}
+
+impl InsuranceCause {
+    pub const ALL: [InsuranceCause; 5] = [
+        InsuranceCause::Illness,
+        InsuranceCause::Schooling,
+        InsuranceCause::Disaster,
+        InsuranceCause::Liability,
+        InsuranceCause::MeansOfProduction,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InsuranceCause::Illness => "illness",
+            InsuranceCause::Schooling => "schooling",
+            InsuranceCause::Disaster => "disaster",
+            InsuranceCause::Liability => "liability",
+            InsuranceCause::MeansOfProduction => "means_of_production",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<InsuranceCause> {
+        InsuranceCause::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            InsuranceCause::Illness => "因病",
+            InsuranceCause::Schooling => "因学",
+            InsuranceCause::Disaster => "因灾（含意外事故）",
+            InsuranceCause::Liability => "因赔偿责任",
+            InsuranceCause::MeansOfProduction => "因生产资料损失",
+        }
+    }
+}
+
+/// [H] "不享受政策的脱贫户原则上不再享受各类财政扶贫资金补贴补助类政策，但因重大自然灾害、家庭重大变故等出现
+/// “两不愁三保障一安全”问题且无力承担的，要及时落实相关政策措施": a subsidy for a household whose class is on
+/// that roster is refused, unless the case is about 两不愁三保障, drinking water, a disaster or an accident.
+pub fn check_entitlement(category: Category, roster: Option<RosterGroup>, risk: RiskType) -> Result<(), AppError> {
+    let hardship = matches!(
+        risk,
+        RiskType::Food
+            | RiskType::Clothing
+            | RiskType::Education
+            | RiskType::Medical
+            | RiskType::Housing
+            | RiskType::Water
+            | RiskType::Disaster
+            | RiskType::Accident
+    );
+    if category.is_subsidy() && roster == Some(RosterGroup::WithoutPolicy) && !hardship {
+        return Err(AppError::validation(
+            "category",
+            format!(
+                "该户为“不享受政策的脱贫户”，原则上不再享受财政扶贫资金补贴补助类政策（{}）；因重大自然灾害、家庭重大变故出现“两不愁三保障”或饮水安全问题的除外。",
+                category.label()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +201,8 @@ pub struct MeasureForm {
     /// YYYY-MM-DD, may be empty.
     pub end_on: String,
     pub status: String,
+    /// For 防贫保险: what it pays out for ([`InsuranceCause`]).
+    pub insurance_cause: String,
 }
 
 /// A measure, checked.
@@ -132,6 +214,7 @@ pub struct MeasureFields {
     pub start_on: NaiveDate,
     pub end_on: Option<NaiveDate>,
     pub status: MeasureStatus,
+    pub insurance_cause: Option<InsuranceCause>,
 }
 
 impl MeasureForm {
@@ -159,7 +242,16 @@ impl MeasureForm {
             return Err(AppError::validation("end_on", "结束日期不能早于开始日期。"));
         }
         let status = MeasureStatus::parse(&self.status).unwrap_or(MeasureStatus::Planned);
-        Ok(MeasureFields { category, description, responsible_person, start_on, end_on, status })
+        let insurance_cause = match category {
+            Category::Insurance => Some(InsuranceCause::parse(&self.insurance_cause).ok_or_else(|| {
+                AppError::validation(
+                    "insurance_cause",
+                    "防贫保险请选择理赔原因（因病、因学、因灾、因赔偿责任或因生产资料损失）。",
+                )
+            })?),
+            _ => None,
+        };
+        Ok(MeasureFields { category, description, responsible_person, start_on, end_on, status, insurance_cause })
     }
 }
 
@@ -177,6 +269,7 @@ pub struct MeasureView {
     pub end_on: Option<NaiveDate>,
     pub status: MeasureStatus,
     pub status_label: String,
+    pub insurance_cause: Option<InsuranceCause>,
 }
 
 #[cfg(test)]
@@ -192,6 +285,32 @@ mod tests {
             end_on: "2026-03-31".into(),
             ..Default::default()
         }
+    }
+
+    /// [G] 防贫保险 names what it pays out for; other measures name none.
+    #[test]
+    fn insurance_names_its_cause_g() {
+        let insurance = MeasureForm { category: "insurance".into(), ..form() };
+        assert!(insurance.parse().unwrap_err().field_message("insurance_cause").is_some());
+        let illness = MeasureForm { insurance_cause: "illness".into(), ..insurance };
+        assert_eq!(illness.parse().unwrap().insurance_cause, Some(InsuranceCause::Illness));
+        let relief = MeasureForm { insurance_cause: "illness".into(), ..form() };
+        assert_eq!(relief.parse().unwrap().insurance_cause, None);
+    }
+
+    /// [H] A 不享受政策的脱贫户 gets no subsidy-type measure, except for a 两不愁三保障, water, disaster or accident
+    /// problem; a 享受政策的脱贫户 and every other measure are unaffected.
+    #[test]
+    fn no_subsidies_for_households_without_policy_h() {
+        let without = Some(RosterGroup::WithoutPolicy);
+        let refused = check_entitlement(Category::Industry, without, RiskType::Income).unwrap_err();
+        assert!(refused.to_string().contains("不享受政策的脱贫户"), "{refused}");
+        assert!(check_entitlement(Category::Insurance, without, RiskType::Illness).is_err());
+        assert!(check_entitlement(Category::Industry, without, RiskType::Disaster).is_ok(), "a disaster");
+        assert!(check_entitlement(Category::Education, without, RiskType::Housing).is_ok(), "unsafe housing");
+        assert!(check_entitlement(Category::TemporaryRelief, without, RiskType::Income).is_ok(), "not a subsidy");
+        assert!(check_entitlement(Category::Industry, Some(RosterGroup::WithPolicy), RiskType::Income).is_ok());
+        assert!(check_entitlement(Category::Industry, None, RiskType::Income).is_ok());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::api::{CaseStep, CreateCase, ReassignCases, SaveMeasure, case_owners, get_case, list_cases};
 use super::lifecycle::action_label;
-use super::measures::{Category, MeasureStatus, MeasureView};
+use super::measures::{Category, InsuranceCause, MeasureStatus, MeasureView};
 use super::{CaseFilter, RiskType, Source, Status};
 use crate::evidence::pages::EvidenceSection;
 use crate::households::CadreOption;
@@ -405,7 +405,7 @@ pub fn MeasureTable(measures: Vec<MeasureView>, #[prop(optional)] with_case_link
             <tbody>
                 {measures.into_iter().map(|m| view! {
                     <tr>
-                        <td data-label="类别">{m.category_label}</td>
+                        <td data-label="类别">{m.category_label}{m.insurance_cause.map(|c| format!("（{}）", c.label()))}</td>
                         <td data-label="措施">
                             {m.description}
                             {with_case_links.then(|| view! { " "<a href=format!("/cases/{}", m.case_id)>"（案件）"</a> })}
@@ -463,6 +463,12 @@ fn NewMeasureForm(action: ServerAction<SaveMeasure>, case_id: i64) -> impl IntoV
                     {Category::ALL.into_iter().map(|c| view! { <option value=c.as_str()>{c.label()}</option> }).collect_view()}
                 </select>
                 {field_error(value, "category")}
+                <label for="m_cause">"防贫保险理赔原因（仅防贫保险填写）"</label>
+                <select id="m_cause" name="form[insurance_cause]">
+                    <option value="">"—"</option>
+                    {InsuranceCause::ALL.into_iter().map(|c| view! { <option value=c.as_str()>{c.label()}</option> }).collect_view()}
+                </select>
+                {field_error(value, "insurance_cause")}
                 <label for="m_description">"具体措施"</label>
                 <input id="m_description" name="form[description]" placeholder="例如：申请临时救助 3000 元"/>
                 {field_error(value, "description")}

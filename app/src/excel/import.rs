@@ -202,6 +202,7 @@ async fn read_member(
         co_residence: row.get("是否共同生活"),
         co_residence_note: row.get("共同生活情况"),
         guardian: row.get("法定监护人或赡养人"),
+        child_status: row.get("儿童情况"),
     };
     let member = match form.parse(today) {
         Ok(m) => m,
@@ -411,6 +412,7 @@ async fn create_household(
         red_alert: Set(false),
         risk_monitored: Set(false),
         risk_candidate: Set(false),
+        special_groups: Set(String::new()),
         dibao_status: Set("none".into()),
         monitoring_status: Set("none".into()),
         created_at: Set(now),

@@ -152,10 +152,10 @@ impl ImportReport {
 
 /// Columns a sheet made before they were added may lack: every member then lives with the household and
 /// names no guardian.
-pub const OPTIONAL_IMPORT_COLUMNS: [&str; 2] = ["是否共同生活", "法定监护人或赡养人"];
+pub const OPTIONAL_IMPORT_COLUMNS: [&str; 3] = ["是否共同生活", "法定监护人或赡养人", "儿童情况"];
 
 /// The import's columns, in the order of the template.
-pub const IMPORT_COLUMNS: [&str; 14] = [
+pub const IMPORT_COLUMNS: [&str; 15] = [
     "户号",
     "村组代码",
     "家庭住址",
@@ -170,4 +170,5 @@ pub const IMPORT_COLUMNS: [&str; 14] = [
     "是否共同生活",
     "共同生活情况",
     "法定监护人或赡养人",
+    "儿童情况",
 ];

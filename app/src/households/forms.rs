@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::ResidentId;
 use crate::error::AppError;
 use crate::org::OrgCode;
+use crate::risk::ChildStatus;
 
 /// 与户主关系
 pub const RELATIONS: [&str; 14] = [
@@ -164,6 +165,8 @@ pub struct MemberForm {
     pub co_residence_note: String,
     /// The legal guardian or supporter, inside or outside the household ("王大（儿子，县城）").
     pub guardian: String,
+    /// For a child: 留守儿童, 孤儿, 事实无人抚养儿童, or empty / "—".
+    pub child_status: String,
 }
 
 /// A member, checked; sex and birth date derived from the ID number.
@@ -181,6 +184,7 @@ pub struct MemberFields {
     pub co_resident: bool,
     pub co_residence_note: Option<String>,
     pub guardian: Option<String>,
+    pub child_status: Option<String>,
 }
 
 impl MemberForm {
@@ -213,6 +217,10 @@ impl MemberForm {
             },
             co_residence_note: optional_text("co_residence_note", "共同生活情况", &self.co_residence_note, 100)?,
             guardian: optional_text("guardian", "法定监护人或赡养人", &self.guardian, 40)?,
+            child_status: match self.child_status.trim() {
+                "" | "—" => None,
+                text => Some(one_of("child_status", "儿童情况", text, &ChildStatus::LABELS)?),
+            },
         })
     }
 }

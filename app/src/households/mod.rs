@@ -292,6 +292,9 @@ pub struct HouseholdFilter {
     /// them in the monitoring scope [T][Y], the village verifies and decides.
     #[serde(default)]
     pub candidate: Option<bool>,
+    /// Only households with a member of this special group ([`crate::risk::SpecialGroup`] key) [F].
+    #[serde(default)]
+    pub special_group: Option<String>,
     /// A monitoring status (`none`, `identifying`, `monitored`, `eliminating`, `eliminated`).
     pub status: Option<String>,
 }
@@ -379,6 +382,8 @@ pub struct MemberView {
     pub co_residence_note: Option<String>,
     /// The legal guardian or supporter the register names.
     pub guardian: Option<String>,
+    /// 留守儿童, 孤儿 or 事实无人抚养儿童.
+    pub child_status: Option<String>,
 }
 
 /// A household with its members and latest income record.

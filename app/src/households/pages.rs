@@ -20,6 +20,7 @@ pub fn HouseholdListPage() -> impl IntoView {
     let class = move || query.with(|q| q.get("class").filter(|w| !w.is_empty()));
     let red = move || query.with(|q| q.get("red_alert").is_some_and(|v| v == "1"));
     let candidate = move || query.with(|q| q.get("candidate").is_some_and(|v| v == "1"));
+    let group = move || query.with(|q| q.get("special_group").filter(|g| !g.is_empty()));
     let status = move || query.with(|q| q.get("status").filter(|w| !w.is_empty()));
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0));
     let filter = move || HouseholdFilter {
@@ -28,6 +29,7 @@ pub fn HouseholdListPage() -> impl IntoView {
         class: class(),
         red_alert: red().then_some(true),
         candidate: candidate().then_some(true),
+        special_group: group(),
         status: status(),
     };
     let households = Resource::new(move || (filter(), page()), |(filter, page)| list_households(filter, page));
@@ -50,7 +52,7 @@ pub fn HouseholdListPage() -> impl IntoView {
                                 let mut parts = vec![format!("page={p}")];
                                 let red_alert = red().then(|| "1".to_string());
                                 let candidates = candidate().then(|| "1".to_string());
-                                for (key, value) in [("within", within()), ("q", search()), ("class", class()), ("status", status()), ("red_alert", red_alert), ("candidate", candidates)] {
+                                for (key, value) in [("within", within()), ("q", search()), ("class", class()), ("status", status()), ("red_alert", red_alert), ("candidate", candidates), ("special_group", group())] {
                                     if let Some(value) = value {
                                         parts.push(format!("{key}={}", encode_query(&value)));
                                     }
@@ -114,6 +116,17 @@ fn HouseholdFilters(
                     }).collect_view()
                 }}
             </select>
+            <label for="special_group">"特殊群体"</label>
+            <select id="special_group" name="special_group">
+                <option value="">"全部"</option>
+                {move || {
+                    let selected = filter.with(|f| f.special_group.clone());
+                    crate::risk::SpecialGroup::ALL.into_iter().map(|g| {
+                        let is_selected = selected.as_deref() == Some(g.as_str());
+                        view! { <option value=g.as_str() selected=is_selected>{g.label()}</option> }
+                    }).collect_view()
+                }}
+            </select>
             <label class="check"><input type="checkbox" name="red_alert" value="1" checked=move || filter.with(|f| f.red_alert.is_some())/>" 只看红色预警"</label>
             <label class="check"><input type="checkbox" name="candidate" value="1" checked=move || filter.with(|f| f.candidate.is_some())/>" 只看待研判纳入（符合监测范围、尚未纳入）"</label>
             <button type="submit">"筛选"</button>
@@ -160,6 +173,7 @@ pub fn RiskSection(risk: super::RiskView) -> impl IntoView {
             (Some(e), _) if e.flags.is_empty() => view! {
                 <p class="banner ok">"未发现风险。"</p>
                 <p class="muted">{counted_members(&e)}</p>
+                {special_groups(&e)}
             }.into_any(),
             (Some(e), _) => view! {
                 <p>
@@ -179,6 +193,7 @@ pub fn RiskSection(risk: super::RiskView) -> impl IntoView {
                     }).collect_view()}
                 </ul>
                 <p class="muted">{counted_members(&e)}</p>
+                {special_groups(&e)}
             }.into_any(),
             (None, Some(message)) => view! { <p class="banner warn">{message}</p> }.into_any(),
             (None, None) => view! { <p class="muted">"暂无研判结果。"</p> }.into_any(),
@@ -194,6 +209,14 @@ fn counted_members(e: &crate::risk::Evaluation) -> String {
     }
     text.push('。');
     text
+}
+
+/// The special groups among the members, to watch closely [F]: "重点关注：重度残疾人（王五）".
+fn special_groups(e: &crate::risk::Evaluation) -> Option<impl IntoView + use<>> {
+    let parts: Vec<String> =
+        e.special_groups.iter().map(|g| format!("{}（{}）", g.group.label(), g.members.join("、"))).collect();
+    (!parts.is_empty())
+        .then(|| view! { <p class="banner info">{format!("重点关注的特殊群体：{}。", parts.join("；"))}</p> })
 }
 
 /// A flag's source as the page shows it: the seed document's number for a tag ("依据 潼扶组办〔2020〕21号"),
@@ -407,7 +430,7 @@ pub fn Members(
                             (false, None) => "户在人不在（不计入家庭人口）".to_string(),
                             (false, Some(note)) => format!("户在人不在：{note}（不计入家庭人口）"),
                         }}</td>
-                        <td data-label="监护人或赡养人">{m.guardian.unwrap_or_default()}</td>
+                        <td data-label="监护人或赡养人">{m.guardian.unwrap_or_default()}{m.child_status.map(|s| format!("（{s}）"))}</td>
                     </tr>
                 }).collect_view()}
             </tbody>

@@ -169,7 +169,8 @@ pub(crate) fn household_json(h: &household::Model) -> Value {
 pub(crate) fn member_json(m: &household_member::Model) -> Value {
     json!({ "name": m.name, "resident_id": super::mask_resident_id(&m.resident_id), "relation": m.relation,
         "labour_capacity": m.labour_capacity, "health": m.health, "schooling": m.schooling,
-        "co_resident": m.co_resident, "co_residence_note": m.co_residence_note, "guardian": m.guardian })
+        "co_resident": m.co_resident, "co_residence_note": m.co_residence_note, "guardian": m.guardian,
+        "child_status": m.child_status })
 }
 
 pub(crate) fn apply_member(active: &mut household_member::ActiveModel, m: &MemberFields) {
@@ -185,6 +186,7 @@ pub(crate) fn apply_member(active: &mut household_member::ActiveModel, m: &Membe
     active.co_resident = Set(m.co_resident);
     active.co_residence_note = Set(m.co_residence_note.clone());
     active.guardian = Set(m.guardian.clone());
+    active.child_status = Set(m.child_status.clone());
 }
 
 /// The form's fields onto the household; a 挂钩干部 newly assigned (or changed) owes visits from `today`.
@@ -237,6 +239,7 @@ pub async fn create(
         red_alert: Set(false),
         risk_monitored: Set(false),
         risk_candidate: Set(false),
+        special_groups: Set(String::new()),
         evaluated_at: Set(None),
         dibao_status: Set("none".into()),
         dibao_taper_until: Set(None),

@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::org::api::list_org_units;
 use crate::org::{OrgLevel, OrgUnitView};
 use crate::permissions::Action;
+use crate::risk::ChildStatus;
 use crate::ui::{MeResource, field_error, form_error};
 
 /// A select of fixed options with the current value chosen.
@@ -77,6 +78,9 @@ where
         <label for=format!("{prefix}_guardian")>"法定监护人或赡养人（未成年人、老人填写，可为户外人员，如“王大（儿子，县城）”）"</label>
         <input id=format!("{prefix}_guardian") name=name("guardian") value=get(|m| m.guardian.clone().unwrap_or_default(), "")/>
         {field_error(value, "guardian")}
+        <label for=format!("{prefix}_child")>"儿童情况（未成年人填写）"</label>
+        {choice(format!("{prefix}_child"), name("child_status"), &ChildStatus::LABELS, get(|m| m.child_status.clone().unwrap_or_else(|| ChildStatus::LABELS[0].into()), ChildStatus::LABELS[0]))}
+        {field_error(value, "child_status")}
     }
 }
 

@@ -1,6 +1,7 @@
 //! Each rule with its seed's numbers; the tag in the test name is the source document.
 
 use super::*;
+use crate::policy::ExpenseItem;
 use crate::policy::presets::{Preset, preset};
 
 fn member(name: &str, age: i32, labour: Labour) -> MemberFacts {
@@ -148,7 +149,7 @@ fn two_students_g() {
 fn feature_4_needs_heavy_bills_or_a_lost_labourer_g() {
     let feature_4 = |medical_fen: i64, ill: MemberFacts| {
         let mut f = family(20000);
-        f.members[0] = MemberFacts { serious_illness: true, ..ill };
+        f.members[0] = MemberFacts { health: Health::Serious, ..ill };
         if let Some(income) = f.income.as_mut() {
             income.medical_fen = medical_fen;
         }
@@ -175,7 +176,7 @@ fn feature_4_needs_heavy_bills_or_a_lost_labourer_g() {
     // The threshold is the county's: at 5 000 yuan the same bills are too heavy.
     let lower = Policy { illness_out_of_pocket_yuan: 5000, ..preset(Preset::Ganzhou2020) };
     let mut f = family(20000);
-    f.members[0].serious_illness = true;
+    f.members[0].health = Health::Serious;
     if let Some(income) = f.income.as_mut() {
         income.medical_fen = 500_000;
     }
@@ -419,4 +420,30 @@ fn expenditure_drop_and_helpless_security_risk_make_candidates_t_y() {
     assert_eq!(helpless.flags[0].source, "Y");
     let able = at_risk(vec![member("王强", 40, Labour::Full)]);
     assert!(!able.candidate, "{:?}", able.flags);
+}
+
+/// [F] "重点关注有大病重病和负担较重的慢性病患者、重度残疾人、失能老年人、孤儿、留守儿童等特殊群体的家庭": each
+/// group read from the register; a disabled elder is 60 or over (59 is not) and has lost their labour; a
+/// member living elsewhere is not counted.
+#[test]
+fn special_groups_from_the_register_f() {
+    let with = |m: MemberFacts| HouseholdFacts { members: vec![m], ..Default::default() };
+    let groups = |f: &HouseholdFacts| -> Vec<(SpecialGroup, Vec<String>)> {
+        evaluate(f, &preset(Preset::Fujian2021)).special_groups.into_iter().map(|g| (g.group, g.members)).collect()
+    };
+    let one = |group, name: &str| vec![(group, vec![name.to_string()])];
+    let ill = MemberFacts { health: Health::Serious, ..member("张建国", 45, Labour::Weak) };
+    assert_eq!(groups(&with(ill)), one(SpecialGroup::SeriousIllness, "张建国"));
+    let chronic = MemberFacts { health: Health::Chronic, ..member("李秀英", 50, Labour::Full) };
+    assert_eq!(groups(&with(chronic)), one(SpecialGroup::ChronicIllness, "李秀英"));
+    let severe = MemberFacts { health: Health::SevereDisability, ..member("王五", 30, Labour::Lost) };
+    assert_eq!(groups(&with(severe)), one(SpecialGroup::SevereDisability, "王五"));
+    assert_eq!(groups(&with(member("孙德", 60, Labour::Lost))), one(SpecialGroup::DisabledElder, "孙德"));
+    assert!(groups(&with(member("孙德", 59, Labour::Lost))).is_empty(), "59 is not an elder");
+    let orphan = MemberFacts { child: ChildStatus::Unsupported, ..member("赵宝", 9, Labour::None) };
+    assert_eq!(groups(&with(orphan)), one(SpecialGroup::Orphan, "赵宝"));
+    let left = MemberFacts { child: ChildStatus::LeftBehind, ..member("赵宝", 9, Labour::None) };
+    assert_eq!(groups(&with(left.clone())), one(SpecialGroup::LeftBehindChild, "赵宝"));
+    let away = MemberFacts { co_resident: false, ..left };
+    assert!(groups(&with(away)).is_empty(), "a member living elsewhere is not counted");
 }

@@ -24,6 +24,9 @@ pub struct ListQuery {
     red_alert: Option<bool>,
     /// `true`: only candidates for identification not yet in a procedure or monitored (待研判纳入).
     candidate: Option<bool>,
+    /// Only households with a member of this special group: `serious_illness`, `chronic_illness`,
+    /// `severe_disability`, `disabled_elder`, `orphan` or `left_behind_child` [F].
+    special_group: Option<String>,
     /// A monitoring status: `none`, `identifying`, `monitored`, `eliminating` or `eliminated`.
     status: Option<String>,
     /// Page number from 0.
@@ -48,6 +51,7 @@ pub async fn list(
         class: query.class,
         red_alert: query.red_alert,
         candidate: query.candidate,
+        special_group: query.special_group,
         status: query.status,
     };
     let page = app::households::service::reading::list(

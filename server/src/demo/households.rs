@@ -178,6 +178,7 @@ fn household_row(
         red_alert: Set(false),
         risk_monitored: Set(false),
         risk_candidate: Set(false),
+        special_groups: Set(String::new()),
         evaluated_at: Set(None),
         contact_user_id: Set(None),
         liaison_user_id: Set(None),
@@ -249,6 +250,7 @@ fn member_rows(
                 co_resident: Set(!away),
                 co_residence_note: Set(away.then(|| "在外地务工并安家".to_string())),
                 guardian: Set(None),
+                child_status: Set(None),
                 ..Default::default()
             }
         })

@@ -310,5 +310,31 @@ async fn measures_make_the_households_plan(backend: tests::Backend) {
         notes.iter().any(|n| n.contains("新增措施")) && notes.iter().any(|n| n.contains("计划中 → 已落实")),
         "{notes:?}"
     );
+
+    // [H] Under Huoshan's policy a 不享受政策的脱贫户 gets no subsidy for a job loss; the refusal says why.
+    app.policy(COUNTY, 2026, Preset::Huoshan2020).await;
+    {
+        use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+        let mut row = app.household_row(&code).await.into_active_model();
+        row.monitoring_class = Set(Some("不享受政策的脱贫户".into()));
+        row.update(app.db()).await.unwrap();
+    }
+    let refused = send(measure("planned", "")).await;
+    assert!(refused.contains("该户为“不享受政策的脱贫户”，原则上不再享受财政扶贫资金补贴补助类政策"), "{refused}");
+    assert_eq!(case(&lianxi, &id).await["measures"].as_array().unwrap().len(), 1, "nothing saved");
+    // Temporary relief is not a subsidy of the poverty funds.
+    let mut relief = measure("planned", "");
+    relief[2].1 = "temporary_relief".into();
+    assert_eq!(send(relief).await, "null");
+    // [G] 防贫保险 names what it pays out for (back under Fujian's policy, where the class is not on that roster).
+    app.policy(COUNTY, 2026, Preset::Fujian2021).await;
+    let mut insurance = measure("planned", "");
+    insurance[2].1 = "insurance".into();
+    let refused = send(insurance.clone()).await;
+    assert!(refused.contains("防贫保险请选择理赔原因"), "{refused}");
+    insurance.push(("form[insurance_cause]", "illness".into()));
+    assert_eq!(send(insurance).await, "null");
+    let c = case(&lianxi, &id).await;
+    assert_eq!(c["measures"][2]["insurance_cause"], "Illness", "{c}");
 }
 both_backends!(measures, measures_make_the_households_plan);

@@ -603,5 +603,45 @@ async fn co_residence_and_candidates(backend: Backend) {
     assert!(!codes.contains(&other.as_str()));
     let page = officer.get("/households?candidate=1").await.text().await.unwrap();
     assert!(page.contains("待研判纳入") && page.contains(&code), "{page}");
+
+    // [F] The special groups come from the register: the wife recorded as severely disabled puts the
+    // household on the list of 重度残疾人 households, and on no other.
+    let detail: serde_json::Value = officer.get(&format!("/api/households/{code}")).await.json().await.unwrap();
+    let wife = detail["members"].as_array().unwrap().iter().find(|m| m["name"] == "李秀英").unwrap();
+    let wife_id = wife["member_id"].as_i64().unwrap().to_string();
+    let saved = officer
+        .server_fn::<SaveMember>(&[
+            ("code", code.as_str()),
+            ("member_id", &wife_id),
+            ("form[name]", "李秀英"),
+            ("form[resident_id]", ""),
+            ("form[relation]", "配偶"),
+            ("form[labour_capacity]", "丧失劳动力"),
+            ("form[health]", "重度残疾"),
+            ("form[schooling]", "非在校"),
+            ("form[co_residence]", "共同生活"),
+        ])
+        .await;
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    let listed = |group: &'static str| {
+        let officer = &officer;
+        async move {
+            let page: serde_json::Value =
+                officer.get(&format!("/api/households?special_group={group}")).await.json().await.unwrap();
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["code"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed("severe_disability").await, vec![code.clone()]);
+    assert!(listed("orphan").await.is_empty());
+    let page = officer.get(&format!("/households/{code}")).await.text().await.unwrap();
+    assert!(page.contains("重点关注的特殊群体：重度残疾人（李秀英）"), "{page}");
+    let bad = officer.get("/api/households?special_group=rich").await;
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("特殊群体类别不正确"));
 }
 both_backends!(co_residence, co_residence_and_candidates);

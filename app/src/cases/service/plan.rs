@@ -4,13 +4,16 @@ use super::steps::{Step, record};
 use super::{in_scope, status_of};
 use crate::audit::service::Actor;
 use crate::authz::{self, Action};
+use crate::cases::RiskType;
 use crate::cases::lifecycle::Status;
-use crate::cases::measures::{Category, MeasureForm, MeasureStatus, MeasureView};
+use crate::cases::measures::{Category, InsuranceCause, MeasureForm, MeasureStatus, MeasureView, check_entitlement};
 use crate::db::begin_write;
 use crate::error::AppError;
 use crate::permissions::Role;
+use crate::policy::RosterGroup;
 use crate::request::RequestContext;
-use chrono::{DateTime, Utc};
+use crate::time::beijing_date;
+use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set, TryIntoModel,
@@ -39,6 +42,7 @@ fn measure_view(m: entities::assistance_measure::Model) -> Result<MeasureView, A
         end_on: m.end_on,
         status,
         status_label: status.label().into(),
+        insurance_cause: m.insurance_cause.as_deref().and_then(InsuranceCause::parse),
     })
 }
 
@@ -54,7 +58,29 @@ pub async fn measures_where(db: &DatabaseConnection, condition: Condition) -> Re
         .collect()
 }
 
-/// Add a measure to a case, or change one (its status above all), while the case is being assisted.
+/// The Huoshan roster the case's household is on under this year's policy for its unit (none for a unit
+/// case, a household without a class, or a unit without a policy).
+async fn roster_of_household(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    case: &entities::risk_case::Model,
+) -> Result<Option<RosterGroup>, AppError> {
+    let Some(id) = case.household_id else { return Ok(None) };
+    let Some(household) = entities::household::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
+    let Some(class) = household.monitoring_class else { return Ok(None) };
+    match crate::policy::service::effective(db, &household.org_code, beijing_date(now).year()).await {
+        Ok(view) => Ok(view.policy.category(&class).and_then(|c| c.roster)),
+        Err(AppError::Conflict(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn risk_type_of(case: &entities::risk_case::Model) -> Result<RiskType, AppError> {
+    RiskType::parse(&case.risk_type).ok_or_else(|| AppError::internal(format!("case {} risk type", case.id)))
+}
+
+/// Add a measure to a case, or change one (its status above all), while the case is being assisted. A
+/// subsidy for a 不享受政策的脱贫户 is refused unless the case is about 两不愁三保障 or a disaster [H].
 pub async fn save_measure(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -74,6 +100,7 @@ pub async fn save_measure(
             status.label()
         )));
     }
+    check_entitlement(fields.category, roster_of_household(db, now, &row).await?, risk_type_of(&row)?)?;
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
     let existing = match form.measure_id.trim() {
@@ -104,10 +131,17 @@ pub async fn save_measure(
     active.start_on = Set(fields.start_on);
     active.end_on = Set(fields.end_on);
     active.status = Set(fields.status.as_str().into());
+    active.insurance_cause = Set(fields.insurance_cause.map(|c| c.as_str().to_string()));
     active.updated_at = Set(now);
     let saved = measure_view(active.save(&tx).await?.try_into_model()?)?;
     let note = match &before {
-        None => format!("新增措施：{} — {}（{}）", fields.category.label(), fields.description, fields.status.label()),
+        None => format!(
+            "新增措施：{}{} — {}（{}）",
+            fields.category.label(),
+            fields.insurance_cause.map(|c| format!("（{}）", c.label())).unwrap_or_default(),
+            fields.description,
+            fields.status.label()
+        ),
         Some(b) => format!("措施“{}”：{} → {}", fields.description, b.status_label, saved.status_label),
     };
     let step = Step {

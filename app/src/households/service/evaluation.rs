@@ -6,7 +6,9 @@ use crate::authz::{self};
 use crate::db::begin_write;
 use crate::error::AppError;
 use crate::households::{AssessmentView, RiskView};
-use crate::risk::{AssessmentStatus, HouseholdFacts, IncomeFacts, Labour, MemberFacts, SecurityItem, evaluate};
+use crate::risk::{
+    AssessmentStatus, ChildStatus, Health, HouseholdFacts, IncomeFacts, Labour, MemberFacts, SecurityItem, evaluate,
+};
 use crate::time::beijing_date;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{household, household_income, household_member, security_assessment};
@@ -69,10 +71,11 @@ pub(super) fn facts(
                 name: m.name.clone(),
                 age: today.years_since(m.birth_date).map(|y| y as i32).unwrap_or(0),
                 labour: Labour::from_label(&m.labour_capacity),
-                serious_illness: m.health == "大病",
+                health: Health::from_label(&m.health),
                 non_compulsory_schooling: matches!(m.schooling.as_str(), "高中" | "中职" | "大专及以上"),
                 co_resident: m.co_resident,
                 guardian: m.guardian.clone(),
+                child: ChildStatus::from_label(m.child_status.as_deref().unwrap_or_default()),
             })
             .collect(),
         income: latest.map(income_facts),
@@ -207,6 +210,15 @@ pub async fn evaluate_batch<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// The special groups as the household row keeps them, for a `LIKE '%,key,%'` filter: `,a,b,`, or empty.
+pub fn group_keys(groups: &[crate::risk::SpecialGroupMembers]) -> String {
+    if groups.is_empty() {
+        return String::new();
+    }
+    let keys: Vec<&str> = groups.iter().map(|g| g.group.as_str()).collect();
+    format!(",{},", keys.join(","))
+}
+
 /// Evaluate households under this year's policy for their units and store the outcome (red alert,
 /// monitoring object, candidate for identification) for lists. Works in batches; a unit without a policy stores "no risk found".
 pub async fn reevaluate<C: ConnectionTrait>(
@@ -223,9 +235,11 @@ pub async fn reevaluate<C: ConnectionTrait>(
                 .as_ref()
                 .map(|v| (v.red_alert, v.monitoring_object, v.candidate))
                 .unwrap_or((false, false, false));
+            let groups = e.evaluation.as_ref().map(|v| group_keys(&v.special_groups)).unwrap_or_default();
             let h = &e.household;
             if h.evaluated_at.is_none()
                 || (h.red_alert, h.risk_monitored, h.risk_candidate) != (red_alert, monitored, candidate)
+                || h.special_groups != groups
             {
                 changed += 1;
             }
@@ -233,6 +247,7 @@ pub async fn reevaluate<C: ConnectionTrait>(
                 .col_expr(household::Column::RedAlert, Expr::value(red_alert))
                 .col_expr(household::Column::RiskMonitored, Expr::value(monitored))
                 .col_expr(household::Column::RiskCandidate, Expr::value(candidate))
+                .col_expr(household::Column::SpecialGroups, Expr::value(groups))
                 .col_expr(household::Column::EvaluatedAt, Expr::value(now))
                 .filter(household::Column::Id.eq(h.id))
                 .exec(db)

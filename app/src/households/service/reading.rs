@@ -78,6 +78,11 @@ pub async fn list(
     if filter.red_alert == Some(true) {
         query = query.filter(household::Column::RedAlert.eq(true));
     }
+    if let Some(key) = filter.special_group.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        let group = crate::risk::SpecialGroup::parse(key)
+            .ok_or_else(|| AppError::validation("special_group", "特殊群体类别不正确。"))?;
+        query = query.filter(household::Column::SpecialGroups.contains(format!(",{},", group.as_str())));
+    }
     if filter.candidate == Some(true) {
         let open = [MonitoringStatus::None.as_str(), MonitoringStatus::Eliminated.as_str()];
         query = query
@@ -268,6 +273,7 @@ fn member_view(m: household_member::Model) -> MemberView {
         co_resident: m.co_resident,
         co_residence_note: m.co_residence_note,
         guardian: m.guardian,
+        child_status: m.child_status,
     }
 }
 
