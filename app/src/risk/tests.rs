@@ -25,6 +25,16 @@ fn kinds(e: &Evaluation) -> Vec<RiskKind> {
     e.flags.iter().map(|f| f.kind).collect()
 }
 
+/// Ganzhou's feature 9 for a household of these members living on transfers, if flagged.
+fn feature_9(members: Vec<MemberFacts>) -> Option<RiskFlag> {
+    let f = HouseholdFacts {
+        members,
+        income: Some(IncomeFacts { transfer_fen: 1_500_000, ..Default::default() }),
+        ..Default::default()
+    };
+    evaluate(&f, &preset(Preset::Ganzhou2020)).flags.into_iter().find(|x| x.kind == RiskKind::TypicalFeature(9))
+}
+
 #[test]
 fn red_alert_below_4800_t() {
     let e = evaluate(&family(4500), &preset(Preset::Tongnan2020));
@@ -204,14 +214,6 @@ fn a_child_with_only_old_grandparents_has_no_guardian_g() {
 /// is not either. An elder's own weak labour does not make them their own supporter.
 #[test]
 fn feature_9_reads_the_named_guardian_g() {
-    let feature_9 = |members: Vec<MemberFacts>| {
-        let f = HouseholdFacts {
-            members,
-            income: Some(IncomeFacts { transfer_fen: 1_500_000, ..Default::default() }),
-            ..Default::default()
-        };
-        evaluate(&f, &preset(Preset::Ganzhou2020)).flags.into_iter().find(|x| x.kind == RiskKind::TypicalFeature(9))
-    };
     let grandmother = || member("钱秀", 69, Labour::None);
     let child = || member("赵宝", 9, Labour::None);
     let named = |m: MemberFacts, who: &str| MemberFacts { guardian: Some(who.into()), ..m };
@@ -271,14 +273,6 @@ fn weak_labour_weight_is_policy_data_g() {
 /// itself, so a child of exactly 16 and an elder of exactly 60 count; 17 and 59 do not.
 #[test]
 fn feature_9_includes_ages_16_and_60_g() {
-    let feature_9 = |members: Vec<MemberFacts>| {
-        let f = HouseholdFacts {
-            members,
-            income: Some(IncomeFacts { transfer_fen: 1_500_000, ..Default::default() }),
-            ..Default::default()
-        };
-        evaluate(&f, &preset(Preset::Ganzhou2020)).flags.into_iter().find(|x| x.kind == RiskKind::TypicalFeature(9))
-    };
     let grandmother = || member("钱秀", 69, Labour::None);
     let child = |age| member("赵宝", age, Labour::None);
     assert_eq!(
