@@ -19,6 +19,7 @@ mod prints;
 mod reach;
 mod register;
 mod robustness;
+mod rules;
 mod schema;
 mod scope;
 mod screening;
