@@ -316,6 +316,9 @@ fn show(key: &str, value: Option<&serde_json::Value>) -> String {
             Some([month, day]) => Some(format!("{} 月 {} 日", show("", Some(month)), show("", Some(day)))),
             _ => None,
         },
+        "liaison_min_rank" => enum_label(value, crate::policy::CadreRank::parse, crate::policy::CadreRank::label),
+        "visit_every" => serde_json::from_value::<crate::policy::Cadence>(value.clone()).ok().map(|c| c.label()),
+        "verification" => serde_json::from_value::<crate::policy::TimeLimit>(value.clone()).ok().map(|t| t.label()),
         "requested" => value.as_str().and_then(crate::permissions::Action::parse).map(|a| a.label().to_string()),
         "reason" => value.as_str().and_then(login_refusal).map(str::to_string),
         "since" | "until" => value.as_str().map(crate::time::beijing_time_of),
@@ -412,7 +415,8 @@ mod tests {
         let mut after = before.clone();
         after.monitoring_line_yuan += 500;
         after.deductible_items.pop();
-        after.categories[0].visit_every_months = 2;
+        after.categories[0].visit_every = crate::policy::Cadence::Weeks { weeks: 1 };
+        after.verification = crate::policy::TimeLimit::Months { months: 1 };
         after.sweep_deadline = (4, 30);
         let changes = serde_json::json!({ "before": before, "after": after, "preset": null }).to_string();
         let text = describe_changes(&changes);
@@ -423,6 +427,8 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("年度排查截止（月、日）：3 月 31 日 → 4 月 30 日"), "{text}");
+        assert!(text.contains("走访周期：每月") && text.contains("走访周期：每周"), "{text}");
+        assert!(text.contains("核实时限：30 天 → 1 个月"), "{text}");
         assert!(text.contains("可扣除的支出：医疗支出、"), "{text}");
     }
 

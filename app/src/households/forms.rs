@@ -34,9 +34,9 @@ pub const LABOUR: [&str; 6] = ["普通劳动力", "技能劳动力", "弱劳动�
 /// 健康状况（含残疾）
 pub const HEALTH: [&str; 5] = ["健康", "长期慢性病", "大病", "残疾", "重度残疾"];
 /// 在校情况
-pub const SCHOOLING: [&str; 8] = ["学龄前", "小学", "初中", "高中", "中职", "大专及以上", "非在校", "辍学"];
+pub const SCHOOLING: [&str; 8] = crate::risk::Schooling::LABELS;
 /// 住房类型 (土坯房 as the only house is typical feature 6 [G]).
-pub const HOUSE_TYPES: [&str; 6] = ["砖混", "砖木", "钢混", "木结构", "土坯房", "其他"];
+pub const HOUSE_TYPES: [&str; 6] = crate::risk::HouseType::LABELS;
 
 /// A household's register fields as the form sends them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -435,6 +435,9 @@ pub struct RiskView {
     pub evaluation: Option<crate::risk::Evaluation>,
     /// Why the household could not be evaluated (no policy for the year, ...), in Chinese.
     pub unavailable: Option<String>,
+    /// For a formerly poor household on one of Huoshan's two rosters: the roster its income puts it on [H].
+    #[serde(default)]
+    pub roster_check: Option<crate::risk::RosterCheck>,
 }
 
 /// One page of a household list.

@@ -198,6 +198,11 @@ pub fn RiskSection(risk: super::RiskView) -> impl IntoView {
             (None, Some(message)) => view! { <p class="banner warn">{message}</p> }.into_any(),
             (None, None) => view! { <p class="muted">"暂无研判结果。"</p> }.into_any(),
         }}
+        {risk.roster_check.map(|check| view! {
+            <p class=if check.agrees { "muted" } else { "banner warn" }>
+                {format!("花名册：{}。", check.reason)}" "<small class="muted">{source_label("H")}</small>
+            </p>
+        })}
     }
 }
 

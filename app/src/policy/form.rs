@@ -6,7 +6,7 @@ use super::*;
 use crate::error::{AppError, Problems};
 
 /// The policy as an edit form sends it: every field as typed, parsed with a Chinese message per field.
-/// Categories are one per line: `名称，监测|不监测，走访周期（月），走访人，仅入户|可远程`.
+/// Categories are one per line: `名称，监测|不监测，走访周期（1周、1个月），走访人，仅入户|可远程`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PolicyForm {
@@ -50,6 +50,21 @@ pub struct PolicyForm {
     pub sweep_deadline: String,
     pub liaison_visit_every_months: String,
     pub notice_phone: String,
+    pub average_rural_income_yuan: String,
+    /// One a line.
+    pub warning_kinds: String,
+    /// A checkbox: present when ticked.
+    pub appraise_measures: Option<String>,
+    /// A [`CadreRank`] code, or empty for none.
+    pub liaison_min_rank: String,
+    /// Class names separated by 、 or commas.
+    pub ranked_classes: String,
+    pub experienced_classes: String,
+}
+
+/// Class names as the form lists them: "脱贫不稳定户、边缘易致贫户".
+fn names(text: &str) -> Vec<String> {
+    text.split(['、', '，', ',']).map(str::trim).filter(|n| !n.is_empty()).map(String::from).collect()
 }
 
 fn whole<T: std::str::FromStr>(field: &str, label: &str, text: &str) -> Result<T, AppError> {
@@ -87,13 +102,14 @@ fn age_range(field: &str, label: &str, text: &str) -> Result<(i32, i32), AppErro
     Ok((from.trim().parse().map_err(|_| bad())?, to.trim().parse().map_err(|_| bad())?))
 }
 
-/// One line of the categories: `名称，监测|不监测，走访周期（月），走访人，仅入户|可远程[，霍山花名册类别]`.
+/// One line of the categories: `名称，监测|不监测，走访周期（1周、3个月；只写数字为月），走访人，仅入户|可远程
+/// [，霍山花名册类别]`.
 fn category(line: &str) -> Option<Category> {
     let parts: Vec<&str> = line.split(['，', ',']).map(str::trim).collect();
-    let (name, monitored, months, visitor, remote, roster) = match parts.as_slice() {
-        [name, monitored, months, visitor] => (name, monitored, months, visitor, "仅入户", ""),
-        [name, monitored, months, visitor, remote] => (name, monitored, months, visitor, *remote, ""),
-        [name, monitored, months, visitor, remote, roster] => (name, monitored, months, visitor, *remote, *roster),
+    let (name, monitored, every, visitor, remote, roster) = match parts.as_slice() {
+        [name, monitored, every, visitor] => (name, monitored, every, visitor, "仅入户", ""),
+        [name, monitored, every, visitor, remote] => (name, monitored, every, visitor, *remote, ""),
+        [name, monitored, every, visitor, remote, roster] => (name, monitored, every, visitor, *remote, *roster),
         _ => return None,
     };
     let roster = match roster {
@@ -113,7 +129,7 @@ fn category(line: &str) -> Option<Category> {
     Some(Category {
         name: name.to_string(),
         monitored,
-        visit_every_months: months.parse().ok()?,
+        visit_every: Cadence::parse(every)?,
         visitor: visitor.to_string(),
         remote_counts,
         roster,
@@ -153,7 +169,7 @@ impl PolicyForm {
                         "{}，{}，{}，{}，{}",
                         c.name,
                         if c.monitored { "监测" } else { "不监测" },
-                        c.visit_every_months,
+                        c.visit_every.form_text(),
                         c.visitor,
                         if c.remote_counts { "可远程" } else { "仅入户" }
                     );
@@ -177,6 +193,12 @@ impl PolicyForm {
             sweep_deadline: format!("{}-{}", p.sweep_deadline.0, p.sweep_deadline.1),
             liaison_visit_every_months: p.liaison_visit_every_months.to_string(),
             notice_phone: p.notice_phone.clone(),
+            average_rural_income_yuan: opt(p.average_rural_income_yuan),
+            warning_kinds: p.warning_kinds.join("\n"),
+            appraise_measures: tick(p.appraise_measures),
+            liaison_min_rank: p.cadres.liaison_min_rank.map(|r| r.as_str().to_string()).unwrap_or_default(),
+            ranked_classes: p.cadres.ranked_classes.join("、"),
+            experienced_classes: p.cadres.experienced_classes.join("、"),
         }
     }
 
@@ -291,6 +313,31 @@ impl PolicyForm {
                 "" => default_notice_phone(),
                 phone => phone.to_string(),
             },
+            average_rural_income_yuan: problems.take(optional_whole(
+                "average_rural_income_yuan",
+                "全省农村居民可支配收入平均水平",
+                &self.average_rural_income_yuan,
+            )),
+            warning_kinds: self
+                .warning_kinds
+                .lines()
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(String::from)
+                .collect(),
+            appraise_measures: self.appraise_measures.is_some(),
+            cadres: CadreRules {
+                liaison_min_rank: match self.liaison_min_rank.trim() {
+                    "" => None,
+                    code => {
+                        problems.take(CadreRank::parse(code).map(Some).ok_or_else(|| {
+                            AppError::validation("liaison_min_rank", "请从列表中选择挂钩干部最低职级。")
+                        }))
+                    }
+                },
+                ranked_classes: names(&self.ranked_classes),
+                experienced_classes: names(&self.experienced_classes),
+            },
         }
     }
 
@@ -303,7 +350,7 @@ impl PolicyForm {
                 None => problems.add(
                     "categories",
                     format!(
-                        "类别第 {} 行应为“名称，监测或不监测，走访周期（月），走访人，仅入户或可远程”，可再加霍山花名册类别（边缘户、脱贫监测户、享受政策的脱贫户、不享受政策的脱贫户）。",
+                        "类别第 {} 行应为“名称，监测或不监测，走访周期（如1周、3个月），走访人，仅入户或可远程”，可再加霍山花名册类别（边缘户、脱贫监测户、享受政策的脱贫户、不享受政策的脱贫户）。",
                         i + 1
                     ),
                 ),

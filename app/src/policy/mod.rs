@@ -3,10 +3,14 @@
 //! ([T] 潼南 2020, [Y] 义和 2022, [F] 福建 2021, [H] 霍山 2020, [G] 赣州 2020) and a county edits from there.
 
 pub mod api;
+mod cadence;
+mod cadres;
 mod form;
 pub mod pages;
 pub mod presets;
 
+pub use cadence::Cadence;
+pub use cadres::{CadreFacts, CadreRank, CadreRules};
 pub use form::PolicyForm;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -61,13 +65,16 @@ impl RosterGroup {
     }
 }
 
-/// A category as stored before it named its roster: the roster is then found from its name, once, when
-/// read; saved again, the policy names it.
+/// A category as stored, also before it named its roster (the roster is then found from its name, once,
+/// when read; saved again, the policy names it) or could count its cadence in weeks (`visit_every_months`).
 #[derive(Deserialize)]
 struct StoredCategory {
     name: String,
     monitored: bool,
-    visit_every_months: u32,
+    #[serde(default)]
+    visit_every: Option<Cadence>,
+    #[serde(default)]
+    visit_every_months: Option<u32>,
     visitor: String,
     #[serde(default)]
     remote_counts: bool,
@@ -87,7 +94,10 @@ impl From<StoredCategory> for Category {
         Category {
             name: c.name,
             monitored: c.monitored,
-            visit_every_months: c.visit_every_months,
+            visit_every: c
+                .visit_every
+                .or(c.visit_every_months.map(|months| Cadence::Months { months }))
+                .unwrap_or(Cadence::MONTHLY),
             visitor: c.visitor,
             remote_counts: c.remote_counts,
             roster,
@@ -104,8 +114,8 @@ pub struct Category {
     pub name: String,
     /// Whether households of this category are monitoring objects (count towards the scale report).
     pub monitored: bool,
-    /// Visit at least every this many months (1 = monthly, 3 = quarterly, 12 = the annual sweep only).
-    pub visit_every_months: u32,
+    /// Contact at least this often: weekly [T], monthly, quarterly [Y]; 12 months = the annual sweep only.
+    pub visit_every: Cadence,
     /// Who visits (监测联系人, 驻村干部和信息员, ...).
     pub visitor: String,
     /// Whether contact by phone, WeChat or video counts towards the cadence (in person always does) [H].
@@ -129,7 +139,7 @@ pub fn field_label(key: &str) -> Option<&'static str> {
         "income_drop_pct" => "收入大幅缩减（%）",
         "categories" => "对象类别",
         "monitored" => "计入监测对象",
-        "visit_every_months" => "走访周期（月）",
+        "visit_every" | "visit_every_months" => "走访周期",
         "visitor" => "走访人",
         "remote_counts" => "远程联系计入走访",
         "weak_labour_units_pct" => "弱劳动力、半劳动力折算（百分之）",
@@ -150,6 +160,13 @@ pub fn field_label(key: &str) -> Option<&'static str> {
         "sweep_deadline" => "年度排查截止（月、日）",
         "liaison_visit_every_months" => "挂钩干部走访周期（月）",
         "notice_phone" => "公示监督电话",
+        "average_rural_income_yuan" => "全省农村居民可支配收入平均水平（元）",
+        "warning_kinds" => "防贫预警户类型",
+        "appraise_measures" => "落实帮扶措施须民主评议和公示",
+        "cadres" => "帮扶干部要求",
+        "liaison_min_rank" => "挂钩干部最低职级",
+        "ranked_classes" => "须由该职级以上干部挂钩的类别",
+        "experienced_classes" => "须安排经验丰富干部的类别",
         _ => return None,
     })
 }
@@ -245,6 +262,20 @@ pub struct Policy {
     /// 乡村振兴 hotline 12317 by default, or the county's own.
     #[serde(default = "default_notice_phone")]
     pub notice_phone: String,
+    /// The provincial average rural disposable income (yuan per person per year), where the policy divides
+    /// formerly poor households by it [H] "全省农村居民可支配收入平均水平(15416元)".
+    #[serde(default)]
+    pub average_rural_income_yuan: Option<i64>,
+    /// The sub-types of warning household the register records [Y] (享受低保或特困有合规大额支出户, ...).
+    #[serde(default)]
+    pub warning_kinds: Vec<String>,
+    /// Whether putting a household's assistance measures into effect (落实帮扶措施) first goes through
+    /// democratic appraisal and public notice, like identification [F] 8.
+    #[serde(default)]
+    pub appraise_measures: bool,
+    /// What the policy asks of the cadres paired with households [F] 11.
+    #[serde(default)]
+    pub cadres: CadreRules,
 }
 
 /// A time limit as a policy words it: so many days ("30 天"), or so many calendar months ("1个月内": from
@@ -406,8 +437,8 @@ impl Policy {
         for (i, c) in self.categories.iter().enumerate() {
             if c.name.trim().is_empty() {
                 problems.add("categories", format!("第 {} 个类别缺少名称。", i + 1));
-            } else if !(1..=12).contains(&c.visit_every_months) {
-                problems.add("categories", format!("类别“{}”的走访周期应在 1 至 12 个月之间。", c.name));
+            } else if !c.visit_every.is_valid() {
+                problems.add("categories", format!("类别“{}”的走访周期应在 1 至 26 周或 1 至 12 个月之间。", c.name));
             } else if self.categories.iter().take(i).any(|o| o.name == c.name) {
                 problems.add("categories", format!("类别“{}”重复。", c.name));
             }
@@ -460,6 +491,26 @@ impl Policy {
         }
         if self.scale_control_permille == 0 || self.scale_control_permille > 1000 {
             problems.add("scale_control_pct", "规模控制比例应在 0.1% 至 100% 之间。");
+        }
+        if self.average_rural_income_yuan.is_some_and(|n| n <= 0) {
+            problems.add("average_rural_income_yuan", "全省农村居民可支配收入平均水平应大于 0 元。");
+        }
+        for (i, kind) in self.warning_kinds.iter().enumerate() {
+            if kind.is_empty() || kind.chars().count() > 30 || kind.contains([',', '，']) {
+                problems.add("warning_kinds", format!("第 {} 个预警户类型应为 30 字以内、不含逗号的名称。", i + 1));
+            } else if self.warning_kinds.iter().take(i).any(|k| k == kind) {
+                problems.add("warning_kinds", format!("预警户类型“{kind}”重复。"));
+            }
+        }
+        for (field, classes) in
+            [("ranked_classes", &self.cadres.ranked_classes), ("experienced_classes", &self.cadres.experienced_classes)]
+        {
+            if let Some(unknown) = classes.iter().find(|c| self.category(c).is_none()) {
+                problems.add(field, format!("“{unknown}”不是本政策的对象类别。"));
+            }
+        }
+        if self.cadres.liaison_min_rank.is_none() && !self.cadres.ranked_classes.is_empty() {
+            problems.add("liaison_min_rank", "请选择挂钩干部的最低职级，或清空须由该职级以上干部挂钩的类别。");
         }
         problems.finish()
     }

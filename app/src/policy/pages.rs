@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{ApplyPreset, SavePolicy, get_policy};
 use super::presets::{Preset, preset};
-use super::{PolicyForm, PolicyShown, PolicyView};
+use super::{CadreRank, PolicyForm, PolicyShown, PolicyView};
 use crate::org::OrgLevel;
 use crate::org::api::list_org_units;
 use crate::permissions::Action;
@@ -114,7 +114,7 @@ fn PolicyDetails(view: PolicyView) -> impl IntoView {
             <dt>"收入大幅缩减"</dt><dd>{format!("家庭收入较上年减少 {}% 及以上", p.income_drop_pct)}</dd>
             <dt>"对象类别"</dt>
             <dd>{p.categories.iter().map(|c| view! {
-                <div>{format!("{}：{}，每 {} 个月走访，{}，{}{}", c.name, if c.monitored { "监测对象" } else { "不计入监测对象" }, c.visit_every_months, c.visitor, if c.remote_counts { "电话、微信、视频联系也计入" } else { "须入户" }, c.roster.map(|g| format!("，列入{}花名册", g.label())).unwrap_or_default())}</div>
+                <div>{format!("{}：{}，{}走访，{}，{}{}", c.name, if c.monitored { "监测对象" } else { "不计入监测对象" }, c.visit_every.label(), c.visitor, if c.remote_counts { "电话、微信、视频联系也计入" } else { "须入户" }, c.roster.map(|g| format!("，列入{}花名册", g.label())).unwrap_or_default())}</div>
             }).collect_view()}</dd>
             <dt>"办理时限"</dt><dd>{format!("初审 {} 个工作日，核实 {}内，公示不少于 {} 个工作日", p.initial_review_working_days, p.verification.label(), p.public_notice_working_days)}</dd>
             <dt>"交叉检查"</dt><dd>{format!("每个镇街不少于 {} 个村，每村不少于 {} 户", p.cross_check_villages_per_township, p.cross_check_households_per_village)}</dd>
@@ -129,8 +129,24 @@ fn PolicyDetails(view: PolicyView) -> impl IntoView {
             }}</dd>
             <dt>"公示监督电话"</dt><dd>{p.notice_phone.clone()}</dd>
             <dt>"规模控制基数"</dt><dd>{p.scale_base_population.map(|n| format!("{n} 人（建档立卡贫困人口）")).unwrap_or_else(|| "未设置".into())}</dd>
+            <dt>"全省农村居民可支配收入平均水平"</dt><dd>{p.average_rural_income_yuan.map(|n| format!("{n} 元（脱贫户达到此水平列为“不享受政策的脱贫户”）")).unwrap_or_else(|| "未设置".into())}</dd>
+            <dt>"防贫预警户类型"</dt><dd>{if p.warning_kinds.is_empty() { "未设置".to_string() } else { p.warning_kinds.join("、") }}</dd>
+            <dt>"落实帮扶措施"</dt><dd>{if p.appraise_measures { "须经村内民主评议和公示，县级确认后落实" } else { "由责任人直接落实" }}</dd>
+            <dt>"帮扶干部要求"</dt><dd>{cadre_rules(&p.cadres)}</dd>
         </dl>
     }
+}
+
+/// "脱贫不稳定户、边缘易致贫户由副科级以上干部挂钩；突发严重困难户安排经验丰富的干部" or "未设置".
+fn cadre_rules(rules: &crate::policy::CadreRules) -> String {
+    let mut parts = Vec::new();
+    if let Some(rank) = rules.liaison_min_rank.filter(|_| !rules.ranked_classes.is_empty()) {
+        parts.push(format!("{}由{}以上干部挂钩", rules.ranked_classes.join("、"), rank.label()));
+    }
+    if !rules.experienced_classes.is_empty() {
+        parts.push(format!("{}安排经验丰富的干部监测帮扶", rules.experienced_classes.join("、")));
+    }
+    if parts.is_empty() { "未设置".into() } else { parts.join("；") }
 }
 
 #[component]
@@ -200,7 +216,7 @@ fn PolicyEditor(
             {text("working_ages", "form[working_ages]", "劳动年龄（周岁，起-止，如 16-60）", form.working_ages.clone())}
             {text("care_ages", "form[care_ages]", "无人监护、赡养的年龄（周岁，如 16-60）", form.care_ages.clone())}
             {text("dibao_standard_yuan", "form[dibao_standard_yuan]", "农村低保标准（元/人·年，可空；监测线不得低于此标准）", form.dibao_standard_yuan.clone())}
-            <label for="categories">"对象类别（每行：名称，监测或不监测，走访周期（月），走访人，仅入户或可远程，可再加列入的霍山花名册类别：边缘户、脱贫监测户、享受政策的脱贫户、不享受政策的脱贫户）。走访人写明“驻村干部”或“信息员”的，由本村驻村干部、防贫监测信息员走访；其余由该户的监测联系人走访。"</label>
+            <label for="categories">"对象类别（每行：名称，监测或不监测，走访周期（如“1周”“1个月”“3个月”，只写数字按月计），走访人，仅入户或可远程，可再加列入的霍山花名册类别：边缘户、脱贫监测户、享受政策的脱贫户、不享受政策的脱贫户）。走访人写明“驻村干部”或“信息员”的，由本村驻村干部、防贫监测信息员走访；其余由该户的监测联系人走访。"</label>
             <textarea id="categories" name="form[categories]" rows="5">{form.categories.clone()}</textarea>
             {field_error(value, "categories")}
             {text("initial_review_working_days", "form[initial_review_working_days]", "初审时限（工作日）", form.initial_review_working_days.clone())}
@@ -216,6 +232,21 @@ fn PolicyEditor(
             {text("liaison_visit_every_months", "form[liaison_visit_every_months]", "挂钩干部走访周期（月，0 为不设）", form.liaison_visit_every_months.clone())}
             {text("notice_phone", "form[notice_phone]", "公示监督电话", form.notice_phone.clone())}
             {text("scale_base_population", "form[scale_base_population]", "规模控制基数：建档立卡贫困人口（人，可不填）", form.scale_base_population.clone())}
+            {text("average_rural_income_yuan", "form[average_rural_income_yuan]", "全省农村居民可支配收入平均水平（元，可空；霍山：脱贫户达到此水平列为“不享受政策的脱贫户”）", form.average_rural_income_yuan.clone())}
+            <label for="warning_kinds">"防贫预警户类型（每行一个，可空）"</label>
+            <textarea id="warning_kinds" name="form[warning_kinds]" rows="4">{form.warning_kinds.clone()}</textarea>
+            {field_error(value, "warning_kinds")}
+            <label class="check"><input type="checkbox" name="form[appraise_measures]" checked=form.appraise_measures.is_some()/>" 落实帮扶措施须经村内民主评议和公示"</label>
+            <label for="liaison_min_rank">"挂钩干部最低职级"</label>
+            <select id="liaison_min_rank" name="form[liaison_min_rank]">
+                <option value="" selected=form.liaison_min_rank.is_empty()>"不设"</option>
+                {CadreRank::ALL.into_iter().map(|r| view! {
+                    <option value=r.as_str() selected=form.liaison_min_rank == r.as_str()>{format!("{}以上", r.label())}</option>
+                }).collect_view()}
+            </select>
+            {field_error(value, "liaison_min_rank")}
+            {text("ranked_classes", "form[ranked_classes]", "须由该职级以上干部挂钩的类别（用顿号分隔）", form.ranked_classes.clone())}
+            {text("experienced_classes", "form[experienced_classes]", "须安排经验丰富干部监测帮扶的类别（用顿号分隔）", form.experienced_classes.clone())}
             <button type="submit" class="primary">"保存"</button>
         </ActionForm>
     }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Category, Policy, RosterGroup, TimeLimit};
+use super::{Cadence, CadreRank, CadreRules, Category, Policy, RosterGroup, TimeLimit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Preset {
@@ -66,9 +66,15 @@ impl Preset {
 
 /// A category, listed on the Huoshan roster its name belongs to (边缘易致贫户 and 贫困边缘户 on the 边缘户
 /// rosters, 脱贫不稳定户 on the 脱贫监测户 ones).
-fn category(name: &str, monitored: bool, visit_every_months: u32, visitor: &str) -> Category {
+fn category(name: &str, monitored: bool, months: u32, visitor: &str) -> Category {
     let roster = RosterGroup::of_seed_class(name);
-    Category { name: name.into(), monitored, visit_every_months, visitor: visitor.into(), remote_counts: false, roster }
+    let visit_every = Cadence::Months { months };
+    Category { name: name.into(), monitored, visit_every, visitor: visitor.into(), remote_counts: false, roster }
+}
+
+/// A category its responsible person checks and updates every week, a call or the app counting [T].
+fn weekly(c: Category) -> Category {
+    Category { visit_every: Cadence::Weeks { weeks: 1 }, remote_counts: true, ..c }
 }
 
 /// A category whose cadence a phone, WeChat or video contact also meets [H].
@@ -111,6 +117,10 @@ fn common(name: &str, source: &str, monitoring_line_yuan: i64, categories: Vec<C
         sweep_deadline: (3, 31),
         liaison_visit_every_months: 3,
         notice_phone: "12317".into(),
+        average_rural_income_yuan: None,
+        warning_kinds: Vec::new(),
+        appraise_measures: false,
+        cadres: CadreRules::default(),
     }
 }
 
@@ -119,7 +129,8 @@ pub fn preset(which: Preset) -> Policy {
     match which {
         // [T] 潼扶组办〔2020〕21号: 1.5× the national standard = 6000 yuan; red alert below 1.2× the exit standard = 4800.
         // Its two classes: "主要监测…脱贫不稳定户…边缘易致贫户"; the paired cadre is the responsible person of the
-        // first, a village cadre of the second ("从村（社区）干部中明确边缘易致贫户的监测责任人").
+        // first, a village cadre of the second ("从村（社区）干部中明确边缘易致贫户的监测责任人"), who checks and
+        // updates the household's information "每周不少于1次" (through the app: a call counts).
         Preset::Tongnan2020 => Policy {
             red_alert_line_yuan: Some(4800),
             ..common(
@@ -127,16 +138,27 @@ pub fn preset(which: Preset) -> Policy {
                 "潼扶组办〔2020〕21号《关于建立防止返贫监测和帮扶机制的实施意见》",
                 6000,
                 vec![
-                    category("脱贫不稳定户", true, 1, "结对帮扶干部（监测责任人）"),
-                    category("边缘易致贫户", true, 1, "村（社区）干部（监测责任人）"),
+                    weekly(category("脱贫不稳定户", true, 1, "结对帮扶干部（监测责任人）")),
+                    weekly(category("边缘易致贫户", true, 1, "村（社区）干部（监测责任人）")),
                 ],
             )
         },
         // [Y] 义和办发〔2022〕12号: monitoring below 7000 after deducting compliant large expenditures, warning below 9000;
         // monitoring households visited monthly by their contact, warning households quarterly.
+        // Its six kinds of warning household besides the income band ("包括…等"), recorded on the register.
         Preset::Yihe2022 => Policy {
             warning_line_yuan: Some(9000),
             deduct_large_expenditure: true,
+            warning_kinds: [
+                "享受低保或特困有合规大额支出户",
+                "大病重病大额医疗支出户",
+                "有安全隐患住房间歇性居住户",
+                "子女外出生活不稳定老人户",
+                "长期外出返回风险户",
+                "外出无法联系风险户",
+            ]
+            .map(String::from)
+            .into(),
             ..common(
                 "义和街道 2022",
                 "义和办发〔2022〕12号《义和街道2022年度防止返贫动态监测和帮扶工作方案》",
@@ -150,9 +172,17 @@ pub fn preset(which: Preset) -> Policy {
         },
         // [F] 福建省 2021: floor = the rural 低保 minimum 7152 yuan ("不低于当地农村低保标准"); 挂钩干部 visit at
         // least quarterly; "1个月内完成核实" is a calendar month.
+        // 8: measures are appraised and posted like identification; 11: 副科级以上 挂钩干部 for the first two
+        // classes, an experienced cadre for the third.
         Preset::Fujian2021 => Policy {
             dibao_standard_yuan: Some(7152),
             verification: TimeLimit::Months { months: 1 },
+            appraise_measures: true,
+            cadres: CadreRules {
+                liaison_min_rank: Some(CadreRank::DeputySection),
+                ranked_classes: vec!["脱贫不稳定户".into(), "边缘易致贫户".into()],
+                experienced_classes: vec!["突发严重困难户".into()],
+            },
             ..common(
                 "福建省 2021",
                 "闽委振兴组〔2021〕5号《关于健全完善防止返贫动态监测和帮扶机制的实施办法》",
@@ -165,10 +195,11 @@ pub fn preset(which: Preset) -> Policy {
             )
         },
         // [H] 佛子岭镇 2020: monitoring households around 5000 yuan; the other two classes of formerly-poor
-        // households (near or below the provincial rural average 15416) are kept on rosters, not monitored.
+        // households, divided by the provincial rural average income 15416, are kept on rosters, not monitored.
         // The sweep ends "3月27日前".
         Preset::Huoshan2020 => Policy {
             sweep_deadline: (3, 27),
+            average_rural_income_yuan: Some(15_416),
             ..common(
                 "霍山县佛子岭镇 2020",
                 "《霍山县佛子岭镇关于开展防止返贫致贫加强监测预警和动态帮扶工作的通知》",
@@ -231,13 +262,22 @@ mod tests {
         assert_eq!(names, ["脱贫不稳定户", "边缘易致贫户"]);
     }
 
+    /// [T] "监测对象动态信息由监测责任人每周不少于1次…核实更新相关信息": both classes weekly, by the app or a call.
+    #[test]
+    fn tongnan_contacts_update_weekly_t() {
+        for c in preset(Preset::Tongnan2020).categories {
+            assert_eq!((c.visit_every, c.remote_counts), (Cadence::Weeks { weeks: 1 }, true), "{}", c.name);
+        }
+    }
+
     /// [Y] "每季度对防贫预警户至少一次走访或联系": a call counts for warning households; monitoring households
     /// need the monthly home visit ("每月…至少一次入户走访").
     #[test]
     fn yihe_warning_households_may_be_called_y() {
         let p = preset(Preset::Yihe2022);
-        assert_eq!(p.category("防贫预警户").map(|c| (c.visit_every_months, c.remote_counts)), Some((3, true)));
-        assert_eq!(p.category("防贫监测户").map(|c| (c.visit_every_months, c.remote_counts)), Some((1, false)));
+        let cadence = |name| p.category(name).map(|c| (c.visit_every, c.remote_counts));
+        assert_eq!(cadence("防贫预警户"), Some((Cadence::Months { months: 3 }, true)));
+        assert_eq!(cadence("防贫监测户"), Some((Cadence::MONTHLY, false)));
     }
 
     /// [H] "3月27日前完成排查工作".
@@ -292,8 +332,8 @@ mod tests {
         let p = preset(Preset::Yihe2022);
         assert_eq!((p.monitoring_line_yuan, p.warning_line_yuan), (7000, Some(9000)));
         assert!(p.deduct_large_expenditure);
-        assert_eq!(p.category("防贫监测户").map(|c| c.visit_every_months), Some(1));
-        assert_eq!(p.category("防贫预警户").map(|c| c.visit_every_months), Some(3));
+        assert_eq!(p.category("防贫监测户").map(|c| c.visit_every), Some(Cadence::MONTHLY));
+        assert_eq!(p.category("防贫预警户").map(|c| c.visit_every), Some(Cadence::Months { months: 3 }));
         assert_eq!((p.cross_check_villages_per_township, p.cross_check_households_per_village), (2, 40));
     }
 
@@ -347,6 +387,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(old.roster, Some(RosterGroup::Edge));
+        assert_eq!(old.visit_every, Cadence::MONTHLY, "a cadence stored in months still reads");
         let none: Category = serde_json::from_str(
             r#"{"name":"贫困边缘户","monitored":true,"visit_every_months":1,"visitor":"帮扶干部","remote_counts":false,"roster":null}"#,
         )

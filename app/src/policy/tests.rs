@@ -1,3 +1,4 @@
+use super::Cadence;
 use super::presets::{Preset, preset};
 
 #[test]
@@ -44,6 +45,6 @@ fn nonsense_is_refused_with_the_field_named() {
     p.red_alert_line_yuan = Some(6500);
     assert!(p.validate().unwrap_err().field_message("red_alert_line_yuan").is_some());
     let mut p = preset(Preset::Fujian2021);
-    p.categories[0].visit_every_months = 0;
+    p.categories[0].visit_every = Cadence::Months { months: 0 };
     assert!(p.validate().unwrap_err().to_string().contains("走访周期"));
 }

@@ -92,6 +92,99 @@ impl ChildStatus {
     }
 }
 
+/// Schooling as the register records it (the member form's 在校情况).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Schooling {
+    Preschool,
+    Primary,
+    JuniorMiddle,
+    SeniorHigh,
+    Vocational,
+    College,
+    NotInSchool,
+    DroppedOut,
+}
+
+impl Schooling {
+    pub const ALL: [Schooling; 8] = [
+        Schooling::Preschool,
+        Schooling::Primary,
+        Schooling::JuniorMiddle,
+        Schooling::SeniorHigh,
+        Schooling::Vocational,
+        Schooling::College,
+        Schooling::NotInSchool,
+        Schooling::DroppedOut,
+    ];
+    /// The register's words, in the member form's order.
+    pub const LABELS: [&'static str; 8] = ["学龄前", "小学", "初中", "高中", "中职", "大专及以上", "非在校", "辍学"];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Schooling::Preschool => "学龄前",
+            Schooling::Primary => "小学",
+            Schooling::JuniorMiddle => "初中",
+            Schooling::SeniorHigh => "高中",
+            Schooling::Vocational => "中职",
+            Schooling::College => "大专及以上",
+            Schooling::NotInSchool => "非在校",
+            Schooling::DroppedOut => "辍学",
+        }
+    }
+
+    /// An unrecorded or unknown value reads as not in school.
+    pub fn from_label(label: &str) -> Schooling {
+        Schooling::ALL.into_iter().find(|s| s.label() == label).unwrap_or(Schooling::NotInSchool)
+    }
+
+    /// Schooling beyond the compulsory years (高中, 中职, 大专及以上): typical feature 5 [G].
+    pub fn beyond_compulsory(self) -> bool {
+        matches!(self, Schooling::SeniorHigh | Schooling::Vocational | Schooling::College)
+    }
+}
+
+/// The type of the household's only house as the register records it (住房类型).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HouseType {
+    BrickConcrete,
+    BrickTimber,
+    ReinforcedConcrete,
+    Timber,
+    /// 土坯房: typical feature 6 [G] when it is the only house.
+    Adobe,
+    #[default]
+    Other,
+}
+
+impl HouseType {
+    pub const ALL: [HouseType; 6] = [
+        HouseType::BrickConcrete,
+        HouseType::BrickTimber,
+        HouseType::ReinforcedConcrete,
+        HouseType::Timber,
+        HouseType::Adobe,
+        HouseType::Other,
+    ];
+    /// The register's words, in the household form's order.
+    pub const LABELS: [&'static str; 6] = ["砖混", "砖木", "钢混", "木结构", "土坯房", "其他"];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            HouseType::BrickConcrete => "砖混",
+            HouseType::BrickTimber => "砖木",
+            HouseType::ReinforcedConcrete => "钢混",
+            HouseType::Timber => "木结构",
+            HouseType::Adobe => "土坯房",
+            HouseType::Other => "其他",
+        }
+    }
+
+    /// An unrecorded or unknown value reads as 其他.
+    pub fn from_label(label: &str) -> HouseType {
+        HouseType::ALL.into_iter().find(|h| h.label() == label).unwrap_or(HouseType::Other)
+    }
+}
+
 /// What the rules need to know about one member.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemberFacts {
@@ -99,8 +192,7 @@ pub struct MemberFacts {
     pub age: i32,
     pub labour: Labour,
     pub health: Health,
-    /// 高中, 中职, 大专及以上: schooling beyond the compulsory years.
-    pub non_compulsory_schooling: bool,
+    pub schooling: Schooling,
     /// Lives with the household. A registered member who does not (户在人不在) is left out of the
     /// per-capita income and every other rule [T] "以实际共同生活为准".
     pub co_resident: bool,
@@ -118,7 +210,7 @@ impl MemberFacts {
             age,
             labour,
             health: Health::Healthy,
-            non_compulsory_schooling: false,
+            schooling: Schooling::NotInSchool,
             co_resident: true,
             guardian: None,
             child: ChildStatus::None,
@@ -176,8 +268,8 @@ pub struct HouseholdFacts {
     pub income: Option<IncomeFacts>,
     pub last_year_income: Option<IncomeFacts>,
     pub assessments: Vec<(SecurityItem, AssessmentStatus)>,
-    /// Typical feature 6: the only house is an adobe house (土坯房).
-    pub only_adobe_house: bool,
+    /// The only house: typical feature 6 when it is an adobe house (土坯房).
+    pub house: HouseType,
     /// Typical feature 7: how industry failed through force majeure, as recorded.
     pub industry_failure: Option<String>,
     /// Typical feature 8: the disaster, accident or epidemic that took the main labourer or caused major

@@ -11,9 +11,11 @@ use crate::policy::Policy;
 
 mod facts;
 mod groups;
+mod roster;
 
-pub use facts::{ChildStatus, Health, HouseholdFacts, IncomeFacts, Labour, MemberFacts};
+pub use facts::{ChildStatus, Health, HouseType, HouseholdFacts, IncomeFacts, Labour, MemberFacts, Schooling};
 pub use groups::{SpecialGroup, SpecialGroupMembers, special_groups};
+pub use roster::{RosterCheck, formerly_poor_roster};
 
 /// 两不愁三保障 and drinking water.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -405,11 +407,11 @@ fn illness_feature(facts: &HouseholdFacts, policy: &Policy) -> Option<RiskFlag> 
 /// home, industry failed through force majeure, a disaster, accident or epidemic.
 fn circumstance_features(facts: &HouseholdFacts) -> Vec<RiskFlag> {
     let mut typical = Vec::new();
-    let students = facts.members.iter().filter(|m| m.non_compulsory_schooling).count();
+    let students = facts.members.iter().filter(|m| m.schooling.beyond_compulsory()).count();
     if students >= 2 {
         typical.push(flag(RiskKind::TypicalFeature(5), format!("{students} 个子女接受非义务教育"), "G"));
     }
-    if facts.only_adobe_house {
+    if facts.house == HouseType::Adobe {
         typical.push(flag(RiskKind::TypicalFeature(6), "唯一住房为土坯房".into(), "G"));
     }
     if let Some(what) = &facts.industry_failure {

@@ -145,8 +145,8 @@ fn labour_without_industry_or_work_g() {
 #[test]
 fn two_students_g() {
     let mut f = family(20000);
-    f.members[2].non_compulsory_schooling = true;
-    f.members.push(MemberFacts { non_compulsory_schooling: true, ..member("张小红", 17, Labour::None) });
+    f.members[2].schooling = Schooling::SeniorHigh;
+    f.members.push(MemberFacts { schooling: Schooling::Vocational, ..member("张小红", 17, Labour::None) });
     let e = evaluate(&f, &preset(Preset::Ganzhou2020));
     let reasons: Vec<&str> = e.flags.iter().map(|x| x.reason.as_str()).collect();
     assert!(reasons.contains(&"2 个子女接受非义务教育"), "{reasons:?}");
@@ -345,7 +345,7 @@ fn a_household_without_income_data_gets_no_income_flags() {
 #[test]
 fn adobe_house_failed_industry_disaster_and_other_hardship_g() {
     let mut f = family(3000);
-    f.only_adobe_house = true;
+    f.house = HouseType::Adobe;
     f.industry_failure = Some("2026 年 7 月洪灾，柑橘园绝收".into());
     f.disaster_loss = Some("户主车祸致残，医疗费 8 万元".into());
     f.other_hardship = Some("独自抚养三名子女".into());
@@ -440,4 +440,22 @@ fn special_groups_from_the_register_f() {
     assert_eq!(groups(&with(left.clone())), one(SpecialGroup::LeftBehindChild, "赵宝"));
     let away = MemberFacts { co_resident: false, ..left };
     assert!(groups(&with(away)).is_empty(), "a member living elsewhere is not counted");
+}
+
+/// [G] features 5 and 6 read the register's enumerated values: 高中, 中职 and 大专及以上 are beyond the
+/// compulsory years, 初中 is not; only the value 土坯房 is an adobe house, and what the form does not offer
+/// reads as neither.
+#[test]
+fn schooling_and_house_type_are_register_values_g() {
+    let beyond: Vec<&str> =
+        Schooling::ALL.into_iter().filter(|s| s.beyond_compulsory()).map(Schooling::label).collect();
+    assert_eq!(beyond, ["高中", "中职", "大专及以上"]);
+    assert!(!Schooling::from_label("初中").beyond_compulsory());
+    assert_eq!(Schooling::from_label("高中在读"), Schooling::NotInSchool);
+    assert_eq!(HouseType::from_label("土坯房"), HouseType::Adobe);
+    assert_eq!(HouseType::from_label("土坯房（已改造）"), HouseType::Other);
+    let labels: Vec<&str> = HouseType::ALL.into_iter().map(HouseType::label).collect();
+    assert_eq!(labels, HouseType::LABELS, "the form offers every type, in order");
+    let schooling: Vec<&str> = Schooling::ALL.into_iter().map(Schooling::label).collect();
+    assert_eq!(schooling, Schooling::LABELS);
 }

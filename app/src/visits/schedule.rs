@@ -2,8 +2,9 @@
 //! which visits meet each one, and whether a period was covered on time, late or never.
 //!
 //! - Cadence: a household of a category visited every n months (n < 12) is due once in each n-month
-//!   period counted from 1 January; any visitor counts, in person always, by phone, WeChat or video
-//!   only where the category says so [H].
+//!   period counted from 1 January; one contacted every n weeks [T] once in each n-week period, Monday to
+//!   Sunday; any visitor counts, in person always, by phone, WeChat or video only where the category says
+//!   so [H][T].
 //! - Liaison: a household with a 挂钩干部 is due a visit in person by that cadre every
 //!   `liaison_visit_every_months` months [F].
 //! - Sweep: every household is due one in-person visit marked as the annual sweep between 1 January
@@ -13,7 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::Mode;
-use crate::policy::{Category, Policy};
+use crate::policy::{Cadence, Category, Policy};
 
 /// A stretch of days, both ends included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +43,37 @@ pub fn period_of(day: NaiveDate, months: u32) -> Period {
         NaiveDate::from_ymd_opt(day.year(), next_month, 1).and_then(|d| d.pred_opt())
     };
     Period { start, end: end.unwrap_or(day) }
+}
+
+/// The `weeks`-long period containing `day`, Monday to Sunday, counted from a fixed Monday (5 January
+/// 1970) so that periods run on across the turn of the year.
+pub fn week_period_of(day: NaiveDate, weeks: u32) -> Period {
+    let weeks = i64::from(weeks.max(1));
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 5).unwrap_or(NaiveDate::MIN);
+    let index = (day - epoch).num_days().div_euclid(7 * weeks);
+    let start = epoch + chrono::Duration::days(index * 7 * weeks);
+    Period { start, end: start + chrono::Duration::days(7 * weeks - 1) }
+}
+
+/// The periods of a cadence that end within the calendar month of `first` (its first day): one for a
+/// cadence of months (the one containing the month's first day), every week ending in the month for a
+/// cadence of weeks.
+fn periods_ending_in_month(first: NaiveDate, cadence: Cadence) -> Vec<Period> {
+    match cadence {
+        Cadence::Months { months } => vec![period_of(first, months)],
+        Cadence::Weeks { weeks } => {
+            let mut periods = Vec::new();
+            let mut period = week_period_of(first, weeks);
+            if period.end.month() != first.month() {
+                period = week_period_of(period.end + chrono::Duration::days(1), weeks);
+            }
+            while period.end.month() == first.month() && period.end.year() == first.year() {
+                periods.push(period);
+                period = week_period_of(period.end + chrono::Duration::days(1), weeks);
+            }
+            periods
+        }
+    }
 }
 
 /// The sweep season of `year`: 1 January to the policy's deadline.
@@ -80,7 +112,7 @@ pub struct Rule {
     pub duty: Duty,
     /// What users read: "防贫监测户（每月走访）", "挂钩干部走访（每 3 个月）", "年度集中排查（3 月 31 日前）".
     pub label: String,
-    every_months: u32,
+    every: Cadence,
     counts: Counts,
 }
 
@@ -118,29 +150,25 @@ impl Subject<'_> {
     }
 }
 
-/// "每月" / "每 3 个月".
-fn every(months: u32) -> String {
-    if months == 1 { "每月".into() } else { format!("每 {months} 个月") }
-}
-
 /// The duties of a household under `policy`.
 pub fn rules(subject: &Subject, policy: &Policy) -> Vec<Rule> {
     let mut rules = Vec::new();
-    if let Some(class) = subject.class.filter(|c| c.visit_every_months < 12) {
+    if let Some(class) = subject.class.filter(|c| c.visit_every.is_routine()) {
         rules.push(Rule {
             duty: Duty::Cadence,
-            label: format!("{}（{}走访）", class.name, every(class.visit_every_months)),
-            every_months: class.visit_every_months,
+            label: format!("{}（{}走访）", class.name, class.visit_every.label()),
+            every: class.visit_every,
             counts: Counts::Anyone { remote: class.remote_counts },
         });
     }
     if let Some(liaison) = subject.liaison
         && policy.liaison_visit_every_months > 0
     {
+        let every = Cadence::Months { months: policy.liaison_visit_every_months };
         rules.push(Rule {
             duty: Duty::Liaison,
-            label: format!("挂钩干部走访（{}）", every(policy.liaison_visit_every_months)),
-            every_months: policy.liaison_visit_every_months,
+            label: format!("挂钩干部走访（{}）", every.label()),
+            every,
             counts: Counts::InPersonBy(liaison),
         });
     }
@@ -148,7 +176,7 @@ pub fn rules(subject: &Subject, policy: &Policy) -> Vec<Rule> {
     rules.push(Rule {
         duty: Duty::Sweep,
         label: format!("年度集中排查（{month} 月 {day} 日前）"),
-        every_months: 12,
+        every: Cadence::Months { months: 12 },
         counts: Counts::SweepInPerson,
     });
     rules
@@ -159,7 +187,19 @@ impl Rule {
     pub fn period(&self, day: NaiveDate, policy: &Policy) -> Period {
         match self.duty {
             Duty::Sweep => sweep_season(day.year(), policy),
-            Duty::Cadence | Duty::Liaison => period_of(day, self.every_months),
+            Duty::Cadence | Duty::Liaison => match self.every {
+                Cadence::Months { months } => period_of(day, months),
+                Cadence::Weeks { weeks } => week_period_of(day, weeks),
+            },
+        }
+    }
+
+    /// The periods a monthly report of the month starting on `first` looks at: the sweep season of its
+    /// year, the period of months containing its first day, or each period of weeks ending in it.
+    pub fn periods_for_month(&self, first: NaiveDate, policy: &Policy) -> Vec<Period> {
+        match self.duty {
+            Duty::Sweep => vec![sweep_season(first.year(), policy)],
+            Duty::Cadence | Duty::Liaison => periods_ending_in_month(first, self.every),
         }
     }
 
@@ -213,6 +253,35 @@ pub fn coverage(rule: &Rule, period: Period, visits: &[Seen], today: NaiveDate) 
         .map(|v| v.on)
         .min();
     made_up.map_or(Coverage::Never, Coverage::Late)
+}
+
+/// How a household kept a duty over a month's periods (see [`Rule::periods_for_month`]) as one result:
+/// the worst of its owed periods (never, then late, then pending), else on time with the latest visit.
+/// None where no period of the month was owed.
+pub fn month_coverage(
+    rule: &Rule,
+    subject: &Subject,
+    first: NaiveDate,
+    policy: &Policy,
+    visits: &[Seen],
+    today: NaiveDate,
+) -> Option<Coverage> {
+    let rank = |c: &Coverage| match c {
+        Coverage::Never => 0,
+        Coverage::Late(_) => 1,
+        Coverage::Pending => 2,
+        Coverage::OnTime(_) => 3,
+    };
+    rule.periods_for_month(first, policy)
+        .into_iter()
+        .filter(|p| subject.owes(rule, *p))
+        .map(|p| coverage(rule, p, visits, today))
+        .min_by(|a, b| {
+            rank(a).cmp(&rank(b)).then_with(|| match (a, b) {
+                (Coverage::OnTime(x), Coverage::OnTime(y)) => y.cmp(x),
+                _ => std::cmp::Ordering::Equal,
+            })
+        })
 }
 
 /// Where a duty stands today, for the person who owes it.
@@ -285,6 +354,54 @@ mod tests {
         // 5 does not divide 12: Jan–May, Jun–Oct, Nov–Dec.
         assert_eq!(period_of(day("2026-11-20"), 5), Period { start: day("2026-11-01"), end: day("2026-12-31") });
         assert_eq!(period_of(day("2024-02-29"), 1).end, day("2024-02-29"));
+    }
+
+    /// [T] "每周不少于1次…核实更新": weeks run Monday to Sunday; a call on Sunday meets the week ending that
+    /// day, one on Monday the next; a week without one is overdue, and the month's report counts the
+    /// household by its worst week.
+    #[test]
+    fn a_tongnan_household_is_contacted_weekly_t() {
+        assert_eq!(week_period_of(day("2026-12-09"), 1), Period { start: day("2026-12-07"), end: day("2026-12-13") });
+        assert_eq!(week_period_of(day("2027-01-01"), 1), Period { start: day("2026-12-28"), end: day("2027-01-03") });
+        assert_eq!(week_period_of(day("2026-12-13"), 2).end.weekday(), chrono::Weekday::Sun);
+        let policy = preset(Preset::Tongnan2020);
+        let subject = subject(policy.category("脱贫不稳定户"), None, "2026-01-01");
+        let rule = rules(&subject, &policy).remove(0);
+        assert_eq!(rule.label, "脱贫不稳定户（每周走访）");
+        let wednesday = day("2026-12-09");
+        let sunday_call = [seen("2026-12-06", Mode::Phone, 7, false)];
+        assert_eq!(standing(&rule, &subject, &policy, &sunday_call, wednesday), Some(Standing::Due));
+        let the_week_before = [seen("2026-12-05", Mode::Phone, 7, false)];
+        let sunday_after = day("2026-12-13");
+        assert_eq!(
+            standing(&rule, &subject, &policy, &the_week_before, sunday_after),
+            Some(Standing::Due),
+            "Saturday 5 December met the week ending on the 6th; this week's is still due on Sunday"
+        );
+        assert_eq!(
+            standing(&rule, &subject, &policy, &the_week_before, day("2026-12-14")),
+            Some(Standing::Overdue { missed_end: sunday_after })
+        );
+        let monday_call = [seen("2026-12-07", Mode::Phone, 7, false)];
+        assert_eq!(
+            standing(&rule, &subject, &policy, &monday_call, wednesday),
+            Some(Standing::Done(day("2026-12-07"))),
+            "Monday's call is this week's"
+        );
+        let last_week = week_period_of(day("2026-12-06"), 1);
+        assert_eq!(coverage(&rule, last_week, &monday_call, wednesday), Coverage::Late(day("2026-12-07")));
+        // December's report: the weeks ending 6, 13, 20 and 27 December.
+        let first = day("2026-12-01");
+        assert_eq!(rule.periods_for_month(first, &policy).len(), 4);
+        let every_week: Vec<Seen> =
+            ["2026-12-01", "2026-12-08", "2026-12-15", "2026-12-22"].map(|d| seen(d, Mode::Phone, 7, false)).into();
+        let after = day("2026-12-31");
+        assert_eq!(
+            month_coverage(&rule, &subject, first, &policy, &every_week, after),
+            Some(Coverage::OnTime(day("2026-12-22")))
+        );
+        let one_missed = &every_week[..3];
+        assert_eq!(month_coverage(&rule, &subject, first, &policy, one_missed, after), Some(Coverage::Never));
     }
 
     #[test]

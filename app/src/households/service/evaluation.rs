@@ -7,7 +7,8 @@ use crate::db::begin_write;
 use crate::error::AppError;
 use crate::households::{AssessmentView, RiskView};
 use crate::risk::{
-    AssessmentStatus, ChildStatus, Health, HouseholdFacts, IncomeFacts, Labour, MemberFacts, SecurityItem, evaluate,
+    AssessmentStatus, ChildStatus, Health, HouseType, HouseholdFacts, IncomeFacts, Labour, MemberFacts, Schooling,
+    SecurityItem, evaluate, formerly_poor_roster,
 };
 use crate::time::beijing_date;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -72,7 +73,7 @@ pub(super) fn facts(
                 age: today.years_since(m.birth_date).map(|y| y as i32).unwrap_or(0),
                 labour: Labour::from_label(&m.labour_capacity),
                 health: Health::from_label(&m.health),
-                non_compulsory_schooling: matches!(m.schooling.as_str(), "高中" | "中职" | "大专及以上"),
+                schooling: Schooling::from_label(&m.schooling),
                 co_resident: m.co_resident,
                 guardian: m.guardian.clone(),
                 child: ChildStatus::from_label(m.child_status.as_deref().unwrap_or_default()),
@@ -81,7 +82,7 @@ pub(super) fn facts(
         income: latest.map(income_facts),
         last_year_income: previous.map(income_facts),
         assessments: assessments.to_vec(),
-        only_adobe_house: household.house_type == "土坯房",
+        house: HouseType::from_label(&household.house_type),
         industry_failure: household.industry_failure.clone(),
         disaster_loss: household.disaster_loss.clone(),
         other_hardship: household.other_hardship.clone(),
@@ -100,23 +101,23 @@ pub(super) async fn risk_view<C: ConnectionTrait>(
     let today = beijing_date(now);
     let year = today.year();
     match crate::policy::service::effective(db, &household.org_code, year).await {
-        Ok(policy) => Ok(RiskView {
-            year,
-            evaluation: Some(evaluate(
-                &facts(
-                    household,
-                    members,
-                    incomes,
-                    &assessments.iter().map(|a| (a.item, a.status)).collect::<Vec<_>>(),
-                    today,
-                ),
-                &policy.policy,
-            )),
-            policy_name: Some(policy.policy.name),
-            unavailable: None,
-        }),
+        Ok(policy) => {
+            let checklist: Vec<_> = assessments.iter().map(|a| (a.item, a.status)).collect();
+            let evaluation = evaluate(&facts(household, members, incomes, &checklist, today), &policy.policy);
+            let roster = household.monitoring_class.as_deref().and_then(|c| policy.policy.category(c)?.roster);
+            let roster_check = roster
+                .zip(evaluation.per_capita_income_yuan)
+                .and_then(|(roster, pc)| formerly_poor_roster(pc, roster, &policy.policy));
+            Ok(RiskView {
+                year,
+                evaluation: Some(evaluation),
+                policy_name: Some(policy.policy.name),
+                unavailable: None,
+                roster_check,
+            })
+        }
         Err(AppError::Conflict(message)) => {
-            Ok(RiskView { year, policy_name: None, evaluation: None, unavailable: Some(message) })
+            Ok(RiskView { year, policy_name: None, evaluation: None, unavailable: Some(message), roster_check: None })
         }
         Err(e) => Err(e),
     }

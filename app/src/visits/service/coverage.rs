@@ -40,8 +40,9 @@ pub(super) async fn unit_in_scope(
 /// How many missed or late households the coverage view lists (the counts cover them all).
 const GAPS_LISTED: usize = 500;
 
-/// Visit coverage in a unit for the periods containing `month`: per sub-unit and duty, households
-/// visited on time, made up late, never, and still pending; and the households missed or late.
+/// Visit coverage in a unit for the periods containing `month` (for a weekly duty, every week ending in
+/// it, a household counted by its worst week): per sub-unit and duty, households visited on time, made up
+/// late, never, and still pending; and the households missed or late.
 pub async fn coverage(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -75,11 +76,9 @@ pub async fn coverage(
         let seen = loaded.seen_of(h.id);
         let code = sub_unit(&h.org_code);
         for rule in schedule::rules(&subject, &policy) {
-            let period = rule.period(first, &policy);
-            if !subject.owes(&rule, period) {
+            let Some(covered) = schedule::month_coverage(&rule, &subject, first, &policy, seen, today) else {
                 continue;
-            }
-            let covered = schedule::coverage(&rule, period, seen, today);
+            };
             let row = match rows.iter_mut().find(|r| r.unit_code == code && r.duty == rule.label) {
                 Some(row) => row,
                 None => {

@@ -153,7 +153,7 @@ async fn suggested_ledger_class(
         return Ok(String::new());
     };
     let pick = |monitored: bool| {
-        let mut fitting = policy.categories.iter().filter(|c| c.monitored == monitored && c.visit_every_months < 12);
+        let mut fitting = policy.categories.iter().filter(|c| c.monitored == monitored && c.visit_every.is_routine());
         match (fitting.next(), fitting.next()) {
             (Some(only), None) => Some(only.name.clone()),
             _ => None,
