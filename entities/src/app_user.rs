@@ -16,6 +16,10 @@ pub struct Model {
     /// Set for generated one-time passwords: the user must choose a new one after signing in.
     pub must_change_password: bool,
     pub active: bool,
+    /// 职级: `staff`, `deputy_section`, `section`, `deputy_division`; none where not recorded [F] 11.
+    pub cadre_rank: Option<String>,
+    /// Marked by the unit as an experienced cadre, for households the policy gives one [F] 11.
+    pub experienced: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

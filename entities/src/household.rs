@@ -26,6 +26,8 @@ pub struct Model {
     pub risk_candidate: bool,
     /// The special groups the verdict found among its members, as `,serious_illness,left_behind_child,` [F].
     pub special_groups: String,
+    /// The warning-household sub-types the village recorded, from the policy's list, as `,kind,kind,` [Y].
+    pub warning_kinds: String,
     /// When the stored outcome was last computed.
     pub evaluated_at: Option<DateTimeUtc>,
     /// 监测联系人 / 帮扶责任人 (a user).

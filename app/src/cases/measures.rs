@@ -150,6 +150,32 @@ pub fn check_entitlement(category: Category, roster: Option<RosterGroup>, risk: 
     Ok(())
 }
 
+/// [F] 8 "在确定监测对象、落实帮扶措施…等程序中，应…进行民主评议和公开公示": where the policy asks it, a measure
+/// is put into effect (落实中, 已落实) only after the household's planned measures went through democratic
+/// appraisal, public notice and county confirmation, in a run proposed on or after the measure was recorded
+/// (`recorded`: none for a measure not saved yet). `confirmed`: when the household's latest confirmed run
+/// was proposed.
+pub fn check_appraised(
+    appraise: bool,
+    from: Option<MeasureStatus>,
+    to: MeasureStatus,
+    recorded: Option<chrono::DateTime<chrono::Utc>>,
+    confirmed: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(), AppError> {
+    let in_effect = |s: MeasureStatus| matches!(s, MeasureStatus::InProgress | MeasureStatus::Done);
+    if !appraise || !in_effect(to) || from.is_some_and(in_effect) {
+        return Ok(());
+    }
+    let refusal = match recorded {
+        None => {
+            "本地政策要求帮扶措施经民主评议和公示后落实：请先登记为“计划中”，在农户页面提交“落实帮扶措施”评议，县级确认后再改为“落实中”。"
+        }
+        Some(recorded) if confirmed.is_some_and(|c| c >= recorded) => return Ok(()),
+        Some(_) => "该措施尚未经民主评议和公示：请在农户页面提交“落实帮扶措施”评议，县级确认后再改为“落实中”。",
+    };
+    Err(AppError::validation("status", refusal))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum MeasureStatus {
@@ -300,6 +326,25 @@ mod tests {
 
     /// [H] A 不享受政策的脱贫户 gets no subsidy-type measure, except for a 两不愁三保障, water, disaster or accident
     /// problem; a 享受政策的脱贫户 and every other measure are unaffected.
+    /// [F] 8: under a policy that appraises measures, a new measure cannot start as 落实中; a planned one goes
+    /// into effect only after a confirmation proposed at or after it was recorded (one second before is too
+    /// early); a measure already in effect may be finished; a policy without the rule lets it through.
+    #[test]
+    fn measures_go_into_effect_after_appraisal_and_notice_f() {
+        use chrono::{Duration, TimeZone, Utc};
+        let recorded = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
+        let (planned, going, done) = (MeasureStatus::Planned, MeasureStatus::InProgress, MeasureStatus::Done);
+        let refused = check_appraised(true, None, going, None, None).unwrap_err();
+        assert_eq!(refused.field_message("status").map(|m| m.contains("请先登记为“计划中”")), Some(true));
+        assert!(check_appraised(true, None, planned, None, None).is_ok(), "planning needs no appraisal");
+        assert!(check_appraised(true, Some(planned), going, Some(recorded), None).is_err());
+        let before = Some(recorded - Duration::seconds(1));
+        assert!(check_appraised(true, Some(planned), going, Some(recorded), before).is_err());
+        assert!(check_appraised(true, Some(planned), going, Some(recorded), Some(recorded)).is_ok());
+        assert!(check_appraised(true, Some(going), done, Some(recorded), None).is_ok(), "already in effect");
+        assert!(check_appraised(false, None, going, None, None).is_ok(), "the policy does not ask");
+    }
+
     #[test]
     fn no_subsidies_for_households_without_policy_h() {
         let without = Some(RosterGroup::WithoutPolicy);

@@ -413,6 +413,7 @@ async fn create_household(
         risk_monitored: Set(false),
         risk_candidate: Set(false),
         special_groups: Set(String::new()),
+        warning_kinds: Set(String::new()),
         dibao_status: Set("none".into()),
         monitoring_status: Set("none".into()),
         created_at: Set(now),

@@ -24,8 +24,16 @@ pub struct HouseholdFile {
     pub identification: Option<ProcedureView>,
     /// The latest risk elimination (风险消除) with its history.
     pub elimination: Option<ProcedureView>,
+    /// The latest appraisal of the household's measures (落实帮扶措施) with its history [F] 8.
+    #[serde(default)]
+    pub measures_appraisal: Option<ProcedureView>,
+
     /// The household's open risk cases, nearest deadline first.
     pub open_cases: Vec<CaseSummary>,
     /// 一户一方案: the assistance measures of all the household's cases.
     pub plan: Vec<MeasureView>,
+    /// Why the household should have a plan and has none yet (a monitoring household, or a warning
+    /// household [Y] "预警户…也要制定帮扶计划"), in Chinese.
+    #[serde(default)]
+    pub plan_due: Option<String>,
 }

@@ -6,14 +6,14 @@ use leptos_router::hooks::use_params_map;
 
 use super::api::get_household_file;
 use crate::cases::pages::{MeasureTable, OpenCases};
-use crate::households::api::{Assess, SaveIncome, SaveMember, SetDibao, UpdateHousehold};
+use crate::households::api::{Assess, SaveIncome, SaveMember, SetDibao, SetWarningKinds, UpdateHousehold};
 use crate::households::pages::{AssessmentEditor, BasicFacts, IncomeEditor, Members, RiskSection, SecuritySection};
-use crate::households::register_pages::{DibaoEditor, HistorySection, HouseholdEditor, can_edit};
+use crate::households::register_pages::{DibaoEditor, HistorySection, HouseholdEditor, WarningKindsEditor, can_edit};
 use crate::org::api::list_org_units;
 use crate::ui::{ErrorBox, FileLink, MeResource, count_successes};
 use crate::visits::pages::HouseholdVisits;
-use crate::workflow::api::{ApplyIdentification, IdentificationStep, ProposeElimination};
-use crate::workflow::pages::{EliminationSection, IdentificationSection};
+use crate::workflow::api::{ApplyIdentification, IdentificationStep, ProposeElimination, ProposeMeasures};
+use crate::workflow::pages::{EliminationSection, IdentificationSection, MeasuresSection};
 
 /// 一户一档: one household's whole file.
 #[component]
@@ -25,9 +25,11 @@ pub fn HouseholdDetailPage() -> impl IntoView {
     let apply = ServerAction::<ApplyIdentification>::new();
     let propose = ServerAction::<ProposeElimination>::new();
     let step = ServerAction::<IdentificationStep>::new();
+    let propose_measures = ServerAction::<ProposeMeasures>::new();
     let update = ServerAction::<UpdateHousehold>::new();
     let save_member = ServerAction::<SaveMember>::new();
     let dibao = ServerAction::<SetDibao>::new();
+    let warning_kinds = ServerAction::<SetWarningKinds>::new();
     // The page reloads after a successful change only: a refused form keeps what was typed.
     let changes = RwSignal::new(0u32);
     count_successes(save_income.value(), changes);
@@ -35,9 +37,11 @@ pub fn HouseholdDetailPage() -> impl IntoView {
     count_successes(apply.value(), changes);
     count_successes(propose.value(), changes);
     count_successes(step.value(), changes);
+    count_successes(propose_measures.value(), changes);
     count_successes(update.value(), changes);
     count_successes(save_member.value(), changes);
     count_successes(dibao.value(), changes);
+    count_successes(warning_kinds.value(), changes);
     let household = Resource::new(move || (code(), changes.get()), |(code, _)| get_household_file(code));
     let visits = Resource::new(code, crate::visits::api::household_visits);
     // Everything the page's forms offer is loaded here, with the household: resources created inside
@@ -76,12 +80,17 @@ pub fn HouseholdDetailPage() -> impl IntoView {
                             }}
                             <SecuritySection assessments=h.assessments.clone()/>
                             <h2>"一户一方案（帮扶措施）"</h2>
+                            {file.plan_due.clone().map(|why| view! { <p class="banner warn">{why}</p> })}
                             <MeasureTable measures=file.plan.clone() with_case_links=true/>
+                            {h.appraise_measures.then(|| view! {
+                                <MeasuresSection code=code() current=file.measures_appraisal.clone() plan=file.plan.clone() propose=propose_measures step/>
+                            })}
                             <IdentificationSection code=code() current=file.identification.clone() categories=categories.clone() apply step/>
                             <EliminationSection code=code() status=h.summary.status current=file.elimination.clone() propose step/>
                             {editor().then(|| view! {
                                 <HouseholdEditor code=code() form=h.form.clone() units=units.clone() cadres=cadres.clone() action=update/>
                                 <DibaoEditor code=code() dibao=h.dibao.clone() action=dibao/>
+                                <WarningKindsEditor code=code() options=h.warning_kind_options.clone() recorded=h.warning_kinds.clone() action=warning_kinds/>
                                 <AssessmentEditor code=code() action=assess/>
                                 <IncomeEditor code=code() latest=h.latest_income.clone() this_year=h.this_year action=save_income/>
                             })}
@@ -95,9 +104,12 @@ pub fn HouseholdDetailPage() -> impl IntoView {
     }
 }
 
-/// Whether the household's identification or elimination has been put up for public notice.
+/// Whether the household's identification, elimination or measures have been put up for public notice.
 fn on_public_notice(file: &super::HouseholdFile) -> bool {
-    [file.identification.as_ref(), file.elimination.as_ref()].into_iter().flatten().any(|p| p.notice_start.is_some())
+    [file.identification.as_ref(), file.elimination.as_ref(), file.measures_appraisal.as_ref()]
+        .into_iter()
+        .flatten()
+        .any(|p| p.notice_start.is_some())
 }
 
 /// The household's papers to print: the visit sheet, the commitment and, once a procedure has been put up

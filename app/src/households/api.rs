@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::{
     AssessmentForm, CadreOptions, DibaoForm, HouseholdFilter, HouseholdForm, HouseholdPage, IncomeForm, MemberForm,
+    WarningKindsForm,
 };
 use crate::error::AppError;
 
@@ -78,4 +79,12 @@ pub async fn assignable_cadres(code: String) -> Result<CadreOptions, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
     super::register::cadre_options(&state.db, state.clock.now(), &ctx, &code).await
+}
+
+/// Record the household's warning-household sub-types [Y] (the ticked checkboxes; none ticked clears them).
+#[server(prefix = "/rpc")]
+pub async fn set_warning_kinds(code: String, #[server(default)] form: WarningKindsForm) -> Result<(), AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::warning::set_warning_kinds(&state.db, state.clock.now(), &ctx, &code, &form).await
 }

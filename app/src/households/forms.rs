@@ -225,6 +225,19 @@ impl MemberForm {
     }
 }
 
+/// The warning-household sub-types recorded for a household [Y]: the ticked names from the policy's list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct WarningKindsForm {
+    pub kinds: Vec<String>,
+}
+
+/// The sub-types as the household row stores them (`,kind,kind,`), in their order.
+pub fn stored_warning_kinds(stored: &str) -> Vec<String> {
+    stored.split(',').filter(|k| !k.is_empty()).map(String::from).collect()
+}
+
 /// 低保 as its form sends it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -314,6 +327,21 @@ pub struct CadreOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The checkboxes post `form[kinds][i]` for the ticked ones only: the gaps are no kinds.
+    #[test]
+    fn ticked_warning_kinds_read_from_a_form_post_y() {
+        #[derive(Deserialize)]
+        struct Post {
+            form: WarningKindsForm,
+        }
+        let post: Post = serde_qs::Config::new(5, false)
+            .deserialize_str("form%5Bkinds%5D%5B1%5D=%E5%A4%A7%E7%97%85&form%5Bkinds%5D%5B4%5D=%E5%A4%96%E5%87%BA")
+            .unwrap();
+        assert_eq!(post.form.kinds, ["大病", "外出"]);
+        assert_eq!(stored_warning_kinds(",大病,外出,"), ["大病", "外出"]);
+        assert!(stored_warning_kinds("").is_empty());
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

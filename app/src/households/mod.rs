@@ -11,8 +11,10 @@ pub mod register;
 pub mod register_pages;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod warning;
 
-pub use forms::{CadreOption, CadreOptions, DibaoForm, HouseholdForm, MemberForm};
+pub use forms::{CadreOption, CadreOptions, DibaoForm, HouseholdForm, MemberForm, WarningKindsForm};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -398,6 +400,17 @@ pub struct HouseholdDetail {
     /// 监测联系人 and 挂钩干部 by name.
     pub contact_name: Option<String>,
     pub liaison_name: Option<String>,
+    /// Where the contact or 挂钩干部 falls short of what the policy asks for the household's class [F] 11.
+    #[serde(default)]
+    pub cadre_warnings: Vec<String>,
+    /// The warning-household sub-types recorded [Y], and those the policy lists to choose from.
+    #[serde(default)]
+    pub warning_kinds: Vec<String>,
+    #[serde(default)]
+    pub warning_kind_options: Vec<String>,
+    /// Whether the policy in force puts measures through appraisal and public notice first [F] 8.
+    #[serde(default)]
+    pub appraise_measures: bool,
     pub dibao: DibaoView,
     /// The household's changes, newest first (from the audit log).
     pub history: Vec<crate::audit::AuditRecordView>,

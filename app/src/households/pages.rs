@@ -396,6 +396,13 @@ pub fn BasicFacts(household: super::HouseholdDetail) -> impl IntoView {
             <dt>"监测类别"</dt><dd>{h.summary.monitoring_class.clone().unwrap_or_else(|| "未纳入监测".into())}</dd>
             <dt>"监测联系人"</dt><dd>{h.contact_name.clone().unwrap_or_else(|| "未指定".into())}</dd>
             <dt>"挂钩干部"</dt><dd>{h.liaison_name.clone().unwrap_or_else(|| "未指定".into())}</dd>
+            {(!h.cadre_warnings.is_empty()).then(|| view! {
+                <dt>"干部安排"</dt>
+                <dd class="attention">{format!("{} [F]", h.cadre_warnings.join(""))}</dd>
+            })}
+            {(!h.warning_kinds.is_empty()).then(|| view! {
+                <dt>"预警户类型"</dt><dd>{h.warning_kinds.join("、")}</dd>
+            })}
             <dt>"住房类型"</dt><dd>{if h.form.house_type.is_empty() { "未登记".to_string() } else { h.form.house_type.clone() }}</dd>
             <dt>"低保"</dt><dd>{h.dibao.label.clone()}</dd>
             <dt>"人均纯收入"</dt>

@@ -83,12 +83,14 @@ pub async fn cadre_options(
     })
 }
 
-/// Check a requested assignment: the caller may assign, and the people are eligible for the unit.
+/// Check a requested assignment: the caller may assign, the people are eligible for the unit, and, for
+/// a household of `class`, they meet what the policy asks of its cadres (rank, experience) [F] 11.
 async fn check_cadres(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     ctx: &RequestContext,
     org_code: &str,
+    class: Option<&str>,
     fields: &HouseholdFields,
 ) -> Result<(), AppError> {
     authz::check(db, now, ctx, Action::AssignCadres, org_code).await?;
@@ -102,7 +104,39 @@ async fn check_cadres(
             return Err(AppError::validation(field, format!("所选人员不能担任该户的{label}，请从列表中选择。")));
         }
     }
-    Ok(())
+    let Some(class) = class else { return Ok(()) };
+    let policy = crate::policy::service::effective(db, org_code, beijing_date(now).year()).await?.policy;
+    let cadres =
+        crate::users::service::cadre_facts(db, [fields.contact_user_id, fields.liaison_user_id].into_iter().flatten())
+            .await?;
+    let refusals = pairing_refusals(&policy.cadres, class, fields.contact_user_id, fields.liaison_user_id, &cadres);
+    match refusals.into_iter().next() {
+        Some((field, refusal)) => Err(AppError::validation(field, refusal)),
+        None => Ok(()),
+    }
+}
+
+/// What the policy's pairing rules say against a household's contact and 挂钩干部: each refusal with the
+/// form field it is about.
+pub(crate) fn pairing_refusals(
+    rules: &crate::policy::CadreRules,
+    class: &str,
+    contact: Option<i64>,
+    liaison: Option<i64>,
+    cadres: &std::collections::HashMap<i64, (String, Option<crate::policy::CadreRank>, bool)>,
+) -> Vec<(&'static str, String)> {
+    let facts = |id: Option<i64>| {
+        let (name, rank, experienced) = cadres.get(&id?)?;
+        Some(crate::policy::CadreFacts { name, rank: *rank, experienced: *experienced })
+    };
+    let mut refusals = Vec::new();
+    if let Some(refusal) = facts(contact).and_then(|c| rules.contact_refusal(class, &c)) {
+        refusals.push(("contact_user_id", refusal));
+    }
+    if let Some(refusal) = facts(liaison).and_then(|c| rules.liaison_refusal(class, &c)) {
+        refusals.push(("liaison_user_id", refusal));
+    }
+    refusals
 }
 
 /// The unit a household is placed in: a village or villager group the caller may edit.
@@ -227,7 +261,7 @@ pub async fn create(
     // Checks that audit a refusal run before the write transaction, so the refusal's record stays.
     let unit = placement(db, now, ctx, &fields.org_code).await?;
     if fields.contact_user_id.is_some() || fields.liaison_user_id.is_some() {
-        check_cadres(db, now, ctx, &unit.code, &fields).await?;
+        check_cadres(db, now, ctx, &unit.code, None, &fields).await?;
     }
     let tx = begin_write(db).await?;
     check_unique_id(&tx, head.resident_id.as_str(), None).await?;
@@ -240,6 +274,7 @@ pub async fn create(
         risk_monitored: Set(false),
         risk_candidate: Set(false),
         special_groups: Set(String::new()),
+        warning_kinds: Set(String::new()),
         evaluated_at: Set(None),
         dibao_status: Set("none".into()),
         dibao_taper_until: Set(None),
@@ -288,7 +323,7 @@ pub async fn update(
         return Err(AppError::validation("org_code", "农户只能在本村的村民小组之间调整；跨村迁移请办理迁移手续。"));
     }
     if fields.contact_user_id != household.contact_user_id || fields.liaison_user_id != household.liaison_user_id {
-        check_cadres(db, now, ctx, &unit.code, &fields).await?;
+        check_cadres(db, now, ctx, &unit.code, household.monitoring_class.as_deref(), &fields).await?;
     }
     let tx = begin_write(db).await?;
     let before = household_json(&household);

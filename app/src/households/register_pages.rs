@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use super::api::{CreateHousehold, SaveMember, SetDibao, UpdateHousehold};
+use super::api::{CreateHousehold, SaveMember, SetDibao, SetWarningKinds, UpdateHousehold};
 use super::forms::{CO_RESIDENCE, HEALTH, HOUSE_TYPES, LABOUR, RELATIONS, SCHOOLING};
 use super::{CadreOptions, DibaoView, HouseholdForm, MemberView};
 use crate::error::AppError;
@@ -278,6 +278,43 @@ pub fn DibaoEditor(code: String, dibao: DibaoView, action: ServerAction<SetDibao
             </ActionForm>
         </details>
     }
+}
+
+/// Tick the warning-household sub-types that apply, from the policy's list [Y]; shown only where the policy
+/// lists some.
+#[component]
+pub fn WarningKindsEditor(
+    code: String,
+    options: Vec<String>,
+    recorded: Vec<String>,
+    action: ServerAction<SetWarningKinds>,
+) -> impl IntoView {
+    let value = action.value();
+    (!options.is_empty()).then(|| {
+        view! {
+            <details class="editor">
+                <summary>"登记防贫预警户类型"</summary>
+                <ActionForm action attr:class="form">
+                    <input type="hidden" name="code" value=code/>
+                    <fieldset class="checks" id="kinds">
+                        <legend>"属于以下哪类（可多选，都不属于则全部不选）"</legend>
+                        {options.into_iter().enumerate().map(|(i, kind)| {
+                            let ticked = recorded.contains(&kind);
+                            view! {
+                                <label class="check">
+                                    <input type="checkbox" name=format!("form[kinds][{i}]") value=kind.clone() checked=ticked/>
+                                    {format!(" {kind}")}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    {field_error(value, "kinds")}
+                    {form_error(value)}
+                    <button type="submit" class="primary">"保存预警户类型"</button>
+                </ActionForm>
+            </details>
+        }
+    })
 }
 
 /// The household's changes, newest first.

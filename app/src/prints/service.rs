@@ -192,11 +192,12 @@ pub async fn public_notice(
 ) -> Result<Value, AppError> {
     let file = crate::household_file::service::get(db, now, ctx, code).await?;
     let d = &file.household;
-    let running: Option<&ProcedureView> = [file.elimination.as_ref(), file.identification.as_ref()]
-        .into_iter()
-        .flatten()
-        .filter(|p| p.notice_start.is_some())
-        .max_by_key(|p| p.notice_start);
+    let running: Option<&ProcedureView> =
+        [file.elimination.as_ref(), file.identification.as_ref(), file.measures_appraisal.as_ref()]
+            .into_iter()
+            .flatten()
+            .filter(|p| p.notice_start.is_some())
+            .max_by_key(|p| p.notice_start);
     let Some(p) = running else {
         return Err(AppError::Conflict("该户尚未进入公示环节：民主评议后由村里登记公示，再打印公示。".into()));
     };
@@ -208,6 +209,7 @@ pub async fn public_notice(
     let (kind, kind_action) = match p.procedure {
         Procedure::Identification => ("对象识别纳入", "纳入防止返贫监测对象"),
         Procedure::Elimination => ("对象风险消除", "标注为风险消除"),
+        Procedure::Measures => ("帮扶措施落实", "落实帮扶措施"),
     };
     let village = crate::org::OrgCode::parse(&d.summary.org_code)?.at_level(crate::org::OrgLevel::Village);
     let on_notice = identification::Entity::find()
@@ -267,5 +269,6 @@ fn notice_matter(procedure: Procedure) -> &'static str {
     match procedure {
         Procedure::Identification => "拟纳入防止返贫监测对象",
         Procedure::Elimination => "拟标注风险消除",
+        Procedure::Measures => "拟落实帮扶措施",
     }
 }

@@ -52,6 +52,14 @@ pub async fn set_user_active(user_id: i64, active: bool) -> Result<(), AppError>
     super::service::set_active(&state, &ctx, user_id, active).await
 }
 
+/// Record a user's rank and experience [F] 11; `experienced` is a ticked checkbox.
+#[server(prefix = "/rpc")]
+pub async fn set_cadre_profile(user_id: i64, rank: String, experienced: Option<String>) -> Result<(), AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::set_cadre_profile(&state, &ctx, user_id, &rank, experienced.is_some()).await
+}
+
 #[server(prefix = "/rpc")]
 pub async fn reset_password(user_id: i64) -> Result<OneTimeSecret, AppError> {
     let state = crate::request::app_state()?;

@@ -20,6 +20,10 @@ pub struct UserView {
     pub email: Option<String>,
     pub active: bool,
     pub must_change_password: bool,
+    /// 职级, where recorded [F] 11.
+    pub cadre_rank: Option<crate::policy::CadreRank>,
+    /// Marked as an experienced cadre [F] 11.
+    pub experienced: bool,
     pub roles: Vec<RoleGrantRow>,
     /// Time-window grants, newest first (filled for one user's page, empty in lists).
     pub windows: Vec<WindowGrantRow>,

@@ -5,13 +5,14 @@ use leptos_router::hooks::use_params_map;
 
 use super::OneTimeSecret;
 use super::api::{
-    AddRole, CreateToken, CreateUser, RemoveRole, ResetPassword, RevokeToken, SetUserActive, get_user, list_tokens,
-    list_users,
+    AddRole, CreateToken, CreateUser, RemoveRole, ResetPassword, RevokeToken, SetCadreProfile, SetUserActive, get_user,
+    list_tokens, list_users,
 };
 use crate::error::AppError;
 use crate::org::api::list_org_units;
 use crate::permissions::Action;
 use crate::permissions::Role;
+use crate::policy::CadreRank;
 use crate::time::beijing_time;
 use crate::ui::{ErrorBox, RoleGate, action_error, caller_may, field_error};
 
@@ -187,6 +188,7 @@ fn UserAccount(
             <dt>"手机"</dt><dd>{u.phone.clone().unwrap_or_else(|| "—".into())}</dd>
             <dt>"邮箱"</dt><dd>{u.email.clone().unwrap_or_else(|| "—".into())}</dd>
             <dt>"状态"</dt><dd>{if u.active { "正常" } else { "已停用" }}{u.must_change_password.then_some("（待本人修改一次性密码）")}</dd>
+            <dt>"职级"</dt><dd>{u.cadre_rank.map_or("未登记", CadreRank::label)}{u.experienced.then_some("，经验丰富")}</dd>
         </dl>
         <h2>"角色"</h2>
         <ul class="plain">
@@ -210,6 +212,33 @@ fn UserAccount(
         <ActionForm action=reset attr:class="inline">
             <input type="hidden" name="user_id" value=u.id/>
             <button type="submit">"重置为一次性密码"</button>
+        </ActionForm>
+    }
+}
+
+/// The user's rank (职级) and experience, which the policy may ask of 挂钩干部 and of the cadres of
+/// 突发严重困难户 [F] 11.
+#[component]
+fn CadreProfileForm(u: super::UserView, cadre: ServerAction<SetCadreProfile>) -> impl IntoView {
+    let rank = u.cadre_rank.map(CadreRank::as_str).unwrap_or_default();
+    view! {
+        <ActionForm action=cadre attr:class="form">
+            <input type="hidden" name="user_id" value=u.id/>
+            <label for="rank">"职级"</label>
+            <select id="rank" name="rank">
+                <option value="" selected=rank.is_empty()>"未登记"</option>
+                {CadreRank::ALL.into_iter().map(|r| view! {
+                    <option value=r.as_str() selected=rank == r.as_str()>{r.label()}</option>
+                }).collect_view()}
+            </select>
+            {field_error(cadre.value(), "rank")}
+            <label class="check"><input type="checkbox" name="experienced" checked=u.experienced/>" 经验丰富、责任心强（可安排监测帮扶突发严重困难户）"</label>
+            {move || match cadre.value().get() {
+                Some(Ok(())) => Some(view! { <div class="banner ok">"职级和经验已保存。"</div> }.into_any()),
+                Some(Err(AppError::Validation { .. })) | None => None,
+                Some(Err(e)) => Some(view! { <ErrorBox error=e/> }.into_any()),
+            }}
+            <button type="submit">"保存职级和经验"</button>
         </ActionForm>
     }
 }
@@ -298,9 +327,13 @@ pub fn UserDetailPage() -> impl IntoView {
     let reset = ServerAction::<ResetPassword>::new();
     let create_token = ServerAction::<CreateToken>::new();
     let revoke_token = ServerAction::<RevokeToken>::new();
+    let cadre = ServerAction::<SetCadreProfile>::new();
 
     let user = Resource::new(
-        move || (user_id.get(), add_role.version().get(), remove_role.version().get(), set_active.version().get()),
+        move || {
+            let versions = (add_role.version().get(), remove_role.version().get(), set_active.version().get());
+            (user_id.get(), versions, cadre.version().get())
+        },
         |(id, ..)| get_user(id),
     );
     let tokens = Resource::new(
@@ -315,7 +348,11 @@ pub fn UserDetailPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match user.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(u) => view! { <UserAccount u remove_role set_active reset/> }.into_any(),
+                        Ok(u) => view! {
+                            <UserAccount u=u.clone() remove_role set_active reset/>
+                            <h2>"职级和经验"</h2>
+                            <CadreProfileForm u cadre/>
+                        }.into_any(),
                     }
                 })}
             </Transition>

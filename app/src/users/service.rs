@@ -8,6 +8,7 @@ use sea_orm::{
     QueryOrder, Set,
 };
 use serde_json::json;
+use std::collections::HashMap;
 
 use super::{NewUser, OneTimeSecret, TokenView, UserView, check_email, check_phone, check_username};
 use crate::audit::service::{self as audit, Actor, Entry};
@@ -18,6 +19,7 @@ use crate::db::begin_write;
 use crate::error::AppError;
 use crate::org::{OrgCode, OrgLevel};
 use crate::permissions::Role;
+use crate::policy::CadreRank;
 use crate::request::RequestContext;
 use crate::state::AppState;
 
@@ -51,6 +53,8 @@ async fn views<C: ConnectionTrait>(db: &C, users: Vec<app_user::Model>) -> Resul
                 email: u.email,
                 active: u.active,
                 must_change_password: u.must_change_password,
+                cadre_rank: u.cadre_rank.as_deref().and_then(CadreRank::parse),
+                experienced: u.experienced,
                 roles,
                 windows: Vec::new(),
             }
@@ -333,6 +337,63 @@ pub async fn set_active(state: &AppState, ctx: &RequestContext, user_id: i64, ac
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Record a user's rank (职级) and whether they are an experienced cadre, for the policy's pairing rules
+/// [F] 11. `rank` is a [`CadreRank`] code or empty for none.
+pub async fn set_cadre_profile(
+    state: &AppState,
+    ctx: &RequestContext,
+    user_id: i64,
+    rank: &str,
+    experienced: bool,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let rank = match rank.trim() {
+        "" => None,
+        code => Some(CadreRank::parse(code).ok_or_else(|| AppError::validation("rank", "请从列表中选择职级。"))?),
+    };
+    let user = ensure_manageable(&state.db, now, ctx, user_id).await?;
+    let actor = Actor::user(ctx.caller()?, &ctx.meta);
+    let tx = begin_write(&state.db).await?;
+    let before = json!({ "cadre_rank": user.cadre_rank.as_deref().and_then(CadreRank::parse).map(CadreRank::label),
+        "experienced": user.experienced });
+    let mut model = user.into_active_model();
+    model.cadre_rank = Set(rank.map(|r| r.as_str().to_string()));
+    model.experienced = Set(experienced);
+    model.updated_at = Set(now);
+    model.update(&tx).await?;
+    audit::append(
+        &tx,
+        &actor,
+        now,
+        Entry {
+            action: "user.cadre_profile_set",
+            entity_type: "user",
+            entity_id: user_id.to_string(),
+            org_code: None,
+            changes: json!({ "before": before,
+                "after": { "cadre_rank": rank.map(CadreRank::label), "experienced": experienced } }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the pairing rules know of these users (name, rank, experience), by id.
+pub async fn cadre_facts<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, (String, Option<CadreRank>, bool)>, AppError> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    Ok(app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, (u.display_name, u.cadre_rank.as_deref().and_then(CadreRank::parse), u.experienced)))
+        .collect())
 }
 
 /// Give a user a new one-time password; their sessions end.

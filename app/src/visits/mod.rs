@@ -527,6 +527,12 @@ pub struct LedgerEntry {
     pub visit_id: i64,
     /// Per-capita income and red alert as the evaluation stands now.
     pub red_alert: bool,
+    /// The warning-household sub-types recorded on the register [Y].
+    #[serde(default)]
+    pub warning_kinds: Vec<String>,
+    /// Its plan (一户一方案): the measures of its cases not stopped; none means no plan yet [Y].
+    #[serde(default)]
+    pub measures: u64,
 }
 
 /// One ledger of the year's sweep: a category and its households.

@@ -310,7 +310,7 @@ pub fn SweepPage() -> impl IntoView {
 fn LedgerTable(entries: Vec<super::LedgerEntry>) -> impl IntoView {
     view! {
         <table class="list">
-            <thead><tr><th>"户主"</th><th>"村组"</th><th>"住址"</th><th>"排查日期"</th><th>"排查人"</th></tr></thead>
+            <thead><tr><th>"户主"</th><th>"村组"</th><th>"住址"</th><th>"排查日期"</th><th>"排查人"</th><th>"预警户类型"</th><th>"帮扶方案"</th></tr></thead>
             <tbody>{entries.into_iter().map(|e| view! {
                 <tr>
                     <td data-label="户主"><a href=format!("/households/{}", e.household_code)>{e.head_name}</a>
@@ -319,6 +319,11 @@ fn LedgerTable(entries: Vec<super::LedgerEntry>) -> impl IntoView {
                     <td data-label="住址">{e.address}</td>
                     <td data-label="排查日期"><a href=format!("/visits/{}", e.visit_id)>{e.visited_on.to_string()}</a></td>
                     <td data-label="排查人">{e.visitor}</td>
+                    <td data-label="预警户类型">{if e.warning_kinds.is_empty() { "—".to_string() } else { e.warning_kinds.join("、") }}</td>
+                    <td data-label="帮扶方案">{match e.measures {
+                        0 => view! { <span class="attention">"未制定"</span> }.into_any(),
+                        n => view! { <span>{format!("{n} 项措施")}</span> }.into_any(),
+                    }}</td>
                 </tr>
             }).collect_view()}</tbody>
         </table>

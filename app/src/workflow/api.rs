@@ -28,3 +28,11 @@ pub async fn propose_elimination(code: String, form: EliminationForm) -> Result<
     let ctx = crate::request::request_context().await?;
     super::service::propose_elimination(&state.db, state.clock.now(), &ctx, &code, &form).await
 }
+
+/// Put the household's planned measures up for democratic appraisal and public notice [F] 8.
+#[server(prefix = "/rpc")]
+pub async fn propose_measures(code: String) -> Result<(), AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::propose_measures(&state.db, state.clock.now(), &ctx, &code).await
+}

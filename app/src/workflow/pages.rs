@@ -1,10 +1,11 @@
-//! The identification (识别纳入) and elimination (风险消除) sections of the household page: where a run
+//! The identification (识别纳入), elimination (风险消除) and measures (落实帮扶措施) sections of the household page: where a run
 //! stands, its history, and the form for its next step.
 
 use leptos::prelude::*;
 
-use super::api::{ApplyIdentification, IdentificationStep, ProposeElimination};
+use super::api::{ApplyIdentification, IdentificationStep, ProposeElimination, ProposeMeasures};
 use super::procedure::{ProcedureView, step_label};
+use crate::cases::measures::{MeasureStatus, MeasureView};
 use crate::households::MonitoringStatus;
 use crate::ui::{field_error, form_error};
 
@@ -140,4 +141,35 @@ pub fn EliminationSection(
         })}
         {current.map(|c| view! { <NextStepForm code=code.clone() current=c step/> })}
     })
+}
+
+/// 落实帮扶措施 [F] 8, where the policy asks: the planned measures go through democratic appraisal, public
+/// notice, township review and county confirmation before they are put into effect.
+#[component]
+pub fn MeasuresSection(
+    code: String,
+    current: Option<ProcedureView>,
+    plan: Vec<MeasureView>,
+    propose: ServerAction<ProposeMeasures>,
+    step: ServerAction<IdentificationStep>,
+) -> impl IntoView {
+    let proposed = propose.value();
+    let planned: Vec<String> =
+        plan.into_iter().filter(|m| m.status == MeasureStatus::Planned).map(|m| m.description).collect();
+    let open = current.as_ref().is_some_and(|c| c.next_step.is_some());
+    let propose_code = code.clone();
+    view! {
+        <h3>"帮扶措施民主评议和公示"</h3>
+        <p class="hint">"本地政策要求：帮扶措施经村内民主评议、公示，镇街审核、县级确认后方可落实（改为“落实中”）。"</p>
+        {current.clone().map(|c| view! { <ProcedureStatus current=c/> })}
+        {(!open && !planned.is_empty()).then(|| view! {
+            <ActionForm action=propose attr:class="form">
+                <input type="hidden" name="code" value=propose_code/>
+                <p>{format!("计划中的措施：{}", planned.join("；"))}</p>
+                {form_error(proposed)}
+                <button type="submit" class="primary">"提交民主评议和公示"</button>
+            </ActionForm>
+        })}
+        {current.map(|c| view! { <NextStepForm code=code.clone() current=c step/> })}
+    }
 }

@@ -184,10 +184,13 @@ async fn start(
     let event = NewEvent { identification_id: row.id, step: "apply", from: None, to: state.stage, note };
     record_event(&tx, event, &actor, caller.user_id, now).await?;
     let status = match state.procedure {
-        Procedure::Identification => MonitoringStatus::Identifying,
-        Procedure::Elimination => MonitoringStatus::Eliminating,
+        Procedure::Identification => Some(MonitoringStatus::Identifying),
+        Procedure::Elimination => Some(MonitoringStatus::Eliminating),
+        Procedure::Measures => None,
     };
-    set_status(&tx, household.id, status, None, now).await?;
+    if let Some(status) = status {
+        set_status(&tx, household.id, status, None, now).await?;
+    }
     audit::append(
         &tx,
         &actor,
@@ -196,6 +199,7 @@ async fn start(
             action: match state.procedure {
                 Procedure::Identification => "identification.applied",
                 Procedure::Elimination => "elimination.proposed",
+                Procedure::Measures => "measures.proposed",
             },
             entity_type: "household",
             entity_id: household.code.clone(),
@@ -264,6 +268,27 @@ pub async fn propose_elimination(
     start(db, now, ctx, &household, &state, form.basis.trim()).await
 }
 
+/// Put the household's planned measures up for democratic appraisal and public notice [F] 8.
+pub async fn propose_measures(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    code: &str,
+) -> Result<(), AppError> {
+    use entities::assistance_measure as measure;
+    let household = crate::households::service::in_scope(db, now, ctx, code, Action::EditHousehold).await?;
+    let today = beijing_date(now);
+    let policy = crate::policy::service::effective(db, &household.org_code, today.year()).await?;
+    let planned = measure::Entity::find()
+        .filter(measure::Column::HouseholdId.eq(household.id))
+        .filter(measure::Column::Status.eq(crate::cases::measures::MeasureStatus::Planned.as_str()))
+        .all(db)
+        .await?;
+    let state = flow::propose_measures(planned.len(), today, &policy.policy)?;
+    let listed: Vec<&str> = planned.iter().map(|m| m.description.as_str()).collect();
+    start(db, now, ctx, &household, &state, &format!("拟落实：{}", listed.join("；"))).await
+}
+
 /// Take the next step of the household's running procedure.
 pub async fn step(
     db: &DatabaseConnection,
@@ -311,7 +336,7 @@ pub(crate) async fn take_step<C: ConnectionTrait>(
     let today = beijing_date(now);
     let row = open_procedure(tx, household.id)
         .await?
-        .ok_or_else(|| AppError::Conflict("该户没有正在办理的识别纳入或风险消除程序。".into()))?;
+        .ok_or_else(|| AppError::Conflict("该户没有正在办理的识别纳入、风险消除或帮扶措施评议程序。".into()))?;
     let current = state_of(&row)?;
     if current.procedure == Procedure::Elimination
         && let Some(Err(refusal)) = still_qualifies
@@ -362,6 +387,7 @@ pub(crate) async fn take_step<C: ConnectionTrait>(
             action: match current.procedure {
                 Procedure::Identification => "identification.step",
                 Procedure::Elimination => "elimination.step",
+                Procedure::Measures => "measures.step",
             },
             entity_type: "household",
             entity_id: household.code.clone(),

@@ -226,6 +226,36 @@ pub async fn set_dibao(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Record the household's warning-household sub-types from the policy's list [Y]; an empty list clears them.
+#[utoipa::path(put, path = "/api/households/{code}/warning-kinds", tag = "households",
+    params(("code" = String, Path, description = "户编号")), request_body = app::households::WarningKindsForm,
+    responses((status = 204), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn set_warning_kinds(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(code): Path<String>,
+    Json(form): Json<app::households::WarningKindsForm>,
+) -> Result<StatusCode, AppError> {
+    ctx.caller()?;
+    app::households::warning::set_warning_kinds(&state.db, state.clock.now(), &ctx, &code, &form).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Put the household's planned measures up for democratic appraisal and public notice (落实帮扶措施) where the
+/// policy asks it [F] 8; its steps go through …/identification/steps.
+#[utoipa::path(post, path = "/api/households/{code}/measures-appraisal", tag = "identification",
+    params(("code" = String, Path, description = "户编号")),
+    responses((status = 204), (status = 409, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn propose_measures(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(code): Path<String>,
+) -> Result<StatusCode, AppError> {
+    ctx.caller()?;
+    app::workflow::service::propose_measures(&state.db, state.clock.now(), &ctx, &code).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Propose risk elimination (风险消除) for a monitored household; its steps go through …/identification/steps.
 #[utoipa::path(post, path = "/api/households/{code}/elimination", tag = "identification",
     params(("code" = String, Path, description = "户编号")), request_body = app::workflow::procedure::EliminationForm,

@@ -36,7 +36,7 @@ use utoipa::{Modify, OpenApi};
         households::list, households::get_one, households::save_income, households::assess,
         households::apply_identification, households::identification_step,
         households::create, households::update, households::add_member, households::update_member,
-        households::set_dibao, households::propose_elimination, excel::export, excel::template, excel::import,
+        households::set_dibao, households::set_warning_kinds, households::propose_measures, households::propose_elimination, excel::export, excel::template, excel::import,
         cases::list, cases::get_one, cases::create, cases::step, cases::reassign, cases::export, cases::save_measure, evidence::upload, evidence::withdraw, screening::push, screening::template,
         policy::get_one,
         visits::record, visits::get_one, visits::mine, visits::coverage, visits::sweep, visits::sweep_ledgers_file, evidence::upload_visit_photos,
@@ -48,7 +48,7 @@ use utoipa::{Modify, OpenApi};
         app::households::HouseholdPage, app::households::HouseholdSummary, app::households::HouseholdDetail, app::household_file::HouseholdFile,
         app::households::MemberView, app::households::IncomeForm, households::NewHousehold, households::Created,
         app::households::HouseholdForm, app::households::MemberForm, app::households::DibaoForm,
-        app::households::DibaoView, app::households::MonitoringStatus, app::workflow::procedure::EliminationForm,
+        app::households::DibaoView, app::households::WarningKindsForm, app::households::MonitoringStatus, app::workflow::procedure::EliminationForm,
         app::audit::AuditRecordView, app::excel::ImportReport, app::excel::RowIssue,
         app::cases::CasePageView, app::cases::CaseSummary, app::cases::CaseDetail, app::cases::CaseEventView,
         app::cases::NewCaseForm, app::cases::ReassignForm, app::cases::Status, app::cases::lifecycle::ActionForm,
@@ -192,7 +192,9 @@ pub fn router() -> Router<AppState> {
         .route("/households/{code}/members", post(households::add_member))
         .route("/households/{code}/members/{member_id}", put(households::update_member))
         .route("/households/{code}/dibao", put(households::set_dibao))
+        .route("/households/{code}/warning-kinds", put(households::set_warning_kinds))
         .route("/households/{code}/elimination", post(households::propose_elimination))
+        .route("/households/{code}/measures-appraisal", post(households::propose_measures))
         .route("/households/{code}/incomes", post(households::save_income))
         .route("/households/{code}/assessments", post(households::assess))
         .route("/households/{code}/identification", post(households::apply_identification))

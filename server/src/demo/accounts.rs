@@ -107,7 +107,7 @@ pub(super) async fn load_users(
 }
 
 /// Every monitored household gets its village's monitoring contact (c…lianxi) and, as 挂钩干部, its
-/// township's leader (z…lingdao).
+/// township's leader (z…lingdao), whose rank and experience are recorded.
 pub(super) async fn assign_cadres(
     tx: &DatabaseTransaction,
     villages: &[(org_unit::Model, Vec<org_unit::Model>, String)],
@@ -115,6 +115,18 @@ pub(super) async fn assign_cadres(
     use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
     let users: HashMap<String, i64> =
         entities::app_user::Entity::find().all(tx).await?.into_iter().map(|u| (u.username, u.id)).collect();
+    // The township leaders who serve as 挂钩干部 are 副科级 cadres, and the village contacts experienced ones,
+    // as Fujian's policy would ask [F] 11.
+    entities::app_user::Entity::update_many()
+        .col_expr(entities::app_user::Column::CadreRank, Expr::value(app::policy::CadreRank::DeputySection.as_str()))
+        .filter(entities::app_user::Column::Username.like("z%.lingdao"))
+        .exec(tx)
+        .await?;
+    entities::app_user::Entity::update_many()
+        .col_expr(entities::app_user::Column::Experienced, Expr::value(true))
+        .filter(entities::app_user::Column::Username.like("c%.lianxi"))
+        .exec(tx)
+        .await?;
     for (village, _, _) in villages {
         let contact = users.get(&format!("c{}.lianxi", village.code.get(6..12).unwrap_or_default())).copied();
         let liaison = users.get(&format!("z{}.lingdao", village.code.get(6..9).unwrap_or_default())).copied();

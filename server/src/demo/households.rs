@@ -184,6 +184,7 @@ fn household_row(
         risk_monitored: Set(false),
         risk_candidate: Set(false),
         special_groups: Set(String::new()),
+        warning_kinds: Set(String::new()),
         evaluated_at: Set(None),
         contact_user_id: Set(None),
         liaison_user_id: Set(None),

@@ -90,7 +90,7 @@ pub async fn load(
     load_households(&tx, options, now, &mut rng, &villages, out).await?;
     assign_cadres(&tx, &villages).await?;
     let visits = load_visits(&tx, &mut rng, now).await?;
-    writeln!(out, "已生成本年度走访记录 {visits} 条（年度集中排查、监测户月度走访、挂钩干部季度走访）。")?;
+    writeln!(out, "已生成本年度走访记录 {visits} 条（年度集中排查、监测户每周联系和每月入户、挂钩干部季度走访）。")?;
     let meetings = load_meetings(&tx, &mut rng, now).await?;
     writeln!(out, "已生成本年度以前月份的研判会议记录 {meetings} 份（个别村有缺开，可在“研判会议”查看）。")?;
     let county = app::org::OrgCode::parse(COUNTY_CODE).map_err(fail)?;

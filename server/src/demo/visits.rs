@@ -1,6 +1,7 @@
-//! This year's visits of the demo county: the annual sweep, monthly visits of monitored households and
-//! the cadres' quarterly visits.
+//! This year's visits of the demo county: the annual sweep, the weekly contacts of monitored households
+//! (a home visit a month, calls in between) and the cadres' quarterly visits.
 
+use app::visits::schedule::week_period_of;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::household;
 use rand::Rng;
@@ -15,8 +16,8 @@ fn day_between(rng: &mut ChaCha8Rng, from: NaiveDate, to: NaiveDate) -> NaiveDat
 }
 
 /// This year's visits up to `today`, as a county that keeps up (mostly): the sweep of almost every
-/// household by its deadline, most monthly visits of monitored households (a few by phone, which
-/// Tongnan's policy does not count), and most quarterly visits of the 挂钩干部. Returns how many.
+/// household by its deadline, most weekly contacts of monitored households, and most quarterly visits of
+/// the 挂钩干部. Returns how many.
 pub(super) async fn load_visits(
     tx: &DatabaseTransaction,
     rng: &mut ChaCha8Rng,
@@ -65,13 +66,20 @@ pub(super) async fn load_visits(
             rows.push(visit(on, contact, "in_person", true));
         }
         if h.monitoring_class.is_some() {
-            for month in 1..=today.month() {
-                let chance = if month == today.month() { 0.4 } else { 0.93 };
-                let on = day(month, rng.random_range(3..=26));
-                if on <= today && rng.random_bool(chance) {
-                    let mode = if rng.random_bool(0.15) { "phone" } else { "in_person" };
+            // Tongnan's responsible person checks in every week [T]: a home visit the first time in a
+            // month, a call the other weeks; a week missed now and then.
+            let this_week = week_period_of(today, 1).start;
+            let mut monday = week_period_of(day(1, 1), 1).start;
+            let mut visited_month = 0;
+            while monday <= today {
+                let chance = if monday == this_week { 0.5 } else { 0.93 };
+                let on = (monday + chrono::Duration::days(rng.random_range(0..5))).clamp(day(1, 1), today);
+                if rng.random_bool(chance) {
+                    let mode = if on.month() == visited_month { "phone" } else { "in_person" };
+                    visited_month = on.month();
                     rows.push(visit(on, contact, mode, false));
                 }
+                monday += chrono::Duration::days(7);
             }
         }
         if let Some(liaison) = h.liaison_user_id {

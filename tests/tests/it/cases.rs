@@ -256,6 +256,41 @@ async fn the_start_page_counts_what_needs_doing(backend: tests::Backend) {
 }
 both_backends!(counts, the_start_page_counts_what_needs_doing);
 
+/// [F] 8: the household's planned measures through democratic appraisal (the Party secretary), a notice
+/// posted on Monday 2 February and over, the township's review and the county's confirmation; the household
+/// page and the public notice say what is on notice, never the measures themselves.
+async fn appraise_measures(app: &TestApp, code: &str, shuji: &Client) {
+    let jingfa = app.signed_in("jingfa", &app.user("jingfa", Role::TownshipStaff, TOWNSHIP_A).await).await;
+    let fupin = app.signed_in("fupin", &app.user("fupin", Role::CountyOffice, COUNTY).await).await;
+    let proposed =
+        shuji.http.post(shuji.url(&format!("/api/households/{code}/measures-appraisal"))).send().await.unwrap();
+    assert_eq!(proposed.status(), 204, "{}", proposed.text().await.unwrap());
+    let take = |client: &Client, fields: Vec<(&'static str, &'static str)>| {
+        let (http, base) = (client.http.clone(), client.base.clone());
+        let code = code.to_string();
+        async move {
+            let mut form = vec![("code", code.as_str())];
+            form.extend(fields);
+            let response = Client { http, base }.server_fn::<app::workflow::api::IdentificationStep>(&form).await;
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let verify = vec![("form[step]", "village_verify"), ("form[approve]", "yes"), ("form[note]", "评议通过")];
+    assert_eq!(take(shuji, verify).await.0, 200);
+    assert_eq!(take(shuji, vec![("form[step]", "post_notice"), ("form[start]", "2026-02-02")]).await.0, 200);
+    let page = shuji.get(&format!("/households/{code}")).await.text().await.unwrap();
+    assert!(page.contains("帮扶措施民主评议和公示") && page.contains("公示中"), "{page}");
+    let notice = shuji.get(&format!("/prints/households/{code}/public-notice.pdf")).await;
+    assert_eq!(notice.status(), 200);
+    let text = tests::Pdf::from(notice.bytes().await.unwrap().to_vec()).text();
+    assert!(text.contains("拟落实帮扶措施") && !text.contains("物流园"), "{text}");
+    assert_eq!(take(&jingfa, vec![("form[step]", "township_review"), ("form[approve]", "yes")]).await.0, 200);
+    let (status, body) = take(&fupin, vec![("form[step]", "county_approve"), ("form[approve]", "yes")]).await;
+    assert_eq!(status, 200, "{body}");
+    let file: serde_json::Value = shuji.get(&format!("/api/households/{code}")).await.json().await.unwrap();
+    assert_eq!(file["measures_appraisal"]["stage_label"], "县级确认，帮扶措施可以落实", "{file}");
+}
+
 async fn measures_make_the_households_plan(backend: tests::Backend) {
     use app::cases::api::SaveMeasure;
     let app = TestApp::spawn(backend).await.with_county().await;
@@ -301,6 +336,13 @@ async fn measures_make_the_households_plan(backend: tests::Backend) {
     assert_eq!(send(measure("planned", "")).await, "null");
     let c = case(&lianxi, &id).await;
     let measure_id = c["measures"][0]["id"].as_i64().unwrap().to_string();
+    // [F] 8: under Fujian's policy a measure goes into effect only after democratic appraisal, public notice
+    // and the county's confirmation; a new one cannot start as 落实中.
+    let early = send(measure("done", &measure_id)).await;
+    assert!(early.contains("该措施尚未经民主评议和公示"), "{early}");
+    let straight = send(measure("in_progress", "")).await;
+    assert!(straight.contains("请先登记为“计划中”"), "{straight}");
+    appraise_measures(&app, &code, &shuji).await;
     assert_eq!(send(measure("done", &measure_id)).await, "null");
     let detail: serde_json::Value = lianxi.get(&format!("/api/households/{code}")).await.json().await.unwrap();
     assert_eq!(detail["plan"][0]["status_label"], "已落实", "the household's plan shows its cases' measures");

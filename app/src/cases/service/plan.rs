@@ -6,13 +6,16 @@ use crate::audit::service::Actor;
 use crate::authz::{self, Action};
 use crate::cases::RiskType;
 use crate::cases::lifecycle::Status;
-use crate::cases::measures::{Category, InsuranceCause, MeasureForm, MeasureStatus, MeasureView, check_entitlement};
+use crate::cases::measures::{
+    Category, InsuranceCause, MeasureForm, MeasureStatus, MeasureView, check_appraised, check_entitlement,
+};
 use crate::db::begin_write;
 use crate::error::AppError;
 use crate::permissions::Role;
 use crate::policy::RosterGroup;
 use crate::request::RequestContext;
 use crate::time::beijing_date;
+use crate::workflow::procedure::{Procedure, Stage};
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
@@ -75,6 +78,37 @@ async fn roster_of_household(
     }
 }
 
+/// [F] 8: where the policy appraises measures, putting one into effect needs the household's confirmed
+/// 落实帮扶措施 run (see [`check_appraised`]). Unit cases have no household to appraise.
+async fn check_appraisal<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    case: &entities::risk_case::Model,
+    existing: Option<&entities::assistance_measure::Model>,
+    to: MeasureStatus,
+) -> Result<(), AppError> {
+    use entities::identification;
+    let Some(household_id) = case.household_id else { return Ok(()) };
+    let appraise = match crate::policy::service::effective(db, &case.org_code, beijing_date(now).year()).await {
+        Ok(view) => view.policy.appraise_measures,
+        Err(AppError::Conflict(_)) => false,
+        Err(e) => return Err(e),
+    };
+    if !appraise {
+        return Ok(());
+    }
+    let confirmed = identification::Entity::find()
+        .filter(identification::Column::HouseholdId.eq(household_id))
+        .filter(identification::Column::Kind.eq(Procedure::Measures.as_str()))
+        .filter(identification::Column::Stage.eq(Stage::Approved.as_str()))
+        .order_by_desc(identification::Column::Id)
+        .one(db)
+        .await?
+        .map(|run| run.created_at);
+    let from = existing.map(|m| MeasureStatus::parse(&m.status)).unwrap_or(None);
+    check_appraised(true, from, to, existing.map(|m| m.created_at), confirmed)
+}
+
 fn risk_type_of(case: &entities::risk_case::Model) -> Result<RiskType, AppError> {
     RiskType::parse(&case.risk_type).ok_or_else(|| AppError::internal(format!("case {} risk type", case.id)))
 }
@@ -113,6 +147,7 @@ pub async fn save_measure(
                 .ok_or(AppError::NotFound)?,
         ),
     };
+    check_appraisal(&tx, now, &row, existing.as_ref(), fields.status).await?;
     let before = existing.clone().map(measure_view).transpose()?;
     let mut active = match existing {
         Some(m) => m.into_active_model(),

@@ -18,6 +18,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
+use std::collections::HashMap;
 
 /// The most rows one page may hold.
 pub const MAX_PER_PAGE: u64 = 200;
@@ -188,12 +189,22 @@ pub async fn detail(
         .as_ref()
         .filter(|_| member_count > 0)
         .map(|i| (i.wage_fen + i.business_fen + i.property_fen + i.transfer_fen) / member_count / 100);
-    let people = crate::users::service::display_names(
+    let cadres = crate::users::service::cadre_facts(
         db,
         [household.contact_user_id, household.liaison_user_id].into_iter().flatten(),
     )
     .await?;
+    let people: HashMap<i64, String> = cadres.iter().map(|(id, (name, ..))| (*id, name.clone())).collect();
     let today = beijing_date(now);
+    let policy = match crate::policy::service::effective(db, &household.org_code, today.year()).await {
+        Ok(view) => Some(view.policy),
+        Err(AppError::Conflict(_)) => None,
+        Err(e) => return Err(e),
+    };
+    let cadre_warnings = policy.as_ref().map(|p| cadre_warnings(p, &household, &cadres)).unwrap_or_default();
+    let warning_kinds = crate::households::forms::stored_warning_kinds(&household.warning_kinds);
+    let appraise_measures = policy.as_ref().is_some_and(|p| p.appraise_measures);
+    let warning_kind_options = policy.map(|p| p.warning_kinds).unwrap_or_default();
     let dibao = dibao_view(db, &household, today).await?;
     let form = edit_form(&household);
     let contact_name = household.contact_user_id.and_then(|id| people.get(&id).cloned());
@@ -209,6 +220,10 @@ pub async fn detail(
         form,
         contact_name,
         liaison_name,
+        cadre_warnings,
+        warning_kinds,
+        warning_kind_options,
+        appraise_measures,
         dibao,
         history,
         members: members.into_iter().map(member_view).collect(),
@@ -332,4 +347,22 @@ pub(super) fn latest_per_item(
     }
     latest.sort_by_key(|(item, ..)| SecurityItem::ALL.iter().position(|i| i == item));
     latest
+}
+
+/// What the policy's pairing rules say against the household's current contact and 挂钩干部 [F] 11 (a class
+/// given after they were assigned, a rank recorded since): the sentences the household page shows.
+fn cadre_warnings(
+    policy: &crate::policy::Policy,
+    household: &household::Model,
+    cadres: &HashMap<i64, (String, Option<crate::policy::CadreRank>, bool)>,
+) -> Vec<String> {
+    let Some(class) = household.monitoring_class.as_deref() else { return Vec::new() };
+    let refusals = crate::households::register::pairing_refusals(
+        &policy.cadres,
+        class,
+        household.contact_user_id,
+        household.liaison_user_id,
+        cadres,
+    );
+    refusals.into_iter().map(|(_, refusal)| refusal).collect()
 }

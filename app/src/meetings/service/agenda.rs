@@ -9,7 +9,7 @@ use crate::meetings::{ItemAction, ItemKind, MeetingStatus};
 use crate::org::{OrgCode, OrgLevel};
 use crate::screening::Department;
 use crate::time::beijing_date;
-use crate::workflow::procedure::Stage;
+use crate::workflow::procedure::{Procedure, Stage};
 use chrono::NaiveDate;
 use entities::{household, identification, meeting, meeting_item, risk_case, screening_row, visit};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -352,7 +352,7 @@ async fn visit_findings<C: ConnectionTrait>(
     Ok(items)
 }
 
-/// Households whose identification or risk elimination waits for this unit's step: a village's
+/// Households whose identification, risk elimination or measures [F] 8 wait for this unit's step: a village's
 /// verification and democratic appraisal (applied), a township's review (notice posted).
 async fn waiting_for_step<C: ConnectionTrait>(
     db: &C,
@@ -379,7 +379,7 @@ async fn waiting_for_step<C: ConnectionTrait>(
         .into_iter()
         .filter_map(|h| {
             let procedure = waiting.iter().find(|w| w.household_id == h.id)?;
-            let what = if procedure.kind == "elimination" { "风险消除" } else { "识别纳入" };
+            let what = Procedure::parse(&procedure.kind).map_or("识别纳入", Procedure::label);
             let facts = match (township, procedure.notice_start, procedure.notice_end) {
                 (true, Some(start), Some(end)) => {
                     format!("户编号 {}；公示 {start} 至 {end}；审核意见在该户的办理流程中登记。", h.code)

@@ -4,6 +4,7 @@ use super::Loaded;
 use super::coverage::unit_in_scope;
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self};
+use crate::cases::measures::MeasureStatus;
 use crate::error::AppError;
 use crate::excel::workbook::{ExportFile, workbook_bytes};
 use crate::request::RequestContext;
@@ -12,8 +13,9 @@ use crate::visits::schedule::{self};
 use crate::visits::{Ledger, LedgerEntry, SweepView};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{household, visit};
-use sea_orm::{Condition, DatabaseConnection};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// The year's sweep in a unit: the ledgers its visits built (one per policy category), the households
 /// swept with no ledger, and those not swept yet.
@@ -69,6 +71,8 @@ pub async fn sweep(
             visitor: v.and_then(|v| visitors.get(&v.visitor_user_id).cloned()).unwrap_or_default(),
             visit_id: v.map_or(0, |v| v.id),
             red_alert: h.red_alert,
+            warning_kinds: crate::households::forms::stored_warning_kinds(&h.warning_kinds),
+            measures: 0,
         };
         let Some(v) = loaded.sweeps.get(&h.id) else {
             view.not_swept.push(entry(None));
@@ -83,8 +87,44 @@ pub async fn sweep(
             None => view.ordinary += 1,
         }
     }
+    let on_ledgers: Vec<String> =
+        ledgers.iter().flat_map(|l| l.entries.iter().map(|e| e.household_code.clone())).collect();
+    let plans = plan_sizes(db, &loaded.households, &on_ledgers).await?;
+    for entry in ledgers.iter_mut().flat_map(|l| l.entries.iter_mut()) {
+        entry.measures = plans.get(&entry.household_code).copied().unwrap_or(0);
+    }
     view.ledgers = ledgers;
     Ok(view)
+}
+
+/// How many measures not stopped the plans (一户一方案) of these households hold, by household code.
+async fn plan_sizes(
+    db: &DatabaseConnection,
+    households: &[household::Model],
+    codes: &[String],
+) -> Result<HashMap<String, u64>, AppError> {
+    use entities::assistance_measure as measure;
+    let ids: HashMap<i64, &str> =
+        households.iter().filter(|h| codes.contains(&h.code)).map(|h| (h.id, h.code.as_str())).collect();
+    let mut sizes = HashMap::new();
+    for chunk in ids.keys().copied().collect::<Vec<i64>>().chunks(500) {
+        let rows: Vec<(Option<i64>, i64)> = measure::Entity::find()
+            .select_only()
+            .column(measure::Column::HouseholdId)
+            .column_as(measure::Column::Id.count(), "measures")
+            .filter(measure::Column::HouseholdId.is_in(chunk.to_vec()))
+            .filter(measure::Column::Status.ne(MeasureStatus::Stopped.as_str()))
+            .group_by(measure::Column::HouseholdId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (id, count) in rows {
+            if let Some(code) = id.and_then(|id| ids.get(&id)) {
+                sizes.insert(code.to_string(), count.max(0) as u64);
+            }
+        }
+    }
+    Ok(sizes)
 }
 
 /// The year's sweep ledgers of a unit as one .xlsx, one row per household swept, ledger by ledger, for
@@ -107,6 +147,8 @@ pub async fn sweep_ledgers_file(
         ("排查日期", 12.0),
         ("排查人", 12.0),
         ("红色预警", 9.0),
+        ("预警户类型", 24.0),
+        ("帮扶措施（项）", 10.0),
     ];
     let table: Vec<Vec<String>> = view
         .ledgers
@@ -122,6 +164,8 @@ pub async fn sweep_ledgers_file(
                     e.visited_on.to_string(),
                     e.visitor.clone(),
                     if e.red_alert { "是" } else { "否" }.into(),
+                    e.warning_kinds.join("、"),
+                    e.measures.to_string(),
                 ]
             })
         })

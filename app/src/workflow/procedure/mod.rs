@@ -6,6 +6,10 @@
 //!   → township review → county confirmation, open only to a monitored household whose income is stable
 //!   and whose 两不愁三保障 are secured, and never to a household without labour capacity [F].
 //!
+//! - putting assistance measures into effect (落实帮扶措施) [F] 8, where the policy asks: the household's
+//!   planned measures → democratic appraisal → public notice → township review → county confirmation;
+//!   only then may those measures be put into effect.
+//!
 //! Steps cannot be skipped; any deciding step may reject with a reason. A green channel for sudden
 //! severe hardship lets assistance start before the identification paperwork completes, and says so.
 
@@ -28,6 +32,8 @@ pub enum Procedure {
     Identification,
     /// 风险消除
     Elimination,
+    /// 落实帮扶措施 [F] 8
+    Measures,
 }
 
 impl Procedure {
@@ -35,17 +41,21 @@ impl Procedure {
         match self {
             Procedure::Identification => "identification",
             Procedure::Elimination => "elimination",
+            Procedure::Measures => "measures",
         }
     }
 
     pub fn parse(text: &str) -> Option<Procedure> {
-        [Procedure::Identification, Procedure::Elimination].into_iter().find(|p| p.as_str() == text)
+        [Procedure::Identification, Procedure::Elimination, Procedure::Measures]
+            .into_iter()
+            .find(|p| p.as_str() == text)
     }
 
     pub fn label(self) -> &'static str {
         match self {
             Procedure::Identification => "识别纳入",
             Procedure::Elimination => "风险消除",
+            Procedure::Measures => "落实帮扶措施",
         }
     }
 }
@@ -112,6 +122,7 @@ impl Stage {
         match (procedure, self) {
             (Procedure::Identification, Stage::Applied) => "已申请，待村级核实",
             (Procedure::Elimination, Stage::Applied) => "已提出风险消除，待村级核实",
+            (Procedure::Measures, Stage::Applied) => "已提出帮扶措施，待村级民主评议",
             (_, Stage::VillageVerified) => "民主评议通过，待公示",
             (_, Stage::NoticePosted) => "公示中",
             (_, Stage::TownshipReviewed) => "乡镇复核通过，待县级确认",
@@ -119,6 +130,8 @@ impl Stage {
             (Procedure::Elimination, Stage::Approved) => "县级确认，已标注“风险消除”",
             (Procedure::Identification, Stage::Rejected) => "不予纳入",
             (Procedure::Elimination, Stage::Rejected) => "暂不标注风险消除，继续帮扶",
+            (Procedure::Measures, Stage::Approved) => "县级确认，帮扶措施可以落实",
+            (Procedure::Measures, Stage::Rejected) => "帮扶措施未获通过，请调整后重新提出",
         }
     }
 }
@@ -201,6 +214,7 @@ pub fn step_label(procedure: Procedure, code: &str) -> &'static str {
     match (procedure, code) {
         (Procedure::Identification, "apply") => "农户申请（已签承诺书）",
         (Procedure::Elimination, "apply") => "村级提出风险消除",
+        (Procedure::Measures, "apply") => "村级提出帮扶措施（一户一方案）",
         (_, code) => step_code_label(code),
     }
 }
@@ -510,6 +524,29 @@ pub fn propose_elimination(
         stage: Stage::Applied,
         green_channel: false,
         basis_date: stable_since,
+        class: None,
+        notice_start: None,
+        notice_end: None,
+        rejection: None,
+    })
+}
+
+/// Propose putting the household's planned measures into effect [F] 8 "在…落实帮扶措施…等程序中，应在申报
+/// 对象所在建制村进行民主评议和公开公示": only where the policy asks, and only with measures planned.
+pub fn propose_measures(planned: usize, today: NaiveDate, policy: &Policy) -> Result<ProcedureState, AppError> {
+    if !policy.appraise_measures {
+        return Err(AppError::Conflict("本地政策未要求帮扶措施经民主评议和公示，措施可由责任人直接落实。".into()));
+    }
+    if planned == 0 {
+        return Err(AppError::Conflict(
+            "该户没有“计划中”的帮扶措施：请先在风险案件中添加措施，再提交民主评议和公示。".into(),
+        ));
+    }
+    Ok(ProcedureState {
+        procedure: Procedure::Measures,
+        stage: Stage::Applied,
+        green_channel: false,
+        basis_date: today,
         class: None,
         notice_start: None,
         notice_end: None,
