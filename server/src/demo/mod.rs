@@ -24,6 +24,7 @@ use std::path::Path;
 use visits::load_visits;
 
 mod cases;
+mod plans;
 
 pub struct DemoOptions {
     pub households: u64,
@@ -103,6 +104,8 @@ pub async fn load(
         .await?;
     let flagged = app::households::service::evaluation::reevaluate(&tx, &loaded, now).await.map_err(fail)?;
     writeln!(out, "已按{}年政策完成风险研判（{flagged} 户有结果变化）。", REFERENCE_YEAR)?;
+    let plans = plans::load(&tx, &mut rng, now).await?;
+    writeln!(out, "已为 {plans} 户监测户建立一户一方案（帮扶措施落实中或已落实；少数尚未制定）。")?;
     let cases = cases::load(&tx, &mut rng, &actor, now).await?;
     writeln!(out, "已登记在办风险案件 {cases} 件（红色预警户全部登记，个别已逾期）。")?;
 
