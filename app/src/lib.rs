@@ -29,6 +29,7 @@ pub mod risk;
 pub mod screening;
 pub mod self_report;
 pub mod shell;
+pub mod supervision;
 pub mod time;
 pub mod ui;
 pub mod users;

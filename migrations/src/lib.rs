@@ -30,6 +30,7 @@ mod m20261204_000020_window_grant;
 mod m20261205_000021_co_residence;
 mod m20261205_000022_insurance_cause;
 mod m20261205_000023_cadres_and_warning_kinds;
+mod m20261205_000024_supervision;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000021_co_residence::Migration),
             Box::new(m20261205_000022_insurance_cause::Migration),
             Box::new(m20261205_000023_cadres_and_warning_kinds::Migration),
+            Box::new(m20261205_000024_supervision::Migration),
         ];
         migrations.into_iter().map(|migration| Box::new(Transactional(migration)) as Box<dyn MigrationTrait>).collect()
     }

@@ -200,6 +200,9 @@ pub struct CaseState {
     pub deadline: NaiveDate,
     /// The day the case was registered (verification is counted from it).
     pub registered_on: NaiveDate,
+    /// A problem handed over by a supervision round: its re-check (accept or return) is the round's
+    /// ([`Step::SupervisionRecheck`]), taken in 专项督查 where the re-checker's independence is checked.
+    pub supervised: bool,
 }
 
 /// The deadline of a new case: the policy's initial review in working days after the day it is
@@ -226,7 +229,10 @@ pub fn transition(
     today: NaiveDate,
     policy: &Policy,
 ) -> Result<CaseState, AppError> {
-    let step = action.step();
+    let step = match action {
+        Action::Accept { .. } | Action::Return { .. } if current.supervised => Step::SupervisionRecheck,
+        _ => action.step(),
+    };
     if !step.allowed(roles, is_owner) {
         return Err(AppError::Conflict(format!("“{}”应由{}办理。", action_label(action.code()), step.who())));
     }
@@ -263,7 +269,7 @@ pub fn transition(
         }
         Action::StartRectification { .. } | Action::Accept { .. } => current.deadline,
     };
-    Ok(CaseState { status: action.to(), deadline, registered_on: current.registered_on })
+    Ok(CaseState { status: action.to(), deadline, ..current.clone() })
 }
 
 /// The steps that may follow a status, as action codes (the caller's roles decide which they may take).
@@ -337,7 +343,7 @@ mod tests {
     }
 
     fn state(status: Status) -> CaseState {
-        CaseState { status, deadline: d(2026, 3, 9), registered_on: d(2026, 3, 2) }
+        CaseState { status, deadline: d(2026, 3, 9), registered_on: d(2026, 3, 2), supervised: false }
     }
 
     fn fujian() -> Policy {

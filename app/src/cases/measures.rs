@@ -8,8 +8,9 @@ use super::RiskType;
 use crate::error::AppError;
 use crate::policy::RosterGroup;
 
+/// (Named `MeasureCategory` in the OpenAPI document: the policy's household `Category` has the name.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = MeasureCategory))]
 pub enum Category {
     Industry,
     Employment,

@@ -37,10 +37,12 @@ pub enum Action {
     ServeAsContact,
     /// Be named a household's 挂钩干部: cadres above the village [F].
     ServeAsLiaison,
+    /// Plan and run special supervision rounds (专项督查) [Y].
+    ManageSupervision,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ReadOrgUnit,
         Action::ManageOrgUnits,
         Action::ReadHousehold,
@@ -57,6 +59,7 @@ impl Action {
         Action::OwnCase,
         Action::ServeAsContact,
         Action::ServeAsLiaison,
+        Action::ManageSupervision,
     ];
 
     /// What the action is, in Chinese (refusals in the audit log name it).
@@ -78,6 +81,7 @@ impl Action {
             Action::OwnCase => "担任风险案件责任人",
             Action::ServeAsContact => "担任监测联系人",
             Action::ServeAsLiaison => "担任挂钩干部",
+            Action::ManageSupervision => "组织专项督查",
         }
     }
 
@@ -108,6 +112,7 @@ impl Action {
             Action::OwnCase => "case.own",
             Action::ServeAsContact => "household.contact",
             Action::ServeAsLiaison => "household.liaison",
+            Action::ManageSupervision => "supervision.manage",
         }
     }
 
@@ -165,6 +170,8 @@ impl Action {
             ],
             Action::ServeAsContact => &[MonitoringContact, VillageCadre, VillageSecretary, ResidentCadre, InfoOfficer],
             Action::ServeAsLiaison => &[CountyOffice, TownshipLeader, TownshipStaff, ResidentCadre],
+            // [Y] "街道纪（工）委牵头": the discipline team, and the county office that organises with it.
+            Action::ManageSupervision => &[DisciplineTeam, CountyOffice],
         }
     }
 

@@ -36,6 +36,8 @@ pub enum Step {
     TownshipMeetingChair,
     /// 镇级研判会议：准备议程、记录
     TownshipMeetingRecord,
+    /// 专项督查交办的问题：复核销号或退回整改 (by a round member, not the rectifier, not from the unit)
+    SupervisionRecheck,
 }
 
 /// Village staff who work cases on the ground.
@@ -43,7 +45,7 @@ const VILLAGE_STAFF: [Role; 5] =
     [Role::VillageSecretary, Role::VillageCadre, Role::ResidentCadre, Role::InfoOfficer, Role::MonitoringContact];
 
 impl Step {
-    pub const ALL: [Step; 14] = [
+    pub const ALL: [Step; 15] = [
         Step::CaseStartVerification,
         Step::CaseDecide,
         Step::CaseWork,
@@ -58,6 +60,7 @@ impl Step {
         Step::VillageMeetingRecord,
         Step::TownshipMeetingChair,
         Step::TownshipMeetingRecord,
+        Step::SupervisionRecheck,
     ];
 
     /// The step in Chinese, as the role × step table names it.
@@ -77,6 +80,7 @@ impl Step {
             Step::VillageMeetingRecord => "村级研判会议：准备议程、记录",
             Step::TownshipMeetingChair => "镇级研判会议：主持、签署纪要",
             Step::TownshipMeetingRecord => "镇级研判会议：准备议程、记录",
+            Step::SupervisionRecheck => "督查问题：复核销号或退回整改",
         }
     }
 
@@ -109,6 +113,9 @@ impl Step {
             Step::VillageMeetingRecord => &[VillageSecretary, VillageCadre, ResidentCadre, InfoOfficer],
             Step::TownshipMeetingChair => &[TownshipLeader],
             Step::TownshipMeetingRecord => &[TownshipLeader, TownshipStaff],
+            // [Y] 纪（工）委 leads, 经发办 and the departments take part; membership and independence are
+            // checked by the round.
+            Step::SupervisionRecheck => &[DisciplineTeam, CountyOffice, TownshipLeader, TownshipStaff, DepartmentUser],
         }
     }
 

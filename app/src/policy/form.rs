@@ -60,6 +60,9 @@ pub struct PolicyForm {
     /// Class names separated by 、 or commas.
     pub ranked_classes: String,
     pub experienced_classes: String,
+    /// One item a line: `事项｜依据`.
+    pub supervision_checklist: String,
+    pub rectify_working_days: String,
 }
 
 /// Class names as the form lists them: "脱贫不稳定户、边缘易致贫户".
@@ -199,6 +202,8 @@ impl PolicyForm {
             liaison_min_rank: p.cadres.liaison_min_rank.map(|r| r.as_str().to_string()).unwrap_or_default(),
             ranked_classes: p.cadres.ranked_classes.join("、"),
             experienced_classes: p.cadres.experienced_classes.join("、"),
+            supervision_checklist: super::supervision::checklist_text(&p.supervision_checklist),
+            rectify_working_days: p.rectify_working_days.to_string(),
         }
     }
 
@@ -338,6 +343,21 @@ impl PolicyForm {
                 ranked_classes: names(&self.ranked_classes),
                 experienced_classes: names(&self.experienced_classes),
             },
+            supervision_checklist: match self.supervision_checklist.trim() {
+                "" => super::supervision::default_checklist(),
+                text => problems.take(super::supervision::parse_checklist(text).ok_or_else(|| {
+                    AppError::validation(
+                        "supervision_checklist",
+                        "专项督查事项每行写作“事项｜依据”，两部分都不能为空。",
+                    )
+                })),
+            },
+            rectify_working_days: newer(
+                problems,
+                &self.rectify_working_days,
+                super::supervision::default_rectify_working_days,
+                |t| whole("rectify_working_days", "督查问题整改时限", t),
+            ),
         }
     }
 

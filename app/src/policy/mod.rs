@@ -8,6 +8,7 @@ mod cadres;
 mod form;
 pub mod pages;
 pub mod presets;
+pub mod supervision;
 
 pub use cadence::Cadence;
 pub use cadres::{CadreFacts, CadreRank, CadreRules};
@@ -167,6 +168,8 @@ pub fn field_label(key: &str) -> Option<&'static str> {
         "liaison_min_rank" => "挂钩干部最低职级",
         "ranked_classes" => "须由该职级以上干部挂钩的类别",
         "experienced_classes" => "须安排经验丰富干部的类别",
+        "supervision_checklist" => "专项督查事项",
+        "rectify_working_days" => "督查问题整改时限（工作日）",
         _ => return None,
     })
 }
@@ -276,6 +279,12 @@ pub struct Policy {
     /// What the policy asks of the cadres paired with households [F] 11.
     #[serde(default)]
     pub cadres: CadreRules,
+    /// What a supervision round checks, each item with its basis [Y] 三（四）.
+    #[serde(default = "supervision::default_checklist")]
+    pub supervision_checklist: Vec<supervision::ChecklistItem>,
+    /// Working days a handed-over supervision problem has to be rectified (the team may set its own).
+    #[serde(default = "supervision::default_rectify_working_days")]
+    pub rectify_working_days: u32,
 }
 
 /// A time limit as a policy words it: so many days ("30 天"), or so many calendar months ("1个月内": from
@@ -508,6 +517,12 @@ impl Policy {
             if let Some(unknown) = classes.iter().find(|c| self.category(c).is_none()) {
                 problems.add(field, format!("“{unknown}”不是本政策的对象类别。"));
             }
+        }
+        if self.supervision_checklist.is_empty() {
+            problems.add("supervision_checklist", "至少需要一个专项督查事项。");
+        }
+        if !(1..=120).contains(&self.rectify_working_days) {
+            problems.add("rectify_working_days", "督查问题整改时限应在 1 至 120 个工作日之间。");
         }
         if self.cadres.liaison_min_rank.is_none() && !self.cadres.ranked_classes.is_empty() {
             problems.add("liaison_min_rank", "请选择挂钩干部的最低职级，或清空须由该职级以上干部挂钩的类别。");

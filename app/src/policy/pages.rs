@@ -133,6 +133,9 @@ fn PolicyDetails(view: PolicyView) -> impl IntoView {
             <dt>"防贫预警户类型"</dt><dd>{if p.warning_kinds.is_empty() { "未设置".to_string() } else { p.warning_kinds.join("、") }}</dd>
             <dt>"落实帮扶措施"</dt><dd>{if p.appraise_measures { "须经村内民主评议和公示，县级确认后落实" } else { "由责任人直接落实" }}</dd>
             <dt>"帮扶干部要求"</dt><dd>{cadre_rules(&p.cadres)}</dd>
+            <dt>"专项督查事项"</dt>
+            <dd>{p.supervision_checklist.iter().map(|c| view! { <div>{format!("{}（依据：{}）", c.item, c.basis)}</div> }).collect_view()}</dd>
+            <dt>"督查问题整改时限"</dt><dd>{format!("交办后 {} 个工作日（督查组可另定）", p.rectify_working_days)}</dd>
         </dl>
     }
 }
@@ -247,6 +250,10 @@ fn PolicyEditor(
             {field_error(value, "liaison_min_rank")}
             {text("ranked_classes", "form[ranked_classes]", "须由该职级以上干部挂钩的类别（用顿号分隔）", form.ranked_classes.clone())}
             {text("experienced_classes", "form[experienced_classes]", "须安排经验丰富干部监测帮扶的类别（用顿号分隔）", form.experienced_classes.clone())}
+            <label for="supervision_checklist">"专项督查事项（每行一项：事项｜依据）"</label>
+            <textarea id="supervision_checklist" name="form[supervision_checklist]" rows="8">{form.supervision_checklist.clone()}</textarea>
+            {field_error(value, "supervision_checklist")}
+            {text("rectify_working_days", "form[rectify_working_days]", "督查问题整改时限（工作日）", form.rectify_working_days.clone())}
             <button type="submit" class="primary">"保存"</button>
         </ActionForm>
     }

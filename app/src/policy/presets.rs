@@ -121,6 +121,8 @@ fn common(name: &str, source: &str, monitoring_line_yuan: i64, categories: Vec<C
         warning_kinds: Vec::new(),
         appraise_measures: false,
         cadres: CadreRules::default(),
+        supervision_checklist: super::supervision::default_checklist(),
+        rectify_working_days: super::supervision::default_rectify_working_days(),
     }
 }
 

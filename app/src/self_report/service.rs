@@ -97,6 +97,7 @@ pub async fn submit(
             department: "",
             responsible_person: "",
             deadline: verify_by,
+            status: crate::cases::Status::PendingVerification,
             notify_owner: true,
         },
     )

@@ -52,6 +52,12 @@ const AREAS: &[AreaLink] = &[
         needs: &[Action::ReadHousehold],
     },
     AreaLink {
+        href: "/supervision",
+        label: "专项督查",
+        what: "每半年一轮：督查底稿、记录问题、交办整改、独立复核销号",
+        needs: &[Action::ReadHousehold, Action::ManageSupervision],
+    },
+    AreaLink {
         href: "/reports",
         label: "统计报表",
         what: "监测对象规模，台账和花名册导出，农户导入",
@@ -136,7 +142,7 @@ pub fn HomePage() -> impl IntoView {
                     })
                 })}
             </Transition>
-            <p class="muted">"专项督查、交叉检查和问责正在建设中，菜单中已列出，开放后即可使用。"</p>
+            <p class="muted">"交叉检查和问责正在建设中，菜单中已列出，开放后即可使用。"</p>
         </section>
     }
 }

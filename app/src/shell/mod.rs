@@ -82,7 +82,9 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("visits"), ParamSegment("id")) view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="走访记录"><crate::visits::record_pages::VisitPage/></RoleGate> }/>
                     <Route path=path!("/meetings") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="研判会议"><crate::meetings::pages::MeetingsPage/></RoleGate> }/>
                     <Route path=(StaticSegment("meetings"), ParamSegment("id")) view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="研判会议"><crate::meetings::pages::MeetingPage/></RoleGate> }/>
-                    <Route path=path!("/supervision") view=|| view! { <ComingSoon area=Area::Supervision/> }/>
+                    <Route path=path!("/supervision") view=|| view! { <RoleGate needs=&[Action::ReadHousehold, Action::ManageSupervision] what="专项督查"><crate::supervision::pages::SupervisionPage/></RoleGate> }/>
+                    <Route path=path!("/supervision/:id") view=|| view! { <RoleGate needs=&[Action::ReadHousehold, Action::ManageSupervision] what="专项督查"><crate::supervision::pages::RoundPage/></RoleGate> }/>
+                    <Route path=path!("/supervision/:id/units/:code") view=|| view! { <RoleGate needs=&[Action::ManageSupervision, Action::ReadHousehold] what="督查底稿"><crate::supervision::pages::WorkpaperPage/></RoleGate> }/>
                     <Route path=path!("/cross-checks") view=|| view! { <ComingSoon area=Area::CrossChecks/> }/>
                     <Route path=path!("/accountability") view=|| view! { <ComingSoon area=Area::Accountability/> }/>
                     <Route path=path!("/reports") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="统计报表"><ReportsPage/></RoleGate> }/>
@@ -123,7 +125,7 @@ const NAV: &[NavItem] = &[
     NavItem { href: "/screening", label: "部门预警", needs: &[Action::ImportWarnings, Action::VerifyWarnings] },
     NavItem { href: "/visits", label: "走访", needs: &[Action::ReadHousehold] },
     NavItem { href: "/meetings", label: "研判会议", needs: &[Action::ReadHousehold] },
-    NavItem { href: "/supervision", label: "专项督查", needs: &[] },
+    NavItem { href: "/supervision", label: "专项督查", needs: &[Action::ReadHousehold, Action::ManageSupervision] },
     NavItem { href: "/cross-checks", label: "交叉检查", needs: &[] },
     NavItem { href: "/accountability", label: "问责", needs: &[] },
     NavItem { href: "/reports", label: "统计报表", needs: &[Action::ReadHousehold] },

@@ -4,7 +4,6 @@ use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Area {
-    Supervision,
     CrossChecks,
     Accountability,
 }
@@ -12,7 +11,6 @@ pub enum Area {
 impl Area {
     fn title(self) -> &'static str {
         match self {
-            Area::Supervision => "专项督查",
             Area::CrossChecks => "交叉检查",
             Area::Accountability => "问责与考核",
         }
@@ -20,7 +18,6 @@ impl Area {
 
     fn purpose(self) -> &'static str {
         match self {
-            Area::Supervision => "纪（工）委牵头每半年开展一次专项督查，问题交办、限期整改、逐项销号。",
             Area::CrossChecks => "县级每年组织镇街交叉检查：每个镇街至少抽查 2 个村，每村至少 40 户，随机抽样可复核。",
             Area::Accountability => "问责记录、约谈与考核一票否决，依据可追溯的工作记录。",
         }

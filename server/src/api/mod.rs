@@ -14,6 +14,7 @@ mod org;
 mod policy;
 pub mod prints;
 pub mod screening;
+mod supervision;
 mod visits;
 
 use app::state::AppState;
@@ -41,6 +42,8 @@ use utoipa::{Modify, OpenApi};
         policy::get_one,
         visits::record, visits::get_one, visits::mine, visits::coverage, visits::sweep, visits::sweep_ledgers_file, evidence::upload_visit_photos,
         meetings::list, meetings::get_one,
+        supervision::list, supervision::create, supervision::get_one, supervision::step, supervision::record,
+        supervision::hand_over, supervision::recheck, supervision::carry_over, supervision::workpaper,
     ),
     components(schemas(
         auth::LoginRequest, auth::PasswordChange, app::permissions::Caller, app::permissions::RoleGrant, app::permissions::Role,
@@ -70,6 +73,9 @@ use utoipa::{Modify, OpenApi};
         app::meetings::MeetingsOverview, app::meetings::MeetingRow, app::meetings::MeetingView, app::meetings::ItemView,
         app::meetings::Attendee, app::meetings::MeetingAddendum, app::meetings::MeetingStatus, app::meetings::ItemKind,
         app::meetings::ItemAction, app::households::CadreOption,
+        app::supervision::RoundSummary, app::supervision::RoundView, app::supervision::RoundForm, app::supervision::FindingForm,
+        app::supervision::HandOverForm, app::supervision::RecheckForm, app::supervision::Workpaper,
+        supervision::NewId, supervision::RoundStep, supervision::CarryOverReason,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),
     security(("bearer" = []), ("session" = [])),
@@ -211,6 +217,14 @@ pub fn router() -> Router<AppState> {
         .route("/screening/warnings", post(screening::push).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
         .route("/meetings", get(meetings::list))
         .route("/meetings/{id}", get(meetings::get_one))
+        .route("/supervision/rounds", get(supervision::list).post(supervision::create))
+        .route("/supervision/rounds/{id}", get(supervision::get_one))
+        .route("/supervision/rounds/{id}/steps", post(supervision::step))
+        .route("/supervision/rounds/{id}/findings", post(supervision::record))
+        .route("/supervision/rounds/{id}/units/{code}/workpaper", get(supervision::workpaper))
+        .route("/supervision/findings/{id}/hand-over", post(supervision::hand_over))
+        .route("/supervision/findings/{id}/recheck", post(supervision::recheck))
+        .route("/supervision/findings/{id}/carry-over", post(supervision::carry_over))
         .route("/visits", post(visits::record))
         .route("/visits/mine", get(visits::mine))
         .route("/visits/coverage", get(visits::coverage))

@@ -61,6 +61,7 @@ pub async fn load(
                 department: "",
                 responsible_person: "",
                 deadline,
+                status: app::cases::Status::PendingVerification,
                 notify_owner: false,
             },
         )

@@ -25,5 +25,6 @@ mod scope;
 mod screening;
 mod self_report;
 mod serving;
+mod supervision;
 mod visits;
 mod windows;

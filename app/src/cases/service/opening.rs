@@ -75,6 +75,7 @@ pub async fn create(
             department: &form.department,
             responsible_person: &form.responsible_person,
             deadline,
+            status: crate::cases::Status::PendingVerification,
             notify_owner: true,
         },
     )
@@ -95,6 +96,8 @@ pub struct Opening<'a> {
     pub department: &'a str,
     pub responsible_person: &'a str,
     pub deadline: NaiveDate,
+    /// Where the case starts: 待核实, or 整改中 for a problem a supervision round found and handed over.
+    pub status: Status,
     /// Tell the owner now (a department file instead tells each owner once, with a count).
     pub notify_owner: bool,
 }
@@ -120,7 +123,7 @@ pub async fn open<C: ConnectionTrait>(
         department: Set(text(o.department)),
         responsible_person: Set(text(o.responsible_person)),
         deadline: Set(o.deadline),
-        status: Set(Status::PendingVerification.as_str().into()),
+        status: Set(o.status.as_str().into()),
         found_by_unit: Set(o.source.found_by_unit()),
         created_by: Set(actor_id),
         created_at: Set(now),
@@ -135,7 +138,7 @@ pub async fn open<C: ConnectionTrait>(
         org_code: o.org_code,
         action: "create",
         from: None,
-        to: Status::PendingVerification,
+        to: o.status,
         note: o.description,
         deadline: Some(o.deadline),
         audit_action: "case.created",

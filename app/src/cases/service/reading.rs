@@ -160,7 +160,8 @@ pub async fn get(
     let is_owner = row.owner_user_id == caller.user_id;
     let today = beijing_date(now);
     let policy = crate::policy::service::effective(db, &row.org_code, today.year()).await.ok();
-    let state = CaseState { status, deadline: row.deadline, registered_on: beijing_date(row.created_at) };
+    let supervised = row.source == crate::cases::Source::Supervision.as_str();
+    let state = CaseState { status, deadline: row.deadline, registered_on: beijing_date(row.created_at), supervised };
     // A step is offered when the caller's roles allow it (the content of the form is checked on submit).
     let next_actions = lifecycle::next_actions(status)
         .iter()

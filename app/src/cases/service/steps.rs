@@ -88,8 +88,12 @@ pub(crate) async fn take_step<C: ConnectionTrait>(
     let authz::Acting { actor, user_id, roles } = *acting;
     let today = beijing_date(now);
     let row = risk_case::Entity::find_by_id(case_id).one(tx).await?.ok_or(AppError::NotFound)?;
-    let current =
-        CaseState { status: status_of(&row)?, deadline: row.deadline, registered_on: beijing_date(row.created_at) };
+    let current = CaseState {
+        status: status_of(&row)?,
+        deadline: row.deadline,
+        registered_on: beijing_date(row.created_at),
+        supervised: row.source == crate::cases::Source::Supervision.as_str(),
+    };
     let next = lifecycle::transition(&current, action, roles, row.owner_user_id == user_id, today, policy)?;
     let mut active = row.clone().into_active_model();
     active.status = Set(next.status.as_str().into());
@@ -125,6 +129,11 @@ pub async fn act(
 ) -> Result<(), AppError> {
     let row = in_scope(db, now, ctx, id, Action::ReadHousehold).await?;
     let action = form.parse()?;
+    if row.source == crate::cases::Source::Supervision.as_str()
+        && matches!(action, lifecycle::Action::Accept { .. } | lifecycle::Action::Return { .. })
+    {
+        return Err(AppError::Conflict("督查交办的问题由督查组成员在“专项督查”中复核销号或退回整改。".into()));
+    }
     let caller = ctx.caller()?;
     let roles = authz::roles_over(caller, &row.org_code);
     let today = beijing_date(now);

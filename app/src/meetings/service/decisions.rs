@@ -185,6 +185,7 @@ async fn open_case<C: ConnectionTrait>(
             department: &d.department,
             responsible_person: &d.responsible_person,
             deadline: d.deadline.ok_or_else(|| AppError::validation("deadline", "请填写整改期限。"))?,
+            status: crate::cases::Status::PendingVerification,
             notify_owner: true,
         },
     )

@@ -371,6 +371,7 @@ impl Cases<'_> {
                 department: &department_name,
                 responsible_person: "",
                 deadline,
+                status: crate::cases::Status::PendingVerification,
                 notify_owner: false,
             },
         )

@@ -345,6 +345,7 @@ async fn open_cases<C: ConnectionTrait>(
                 department: "",
                 responsible_person: "",
                 deadline,
+                status: crate::cases::Status::PendingVerification,
                 notify_owner: true,
             },
         )

@@ -1,0 +1,334 @@
+//! A round's findings: recorded in the field, handed over as rectification cases, re-checked by an
+//! independent member and closed, or carried over with a reason.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use entities::{case_event, household, risk_case, supervision_finding, supervision_round};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+
+use super::rounds::finding_status;
+use super::{Sight, checklist_of, round_in_sight, status_of, units_of};
+use crate::audit::service::{self as audit, Actor, Entry};
+use crate::authz::{self, Action};
+use crate::cases::lifecycle;
+use crate::cases::service::opening::{Opening, open};
+use crate::cases::{RiskType, Source, Status};
+use crate::db::begin_write;
+use crate::error::AppError;
+use crate::org::OrgCode;
+use crate::request::RequestContext;
+use crate::supervision::{FindingForm, FindingStatus, HandOverForm, RecheckForm, RoundStatus, recheck_refusal};
+use crate::time::beijing_date;
+
+/// The round and finding by id, for a caller who sees the whole round; with whether they may manage it
+/// and are a member.
+async fn finding_for_team(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    finding_id: i64,
+) -> Result<(supervision_round::Model, supervision_finding::Model, bool, bool), AppError> {
+    let caller = ctx.caller()?;
+    let finding = supervision_finding::Entity::find_by_id(finding_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let (round, _, sight) = round_in_sight(db, caller, finding.round_id).await?;
+    match sight {
+        Sight::Whole { may_manage, is_member } => Ok((round, finding, may_manage, is_member)),
+        Sight::Units(_) if sight.sees(&finding.org_code) => Err(AppError::Forbidden),
+        Sight::Units(_) => Err(AppError::NotFound),
+    }
+}
+
+/// Record a finding in a covered unit while the round is under way; returns its id. Only the round's members
+/// (and the team that runs it) record; the household, the person and the unit's own earlier case must
+/// belong to the unit.
+pub async fn record(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    round_id: i64,
+    form: &FindingForm,
+) -> Result<i64, AppError> {
+    let caller = ctx.caller()?;
+    let (round, _, sight) = round_in_sight(db, caller, round_id).await?;
+    if !matches!(sight, Sight::Whole { .. }) {
+        return Err(AppError::Forbidden);
+    }
+    if status_of(&round)? != RoundStatus::Active {
+        return Err(AppError::Conflict(format!(
+            "本轮督查当前为“{}”，实施中才能记录问题。",
+            status_of(&round)?.label()
+        )));
+    }
+    let today = beijing_date(now);
+    let checklist = checklist_of(&round);
+    let items: Vec<String> = checklist.iter().map(|c| c.item.clone()).collect();
+    let fields = form.parse(&items, today)?;
+    let unit =
+        OrgCode::parse(&fields.org_code).map_err(|_| AppError::validation("org_code", "请选择问题所在的村或镇街。"))?;
+    if !units_of(&round).iter().filter_map(|u| OrgCode::parse(u).ok()).any(|covered| covered.contains(unit.as_str())) {
+        return Err(AppError::validation("org_code", "问题所在单位应为本轮督查的对象。"));
+    }
+    let household = match &fields.household {
+        None => None,
+        Some(code) => Some(
+            household::Entity::find()
+                .filter(household::Column::Code.eq(code.as_str()))
+                .one(db)
+                .await?
+                .filter(|h| unit.contains(&h.org_code))
+                .ok_or_else(|| AppError::validation("household", "该户不在所选单位，请核对户编号。"))?,
+        ),
+    };
+    if let Some(case_id) = fields.self_found_case {
+        let own = risk_case::Entity::find_by_id(case_id).one(db).await?;
+        if !own.is_some_and(|c| unit.contains(&c.org_code) && c.found_by_unit) {
+            return Err(AppError::validation("self_found_case_id", "该编号不是本单位自查登记的案件。"));
+        }
+    }
+    let basis = checklist.iter().find(|c| c.item == fields.item).map(|c| c.basis.clone()).unwrap_or_default();
+    let status = if fields.on_spot_action.is_some() { FindingStatus::CorrectedOnSpot } else { FindingStatus::Recorded };
+    let actor = Actor::user(caller, &ctx.meta);
+    let tx = begin_write(db).await?;
+    let row = supervision_finding::ActiveModel {
+        round_id: Set(round.id),
+        org_code: Set(unit.as_str().to_string()),
+        household_id: Set(household.as_ref().map(|h| h.id)),
+        person_user_id: Set(fields.person),
+        item: Set(fields.item.clone()),
+        basis: Set(basis),
+        method: Set(fields.method.as_str().into()),
+        severity: Set(fields.severity.as_str().into()),
+        description: Set(fields.description.clone()),
+        found_on: Set(fields.found_on),
+        on_spot_action: Set(fields.on_spot_action.clone()),
+        self_found_case_id: Set(fields.self_found_case),
+        status: Set(status.as_str().into()),
+        case_id: Set(None),
+        carried_over_reason: Set(None),
+        recorded_by: Set(caller.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        closed_at: Set((status == FindingStatus::CorrectedOnSpot).then_some(now)),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::append(
+        &tx,
+        &actor,
+        now,
+        Entry {
+            action: "supervision.finding_recorded",
+            entity_type: "supervision_finding",
+            entity_id: row.id.to_string(),
+            org_code: Some(row.org_code.clone()),
+            changes: json!({ "after": { "item": row.item, "method": fields.method.label(), "severity": fields.severity.label(),
+                "description": row.description, "found_on": row.found_on, "household": household.map(|h| h.code),
+                "on_spot_action": row.on_spot_action, "self_found_case_id": row.self_found_case_id } }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row.id)
+}
+
+/// Hand a recorded finding over (问题交办): a rectification case in the finding's unit, owned by the unit's
+/// responsible person the team names, due by the team's date or the policy's working days, linked both ways.
+/// Returns the case id.
+pub async fn hand_over(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    finding_id: i64,
+    form: &HandOverForm,
+) -> Result<i64, AppError> {
+    let (round, finding, may_manage, is_member) = finding_for_team(db, ctx, finding_id).await?;
+    if !may_manage && !is_member {
+        return Err(AppError::Forbidden);
+    }
+    if FindingStatus::parse(&finding.status) != Some(FindingStatus::Recorded) {
+        return Err(AppError::Conflict("该问题已交办、已立行立改或已结转。".into()));
+    }
+    let owner: i64 =
+        form.owner_user_id.trim().parse().map_err(|_| AppError::validation("owner_user_id", "请选择整改责任人。"))?;
+    let eligible = crate::households::register::candidates(db, &finding.org_code, Action::OwnCase.roles()).await?;
+    if !eligible.iter().any(|c| c.user_id == owner) {
+        return Err(AppError::validation("owner_user_id", "整改责任人应为被督查单位的干部，请从列表中选择。"));
+    }
+    let today = beijing_date(now);
+    let policy = crate::policy::service::effective(db, &finding.org_code, today.year()).await?.policy;
+    let calendar = crate::calendar::service::load(db).await?;
+    let deadline = match form.deadline.trim() {
+        "" => calendar.add_working_days(today, policy.rectify_working_days)?,
+        text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .filter(|d| *d >= today)
+            .ok_or_else(|| AppError::validation("deadline", "整改期限应写作 2026-07-31 的形式，且不早于今天。"))?,
+    };
+    let household = match finding.household_id {
+        Some(id) => household::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let caller = ctx.caller()?;
+    let actor = Actor::user(caller, &ctx.meta);
+    let tx = begin_write(db).await?;
+    let description = format!("{}交办（{}）：{}", round.title, finding.item, finding.description);
+    let case_id = open(
+        &tx,
+        now,
+        &actor,
+        Opening {
+            household: household.as_ref(),
+            org_code: &finding.org_code,
+            source: Source::Supervision,
+            risk_type: RiskType::Other,
+            red_alert: false,
+            description: &description,
+            owner,
+            department: "",
+            responsible_person: "",
+            deadline,
+            status: Status::Rectifying,
+            notify_owner: true,
+        },
+    )
+    .await?;
+    let mut active = finding.clone().into_active_model();
+    active.status = Set(FindingStatus::HandedOver.as_str().into());
+    active.case_id = Set(Some(case_id));
+    active.updated_at = Set(now);
+    active.update(&tx).await?;
+    audit::append(
+        &tx,
+        &actor,
+        now,
+        Entry {
+            action: "supervision.handed_over",
+            entity_type: "supervision_finding",
+            entity_id: finding.id.to_string(),
+            org_code: Some(finding.org_code.clone()),
+            changes: json!({ "after": { "case_id": case_id, "owner_user_id": owner, "deadline": deadline } }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(case_id)
+}
+
+/// Re-check a submitted rectification (复核): 合格 closes the case and the finding (销号), 不合格 sends it back to
+/// 整改 with the reason. Only a member of the round who neither rectified it nor holds a role in the unit.
+pub async fn recheck(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    finding_id: i64,
+    form: &RecheckForm,
+) -> Result<(), AppError> {
+    let (_, finding, _, is_member) = finding_for_team(db, ctx, finding_id).await?;
+    let caller = ctx.caller()?;
+    let case_id = finding.case_id.ok_or_else(|| AppError::Conflict("该问题尚未交办整改。".into()))?;
+    let case = risk_case::Entity::find_by_id(case_id).one(db).await?.ok_or(AppError::NotFound)?;
+    if finding_status(&finding, Some(&case)) != FindingStatus::AwaitingRecheck {
+        return Err(AppError::Conflict("被督查单位提交整改后才能复核。".into()));
+    }
+    let submitter = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case.id))
+        .filter(case_event::Column::Action.eq("submit"))
+        .order_by_desc(case_event::Column::Id)
+        .one(db)
+        .await?
+        .map(|e| e.actor_user_id);
+    let rectified_it = case.owner_user_id == caller.user_id || submitter == Some(caller.user_id);
+    let unit_prefix = OrgCode::parse(&finding.org_code)?.scope_prefix().to_string();
+    let from_the_unit = caller.roles.iter().any(|g| g.org_code.starts_with(unit_prefix.as_str()));
+    if let Some(refusal) = recheck_refusal(is_member, rectified_it, from_the_unit) {
+        return Err(AppError::Conflict(refusal.into()));
+    }
+    let note = form.note.trim().to_string();
+    let (action, passed) = match form.result.as_str() {
+        "pass" => (lifecycle::Action::Accept { note: note.clone() }, true),
+        "fail" => (lifecycle::Action::Return { reason: note.clone() }, false),
+        _ => return Err(AppError::validation("result", "请选择复核结论：合格或不合格。")),
+    };
+    let policy = crate::policy::service::effective(db, &case.org_code, beijing_date(now).year()).await?.policy;
+    let roles = authz::roles_over(caller, &case.org_code);
+    let actor = Actor::user(caller, &ctx.meta);
+    let tx = begin_write(db).await?;
+    let acting = authz::Acting { actor: &actor, user_id: caller.user_id, roles: &roles };
+    crate::cases::service::steps::take_step(&tx, now, &acting, case.id, &action, &policy).await?;
+    if passed {
+        let mut active = finding.clone().into_active_model();
+        active.status = Set(FindingStatus::Closed.as_str().into());
+        active.closed_at = Set(Some(now));
+        active.updated_at = Set(now);
+        active.update(&tx).await?;
+    }
+    audit::append(
+        &tx,
+        &actor,
+        now,
+        Entry {
+            action: "supervision.rechecked",
+            entity_type: "supervision_finding",
+            entity_id: finding.id.to_string(),
+            org_code: Some(finding.org_code.clone()),
+            changes: json!({ "after": { "result": if passed { "合格，销号" } else { "不合格，退回整改" }, "note": note } }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Carry an open finding over to a later round with the reason (结转), by the team that runs the round,
+/// once the round is in rectification.
+pub async fn carry_over(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    finding_id: i64,
+    reason: &str,
+) -> Result<(), AppError> {
+    let (round, finding, may_manage, _) = finding_for_team(db, ctx, finding_id).await?;
+    if !may_manage {
+        return Err(AppError::Forbidden);
+    }
+    if status_of(&round)? != RoundStatus::Rectifying {
+        return Err(AppError::Conflict("进入整改阶段后，才能将未销号的问题结转。".into()));
+    }
+    let case = match finding.case_id {
+        Some(id) => risk_case::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    if !finding_status(&finding, case.as_ref()).is_open() {
+        return Err(AppError::Conflict("该问题已销号、已立行立改或已结转。".into()));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(AppError::validation("reason", "请写明结转理由（500 字以内）。"));
+    }
+    let caller = ctx.caller()?;
+    let actor = Actor::user(caller, &ctx.meta);
+    let tx = begin_write(db).await?;
+    let mut active = finding.clone().into_active_model();
+    active.status = Set(FindingStatus::CarriedOver.as_str().into());
+    active.carried_over_reason = Set(Some(reason.to_string()));
+    active.updated_at = Set(now);
+    active.update(&tx).await?;
+    audit::append(
+        &tx,
+        &actor,
+        now,
+        Entry {
+            action: "supervision.carried_over",
+            entity_type: "supervision_finding",
+            entity_id: finding.id.to_string(),
+            org_code: Some(finding.org_code.clone()),
+            changes: json!({ "after": { "reason": reason } }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! Supervision rounds in the database: who sees what of a round, its rounds and steps (`rounds`), its
+//! findings from recording to closing (`findings`), and each covered unit's work paper (`workpaper`).
+//! Every change writes its audit record in the same transaction.
+
+pub mod findings;
+pub mod rounds;
+pub mod workpaper;
+
+use entities::{supervision_member, supervision_round};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::authz::{self, Action};
+use crate::error::AppError;
+use crate::org::OrgCode;
+use crate::permissions::Caller;
+use crate::policy::supervision::ChecklistItem;
+use crate::supervision::RoundStatus;
+
+/// What of a round the caller sees: all of it (the team that runs it, its members), or the findings of
+/// the covered units within their own reading scope (a covered village sees its own).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Sight {
+    Whole { may_manage: bool, is_member: bool },
+    Units(Vec<String>),
+}
+
+impl Sight {
+    /// Whether a finding of the unit `org_code` is visible.
+    pub(crate) fn sees(&self, org_code: &str) -> bool {
+        match self {
+            Sight::Whole { .. } => true,
+            Sight::Units(prefixes) => prefixes.iter().any(|p| org_code.starts_with(p.as_str())),
+        }
+    }
+}
+
+/// The covered units of a round.
+pub(crate) fn units_of(round: &supervision_round::Model) -> Vec<String> {
+    serde_json::from_str(&round.units).unwrap_or_default()
+}
+
+/// The checklist a round works from.
+pub(crate) fn checklist_of(round: &supervision_round::Model) -> Vec<ChecklistItem> {
+    serde_json::from_str(&round.checklist).unwrap_or_default()
+}
+
+pub(crate) fn status_of(round: &supervision_round::Model) -> Result<RoundStatus, AppError> {
+    RoundStatus::parse(&round.status).ok_or_else(|| AppError::internal(format!("round {} status", round.id)))
+}
+
+/// The user ids of a round's members.
+pub(crate) async fn member_ids<C: ConnectionTrait>(db: &C, round_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(supervision_member::Entity::find()
+        .filter(supervision_member::Column::RoundId.eq(round_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect())
+}
+
+/// What the caller sees of `round`, without the database: `members` are its member ids.
+pub(crate) fn sight(caller: &Caller, round: &supervision_round::Model, members: &[i64]) -> Option<Sight> {
+    let may_manage = authz::authorize(caller, Action::ManageSupervision, &round.org_code).is_ok()
+        || round.lead_user_id == caller.user_id;
+    let is_member = members.contains(&caller.user_id);
+    if may_manage || is_member {
+        return Some(Sight::Whole { may_manage, is_member });
+    }
+    let own = authz::scope_prefixes(caller, Action::ReadHousehold);
+    let covered: Vec<String> = units_of(round)
+        .iter()
+        .filter_map(|u| OrgCode::parse(u).ok())
+        .flat_map(|unit| {
+            own.iter()
+                .filter_map(|p| {
+                    if p.starts_with(unit.scope_prefix()) {
+                        Some(p.clone())
+                    } else if unit.as_str().starts_with(p.as_str()) {
+                        Some(unit.scope_prefix().to_string())
+                    } else {
+                        None
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    (!covered.is_empty()).then_some(Sight::Units(covered))
+}
+
+/// A round by id with what the caller sees of it; a round the caller may not see answers like a missing one.
+pub(crate) async fn round_in_sight<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    round_id: i64,
+) -> Result<(supervision_round::Model, Vec<i64>, Sight), AppError> {
+    let round = supervision_round::Entity::find_by_id(round_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let members = member_ids(db, round.id).await?;
+    let sight = sight(caller, &round, &members).ok_or(AppError::NotFound)?;
+    Ok((round, members, sight))
+}

@@ -1,0 +1,289 @@
+//! The work paper (督查底稿) of one covered unit: from the record the system already holds, the months without
+//! a signed judgment meeting, monitored households not visited in the last month, overdue cases, department
+//! warnings nobody verified, households that look 应纳未纳, and eliminations without the stable months — each
+//! with its link. Counted with grouped queries; at most `LISTED` of each are listed.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use entities::{household, identification, meeting, org_unit, risk_case, screening_row, visit};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::{Sight, round_in_sight, units_of};
+use crate::authz::code_prefix;
+use crate::error::AppError;
+use crate::org::{OrgCode, OrgLevel};
+use crate::request::RequestContext;
+use crate::supervision::{Fact, FactGroup, Workpaper};
+use crate::time::beijing_date;
+
+/// How many facts of each kind the work paper lists (the counts cover them all).
+const LISTED: u64 = 50;
+
+/// The months a round looks back on: from January of its year to the month before it starts (to the
+/// current month when it starts later), as `YYYY-MM`.
+fn months_looked_at(year: i32, starts_on: NaiveDate, today: NaiveDate) -> Vec<String> {
+    let last = starts_on.min(today);
+    let last_month = if last.year() > year {
+        12
+    } else if last.year() < year {
+        0
+    } else {
+        last.month0().max(1)
+    };
+    (1..=last_month).map(|m| format!("{year}-{m:02}")).collect()
+}
+
+/// The first and last day of the month before `day`.
+fn month_before(day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let first_of_this = day.with_day(1).unwrap_or(day);
+    let last = first_of_this.pred_opt().unwrap_or(day);
+    (last.with_day(1).unwrap_or(last), last)
+}
+
+/// The work paper of the covered unit `unit_code` (or a unit inside one) of a round the caller sees whole.
+pub async fn workpaper(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    round_id: i64,
+    unit_code: &str,
+) -> Result<Workpaper, AppError> {
+    let caller = ctx.caller()?;
+    let (round, _, sight) = round_in_sight(db, caller, round_id).await?;
+    let unit = OrgCode::parse(unit_code).map_err(|_| AppError::NotFound)?;
+    let covered = units_of(&round).iter().filter_map(|u| OrgCode::parse(u).ok()).any(|c| c.contains(unit.as_str()));
+    if !covered || !matches!(sight, Sight::Whole { .. }) {
+        return Err(AppError::NotFound);
+    }
+    let today = beijing_date(now);
+    let policy = crate::policy::service::effective(db, unit.as_str(), round.year).await?.policy;
+    let prefix = unit.scope_prefix();
+    let months = months_looked_at(round.year, round.starts_on, today);
+    let mut groups = vec![missing_meetings(db, &unit, &months).await?];
+    let (from, to) = month_before(round.starts_on.min(today));
+    groups.push(unvisited(db, code_prefix(household::Column::OrgCode, prefix), from, to).await?);
+    groups.push(overdue_cases(db, code_prefix(risk_case::Column::OrgCode, prefix), today).await?);
+    groups.push(unverified_warnings(db, code_prefix(screening_row::Column::OrgCode, prefix)).await?);
+    groups.push(not_included(db, code_prefix(household::Column::OrgCode, prefix)).await?);
+    groups.push(
+        early_eliminations(db, code_prefix(identification::Column::OrgCode, prefix), policy.elimination_stable_months)
+            .await?,
+    );
+    let names = crate::org::service::display_names(db, vec![unit.as_str().to_string()]).await?;
+    Ok(Workpaper {
+        round_id: round.id,
+        round_title: round.title.clone(),
+        org_code: unit.as_str().to_string(),
+        unit_name: names.get(unit.as_str()).cloned().unwrap_or_default(),
+        from_month: months.first().cloned().unwrap_or_default(),
+        to_month: months.last().cloned().unwrap_or_default(),
+        as_of: today,
+        groups,
+    })
+}
+
+/// The villages (and the township itself) that hold monthly meetings in `unit`, and the months each has no
+/// signed minutes for.
+async fn missing_meetings(db: &DatabaseConnection, unit: &OrgCode, months: &[String]) -> Result<FactGroup, AppError> {
+    let holders: Vec<org_unit::Model> = org_unit::Entity::find()
+        .filter(code_prefix(org_unit::Column::Code, unit.scope_prefix()))
+        .filter(org_unit::Column::Level.is_in([OrgLevel::Village.as_str(), OrgLevel::Township.as_str()]))
+        .order_by_asc(org_unit::Column::Code)
+        .all(db)
+        .await?;
+    let signed: HashSet<(String, String)> = meeting::Entity::find()
+        .select_only()
+        .column(meeting::Column::OrgCode)
+        .column(meeting::Column::Month)
+        .filter(code_prefix(meeting::Column::OrgCode, unit.scope_prefix()))
+        .filter(meeting::Column::Status.eq(crate::meetings::MeetingStatus::Signed.as_str()))
+        .filter(meeting::Column::Month.is_in(months.to_vec()))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut facts = Vec::new();
+    let mut total = 0;
+    for holder in &holders {
+        for month in months.iter().filter(|m| !signed.contains(&(holder.code.clone(), (*m).clone()))) {
+            total += 1;
+            if (facts.len() as u64) < LISTED {
+                facts.push(Fact {
+                    text: format!("{}：{month} 无已签发的研判会议记录", holder.name),
+                    link: format!("/meetings?month={month}"),
+                });
+            }
+        }
+    }
+    Ok(FactGroup {
+        title: "未按月召开或未签发研判会议".into(),
+        item: "研判会议召开并专人专本记录".into(),
+        total,
+        facts,
+    })
+}
+
+/// Monitored households with no visit at all in `from..=to` (the month before the round).
+async fn unvisited(
+    db: &DatabaseConnection,
+    within: Condition,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<FactGroup, AppError> {
+    let visited = Query::select()
+        .column(visit::Column::HouseholdId)
+        .from(visit::Entity)
+        .and_where(visit::Column::VisitedOn.between(from, to))
+        .to_owned();
+    let query = household::Entity::find()
+        .filter(within)
+        .filter(household::Column::MonitoringStatus.eq(crate::households::MonitoringStatus::Monitored.as_str()))
+        .filter(household::Column::Id.not_in_subquery(visited));
+    let total = query.clone().count(db).await?;
+    let rows = query.order_by_asc(household::Column::Code).limit(LISTED).all(db).await?;
+    Ok(FactGroup {
+        title: format!("监测户 {} 月无走访记录", from.month()),
+        item: "走访记录按频次完整".into(),
+        total,
+        facts: rows
+            .into_iter()
+            .map(|h| Fact {
+                text: format!("{}户（{}）", h.head_name, h.code), link: format!("/households/{}", h.code)
+            })
+            .collect(),
+    })
+}
+
+/// Open cases past their deadline.
+async fn overdue_cases(db: &DatabaseConnection, within: Condition, today: NaiveDate) -> Result<FactGroup, AppError> {
+    let query = risk_case::Entity::find()
+        .filter(within)
+        .filter(risk_case::Column::Status.is_in(crate::cases::Status::open_codes()))
+        .filter(risk_case::Column::Deadline.lt(today));
+    let total = query.clone().count(db).await?;
+    let rows = query.order_by_asc(risk_case::Column::Deadline).limit(LISTED).all(db).await?;
+    Ok(FactGroup {
+        title: "风险案件逾期未办结".into(),
+        item: "风险案件按期核实办结".into(),
+        total,
+        facts: rows
+            .into_iter()
+            .map(|c| Fact {
+                text: format!(
+                    "案件 #{}：期限 {}，{}",
+                    c.id,
+                    c.deadline,
+                    c.description.chars().take(40).collect::<String>()
+                ),
+                link: format!("/cases/{}", c.id),
+            })
+            .collect(),
+    })
+}
+
+/// Department warnings that matched no household and nobody has verified.
+async fn unverified_warnings(db: &DatabaseConnection, within: Condition) -> Result<FactGroup, AppError> {
+    let query = screening_row::Entity::find()
+        .filter(within)
+        .filter(screening_row::Column::Outcome.eq("unmatched"))
+        .filter(screening_row::Column::ResolvedAt.is_null());
+    let total = query.clone().count(db).await?;
+    let rows = query.order_by_asc(screening_row::Column::Id).limit(LISTED).all(db).await?;
+    Ok(FactGroup {
+        title: "部门预警未核实".into(),
+        item: "信息采集准确".into(),
+        total,
+        facts: rows
+            .into_iter()
+            .map(|r| Fact {
+                text: format!("{}推送：{}，{}", r.department, r.name, r.description),
+                link: "/screening".into(),
+            })
+            .collect(),
+    })
+}
+
+/// Households the rules find a monitoring object that are neither monitored nor in a procedure (应纳未纳).
+async fn not_included(db: &DatabaseConnection, within: Condition) -> Result<FactGroup, AppError> {
+    let query = household::Entity::find()
+        .filter(within)
+        .filter(household::Column::RiskMonitored.eq(true))
+        .filter(household::Column::MonitoringStatus.eq(crate::households::MonitoringStatus::None.as_str()));
+    let total = query.clone().count(db).await?;
+    let rows = query.order_by_asc(household::Column::Code).limit(LISTED).all(db).await?;
+    Ok(FactGroup {
+        title: "疑似应纳未纳（风险研判为监测对象，未识别纳入）".into(),
+        item: "应纳尽纳、规范退出".into(),
+        total,
+        facts: rows
+            .into_iter()
+            .map(|h| Fact {
+                text: format!("{}户（{}）", h.head_name, h.code), link: format!("/households/{}", h.code)
+            })
+            .collect(),
+    })
+}
+
+/// Eliminations confirmed with less than the policy's months of stable income before the confirmation.
+async fn early_eliminations(db: &DatabaseConnection, within: Condition, months: u32) -> Result<FactGroup, AppError> {
+    let approved = identification::Entity::find()
+        .filter(within)
+        .filter(identification::Column::Kind.eq(crate::workflow::procedure::Procedure::Elimination.as_str()))
+        .filter(identification::Column::Stage.eq(crate::workflow::procedure::Stage::Approved.as_str()))
+        .all(db)
+        .await?;
+    let early: Vec<&identification::Model> = approved
+        .iter()
+        .filter(|run| {
+            let needed = run.commitment_signed_on.checked_add_months(chrono::Months::new(months));
+            needed.is_none_or(|d| d > beijing_date(run.updated_at))
+        })
+        .collect();
+    let ids: Vec<i64> = early.iter().map(|r| r.household_id).collect();
+    let households = household::Entity::find().filter(household::Column::Id.is_in(ids)).all(db).await?;
+    let facts: Vec<Fact> = early
+        .iter()
+        .take(LISTED as usize)
+        .filter_map(|run| {
+            let h = households.iter().find(|h| h.id == run.household_id)?;
+            Some(Fact {
+                text: format!(
+                    "{}户（{}）：收入自 {} 起稳定，{} 确认风险消除，不足 {months} 个月",
+                    h.head_name,
+                    h.code,
+                    run.commitment_signed_on,
+                    beijing_date(run.updated_at)
+                ),
+                link: format!("/households/{}", h.code),
+            })
+        })
+        .collect();
+    Ok(FactGroup {
+        title: "风险消除时收入稳定不足规定月数".into(),
+        item: "应纳尽纳、规范退出".into(),
+        total: early.len() as u64,
+        facts,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_first_half_round_in_june_looks_at_january_to_may() {
+        let months = months_looked_at(2026, day("2026-06-10"), day("2026-12-05"));
+        assert_eq!(months, ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]);
+        assert_eq!(month_before(day("2026-06-10")), (day("2026-05-01"), day("2026-05-31")));
+        assert_eq!(months_looked_at(2026, day("2026-01-10"), day("2026-12-05")), ["2026-01"], "at least January");
+    }
+}
