@@ -25,6 +25,7 @@ use visits::load_visits;
 
 mod cases;
 mod plans;
+mod supervision;
 
 pub struct DemoOptions {
     pub households: u64,
@@ -108,6 +109,11 @@ pub async fn load(
     writeln!(out, "已为 {plans} 户监测户建立一户一方案（帮扶措施落实中或已落实；少数尚未制定）。")?;
     let cases = cases::load(&tx, &mut rng, &actor, now).await?;
     writeln!(out, "已登记在办风险案件 {cases} 件（红色预警户全部登记，个别已逾期）。")?;
+    let findings = supervision::load(&tx, &actor, now).await?;
+    writeln!(
+        out,
+        "已生成县纪委专项督查一轮（整改中），发现问题 {findings} 个，处于待交办、立行立改、整改中、待复核、已销号等不同环节。"
+    )?;
 
     audit::append(
         &tx,
