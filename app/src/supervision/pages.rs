@@ -86,8 +86,10 @@ fn PlanForm(options: PlanningOptions, plan: ServerAction<PlanRound>) -> impl Int
     let townships: Vec<(String, String)> = options.townships.iter().map(|u| (u.code.clone(), u.name.clone())).collect();
     let villages: Vec<(String, String)> = options.villages.iter().map(|u| (u.code.clone(), u.name.clone())).collect();
     let offset = townships.len();
+    let me = options.me;
     view! {
-        <h2>"计划一轮专项督查"</h2>
+        <details class="editor">
+        <summary>"计划一轮专项督查"</summary>
         <ActionForm action=plan attr:class="form">
             <label for="org_code">"督查组所在单位"</label>
             <select id="org_code" name="form[org_code]">
@@ -117,12 +119,14 @@ fn PlanForm(options: PlanningOptions, plan: ServerAction<PlanRound>) -> impl Int
             {field_error(value, "units")}
             <label for="lead">"组长"</label>
             <select id="lead" name="form[lead_user_id]">
-                {options.members.iter().map(|m| view! { <option value=m.user_id>{m.label.clone()}</option> }).collect_view()}
+                {options.members.iter().map(|m| view! { <option value=m.user_id selected=m.user_id == me>{m.label.clone()}</option> }).collect_view()}
             </select>
             {field_error(value, "lead_user_id")}
             <fieldset class="checks" id="members">
                 <legend>"成员（纪委、经发办、相关部门）"</legend>
-                {checks("members", options.members.iter().map(|m| (m.user_id.to_string(), m.label.clone())).collect())}
+                <details><summary>{format!("选择成员（可选 {} 人）", options.members.len())}</summary>
+                    {checks("members", options.members.iter().map(|m| (m.user_id.to_string(), m.label.clone())).collect())}
+                </details>
             </fieldset>
             {field_error(value, "members")}
             <label for="topics">"督查重点（可空）"</label>
@@ -137,6 +141,7 @@ fn PlanForm(options: PlanningOptions, plan: ServerAction<PlanRound>) -> impl Int
             {form_error(value)}
             <button type="submit" class="primary">"保存督查计划"</button>
         </ActionForm>
+        </details>
     }
 }
 

@@ -1,4 +1,5 @@
 use super::*;
+use chrono::NaiveDate;
 
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()

@@ -273,3 +273,75 @@ async fn a_round_from_plan_to_completion(backend: tests::Backend) {
     );
 }
 both_backends!(a_round, a_round_from_plan_to_completion);
+
+/// Waits until the page's text contains `text` (at most ten seconds) and says so if it never does.
+async fn wait_for_text(client: &fantoccini::Client, text: &str) {
+    for _ in 0..100 {
+        if tests::browser::text_of(client, "body").await.contains(text) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the page never showed “{text}”: {}", tests::browser::text_of(client, "body").await);
+}
+
+/// On a phone, with the release bundle: a team member records a finding on the round's page and hands it
+/// over; the village submits its rectification; another member re-checks it on the page and it is closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finding_recorded_handed_over_and_closed_on_a_phone() {
+    use fantoccini::Locator;
+    use tests::browser::{ChromeDriver, browser, click, save_screenshot, sign_in, wait_for_hydration};
+    let app = TestApp::spawn(tests::Backend::Sqlite).await.with_county().await;
+    app.policy(COUNTY, 2026, Preset::Tongnan2020).await;
+    let code = app.household(VILLAGE_A1, 1, "张建国").await;
+    let jiwei_pw = app.user("jiwei", Role::DisciplineTeam, COUNTY).await;
+    let fupin_pw = app.user("fupin", Role::CountyOffice, COUNTY).await;
+    let lianxi = app.signed_in("lianxi", &app.user("lianxi", Role::MonitoringContact, VILLAGE_A1).await).await;
+    let jiwei = app.signed_in("jiwei", &jiwei_pw).await;
+    let plan = json!({ "org_code": COUNTY, "title": "2026 年上半年专项督查", "year": "2026", "half": "h1",
+        "units": [TOWNSHIP_A], "members": [app.user_id("fupin").await.to_string()],
+        "lead_user_id": app.user_id("jiwei").await.to_string(), "starts_on": "2026-03-02", "ends_on": "2026-03-20" });
+    let (_, body) = post(&jiwei, "/api/supervision/rounds", plan).await;
+    let round = body["id"].as_i64().unwrap();
+    assert_eq!(
+        post(&jiwei, &format!("/api/supervision/rounds/{round}/steps"), json!({ "step": "start" })).await.0,
+        204
+    );
+
+    let driver = ChromeDriver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+    sign_in(&client, &app.base, "jiwei", &jiwei_pw).await;
+    client.goto(&format!("{}/supervision/{round}", app.base)).await.unwrap();
+    wait_for_hydration(&client).await;
+    client.execute(&format!("document.getElementById('f_unit').value = '{VILLAGE_A1}';"), vec![]).await.unwrap();
+    client.find(Locator::Css("#f_household")).await.unwrap().send_keys(&code).await.unwrap();
+    client.find(Locator::Css("#f_description")).await.unwrap().send_keys("户主患病住院，走访记录未反映").await.unwrap();
+    click(&client, Locator::XPath("//button[contains(., '记录问题')]")).await;
+    wait_for_text(&client, "户主患病住院，走访记录未反映").await;
+    assert!(tests::browser::text_of(&client, "body").await.contains("张建国户"));
+    save_screenshot(&client, "phone-supervision-finding").await;
+    click(&client, Locator::XPath("//button[contains(., '交办整改')]")).await;
+    wait_for_text(&client, "整改案件 #").await;
+    client.close().await.unwrap();
+
+    // The village submits its rectification on the case.
+    let (_, r) = get(&jiwei, &format!("/api/supervision/rounds/{round}")).await;
+    let case_id = r["findings"][0]["case_id"].as_i64().unwrap();
+    assert_eq!(case_step(&lianxi, case_id, "submit", "已补录 2 月走访记录").await.0, 200);
+
+    // Another member re-checks it on the page: 合格, 销号.
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+    sign_in(&client, &app.base, "fupin", &fupin_pw).await;
+    client.goto(&format!("{}/supervision/{round}", app.base)).await.unwrap();
+    wait_for_hydration(&client).await;
+    wait_for_text(&client, "待复核").await;
+    click(&client, Locator::XPath("//button[contains(., '提交复核')]")).await;
+    wait_for_text(&client, "已销号").await;
+    save_screenshot(&client, "phone-supervision-closed").await;
+    client.close().await.unwrap();
+    let case: Value =
+        lianxi.server_fn::<app::cases::api::GetCase>(&[("id", &case_id.to_string())]).await.json().await.unwrap();
+    assert_eq!(case["summary"]["status"], "Closed");
+}

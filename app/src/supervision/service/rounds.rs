@@ -444,6 +444,7 @@ pub async fn planning_options(
     }
     Ok(PlanningOptions {
         today: beijing_date(now),
+        me: caller.user_id,
         teams,
         townships: at(&[OrgLevel::Township]),
         villages: at(&[OrgLevel::Village]),
