@@ -269,6 +269,7 @@ fn router(state: AppState, settings: &Settings) -> Router {
         .route("/prints/households/{code}/visit-sheet.pdf", get(crate::api::prints::visit_sheet))
         .route("/prints/households/{code}/commitment.pdf", get(crate::api::prints::commitment))
         .route("/prints/households/{code}/public-notice.pdf", get(crate::api::prints::public_notice))
+        .route("/prints/supervision/{id}/units/{code}/handover.pdf", get(crate::api::prints::supervision_handover))
         .route("/prints/visits/{id}/visit-sheet.pdf", get(crate::api::prints::recorded_visit_sheet))
         .route("/prints/villages/{code}/visit-sheets.pdf", get(crate::api::prints::village_visit_sheets))
         .route("/prints/meetings/{id}/minutes.pdf", get(crate::api::prints::meeting_minutes))

@@ -78,6 +78,7 @@ pub fn action_label(action: &str) -> &'static str {
         "print.household_form" => "打印农户表单",
         "print.meeting_book" => "打印会议记录专本",
         "print.meeting_minutes" => "打印会议记录",
+        "print.supervision_handover" => "打印督查问题交办单",
         "print.visit_sheets" => "打印走访表",
         "screening.applied" => "导入部门预警",
         "screening.rejected" => "部门预警导入被拒（有错误）",

@@ -11,7 +11,7 @@ use super::api::{
 use super::{FindingStatus, FindingView, Method, PlanningOptions, RoundView, Severity};
 use crate::permissions::Action;
 use crate::refill::{refill, refused_input};
-use crate::ui::{ErrorBox, action_error, caller_may, count_successes, field_error, form_error};
+use crate::ui::{ErrorBox, FileLink, action_error, caller_may, count_successes, field_error, form_error};
 
 /// 专项督查: the rounds the caller sees, and (for the team) the form to plan one.
 #[component]
@@ -226,7 +226,7 @@ fn RoundBody(
         {(!r.whole).then(|| view! { <p class="banner info">"您看到的是本单位被督查发现的问题及其整改情况。"</p> })}
         <h2>"督查对象"</h2>
         <table class="list">
-            <thead><tr><th>"单位"</th><th>"发现"</th><th>"立行立改"</th><th>"交办"</th><th>"销号（按期）"</th><th>"逾期"</th><th>"结转"</th><th>"底稿"</th></tr></thead>
+            <thead><tr><th>"单位"</th><th>"发现"</th><th>"立行立改"</th><th>"交办"</th><th>"销号（按期）"</th><th>"逾期"</th><th>"结转"</th><th>"底稿和交办单"</th></tr></thead>
             <tbody>{r.units.iter().cloned().map(|u| view! {
                 <tr>
                     <td data-label="单位">{u.unit_name}</td>
@@ -236,7 +236,10 @@ fn RoundBody(
                     <td data-label="销号（按期）">{format!("{}（{}）", u.closed, u.closed_on_time)}</td>
                     <td data-label="逾期" class:attention={u.overdue > 0}>{u.overdue}</td>
                     <td data-label="结转">{u.carried_over}</td>
-                    <td data-label="底稿">{r.whole.then(|| view! { <a href=format!("/supervision/{round_id}/units/{}", u.org_code)>"督查底稿"</a> })}</td>
+                    <td data-label="底稿和交办单">
+                        {r.whole.then(|| view! { <a href=format!("/supervision/{round_id}/units/{}", u.org_code)>"督查底稿"</a>" · " })}
+                        <FileLink href=format!("/prints/supervision/{round_id}/units/{}/handover.pdf", u.org_code)>"交办单（PDF）"</FileLink>
+                    </td>
                 </tr>
             }).collect_view()}</tbody>
         </table>

@@ -174,6 +174,18 @@ pub async fn public_notice(
     .await?)
 }
 
+/// 督查问题交办单 of one covered unit of a supervision round (with the outcomes once rectified).
+pub async fn supervision_handover(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Extension(printer): Extension<Arc<Printer>>,
+    Path((id, code)): Path<(i64, String)>,
+) -> Result<Response, PrintFailed> {
+    let (title, data) =
+        app::supervision::service::sheets::handover_sheet(&state.db, state.clock.now(), &ctx, id, &code).await?;
+    Ok(pdf_response(printer, title.clone(), vec![Part { form: "supervision-handover", data, bookmark: title }]).await?)
+}
+
 /// "张建国户（500152101201000001）" from a form's household data.
 fn bookmark(data: &serde_json::Value) -> String {
     let household = &data["household"];

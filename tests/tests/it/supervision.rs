@@ -177,6 +177,22 @@ async fn a_round_from_plan_to_completion(backend: tests::Backend) {
     let case: Value =
         lianxi.server_fn::<app::cases::api::GetCase>(&[("id", &case_id.to_string())]).await.json().await.unwrap();
     assert_eq!(case["summary"]["status"], "Closed");
+    // The hand-over sheet, printed after rectification, shows the outcome; the village prints its own too.
+    let sheet = |client: &Client| {
+        let path = format!("/prints/supervision/{round}/units/{VILLAGE_A1}/handover.pdf");
+        let request = client.http.get(client.url(&path));
+        async move { request.send().await.unwrap() }
+    };
+    let response = sheet(&jiwei).await;
+    assert_eq!(response.status(), 200);
+    let pdf = tests::Pdf::from(response.bytes().await.unwrap().to_vec());
+    pdf.qpdf_check();
+    let text = pdf.text();
+    let joined: String = text.lines().collect();
+    assert!(joined.contains("已整改，复核合格销号：专本记录齐全") && joined.contains("2026-03-30"), "{text}");
+    tests::assert_snapshot("supervision-handover", &text);
+    assert_eq!(sheet(&shuji).await.status(), 200);
+    assert_eq!(sheet(&far).await.status(), 404);
 
     // The A2 problem: its owner cannot re-check it, nor can a member from that village.
     let a2_case: i64 = {

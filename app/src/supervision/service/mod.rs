@@ -1,9 +1,11 @@
 //! Supervision rounds in the database: who sees what of a round, its rounds and steps (`rounds`), its
-//! findings from recording to closing (`findings`), and each covered unit's work paper (`workpaper`).
+//! findings from recording to closing (`findings`), each covered unit's work paper (`workpaper`) and its
+//! hand-over sheet (`sheets`).
 //! Every change writes its audit record in the same transaction.
 
 pub mod findings;
 pub mod rounds;
+pub mod sheets;
 pub mod workpaper;
 
 use entities::{supervision_member, supervision_round};

@@ -1,0 +1,115 @@
+//! The 督查问题交办单 of one covered unit: the problems handed over to it, each with its basis, deadline and
+//! responsible person, and (printed after rectification) the outcome. Its data for the print engine.
+
+use chrono::{DateTime, Utc};
+use entities::{case_event, risk_case, supervision_finding};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::{Value, json};
+
+use super::rounds::finding_status;
+use super::{Sight, round_in_sight, units_of};
+use crate::audit::service::{self as audit, Actor, Entry};
+use crate::error::AppError;
+use crate::org::OrgCode;
+use crate::request::RequestContext;
+use crate::supervision::{FindingStatus, Half, Severity};
+use crate::time::beijing_date;
+
+/// The outcome column: where the rectification stands, with the re-check's note once it was re-checked.
+fn outcome(
+    status: FindingStatus,
+    case: &risk_case::Model,
+    last_note: Option<&str>,
+    today: chrono::NaiveDate,
+) -> String {
+    let note = last_note.filter(|n| !n.is_empty()).map(|n| format!("：{n}")).unwrap_or_default();
+    match status {
+        FindingStatus::Closed => format!("已整改，复核合格销号{note}"),
+        FindingStatus::AwaitingRecheck => format!("已提交整改，待督查组复核{note}"),
+        FindingStatus::CarriedOver => "未完成整改，已结转下一轮".into(),
+        _ if case.deadline < today => "逾期未完成整改".into(),
+        _ => "整改中".into(),
+    }
+}
+
+/// The hand-over sheet's title and data for the unit `unit_code` (a covered unit, or a unit inside one);
+/// the print is audited.
+pub async fn handover_sheet(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    round_id: i64,
+    unit_code: &str,
+) -> Result<(String, Value), AppError> {
+    let caller = ctx.caller()?;
+    let (round, _, sight) = round_in_sight(db, caller, round_id).await?;
+    let unit = OrgCode::parse(unit_code).map_err(|_| AppError::NotFound)?;
+    let covered = units_of(&round).iter().filter_map(|u| OrgCode::parse(u).ok()).any(|c| c.contains(unit.as_str()));
+    if !covered || !sight.sees(unit.as_str()) && !matches!(sight, Sight::Whole { .. }) {
+        return Err(AppError::NotFound);
+    }
+    let today = beijing_date(now);
+    let findings = supervision_finding::Entity::find()
+        .filter(supervision_finding::Column::RoundId.eq(round.id))
+        .filter(crate::authz::code_prefix(supervision_finding::Column::OrgCode, unit.scope_prefix()))
+        .filter(supervision_finding::Column::CaseId.is_not_null())
+        .order_by_asc(supervision_finding::Column::Id)
+        .all(db)
+        .await?;
+    let cases = risk_case::Entity::find()
+        .filter(risk_case::Column::Id.is_in(findings.iter().filter_map(|f| f.case_id)))
+        .all(db)
+        .await?;
+    let events = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.is_in(findings.iter().filter_map(|f| f.case_id)))
+        .filter(case_event::Column::Action.is_in(["submit", "accept", "return"]))
+        .order_by_asc(case_event::Column::Id)
+        .all(db)
+        .await?;
+    let owners = crate::users::service::display_names(db, cases.iter().map(|c| c.owner_user_id)).await?;
+    let names = crate::org::service::display_names(db, vec![unit.as_str().to_string(), round.org_code.clone()]).await?;
+    let mut rows = Vec::new();
+    for (number, f) in findings.iter().enumerate() {
+        let Some(case) = f.case_id.and_then(|id| cases.iter().find(|c| c.id == id)) else { continue };
+        let status = finding_status(f, Some(case));
+        let last_note = events.iter().rev().find(|e| e.case_id == case.id).map(|e| e.note.as_str());
+        rows.push(json!({
+            "number": number + 1,
+            "item": f.item,
+            "description": f.description,
+            "basis": f.basis,
+            "severity": Severity::parse(&f.severity).map_or("", Severity::label),
+            "owner": owners.get(&case.owner_user_id).cloned().unwrap_or_default(),
+            "deadline": case.deadline.to_string(),
+            "outcome": outcome(status, case, last_note, today),
+        }));
+    }
+    let unit_name = names.get(unit.as_str()).cloned().unwrap_or_default();
+    let half = Half::parse(&round.half).unwrap_or(Half::First);
+    let title = format!("{unit_name}督查问题交办单");
+    audit::record_event(
+        db,
+        &Actor::user(caller, &ctx.meta),
+        now,
+        Entry {
+            action: "print.supervision_handover",
+            entity_type: "supervision_round",
+            entity_id: round.id.to_string(),
+            org_code: Some(unit.as_str().to_string()),
+            changes: json!({ "name": title, "rows": rows.len() }),
+        },
+    )
+    .await?;
+    Ok((
+        title,
+        json!({
+            "round_title": round.title,
+            "period": format!("{} 年{}", round.year, half.label()),
+            "team_name": names.get(&round.org_code).cloned().unwrap_or_default(),
+            "unit_name": unit_name,
+            "handed_over": rows.len(),
+            "findings": rows,
+            "printed_on": today.to_string(),
+        }),
+    ))
+}

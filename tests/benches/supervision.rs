@@ -1,0 +1,61 @@
+//! 专项督查 on a county of HOUSEHOLDS households (default 1,000,000; the small demo is 300): the work paper
+//! (督查底稿) of a covered township and the round's page data (the summary per unit and the findings), each
+//! through the real API as the county's discipline team. Prints the median, best and worst of five runs;
+//! asserts nothing about time.
+//!
+//! `cargo bench -p tests --bench supervision` (`HOUSEHOLDS=300` for the small county)
+
+use std::time::Instant;
+
+use app::permissions::Role;
+use app::time::Clock;
+use sea_orm::EntityTrait;
+use tests::{Backend, COUNTY, TestApp};
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    runtime.block_on(run());
+}
+
+/// Median, best and worst in ms of `runs` timed GETs of `path` (after one to warm up).
+async fn timed(client: &tests::Client, path: &str, runs: usize) -> (f64, f64, f64, usize) {
+    let mut times = Vec::new();
+    let mut bytes = 0;
+    for run in 0..=runs {
+        let started = Instant::now();
+        let response = client.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        bytes = response.bytes().await.expect("body").len();
+        if run > 0 {
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    (times[times.len() / 2], times[0], times[times.len() - 1], bytes)
+}
+
+async fn run() {
+    let households: u64 = std::env::var("HOUSEHOLDS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.clock.set(app::time::SystemClock.now());
+    let started = Instant::now();
+    let options = server::demo::DemoOptions { households, seed: 2026 };
+    server::demo::load(app.db(), &options, app.clock.now(), None, &mut std::io::sink()).await.expect("demo county");
+    println!("demo county: {households} households loaded in {:.1} s", started.elapsed().as_secs_f64());
+    let jiwei = app.signed_in("bench.jiwei", &app.user("bench.jiwei", Role::DisciplineTeam, COUNTY).await).await;
+    let round =
+        entities::supervision_round::Entity::find().one(app.db()).await.expect("query").expect("the demo round");
+    let covered: Vec<String> = serde_json::from_str(&round.units).expect("units");
+    let township = covered.first().expect("a covered township");
+    let runs = 5;
+    let paper = format!("/api/supervision/rounds/{}/units/{township}/workpaper", round.id);
+    let (median, best, worst, bytes) = timed(&jiwei, &paper, runs).await;
+    println!("work paper of a township: median {median:.0} ms, best {best:.0} ms, worst {worst:.0} ms ({bytes} bytes)");
+    let page = format!("/api/supervision/rounds/{}", round.id);
+    let (median, best, worst, bytes) = timed(&jiwei, &page, runs).await;
+    println!(
+        "round summary and findings: median {median:.0} ms, best {best:.0} ms, worst {worst:.0} ms ({bytes} bytes)"
+    );
+    let (median, best, worst, _) = timed(&jiwei, "/api/supervision/rounds", runs).await;
+    println!("list of rounds: median {median:.0} ms, best {best:.0} ms, worst {worst:.0} ms");
+}
