@@ -22,6 +22,26 @@ use crate::request::RequestContext;
 use crate::supervision::{FindingForm, FindingStatus, HandOverForm, RecheckForm, RoundStatus, recheck_refusal};
 use crate::time::beijing_date;
 
+/// A finding's change as its audit record, in the caller's transaction.
+async fn finding_audit<C: sea_orm::ConnectionTrait>(
+    tx: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    finding: &supervision_finding::Model,
+    action: &'static str,
+    changes: serde_json::Value,
+) -> Result<(), AppError> {
+    let entry = Entry {
+        action,
+        entity_type: "supervision_finding",
+        entity_id: finding.id.to_string(),
+        org_code: Some(finding.org_code.clone()),
+        changes,
+    };
+    audit::append(tx, actor, now, entry).await?;
+    Ok(())
+}
+
 /// The round and finding by id, for a caller who sees the whole round; with whether they may manage it
 /// and are a member.
 async fn finding_for_team(
@@ -114,19 +134,15 @@ pub async fn record(
     }
     .insert(&tx)
     .await?;
-    audit::append(
+    finding_audit(
         &tx,
         &actor,
         now,
-        Entry {
-            action: "supervision.finding_recorded",
-            entity_type: "supervision_finding",
-            entity_id: row.id.to_string(),
-            org_code: Some(row.org_code.clone()),
-            changes: json!({ "after": { "item": row.item, "method": fields.method.label(), "severity": fields.severity.label(),
+        &row,
+        "supervision.finding_recorded",
+        json!({ "after": { "item": row.item, "method": fields.method.label(), "severity": fields.severity.label(),
                 "description": row.description, "found_on": row.found_on, "household": household.map(|h| h.code),
                 "on_spot_action": row.on_spot_action, "self_found_case_id": row.self_found_case_id } }),
-        },
     )
     .await?;
     tx.commit().await?;
@@ -199,17 +215,13 @@ pub async fn hand_over(
     active.case_id = Set(Some(case_id));
     active.updated_at = Set(now);
     active.update(&tx).await?;
-    audit::append(
+    finding_audit(
         &tx,
         &actor,
         now,
-        Entry {
-            action: "supervision.handed_over",
-            entity_type: "supervision_finding",
-            entity_id: finding.id.to_string(),
-            org_code: Some(finding.org_code.clone()),
-            changes: json!({ "after": { "case_id": case_id, "owner_user_id": owner, "deadline": deadline } }),
-        },
+        &finding,
+        "supervision.handed_over",
+        json!({ "after": { "case_id": case_id, "owner_user_id": owner, "deadline": deadline } }),
     )
     .await?;
     tx.commit().await?;
@@ -264,17 +276,13 @@ pub async fn recheck(
         active.updated_at = Set(now);
         active.update(&tx).await?;
     }
-    audit::append(
+    finding_audit(
         &tx,
         &actor,
         now,
-        Entry {
-            action: "supervision.rechecked",
-            entity_type: "supervision_finding",
-            entity_id: finding.id.to_string(),
-            org_code: Some(finding.org_code.clone()),
-            changes: json!({ "after": { "result": if passed { "合格，销号" } else { "不合格，退回整改" }, "note": note } }),
-        },
+        &finding,
+        "supervision.rechecked",
+        json!({ "after": { "result": if passed { "合格，销号" } else { "不合格，退回整改" }, "note": note } }),
     )
     .await?;
     tx.commit().await?;
@@ -316,19 +324,8 @@ pub async fn carry_over(
     active.carried_over_reason = Set(Some(reason.to_string()));
     active.updated_at = Set(now);
     active.update(&tx).await?;
-    audit::append(
-        &tx,
-        &actor,
-        now,
-        Entry {
-            action: "supervision.carried_over",
-            entity_type: "supervision_finding",
-            entity_id: finding.id.to_string(),
-            org_code: Some(finding.org_code.clone()),
-            changes: json!({ "after": { "reason": reason } }),
-        },
-    )
-    .await?;
+    finding_audit(&tx, &actor, now, &finding, "supervision.carried_over", json!({ "after": { "reason": reason } }))
+        .await?;
     tx.commit().await?;
     Ok(())
 }

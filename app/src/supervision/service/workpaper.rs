@@ -150,13 +150,13 @@ async fn unvisited(
         title: format!("监测户 {} 月无走访记录", from.month()),
         item: "走访记录按频次完整".into(),
         total,
-        facts: rows
-            .into_iter()
-            .map(|h| Fact {
-                text: format!("{}户（{}）", h.head_name, h.code), link: format!("/households/{}", h.code)
-            })
-            .collect(),
+        facts: rows.iter().map(household_fact).collect(),
     })
+}
+
+/// A household as a fact: "张建国户（500152101201000001）", linked to its page.
+fn household_fact(h: &household::Model) -> Fact {
+    Fact { text: format!("{}户（{}）", h.head_name, h.code), link: format!("/households/{}", h.code) }
 }
 
 /// Open cases past their deadline.
@@ -220,12 +220,7 @@ async fn not_included(db: &DatabaseConnection, within: Condition) -> Result<Fact
         title: "疑似应纳未纳（风险研判为监测对象，未识别纳入）".into(),
         item: "应纳尽纳、规范退出".into(),
         total,
-        facts: rows
-            .into_iter()
-            .map(|h| Fact {
-                text: format!("{}户（{}）", h.head_name, h.code), link: format!("/households/{}", h.code)
-            })
-            .collect(),
+        facts: rows.iter().map(household_fact).collect(),
     })
 }
 
