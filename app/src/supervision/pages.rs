@@ -225,6 +225,7 @@ fn RoundBody(
         })}
         {(!r.whole).then(|| view! { <p class="banner info">"您看到的是本单位被督查发现的问题及其整改情况。"</p> })}
         <h2>"督查对象"</h2>
+        <p><a download href=format!("/api/supervision/rounds/{round_id}/summary.xlsx")>"下载本轮督查汇总（Excel）"</a></p>
         <table class="list">
             <thead><tr><th>"单位"</th><th>"发现"</th><th>"立行立改"</th><th>"交办"</th><th>"销号（按期）"</th><th>"逾期"</th><th>"结转"</th><th>"底稿和交办单"</th></tr></thead>
             <tbody>{r.units.iter().cloned().map(|u| view! {

@@ -44,6 +44,7 @@ use utoipa::{Modify, OpenApi};
         meetings::list, meetings::get_one,
         supervision::list, supervision::create, supervision::get_one, supervision::step, supervision::record,
         supervision::hand_over, supervision::recheck, supervision::carry_over, supervision::workpaper,
+        supervision::summary_file,
     ),
     components(schemas(
         auth::LoginRequest, auth::PasswordChange, app::permissions::Caller, app::permissions::RoleGrant, app::permissions::Role,
@@ -220,6 +221,7 @@ pub fn router() -> Router<AppState> {
         .route("/supervision/rounds", get(supervision::list).post(supervision::create))
         .route("/supervision/rounds/{id}", get(supervision::get_one))
         .route("/supervision/rounds/{id}/steps", post(supervision::step))
+        .route("/supervision/rounds/{id}/summary.xlsx", get(supervision::summary_file))
         .route("/supervision/rounds/{id}/findings", post(supervision::record))
         .route("/supervision/rounds/{id}/units/{code}/workpaper", get(supervision::workpaper))
         .route("/supervision/findings/{id}/hand-over", post(supervision::hand_over))

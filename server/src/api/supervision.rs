@@ -144,3 +144,17 @@ pub async fn workpaper(
 ) -> Result<Json<Workpaper>, AppError> {
     Ok(Json(app::supervision::service::workpaper::workpaper(&state.db, state.clock.now(), &ctx, id, &code).await?))
 }
+
+/// The round's summary per covered unit as .xlsx.
+#[utoipa::path(get, path = "/api/supervision/rounds/{id}/summary.xlsx", tag = "supervision",
+    params(("id" = i64, Path, description = "督查编号")),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (status = 404, body = super::ErrorBody)))]
+pub async fn summary_file(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, AppError> {
+    let file = app::supervision::service::sheets::summary_file(&state.db, state.clock.now(), &ctx, id).await?;
+    Ok(super::excel::xlsx_response(file))
+}

@@ -277,6 +277,16 @@ async fn a_round_from_plan_to_completion(backend: tests::Backend) {
     let page = jiwei.get(&format!("/supervision/{round}")).await.text().await.unwrap();
     assert!(page.contains("2026 年上半年防返贫监测帮扶专项督查") && page.contains("待下半年督查复核"), "{page}");
 
+    // The summary per unit as a workbook: 双江镇 found 3, one on the spot, two handed over, one closed on time,
+    // one carried over.
+    let response = jiwei.get(&format!("/api/supervision/rounds/{round}/summary.xlsx")).await;
+    assert_eq!(response.status(), 200);
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = calamine::Reader::worksheet_range_at(&mut book, 0).unwrap().unwrap();
+    let row: Vec<String> = range.rows().nth(2).unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(row[1..], ["双江镇", "3", "1", "2", "1", "1", "0", "1"], "{row:?}");
+
     let records = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 200).await.unwrap();
     let count = |action: &str| records.iter().filter(|r| r.action == action).count();
     assert_eq!(

@@ -348,18 +348,17 @@ fn tallies(
             };
             for (v, (_, case)) in views.iter().zip(findings).filter(|(v, _)| v.org_code.starts_with(prefix.as_str())) {
                 t.found += 1;
+                t.handed_over += u64::from(v.case_id.is_some());
                 match v.status {
                     FindingStatus::CorrectedOnSpot => t.on_spot += 1,
                     FindingStatus::Closed => {
-                        t.handed_over += 1;
                         t.closed += 1;
                         let on_time =
                             case.as_ref().is_some_and(|c| c.closed_at.is_some_and(|at| beijing_date(at) <= c.deadline));
                         t.closed_on_time += u64::from(on_time);
                     }
-                    FindingStatus::HandedOver | FindingStatus::AwaitingRecheck => t.handed_over += 1,
                     FindingStatus::CarriedOver => t.carried_over += 1,
-                    FindingStatus::Recorded => {}
+                    FindingStatus::Recorded | FindingStatus::HandedOver | FindingStatus::AwaitingRecheck => {}
                 }
                 t.overdue += u64::from(v.overdue);
             }

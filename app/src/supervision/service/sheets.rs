@@ -113,3 +113,60 @@ pub async fn handover_sheet(
         }),
     ))
 }
+
+/// The round's summary per covered unit the caller sees (found, corrected on the spot, handed over, closed and
+/// closed on time, overdue, carried over) as one .xlsx; the download is audited.
+pub async fn summary_file(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    round_id: i64,
+) -> Result<crate::excel::workbook::ExportFile, AppError> {
+    let view = super::rounds::get(db, now, ctx, round_id).await?;
+    let columns = [
+        ("序号", 6.0),
+        ("被督查单位", 18.0),
+        ("发现问题", 10.0),
+        ("立行立改", 10.0),
+        ("交办整改", 10.0),
+        ("已销号", 10.0),
+        ("按期销号", 10.0),
+        ("逾期未销号", 11.0),
+        ("结转", 8.0),
+    ];
+    let table: Vec<Vec<String>> = view
+        .units
+        .iter()
+        .map(|u| {
+            [
+                &u.unit_name,
+                &u.found.to_string(),
+                &u.on_spot.to_string(),
+                &u.handed_over.to_string(),
+                &u.closed.to_string(),
+                &u.closed_on_time.to_string(),
+                &u.overdue.to_string(),
+                &u.carried_over.to_string(),
+            ]
+            .map(|c| c.to_string())
+            .to_vec()
+        })
+        .collect();
+    let title = format!("{}汇总", view.summary.title);
+    let heading = format!("{title}（{}，截至 {}）", view.summary.period, beijing_date(now));
+    let bytes = crate::excel::workbook::workbook_bytes("督查汇总", &heading, &columns, &table, "（无督查对象）")?;
+    audit::record_event(
+        db,
+        &Actor::user(ctx.caller()?, &ctx.meta),
+        now,
+        Entry {
+            action: "export.downloaded",
+            entity_type: "supervision_round",
+            entity_id: round_id.to_string(),
+            org_code: None,
+            changes: json!({ "name": title, "rows": table.len() }),
+        },
+    )
+    .await?;
+    Ok(crate::excel::workbook::ExportFile { file_name: format!("{title}.xlsx"), bytes, rows: table.len() })
+}
