@@ -253,7 +253,7 @@ fn RoundBody(
         {if r.findings.is_empty() {
             view! { <p class="muted">"暂无。"</p> }.into_any()
         } else {
-            view! { <ul class="cards">{r.findings.iter().cloned().map(|f| view! {
+            view! { <ul class="findings">{r.findings.iter().cloned().map(|f| view! {
                 <FindingCard f team=r.is_member || r.may_manage may_manage=r.may_manage rectifying=s.status == super::RoundStatus::Rectifying actions/>
             }).collect_view()}</ul> }.into_any()
         }}
@@ -323,7 +323,7 @@ fn FindingCard(f: FindingView, team: bool, may_manage: bool, rectifying: bool, a
         _ => f.unit_name.clone(),
     };
     view! {
-        <li class="card">
+        <li>
             <p><strong>{format!("{}：{}", f.item, f.description)}</strong></p>
             <p class="muted">{format!("{} · {} · {} · {} 发现", subject, f.method_label, f.severity_label, f.found_on)}</p>
             <p>

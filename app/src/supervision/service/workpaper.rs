@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::{household, identification, meeting, org_unit, risk_case, screening_row, visit};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -135,15 +135,20 @@ async fn unvisited(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<FactGroup, AppError> {
+    use sea_orm::sea_query::ExprTrait;
+    // Correlated, so each monitored household probes the visits' (household, date) index.
     let visited = Query::select()
-        .column(visit::Column::HouseholdId)
+        .expr(Expr::val(1))
         .from(visit::Entity)
-        .and_where(visit::Column::VisitedOn.between(from, to))
+        .and_where(
+            Expr::col((visit::Entity, visit::Column::HouseholdId)).equals((household::Entity, household::Column::Id)),
+        )
+        .and_where(Expr::col((visit::Entity, visit::Column::VisitedOn)).between(from, to))
         .to_owned();
     let query = household::Entity::find()
         .filter(within)
         .filter(household::Column::MonitoringStatus.eq(crate::households::MonitoringStatus::Monitored.as_str()))
-        .filter(household::Column::Id.not_in_subquery(visited));
+        .filter(Expr::exists(visited).not());
     let total = query.clone().count(db).await?;
     let rows = query.order_by_asc(household::Column::Code).limit(LISTED).all(db).await?;
     Ok(FactGroup {
