@@ -42,6 +42,22 @@ async fn finding_audit<C: sea_orm::ConnectionTrait>(
     Ok(())
 }
 
+/// Save a finding's new status, with what else the step changes, in the caller's transaction.
+async fn save_status<C: sea_orm::ConnectionTrait>(
+    tx: &C,
+    finding: &supervision_finding::Model,
+    status: FindingStatus,
+    now: DateTime<Utc>,
+    also: impl FnOnce(&mut supervision_finding::ActiveModel),
+) -> Result<(), AppError> {
+    let mut active = finding.clone().into_active_model();
+    active.status = Set(status.as_str().into());
+    active.updated_at = Set(now);
+    also(&mut active);
+    active.update(tx).await?;
+    Ok(())
+}
+
 /// The round and finding by id, for a caller who sees the whole round; with whether they may manage it
 /// and are a member.
 async fn finding_for_team(
@@ -210,11 +226,7 @@ pub async fn hand_over(
         },
     )
     .await?;
-    let mut active = finding.clone().into_active_model();
-    active.status = Set(FindingStatus::HandedOver.as_str().into());
-    active.case_id = Set(Some(case_id));
-    active.updated_at = Set(now);
-    active.update(&tx).await?;
+    save_status(&tx, &finding, FindingStatus::HandedOver, now, |f| f.case_id = Set(Some(case_id))).await?;
     finding_audit(
         &tx,
         &actor,
@@ -270,11 +282,7 @@ pub async fn recheck(
     let acting = authz::Acting { actor: &actor, user_id: caller.user_id, roles: &roles };
     crate::cases::service::steps::take_step(&tx, now, &acting, case.id, &action, &policy).await?;
     if passed {
-        let mut active = finding.clone().into_active_model();
-        active.status = Set(FindingStatus::Closed.as_str().into());
-        active.closed_at = Set(Some(now));
-        active.updated_at = Set(now);
-        active.update(&tx).await?;
+        save_status(&tx, &finding, FindingStatus::Closed, now, |f| f.closed_at = Set(Some(now))).await?;
     }
     finding_audit(
         &tx,
@@ -319,11 +327,10 @@ pub async fn carry_over(
     let caller = ctx.caller()?;
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
-    let mut active = finding.clone().into_active_model();
-    active.status = Set(FindingStatus::CarriedOver.as_str().into());
-    active.carried_over_reason = Set(Some(reason.to_string()));
-    active.updated_at = Set(now);
-    active.update(&tx).await?;
+    save_status(&tx, &finding, FindingStatus::CarriedOver, now, |f| {
+        f.carried_over_reason = Set(Some(reason.to_string()))
+    })
+    .await?;
     finding_audit(&tx, &actor, now, &finding, "supervision.carried_over", json!({ "after": { "reason": reason } }))
         .await?;
     tx.commit().await?;
