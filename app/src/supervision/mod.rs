@@ -16,6 +16,7 @@ pub use views::{
     Workpaper,
 };
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -262,6 +263,19 @@ pub fn recheck_refusal(is_member: bool, rectified_it: bool, from_the_unit: bool)
     } else {
         None
     }
+}
+
+/// Whether a finding is overdue on `today`: still open past its rectification deadline, unless the unit
+/// submitted its rectification by the deadline and it only waits for the team's re-check (the wait is then
+/// the team's, not the unit's).
+pub fn is_overdue(
+    status: FindingStatus,
+    deadline: NaiveDate,
+    submitted_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> bool {
+    let waiting_for_team = status == FindingStatus::AwaitingRecheck && submitted_on.is_some_and(|d| d <= deadline);
+    status.is_open() && deadline < today && !waiting_for_team
 }
 
 #[cfg(test)]

@@ -76,3 +76,16 @@ fn a_round_form_reads_its_units_and_members() {
     let refused = backwards.parse().unwrap_err();
     assert!(refused.field_message("ends_on").is_some() && refused.field_message("units").is_some());
 }
+
+/// Overdue is the unit's when it has not rectified by the deadline; a rectification submitted in time that
+/// waits for the team's re-check is not overdue, one submitted a day late is.
+#[test]
+fn a_rectification_submitted_in_time_is_not_overdue_while_it_waits() {
+    let deadline = day("2026-07-06");
+    let today = day("2026-07-20");
+    assert!(is_overdue(FindingStatus::HandedOver, deadline, None, today));
+    assert!(!is_overdue(FindingStatus::HandedOver, deadline, None, deadline), "due on the day, not yet overdue");
+    assert!(!is_overdue(FindingStatus::AwaitingRecheck, deadline, Some(deadline), today));
+    assert!(is_overdue(FindingStatus::AwaitingRecheck, deadline, Some(day("2026-07-07")), today));
+    assert!(!is_overdue(FindingStatus::Closed, deadline, None, today));
+}

@@ -171,9 +171,30 @@ pub(crate) fn finding_status(f: &supervision_finding::Model, case: Option<&risk_
     }
 }
 
-/// Past its rectification deadline and not closed.
-fn overdue(f: &supervision_finding::Model, case: Option<&risk_case::Model>, today: chrono::NaiveDate) -> bool {
-    finding_status(f, case).is_open() && case.is_some_and(|c| c.deadline < today)
+/// The day each case's rectification was last submitted (its latest 整改完成，提请验收), by case id.
+async fn submitted_on(
+    db: &DatabaseConnection,
+    findings: &[(supervision_finding::Model, Option<risk_case::Model>)],
+) -> Result<HashMap<i64, chrono::NaiveDate>, AppError> {
+    let events = entities::case_event::Entity::find()
+        .filter(entities::case_event::Column::CaseId.is_in(findings.iter().filter_map(|(f, _)| f.case_id)))
+        .filter(entities::case_event::Column::Action.eq("submit"))
+        .order_by_asc(entities::case_event::Column::Id)
+        .all(db)
+        .await?;
+    Ok(events.into_iter().map(|e| (e.case_id, beijing_date(e.at))).collect())
+}
+
+/// Whether a finding with its case is overdue on `today` ([`crate::supervision::is_overdue`]).
+fn overdue(
+    f: &supervision_finding::Model,
+    case: Option<&risk_case::Model>,
+    submitted: &HashMap<i64, chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> bool {
+    case.is_some_and(|c| {
+        crate::supervision::is_overdue(finding_status(f, Some(c)), c.deadline, submitted.get(&c.id).copied(), today)
+    })
 }
 
 async fn summary(
@@ -187,6 +208,7 @@ async fn summary(
     let mut codes = units_of(round);
     codes.push(round.org_code.clone());
     let names = crate::org::service::display_names(db, codes).await?;
+    let submitted = submitted_on(db, findings).await?;
     Ok(RoundSummary {
         id: round.id,
         title: round.title.clone(),
@@ -201,7 +223,7 @@ async fn summary(
         ends_on: round.ends_on,
         findings: findings.len() as u64,
         open: findings.iter().filter(|(f, c)| finding_status(f, c.as_ref()).is_open()).count() as u64,
-        overdue: findings.iter().filter(|(f, c)| overdue(f, c.as_ref(), today)).count() as u64,
+        overdue: findings.iter().filter(|(f, c)| overdue(f, c.as_ref(), &submitted, today)).count() as u64,
     })
 }
 
@@ -217,6 +239,7 @@ pub async fn get(
     let today = beijing_date(now);
     let findings = findings_of(db, &round, &sight).await?;
     let summary = summary(db, &round, &findings, today).await?;
+    let submitted = submitted_on(db, &findings).await?;
     let mut people: Vec<i64> = members.clone();
     people.extend(findings.iter().filter_map(|(f, _)| f.person_user_id));
     people.extend(findings.iter().filter_map(|(_, c)| c.as_ref().map(|c| c.owner_user_id)));
@@ -263,7 +286,7 @@ pub async fn get(
                 case_id: f.case_id,
                 owner_name: case.as_ref().and_then(|c| names.get(&c.owner_user_id).cloned()),
                 deadline: case.as_ref().map(|c| c.deadline),
-                overdue: overdue(f, case.as_ref(), today),
+                overdue: overdue(f, case.as_ref(), &submitted, today),
                 carried_over_reason: f.carried_over_reason.clone(),
                 owner_options: Vec::new(),
             }
