@@ -9,7 +9,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::rounds::finding_status;
-use super::{Sight, checklist_of, round_in_sight, status_of, units_of};
+use super::{Sight, checklist_of, covers, round_in_sight, status_of};
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self, Action};
 use crate::cases::lifecycle;
@@ -102,7 +102,7 @@ pub async fn record(
     let fields = form.parse(&items, today)?;
     let unit =
         OrgCode::parse(&fields.org_code).map_err(|_| AppError::validation("org_code", "请选择问题所在的村或镇街。"))?;
-    if !units_of(&round).iter().filter_map(|u| OrgCode::parse(u).ok()).any(|covered| covered.contains(unit.as_str())) {
+    if !covers(&round, &unit) {
         return Err(AppError::validation("org_code", "问题所在单位应为本轮督查的对象。"));
     }
     let household = match &fields.household {

@@ -27,6 +27,14 @@ pub(crate) enum Sight {
 }
 
 impl Sight {
+    /// Whether the caller sees something of the covered unit `unit` (all of it, or a part in their scope).
+    pub(crate) fn touches(&self, unit: &OrgCode) -> bool {
+        match self {
+            Sight::Whole { .. } => true,
+            Sight::Units(prefixes) => prefixes.iter().any(|p| p.starts_with(unit.scope_prefix())),
+        }
+    }
+
     /// Whether a finding of the unit `org_code` is visible.
     pub(crate) fn sees(&self, org_code: &str) -> bool {
         match self {
@@ -39,6 +47,11 @@ impl Sight {
 /// The covered units of a round.
 pub(crate) fn units_of(round: &supervision_round::Model) -> Vec<String> {
     serde_json::from_str(&round.units).unwrap_or_default()
+}
+
+/// Whether `unit` is one of the round's covered units or lies inside one.
+pub(crate) fn covers(round: &supervision_round::Model, unit: &OrgCode) -> bool {
+    units_of(round).iter().filter_map(|u| OrgCode::parse(u).ok()).any(|covered| covered.contains(unit.as_str()))
 }
 
 /// The checklist a round works from.

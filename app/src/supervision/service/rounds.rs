@@ -353,15 +353,7 @@ fn tallies(
 ) -> Vec<UnitTally> {
     units_of(round)
         .into_iter()
-        .filter(|u| match sight {
-            Sight::Whole { .. } => true,
-            Sight::Units(prefixes) => prefixes.iter().any(|p| {
-                u.starts_with(p.as_str())
-                    || p.starts_with(
-                        OrgCode::parse(u).map(|c| c.scope_prefix().to_string()).unwrap_or_default().as_str(),
-                    )
-            }),
-        })
+        .filter(|u| OrgCode::parse(u).is_ok_and(|unit| sight.touches(&unit)))
         .map(|unit| {
             let prefix = OrgCode::parse(&unit).map(|c| c.scope_prefix().to_string()).unwrap_or_else(|_| unit.clone());
             let mut t = UnitTally {
@@ -442,12 +434,9 @@ pub async fn planning_options(
     ctx: &RequestContext,
 ) -> Result<PlanningOptions, AppError> {
     let caller = authz::caller_with_right(ctx, Action::ManageSupervision)?;
-    let prefixes = authz::scope_prefixes(caller, Action::ManageSupervision);
-    let mut any = sea_orm::Condition::any();
-    for prefix in &prefixes {
-        any = any.add(authz::code_prefix(org_unit::Column::Code, prefix));
-    }
-    let units = org_unit::Entity::find().filter(any).order_by_asc(org_unit::Column::Code).all(db).await?;
+    let within =
+        authz::scope_condition(caller, Action::ManageSupervision, org_unit::Column::Code).ok_or(AppError::Forbidden)?;
+    let units = org_unit::Entity::find().filter(within).order_by_asc(org_unit::Column::Code).all(db).await?;
     let at = |levels: &[OrgLevel]| -> Vec<UnitOption> {
         units
             .iter()

@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use serde_json::{Value, json};
 
 use super::rounds::finding_status;
-use super::{Sight, round_in_sight, units_of};
+use super::{covers, round_in_sight};
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::error::AppError;
 use crate::org::OrgCode;
@@ -44,8 +44,7 @@ pub async fn handover_sheet(
     let caller = ctx.caller()?;
     let (round, _, sight) = round_in_sight(db, caller, round_id).await?;
     let unit = OrgCode::parse(unit_code).map_err(|_| AppError::NotFound)?;
-    let covered = units_of(&round).iter().filter_map(|u| OrgCode::parse(u).ok()).any(|c| c.contains(unit.as_str()));
-    if !covered || !sight.sees(unit.as_str()) && !matches!(sight, Sight::Whole { .. }) {
+    if !covers(&round, &unit) || !sight.sees(unit.as_str()) {
         return Err(AppError::NotFound);
     }
     let today = beijing_date(now);

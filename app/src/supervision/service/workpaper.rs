@@ -12,7 +12,7 @@ use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::{Sight, round_in_sight, units_of};
+use super::{Sight, covers, round_in_sight};
 use crate::authz::code_prefix;
 use crate::error::AppError;
 use crate::org::{OrgCode, OrgLevel};
@@ -55,8 +55,7 @@ pub async fn workpaper(
     let caller = ctx.caller()?;
     let (round, _, sight) = round_in_sight(db, caller, round_id).await?;
     let unit = OrgCode::parse(unit_code).map_err(|_| AppError::NotFound)?;
-    let covered = units_of(&round).iter().filter_map(|u| OrgCode::parse(u).ok()).any(|c| c.contains(unit.as_str()));
-    if !covered || !matches!(sight, Sight::Whole { .. }) {
+    if !covers(&round, &unit) || !matches!(sight, Sight::Whole { .. }) {
         return Err(AppError::NotFound);
     }
     let today = beijing_date(now);
