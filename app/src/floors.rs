@@ -19,7 +19,10 @@
 
 /// The floors, lowest first; within a floor, a module may use the ones listed before it.
 const FLOORS: &[(&str, &[&str])] = &[
-    ("foundation: time, errors, the database, random tokens", &["time", "error", "db", "token"]),
+    (
+        "foundation: time, errors, the database, random tokens, reproducible samples",
+        &["time", "error", "db", "token", "sampling"],
+    ),
     (
         "rules: each area's types and pure rules (both builds)",
         &[
@@ -81,11 +84,11 @@ const FLOORS: &[(&str, &[&str])] = &[
             "household_file::service",
             "prints::service",
             "visits::service",
-            "evidence::service",
             "self_report::service",
             "screening::service",
             "meetings::service",
             "supervision::service",
+            "evidence::service",
             "excel::service",
             "reports::service",
             "jobs",

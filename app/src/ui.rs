@@ -78,7 +78,7 @@ where
 /// language, so a "选择文件" label opens the hidden input and the chosen file's name is shown beside it.
 #[component]
 pub fn FilePicker(
-    id: &'static str,
+    #[prop(into)] id: String,
     accept: &'static str,
     #[prop(optional)] multiple: bool,
     #[prop(optional)] required: bool,
@@ -86,7 +86,7 @@ pub fn FilePicker(
     let chosen = RwSignal::new(None::<String>);
     view! {
         <p>
-            <label class="button" for=id>"选择文件"</label>
+            <label class="button" for=id.clone()>"选择文件"</label>
             <span class="file-name">{move || chosen.get().unwrap_or_else(|| "未选择文件".into())}</span>
         </p>
         <input id=id class="visually-hidden" type="file" name="file" accept=accept multiple=multiple required=required

@@ -1,7 +1,8 @@
 use sea_orm::entity::prelude::*;
 
-/// A photo or document (佐证资料) of a case, optionally tied to one of its steps or measures, or a
-/// photo of a visit (exactly one of `case_id` and `visit_id` is set). The bytes
+/// A photo or document (佐证资料) of a case, optionally tied to one of its steps or measures, a
+/// photo of a visit, or evidence of a supervision finding (exactly one of `case_id`, `visit_id` and
+/// `finding_id` is set). The bytes
 /// are in the evidence store under `sha256`; rows are never deleted, a mistaken upload is withdrawn.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "evidence")]
@@ -10,6 +11,7 @@ pub struct Model {
     pub id: i64,
     pub case_id: Option<i64>,
     pub visit_id: Option<i64>,
+    pub finding_id: Option<i64>,
     pub case_event_id: Option<i64>,
     pub measure_id: Option<i64>,
     pub org_code: String,
@@ -20,6 +22,8 @@ pub struct Model {
     /// The uploaded name, cleaned; shown to people, never used as a path.
     pub file_name: String,
     pub has_thumbnail: bool,
+    /// The date the photo or document shows (taken, signed), as its uploader states it; not the upload's.
+    pub shown_on: Option<Date>,
     pub uploaded_by: i64,
     pub uploaded_at: DateTimeUtc,
     pub withdrawn_at: Option<DateTimeUtc>,

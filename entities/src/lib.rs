@@ -33,6 +33,8 @@ pub mod screening_row;
 pub mod security_assessment;
 pub mod session;
 pub mod supervision_finding;
+pub mod supervision_followup;
+pub mod supervision_followup_check;
 pub mod supervision_member;
 pub mod supervision_round;
 pub mod user_role;

@@ -31,6 +31,10 @@ pub struct Model {
     /// The rectification case opened by the hand-over.
     pub case_id: Option<i64>,
     pub carried_over_reason: Option<String>,
+    /// The closed finding whose 举一反三 (the same item in other units) prompted this one.
+    pub prompted_by_finding_id: Option<i64>,
+    /// The earlier round's closed finding whose follow-up check (回头看) found the problem back.
+    pub followup_of_finding_id: Option<i64>,
     pub recorded_by: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -262,6 +262,11 @@ fn router(state: AppState, settings: &Settings) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route(
+            "/supervision/findings/{id}/evidence",
+            axum::routing::post(crate::api::evidence::finding_evidence_form)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
             "/screening/upload",
             axum::routing::post(crate::api::screening::upload_form)
                 .layer(axum::extract::DefaultBodyLimit::max(app::screening::service::intake::MAX_BYTES + 64 * 1024)),
@@ -270,6 +275,8 @@ fn router(state: AppState, settings: &Settings) -> Router {
         .route("/prints/households/{code}/commitment.pdf", get(crate::api::prints::commitment))
         .route("/prints/households/{code}/public-notice.pdf", get(crate::api::prints::public_notice))
         .route("/prints/supervision/{id}/units/{code}/handover.pdf", get(crate::api::prints::supervision_handover))
+        .route("/prints/supervision/{id}/units/{code}/workpaper.pdf", get(crate::api::prints::supervision_workpaper))
+        .route("/prints/supervision/{id}/summary.pdf", get(crate::api::prints::supervision_summary))
         .route("/prints/visits/{id}/visit-sheet.pdf", get(crate::api::prints::recorded_visit_sheet))
         .route("/prints/villages/{code}/visit-sheets.pdf", get(crate::api::prints::village_visit_sheets))
         .route("/prints/meetings/{id}/minutes.pdf", get(crate::api::prints::meeting_minutes))

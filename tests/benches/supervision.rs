@@ -1,6 +1,7 @@
 //! 专项督查 on a county of HOUSEHOLDS households (default 1,000,000; the small demo is 300): the work paper
-//! (督查底稿) of a covered township and the round's page data (the summary per unit and the findings), each
-//! through the real API as the county's discipline team. Prints the median, best and worst of five runs;
+//! (督查底稿) of a covered township as data and as a PDF, the round's page data (the summary per unit, the
+//! findings with their evidence, the follow-up), the summary PDF and 举一反三 of a closed finding over the whole
+//! county, each through the real API as the county's discipline team. Prints the median, best and worst of five runs;
 //! asserts nothing about time.
 //!
 //! `cargo bench -p tests --bench supervision` (`HOUSEHOLDS=300` for the small county)
@@ -9,7 +10,7 @@ use std::time::Instant;
 
 use app::permissions::Role;
 use app::time::Clock;
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tests::{Backend, COUNTY, TestApp};
 
 fn main() {
@@ -43,8 +44,12 @@ async fn run() {
     server::demo::load(app.db(), &options, app.clock.now(), None, &mut std::io::sink()).await.expect("demo county");
     println!("demo county: {households} households loaded in {:.1} s", started.elapsed().as_secs_f64());
     let jiwei = app.signed_in("bench.jiwei", &app.user("bench.jiwei", Role::DisciplineTeam, COUNTY).await).await;
-    let round =
-        entities::supervision_round::Entity::find().one(app.db()).await.expect("query").expect("the demo round");
+    let round = entities::supervision_round::Entity::find()
+        .filter(entities::supervision_round::Column::Status.eq("rectifying"))
+        .one(app.db())
+        .await
+        .expect("query")
+        .expect("the demo round");
     let covered: Vec<String> = serde_json::from_str(&round.units).expect("units");
     let township = covered.first().expect("a covered township");
     let runs = 5;
@@ -58,4 +63,22 @@ async fn run() {
     );
     let (median, best, worst, _) = timed(&jiwei, "/api/supervision/rounds", runs).await;
     println!("list of rounds: median {median:.0} ms, best {best:.0} ms, worst {worst:.0} ms");
+    let pdf = format!("/prints/supervision/{}/units/{township}/workpaper.pdf", round.id);
+    let (median, best, worst, bytes) = timed(&jiwei, &pdf, runs).await;
+    println!("work paper PDF: median {median:.0} ms, best {best:.0} ms, worst {worst:.0} ms ({bytes} bytes)");
+    let pdf = format!("/prints/supervision/{}/summary.pdf", round.id);
+    let (median, best, worst, bytes) = timed(&jiwei, &pdf, runs).await;
+    println!("summary PDF: median {median:.0} ms, best {best:.0} ms, worst {worst:.0} ms ({bytes} bytes)");
+    for item in ["应纳尽纳、规范退出", "走访记录按频次完整"] {
+        let closed = entities::supervision_finding::Entity::find()
+            .filter(entities::supervision_finding::Column::Item.eq(item))
+            .filter(entities::supervision_finding::Column::Status.is_in(["closed", "corrected_on_spot"]))
+            .one(app.db())
+            .await
+            .expect("query")
+            .expect("a closed demo finding of the item");
+        let similar = format!("/api/supervision/findings/{}/similar", closed.id);
+        let (median, best, worst, _) = timed(&jiwei, &similar, runs).await;
+        println!("举一反三 over the county ({item}): median {median:.0} ms, best {best:.0} ms, worst {worst:.0} ms");
+    }
 }

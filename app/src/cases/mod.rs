@@ -265,6 +265,20 @@ pub struct CaseDetail {
     /// The caller may upload evidence to this case.
     pub may_attach: bool,
     pub events: Vec<CaseEventView>,
+    /// The supervision finding this case rectifies, if a round handed it over.
+    pub rectifies: Option<RectifiedFinding>,
+}
+
+/// The supervision finding a rectification case was opened for: where to see it, and the day it was found
+/// (the case's evidence may not be dated before it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RectifiedFinding {
+    pub round_id: i64,
+    pub finding_id: i64,
+    pub round_title: String,
+    pub item: String,
+    pub found_on: chrono::NaiveDate,
 }
 
 /// Which cases a list shows.

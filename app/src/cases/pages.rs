@@ -211,6 +211,11 @@ pub fn CaseDetailPage() -> impl IntoView {
                             view! {
                                 <CaseFacts s=s.clone() found_by_unit=c.found_by_unit department=c.department.clone()
                                     responsible_person=c.responsible_person.clone()/>
+                                {c.rectifies.clone().map(|r| view! {
+                                    <p class="banner info">"督查交办问题："
+                                        <a href=format!("/supervision/{}#finding-{}", r.round_id, r.finding_id)>{format!("{}（{}，{} 发现）", r.round_title, r.item, r.found_on)}</a>
+                                        "。整改完成后提交，由督查组成员复核销号。"</p>
+                                })}
                                 <h2>"情况描述"</h2>
                                 <p>{s.description.clone()}</p>
                                 <h2>"办理"</h2>
@@ -221,7 +226,8 @@ pub fn CaseDetailPage() -> impl IntoView {
                                     {c.measures.iter().map(|m| view! { <MeasureStatusForm changes=changes measure=m.clone()/> }).collect_view()}
                                     <NewMeasureForm action=measure case_id=s.id/>
                                 })}
-                                <EvidenceSection title="佐证资料" upload_url=format!("/cases/{}/evidence", s.id) items=c.evidence.clone() may_attach=c.may_attach
+                                <EvidenceSection title="佐证资料" upload_url=format!("/cases/{}/evidence", s.id) section="evidence".to_string()
+                                    shown_on=Some(shown_on_of(&c)) items=c.evidence.clone() may_attach=c.may_attach
                                     attach_options=attach changes=changes/>
                                 {reassign_form}
                                 <h2>"办理记录"</h2>
@@ -319,6 +325,16 @@ fn CaseHistory(events: Vec<super::CaseEventView>) -> impl IntoView {
                 </li>
             }).collect_view()}
         </ol>
+    }
+}
+
+/// How the evidence form asks for the date the files show: required for a rectification, and not before
+/// the finding it rectifies.
+fn shown_on_of(c: &super::CaseDetail) -> crate::evidence::pages::ShownOn {
+    crate::evidence::pages::ShownOn {
+        required: c.rectifies.is_some(),
+        default: None,
+        not_before: c.rectifies.as_ref().map(|r| r.found_on),
     }
 }
 

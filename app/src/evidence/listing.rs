@@ -1,4 +1,5 @@
-//! The evidence of a case or a visit as its page lists it. Attaching and withdrawing are in `service`.
+//! The evidence of a case, a visit or supervision findings as their pages list it. Attaching and withdrawing
+//! are in `service`.
 
 use std::collections::HashMap;
 
@@ -22,6 +23,25 @@ pub async fn of_visit(
         .all(db)
         .await?;
     views(db, caller, rows, |_| "走访照片".into()).await
+}
+
+/// The evidence of each of the findings `ids`, oldest first (one query for a round's findings).
+pub async fn of_findings(
+    db: &DatabaseConnection,
+    caller: &crate::permissions::Caller,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, Vec<EvidenceView>>, AppError> {
+    let rows = evidence::Entity::find()
+        .filter(evidence::Column::FindingId.is_in(ids))
+        .order_by_asc(evidence::Column::Id)
+        .all(db)
+        .await?;
+    let owners: Vec<i64> = rows.iter().filter_map(|r| r.finding_id).collect();
+    let mut by_finding: HashMap<i64, Vec<EvidenceView>> = HashMap::new();
+    for (finding, view) in owners.into_iter().zip(views(db, caller, rows, |_| "督查问题".into()).await?) {
+        by_finding.entry(finding).or_default().push(view);
+    }
+    Ok(by_finding)
 }
 
 /// The evidence of a case, oldest first.
@@ -89,12 +109,18 @@ async fn views(
             size_bytes: r.size_bytes,
             sha256: r.sha256,
             has_thumbnail: r.has_thumbnail,
+            shown_on: r.shown_on,
             uploaded_at: r.uploaded_at,
         })
         .collect())
 }
 
+/// Who may withdraw a piece of evidence: its uploader while they still edit the unit's households, or whoever
+/// assigns the unit's cadres; a finding's evidence, only the team member who uploaded it.
 pub fn may_withdraw(caller: &crate::permissions::Caller, row: &evidence::Model) -> bool {
+    if row.finding_id.is_some() {
+        return row.uploaded_by == caller.user_id;
+    }
     row.uploaded_by == caller.user_id && authz::authorize(caller, Action::EditHousehold, &row.org_code).is_ok()
         || authz::authorize(caller, Action::AssignCadres, &row.org_code).is_ok()
 }

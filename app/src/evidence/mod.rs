@@ -1,5 +1,5 @@
 //! Evidence (佐证资料): photos and documents attached to a case, one of its steps or one of its
-//! measures. The type is found from the content, the bytes are stored by SHA-256 outside the web root
+//! measures, to a visit, or to a supervision finding, each with the date it shows. The type is found from the content, the bytes are stored by SHA-256 outside the web root
 //! (`store.rs`), and they are served only to people whose scope covers the case (`service.rs`).
 //! Evidence is never deleted: a mistaken upload is withdrawn with a reason and stays on record.
 
@@ -12,7 +12,7 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The types accepted, as found in the content: photos, PDF and office documents.
@@ -67,6 +67,8 @@ pub struct EvidenceView {
     pub has_thumbnail: bool,
     /// What it belongs to, in words ("案件", "步骤：核实完成", "措施：医疗保障").
     pub attached_to: String,
+    /// The date the photo or document shows, as its uploader stated it.
+    pub shown_on: Option<NaiveDate>,
     pub uploaded_by: String,
     pub uploaded_at: DateTime<Utc>,
     pub withdrawn: Option<Withdrawal>,

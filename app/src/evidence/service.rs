@@ -1,9 +1,9 @@
-//! Evidence kept in the database: who may attach it, listing it with its case, serving it within
-//! scope, and withdrawing it with a reason (never deleting it). Every change is audited and shows in
-//! the case's history.
+//! Evidence kept in the database: who may attach it to a case, a visit or a supervision finding, the date
+//! it shows, serving it within scope, and withdrawing it with a reason (never deleting it). Every change is
+//! audited and shows in the case's history.
 
-use chrono::{DateTime, Utc};
-use entities::{assistance_measure, case_event, evidence, household, risk_case, visit};
+use chrono::{DateTime, NaiveDate, Utc};
+use entities::{assistance_measure, case_event, evidence, household, risk_case, supervision_finding, visit};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde_json::json;
 
@@ -23,12 +23,15 @@ use crate::request::RequestContext;
 pub enum Target {
     Case(i64),
     Visit(i64),
+    Finding(i64),
 }
 
-/// What an upload belongs to, once the caller may attach to it.
+/// What an upload belongs to, once the caller may attach to it. A supervision rectification case carries
+/// the day its finding was found, which its evidence may not precede.
 pub enum Owner {
-    Case(risk_case::Model),
+    Case(risk_case::Model, Option<NaiveDate>),
     Visit(visit::Model),
+    Finding(supervision_finding::Model),
 }
 
 /// The case or visit a caller wants to attach files to, if they may (checked before any byte is received).
@@ -40,42 +43,77 @@ pub async fn owner_for_upload(
 ) -> Result<Owner, AppError> {
     Ok(match target {
         Target::Case(id) => {
-            Owner::Case(crate::cases::service::in_scope(db, now, ctx, id, Action::EditHousehold).await?)
+            let case = crate::cases::service::in_scope(db, now, ctx, id, Action::EditHousehold).await?;
+            let found_on = crate::supervision::service::findings::of_case(db, case.id).await?.map(|f| f.found_on);
+            Owner::Case(case, found_on)
         }
         Target::Visit(id) => {
             Owner::Visit(crate::visits::service::in_scope(db, now, ctx, id, Action::RecordVisit).await?)
         }
+        Target::Finding(id) => Owner::Finding(crate::supervision::service::findings::for_evidence(db, ctx, id).await?),
     })
 }
 
-/// Record an uploaded file as evidence of a case (or of one of its steps or measures) or as a photo of
-/// a visit; returns its id.
+/// The date a piece of evidence shows, checked for what it is attached to: never after today; required for a
+/// finding and for the rectification of one, and a rectification's evidence not dated before the finding (a
+/// photo from before cannot show the problem put right).
+pub fn check_shown_on(owner: &Owner, shown_on: Option<NaiveDate>, today: NaiveDate) -> Result<(), AppError> {
+    let required = matches!(owner, Owner::Finding(_) | Owner::Case(_, Some(_)));
+    match shown_on {
+        None if required => Err(AppError::validation("shown_on", "请填写照片或资料所示的日期（拍摄或形成日期）。")),
+        Some(day) if day > today => Err(AppError::validation("shown_on", "资料日期不能晚于今天。")),
+        Some(day) => match owner {
+            Owner::Case(_, Some(found_on)) if day < *found_on => Err(AppError::validation(
+                "shown_on",
+                format!(
+                    "整改佐证应为问题发现之后形成的资料：所填日期 {day} 早于问题发现日期 {found_on}，不能证明已整改。"
+                ),
+            )),
+            _ => Ok(()),
+        },
+        None => Ok(()),
+    }
+}
+
+/// An upload's file and what its form said about it.
+pub struct Upload<'a> {
+    pub file_name: &'a str,
+    pub stored: &'a Stored,
+    pub attachment: &'a Attachment,
+    pub shown_on: Option<NaiveDate>,
+}
+
+/// Record an uploaded file as evidence of a case (or of one of its steps or measures), as a photo of
+/// a visit or as evidence of a supervision finding; returns its id. The date it shows is checked first
+/// (`check_shown_on`).
 pub async fn attach(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     ctx: &RequestContext,
     owner: &Owner,
-    attachment: &Attachment,
-    file_name: &str,
-    stored: &Stored,
+    upload: &Upload<'_>,
 ) -> Result<i64, AppError> {
     match owner {
-        Owner::Case(case) => attach_to_case(db, now, ctx, case, attachment, file_name, stored).await,
-        Owner::Visit(visit) if *attachment == Attachment::Case => {
-            attach_to_visit(db, now, ctx, visit, file_name, stored).await
+        Owner::Case(case, _) => attach_to_case(db, now, ctx, case, upload).await,
+        Owner::Visit(visit) if *upload.attachment == Attachment::Case => {
+            attach_to_visit(db, now, ctx, visit, upload).await
         }
-        Owner::Visit(_) => Err(AppError::validation("attach", "走访照片不属于案件的步骤或措施。")),
+        Owner::Finding(finding) if *upload.attachment == Attachment::Case => {
+            attach_to_finding(db, now, ctx, finding, upload).await
+        }
+        Owner::Visit(_) | Owner::Finding(_) => Err(AppError::validation("attach", "该资料不属于案件的步骤或措施。")),
     }
 }
 
 /// A new evidence row for `stored`.
 fn row_of(
-    stored: &Stored,
+    upload: &Upload<'_>,
     org_code: &str,
     file_name: &str,
     uploaded_by: i64,
     now: DateTime<Utc>,
 ) -> evidence::ActiveModel {
+    let stored = upload.stored;
     evidence::ActiveModel {
         org_code: Set(org_code.to_string()),
         sha256: Set(stored.sha256.clone()),
@@ -83,6 +121,7 @@ fn row_of(
         mime: Set(stored.mime.clone()),
         file_name: Set(file_name.to_string()),
         has_thumbnail: Set(stored.has_thumbnail),
+        shown_on: Set(upload.shown_on),
         uploaded_by: Set(uploaded_by),
         uploaded_at: Set(now),
         ..Default::default()
@@ -94,14 +133,13 @@ async fn attach_to_visit(
     now: DateTime<Utc>,
     ctx: &RequestContext,
     visit: &visit::Model,
-    file_name: &str,
-    stored: &Stored,
+    upload: &Upload<'_>,
 ) -> Result<i64, AppError> {
     let caller = ctx.caller()?;
-    let file_name = clean_file_name(file_name);
+    let (file_name, stored) = (clean_file_name(upload.file_name), upload.stored);
     let household = household::Entity::find_by_id(visit.household_id).one(db).await?.ok_or(AppError::NotFound)?;
     let tx = begin_write(db).await?;
-    let mut row = row_of(stored, &visit.org_code, &file_name, caller.user_id, now);
+    let mut row = row_of(upload, &visit.org_code, &file_name, caller.user_id, now);
     row.visit_id = Set(Some(visit.id));
     let row = row.insert(&tx).await?;
     audit::append(
@@ -114,7 +152,39 @@ async fn attach_to_visit(
             entity_id: household.code,
             org_code: Some(visit.org_code.clone()),
             changes: json!({ "after": { "visit_id": visit.id, "evidence_id": row.id, "file_name": file_name,
-                "sha256": stored.sha256, "mime": stored.mime, "size_bytes": stored.size_bytes } }),
+                "sha256": stored.sha256, "mime": stored.mime, "size_bytes": stored.size_bytes,
+                "shown_on": upload.shown_on } }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row.id)
+}
+
+async fn attach_to_finding(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    finding: &supervision_finding::Model,
+    upload: &Upload<'_>,
+) -> Result<i64, AppError> {
+    let caller = ctx.caller()?;
+    let (file_name, stored) = (clean_file_name(upload.file_name), upload.stored);
+    let tx = begin_write(db).await?;
+    let mut row = row_of(upload, &finding.org_code, &file_name, caller.user_id, now);
+    row.finding_id = Set(Some(finding.id));
+    let row = row.insert(&tx).await?;
+    audit::append(
+        &tx,
+        &Actor::user(caller, &ctx.meta),
+        now,
+        Entry {
+            action: "supervision.evidence_uploaded",
+            entity_type: "supervision_finding",
+            entity_id: finding.id.to_string(),
+            org_code: Some(finding.org_code.clone()),
+            changes: json!({ "after": { "evidence_id": row.id, "file_name": file_name, "sha256": stored.sha256,
+                "mime": stored.mime, "size_bytes": stored.size_bytes, "shown_on": upload.shown_on } }),
         },
     )
     .await?;
@@ -127,12 +197,11 @@ async fn attach_to_case(
     now: DateTime<Utc>,
     ctx: &RequestContext,
     case: &risk_case::Model,
-    attachment: &Attachment,
-    file_name: &str,
-    stored: &Stored,
+    upload: &Upload<'_>,
 ) -> Result<i64, AppError> {
     let caller = ctx.caller()?;
-    let (event_id, measure_id, target) = match attachment {
+    let stored = upload.stored;
+    let (event_id, measure_id, target) = match upload.attachment {
         Attachment::Case => (None, None, "案件".to_string()),
         Attachment::Step(id) => {
             let event = case_event::Entity::find_by_id(*id)
@@ -151,16 +220,17 @@ async fn attach_to_case(
             (None, Some(measure.id), format!("措施：{}", measure.description))
         }
     };
-    let file_name = clean_file_name(file_name);
+    let file_name = clean_file_name(upload.file_name);
     let status = Status::parse(&case.status).unwrap_or(Status::PendingVerification);
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
-    let mut row = row_of(stored, &case.org_code, &file_name, caller.user_id, now);
+    let mut row = row_of(upload, &case.org_code, &file_name, caller.user_id, now);
     row.case_id = Set(Some(case.id));
     row.case_event_id = Set(event_id);
     row.measure_id = Set(measure_id);
     let row = row.insert(&tx).await?;
-    let note = format!("上传佐证资料《{file_name}》（{target}）");
+    let dated = upload.shown_on.map(|d| format!("，资料日期 {d}")).unwrap_or_default();
+    let note = format!("上传佐证资料《{file_name}》（{target}{dated}）");
     let step = Step {
         case_id: case.id,
         org_code: &case.org_code,
@@ -171,14 +241,15 @@ async fn attach_to_case(
         deadline: None,
         audit_action: "evidence.uploaded",
         changes: json!({ "after": { "evidence_id": row.id, "file_name": file_name, "sha256": stored.sha256,
-            "mime": stored.mime, "size_bytes": stored.size_bytes, "attached_to": target } }),
+            "mime": stored.mime, "size_bytes": stored.size_bytes, "attached_to": target, "shown_on": upload.shown_on } }),
     };
     record(&tx, step, &actor, caller.user_id, now).await?;
     tx.commit().await?;
     Ok(row.id)
 }
 
-/// A piece of evidence for serving, if the caller's scope covers its case (otherwise: not found).
+/// A piece of evidence for serving, if the caller's scope covers its case or visit, or they see its finding
+/// (otherwise: not found).
 pub async fn for_download(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -186,7 +257,13 @@ pub async fn for_download(
     id: i64,
 ) -> Result<evidence::Model, AppError> {
     let found = evidence::Entity::find_by_id(id).one(db).await?;
-    authz::found_in_scope(db, now, ctx, Action::ReadHousehold, found, |e| &e.org_code).await
+    match found.as_ref().and_then(|e| e.finding_id) {
+        Some(finding_id) => {
+            crate::supervision::service::findings::visible(db, ctx, finding_id).await?;
+            found.ok_or(AppError::NotFound)
+        }
+        None => authz::found_in_scope(db, now, ctx, Action::ReadHousehold, found, |e| &e.org_code).await,
+    }
 }
 
 /// Withdraw a mistaken upload with a reason: the uploader, or whoever assigns the unit's cadres. The
@@ -222,8 +299,8 @@ pub async fn withdraw(
     active.withdraw_reason = Set(Some(reason.to_string()));
     active.update(&tx).await?;
     let changes = json!({ "evidence_id": id, "file_name": current.file_name, "reason": reason });
-    match (current.case_id, current.visit_id) {
-        (Some(case_id), _) => {
+    match (current.case_id, current.visit_id, current.finding_id) {
+        (Some(case_id), _, _) => {
             let case = risk_case::Entity::find_by_id(case_id).one(&tx).await?.ok_or(AppError::NotFound)?;
             let status = Status::parse(&case.status).unwrap_or(Status::PendingVerification);
             let note = format!("撤回佐证资料《{}》：{reason}", current.file_name);
@@ -240,7 +317,7 @@ pub async fn withdraw(
             };
             record(&tx, step, &actor, caller.user_id, now).await?;
         }
-        (None, Some(visit_id)) => {
+        (None, Some(visit_id), _) => {
             let household = match visit::Entity::find_by_id(visit_id).one(&tx).await? {
                 Some(v) => household::Entity::find_by_id(v.household_id).one(&tx).await?,
                 None => None,
@@ -255,7 +332,17 @@ pub async fn withdraw(
             };
             audit::append(&tx, &actor, now, entry).await?;
         }
-        (None, None) => return Err(AppError::internal(format!("evidence {id} belongs to nothing"))),
+        (None, None, Some(finding_id)) => {
+            let entry = Entry {
+                action: "supervision.evidence_withdrawn",
+                entity_type: "supervision_finding",
+                entity_id: finding_id.to_string(),
+                org_code: Some(current.org_code.clone()),
+                changes,
+            };
+            audit::append(&tx, &actor, now, entry).await?;
+        }
+        (None, None, None) => return Err(AppError::internal(format!("evidence {id} belongs to nothing"))),
     }
     tx.commit().await?;
     Ok(())

@@ -2,7 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::{FindingForm, HandOverForm, PlanningOptions, RecheckForm, RoundForm, RoundSummary, RoundView, Workpaper};
+use super::{
+    FindingForm, FollowUpDrawForm, HandOverForm, PlanningOptions, RecheckForm, RoundForm, RoundSummary, RoundView,
+    SimilarProblems, Workpaper,
+};
 use crate::error::AppError;
 
 /// The rounds the caller sees, newest first.
@@ -83,4 +86,28 @@ pub async fn get_workpaper(round_id: i64, unit: String) -> Result<Workpaper, App
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
     super::service::workpaper::workpaper(&state.db, state.clock.now(), &ctx, round_id, &unit).await
+}
+
+/// 举一反三: the item of a finding in the other units of the team's area.
+#[server(prefix = "/rpc")]
+pub async fn get_similar(finding_id: i64) -> Result<SimilarProblems, AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::similar::similar(&state.db, state.clock.now(), &ctx, finding_id).await
+}
+
+/// Draw the round's follow-up sample (回头看); returns how many were drawn.
+#[server(prefix = "/rpc")]
+pub async fn draw_followup(round_id: i64, form: FollowUpDrawForm) -> Result<usize, AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::followup::draw(&state.db, state.clock.now(), &ctx, round_id, &form).await
+}
+
+/// Record that a drawn finding's rectification holds.
+#[server(prefix = "/rpc")]
+pub async fn confirm_followup(round_id: i64, finding_id: i64, note: String) -> Result<(), AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::followup::confirm(&state.db, state.clock.now(), &ctx, round_id, finding_id, &note).await
 }

@@ -126,6 +126,19 @@ pub struct FindingForm {
     pub on_spot_action: String,
     /// The unit's own earlier case about the same problem, if it found it first.
     pub self_found_case_id: String,
+    /// Set when the finding comes of 举一反三: the closed finding of the round whose item it repeats elsewhere.
+    pub prompted_by_finding_id: String,
+    /// Set when the finding comes of a follow-up check (回头看): the earlier round's drawn finding that is back.
+    pub followup_of_finding_id: String,
+}
+
+/// Where a finding comes from: the round's own checking, the same item looked for in other units after one
+/// was found (举一反三), or a follow-up check of an earlier round's closed finding (回头看).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Checking,
+    Similar(i64),
+    FollowUp(i64),
 }
 
 /// A finding's fields, read.
@@ -141,6 +154,7 @@ pub struct FindingFields {
     pub found_on: NaiveDate,
     pub on_spot_action: Option<String>,
     pub self_found_case: Option<i64>,
+    pub origin: Origin,
 }
 
 impl FindingForm {
@@ -196,6 +210,21 @@ impl FindingForm {
                 None
             }),
         };
+        let origin = match (self.prompted_by_finding_id.trim(), self.followup_of_finding_id.trim()) {
+            ("", "") => Origin::Checking,
+            (id, "") => id.parse().map(Origin::Similar).unwrap_or_else(|_| {
+                problems.add("prompted_by_finding_id", "举一反三所依据的问题编号有误。");
+                Origin::Checking
+            }),
+            ("", id) => id.parse().map(Origin::FollowUp).unwrap_or_else(|_| {
+                problems.add("followup_of_finding_id", "回头看所查问题的编号有误。");
+                Origin::Checking
+            }),
+            _ => {
+                problems.add("prompted_by_finding_id", "一个问题只能来自举一反三或回头看之一。");
+                Origin::Checking
+            }
+        };
         problems.finish()?;
         let (Some(method), Some(severity), Some(found_on)) = (method, severity, found_on) else {
             return Err(AppError::Internal);
@@ -212,6 +241,7 @@ impl FindingForm {
             found_on,
             on_spot_action,
             self_found_case,
+            origin,
         })
     }
 }
@@ -225,6 +255,32 @@ pub struct HandOverForm {
     pub owner_user_id: String,
     /// YYYY-MM-DD, or empty.
     pub deadline: String,
+}
+
+/// A follow-up draw (回头看) as its form sends it: the seed read out at the draw, and how many to draw.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct FollowUpDrawForm {
+    pub seed: String,
+    pub size: String,
+}
+
+impl FollowUpDrawForm {
+    /// The seed and the sample size, checked.
+    pub fn parse(&self) -> Result<(String, usize), AppError> {
+        let mut problems = Problems::default();
+        let seed = self.seed.trim().to_string();
+        if seed.is_empty() || seed.chars().count() > 32 {
+            problems.add("seed", "请填写抽取时现场确定的随机种子（例如当场掷骰或抽号得到的数字，32 字以内）。");
+        }
+        let size = self.size.trim().parse::<usize>().ok().filter(|n| (1..=200).contains(n));
+        if size.is_none() {
+            problems.add("size", "抽取数量应为 1 至 200 之间的整数。");
+        }
+        problems.finish()?;
+        Ok((seed, size.unwrap_or(1)))
+    }
 }
 
 /// A re-check as its form sends it.

@@ -4,16 +4,20 @@
 //! 销号). The rules are here; persistence, scope and audit in `service`.
 
 pub mod api;
+mod finding_pages;
+mod followup_pages;
 mod forms;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 mod views;
 
-pub use forms::{FindingFields, FindingForm, HandOverForm, RecheckForm, RoundFields, RoundForm};
+pub use forms::{
+    FindingFields, FindingForm, FollowUpDrawForm, HandOverForm, Origin, RecheckForm, RoundFields, RoundForm,
+};
 pub use views::{
-    Fact, FactGroup, FindingView, PlanningOptions, RoundMember, RoundSummary, RoundView, UnitOption, UnitTally,
-    Workpaper,
+    Fact, FactGroup, FindingView, FollowUpItem, FollowUpView, PlanningOptions, RoundMember, RoundSummary, RoundView,
+    SimilarProblems, SimilarUnit, UnitOption, UnitTally, Workpaper,
 };
 
 use chrono::NaiveDate;
@@ -115,6 +119,15 @@ pub fn round_step(current: RoundStatus, code: &str, open_findings: u64) -> Resul
         }
         _ => RoundStatus::Completed,
     })
+}
+
+/// The share of handed-over problems closed by their deadline, as the summary prints it ("75%", or "—" before
+/// any was handed over).
+pub fn on_time_rate(closed_on_time: u64, handed_over: u64) -> String {
+    match handed_over {
+        0 => "—".into(),
+        n => format!("{}%", (closed_on_time * 100 + n / 2) / n),
+    }
 }
 
 /// How a finding was found.
@@ -248,6 +261,35 @@ impl FindingStatus {
     /// The stored codes of the open statuses (for queries).
     pub fn open_codes() -> Vec<&'static str> {
         FindingStatus::ALL.into_iter().filter(|s| s.is_open()).map(FindingStatus::as_str).collect()
+    }
+}
+
+/// What a follow-up check (回头看) of an earlier round's closed finding found: the rectification holds, or the
+/// problem is back (反弹), which is then a finding of the round.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum FollowUpResult {
+    Holds,
+    Relapsed,
+}
+
+impl FollowUpResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowUpResult::Holds => "holds",
+            FollowUpResult::Relapsed => "relapsed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<FollowUpResult> {
+        [FollowUpResult::Holds, FollowUpResult::Relapsed].into_iter().find(|r| r.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FollowUpResult::Holds => "整改到位，未反弹",
+            FollowUpResult::Relapsed => "问题反弹",
+        }
     }
 }
 

@@ -8,7 +8,10 @@ use super::api::{
     CarryOver, HandOver, PlanRound, RecheckFinding, RecordFinding, StepRound, get_planning_options, get_round,
     get_workpaper, list_rounds,
 };
-use super::{FindingStatus, FindingView, Method, PlanningOptions, RoundView, Severity};
+use super::finding_pages::{Actions, FindingCard, FindingEntry};
+use super::followup_pages::FollowUpSection;
+pub use super::followup_pages::SimilarPage;
+use super::{PlanningOptions, RoundView};
 use crate::permissions::Action;
 use crate::refill::{refill, refused_input};
 use crate::ui::{ErrorBox, FileLink, action_error, caller_may, count_successes, field_error, form_error};
@@ -40,7 +43,7 @@ pub fn SupervisionPage() -> impl IntoView {
                         Ok(list) if list.is_empty() => view! { <p class="muted">"暂无与您相关的专项督查。"</p> }.into_any(),
                         Ok(list) => view! {
                             <table class="list">
-                                <thead><tr><th>"督查"</th><th>"时段"</th><th>"状态"</th><th>"督查对象"</th><th>"问题"</th><th>"未销号"</th><th>"逾期"</th></tr></thead>
+                                <thead><tr><th>"督查"</th><th>"时段"</th><th>"状态"</th><th>"督查对象"</th><th>"问题"</th><th>"未销号"</th><th>"逾期"</th><th>"按期销号率"</th></tr></thead>
                                 <tbody>{list.into_iter().map(|r| view! {
                                     <tr>
                                         <td data-label="督查"><a href=format!("/supervision/{}", r.id)>{r.title}</a></td>
@@ -50,6 +53,7 @@ pub fn SupervisionPage() -> impl IntoView {
                                         <td data-label="问题">{r.findings}</td>
                                         <td data-label="未销号">{r.open}</td>
                                         <td data-label="逾期" class:attention={r.overdue > 0}>{r.overdue}</td>
+                                        <td data-label="按期销号率">{r.on_time_rate}</td>
                                     </tr>
                                 }).collect_view()}</tbody>
                             </table>
@@ -162,7 +166,7 @@ pub fn RoundPage() -> impl IntoView {
     count_successes(recheck.value(), changes);
     count_successes(carry.value(), changes);
     let round = Resource::new(move || (id(), changes.get()), |(id, _)| get_round(id));
-    let actions = Actions { hand_over, recheck, carry };
+    let actions = Actions { hand_over, recheck, carry, changes };
     view! {
         <section class="page">
             <p><a href="/supervision">"← 专项督查"</a></p>
@@ -186,14 +190,6 @@ pub fn RoundPage() -> impl IntoView {
     }
 }
 
-/// The actions on findings, shared by every finding card.
-#[derive(Clone, Copy)]
-struct Actions {
-    hand_over: ServerAction<HandOver>,
-    recheck: ServerAction<RecheckFinding>,
-    carry: ServerAction<CarryOver>,
-}
-
 #[component]
 fn RoundBody(
     r: RoundView,
@@ -215,6 +211,7 @@ fn RoundBody(
             <dt>"督查组"</dt><dd>{r.members.iter().map(|m| if m.lead { format!("{}（组长）", m.name) } else { m.name.clone() }).collect::<Vec<_>>().join("、")}</dd>
             {(!r.topics.is_empty()).then(|| view! { <dt>"督查重点"</dt><dd>{r.topics.clone()}</dd> })}
             <dt>"问题"</dt><dd>{format!("共 {} 个，未销号 {} 个，逾期 {} 个", s.findings, s.open, s.overdue)}</dd>
+            <dt>"按期销号率"</dt><dd>{s.on_time_rate.clone()}</dd>
         </dl>
         {next.map(|(code, label)| view! {
             <ActionForm action=step attr:class="inline">
@@ -225,7 +222,8 @@ fn RoundBody(
         })}
         {(!r.whole).then(|| view! { <p class="banner info">"您看到的是本单位被督查发现的问题及其整改情况。"</p> })}
         <h2>"督查对象"</h2>
-        <p><a download href=format!("/api/supervision/rounds/{round_id}/summary.xlsx")>"下载本轮督查汇总（Excel）"</a></p>
+        <p>"本轮督查汇总："<FileLink href=format!("/prints/supervision/{round_id}/summary.pdf")>"PDF"</FileLink>" · "
+            <a download href=format!("/api/supervision/rounds/{round_id}/summary.xlsx")>"Excel"</a></p>
         <table class="list">
             <thead><tr><th>"单位"</th><th>"发现"</th><th>"立行立改"</th><th>"交办"</th><th>"销号（按期）"</th><th>"逾期"</th><th>"结转"</th><th>"底稿和交办单"</th></tr></thead>
             <tbody>{r.units.iter().cloned().map(|u| view! {
@@ -238,7 +236,10 @@ fn RoundBody(
                     <td data-label="逾期" class:attention={u.overdue > 0}>{u.overdue}</td>
                     <td data-label="结转">{u.carried_over}</td>
                     <td data-label="底稿和交办单">
-                        {r.whole.then(|| view! { <a href=format!("/supervision/{round_id}/units/{}", u.org_code)>"督查底稿"</a>" · " })}
+                        {r.whole.then(|| view! {
+                            <a href=format!("/supervision/{round_id}/units/{}", u.org_code)>"督查底稿"</a>"（"
+                            <FileLink href=format!("/prints/supervision/{round_id}/units/{}/workpaper.pdf", u.org_code)>"PDF"</FileLink>"） · "
+                        })}
                         <FileLink href=format!("/prints/supervision/{round_id}/units/{}/handover.pdf", u.org_code)>"交办单（PDF）"</FileLink>
                     </td>
                 </tr>
@@ -249,125 +250,18 @@ fn RoundBody(
             <ol>{r.checklist.iter().map(|c| view! { <li>{format!("{}（依据：{}）", c.item, c.basis)}</li> }).collect_view()}</ol>
         </details>
         {recording.then(|| view! { <FindingEntry r=r.clone() record typed=typed.clone()/> })}
+        {r.followup.clone().map(|f| view! {
+            <FollowUpSection round_id f status=s.status may_manage=r.may_manage team=r.is_member || r.may_manage
+                checklist=r.checklist.iter().map(|c| c.item.clone()).collect() changes=actions.changes/>
+        })}
         <h2>{format!("发现的问题（{} 个）", r.findings.len())}</h2>
         {if r.findings.is_empty() {
             view! { <p class="muted">"暂无。"</p> }.into_any()
         } else {
             view! { <ul class="findings">{r.findings.iter().cloned().map(|f| view! {
-                <FindingCard f team=r.is_member || r.may_manage may_manage=r.may_manage rectifying=s.status == super::RoundStatus::Rectifying actions/>
+                <FindingCard f team=r.is_member || r.may_manage may_manage=r.may_manage round_status=s.status actions/>
             }).collect_view()}</ul> }.into_any()
         }}
-    }
-}
-
-/// Recording a finding in the field: unit, item, how found, how serious, what, when; on the spot or not.
-#[component]
-fn FindingEntry(r: RoundView, record: ServerAction<RecordFinding>, typed: Option<super::FindingForm>) -> impl IntoView {
-    let value = record.value();
-    let t = typed.unwrap_or_default();
-    view! {
-        <details class="editor" open=true>
-            <summary>"记录发现的问题"</summary>
-            <ActionForm action=record attr:class="form">
-                <input type="hidden" name="round_id" value=r.summary.id/>
-                <label for="f_unit">"问题所在单位"</label>
-                <select id="f_unit" name="form[org_code]">
-                    {r.unit_options.iter().cloned().map(|u| { let selected = u.code == t.org_code; view! { <option value=u.code selected=selected>{u.name}</option> } }).collect_view()}
-                </select>
-                {field_error(value, "org_code")}
-                <label for="f_household">"户编号（针对某户时填写）"</label>
-                <input id="f_household" name="form[household]" inputmode="numeric" value=t.household.clone()/>
-                {field_error(value, "household")}
-                <label for="f_item">"督查事项"</label>
-                <select id="f_item" name="form[item]">
-                    {r.checklist.iter().map(|c| { let selected = c.item == t.item; view! { <option value=c.item.clone() selected=selected>{c.item.clone()}</option> } }).collect_view()}
-                </select>
-                {field_error(value, "item")}
-                <label for="f_method">"发现方式"</label>
-                <select id="f_method" name="form[method]">
-                    {Method::ALL.into_iter().map(|m| view! { <option value=m.as_str() selected=t.method == m.as_str()>{m.label()}</option> }).collect_view()}
-                </select>
-                {field_error(value, "method")}
-                <label for="f_severity">"问题性质"</label>
-                <select id="f_severity" name="form[severity]">
-                    {Severity::ALL.into_iter().map(|s| view! { <option value=s.as_str() selected=t.severity == s.as_str()>{s.label()}</option> }).collect_view()}
-                </select>
-                {field_error(value, "severity")}
-                <label for="f_description">"问题描述"</label>
-                <textarea id="f_description" name="form[description]" rows="3">{t.description.clone()}</textarea>
-                {field_error(value, "description")}
-                <label for="f_found_on">"发现日期（不填为今天）"</label>
-                <input id="f_found_on" name="form[found_on]" type="date" value=t.found_on.clone()/>
-                {field_error(value, "found_on")}
-                <label class="check"><input type="checkbox" name="form[on_spot]" checked=t.on_spot.is_some()/>" 立行立改（当场已整改）"</label>
-                <label for="f_on_spot">"当场如何整改"</label>
-                <input id="f_on_spot" name="form[on_spot_action]" value=t.on_spot_action.clone()/>
-                {field_error(value, "on_spot_action")}
-                <label for="f_self">"单位此前已自查登记的案件编号（如有）"</label>
-                <input id="f_self" name="form[self_found_case_id]" inputmode="numeric" value=t.self_found_case_id.clone()/>
-                {field_error(value, "self_found_case_id")}
-                {form_error(value)}
-                {move || matches!(value.get(), Some(Ok(_))).then(|| view! { <div class="banner ok">"已记录。"</div> })}
-                <button type="submit" class="primary">"记录问题"</button>
-            </ActionForm>
-        </details>
-    }
-}
-
-/// One finding: what, where, how it stands, and what the caller may do with it next.
-#[component]
-fn FindingCard(f: FindingView, team: bool, may_manage: bool, rectifying: bool, actions: Actions) -> impl IntoView {
-    let id = f.id;
-    let subject = match (&f.household_code, &f.household_head) {
-        (Some(code), Some(head)) => format!("{}，{head}户（{code}）", f.unit_name),
-        _ => f.unit_name.clone(),
-    };
-    view! {
-        <li>
-            <p><strong>{format!("{}：{}", f.item, f.description)}</strong></p>
-            <p class="muted">{format!("{} · {} · {} · {} 发现", subject, f.method_label, f.severity_label, f.found_on)}</p>
-            <p>
-                <span class:attention=f.overdue>{f.status_label.clone()}</span>
-                {f.case_id.map(|c| view! { " · "<a href=format!("/cases/{c}")>{format!("整改案件 #{c}")}</a> })}
-                {f.owner_name.clone().map(|o| format!(" · 责任人 {o}"))}
-                {f.deadline.map(|d| format!(" · 期限 {d}"))}
-                {f.overdue.then_some("（已逾期）")}
-            </p>
-            {f.on_spot_action.clone().map(|a| view! { <p>{format!("立行立改：{a}")}</p> })}
-            {f.self_found_case_id.map(|c| view! { <p>"单位此前已自查发现："<a href=format!("/cases/{c}")>{format!("案件 #{c}")}</a></p> })}
-            {f.carried_over_reason.clone().map(|r| view! { <p>{format!("结转理由：{r}")}</p> })}
-            <p class="muted">{format!("依据：{}", f.basis)}</p>
-            {(team && f.status == FindingStatus::Recorded).then(|| view! {
-                <ActionForm action=actions.hand_over attr:class="form">
-                    <input type="hidden" name="finding_id" value=id/>
-                    <label for=format!("owner_{id}")>"整改责任人"</label>
-                    <select id=format!("owner_{id}") name="form[owner_user_id]">
-                        {f.owner_options.iter().map(|o| view! { <option value=o.user_id>{o.label.clone()}</option> }).collect_view()}
-                    </select>
-                    <label for=format!("deadline_{id}")>"整改期限（不填按政策工作日计算）"</label>
-                    <input id=format!("deadline_{id}") name="form[deadline]" type="date"/>
-                    <button type="submit">"交办整改"</button>
-                </ActionForm>
-            })}
-            {(team && f.status == FindingStatus::AwaitingRecheck).then(|| view! {
-                <ActionForm action=actions.recheck attr:class="form">
-                    <input type="hidden" name="finding_id" value=id/>
-                    <label class="check"><input type="radio" name="form[result]" value="pass" checked=true/>" 合格，销号"</label>
-                    <label class="check"><input type="radio" name="form[result]" value="fail"/>" 不合格，退回整改"</label>
-                    <label for=format!("recheck_note_{id}")>"复核意见"</label>
-                    <textarea id=format!("recheck_note_{id}") name="form[note]" rows="2"></textarea>
-                    <button type="submit">"提交复核"</button>
-                </ActionForm>
-            })}
-            {(may_manage && rectifying && f.status.is_open()).then(|| view! {
-                <ActionForm action=actions.carry attr:class="form">
-                    <input type="hidden" name="finding_id" value=id/>
-                    <label for=format!("carry_{id}")>"结转理由"</label>
-                    <input id=format!("carry_{id}") name="reason"/>
-                    <button type="submit">"结转至下一轮"</button>
-                </ActionForm>
-            })}
-        </li>
     }
 }
 
@@ -389,6 +283,7 @@ pub fn WorkpaperPage() -> impl IntoView {
                         Ok(w) => view! {
                             <p><a href=format!("/supervision/{}", w.round_id)>{format!("← {}", w.round_title)}</a></p>
                             <h1>{format!("{}督查底稿", w.unit_name)}</h1>
+                            <p><FileLink href=format!("/prints/supervision/{}/units/{}/workpaper.pdf", w.round_id, w.org_code)>"打印督查底稿（PDF）"</FileLink></p>
                             <p class="hint">{format!("依据系统已有记录整理（{} 至 {}，截至 {}），逐条核实后可记录为问题。", w.from_month, w.to_month, w.as_of)}</p>
                             {w.groups.into_iter().map(|g| view! {
                                 <h2>{format!("{}（{} 条）", g.title, g.total)}</h2>

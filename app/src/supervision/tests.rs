@@ -89,3 +89,11 @@ fn a_rectification_submitted_in_time_is_not_overdue_while_it_waits() {
     assert!(is_overdue(FindingStatus::AwaitingRecheck, deadline, Some(day("2026-07-07")), today));
     assert!(!is_overdue(FindingStatus::Closed, deadline, None, today));
 }
+
+#[test]
+fn the_on_time_rate_rounds_to_whole_percent() {
+    assert_eq!(on_time_rate(0, 0), "—");
+    assert_eq!(on_time_rate(2, 3), "67%");
+    assert_eq!(on_time_rate(1, 3), "33%");
+    assert_eq!(on_time_rate(4, 4), "100%");
+}

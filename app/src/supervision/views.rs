@@ -27,6 +27,8 @@ pub struct RoundSummary {
     pub findings: u64,
     pub open: u64,
     pub overdue: u64,
+    /// Handed-over problems closed by their deadline, as a share ("75%", "—").
+    pub on_time_rate: String,
 }
 
 /// A member of a round.
@@ -82,6 +84,12 @@ pub struct FindingView {
     pub deadline: Option<NaiveDate>,
     pub overdue: bool,
     pub carried_over_reason: Option<String>,
+    /// The closed finding whose 举一反三 prompted this one, and the earlier finding whose follow-up (回头看) found
+    /// the problem back.
+    pub prompted_by_finding_id: Option<i64>,
+    pub followup_of_finding_id: Option<i64>,
+    /// Photos and documents of the finding, each with the date it shows.
+    pub evidence: Vec<crate::evidence::EvidenceView>,
     /// Who the caller may hand it over to (filled while it waits for the hand-over and the caller may).
     #[serde(default)]
     pub owner_options: Vec<crate::households::CadreOption>,
@@ -105,6 +113,45 @@ pub struct RoundView {
     pub is_member: bool,
     /// The units a finding may be recorded in: the covered units and the villages inside them.
     pub unit_options: Vec<UnitOption>,
+    /// The follow-up (回头看) of earlier rounds' closed findings, for those who see the whole round.
+    pub followup: Option<FollowUpView>,
+}
+
+/// A round's follow-up draw (回头看) and what it found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FollowUpView {
+    /// Closed findings of earlier rounds the draw takes (or would take) from.
+    pub frame_size: u64,
+    /// Whether the round has drawn; the fields below describe the draw.
+    pub drawn: bool,
+    pub seed: String,
+    pub algorithm: String,
+    pub frame_sha256: String,
+    pub sample_size: u64,
+    pub drawn_by: String,
+    pub drawn_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// What differs when the stored frame and seed no longer give the stored sample; `None`: verified.
+    pub mismatch: Option<String>,
+    pub items: Vec<FollowUpItem>,
+}
+
+/// One drawn finding of an earlier round and what the follow-up found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FollowUpItem {
+    pub finding_id: i64,
+    pub round_id: i64,
+    pub round_title: String,
+    pub org_code: String,
+    pub unit_name: String,
+    pub item: String,
+    pub description: String,
+    pub closed_on: Option<NaiveDate>,
+    pub result: Option<super::FollowUpResult>,
+    pub note: Option<String>,
+    /// The round's finding that records the problem back.
+    pub new_finding_id: Option<i64>,
 }
 
 /// A unit to choose.
@@ -162,4 +209,40 @@ pub struct Workpaper {
     pub to_month: String,
     pub as_of: NaiveDate,
     pub groups: Vec<FactGroup>,
+}
+
+/// 举一反三 of one finding: its item in the other units of the team's area.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SimilarProblems {
+    pub finding_id: i64,
+    pub round_id: i64,
+    pub round_title: String,
+    pub unit_name: String,
+    pub item: String,
+    pub description: String,
+    pub status_label: String,
+    /// What the record counts for the item in each unit ("逾期未办结的风险案件"); `None`: it counts nothing.
+    pub facts_title: Option<String>,
+    /// The units with the most facts first (at most 200 of `total_units`).
+    pub units: Vec<SimilarUnit>,
+    pub total_units: u64,
+    /// "村" or "镇街": the level of the units listed.
+    pub level_label: String,
+    /// The caller may record the same problem in a listed unit now.
+    pub may_record: bool,
+}
+
+/// One unit in a 举一反三 list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SimilarUnit {
+    pub code: String,
+    pub name: String,
+    /// The record's facts for the item in the unit (when it counts any).
+    pub facts: Option<u64>,
+    /// Findings of the same item in the unit in other rounds.
+    pub earlier: u64,
+    /// This round's finding of the same item in the unit, if recorded already.
+    pub recorded: Option<i64>,
 }

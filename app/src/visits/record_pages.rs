@@ -313,6 +313,7 @@ pub fn VisitPage() -> impl IntoView {
                                 }).collect_view()}</ul> }.into_any()
                             }}
                             <crate::evidence::pages::EvidenceSection title="走访照片" upload_url=format!("/visits/{}/photos", v.id)
+                                section="evidence".to_string() shown_on=None
                                 items=v.photos.clone() may_attach=v.may_amend attach_options=Vec::new() changes/>
                             <h2>"补充说明"</h2>
                             {if v.addenda.is_empty() {

@@ -1,10 +1,10 @@
-//! Evidence files over HTTP: uploads (the case page's form and the JSON API, both multipart) and
-//! downloads, each checked against the caller's scope before a byte moves.
+//! Evidence files over HTTP: uploads (the case, visit and supervision pages' forms and the JSON API, all
+//! multipart) and downloads, each checked against the caller's scope before a byte moves.
 
 use super::extract::{Json, Path, Query};
 use app::error::AppError;
 use app::evidence::Attachment;
-use app::evidence::service::{self as evidence, Target};
+use app::evidence::service::{self as evidence, Target, Upload};
 use app::request::RequestContext;
 use app::state::AppState;
 use axum::Extension;
@@ -27,13 +27,17 @@ pub struct Uploaded {
 pub struct UploadForm {
     /// Cases only: `step:<id>` or `measure:<id>`, the step or measure the files belong to; sent before the files.
     attach: Option<String>,
+    /// The date the files show (taken, signed), `YYYY-MM-DD`; sent before the files. Required for a supervision
+    /// finding and its rectification case, whose evidence may not be dated before the finding.
+    shown_on: Option<String>,
     /// One or more files (photos, scans, PDF).
     #[schema(value_type = Vec<String>, format = Binary)]
     file: Vec<Vec<u8>>,
 }
 
 /// Receive every non-empty `file` field of the form (the `attach` field, if sent first, says which step
-/// or measure of a case the files belong to) and record each as evidence of the case or photo of the visit.
+/// or measure of a case the files belong to, the `shown_on` field the date they show) and record each as
+/// evidence of the case or finding, or as a photo of the visit.
 async fn receive(
     state: &AppState,
     ctx: &RequestContext,
@@ -52,6 +56,7 @@ async fn receive(
         }
     };
     let mut attachment = Attachment::Case;
+    let mut shown_on = None;
     let mut ids = Vec::new();
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         match field.name() {
@@ -59,6 +64,16 @@ async fn receive(
                 let text = field.text().await.map_err(bad)?;
                 attachment = Attachment::parse(&text)
                     .ok_or_else(|| AppError::validation("attach", "请从列表中选择资料所属的步骤或措施。"))?;
+            }
+            Some("shown_on") => {
+                let text = field.text().await.map_err(bad)?;
+                shown_on = match text.trim() {
+                    "" => None,
+                    day => Some(
+                        chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                            .map_err(|_| AppError::validation("shown_on", "资料日期应写作 2026-06-10 的形式。"))?,
+                    ),
+                };
             }
             Some("file") => {
                 let name = field.file_name().unwrap_or_default().to_string();
@@ -69,8 +84,10 @@ async fn receive(
                 if name.is_empty() && upload.is_empty() {
                     continue; // the other of the two file pickers, left empty
                 }
+                evidence::check_shown_on(&owner, shown_on, app::time::beijing_date(now))?;
                 let stored = upload.finish(&name).await?;
-                ids.push(evidence::attach(&state.db, now, ctx, &owner, &attachment, &name, &stored).await?);
+                let upload = Upload { file_name: &name, stored: &stored, attachment: &attachment, shown_on };
+                ids.push(evidence::attach(&state.db, now, ctx, &owner, &upload).await?);
             }
             _ => {}
         }
@@ -112,6 +129,21 @@ pub async fn upload_visit_photos(
     Ok((StatusCode::CREATED, Json(Uploaded { ids })))
 }
 
+/// Upload evidence of a supervision finding (multipart: `shown_on`, then one or more `file` fields).
+#[utoipa::path(post, path = "/api/supervision/findings/{id}/evidence", tag = "supervision",
+    params(("id" = i64, Path, description = "督查问题编号")),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = Uploaded), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn upload_finding_evidence(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    super::extract::Multipart(multipart): super::extract::Multipart,
+) -> Result<(StatusCode, Json<Uploaded>), AppError> {
+    let ids = receive(&state, &ctx, Target::Finding(id), multipart).await?;
+    Ok((StatusCode::CREATED, Json(Uploaded { ids })))
+}
+
 /// The case page's upload form: back to the case, with the error in words if it failed.
 pub async fn upload_form(
     State(state): State<AppState>,
@@ -132,7 +164,22 @@ pub async fn visit_photos_form(
     Ok(form_upload(&state, &ctx, Target::Visit(id), &format!("/visits/{id}"), multipart).await)
 }
 
-/// Receive a page's upload form and go back to `page`'s evidence section with the outcome.
+/// A finding's upload form on its round's page: back to the finding, with the error in words if it failed.
+pub async fn finding_evidence_form(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<Redirect, AppError> {
+    let page = match app::supervision::service::findings::visible(&state.db, &ctx, id).await {
+        Ok(finding) => format!("/supervision/{}", finding.round_id),
+        Err(error) => return Ok(super::form_failed("/supervision", error)),
+    };
+    Ok(form_upload(&state, &ctx, Target::Finding(id), &page, multipart).await)
+}
+
+/// Receive a page's upload form and go back to the page's section of what was uploaded to (`#evidence` of a
+/// case or visit, `#finding-<id>` of a finding) with the outcome; `at` names the section.
 async fn form_upload(
     state: &AppState,
     ctx: &RequestContext,
@@ -140,12 +187,21 @@ async fn form_upload(
     page: &str,
     multipart: Multipart,
 ) -> Redirect {
+    // A case or visit page has one evidence section (`#evidence`, the default); a round's page one per finding.
+    let (section, at) = match target {
+        Target::Finding(id) => (format!("finding-{id}-evidence"), format!("?at=finding-{id}-evidence")),
+        Target::Case(_) | Target::Visit(_) => ("evidence".to_string(), String::new()),
+    };
+    let back = format!("{page}{at}#{section}");
     if let Err(error) = ctx.caller() {
-        return super::form_failed(&format!("{page}#evidence"), error);
+        return super::form_failed(&back, error);
     }
     match receive(state, ctx, target, multipart).await {
-        Ok(ids) => Redirect::to(&format!("{page}?uploaded={}#evidence", ids.len())),
-        Err(error) => super::form_failed(&format!("{page}#evidence"), error),
+        Ok(ids) => {
+            let separator = if at.is_empty() { '?' } else { '&' };
+            Redirect::to(&format!("{page}{at}{separator}uploaded={}#{section}", ids.len()))
+        }
+        Err(error) => super::form_failed(&back, error),
     }
 }
 

@@ -44,7 +44,8 @@ use utoipa::{Modify, OpenApi};
         meetings::list, meetings::get_one,
         supervision::list, supervision::create, supervision::get_one, supervision::step, supervision::record,
         supervision::hand_over, supervision::recheck, supervision::carry_over, supervision::workpaper,
-        supervision::summary_file,
+        supervision::summary_file, evidence::upload_finding_evidence, supervision::similar, supervision::draw_followup,
+        supervision::confirm_followup,
     ),
     components(schemas(
         auth::LoginRequest, auth::PasswordChange, app::permissions::Caller, app::permissions::RoleGrant, app::permissions::Role,
@@ -76,7 +77,8 @@ use utoipa::{Modify, OpenApi};
         app::meetings::ItemAction, app::households::CadreOption,
         app::supervision::RoundSummary, app::supervision::RoundView, app::supervision::RoundForm, app::supervision::FindingForm,
         app::supervision::HandOverForm, app::supervision::RecheckForm, app::supervision::Workpaper,
-        supervision::NewId, supervision::RoundStep, supervision::CarryOverReason,
+        supervision::NewId, supervision::RoundStep, supervision::CarryOverReason, supervision::FollowUpConfirmation,
+        supervision::Drawn, app::supervision::SimilarProblems, app::supervision::FollowUpDrawForm,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),
     security(("bearer" = []), ("session" = [])),
@@ -227,6 +229,13 @@ pub fn router() -> Router<AppState> {
         .route("/supervision/findings/{id}/hand-over", post(supervision::hand_over))
         .route("/supervision/findings/{id}/recheck", post(supervision::recheck))
         .route("/supervision/findings/{id}/carry-over", post(supervision::carry_over))
+        .route("/supervision/findings/{id}/similar", get(supervision::similar))
+        .route("/supervision/rounds/{id}/followup", post(supervision::draw_followup))
+        .route("/supervision/rounds/{id}/followup/confirmations", post(supervision::confirm_followup))
+        .route(
+            "/supervision/findings/{id}/evidence",
+            post(evidence::upload_finding_evidence).layer(DefaultBodyLimit::disable()),
+        )
         .route("/visits", post(visits::record))
         .route("/visits/mine", get(visits::mine))
         .route("/visits/coverage", get(visits::coverage))

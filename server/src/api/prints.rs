@@ -186,6 +186,31 @@ pub async fn supervision_handover(
     Ok(pdf_response(printer, title.clone(), vec![Part { form: "supervision-handover", data, bookmark: title }]).await?)
 }
 
+/// 督查底稿 of one covered unit of a supervision round: the facts on record, for the team to verify.
+pub async fn supervision_workpaper(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Extension(printer): Extension<Arc<Printer>>,
+    Path((id, code)): Path<(i64, String)>,
+) -> Result<Response, PrintFailed> {
+    let (title, data) =
+        app::supervision::service::sheets::workpaper_sheet(&state.db, state.clock.now(), &ctx, id, &code).await?;
+    Ok(pdf_response(printer, title.clone(), vec![Part { form: "supervision-workpaper", data, bookmark: title }])
+        .await?)
+}
+
+/// A supervision round's summary: per covered unit, the totals and every finding.
+pub async fn supervision_summary(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Extension(printer): Extension<Arc<Printer>>,
+    Path(id): Path<i64>,
+) -> Result<Response, PrintFailed> {
+    let (title, data) =
+        app::supervision::service::sheets::summary_sheet(&state.db, state.clock.now(), &ctx, id).await?;
+    Ok(pdf_response(printer, title.clone(), vec![Part { form: "supervision-summary", data, bookmark: title }]).await?)
+}
+
 /// "张建国户（500152101201000001）" from a form's household data.
 fn bookmark(data: &serde_json::Value) -> String {
     let household = &data["household"];

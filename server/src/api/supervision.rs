@@ -1,10 +1,13 @@
-//! 专项督查 for the JSON API: rounds, findings, hand-over, re-check, carry-over and the work paper.
+//! 专项督查 for the JSON API: rounds, findings, hand-over, re-check, carry-over, the work paper, 举一反三 and 回头看.
 
 use super::extract::{Json, Path};
 use app::error::AppError;
 use app::request::RequestContext;
 use app::state::AppState;
-use app::supervision::{FindingForm, HandOverForm, RecheckForm, RoundForm, RoundSummary, RoundView, Workpaper};
+use app::supervision::{
+    FindingForm, FollowUpDrawForm, HandOverForm, RecheckForm, RoundForm, RoundSummary, RoundView, SimilarProblems,
+    Workpaper,
+};
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -21,6 +24,20 @@ pub struct NewId {
 pub struct RoundStep {
     /// `start`, `rectify` or `complete`.
     step: String,
+}
+
+/// What a follow-up check found for a drawn finding whose rectification holds.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct FollowUpConfirmation {
+    /// The drawn finding of an earlier round.
+    finding_id: i64,
+    note: String,
+}
+
+/// How many findings a follow-up draw took.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Drawn {
+    drawn: usize,
 }
 
 /// Why an open finding is carried over.
@@ -157,4 +174,46 @@ pub async fn summary_file(
 ) -> Result<axum::response::Response, AppError> {
     let file = app::supervision::service::sheets::summary_file(&state.db, state.clock.now(), &ctx, id).await?;
     Ok(super::excel::xlsx_response(file))
+}
+
+/// 举一反三: the item of a finding in the other units of the team's area, with what the record holds there.
+#[utoipa::path(get, path = "/api/supervision/findings/{id}/similar", tag = "supervision",
+    params(("id" = i64, Path, description = "问题编号")),
+    responses((status = 200, body = SimilarProblems), (status = 404, body = super::ErrorBody)))]
+pub async fn similar(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+) -> Result<Json<SimilarProblems>, AppError> {
+    Ok(Json(app::supervision::service::similar::similar(&state.db, state.clock.now(), &ctx, id).await?))
+}
+
+/// Draw the round's follow-up sample (回头看) of earlier rounds' closed findings, once, with the seed read out.
+#[utoipa::path(post, path = "/api/supervision/rounds/{id}/followup", tag = "supervision",
+    params(("id" = i64, Path, description = "督查编号")), request_body = FollowUpDrawForm,
+    responses((status = 201, body = Drawn), (status = 422, body = super::ErrorBody), (status = 409, body = super::ErrorBody)))]
+pub async fn draw_followup(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    Json(form): Json<FollowUpDrawForm>,
+) -> Result<(StatusCode, Json<Drawn>), AppError> {
+    let drawn = app::supervision::service::followup::draw(&state.db, state.clock.now(), &ctx, id, &form).await?;
+    Ok((StatusCode::CREATED, Json(Drawn { drawn })))
+}
+
+/// Record that a drawn finding's rectification holds (a problem back is recorded as a finding with
+/// `followup_of_finding_id`).
+#[utoipa::path(post, path = "/api/supervision/rounds/{id}/followup/confirmations", tag = "supervision",
+    params(("id" = i64, Path, description = "督查编号")), request_body = FollowUpConfirmation,
+    responses((status = 204), (status = 422, body = super::ErrorBody), (status = 409, body = super::ErrorBody)))]
+pub async fn confirm_followup(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    Json(body): Json<FollowUpConfirmation>,
+) -> Result<StatusCode, AppError> {
+    let now = state.clock.now();
+    app::supervision::service::followup::confirm(&state.db, now, &ctx, id, body.finding_id, &body.note).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

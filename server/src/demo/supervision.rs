@@ -1,6 +1,7 @@
 //! The demo county's special supervision: the county discipline team's round of the last half-year over the
 //! first two townships, in rectification, with findings in every state (to hand over, corrected on the spot,
-//! being rectified and overdue, submitted for re-check, closed), so 专项督查 is not empty on first start.
+//! being rectified and overdue, submitted for re-check, closed), so 专项督查 is not empty on first start; and the
+//! completed round of the half-year before, whose closed findings the current round can draw for 回头看.
 
 use app::audit::service::Actor;
 use app::cases::service::opening::{Opening, open};
@@ -20,6 +21,34 @@ struct Planned {
     severity: Severity,
     state: FindingStatus,
 }
+
+/// The half-year before's completed round: its problems were put right, so 回头看 has something to draw.
+const EARLIER: [Planned; 3] = [
+    Planned {
+        village: 0,
+        item: "走访记录按频次完整",
+        description: "3 户监测户走访记录缺少家庭收支情况",
+        method: Method::LedgerCheck,
+        severity: Severity::Minor,
+        state: FindingStatus::CorrectedOnSpot,
+    },
+    Planned {
+        village: 2,
+        item: "监测和预警台账完整",
+        description: "预警台账未随月度摸排更新",
+        method: Method::LedgerCheck,
+        severity: Severity::Minor,
+        state: FindingStatus::Closed,
+    },
+    Planned {
+        village: 3,
+        item: "帮扶措施落实到位",
+        description: "1 户监测户的就业帮扶措施未落实",
+        method: Method::HomeCheck,
+        severity: Severity::Serious,
+        state: FindingStatus::Closed,
+    },
+];
 
 const FINDINGS: [Planned; 6] = [
     Planned {
@@ -72,15 +101,49 @@ const FINDINGS: [Planned; 6] = [
     },
 ];
 
-/// Load the round; returns how many findings it has.
+/// A demo round: its half-year, when it started and where it stands.
+struct Round {
+    year: i32,
+    half: Half,
+    starts_on: NaiveDate,
+    status: RoundStatus,
+}
+
+/// Load the two rounds; returns how many findings they have.
 pub(super) async fn load(tx: &DatabaseTransaction, actor: &Actor, now: DateTime<Utc>) -> anyhow::Result<u64> {
-    let fail = |e: app::error::AppError| anyhow::anyhow!("{e}");
     let today = app::time::beijing_date(now);
-    // The first half of this year once June is over, else the second half of last year.
-    let (year, half, starts_on) = match NaiveDate::from_ymd_opt(today.year(), 6, 1) {
-        Some(june) if today.month() >= 7 => (today.year(), Half::First, june),
-        _ => (today.year() - 1, Half::Second, NaiveDate::from_ymd_opt(today.year() - 1, 11, 1).unwrap_or(today)),
+    let date = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(today);
+    // The first half of this year once June is over, else the second half of last year; and the half before.
+    let (current, earlier) = if today.month() >= 7 {
+        (
+            (today.year(), Half::First, date(today.year(), 6)),
+            (today.year() - 1, Half::Second, date(today.year() - 1, 11)),
+        )
+    } else {
+        (
+            (today.year() - 1, Half::Second, date(today.year() - 1, 11)),
+            (today.year() - 1, Half::First, date(today.year() - 1, 6)),
+        )
     };
+    let (year, half, starts_on) = earlier;
+    let done = Round { year, half, starts_on, status: RoundStatus::Completed };
+    let mut count = load_round(tx, actor, now, &done, &EARLIER).await?;
+    let (year, half, starts_on) = current;
+    let rectifying = Round { year, half, starts_on, status: RoundStatus::Rectifying };
+    count += load_round(tx, actor, now, &rectifying, &FINDINGS).await?;
+    Ok(count)
+}
+
+/// Load one round with its findings; returns how many it has.
+async fn load_round(
+    tx: &DatabaseTransaction,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    plan: &Round,
+    findings: &[Planned],
+) -> anyhow::Result<u64> {
+    let fail = |e: app::error::AppError| anyhow::anyhow!("{e}");
+    let (year, half, starts_on) = (plan.year, plan.half, plan.starts_on);
     let users: std::collections::HashMap<String, i64> =
         entities::app_user::Entity::find().all(tx).await?.into_iter().map(|u| (u.username, u.id)).collect();
     let (Some(lead), Some(office)) = (users.get("xian.jiwei").copied(), users.get("xian.fupin1").copied()) else {
@@ -120,7 +183,7 @@ pub(super) async fn load(tx: &DatabaseTransaction, actor: &Actor, now: DateTime<
         lead_user_id: Set(lead),
         starts_on: Set(starts_on),
         ends_on: Set(starts_on + Duration::days(19)),
-        status: Set(RoundStatus::Rectifying.as_str().into()),
+        status: Set(plan.status.as_str().into()),
         created_by: Set(lead),
         created_at: Set(at),
         updated_at: Set(at),
@@ -135,7 +198,7 @@ pub(super) async fn load(tx: &DatabaseTransaction, actor: &Actor, now: DateTime<
     }
     let calendar = app::calendar::service::load(tx).await.map_err(fail)?;
     let mut count = 0;
-    for planned in &FINDINGS {
+    for planned in findings {
         let Some(village) = villages.get(planned.village) else { continue };
         let basis = policy
             .supervision_checklist

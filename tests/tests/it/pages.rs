@@ -134,7 +134,8 @@ async fn every_page_hydrates_for_every_role_opened_directly_and_by_navigation() 
 }
 
 /// One page of each kind of record in the village: a household, a case, a visit, the meeting in progress and a
-/// signed one, the supervision round and a covered unit's work paper, a user.
+/// signed one, the supervision round in rectification, a covered unit's work paper and 举一反三 of a closed finding,
+/// a user.
 async fn record_pages(app: &TestApp, village: &str, household: &str, case: &str) -> Vec<String> {
     let visit = entities::visit::Entity::find()
         .filter(entities::visit::Column::OrgCode.starts_with(village))
@@ -157,9 +158,25 @@ async fn record_pages(app: &TestApp, village: &str, household: &str, case: &str)
     let in_progress = meetings.iter().find(|m| m.signed_at.is_none()).expect("the meeting in progress");
     let signed = meetings.iter().find(|m| m.signed_at.is_some()).expect("a signed meeting");
     pages.extend([format!("/meetings/{}", in_progress.id), format!("/meetings/{}", signed.id)]);
-    let round = entities::supervision_round::Entity::find().one(app.db()).await.unwrap().expect("the demo round");
+    let round = entities::supervision_round::Entity::find()
+        .filter(entities::supervision_round::Column::Status.eq("rectifying"))
+        .one(app.db())
+        .await
+        .unwrap()
+        .expect("the demo round");
     let covered: Vec<String> = serde_json::from_str(&round.units).unwrap();
-    pages.extend([format!("/supervision/{}", round.id), format!("/supervision/{}/units/{}", round.id, covered[0])]);
+    let closed = entities::supervision_finding::Entity::find()
+        .filter(entities::supervision_finding::Column::RoundId.eq(round.id))
+        .filter(entities::supervision_finding::Column::Status.eq("closed"))
+        .one(app.db())
+        .await
+        .unwrap()
+        .expect("a closed finding");
+    pages.extend([
+        format!("/supervision/{}", round.id),
+        format!("/supervision/{}/units/{}", round.id, covered[0]),
+        format!("/supervision/findings/{}/similar", closed.id),
+    ]);
     let user = entities::app_user::Entity::find().one(app.db()).await.unwrap().expect("a user");
     pages.push(format!("/admin/users/{}", user.id));
     pages

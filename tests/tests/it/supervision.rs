@@ -10,19 +10,22 @@ use serde_json::{Value, json};
 use tests::both_backends;
 use tests::{COUNTY, Client, TOWNSHIP_A, TestApp, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1};
 
-async fn post(client: &Client, path: &str, body: Value) -> (u16, Value) {
+mod evidence;
+mod followup;
+
+pub(super) async fn post(client: &Client, path: &str, body: Value) -> (u16, Value) {
     let response = client.http.post(client.url(path)).json(&body).send().await.unwrap();
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();
     (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
-async fn get(client: &Client, path: &str) -> (u16, Value) {
+pub(super) async fn get(client: &Client, path: &str) -> (u16, Value) {
     let response = client.get(path).await;
     (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
 }
 
-async fn case_step(client: &Client, id: i64, action: &str, note: &str) -> (u16, String) {
+pub(super) async fn case_step(client: &Client, id: i64, action: &str, note: &str) -> (u16, String) {
     let id = id.to_string();
     let response = client
         .server_fn::<app::cases::api::CaseStep>(&[
@@ -35,7 +38,31 @@ async fn case_step(client: &Client, id: i64, action: &str, note: &str) -> (u16, 
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
-fn finding(unit: &str, household: &str, item: &str, on_spot: Option<&str>) -> Value {
+/// A round of the county's discipline team `lead` over 双江镇, planned and started; returns its id.
+pub(super) async fn started_round(
+    app: &TestApp,
+    (lead, lead_name): (&Client, &str),
+    title: &str,
+    members: &[&str],
+    starts_on: &str,
+) -> i64 {
+    let mut ids = Vec::new();
+    for name in members {
+        ids.push(app.user_id(name).await.to_string());
+    }
+    let lead_id = app.user_id(lead_name).await.to_string();
+    let plan = json!({ "org_code": COUNTY, "title": title, "year": &starts_on[..4], "half": "h1", "units": [TOWNSHIP_A],
+        "members": ids, "lead_user_id": lead_id, "starts_on": starts_on, "ends_on": starts_on });
+    let (status, body) = post(lead, "/api/supervision/rounds", plan).await;
+    assert_eq!(status, 201, "{body}");
+    let round = body["id"].as_i64().unwrap();
+    let (status, body) =
+        post(lead, &format!("/api/supervision/rounds/{round}/steps"), json!({ "step": "start" })).await;
+    assert_eq!(status, 204, "{body}");
+    round
+}
+
+pub(super) fn finding(unit: &str, household: &str, item: &str, on_spot: Option<&str>) -> Value {
     let mut form = json!({ "org_code": unit, "household": household, "item": item, "method": "ledger_check",
         "severity": "serious", "description": "3 月未按期召开村级研判会议", "found_on": "2026-03-02" });
     if let Some(action) = on_spot {
@@ -311,8 +338,9 @@ async fn wait_for_text(client: &fantoccini::Client, text: &str) {
     panic!("the page never showed “{text}”: {}", tests::browser::text_of(client, "body").await);
 }
 
-/// On a phone, with the release bundle: a team member records a finding on the round's page and hands it
-/// over; the village submits its rectification; another member re-checks it on the page and it is closed.
+/// On a phone, with the release bundle: a team member records a finding on the round's page, photographs it
+/// and hands it over; the village submits its rectification; another member re-checks it on the page and it is
+/// closed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_finding_recorded_handed_over_and_closed_on_a_phone() {
     use fantoccini::Locator;
@@ -346,6 +374,23 @@ async fn a_finding_recorded_handed_over_and_closed_on_a_phone() {
     click(&client, Locator::XPath("//button[contains(., '记录问题')]")).await;
     wait_for_text(&client, "户主患病住院，走访记录未反映").await;
     assert!(tests::browser::text_of(&client, "body").await.contains("张建国户"));
+    // The camera button of the finding's evidence: its date starts as the day found; choosing the picture sends it.
+    let (_, r) = get(&jiwei, &format!("/api/supervision/rounds/{round}")).await;
+    let finding_id = r["findings"][0]["id"].as_i64().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("现场.jpg");
+    std::fs::write(&photo, evidence::photo()).unwrap();
+    client
+        .find(Locator::Css(&format!("#finding-{finding_id}-evidence_camera")))
+        .await
+        .unwrap()
+        .send_keys(&photo.display().to_string())
+        .await
+        .unwrap();
+    wait_for_text(&client, "已上传 1 个文件").await;
+    wait_for_hydration(&client).await;
+    assert!(client.find(Locator::Css("ul.evidence img")).await.is_ok(), "the thumbnail is shown");
+    assert!(tests::browser::text_of(&client, "body").await.contains("资料日期 2026-03-02"));
     save_screenshot(&client, "phone-supervision-finding").await;
     click(&client, Locator::XPath("//button[contains(., '交办整改')]")).await;
     wait_for_text(&client, "整改案件 #").await;

@@ -204,6 +204,7 @@ pub async fn get(
     let may_work_measures = may_work_measures(status, &roles, is_owner);
     let evidence = crate::evidence::listing::of_case(db, caller, row.id).await?;
     let may_attach = authz::authorize(caller, Action::EditHousehold, &row.org_code).is_ok();
+    let rectifies = if supervised { rectified_finding(db, row.id).await? } else { None };
     let summary = summaries(db, vec![row], today).await?.pop().ok_or(AppError::NotFound)?;
     Ok(CaseDetail {
         summary,
@@ -216,7 +217,29 @@ pub async fn get(
         evidence,
         may_attach,
         events,
+        rectifies,
     })
+}
+
+/// The supervision finding a case rectifies, with its round's title.
+async fn rectified_finding(
+    db: &DatabaseConnection,
+    case_id: i64,
+) -> Result<Option<crate::cases::RectifiedFinding>, AppError> {
+    use entities::{supervision_finding, supervision_round};
+    let Some(finding) =
+        supervision_finding::Entity::find().filter(supervision_finding::Column::CaseId.eq(case_id)).one(db).await?
+    else {
+        return Ok(None);
+    };
+    let round = supervision_round::Entity::find_by_id(finding.round_id).one(db).await?.ok_or(AppError::NotFound)?;
+    Ok(Some(crate::cases::RectifiedFinding {
+        round_id: round.id,
+        finding_id: finding.id,
+        round_title: round.title,
+        item: finding.item,
+        found_on: finding.found_on,
+    }))
 }
 
 /// Everyone who may own cases in the caller's units: the owner roles held in a unit within the caller's

@@ -142,7 +142,46 @@ pub async fn act(
     let tx = begin_write(db).await?;
     let acting = authz::Acting { actor: &actor, user_id: caller.user_id, roles: &roles };
     take_step(&tx, now, &acting, row.id, &action, &policy.policy).await?;
+    if matches!(action, lifecycle::Action::Submit { .. }) {
+        ask_for_recheck(&tx, now, row.id, caller.user_id).await?;
+    }
     tx.commit().await?;
+    Ok(())
+}
+
+/// A rectification submitted for a supervision finding asks the round's members for the re-check (复核), all
+/// but the one who submitted it (the round's page says who else may not).
+async fn ask_for_recheck<C: ConnectionTrait>(
+    tx: &C,
+    now: DateTime<Utc>,
+    case_id: i64,
+    submitter: i64,
+) -> Result<(), AppError> {
+    use entities::{supervision_finding, supervision_member};
+    let Some(finding) =
+        supervision_finding::Entity::find().filter(supervision_finding::Column::CaseId.eq(case_id)).one(tx).await?
+    else {
+        return Ok(());
+    };
+    let members: Vec<i64> = supervision_member::Entity::find()
+        .filter(supervision_member::Column::RoundId.eq(finding.round_id))
+        .all(tx)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .filter(|id| *id != submitter)
+        .collect();
+    let notice = Notice {
+        category: NoticeCategory::Assignment,
+        title: format!("督查问题待复核：{}", finding.item),
+        body: format!(
+            "被督查单位已提交整改（{}），请督查组成员复核销号或退回整改；整改责任人和被督查单位人员不能复核。",
+            finding.description.chars().take(60).collect::<String>()
+        ),
+        link: format!("/supervision/{}#finding-{}", finding.round_id, finding.id),
+        dedupe: None,
+    };
+    notify(tx, now, &members, &notice).await?;
     Ok(())
 }
 

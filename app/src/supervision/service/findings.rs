@@ -9,7 +9,9 @@ use sea_orm::{
 use serde_json::json;
 
 use super::rounds::finding_status;
-use super::{Sight, checklist_of, covers, round_in_sight, status_of};
+use super::{
+    FollowUpCheck, Sight, checklist_of, covers, pending_followup, record_followup_check, round_in_sight, status_of,
+};
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self, Action};
 use crate::cases::lifecycle;
@@ -19,7 +21,9 @@ use crate::db::begin_write;
 use crate::error::AppError;
 use crate::org::OrgCode;
 use crate::request::RequestContext;
-use crate::supervision::{FindingForm, FindingStatus, HandOverForm, RecheckForm, RoundStatus, recheck_refusal};
+use crate::supervision::{
+    FindingForm, FindingStatus, FollowUpResult, HandOverForm, Origin, RecheckForm, RoundStatus, recheck_refusal,
+};
 use crate::time::beijing_date;
 
 /// A finding's change as its audit record, in the caller's transaction.
@@ -75,6 +79,46 @@ async fn finding_for_team(
     }
 }
 
+/// A finding the caller may attach evidence to: a member of its round, or the team that runs it, until the
+/// round is completed.
+pub async fn for_evidence(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    finding_id: i64,
+) -> Result<supervision_finding::Model, AppError> {
+    let (round, finding, may_manage, is_member) = finding_for_team(db, ctx, finding_id).await?;
+    if !may_manage && !is_member {
+        return Err(AppError::Forbidden);
+    }
+    if status_of(&round)? == RoundStatus::Completed {
+        return Err(AppError::Conflict("本轮督查已完成，不能再补充问题的佐证资料。".into()));
+    }
+    Ok(finding)
+}
+
+/// A finding by id if the caller sees it (the whole round, or the finding's unit); otherwise not found.
+pub async fn visible(
+    db: &DatabaseConnection,
+    ctx: &RequestContext,
+    finding_id: i64,
+) -> Result<supervision_finding::Model, AppError> {
+    let caller = ctx.caller()?;
+    let finding = supervision_finding::Entity::find_by_id(finding_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let (_, _, sight) = round_in_sight(db, caller, finding.round_id).await?;
+    if !sight.sees(&finding.org_code) {
+        return Err(AppError::NotFound);
+    }
+    Ok(finding)
+}
+
+/// The finding a rectification case was opened for, if it is one.
+pub async fn of_case<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    case_id: i64,
+) -> Result<Option<supervision_finding::Model>, AppError> {
+    Ok(supervision_finding::Entity::find().filter(supervision_finding::Column::CaseId.eq(case_id)).one(db).await?)
+}
+
 /// Record a finding in a covered unit while the round is under way; returns its id. Only the round's members
 /// (and the team that runs it) record; the household, the person and the unit's own earlier case must
 /// belong to the unit.
@@ -90,21 +134,13 @@ pub async fn record(
     if !matches!(sight, Sight::Whole { .. }) {
         return Err(AppError::Forbidden);
     }
-    if status_of(&round)? != RoundStatus::Active {
-        return Err(AppError::Conflict(format!(
-            "本轮督查当前为“{}”，实施中才能记录问题。",
-            status_of(&round)?.label()
-        )));
-    }
     let today = beijing_date(now);
     let checklist = checklist_of(&round);
     let items: Vec<String> = checklist.iter().map(|c| c.item.clone()).collect();
     let fields = form.parse(&items, today)?;
     let unit =
         OrgCode::parse(&fields.org_code).map_err(|_| AppError::validation("org_code", "请选择问题所在的村或镇街。"))?;
-    if !covers(&round, &unit) {
-        return Err(AppError::validation("org_code", "问题所在单位应为本轮督查的对象。"));
-    }
+    let followup = check_origin(db, &round, &fields, &unit).await?;
     let household = match &fields.household {
         None => None,
         Some(code) => Some(
@@ -139,6 +175,14 @@ pub async fn record(
         found_on: Set(fields.found_on),
         on_spot_action: Set(fields.on_spot_action.clone()),
         self_found_case_id: Set(fields.self_found_case),
+        prompted_by_finding_id: Set(match fields.origin {
+            Origin::Similar(id) => Some(id),
+            _ => None,
+        }),
+        followup_of_finding_id: Set(match fields.origin {
+            Origin::FollowUp(id) => Some(id),
+            _ => None,
+        }),
         status: Set(status.as_str().into()),
         case_id: Set(None),
         carried_over_reason: Set(None),
@@ -158,11 +202,73 @@ pub async fn record(
         "supervision.finding_recorded",
         json!({ "after": { "item": row.item, "method": fields.method.label(), "severity": fields.severity.label(),
                 "description": row.description, "found_on": row.found_on, "household": household.map(|h| h.code),
-                "on_spot_action": row.on_spot_action, "self_found_case_id": row.self_found_case_id } }),
+                "on_spot_action": row.on_spot_action, "self_found_case_id": row.self_found_case_id,
+                "prompted_by_finding_id": row.prompted_by_finding_id,
+                "followup_of_finding_id": row.followup_of_finding_id } }),
     )
     .await?;
+    if let (Some(draw), Origin::FollowUp(earlier)) = (followup, fields.origin) {
+        let check = FollowUpCheck {
+            by: caller.user_id,
+            result: FollowUpResult::Relapsed,
+            note: &row.description,
+            new_finding: Some(row.id),
+        };
+        record_followup_check(&tx, &actor, now, &draw, earlier, &check).await?;
+    }
     tx.commit().await?;
     Ok(row.id)
+}
+
+/// Whether a finding may be recorded now in `unit`, by where it comes from: the round's own checking records
+/// while the round is under way and in its covered units; 举一反三 and 回头看 also while it rectifies, anywhere in
+/// the team's area — 举一反三 after a finding of this round with the same item, 回头看 for a drawn finding of the
+/// round's follow-up not yet checked, in that finding's unit. Returns the follow-up draw for 回头看.
+async fn check_origin(
+    db: &DatabaseConnection,
+    round: &supervision_round::Model,
+    fields: &crate::supervision::FindingFields,
+    unit: &OrgCode,
+) -> Result<Option<entities::supervision_followup::Model>, AppError> {
+    let status = status_of(round)?;
+    let in_area = OrgCode::parse(&round.org_code)?.contains(unit.as_str());
+    match fields.origin {
+        Origin::Checking => {
+            if status != RoundStatus::Active {
+                return Err(AppError::Conflict(format!("本轮督查当前为“{}”，实施中才能记录问题。", status.label())));
+            }
+            if !covers(round, unit) {
+                return Err(AppError::validation("org_code", "问题所在单位应为本轮督查的对象。"));
+            }
+            Ok(None)
+        }
+        Origin::Similar(_) | Origin::FollowUp(_)
+            if !matches!(status, RoundStatus::Active | RoundStatus::Rectifying) =>
+        {
+            Err(AppError::Conflict(format!(
+                "本轮督查当前为“{}”，实施中或整改中才能记录举一反三、回头看发现的问题。",
+                status.label()
+            )))
+        }
+        Origin::Similar(id) => {
+            let source = supervision_finding::Entity::find_by_id(id).one(db).await?;
+            if !source.is_some_and(|f| f.round_id == round.id && f.item == fields.item) {
+                return Err(AppError::validation("prompted_by_finding_id", "举一反三应依据本轮督查同一事项的问题。"));
+            }
+            if !in_area {
+                return Err(AppError::validation("org_code", "问题所在单位应在本轮督查组织单位的辖区内。"));
+            }
+            Ok(None)
+        }
+        Origin::FollowUp(id) => {
+            let draw = pending_followup(db, round.id, id).await?;
+            let earlier = supervision_finding::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+            if earlier.org_code != unit.as_str() {
+                return Err(AppError::validation("org_code", "回头看发现的问题应记录在原问题所在单位。"));
+            }
+            Ok(Some(draw))
+        }
+    }
 }
 
 /// Hand a recorded finding over (问题交办): a rectification case in the finding's unit, owned by the unit's

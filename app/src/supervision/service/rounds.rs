@@ -224,6 +224,10 @@ async fn summary(
         findings: findings.len() as u64,
         open: findings.iter().filter(|(f, c)| finding_status(f, c.as_ref()).is_open()).count() as u64,
         overdue: findings.iter().filter(|(f, c)| overdue(f, c.as_ref(), &submitted, today)).count() as u64,
+        on_time_rate: crate::supervision::on_time_rate(
+            findings.iter().filter(|(f, c)| closed_on_time(f, c.as_ref())).count() as u64,
+            findings.iter().filter(|(f, _)| f.case_id.is_some()).count() as u64,
+        ),
     })
 }
 
@@ -254,6 +258,8 @@ pub async fn get(
     let mut unit_codes = units_of(&round);
     unit_codes.extend(findings.iter().map(|(f, _)| f.org_code.clone()));
     let unit_names = crate::org::service::display_names(db, unit_codes).await?;
+    let mut evidence =
+        crate::evidence::listing::of_findings(db, caller, findings.iter().map(|(f, _)| f.id).collect()).await?;
     let views: Vec<FindingView> = findings
         .iter()
         .map(|(f, case)| {
@@ -288,6 +294,9 @@ pub async fn get(
                 deadline: case.as_ref().map(|c| c.deadline),
                 overdue: overdue(f, case.as_ref(), &submitted, today),
                 carried_over_reason: f.carried_over_reason.clone(),
+                prompted_by_finding_id: f.prompted_by_finding_id,
+                followup_of_finding_id: f.followup_of_finding_id,
+                evidence: evidence.remove(&f.id).unwrap_or_default(),
                 owner_options: Vec::new(),
             }
         })
@@ -304,6 +313,8 @@ pub async fn get(
         }
     }
     let unit_options = if may_manage || is_member { unit_options(db, &round).await? } else { Vec::new() };
+    let followup =
+        if matches!(sight, Sight::Whole { .. }) { Some(super::followup::view(db, &round).await?) } else { None };
     Ok(RoundView {
         summary,
         topics: round.topics.clone(),
@@ -322,6 +333,7 @@ pub async fn get(
         may_manage,
         is_member,
         unit_options,
+        followup,
     })
 }
 
@@ -361,16 +373,16 @@ fn tallies(
                 org_code: unit,
                 ..Default::default()
             };
-            for (v, (_, case)) in views.iter().zip(findings).filter(|(v, _)| v.org_code.starts_with(prefix.as_str())) {
+            for (v, (finding, case)) in
+                views.iter().zip(findings).filter(|(v, _)| v.org_code.starts_with(prefix.as_str()))
+            {
                 t.found += 1;
                 t.handed_over += u64::from(v.case_id.is_some());
                 match v.status {
                     FindingStatus::CorrectedOnSpot => t.on_spot += 1,
                     FindingStatus::Closed => {
                         t.closed += 1;
-                        let on_time =
-                            case.as_ref().is_some_and(|c| c.closed_at.is_some_and(|at| beijing_date(at) <= c.deadline));
-                        t.closed_on_time += u64::from(on_time);
+                        t.closed_on_time += u64::from(closed_on_time(finding, case.as_ref()));
                     }
                     FindingStatus::CarriedOver => t.carried_over += 1,
                     FindingStatus::Recorded | FindingStatus::HandedOver | FindingStatus::AwaitingRecheck => {}
@@ -380,6 +392,12 @@ fn tallies(
             t
         })
         .collect()
+}
+
+/// Whether a handed-over finding was closed (its case accepted) by its deadline.
+fn closed_on_time(finding: &supervision_finding::Model, case: Option<&risk_case::Model>) -> bool {
+    FindingStatus::parse(&finding.status) == Some(FindingStatus::Closed)
+        && case.is_some_and(|c| c.closed_at.is_some_and(|at| beijing_date(at) <= c.deadline))
 }
 
 /// Move a round on (`start`, `rectify`, `complete`), by the team that runs it or its lead.
