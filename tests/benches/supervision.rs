@@ -69,7 +69,7 @@ async fn run() {
     let pdf = format!("/prints/supervision/{}/summary.pdf", round.id);
     let (median, best, worst, bytes) = timed(&jiwei, &pdf, runs).await;
     println!("summary PDF: median {median:.0} ms, best {best:.0} ms, worst {worst:.0} ms ({bytes} bytes)");
-    for item in ["应纳尽纳、规范退出", "走访记录按频次完整"] {
+    for item in ["风险案件按期核实办结", "走访记录按频次完整"] {
         let closed = entities::supervision_finding::Entity::find()
             .filter(entities::supervision_finding::Column::Item.eq(item))
             .filter(entities::supervision_finding::Column::Status.is_in(["closed", "corrected_on_spot"]))

@@ -128,6 +128,49 @@ fn row_of(
     }
 }
 
+/// What a visit's or a finding's upload is recorded under in the audit log.
+struct Audited {
+    action: &'static str,
+    entity_type: &'static str,
+    entity_id: String,
+    /// Said about the owner besides the file (`{"visit_id": 3}`).
+    about: serde_json::Value,
+}
+
+/// Insert an evidence row of `org_code` (`tie` sets what it belongs to) with its audit record, in one
+/// transaction; returns its id.
+async fn insert_audited(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    upload: &Upload<'_>,
+    org_code: &str,
+    tie: impl FnOnce(&mut evidence::ActiveModel),
+    audited: Audited,
+) -> Result<i64, AppError> {
+    let caller = ctx.caller()?;
+    let (file_name, stored) = (clean_file_name(upload.file_name), upload.stored);
+    let tx = begin_write(db).await?;
+    let mut row = row_of(upload, org_code, &file_name, caller.user_id, now);
+    tie(&mut row);
+    let row = row.insert(&tx).await?;
+    let mut after = json!({ "evidence_id": row.id, "file_name": file_name, "sha256": stored.sha256,
+        "mime": stored.mime, "size_bytes": stored.size_bytes, "shown_on": upload.shown_on });
+    if let (Some(after), Some(about)) = (after.as_object_mut(), audited.about.as_object()) {
+        after.extend(about.clone());
+    }
+    let entry = Entry {
+        action: audited.action,
+        entity_type: audited.entity_type,
+        entity_id: audited.entity_id,
+        org_code: Some(org_code.to_string()),
+        changes: json!({ "after": after }),
+    };
+    audit::append(&tx, &Actor::user(caller, &ctx.meta), now, entry).await?;
+    tx.commit().await?;
+    Ok(row.id)
+}
+
 async fn attach_to_visit(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -135,30 +178,14 @@ async fn attach_to_visit(
     visit: &visit::Model,
     upload: &Upload<'_>,
 ) -> Result<i64, AppError> {
-    let caller = ctx.caller()?;
-    let (file_name, stored) = (clean_file_name(upload.file_name), upload.stored);
     let household = household::Entity::find_by_id(visit.household_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let tx = begin_write(db).await?;
-    let mut row = row_of(upload, &visit.org_code, &file_name, caller.user_id, now);
-    row.visit_id = Set(Some(visit.id));
-    let row = row.insert(&tx).await?;
-    audit::append(
-        &tx,
-        &Actor::user(caller, &ctx.meta),
-        now,
-        Entry {
-            action: "visit.photo_uploaded",
-            entity_type: "household",
-            entity_id: household.code,
-            org_code: Some(visit.org_code.clone()),
-            changes: json!({ "after": { "visit_id": visit.id, "evidence_id": row.id, "file_name": file_name,
-                "sha256": stored.sha256, "mime": stored.mime, "size_bytes": stored.size_bytes,
-                "shown_on": upload.shown_on } }),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(row.id)
+    let audited = Audited {
+        action: "visit.photo_uploaded",
+        entity_type: "household",
+        entity_id: household.code,
+        about: json!({ "visit_id": visit.id }),
+    };
+    insert_audited(db, now, ctx, upload, &visit.org_code, |row| row.visit_id = Set(Some(visit.id)), audited).await
 }
 
 async fn attach_to_finding(
@@ -168,28 +195,14 @@ async fn attach_to_finding(
     finding: &supervision_finding::Model,
     upload: &Upload<'_>,
 ) -> Result<i64, AppError> {
-    let caller = ctx.caller()?;
-    let (file_name, stored) = (clean_file_name(upload.file_name), upload.stored);
-    let tx = begin_write(db).await?;
-    let mut row = row_of(upload, &finding.org_code, &file_name, caller.user_id, now);
-    row.finding_id = Set(Some(finding.id));
-    let row = row.insert(&tx).await?;
-    audit::append(
-        &tx,
-        &Actor::user(caller, &ctx.meta),
-        now,
-        Entry {
-            action: "supervision.evidence_uploaded",
-            entity_type: "supervision_finding",
-            entity_id: finding.id.to_string(),
-            org_code: Some(finding.org_code.clone()),
-            changes: json!({ "after": { "evidence_id": row.id, "file_name": file_name, "sha256": stored.sha256,
-                "mime": stored.mime, "size_bytes": stored.size_bytes, "shown_on": upload.shown_on } }),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(row.id)
+    let audited = Audited {
+        action: "supervision.evidence_uploaded",
+        entity_type: "supervision_finding",
+        entity_id: finding.id.to_string(),
+        about: json!({}),
+    };
+    let tie = |row: &mut evidence::ActiveModel| row.finding_id = Set(Some(finding.id));
+    insert_audited(db, now, ctx, upload, &finding.org_code, tie, audited).await
 }
 
 async fn attach_to_case(

@@ -49,7 +49,8 @@ fn SimilarBody(s: SimilarProblems, record: ServerAction<RecordFinding>) -> impl 
         <table class="list">
             <thead><tr><th>{s.level_label.clone()}</th><th>{facts_title.clone().unwrap_or_else(|| "系统记录".into())}</th><th>"以往同类问题"</th><th>"本轮"</th></tr></thead>
             <tbody>{s.units.iter().cloned().map(|u| view! {
-                <SimilarRow u round_id=s.round_id finding_id=s.finding_id item=s.item.clone() may_record=s.may_record record/>
+                <SimilarRow u round_id=s.round_id finding_id=s.finding_id item=s.item.clone() may_record=s.may_record
+                    facts_label=facts_title.clone().unwrap_or_else(|| "系统记录".into()) record/>
             }).collect_view()}</tbody>
         </table>
         {(s.total_units as usize > s.units.len()).then(|| view! { <p class="muted">{format!("仅列出前 {} 个，共 {} 个。", s.units.len(), s.total_units)}</p> })}
@@ -63,14 +64,14 @@ fn SimilarRow(
     finding_id: i64,
     item: String,
     may_record: bool,
+    /// The column's heading, repeated as the label of its value on a phone.
+    facts_label: String,
     record: ServerAction<RecordFinding>,
 ) -> impl IntoView {
-    let value = record.value();
-    let field = format!("similar_{}", u.code);
     view! {
         <tr>
             <td data-label="单位">{u.name.clone()}</td>
-            <td data-label="系统记录" class:attention=u.facts.is_some_and(|n| n > 0)>{u.facts.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</td>
+            <td data-label=facts_label class:attention=u.facts.is_some_and(|n| n > 0)>{u.facts.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</td>
             <td data-label="以往同类问题">{u.earlier}</td>
             <td data-label="本轮">
                 {match u.recorded {
@@ -78,25 +79,9 @@ fn SimilarRow(
                     None if may_record => view! {
                         <details>
                             <summary>"记录为问题"</summary>
-                            <ActionForm action=record attr:class="form">
-                                <input type="hidden" name="round_id" value=round_id/>
-                                <input type="hidden" name="form[org_code]" value=u.code.clone()/>
-                                <input type="hidden" name="form[item]" value=item/>
-                                <input type="hidden" name="form[prompted_by_finding_id]" value=finding_id/>
-                                <label for=format!("{field}_method")>"发现方式"</label>
-                                <select id=format!("{field}_method") name="form[method]">
-                                    {Method::ALL.into_iter().map(|m| view! { <option value=m.as_str()>{m.label()}</option> }).collect_view()}
-                                </select>
-                                <label for=format!("{field}_severity")>"问题性质"</label>
-                                <select id=format!("{field}_severity") name="form[severity]">
-                                    {Severity::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
-                                </select>
-                                <label for=format!("{field}_description")>"问题描述"</label>
-                                <textarea id=format!("{field}_description") name="form[description]" rows="2"></textarea>
-                                {field_error(value, "description")}
-                                {form_error(value)}
-                                <button type="submit">"记录"</button>
-                            </ActionForm>
+                            <OriginFindingForm action=record round_id org_code=u.code.clone() origin=("prompted_by_finding_id", finding_id)
+                                items=vec![item.clone()] chosen=item method=Method::LedgerCheck field=format!("similar_{}", u.code)
+                                what="问题描述" submit="记录"/>
                         </details>
                     }.into_any(),
                     None => view! { <span class="muted">"未记录"</span> }.into_any(),
@@ -186,23 +171,10 @@ pub fn FollowUpSection(
                                 </details>
                                 <details>
                                     <summary>"问题反弹，记录为本轮问题"</summary>
-                                    <ActionForm action=record attr:class="form">
-                                        <input type="hidden" name="round_id" value=round_id/>
-                                        <input type="hidden" name="form[org_code]" value=i.org_code.clone()/>
-                                        <input type="hidden" name="form[followup_of_finding_id]" value=finding_id/>
-                                        <label for=format!("relapse_item_{finding_id}")>"督查事项"</label>
-                                        <select id=format!("relapse_item_{finding_id}") name="form[item]">
-                                            {checklist.iter().map(|c| view! { <option value=c.clone() selected=*c == i.item>{c.clone()}</option> }).collect_view()}
-                                        </select>
-                                        <input type="hidden" name="form[method]" value=Method::HomeCheck.as_str()/>
-                                        <label for=format!("relapse_severity_{finding_id}")>"问题性质"</label>
-                                        <select id=format!("relapse_severity_{finding_id}") name="form[severity]">
-                                            {Severity::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
-                                        </select>
-                                        <label for=format!("relapse_description_{finding_id}")>"反弹情况"</label>
-                                        <textarea id=format!("relapse_description_{finding_id}") name="form[description]" rows="2"></textarea>
-                                        <button type="submit">"记录为本轮问题"</button>
-                                    </ActionForm>
+                                    <OriginFindingForm action=record round_id org_code=i.org_code.clone()
+                                        origin=("followup_of_finding_id", finding_id) items=checklist.clone() chosen=i.item.clone()
+                                        method=Method::HomeCheck field=format!("relapse_{finding_id}") what="反弹情况"
+                                        submit="记录为本轮问题"/>
                                 </details>
                             })}
                         </li>
@@ -210,5 +182,56 @@ pub fn FollowUpSection(
                 }).collect_view()}</ul>
             }.into_any()
         }}
+    }
+}
+
+/// A finding recorded from another (举一反三, 回头看): the unit and the origin are given, the checklist item is
+/// chosen from `items` (fixed when there is one), with how it was found, how serious and what.
+#[component]
+fn OriginFindingForm(
+    action: ServerAction<RecordFinding>,
+    round_id: i64,
+    org_code: String,
+    /// The form field naming the finding it comes from, and that finding's id.
+    origin: (&'static str, i64),
+    items: Vec<String>,
+    chosen: String,
+    method: Method,
+    /// The prefix of the fields' ids.
+    field: String,
+    /// The description's label.
+    what: &'static str,
+    submit: &'static str,
+) -> impl IntoView {
+    let value = action.value();
+    view! {
+        <ActionForm action attr:class="form">
+            <input type="hidden" name="round_id" value=round_id/>
+            <input type="hidden" name="form[org_code]" value=org_code/>
+            <input type="hidden" name=format!("form[{}]", origin.0) value=origin.1/>
+            {if items.len() == 1 {
+                view! { <input type="hidden" name="form[item]" value=chosen/> }.into_any()
+            } else {
+                view! {
+                    <label for=format!("{field}_item")>"督查事项"</label>
+                    <select id=format!("{field}_item") name="form[item]">
+                        {items.into_iter().map(|c| { let selected = c == chosen; view! { <option value=c.clone() selected=selected>{c.clone()}</option> } }).collect_view()}
+                    </select>
+                }.into_any()
+            }}
+            <label for=format!("{field}_method")>"发现方式"</label>
+            <select id=format!("{field}_method") name="form[method]">
+                {Method::ALL.into_iter().map(|m| view! { <option value=m.as_str() selected=m == method>{m.label()}</option> }).collect_view()}
+            </select>
+            <label for=format!("{field}_severity")>"问题性质"</label>
+            <select id=format!("{field}_severity") name="form[severity]">
+                {Severity::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+            </select>
+            <label for=format!("{field}_description")>{what}</label>
+            <textarea id=format!("{field}_description") name="form[description]" rows="2"></textarea>
+            {field_error(value, "description")}
+            {form_error(value)}
+            <button type="submit">{submit}</button>
+        </ActionForm>
     }
 }

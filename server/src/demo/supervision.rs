@@ -85,10 +85,10 @@ const FINDINGS: [Planned; 6] = [
     },
     Planned {
         village: 3,
-        item: "应纳尽纳、规范退出",
-        description: "1 户因病支出骤增未及时纳入监测",
-        method: Method::DarkVisit,
-        severity: Severity::Grave,
+        item: "风险案件按期核实办结",
+        description: "1 件因病支出骤增的风险案件超过 1 个月未完成核实",
+        method: Method::LedgerCheck,
+        severity: Severity::Serious,
         state: FindingStatus::Closed,
     },
     Planned {
