@@ -12,6 +12,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
+pub mod crosscheck;
 pub mod error;
 pub mod evidence;
 pub mod excel;

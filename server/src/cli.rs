@@ -57,6 +57,18 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Cross-check draws (交叉检查抽样).
+    Sample {
+        #[command(subcommand)]
+        command: SampleCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SampleCommand {
+    /// Recompute a draw from its stored frame and seed; exits 0 only when the lists are identical, and names
+    /// what differs otherwise.
+    Verify { draw_id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -169,6 +181,20 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::User { command } => user_command(&settings, now, command).await,
         Command::Calendar { command } => calendar_command(&settings, now, command).await,
         Command::Org { command } => org_command(&settings, now, command).await,
+        Command::Sample { command: SampleCommand::Verify { draw_id } } => {
+            let db = open(&settings, now).await?;
+            let outcome =
+                app::crosscheck::service::draw::verify(&db, draw_id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            if outcome.identical {
+                println!("抽样 {draw_id}：按记录的抽样框和种子重新计算，抽中名单与记录完全一致。");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for difference in &outcome.differences {
+                    println!("{difference}");
+                }
+                Ok(ExitCode::FAILURE)
+            }
+        }
     }
 }
 

@@ -39,10 +39,12 @@ pub enum Action {
     ServeAsLiaison,
     /// Plan and run special supervision rounds (专项督查) [Y].
     ManageSupervision,
+    /// Plan the annual cross-township spot check (交叉检查): teams, their pairing with townships, the draw [Y].
+    ManageCrossCheck,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ReadOrgUnit,
         Action::ManageOrgUnits,
         Action::ReadHousehold,
@@ -60,6 +62,7 @@ impl Action {
         Action::ServeAsContact,
         Action::ServeAsLiaison,
         Action::ManageSupervision,
+        Action::ManageCrossCheck,
     ];
 
     /// What the action is, in Chinese (refusals in the audit log name it).
@@ -82,6 +85,7 @@ impl Action {
             Action::ServeAsContact => "担任监测联系人",
             Action::ServeAsLiaison => "担任挂钩干部",
             Action::ManageSupervision => "组织专项督查",
+            Action::ManageCrossCheck => "组织交叉检查",
         }
     }
 
@@ -113,6 +117,7 @@ impl Action {
             Action::ServeAsContact => "household.contact",
             Action::ServeAsLiaison => "household.liaison",
             Action::ManageSupervision => "supervision.manage",
+            Action::ManageCrossCheck => "crosscheck.manage",
         }
     }
 
@@ -172,6 +177,8 @@ impl Action {
             Action::ServeAsLiaison => &[CountyOffice, TownshipLeader, TownshipStaff, ResidentCadre],
             // [Y] "街道纪（工）委牵头": the discipline team, and the county office that organises with it.
             Action::ManageSupervision => &[DisciplineTeam, CountyOffice],
+            // [Y] "区级每年组织一次乡镇（街道）间交叉检查": the county office.
+            Action::ManageCrossCheck => &[CountyOffice],
         }
     }
 

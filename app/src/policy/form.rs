@@ -63,6 +63,16 @@ pub struct PolicyForm {
     /// One item a line: `事项｜依据`.
     pub supervision_checklist: String,
     pub rectify_working_days: String,
+    pub cross_check_villages: String,
+    pub cross_check_households: String,
+    /// "40/20/40": monitoring objects, warning households, other households.
+    pub cross_check_strata: String,
+    pub cross_check_avoidance_years: String,
+    /// A checkbox: present when ticked.
+    pub cross_check_skip_last_year: Option<String>,
+    pub cross_check_self_percent: String,
+    /// One indicator a line: `指标｜权重`.
+    pub cross_check_indicators: String,
 }
 
 /// Class names as the form lists them: "脱贫不稳定户、边缘易致贫户".
@@ -204,6 +214,13 @@ impl PolicyForm {
             experienced_classes: p.cadres.experienced_classes.join("、"),
             supervision_checklist: super::supervision::checklist_text(&p.supervision_checklist),
             rectify_working_days: p.rectify_working_days.to_string(),
+            cross_check_villages: p.cross_check.villages_per_township.to_string(),
+            cross_check_households: p.cross_check.households_per_village.to_string(),
+            cross_check_strata: p.cross_check.strata_percent.map(|n| n.to_string()).join("/"),
+            cross_check_avoidance_years: p.cross_check.avoidance_years.to_string(),
+            cross_check_skip_last_year: tick(p.cross_check.skip_last_year),
+            cross_check_self_percent: p.cross_check.self_assessment_percent.to_string(),
+            cross_check_indicators: super::crosscheck::indicators_text(&p.cross_check.indicators),
         }
     }
 
@@ -358,6 +375,71 @@ impl PolicyForm {
                 super::supervision::default_rectify_working_days,
                 |t| whole("rectify_working_days", "督查问题整改时限", t),
             ),
+            cross_check: self.cross_check(problems),
+        }
+    }
+
+    /// The cross-check's rules; an empty field keeps the default.
+    fn cross_check(&self, problems: &mut Problems) -> super::crosscheck::CrossCheckRules {
+        use super::crosscheck::{CrossCheckRules, default_indicators, parse_indicators};
+        let d = CrossCheckRules::default();
+        let number = |problems: &mut Problems, text: &str, field: &str, label: &str, default: u32| {
+            if text.trim().is_empty() { default } else { problems.take(whole(field, label, text)) }
+        };
+        let strata = match self.cross_check_strata.trim() {
+            "" => d.strata_percent,
+            text => {
+                let parts: Vec<u32> =
+                    text.split(['/', '／', '、', ',']).filter_map(|p| p.trim().parse().ok()).collect();
+                match <[u32; 3]>::try_from(parts) {
+                    Ok(shares) => shares,
+                    Err(_) => {
+                        problems.add(
+                            "cross_check_strata",
+                            "抽样比例写作“40/20/40”：监测对象、预警户、其他农户各占的百分比。",
+                        );
+                        d.strata_percent
+                    }
+                }
+            }
+        };
+        CrossCheckRules {
+            villages_per_township: number(
+                problems,
+                &self.cross_check_villages,
+                "cross_check_villages",
+                "每镇街抽查村数",
+                d.villages_per_township,
+            ),
+            households_per_village: number(
+                problems,
+                &self.cross_check_households,
+                "cross_check_households",
+                "每村入户数",
+                d.households_per_village,
+            ),
+            strata_percent: strata,
+            skip_last_year: self.cross_check_skip_last_year.is_some(),
+            avoidance_years: number(
+                problems,
+                &self.cross_check_avoidance_years,
+                "cross_check_avoidance_years",
+                "回避年限",
+                d.avoidance_years,
+            ),
+            self_assessment_percent: number(
+                problems,
+                &self.cross_check_self_percent,
+                "cross_check_self_percent",
+                "自评比例",
+                d.self_assessment_percent,
+            ),
+            indicators: match self.cross_check_indicators.trim() {
+                "" => default_indicators(),
+                text => problems.take(parse_indicators(text).ok_or_else(|| {
+                    AppError::validation("cross_check_indicators", "交叉检查指标每行写作“指标｜权重”，权重为整数。")
+                })),
+            },
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod api;
 mod cadence;
 mod cadres;
+pub mod crosscheck;
 mod form;
 pub mod pages;
 pub mod presets;
@@ -170,6 +171,7 @@ pub fn field_label(key: &str) -> Option<&'static str> {
         "experienced_classes" => "须安排经验丰富干部的类别",
         "supervision_checklist" => "专项督查事项",
         "rectify_working_days" => "督查问题整改时限（工作日）",
+        "cross_check" => "交叉检查",
         _ => return None,
     })
 }
@@ -285,6 +287,9 @@ pub struct Policy {
     /// Working days a handed-over supervision problem has to be rectified (the team may set its own).
     #[serde(default = "supervision::default_rectify_working_days")]
     pub rectify_working_days: u32,
+    /// What the annual cross-township spot check draws and scores [Y] 三（五）.
+    #[serde(default)]
+    pub cross_check: crosscheck::CrossCheckRules,
 }
 
 /// A time limit as a policy words it: so many days ("30 天"), or so many calendar months ("1个月内": from
@@ -523,6 +528,9 @@ impl Policy {
         }
         if !(1..=120).contains(&self.rectify_working_days) {
             problems.add("rectify_working_days", "督查问题整改时限应在 1 至 120 个工作日之间。");
+        }
+        if let Some(problem) = self.cross_check.problem() {
+            problems.add("cross_check", problem);
         }
         if self.cadres.liaison_min_rank.is_none() && !self.cadres.ranked_classes.is_empty() {
             problems.add("liaison_min_rank", "请选择挂钩干部的最低职级，或清空须由该职级以上干部挂钩的类别。");

@@ -136,8 +136,27 @@ fn PolicyDetails(view: PolicyView) -> impl IntoView {
             <dt>"专项督查事项"</dt>
             <dd>{p.supervision_checklist.iter().map(|c| view! { <div>{format!("{}（依据：{}）", c.item, c.basis)}</div> }).collect_view()}</dd>
             <dt>"督查问题整改时限"</dt><dd>{format!("交办后 {} 个工作日（督查组可另定）", p.rectify_working_days)}</dd>
+            <dt>"交叉检查抽样"</dt><dd>{cross_check_rules(&p.cross_check)}</dd>
+            <dt>"交叉检查指标"</dt>
+            <dd>{p.cross_check.indicators.iter().map(|i| view! { <div>{format!("{}（{} 分）", i.name, i.weight)}</div> }).collect_view()}</dd>
         </dl>
     }
+}
+
+/// "每镇街抽 2 个村，每村 40 户（监测对象 40%、预警户 20%、其他农户 40%）…" in words.
+fn cross_check_rules(r: &crate::policy::crosscheck::CrossCheckRules) -> String {
+    let [monitored, warning, other] = r.strata_percent;
+    let mut text = format!(
+        "每镇街抽 {} 个村，每村入户 {} 户（监测对象 {monitored}%、预警户 {warning}%、其他农户 {other}%）；检查组成员近 {} 年在该镇街任职的回避",
+        r.villages_per_township, r.households_per_village, r.avoidance_years
+    );
+    if r.skip_last_year {
+        text.push_str("；上年已抽中的农户不再抽取");
+    }
+    if r.self_assessment_percent > 0 {
+        text.push_str(&format!("；镇街自评占得分的 {}%", r.self_assessment_percent));
+    }
+    text
 }
 
 /// "脱贫不稳定户、边缘易致贫户由副科级以上干部挂钩；突发严重困难户安排经验丰富的干部" or "未设置".
@@ -254,6 +273,16 @@ fn PolicyEditor(
             <textarea id="supervision_checklist" name="form[supervision_checklist]" rows="8">{form.supervision_checklist.clone()}</textarea>
             {field_error(value, "supervision_checklist")}
             {text("rectify_working_days", "form[rectify_working_days]", "督查问题整改时限（工作日）", form.rectify_working_days.clone())}
+            {text("cross_check_villages", "form[cross_check_villages]", "交叉检查：每镇街抽查村数（不少于 2）", form.cross_check_villages.clone())}
+            {text("cross_check_households", "form[cross_check_households]", "交叉检查：每村入户数（原则不少于 40）", form.cross_check_households.clone())}
+            {text("cross_check_strata", "form[cross_check_strata]", "交叉检查：监测对象/预警户/其他农户比例（%，如 40/20/40）", form.cross_check_strata.clone())}
+            {text("cross_check_avoidance_years", "form[cross_check_avoidance_years]", "交叉检查：检查人员回避近几年任职的镇街", form.cross_check_avoidance_years.clone())}
+            <label class="check"><input type="checkbox" name="form[cross_check_skip_last_year]" checked=form.cross_check_skip_last_year.is_some()/>" 上年已抽中的农户不再抽取"</label>
+            {text("cross_check_self_percent", "form[cross_check_self_percent]", "交叉检查：镇街自评占得分比例（%，0 为不计）", form.cross_check_self_percent.clone())}
+            <label for="cross_check_indicators">"交叉检查指标（每行一项：指标｜权重，权重之和为 100）"</label>
+            <textarea id="cross_check_indicators" name="form[cross_check_indicators]" rows="7">{form.cross_check_indicators.clone()}</textarea>
+            {field_error(value, "cross_check_indicators")}
+            {field_error(value, "cross_check")}
             <button type="submit" class="primary">"保存"</button>
         </ActionForm>
     }

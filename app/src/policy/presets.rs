@@ -123,6 +123,7 @@ fn common(name: &str, source: &str, monitoring_line_yuan: i64, categories: Vec<C
         cadres: CadreRules::default(),
         supervision_checklist: super::supervision::default_checklist(),
         rectify_working_days: super::supervision::default_rectify_working_days(),
+        cross_check: super::crosscheck::CrossCheckRules::default(),
     }
 }
 

@@ -142,7 +142,7 @@ pub fn HomePage() -> impl IntoView {
                     })
                 })}
             </Transition>
-            <p class="muted">"交叉检查和问责正在建设中，菜单中已列出，开放后即可使用。"</p>
+            <p class="muted">"问责与考核正在建设中，菜单中已列出，开放后即可使用；交叉检查已可计划、组建检查组、配对和抽样，入户核查和评分随后开放。"</p>
         </section>
     }
 }

@@ -86,7 +86,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/supervision/:id") view=|| view! { <RoleGate needs=&[Action::ReadHousehold, Action::ManageSupervision] what="专项督查"><crate::supervision::pages::RoundPage/></RoleGate> }/>
                     <Route path=path!("/supervision/:id/units/:code") view=|| view! { <RoleGate needs=&[Action::ManageSupervision, Action::ReadHousehold] what="督查底稿"><crate::supervision::pages::WorkpaperPage/></RoleGate> }/>
                     <Route path=path!("/supervision/findings/:id/similar") view=|| view! { <RoleGate needs=&[Action::ManageSupervision, Action::ReadHousehold] what="举一反三"><crate::supervision::pages::SimilarPage/></RoleGate> }/>
-                    <Route path=path!("/cross-checks") view=|| view! { <ComingSoon area=Area::CrossChecks/> }/>
+                    <Route path=path!("/cross-checks") view=|| view! { <crate::crosscheck::pages::CrossChecksPage/> }/>
+                    <Route path=path!("/cross-checks/:id") view=|| view! { <crate::crosscheck::pages::CrossCheckPage/> }/>
                     <Route path=path!("/accountability") view=|| view! { <ComingSoon area=Area::Accountability/> }/>
                     <Route path=path!("/reports") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="统计报表"><ReportsPage/></RoleGate> }/>
                     <Route path=(StaticSegment("imports"), ParamSegment("id")) view=ImportReportPage/>

@@ -4,21 +4,18 @@ use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Area {
-    CrossChecks,
     Accountability,
 }
 
 impl Area {
     fn title(self) -> &'static str {
         match self {
-            Area::CrossChecks => "交叉检查",
             Area::Accountability => "问责与考核",
         }
     }
 
     fn purpose(self) -> &'static str {
         match self {
-            Area::CrossChecks => "县级每年组织镇街交叉检查：每个镇街至少抽查 2 个村，每村至少 40 户，随机抽样可复核。",
             Area::Accountability => "问责记录、约谈与考核一票否决，依据可追溯的工作记录。",
         }
     }

@@ -5,6 +5,7 @@
 
 mod auth;
 mod cases;
+mod crosscheck;
 pub mod evidence;
 pub mod excel;
 mod extract;
@@ -45,7 +46,8 @@ use utoipa::{Modify, OpenApi};
         supervision::list, supervision::create, supervision::get_one, supervision::step, supervision::record,
         supervision::hand_over, supervision::recheck, supervision::carry_over, supervision::workpaper,
         supervision::summary_file, evidence::upload_finding_evidence, supervision::similar, supervision::draw_followup,
-        supervision::confirm_followup,
+        supervision::confirm_followup, crosscheck::list, crosscheck::create, crosscheck::get_one, crosscheck::add_team,
+        crosscheck::declare_conflict, crosscheck::confirm_pairing, crosscheck::draw, crosscheck::verify,
     ),
     components(schemas(
         auth::LoginRequest, auth::PasswordChange, app::permissions::Caller, app::permissions::RoleGrant, app::permissions::Role,
@@ -79,6 +81,8 @@ use utoipa::{Modify, OpenApi};
         app::supervision::HandOverForm, app::supervision::RecheckForm, app::supervision::Workpaper,
         supervision::NewId, supervision::RoundStep, supervision::CarryOverReason, supervision::FollowUpConfirmation,
         supervision::Drawn, app::supervision::SimilarProblems, app::supervision::FollowUpDrawForm,
+        crosscheck::DrawRequest, app::crosscheck::CheckSummary, app::crosscheck::CheckView, app::crosscheck::PlanForm,
+        app::crosscheck::TeamForm, app::crosscheck::ConflictForm, app::crosscheck::Verification,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),
     security(("bearer" = []), ("session" = [])),
@@ -232,6 +236,13 @@ pub fn router() -> Router<AppState> {
         .route("/supervision/findings/{id}/similar", get(supervision::similar))
         .route("/supervision/rounds/{id}/followup", post(supervision::draw_followup))
         .route("/supervision/rounds/{id}/followup/confirmations", post(supervision::confirm_followup))
+        .route("/cross-checks", get(crosscheck::list).post(crosscheck::create))
+        .route("/cross-checks/{id}", get(crosscheck::get_one))
+        .route("/cross-checks/{id}/teams", post(crosscheck::add_team))
+        .route("/cross-checks/{id}/conflicts", post(crosscheck::declare_conflict))
+        .route("/cross-checks/{id}/pairing", post(crosscheck::confirm_pairing))
+        .route("/cross-checks/{id}/draw", post(crosscheck::draw))
+        .route("/cross-checks/{id}/verification", get(crosscheck::verify))
         .route(
             "/supervision/findings/{id}/evidence",
             post(evidence::upload_finding_evidence).layer(DefaultBodyLimit::disable()),

@@ -19,6 +19,12 @@ pub struct NewId {
     id: i64,
 }
 
+impl From<i64> for NewId {
+    fn from(id: i64) -> NewId {
+        NewId { id }
+    }
+}
+
 /// A step of a round.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct RoundStep {

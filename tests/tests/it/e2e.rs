@@ -86,10 +86,10 @@ async fn sign_in_see_the_shell_and_sign_out_on_a_phone() {
     save_screenshot(&client, "phone-menu").await;
 
     // An area that is not built yet says so.
-    client.find(Locator::Css(".sidenav a[href=\"/cross-checks\"]")).await.unwrap().click().await.unwrap();
-    wait_for_path(&client, "/cross-checks").await;
+    client.find(Locator::Css(".sidenav a[href=\"/accountability\"]")).await.unwrap().click().await.unwrap();
+    wait_for_path(&client, "/accountability").await;
     assert!(text_of(&client, ".banner.info").await.contains("尚在建设中"));
-    save_screenshot(&client, "phone-cross-checks").await;
+    save_screenshot(&client, "phone-accountability").await;
 
     open_menu(&client).await;
     client.wait().for_element(Locator::Css(".nav-account .link-button")).await.unwrap().click().await.unwrap();

@@ -6,6 +6,7 @@ mod api_errors;
 mod audit;
 mod auth;
 mod cases;
+mod crosscheck;
 mod e2e;
 mod elimination;
 mod evidence;
