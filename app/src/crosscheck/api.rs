@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{CheckSummary, CheckView, ConflictForm, PlanForm, TeamForm, Verification};
+use super::{CheckSummary, CheckView, ConflictForm, PlanForm, ReplaceForm, TeamForm, Verification};
 use crate::error::AppError;
 
 /// The checks the caller sees, newest first.
@@ -68,4 +68,12 @@ pub async fn verify_draw(check_id: i64) -> Result<Verification, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
     super::service::draw::verify_for(&state.db, &ctx, check_id).await
+}
+
+/// Replace a drawn household from the reserve (the team leader, in the window); returns the replacement's code.
+#[server(prefix = "/rpc")]
+pub async fn replace_household(check_id: i64, form: ReplaceForm) -> Result<String, AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::draw::replace(&state.db, state.clock.now(), &ctx, check_id, &form).await
 }

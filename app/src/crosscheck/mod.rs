@@ -10,7 +10,7 @@ mod views;
 
 pub use views::{
     CheckSummary, CheckView, ConflictForm, ConflictView, DrawView, DrawnHousehold, DrawnTownship, DrawnVillage,
-    ExclusionView, Pairing, PlanForm, TeamForm, TeamView, Unit, Verification,
+    ExclusionView, Pairing, PlanForm, ReplaceForm, TeamForm, TeamView, Unit, Verification,
 };
 
 use serde::{Deserialize, Serialize};
@@ -161,6 +161,51 @@ fn split(total: usize, weights: [usize; 3]) -> [usize; 3] {
 /// The count of a stratum in an allocation.
 pub fn count_of(counts: &[usize; 3], stratum: Stratum) -> usize {
     counts.get(stratum.index()).copied().unwrap_or(0)
+}
+
+/// Why a drawn household is replaced by the next one of its reserve.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum ReplaceReason {
+    NotHome,
+    Moved,
+    Refused,
+    Cancelled,
+    Other,
+}
+
+impl ReplaceReason {
+    pub const ALL: [ReplaceReason; 5] = [
+        ReplaceReason::NotHome,
+        ReplaceReason::Moved,
+        ReplaceReason::Refused,
+        ReplaceReason::Cancelled,
+        ReplaceReason::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplaceReason::NotHome => "not_home",
+            ReplaceReason::Moved => "moved",
+            ReplaceReason::Refused => "refused",
+            ReplaceReason::Cancelled => "cancelled",
+            ReplaceReason::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ReplaceReason> {
+        ReplaceReason::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReplaceReason::NotHome => "多次上门无人在家",
+            ReplaceReason::Moved => "已搬迁",
+            ReplaceReason::Refused => "拒绝接受检查",
+            ReplaceReason::Cancelled => "户已注销",
+            ReplaceReason::Other => "其他",
+        }
+    }
 }
 
 /// Why a team may not check a township.

@@ -4,8 +4,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::api::{AddTeam, ConfirmPairing, DeclareConflict, DrawSample, PlanCheck, VerifyDraw, get_check, list_checks};
-use super::{CheckStatus, CheckView, DrawView, Pairing};
+use super::api::{
+    AddTeam, ConfirmPairing, DeclareConflict, DrawSample, PlanCheck, ReplaceHousehold, VerifyDraw, get_check,
+    list_checks,
+};
+use super::{CheckStatus, CheckView, DrawView, DrawnHousehold, Pairing, ReplaceReason};
 use crate::permissions::Action;
 use crate::ui::{ErrorBox, action_error, caller_may, count_successes, field_error, form_error};
 
@@ -142,7 +145,7 @@ fn CheckBody(c: CheckView, changes: RwSignal<u32>) -> impl IntoView {
         {(c.may_manage && planned && c.pairing.impossible.is_none() && !c.pairing.pairs.is_empty()).then(|| view! { <ConfirmPairingButton check_id=s.id changes/> })}
         <h2>"抽样"</h2>
         {match c.draw.clone() {
-            Some(d) => view! { <DrawSection d check_id=s.id/> }.into_any(),
+            Some(d) => view! { <DrawSection d check_id=s.id changes/> }.into_any(),
             None if c.may_manage && s.status == CheckStatus::Paired => view! { <DrawEntry check_id=s.id changes/> }.into_any(),
             None => view! { <p class="muted">"配对确认后由县级组织现场抽样。"</p> }.into_any(),
         }}
@@ -262,9 +265,11 @@ fn DrawEntry(check_id: i64, changes: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn DrawSection(d: DrawView, check_id: i64) -> impl IntoView {
+fn DrawSection(d: DrawView, check_id: i64, changes: RwSignal<u32>) -> impl IntoView {
     let verify = ServerAction::<VerifyDraw>::new();
     let outcome = verify.value();
+    let replace = ServerAction::<ReplaceHousehold>::new();
+    count_successes(replace.value(), changes);
     view! {
         <dl class="facts">
             <dt>"抽样"</dt><dd>{format!("{}，{}", d.drawn_by, crate::time::beijing_time(d.drawn_at))}</dd>
@@ -282,14 +287,52 @@ fn DrawSection(d: DrawView, check_id: i64) -> impl IntoView {
             Ok(v) => view! { <div class="banner error" role="alert">{v.differences.join(" ")}</div> }.into_any(),
             Err(e) => view! { <ErrorBox error=e/> }.into_any(),
         })}
-        {d.townships.into_iter().map(|t| view! {
-            <h3>{format!("{}（{}）", t.unit.name, t.team)}</h3>
-            {t.villages.into_iter().map(|v| view! {
-                <h4>{format!("{}：{} 户，备选 {} 户{}", v.unit.name, v.households.len(), v.reserve, if v.shortfall > 0 { format!("，不足 {} 户", v.shortfall) } else { String::new() })}</h4>
-                {(!v.households.is_empty()).then(|| view! {
-                    <ol>{v.households.into_iter().map(|h| view! { <li>{format!("{}户（{}）· {}", h.head_name, h.code, h.stratum_label)}</li> }).collect_view()}</ol>
-                })}
-            }).collect_view()}
+        {action_error(replace.value())}
+        {d.townships.into_iter().map(|t| {
+            let may_replace = t.may_replace;
+            view! {
+                <h3>{format!("{}（{}）", t.unit.name, t.team)}</h3>
+                {t.villages.into_iter().map(|v| view! {
+                    <h4>{format!("{}：{} 户，备选 {} 户{}", v.unit.name, v.households.len(), v.reserve, if v.shortfall > 0 { format!("，不足 {} 户", v.shortfall) } else { String::new() })}</h4>
+                    {(!v.households.is_empty()).then(|| view! {
+                        <ol>{v.households.into_iter().map(|h| view! { <SampledHousehold h check_id may_replace replace/> }).collect_view()}</ol>
+                    })}
+                }).collect_view()}
+            }
         }).collect_view()}
+    }
+}
+
+/// A drawn household in visiting order, with the leader's form to replace it from the reserve.
+#[component]
+fn SampledHousehold(
+    h: DrawnHousehold,
+    check_id: i64,
+    may_replace: bool,
+    replace: ServerAction<ReplaceHousehold>,
+) -> impl IntoView {
+    let field = format!("replace_{}", h.code);
+    view! {
+        <li>
+            <a href=format!("/households/{}", h.code)>{format!("{}户（{}）", h.head_name, h.code)}</a>
+            {format!(" · {}", h.stratum_label)}
+            {h.replaces.clone().map(|r| view! { <span class="muted">{format!(" · {r}")}</span> })}
+            {may_replace.then(|| view! {
+                <details>
+                    <summary>"替换为备选户"</summary>
+                    <ActionForm action=replace attr:class="form">
+                        <input type="hidden" name="check_id" value=check_id/>
+                        <input type="hidden" name="form[household]" value=h.code.clone()/>
+                        <label for=format!("{field}_reason")>"原因"</label>
+                        <select id=format!("{field}_reason") name="form[reason]">
+                            {ReplaceReason::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                        </select>
+                        <label for=format!("{field}_note")>"说明（选“其他”时必填）"</label>
+                        <input id=format!("{field}_note") name="form[note]"/>
+                        <button type="submit">"按顺序替换"</button>
+                    </ActionForm>
+                </details>
+            })}
+        </li>
     }
 }

@@ -80,6 +80,8 @@ pub struct DrawnHousehold {
     pub head_name: String,
     pub stratum: Stratum,
     pub stratum_label: String,
+    /// Taken from the reserve in place of the household it names, with the reason.
+    pub replaces: Option<String>,
 }
 
 /// A drawn village with its households in visiting order and the reserve's size.
@@ -100,6 +102,18 @@ pub struct DrawnTownship {
     pub unit: Unit,
     pub team: String,
     pub villages: Vec<DrawnVillage>,
+    /// The caller leads the team and the window is open: they may replace a drawn household from the reserve.
+    pub may_replace: bool,
+}
+
+/// A replacement as its form sends it: the drawn household, the coded reason (`ReplaceReason`) and, for 其他, what.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ReplaceForm {
+    pub household: String,
+    pub reason: String,
+    pub note: String,
 }
 
 /// The draw with what verifies it.

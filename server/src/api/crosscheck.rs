@@ -1,7 +1,7 @@
 //! 交叉检查 for the JSON API: the year's checks, planning, teams, conflicts, pairing, the draw and its check.
 
 use super::extract::{Json, Path};
-use app::crosscheck::{CheckSummary, CheckView, ConflictForm, PlanForm, TeamForm, Verification};
+use app::crosscheck::{CheckSummary, CheckView, ConflictForm, PlanForm, ReplaceForm, TeamForm, Verification};
 use app::error::AppError;
 use app::request::RequestContext;
 use app::state::AppState;
@@ -117,4 +117,25 @@ pub async fn verify(
     Path(id): Path<i64>,
 ) -> Result<Json<Verification>, AppError> {
     Ok(Json(app::crosscheck::service::draw::verify_for(&state.db, &ctx, id).await?))
+}
+
+/// The household taken from the reserve.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Replacement {
+    household: String,
+}
+
+/// Replace a drawn household by the next of its reserve, with the coded reason (the team leader, in the window).
+#[utoipa::path(post, path = "/api/cross-checks/{id}/replacements", tag = "cross-checks",
+    params(("id" = i64, Path, description = "交叉检查编号")), request_body = ReplaceForm,
+    responses((status = 201, body = Replacement), (status = 422, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
+    (status = 403, body = super::ErrorBody)))]
+pub async fn replace(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    Json(form): Json<ReplaceForm>,
+) -> Result<(StatusCode, Json<Replacement>), AppError> {
+    let household = app::crosscheck::service::draw::replace(&state.db, state.clock.now(), &ctx, id, &form).await?;
+    Ok((StatusCode::CREATED, Json(Replacement { household })))
 }

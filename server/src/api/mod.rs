@@ -47,7 +47,7 @@ use utoipa::{Modify, OpenApi};
         supervision::hand_over, supervision::recheck, supervision::carry_over, supervision::workpaper,
         supervision::summary_file, evidence::upload_finding_evidence, supervision::similar, supervision::draw_followup,
         supervision::confirm_followup, crosscheck::list, crosscheck::create, crosscheck::get_one, crosscheck::add_team,
-        crosscheck::declare_conflict, crosscheck::confirm_pairing, crosscheck::draw, crosscheck::verify,
+        crosscheck::declare_conflict, crosscheck::confirm_pairing, crosscheck::draw, crosscheck::verify, crosscheck::replace,
     ),
     components(schemas(
         auth::LoginRequest, auth::PasswordChange, app::permissions::Caller, app::permissions::RoleGrant, app::permissions::Role,
@@ -83,6 +83,7 @@ use utoipa::{Modify, OpenApi};
         supervision::Drawn, app::supervision::SimilarProblems, app::supervision::FollowUpDrawForm,
         crosscheck::DrawRequest, app::crosscheck::CheckSummary, app::crosscheck::CheckView, app::crosscheck::PlanForm,
         app::crosscheck::TeamForm, app::crosscheck::ConflictForm, app::crosscheck::Verification,
+        app::crosscheck::ReplaceForm, crosscheck::Replacement,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),
     security(("bearer" = []), ("session" = [])),
@@ -243,6 +244,7 @@ pub fn router() -> Router<AppState> {
         .route("/cross-checks/{id}/pairing", post(crosscheck::confirm_pairing))
         .route("/cross-checks/{id}/draw", post(crosscheck::draw))
         .route("/cross-checks/{id}/verification", get(crosscheck::verify))
+        .route("/cross-checks/{id}/replacements", post(crosscheck::replace))
         .route(
             "/supervision/findings/{id}/evidence",
             post(evidence::upload_finding_evidence).layer(DefaultBodyLimit::disable()),

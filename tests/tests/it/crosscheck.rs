@@ -73,7 +73,7 @@ async fn a_draw_verified_and_last_years_households_passed_over(backend: tests::B
     let app = county(backend).await;
     let office = app.signed_in("fupin", &app.user("fupin", Role::CountyOffice, COUNTY).await).await;
     app.user("jiancha_a", Role::CrossChecker, TOWNSHIP_A).await;
-    app.user("jiancha_b", Role::CrossChecker, TOWNSHIP_B).await;
+    let checker_b = app.user("jiancha_b", Role::CrossChecker, TOWNSHIP_B).await;
     let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
 
     // Only the county office plans, once a year, with a window that ends after it starts.
@@ -173,6 +173,46 @@ async fn a_draw_verified_and_last_years_households_passed_over(backend: tests::B
     let (_, verified) = get(&office, &format!("/api/cross-checks/{this_year}/verification")).await;
     assert_eq!(verified["identical"], true, "{verified}");
 
+    // 第二检查组 (古溪镇's checker) checks 双江镇: in the window it reads its drawn households and no other, and
+    // nothing from one second after the window's end (18:00 Beijing time).
+    let drawn: Vec<String> = view["draw"]["townships"][0]["villages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|v| v["households"].as_array().unwrap().iter().map(|h| h["code"].as_str().unwrap().to_string()))
+        .collect();
+    let others: Vec<String> = entities::household::Entity::find()
+        .filter(entities::household::Column::OrgCode.starts_with(&TOWNSHIP_A[..9]))
+        .all(app.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.code)
+        .filter(|c| !drawn.contains(c))
+        .collect();
+    assert!(!drawn.is_empty() && !others.is_empty(), "{drawn:?} {others:?}");
+    let read = |client: &Client, code: &str| {
+        let request = client.http.get(client.url(&format!("/api/households/{code}")));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let start = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 10, 12, 0, 0, 0).unwrap();
+    app.clock.set(start);
+    let checker = app.signed_in("jiancha_b", &checker_b).await;
+    let missing = read(&checker, "50015210120199999").await;
+    assert_ne!(missing, 200);
+    assert_eq!(read(&checker, &drawn[0]).await, 200);
+    assert_eq!(read(&checker, &others[0]).await, missing, "a household outside the sample reads as missing");
+    let (_, own) = get(&checker, &format!("/api/cross-checks/{this_year}")).await;
+    let villages = |v: &Value| v["draw"]["townships"][0]["villages"].clone();
+    assert_eq!(villages(&own), villages(&view), "the checker sees their sample");
+    assert_eq!(own["draw"]["townships"][0]["may_replace"], true, "and, as its leader in the window, may replace");
+    assert_eq!(own["draw"]["townships"][1]["villages"][0]["households"], json!([]), "and not another team's");
+    app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 10, 16, 10, 0, 0).unwrap());
+    let checker = app.signed_in("jiancha_b", &checker_b).await;
+    assert_eq!(read(&checker, &drawn[0]).await, 200, "to the window's last second");
+    app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 10, 16, 10, 0, 1).unwrap());
+    assert_eq!(read(&checker, &drawn[0]).await, missing, "and not one second later");
+
     let records = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 200).await.unwrap();
     let count = |action: &str| records.iter().filter(|r| r.action == action).count();
     assert_eq!(
@@ -210,3 +250,70 @@ async fn a_declared_conflict_leaves_no_pairing(backend: tests::Backend) {
     assert!(refused["message"].as_str().unwrap().contains("回避规则"), "{refused}");
 }
 both_backends!(a_conflict, a_declared_conflict_leaves_no_pairing);
+
+async fn a_leader_replaces_from_the_reserve_in_order(backend: tests::Backend) {
+    let app = county(backend).await;
+    let office = app.signed_in("fupin", &app.user("fupin", Role::CountyOffice, COUNTY).await).await;
+    let a = app.signed_in("jiancha_a", &app.user("jiancha_a", Role::CrossChecker, TOWNSHIP_A).await).await;
+    let b = app.signed_in("jiancha_b", &app.user("jiancha_b", Role::CrossChecker, TOWNSHIP_B).await).await;
+    // This check's window is open now (the clock stands at 2026-03-02 09:00 Beijing time).
+    let form = json!({ "org_code": COUNTY, "year": "2026", "title": "2026 年交叉检查",
+        "window_start": "2026-03-01T08:00", "window_end": "2026-03-31T18:00" });
+    let (_, body) = post(&office, "/api/cross-checks", form).await;
+    let check = body["id"].as_i64().unwrap();
+    teams(&app, &office, check).await;
+    assert_eq!(post(&office, &format!("/api/cross-checks/{check}/pairing"), json!({})).await.0, 204);
+    assert_eq!(post(&office, &format!("/api/cross-checks/{check}/draw"), json!({ "seed": "5" })).await.0, 201);
+
+    // 第一检查组 checks 古溪镇: 大佛村's one drawn warning household has moved away.
+    let (_, view) = get(&a, &format!("/api/cross-checks/{check}")).await;
+    let township = &view["draw"]["townships"][1];
+    assert_eq!(township["may_replace"], true, "{township}");
+    let warning = township["villages"][0]["households"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["stratum"] == "Warning")
+        .unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/api/cross-checks/{check}/replacements");
+    let moved = json!({ "household": warning, "reason": "moved", "note": "" });
+    assert_eq!(post(&office, &path, moved.clone()).await.0, 403, "only the team's leader replaces");
+    assert_eq!(post(&b, &path, moved.clone()).await.1["field"], "household", "not another team's household");
+    let other = json!({ "household": warning, "reason": "other", "note": "" });
+    assert_eq!(post(&a, &path, other).await.1["field"], "note");
+    // The first of the stratum's reserve, in PRN order, and no other.
+    let reserve = entities::cross_check_unit::Entity::find()
+        .filter(entities::cross_check_unit::Column::VillageCode.eq(VILLAGE_B1))
+        .filter(entities::cross_check_unit::Column::Stratum.eq("warning"))
+        .filter(entities::cross_check_unit::Column::Role.eq("reserve"))
+        .all(app.db())
+        .await
+        .unwrap();
+    let first = reserve.iter().min_by_key(|u| u.rank).unwrap();
+    let expected =
+        entities::household::Entity::find_by_id(first.household_id.unwrap()).one(app.db()).await.unwrap().unwrap();
+    let (status, body) = post(&a, &path, moved).await;
+    assert_eq!((status, body["household"].as_str()), (201, Some(expected.code.as_str())), "{body}");
+    let (_, view) = get(&a, &format!("/api/cross-checks/{check}")).await;
+    let listed = view["draw"]["townships"][1]["villages"][0]["households"].to_string();
+    assert!(
+        listed.contains(&expected.code) && listed.contains("已搬迁") && !listed.contains(&format!("\"{warning}\"")),
+        "{listed}"
+    );
+    // The team reads the replacement; the stratum has no reserve left; the draw still verifies.
+    let read = a.http.get(a.url(&format!("/api/households/{}", expected.code))).send().await.unwrap();
+    assert_eq!(read.status(), 200);
+    let again = json!({ "household": expected.code, "reason": "refused", "note": "" });
+    let (status, refused) = post(&a, &path, again).await;
+    assert_eq!(status, 409);
+    assert!(refused["message"].as_str().unwrap().contains("已无备选户"), "{refused}");
+    assert_eq!(get(&office, &format!("/api/cross-checks/{check}/verification")).await.1["identical"], true);
+    let records = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 200).await.unwrap();
+    let replaced: Vec<_> = records.iter().filter(|r| r.action == "crosscheck.replaced").collect();
+    assert_eq!(replaced.len(), 1);
+    assert!(replaced[0].changes.contains("已搬迁"), "{}", replaced[0].changes);
+}
+both_backends!(a_replacement, a_leader_replaces_from_the_reserve_in_order);
