@@ -27,11 +27,17 @@ pub fn caller_may(action: Action) -> bool {
 pub fn RoleGate(
     needs: &'static [Action],
     #[prop(optional)] what: Option<&'static str>,
+    /// A page of one record that an open window grant may list (a checker's sampled household): it opens to a
+    /// caller holding such a window too, and the server decides on the record.
+    #[prop(optional)]
+    by_window: bool,
     children: ChildrenFn,
 ) -> impl IntoView {
     // The caller is known before any page renders (`Frame` provides it), so the decision is made at once, the same
     // way on the server and in the browser: no second loading step whose resources hydration could mix up.
-    let allowed = use_context::<Caller>().is_some_and(|c| allows_any(&c, needs));
+    let allowed = use_context::<Caller>().is_some_and(|c| {
+        allows_any(&c, needs) || (by_window && needs.iter().any(|a| c.window_actions.iter().any(|w| w == a.as_str())))
+    });
     match (allowed, what) {
         (true, _) => children().into_any(),
         (false, Some(what)) => view! {

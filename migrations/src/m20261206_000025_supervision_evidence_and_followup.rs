@@ -1,7 +1,7 @@
 //! 专项督查, continued: evidence of a finding and the date a piece of evidence shows (separate from its upload);
 //! the findings prompted by another (举一反三) or by a follow-up check (回头看); and the follow-up draws of
 //! closed findings of earlier rounds, with the frame, seed and algorithm that reproduce them; and an index for
-//! the work paper's confirmed eliminations of a unit.
+//! the work paper's confirmed eliminations of a unit and its households that look 应纳未纳.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -19,6 +19,12 @@ impl MigrationTrait for Migration {
         m.create_index(index("evidence", "idx_evidence_finding", &["finding_id"])).await?;
         m.create_index(index("identification", "idx_identification_kind_stage_unit", &["kind", "stage", "org_code"]))
             .await?;
+        m.create_index(index(
+            "household",
+            "idx_household_not_included",
+            &["risk_monitored", "monitoring_status", "org_code"],
+        ))
+        .await?;
         for column in ["prompted_by_finding_id", "followup_of_finding_id"] {
             m.alter_table(Table::alter().table("supervision_finding").add_column(big_integer_null(column)).to_owned())
                 .await?;
@@ -75,6 +81,7 @@ impl MigrationTrait for Migration {
         for column in ["followup_of_finding_id", "prompted_by_finding_id"] {
             m.alter_table(Table::alter().table("supervision_finding").drop_column(column).to_owned()).await?;
         }
+        m.drop_index(Index::drop().name("idx_household_not_included").table("household").to_owned()).await?;
         m.drop_index(Index::drop().name("idx_identification_kind_stage_unit").table("identification").to_owned())
             .await?;
         m.drop_index(Index::drop().name("idx_evidence_finding").table("evidence").to_owned()).await?;

@@ -151,6 +151,9 @@ pub async fn caller_of<C: ConnectionTrait>(
 ) -> Result<Caller, AppError> {
     let roles = grants_of(db, &[user.id]).await?.into_iter().map(|(_, row)| row.grant).collect();
     let windows = crate::authz::windows::open_for(db, user.id, now).await?;
+    let mut window_actions: Vec<String> = windows.iter().map(|w| w.action.as_str().to_string()).collect();
+    window_actions.sort();
+    window_actions.dedup();
     Ok(Caller {
         user_id: user.id,
         username: user.username,
@@ -158,6 +161,7 @@ pub async fn caller_of<C: ConnectionTrait>(
         must_change_password: user.must_change_password,
         roles,
         windows,
+        window_actions,
     })
 }
 

@@ -190,6 +190,7 @@ mod tests {
             display_name: "U".into(),
             must_change_password: false,
             windows: Vec::new(),
+            window_actions: Vec::new(),
             roles: grants
                 .iter()
                 .map(|(role, code)| RoleGrant {

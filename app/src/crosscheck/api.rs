@@ -75,5 +75,5 @@ pub async fn verify_draw(check_id: i64) -> Result<Verification, AppError> {
 pub async fn replace_household(check_id: i64, form: ReplaceForm) -> Result<String, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::draw::replace(&state.db, state.clock.now(), &ctx, check_id, &form).await
+    super::service::access::replace(&state.db, state.clock.now(), &ctx, check_id, &form).await
 }

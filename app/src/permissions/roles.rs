@@ -123,6 +123,9 @@ pub struct Caller {
     /// The time-window grants open when the request arrived (server side only).
     #[serde(skip)]
     pub windows: Vec<WindowGrant>,
+    /// The actions (codes) those windows grant, for the pages that open to a window (a checker's sample).
+    #[serde(default)]
+    pub window_actions: Vec<String>,
 }
 
 impl Caller {

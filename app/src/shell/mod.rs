@@ -71,7 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage/>
                     <Route path=path!("/households") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="农户名单"><HouseholdListPage/></RoleGate> }/>
                     <Route path=path!("/households/new") view=|| view! { <RoleGate needs=&[Action::EditHousehold] what="新增农户"><NewHouseholdPage/></RoleGate> }/>
-                    <Route path=(StaticSegment("households"), ParamSegment("code")) view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="农户信息"><HouseholdDetailPage/></RoleGate> }/>
+                    <Route path=(StaticSegment("households"), ParamSegment("code")) view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="农户信息" by_window=true><HouseholdDetailPage/></RoleGate> }/>
                     <Route path=path!("/cases") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="风险案件"><CasesPage/></RoleGate> }/>
                     <Route path=path!("/cases/new") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="登记风险案件"><NewCasePage/></RoleGate> }/>
                     <Route path=(StaticSegment("cases"), ParamSegment("id")) view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="风险案件"><CaseDetailPage/></RoleGate> }/>

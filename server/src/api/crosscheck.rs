@@ -136,6 +136,6 @@ pub async fn replace(
     Path(id): Path<i64>,
     Json(form): Json<ReplaceForm>,
 ) -> Result<(StatusCode, Json<Replacement>), AppError> {
-    let household = app::crosscheck::service::draw::replace(&state.db, state.clock.now(), &ctx, id, &form).await?;
+    let household = app::crosscheck::service::access::replace(&state.db, state.clock.now(), &ctx, id, &form).await?;
     Ok((StatusCode::CREATED, Json(Replacement { household })))
 }

@@ -202,6 +202,11 @@ async fn a_draw_verified_and_last_years_households_passed_over(backend: tests::B
     assert_ne!(missing, 200);
     assert_eq!(read(&checker, &drawn[0]).await, 200);
     assert_eq!(read(&checker, &others[0]).await, missing, "a household outside the sample reads as missing");
+    // The household's page opens to the window too (the checker holds no role over households).
+    let page = checker.get(&format!("/households/{}", drawn[0])).await.text().await.unwrap();
+    assert!(!page.contains("您的角色无权使用农户信息"), "{page}");
+    let page = checker.get("/households").await.text().await.unwrap();
+    assert!(page.contains("您的角色无权使用"), "the household list stays closed: {page}");
     let (_, own) = get(&checker, &format!("/api/cross-checks/{this_year}")).await;
     let villages = |v: &Value| v["draw"]["townships"][0]["villages"].clone();
     assert_eq!(villages(&own), villages(&view), "the checker sees their sample");

@@ -1,7 +1,9 @@
 //! 交叉检查 in the database: planning a year's check (`plan`), its teams, declared conflicts and their pairing
-//! with townships under the avoidance rules (`teams`), and the reproducible draw with its verification (`draw`).
+//! with townships under the avoidance rules (`teams`), the reproducible draw with its verification (`draw`),
+//! and who reaches the drawn households: the checkers' window grants and replacement from the reserve (`access`).
 //! Every change writes its audit record in the same transaction.
 
+pub mod access;
 pub mod draw;
 pub mod plan;
 pub mod teams;
