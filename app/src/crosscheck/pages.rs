@@ -17,6 +17,16 @@ use crate::ui::{ErrorBox, action_error, caller_may, count_successes, field_error
 pub fn CrossChecksPage() -> impl IntoView {
     let checks = Resource::new(|| (), |_| list_checks());
     let may_plan = caller_may(Action::ManageCrossCheck);
+    // The counties the caller organises checks in, from their roles.
+    let counties: Vec<(String, String)> = use_context::<crate::permissions::Caller>()
+        .map(|c| {
+            c.roles
+                .iter()
+                .filter(|g| Action::ManageCrossCheck.roles().contains(&g.role))
+                .map(|g| (g.org_code.clone(), g.org_name.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     let plan = ServerAction::<PlanCheck>::new();
     let value = plan.value();
     Effect::new(move |_| {
@@ -54,8 +64,10 @@ pub fn CrossChecksPage() -> impl IntoView {
                 <details class="editor">
                     <summary>"计划本年度交叉检查"</summary>
                     <ActionForm action=plan attr:class="form">
-                        <label for="cc_county">"县（区）代码"</label>
-                        <input id="cc_county" name="form[org_code]" inputmode="numeric"/>
+                        <label for="cc_county">"县（区）"</label>
+                        <select id="cc_county" name="form[org_code]">
+                            {counties.into_iter().map(|(code, name)| view! { <option value=code>{name}</option> }).collect_view()}
+                        </select>
                         {field_error(value, "org_code")}
                         <label for="cc_year">"年度"</label>
                         <input id="cc_year" name="form[year]" inputmode="numeric"/>
@@ -139,7 +151,7 @@ fn CheckBody(c: CheckView, changes: RwSignal<u32>) -> impl IntoView {
         } else {
             view! { <ul>{c.conflicts.iter().map(|x| view! { <li>{format!("{}：{}（{}）", x.member, x.unit.name, x.reason)}</li> }).collect_view()}</ul> }.into_any()
         }}
-        {(c.may_manage && planned && !c.candidates.is_empty()).then(|| view! { <ConflictEntry check_id=s.id candidates=c.candidates.clone() changes/> })}
+        {(c.may_manage && planned && !c.candidates.is_empty()).then(|| view! { <ConflictEntry check_id=s.id candidates=c.candidates.clone() units=c.units.clone() changes/> })}
         <h2>{if planned { "配对方案（按回避规则自动生成）" } else { "配对" }}</h2>
         <PairingView p=c.pairing.clone()/>
         {(c.may_manage && planned && c.pairing.impossible.is_none() && !c.pairing.pairs.is_empty()).then(|| view! { <ConfirmPairingButton check_id=s.id changes/> })}
@@ -189,6 +201,7 @@ fn TeamEntry(check_id: i64, candidates: Vec<crate::households::CadreOption>, cha
 fn ConflictEntry(
     check_id: i64,
     candidates: Vec<crate::households::CadreOption>,
+    units: Vec<super::Unit>,
     changes: RwSignal<u32>,
 ) -> impl IntoView {
     let declare = ServerAction::<DeclareConflict>::new();
@@ -204,8 +217,10 @@ fn ConflictEntry(
                     {candidates.iter().map(|m| view! { <option value=m.user_id>{m.label.clone()}</option> }).collect_view()}
                 </select>
                 {field_error(value, "user_id")}
-                <label for="conflict_unit">"回避的镇街或村（代码）"</label>
-                <input id="conflict_unit" name="form[org_code]" inputmode="numeric"/>
+                <label for="conflict_unit">"回避的镇街或村"</label>
+                <select id="conflict_unit" name="form[org_code]">
+                    {units.into_iter().map(|u| view! { <option value=u.code>{u.name}</option> }).collect_view()}
+                </select>
                 {field_error(value, "org_code")}
                 <label for="conflict_reason">"事由"</label>
                 <input id="conflict_reason" name="form[reason]" placeholder="例如：配偶在该村任职"/>

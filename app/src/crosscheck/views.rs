@@ -155,6 +155,8 @@ pub struct CheckView {
     pub may_manage: bool,
     /// Accounts the county may put in teams (cross-checkers and township staff of the county).
     pub candidates: Vec<crate::households::CadreOption>,
+    /// The county's townships and villages, for declaring a conflict (the county office only).
+    pub units: Vec<Unit>,
 }
 
 /// A new check as its form sends it.

@@ -203,7 +203,22 @@ pub async fn get(
         draw,
         may_manage: manage,
         candidates: if manage { candidates(db, &check.org_code).await? } else { Vec::new() },
+        units: if manage { units_of(db, &check.org_code).await? } else { Vec::new() },
     })
+}
+
+/// The townships and villages of a county, in code order.
+async fn units_of(db: &DatabaseConnection, county: &str) -> Result<Vec<Unit>, AppError> {
+    let prefix = OrgCode::parse(county)?.scope_prefix().to_string();
+    Ok(org_unit::Entity::find()
+        .filter(authz::code_prefix(org_unit::Column::Code, &prefix))
+        .filter(org_unit::Column::Level.is_in([OrgLevel::Township.as_str(), OrgLevel::Village.as_str()]))
+        .order_by_asc(org_unit::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| Unit { code: u.code, name: u.name })
+        .collect())
 }
 
 /// The user ids of `candidates`.
