@@ -133,7 +133,8 @@ pub async fn upload_visit_photos(
 #[utoipa::path(post, path = "/api/supervision/findings/{id}/evidence", tag = "supervision",
     params(("id" = i64, Path, description = "督查问题编号")),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
-    responses((status = 201, body = Uploaded), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    responses((status = 201, body = Uploaded), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+    (status = 409, body = super::ErrorBody)))]
 pub async fn upload_finding_evidence(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
