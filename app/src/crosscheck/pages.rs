@@ -157,7 +157,12 @@ fn CheckBody(c: CheckView, changes: RwSignal<u32>) -> impl IntoView {
         {(c.may_manage && planned && c.pairing.impossible.is_none() && !c.pairing.pairs.is_empty()).then(|| view! { <ConfirmPairingButton check_id=s.id changes/> })}
         <h2>"抽样"</h2>
         {match c.draw.clone() {
-            Some(d) => view! { <DrawSection d check_id=s.id changes/> }.into_any(),
+            Some(d) => view! {
+                {c.may_manage.then(|| view! {
+                    <p><a download href=format!("/api/cross-checks/{}/draw.xlsx", s.id)>"下载抽样框与抽样结果（Excel）"</a></p>
+                })}
+                <DrawSection d check_id=s.id changes/>
+            }.into_any(),
             None if c.may_manage && s.status == CheckStatus::Paired => view! { <DrawEntry check_id=s.id changes/> }.into_any(),
             None => view! { <p class="muted">"配对确认后由县级组织现场抽样。"</p> }.into_any(),
         }}

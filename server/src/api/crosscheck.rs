@@ -139,3 +139,18 @@ pub async fn replace(
     let household = app::crosscheck::service::access::replace(&state.db, state.clock.now(), &ctx, id, &form).await?;
     Ok((StatusCode::CREATED, Json(Replacement { household })))
 }
+
+/// The frame and the draw as .xlsx (the county office): every village and household of the frame with its
+/// stratum and result, the seed, algorithm and the frame's SHA-256.
+#[utoipa::path(get, path = "/api/cross-checks/{id}/draw.xlsx", tag = "cross-checks",
+    params(("id" = i64, Path, description = "交叉检查编号")),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (status = 404, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 409, body = super::ErrorBody)))]
+pub async fn draw_file(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, AppError> {
+    let file = app::crosscheck::service::draw::draw_file(&state.db, state.clock.now(), &ctx, id).await?;
+    Ok(super::excel::xlsx_response(file))
+}

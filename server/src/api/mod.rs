@@ -47,7 +47,7 @@ use utoipa::{Modify, OpenApi};
         supervision::hand_over, supervision::recheck, supervision::carry_over, supervision::workpaper,
         supervision::summary_file, evidence::upload_finding_evidence, supervision::similar, supervision::draw_followup,
         supervision::confirm_followup, crosscheck::list, crosscheck::create, crosscheck::get_one, crosscheck::add_team,
-        crosscheck::declare_conflict, crosscheck::confirm_pairing, crosscheck::draw, crosscheck::verify, crosscheck::replace,
+        crosscheck::declare_conflict, crosscheck::confirm_pairing, crosscheck::draw, crosscheck::verify, crosscheck::replace, crosscheck::draw_file,
     ),
     components(schemas(
         auth::LoginRequest, auth::PasswordChange, app::permissions::Caller, app::permissions::RoleGrant, app::permissions::Role,
@@ -245,6 +245,7 @@ pub fn router() -> Router<AppState> {
         .route("/cross-checks/{id}/draw", post(crosscheck::draw))
         .route("/cross-checks/{id}/verification", get(crosscheck::verify))
         .route("/cross-checks/{id}/replacements", post(crosscheck::replace))
+        .route("/cross-checks/{id}/draw.xlsx", get(crosscheck::draw_file))
         .route(
             "/supervision/findings/{id}/evidence",
             post(evidence::upload_finding_evidence).layer(DefaultBodyLimit::disable()),

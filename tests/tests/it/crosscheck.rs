@@ -133,6 +133,18 @@ async fn a_draw_verified_and_last_years_households_passed_over(backend: tests::B
     let stored = entities::cross_check_draw::Entity::find_by_id(draw_id).one(app.db()).await.unwrap().unwrap();
     let frame: app::crosscheck::service::draw::Frame = serde_json::from_str(&stored.frame).unwrap();
     assert_eq!(frame.townships[0].villages, [VILLAGE_A1, VILLAGE_A2]);
+    // The frame and the draw as a workbook, for the county office: every household of the drawn villages with
+    // its result, 15 of them 抽中.
+    let response = office.get(&format!("/api/cross-checks/{last_year}/draw.xlsx")).await;
+    assert_eq!(response.status(), 200);
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = calamine::Reader::worksheet_range_at(&mut book, 0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert!(rows[0][0].contains("3-1-4") && rows[0][0].contains(&stored.frame_sha256), "{:?}", rows[0]);
+    let drawn_rows = rows.iter().filter(|r| r.get(6).is_some_and(|c| c == "抽中") && !r[3].is_empty()).count();
+    assert_eq!((drawn_rows, rows.len() - 2), (15, 3 + 21), "a heading, a header, 3 villages, 21 households");
+    assert_eq!(shuji.get(&format!("/api/cross-checks/{last_year}/draw.xlsx")).await.status(), 403);
     // A household slipped out of the frame afterwards: the hash no longer matches, and the list that changed is
     // named.
     let mut tampered_frame = frame.clone();

@@ -417,6 +417,103 @@ pub async fn verify<C: ConnectionTrait>(db: &C, draw_id: i64) -> Result<Verifica
     Ok(Verification { identical: differences.is_empty(), differences })
 }
 
+/// The frame and the draw as one workbook for the county office: every village and household of the frame with
+/// its stratum and what the draw made of it (抽中, 备选 with its place, 已替换, 替换入选, 未抽中); the seed, the
+/// algorithm and the frame's SHA-256 in the heading. The download is audited.
+pub async fn draw_file(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    check_id: i64,
+) -> Result<crate::excel::workbook::ExportFile, AppError> {
+    let caller = ctx.caller()?;
+    let check = check_to_manage(db, caller, check_id).await?;
+    let draw = cross_check_draw::Entity::find()
+        .filter(cross_check_draw::Column::CheckId.eq(check.id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::Conflict("本次交叉检查尚未抽样。".into()))?;
+    let frame: Frame =
+        serde_json::from_str(&draw.frame).map_err(|e| AppError::internal(format!("draw {} frame: {e}", draw.id)))?;
+    let units = cross_check_unit::Entity::find().filter(cross_check_unit::Column::DrawId.eq(draw.id)).all(db).await?;
+    let ids: HashMap<i64, (String, String)> = household::Entity::find()
+        .select_only()
+        .column(household::Column::Id)
+        .column(household::Column::Code)
+        .column(household::Column::HeadName)
+        .filter(household::Column::Id.is_in(units.iter().filter_map(|u| u.household_id)))
+        .into_tuple::<(i64, String, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, code, head)| (id, (code, head)))
+        .collect();
+    let by_code: HashMap<String, (&cross_check_unit::Model, String)> = units
+        .iter()
+        .filter_map(|u| match u.household_id {
+            Some(id) => ids.get(&id).map(|(code, head)| (code.clone(), (u, head.clone()))),
+            None => Some((u.village_code.clone(), (u, String::new()))),
+        })
+        .collect();
+    let result = |code: &str| match by_code.get(code) {
+        Some((u, _)) => {
+            let role = match u.role.as_str() {
+                "drawn" => "抽中",
+                "reserve" => "备选",
+                "replaced" => "已替换",
+                _ => "替换入选",
+            };
+            (role.to_string(), (u.rank + 1).to_string())
+        }
+        None => ("未抽中".to_string(), String::new()),
+    };
+    let mut codes: Vec<String> =
+        frame.townships.iter().flat_map(|t| t.villages.iter().cloned().chain([t.code.clone()])).collect();
+    codes.sort();
+    let names = crate::org::service::display_names(db, codes).await?;
+    let name = |code: &str| names.get(code).cloned().unwrap_or_else(|| code.to_string());
+    let mut table = Vec::new();
+    for t in &frame.townships {
+        for village in &t.villages {
+            let (role, rank) = result(village);
+            table.push(vec![name(&t.code), name(village), String::new(), String::new(), "村".into(), role, rank]);
+        }
+        for v in &t.drawn {
+            for h in &v.households {
+                let (role, rank) = result(&h.code);
+                let head = by_code.get(&h.code).map(|(_, head)| head.clone()).unwrap_or_default();
+                let row =
+                    vec![name(&t.code), name(&v.code), h.code.clone(), head, h.stratum.label().into(), role, rank];
+                table.push(row);
+            }
+        }
+    }
+    let columns = [
+        ("序号", 6.0),
+        ("镇街", 14.0),
+        ("村", 14.0),
+        ("户编号", 22.0),
+        ("户主", 10.0),
+        ("类别", 10.0),
+        ("抽样结果", 10.0),
+        ("顺序", 8.0),
+    ];
+    let title = format!("{}抽样框与抽样结果", check.title);
+    let heading =
+        format!("{title}（随机种子 {}，算法 {}，抽样框 SHA-256 {}）", draw.seed, draw.algorithm, draw.frame_sha256);
+    let bytes = crate::excel::workbook::workbook_bytes("抽样", &heading, &columns, &table, "（抽样框为空）")?;
+    let changes = json!({ "name": title, "rows": table.len() });
+    let entry = crate::audit::service::Entry {
+        action: "export.downloaded",
+        entity_type: "cross_check",
+        entity_id: check.id.to_string(),
+        org_code: Some(check.org_code.clone()),
+        changes,
+    };
+    crate::audit::service::record_event(db, &Actor::user(caller, &ctx.meta), now, entry).await?;
+    Ok(crate::excel::workbook::ExportFile { file_name: format!("{title}.xlsx"), bytes, rows: table.len() })
+}
+
 /// Verify the draw of a check the caller sees (any county user may, as may the checked townships).
 pub async fn verify_for(
     db: &DatabaseConnection,
