@@ -151,6 +151,6 @@ pub async fn draw_file(
     Extension(ctx): Extension<RequestContext>,
     Path(id): Path<i64>,
 ) -> Result<axum::response::Response, AppError> {
-    let file = app::crosscheck::service::draw::draw_file(&state.db, state.clock.now(), &ctx, id).await?;
+    let file = app::crosscheck::service::results::draw_file(&state.db, state.clock.now(), &ctx, id).await?;
     Ok(super::excel::xlsx_response(file))
 }

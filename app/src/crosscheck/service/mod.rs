@@ -1,11 +1,13 @@
 //! 交叉检查 in the database: planning a year's check (`plan`), its teams, declared conflicts and their pairing
 //! with townships under the avoidance rules (`teams`), the reproducible draw with its verification (`draw`),
-//! and who reaches the drawn households: the checkers' window grants and replacement from the reserve (`access`).
+//! who reaches the drawn households: the checkers' window grants and replacement from the reserve (`access`),
+//! and what the draw shows on the page and in its workbook (`results`).
 //! Every change writes its audit record in the same transaction.
 
 pub mod access;
 pub mod draw;
 pub mod plan;
+pub mod results;
 pub mod teams;
 
 use chrono::{DateTime, Utc};

@@ -190,7 +190,7 @@ pub async fn get(
         })
         .collect();
     let pairing = super::teams::pairing(db, now, &check).await?;
-    let draw = super::draw::view(db, now, caller, &check, manage).await?;
+    let draw = super::results::view(db, now, caller, &check, manage).await?;
     Ok(CheckView {
         summary: summary(db, &check).await?,
         rules: rules_of(&check),
