@@ -104,16 +104,17 @@ pub fn FilePicker(
 }
 
 /// The message for one field of a failed action, shown under that field.
-pub fn field_error<T, S>(value: S, field: &'static str) -> impl IntoView
+pub fn field_error<T, S, F>(value: S, field: F) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
     S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    F: AsRef<str> + Send + Sync + 'static,
 {
     move || {
         value
             .get()
             .and_then(|r| r.err())
-            .and_then(|e| e.field_message(field))
+            .and_then(|e| e.field_message(field.as_ref()))
             .map(|m| view! { <p class="field-error">{m}</p> })
     }
 }

@@ -1,8 +1,8 @@
 use sea_orm::entity::prelude::*;
 
 /// A photo or document (佐证资料) of a case, optionally tied to one of its steps or measures, a
-/// photo of a visit, or evidence of a supervision finding (exactly one of `case_id`, `visit_id` and
-/// `finding_id` is set). The bytes
+/// photo of a visit, evidence of a supervision finding, or a photo of a cross-check sheet (exactly one of
+/// `case_id`, `visit_id`, `finding_id` and `check_sheet_id` is set). The bytes
 /// are in the evidence store under `sha256`; rows are never deleted, a mistaken upload is withdrawn.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "evidence")]
@@ -12,6 +12,7 @@ pub struct Model {
     pub case_id: Option<i64>,
     pub visit_id: Option<i64>,
     pub finding_id: Option<i64>,
+    pub check_sheet_id: Option<i64>,
     pub case_event_id: Option<i64>,
     pub measure_id: Option<i64>,
     pub org_code: String,

@@ -33,6 +33,7 @@ mod m20261205_000023_cadres_and_warning_kinds;
 mod m20261205_000024_supervision;
 mod m20261206_000025_supervision_evidence_and_followup;
 mod m20261206_000026_cross_check;
+mod m20261207_000027_cross_check_sheets;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000024_supervision::Migration),
             Box::new(m20261206_000025_supervision_evidence_and_followup::Migration),
             Box::new(m20261206_000026_cross_check::Migration),
+            Box::new(m20261207_000027_cross_check_sheets::Migration),
         ];
         migrations.into_iter().map(|migration| Box::new(Transactional(migration)) as Box<dyn MigrationTrait>).collect()
     }

@@ -267,6 +267,11 @@ fn router(state: AppState, settings: &Settings) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route(
+            "/cross-checks/sheets/{id}/photos",
+            axum::routing::post(crate::api::evidence::sheet_photos_form)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
             "/screening/upload",
             axum::routing::post(crate::api::screening::upload_form)
                 .layer(axum::extract::DefaultBodyLimit::max(app::screening::service::intake::MAX_BYTES + 64 * 1024)),
@@ -277,6 +282,12 @@ fn router(state: AppState, settings: &Settings) -> Router {
         .route("/prints/supervision/{id}/units/{code}/handover.pdf", get(crate::api::prints::supervision_handover))
         .route("/prints/supervision/{id}/units/{code}/workpaper.pdf", get(crate::api::prints::supervision_workpaper))
         .route("/prints/supervision/{id}/summary.pdf", get(crate::api::prints::supervision_summary))
+        .route(
+            "/prints/cross-checks/{id}/villages/{code}/sheets.pdf",
+            get(crate::api::prints::cross_check_blank_sheets),
+        )
+        .route("/prints/cross-checks/units/{unit}/sheet.pdf", get(crate::api::prints::cross_check_sheet))
+        .route("/prints/cross-checks/{id}/report.pdf", get(crate::api::prints::cross_check_report))
         .route("/prints/visits/{id}/visit-sheet.pdf", get(crate::api::prints::recorded_visit_sheet))
         .route("/prints/villages/{code}/visit-sheets.pdf", get(crate::api::prints::village_visit_sheets))
         .route("/prints/meetings/{id}/minutes.pdf", get(crate::api::prints::meeting_minutes))

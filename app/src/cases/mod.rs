@@ -267,6 +267,20 @@ pub struct CaseDetail {
     pub events: Vec<CaseEventView>,
     /// The supervision finding this case rectifies, if a round handed it over.
     pub rectifies: Option<RectifiedFinding>,
+    /// The cross-check problem this case was handed over for, if a township handed one over.
+    #[serde(default)]
+    pub checked: Option<CheckedProblem>,
+}
+
+/// The cross-check problem a case was handed over for: the check, the problem, and the sheet that found it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CheckedProblem {
+    pub check_title: String,
+    pub problem: String,
+    /// The sheet's page is `/cross-checks/units/{unit_id}`.
+    pub unit_id: i64,
+    pub found_on: chrono::NaiveDate,
 }
 
 /// The supervision finding a rectification case was opened for: where to see it, and the day it was found

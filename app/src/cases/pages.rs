@@ -216,6 +216,10 @@ pub fn CaseDetailPage() -> impl IntoView {
                                         <a href=format!("/supervision/{}#finding-{}", r.round_id, r.finding_id)>{format!("{}（{}，{} 发现）", r.round_title, r.item, r.found_on)}</a>
                                         "。整改完成后提交，由督查组成员复核销号。"</p>
                                 })}
+                                {c.checked.clone().map(|p| view! {
+                                    <p class="banner info">"交叉检查发现的问题："
+                                        <a href=format!("/cross-checks/units/{}", p.unit_id)>{format!("{}（{}，{} 核查）", p.check_title, p.problem, p.found_on)}</a></p>
+                                })}
                                 <h2>"情况描述"</h2>
                                 <p>{s.description.clone()}</p>
                                 <h2>"办理"</h2>

@@ -4,10 +4,21 @@
 
 pub mod api;
 pub mod pages;
+mod result_pages;
+pub mod score;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod sheet;
+mod sheet_pages;
+pub use result_pages::{ScoresPage, TownshipFindingsPage};
+pub use sheet_pages::CheckSheetPage;
+mod sheet_views;
 mod views;
 
+pub use sheet_views::{
+    AddendumView, AnswerView, FindingView, HandOverForm, RegisterFacts, ScoresView, SelfScoreForm, SheetPage,
+    SheetStart, SheetView, TownshipFindings,
+};
 pub use views::{
     CheckSummary, CheckView, ConflictForm, ConflictView, DrawView, DrawnHousehold, DrawnTownship, DrawnVillage,
     ExclusionView, Pairing, PlanForm, ReplaceForm, TeamForm, TeamView, Unit, Verification,

@@ -1,5 +1,6 @@
 //! 交叉检查 pages: the year's checks and planning one; a check with its teams, declared conflicts, the pairing of
-//! teams and townships under the avoidance rules, the draw and its verification.
+//! teams and townships under the avoidance rules, the draw and its verification, and each drawn household's and
+//! village's sheet (the sheets and results pages are `sheet_pages` and `result_pages`).
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -10,7 +11,7 @@ use super::api::{
 };
 use super::{CheckStatus, CheckView, DrawView, DrawnHousehold, Pairing, ReplaceReason};
 use crate::permissions::Action;
-use crate::ui::{ErrorBox, action_error, caller_may, count_successes, field_error, form_error};
+use crate::ui::{ErrorBox, FileLink, action_error, caller_may, count_successes, field_error, form_error};
 
 /// 交叉检查: the checks the caller sees and, for the county office, the form to plan the year's.
 #[component]
@@ -166,7 +167,10 @@ fn CheckBody(c: CheckView, changes: RwSignal<u32>) -> impl IntoView {
             None if c.may_manage && s.status == CheckStatus::Paired => view! { <DrawEntry check_id=s.id changes/> }.into_any(),
             None => view! { <p class="muted">"配对确认后由县级组织现场抽样。"</p> }.into_any(),
         }}
-        <p class="muted">"入户核查表、检查发现的问题交办和镇街得分将在后续版本开放。"</p>
+        {(s.status == CheckStatus::Drawn).then(|| view! {
+            <h2>"得分与排名"</h2>
+            <p><a class="button" href=format!("/cross-checks/{}/scores", s.id)>"查看各镇街得分与排名"</a></p>
+        })}
     }
 }
 
@@ -309,14 +313,30 @@ fn DrawSection(d: DrawView, check_id: i64, changes: RwSignal<u32>) -> impl IntoV
         })}
         {action_error(replace.value())}
         {d.townships.into_iter().map(|t| {
-            let may_replace = t.may_replace;
+            let (may_replace, may_fill) = (t.may_replace, t.may_fill);
             view! {
                 <h3>{format!("{}（{}）", t.unit.name, t.team)}</h3>
-                {t.villages.into_iter().map(|v| view! {
-                    <h4>{format!("{}：{} 户，备选 {} 户{}", v.unit.name, v.households.len(), v.reserve, if v.shortfall > 0 { format!("，不足 {} 户", v.shortfall) } else { String::new() })}</h4>
-                    {(!v.households.is_empty()).then(|| view! {
-                        <ol>{v.households.into_iter().map(|h| view! { <SampledHousehold h check_id may_replace replace/> }).collect_view()}</ol>
-                    })}
+                {t.sees_findings.then(|| view! {
+                    <p><a href=format!("/cross-checks/{check_id}/townships/{}", t.unit.code)>"检查发现的问题与交办"</a></p>
+                })}
+                {t.villages.into_iter().map(|v| {
+                    let checked = v.households.iter().filter(|h| h.checked).count();
+                    view! {
+                        <h4>{format!("{}：{} 户（已核查 {}），备选 {} 户{}", v.unit.name, v.households.len(), checked, v.reserve, if v.shortfall > 0 { format!("，不足 {} 户", v.shortfall) } else { String::new() })}</h4>
+                        <p class="actions">
+                            <a class="button" href=format!("/cross-checks/units/{}", v.unit_id)>{match (v.checked, may_fill) {
+                                (true, _) => "村级核查表（已保存）",
+                                (false, true) => "填写村级核查表",
+                                (false, false) => "村级核查表（未填写）",
+                            }}</a>
+                            {may_fill.then(|| view! {
+                                <FileLink class="button" href=format!("/prints/cross-checks/{check_id}/villages/{}/sheets.pdf", v.unit.code)>"打印本村核查表（PDF）"</FileLink>
+                            })}
+                        </p>
+                        {(!v.households.is_empty()).then(|| view! {
+                            <ol>{v.households.into_iter().map(|h| view! { <SampledHousehold h check_id may_replace may_fill replace/> }).collect_view()}</ol>
+                        })}
+                    }
                 }).collect_view()}
             }
         }).collect_view()}
@@ -329,15 +349,22 @@ fn SampledHousehold(
     h: DrawnHousehold,
     check_id: i64,
     may_replace: bool,
+    may_fill: bool,
     replace: ServerAction<ReplaceHousehold>,
 ) -> impl IntoView {
     let field = format!("replace_{}", h.code);
+    let sheet = match (h.checked, may_fill) {
+        (true, _) => "已核查",
+        (false, true) => "填写核查表",
+        (false, false) => "未核查",
+    };
     view! {
         <li>
             <a href=format!("/households/{}", h.code)>{format!("{}户（{}）", h.head_name, h.code)}</a>
             {format!(" · {}", h.stratum_label)}
             {h.replaces.clone().map(|r| view! { <span class="muted">{format!(" · {r}")}</span> })}
-            {may_replace.then(|| view! {
+            " · "<a href=format!("/cross-checks/units/{}", h.unit_id)>{sheet}</a>
+            {(may_replace && !h.checked).then(|| view! {
                 <details>
                     <summary>"替换为备选户"</summary>
                     <ActionForm action=replace attr:class="form">

@@ -76,6 +76,10 @@ pub struct Pairing {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DrawnHousehold {
+    /// Its place in the draw: its sheet's page is `/cross-checks/units/{unit_id}`.
+    pub unit_id: i64,
+    /// Its sheet is saved.
+    pub checked: bool,
     pub code: String,
     pub head_name: String,
     pub stratum: Stratum,
@@ -88,6 +92,10 @@ pub struct DrawnHousehold {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DrawnVillage {
+    /// Its place in the draw: the village's own sheet is `/cross-checks/units/{unit_id}`.
+    pub unit_id: i64,
+    /// Its own sheet is saved; and how many of its listed households' are.
+    pub checked: bool,
     pub unit: Unit,
     pub households: Vec<DrawnHousehold>,
     pub reserve: u64,
@@ -104,6 +112,10 @@ pub struct DrawnTownship {
     pub villages: Vec<DrawnVillage>,
     /// The caller leads the team and the window is open: they may replace a drawn household from the reserve.
     pub may_replace: bool,
+    /// The caller is on the team and the window is open: they fill the sheets and print them.
+    pub may_fill: bool,
+    /// The caller sees the township's problems (the county office, the team in the window, the township).
+    pub sees_findings: bool,
 }
 
 /// A replacement as its form sends it: the drawn household, the coded reason (`ReplaceReason`) and, for 其他, what.

@@ -17,12 +17,28 @@ pub async fn of_visit(
     caller: &crate::permissions::Caller,
     visit_id: i64,
 ) -> Result<Vec<EvidenceView>, AppError> {
-    let rows = evidence::Entity::find()
-        .filter(evidence::Column::VisitId.eq(visit_id))
-        .order_by_asc(evidence::Column::Id)
-        .all(db)
-        .await?;
-    views(db, caller, rows, |_| "走访照片".into()).await
+    of_owner(db, caller, evidence::Column::VisitId, visit_id, "走访照片").await
+}
+
+/// The photos of a cross-check sheet, oldest first.
+pub async fn of_check_sheet(
+    db: &DatabaseConnection,
+    caller: &crate::permissions::Caller,
+    sheet_id: i64,
+) -> Result<Vec<EvidenceView>, AppError> {
+    of_owner(db, caller, evidence::Column::CheckSheetId, sheet_id, "核查照片").await
+}
+
+/// The evidence whose `column` is `id`, oldest first, each said to be `label`.
+async fn of_owner(
+    db: &DatabaseConnection,
+    caller: &crate::permissions::Caller,
+    column: evidence::Column,
+    id: i64,
+    label: &'static str,
+) -> Result<Vec<EvidenceView>, AppError> {
+    let rows = evidence::Entity::find().filter(column.eq(id)).order_by_asc(evidence::Column::Id).all(db).await?;
+    views(db, caller, rows, |_| label.into()).await
 }
 
 /// The evidence of each of the findings `ids`, oldest first (one query for a round's findings).
@@ -116,9 +132,9 @@ async fn views(
 }
 
 /// Who may withdraw a piece of evidence: its uploader while they still edit the unit's households, or whoever
-/// assigns the unit's cadres; a finding's evidence, only the team member who uploaded it.
+/// assigns the unit's cadres; a finding's evidence or a check sheet's photo, only the team member who uploaded it.
 pub fn may_withdraw(caller: &crate::permissions::Caller, row: &evidence::Model) -> bool {
-    if row.finding_id.is_some() {
+    if row.finding_id.is_some() || row.check_sheet_id.is_some() {
         return row.uploaded_by == caller.user_id;
     }
     row.uploaded_by == caller.user_id && authz::authorize(caller, Action::EditHousehold, &row.org_code).is_ok()

@@ -3,7 +3,9 @@
 //! audited and shows in the case's history.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entities::{assistance_measure, case_event, evidence, household, risk_case, supervision_finding, visit};
+use entities::{
+    assistance_measure, case_event, cross_check_sheet, evidence, household, risk_case, supervision_finding, visit,
+};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde_json::json;
 
@@ -24,6 +26,7 @@ pub enum Target {
     Case(i64),
     Visit(i64),
     Finding(i64),
+    CheckSheet(i64),
 }
 
 /// What an upload belongs to, once the caller may attach to it. A supervision rectification case carries
@@ -32,6 +35,7 @@ pub enum Owner {
     Case(risk_case::Model, Option<NaiveDate>),
     Visit(visit::Model),
     Finding(supervision_finding::Model),
+    CheckSheet(cross_check_sheet::Model),
 }
 
 /// The case or visit a caller wants to attach files to, if they may (checked before any byte is received).
@@ -51,6 +55,9 @@ pub async fn owner_for_upload(
             Owner::Visit(crate::visits::service::in_scope(db, now, ctx, id, Action::RecordVisit).await?)
         }
         Target::Finding(id) => Owner::Finding(crate::supervision::service::findings::for_evidence(db, ctx, id).await?),
+        Target::CheckSheet(id) => {
+            Owner::CheckSheet(crate::crosscheck::service::sheets::for_photos(db, now, ctx, id).await?)
+        }
     })
 }
 
@@ -58,7 +65,7 @@ pub async fn owner_for_upload(
 /// finding and for the rectification of one, and a rectification's evidence not dated before the finding (a
 /// photo from before cannot show the problem put right).
 pub fn check_shown_on(owner: &Owner, shown_on: Option<NaiveDate>, today: NaiveDate) -> Result<(), AppError> {
-    let required = matches!(owner, Owner::Finding(_) | Owner::Case(_, Some(_)));
+    let required = matches!(owner, Owner::Finding(_) | Owner::CheckSheet(_) | Owner::Case(_, Some(_)));
     match shown_on {
         None if required => Err(AppError::validation("shown_on", "请填写照片或资料所示的日期（拍摄或形成日期）。")),
         Some(day) if day > today => Err(AppError::validation("shown_on", "资料日期不能晚于今天。")),
@@ -101,7 +108,12 @@ pub async fn attach(
         Owner::Finding(finding) if *upload.attachment == Attachment::Case => {
             attach_to_finding(db, now, ctx, finding, upload).await
         }
-        Owner::Visit(_) | Owner::Finding(_) => Err(AppError::validation("attach", "该资料不属于案件的步骤或措施。")),
+        Owner::CheckSheet(sheet) if *upload.attachment == Attachment::Case => {
+            attach_to_sheet(db, now, ctx, sheet, upload).await
+        }
+        Owner::Visit(_) | Owner::Finding(_) | Owner::CheckSheet(_) => {
+            Err(AppError::validation("attach", "该资料不属于案件的步骤或措施。"))
+        }
     }
 }
 
@@ -205,6 +217,23 @@ async fn attach_to_finding(
     insert_audited(db, now, ctx, upload, &finding.org_code, tie, audited).await
 }
 
+async fn attach_to_sheet(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    sheet: &cross_check_sheet::Model,
+    upload: &Upload<'_>,
+) -> Result<i64, AppError> {
+    let audited = Audited {
+        action: "crosscheck.photo_uploaded",
+        entity_type: "cross_check_sheet",
+        entity_id: sheet.id.to_string(),
+        about: json!({ "check_id": sheet.check_id, "unit_id": sheet.unit_id }),
+    };
+    let tie = |row: &mut evidence::ActiveModel| row.check_sheet_id = Set(Some(sheet.id));
+    insert_audited(db, now, ctx, upload, &sheet.village_code, tie, audited).await
+}
+
 async fn attach_to_case(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -270,12 +299,16 @@ pub async fn for_download(
     id: i64,
 ) -> Result<evidence::Model, AppError> {
     let found = evidence::Entity::find_by_id(id).one(db).await?;
-    match found.as_ref().and_then(|e| e.finding_id) {
-        Some(finding_id) => {
+    match found.as_ref().map(|e| (e.finding_id, e.check_sheet_id)) {
+        Some((Some(finding_id), _)) => {
             crate::supervision::service::findings::visible(db, ctx, finding_id).await?;
             found.ok_or(AppError::NotFound)
         }
-        None => authz::found_in_scope(db, now, ctx, Action::ReadHousehold, found, |e| &e.org_code).await,
+        Some((_, Some(sheet_id))) => {
+            crate::crosscheck::service::sheets::visible(db, now, ctx, sheet_id).await?;
+            found.ok_or(AppError::NotFound)
+        }
+        _ => authz::found_in_scope(db, now, ctx, Action::ReadHousehold, found, |e| &e.org_code).await,
     }
 }
 
@@ -355,7 +388,19 @@ pub async fn withdraw(
             };
             audit::append(&tx, &actor, now, entry).await?;
         }
-        (None, None, None) => return Err(AppError::internal(format!("evidence {id} belongs to nothing"))),
+        (None, None, None) => {
+            let sheet_id = current
+                .check_sheet_id
+                .ok_or_else(|| AppError::internal(format!("evidence {id} belongs to nothing")))?;
+            let entry = Entry {
+                action: "crosscheck.photo_withdrawn",
+                entity_type: "cross_check_sheet",
+                entity_id: sheet_id.to_string(),
+                org_code: Some(current.org_code.clone()),
+                changes,
+            };
+            audit::append(&tx, &actor, now, entry).await?;
+        }
     }
     tx.commit().await?;
     Ok(())

@@ -41,10 +41,12 @@ pub enum Action {
     ManageSupervision,
     /// Plan the annual cross-township spot check (交叉检查): teams, their pairing with townships, the draw [Y].
     ManageCrossCheck,
+    /// Answer for a checked township in the cross-check: hand its problems to owners, enter its self-assessment.
+    AnswerCrossCheck,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::ReadOrgUnit,
         Action::ManageOrgUnits,
         Action::ReadHousehold,
@@ -63,6 +65,7 @@ impl Action {
         Action::ServeAsLiaison,
         Action::ManageSupervision,
         Action::ManageCrossCheck,
+        Action::AnswerCrossCheck,
     ];
 
     /// What the action is, in Chinese (refusals in the audit log name it).
@@ -86,6 +89,7 @@ impl Action {
             Action::ServeAsLiaison => "担任挂钩干部",
             Action::ManageSupervision => "组织专项督查",
             Action::ManageCrossCheck => "组织交叉检查",
+            Action::AnswerCrossCheck => "交叉检查被查镇街：交办问题、填报自评",
         }
     }
 
@@ -118,6 +122,7 @@ impl Action {
             Action::ServeAsLiaison => "household.liaison",
             Action::ManageSupervision => "supervision.manage",
             Action::ManageCrossCheck => "crosscheck.manage",
+            Action::AnswerCrossCheck => "crosscheck.answer",
         }
     }
 
@@ -179,6 +184,8 @@ impl Action {
             Action::ManageSupervision => &[DisciplineTeam, CountyOffice],
             // [Y] "区级每年组织一次乡镇（街道）间交叉检查": the county office.
             Action::ManageCrossCheck => &[CountyOffice],
+            // The checked township answers for what was found in it: its leaders and staff.
+            Action::AnswerCrossCheck => &[TownshipLeader, TownshipStaff],
         }
     }
 

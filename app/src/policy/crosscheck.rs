@@ -4,12 +4,17 @@
 
 use serde::{Deserialize, Serialize};
 
-/// One indicator of a township's score and its weight (the weights add up to 100).
+/// One indicator of a township's score and its weight (the weights add up to 100): a question of every
+/// household's check sheet, or, for a village-level item (ledgers, the meeting book, the archive), of the
+/// drawn village's sheet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Indicator {
     pub name: String,
     pub weight: u32,
+    /// Answered on the village's sheet, not the households'.
+    #[serde(default)]
+    pub village: bool,
 }
 
 /// What a cross-check draws and scores.
@@ -51,33 +56,54 @@ impl Default for CrossCheckRules {
 /// exits, information accuracy, visits, assistance, the households' awareness and satisfaction, ledgers).
 pub fn default_indicators() -> Vec<Indicator> {
     [
-        ("“两不愁三保障”及饮水安全", 20),
-        ("应纳未纳、应退未退", 20),
-        ("信息与登记一致", 15),
-        ("走访按频次", 15),
-        ("帮扶措施落实", 15),
-        ("群众知晓度和满意度", 10),
-        ("台账和研判会议记录", 5),
+        ("“两不愁三保障”及饮水安全", 20, false),
+        ("应纳未纳、应退未退", 20, false),
+        ("信息与登记一致", 15, false),
+        ("走访按频次", 15, false),
+        ("帮扶措施落实", 15, false),
+        ("群众知晓度和满意度", 10, false),
+        ("台账、研判会议记录本和档案", 5, true),
     ]
     .into_iter()
-    .map(|(name, weight)| Indicator { name: name.into(), weight })
+    .map(|(name, weight, village)| Indicator { name: name.into(), weight, village })
     .collect()
 }
 
-/// The indicators as the policy form writes them: one a line, `指标｜权重`.
+/// The mark of a village-level indicator on the policy form's line.
+const VILLAGE_MARK: &str = "村级";
+
+/// The indicators as the policy form writes them: one a line, `指标｜权重`, and `｜村级` for one answered on the
+/// village's sheet.
 pub fn indicators_text(items: &[Indicator]) -> String {
-    items.iter().map(|i| format!("{}｜{}", i.name, i.weight)).collect::<Vec<_>>().join("\n")
+    items
+        .iter()
+        .map(|i| {
+            if i.village {
+                format!("{}｜{}｜{VILLAGE_MARK}", i.name, i.weight)
+            } else {
+                format!("{}｜{}", i.name, i.weight)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-/// Read the form's lines; none for a line without a name and a whole weight.
+/// Read the form's lines; none for a line without a name and a whole weight, or with a third part other than
+/// `村级`.
 pub fn parse_indicators(text: &str) -> Option<Vec<Indicator>> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(|line| {
-            let (name, weight) = line.split_once(['｜', '|'])?;
-            let weight = weight.trim().trim_end_matches(['%', '％']).parse().ok()?;
-            (!name.trim().is_empty()).then(|| Indicator { name: name.trim().into(), weight })
+            let mut parts = line.split(['｜', '|']).map(str::trim);
+            let name = parts.next().filter(|n| !n.is_empty())?;
+            let weight = parts.next()?.trim_end_matches(['%', '％']).parse().ok()?;
+            let village = match parts.next() {
+                None => false,
+                Some(VILLAGE_MARK) => true,
+                Some(_) => return None,
+            };
+            parts.next().is_none().then(|| Indicator { name: name.into(), weight, village })
         })
         .collect()
 }
@@ -100,6 +126,13 @@ impl CrossCheckRules {
         if self.indicators.is_empty() || self.indicators.iter().map(|i| i.weight).sum::<u32>() != 100 {
             return Some("检查指标的权重之和应为 100。".into());
         }
+        if !self.indicators.iter().any(|i| !i.village) {
+            return Some("检查指标中至少应有一项入户核查的指标。".into());
+        }
+        let names: std::collections::BTreeSet<&str> = self.indicators.iter().map(|i| i.name.as_str()).collect();
+        if names.len() != self.indicators.len() {
+            return Some("检查指标的名称不能重复。".into());
+        }
         None
     }
 }
@@ -116,6 +149,9 @@ mod tests {
         assert_eq!(parse_indicators(&indicators_text(&rules.indicators)), Some(rules.indicators.clone()));
         assert_eq!(parse_indicators("入户核查 | 60%\n台账｜40").unwrap()[0].weight, 60);
         assert_eq!(parse_indicators("没有权重"), None);
+        let village = parse_indicators("入户核查｜90\n台账｜10｜村级").unwrap();
+        assert!(!village[0].village && village[1].village);
+        assert_eq!(parse_indicators("台账｜10｜乡级"), None);
         let one_village = CrossCheckRules { villages_per_township: 1, ..CrossCheckRules::default() };
         assert!(one_village.problem().unwrap().contains("不应少于 2 个"));
         let skewed = CrossCheckRules { strata_percent: [50, 20, 40], ..CrossCheckRules::default() };

@@ -71,7 +71,7 @@ pub struct PolicyForm {
     /// A checkbox: present when ticked.
     pub cross_check_skip_last_year: Option<String>,
     pub cross_check_self_percent: String,
-    /// One indicator a line: `指标｜权重`.
+    /// One indicator a line: `指标｜权重`, with `｜村级` for one answered on the village's sheet.
     pub cross_check_indicators: String,
 }
 
@@ -437,7 +437,10 @@ impl PolicyForm {
             indicators: match self.cross_check_indicators.trim() {
                 "" => default_indicators(),
                 text => problems.take(parse_indicators(text).ok_or_else(|| {
-                    AppError::validation("cross_check_indicators", "交叉检查指标每行写作“指标｜权重”，权重为整数。")
+                    AppError::validation(
+                        "cross_check_indicators",
+                        "交叉检查指标每行写作“指标｜权重”，权重为整数；村级指标在末尾加“｜村级”。",
+                    )
                 })),
             },
         }

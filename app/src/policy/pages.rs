@@ -138,7 +138,7 @@ fn PolicyDetails(view: PolicyView) -> impl IntoView {
             <dt>"督查问题整改时限"</dt><dd>{format!("交办后 {} 个工作日（督查组可另定）", p.rectify_working_days)}</dd>
             <dt>"交叉检查抽样"</dt><dd>{cross_check_rules(&p.cross_check)}</dd>
             <dt>"交叉检查指标"</dt>
-            <dd>{p.cross_check.indicators.iter().map(|i| view! { <div>{format!("{}（{} 分）", i.name, i.weight)}</div> }).collect_view()}</dd>
+            <dd>{p.cross_check.indicators.iter().map(|i| view! { <div>{format!("{}（{} 分{}）", i.name, i.weight, if i.village { "，村级" } else { "" })}</div> }).collect_view()}</dd>
         </dl>
     }
 }
@@ -279,7 +279,7 @@ fn PolicyEditor(
             {text("cross_check_avoidance_years", "form[cross_check_avoidance_years]", "交叉检查：检查人员回避近几年任职的镇街", form.cross_check_avoidance_years.clone())}
             <label class="check"><input type="checkbox" name="form[cross_check_skip_last_year]" checked=form.cross_check_skip_last_year.is_some()/>" 上年已抽中的农户不再抽取"</label>
             {text("cross_check_self_percent", "form[cross_check_self_percent]", "交叉检查：镇街自评占得分比例（%，0 为不计）", form.cross_check_self_percent.clone())}
-            <label for="cross_check_indicators">"交叉检查指标（每行一项：指标｜权重，权重之和为 100）"</label>
+            <label for="cross_check_indicators">"交叉检查指标（每行一项：指标｜权重，权重之和为 100；在村级核查表上检查的，末尾加“｜村级”）"</label>
             <textarea id="cross_check_indicators" name="form[cross_check_indicators]" rows="7">{form.cross_check_indicators.clone()}</textarea>
             {field_error(value, "cross_check_indicators")}
             {field_error(value, "cross_check")}

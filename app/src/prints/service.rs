@@ -23,7 +23,7 @@ use crate::workflow::procedure::{Procedure, ProcedureView};
 const TICK_BOXES: &str = "□达标　□有风险　□未达标";
 
 /// Age in whole years on `today`.
-fn age(birth: NaiveDate, today: NaiveDate) -> i32 {
+pub(crate) fn age(birth: NaiveDate, today: NaiveDate) -> i32 {
     let mut years = today.year() - birth.year();
     if (today.month(), today.day()) < (birth.month(), birth.day()) {
         years -= 1;

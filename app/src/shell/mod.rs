@@ -88,6 +88,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/supervision/findings/:id/similar") view=|| view! { <RoleGate needs=&[Action::ManageSupervision, Action::ReadHousehold] what="举一反三"><crate::supervision::pages::SimilarPage/></RoleGate> }/>
                     <Route path=path!("/cross-checks") view=|| view! { <crate::crosscheck::pages::CrossChecksPage/> }/>
                     <Route path=path!("/cross-checks/:id") view=|| view! { <crate::crosscheck::pages::CrossCheckPage/> }/>
+                    <Route path=path!("/cross-checks/:id/scores") view=|| view! { <crate::crosscheck::ScoresPage/> }/>
+                    <Route path=path!("/cross-checks/:id/townships/:code") view=|| view! { <crate::crosscheck::TownshipFindingsPage/> }/>
+                    <Route path=path!("/cross-checks/units/:unit") view=|| view! { <crate::crosscheck::CheckSheetPage/> }/>
                     <Route path=path!("/accountability") view=|| view! { <ComingSoon area=Area::Accountability/> }/>
                     <Route path=path!("/reports") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="统计报表"><ReportsPage/></RoleGate> }/>
                     <Route path=(StaticSegment("imports"), ParamSegment("id")) view=ImportReportPage/>

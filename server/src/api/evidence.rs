@@ -28,7 +28,8 @@ pub struct UploadForm {
     /// Cases only: `step:<id>` or `measure:<id>`, the step or measure the files belong to; sent before the files.
     attach: Option<String>,
     /// The date the files show (taken, signed), `YYYY-MM-DD`; sent before the files. Required for a supervision
-    /// finding and its rectification case, whose evidence may not be dated before the finding.
+    /// finding and its rectification case, whose evidence may not be dated before the finding, and for a cross-check
+    /// sheet's photos.
     shown_on: Option<String>,
     /// One or more files (photos, scans, PDF).
     #[schema(value_type = Vec<String>, format = Binary)]
@@ -145,6 +146,23 @@ pub async fn upload_finding_evidence(
     Ok((StatusCode::CREATED, Json(Uploaded { ids })))
 }
 
+/// Upload photos of a saved cross-check sheet (multipart: `shown_on`, then one or more `file` fields; the team, in
+/// the window).
+#[utoipa::path(post, path = "/api/cross-checks/sheets/{id}/photos", tag = "cross-checks",
+    params(("id" = i64, Path, description = "核查表编号")),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = Uploaded), (status = 422, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+    (status = 403, body = super::ErrorBody)))]
+pub async fn upload_sheet_photos(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    super::extract::Multipart(multipart): super::extract::Multipart,
+) -> Result<(StatusCode, Json<Uploaded>), AppError> {
+    let ids = receive(&state, &ctx, Target::CheckSheet(id), multipart).await?;
+    Ok((StatusCode::CREATED, Json(Uploaded { ids })))
+}
+
 /// The case page's upload form: back to the case, with the error in words if it failed.
 pub async fn upload_form(
     State(state): State<AppState>,
@@ -179,6 +197,20 @@ pub async fn finding_evidence_form(
     Ok(form_upload(&state, &ctx, Target::Finding(id), &page, multipart).await)
 }
 
+/// A sheet's photo form: back to the sheet's page, with the error in words if it failed.
+pub async fn sheet_photos_form(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<Redirect, AppError> {
+    let page = match app::crosscheck::service::sheets::visible(&state.db, state.clock.now(), &ctx, id).await {
+        Ok(sheet) => format!("/cross-checks/units/{}", sheet.unit_id),
+        Err(error) => return Ok(super::form_failed("/cross-checks", error)),
+    };
+    Ok(form_upload(&state, &ctx, Target::CheckSheet(id), &page, multipart).await)
+}
+
 /// Receive a page's upload form and go back to the page's section of what was uploaded to (`#evidence` of a
 /// case or visit, `#finding-<id>` of a finding) with the outcome; `at` names the section.
 async fn form_upload(
@@ -191,7 +223,7 @@ async fn form_upload(
     // A case or visit page has one evidence section (`#evidence`, the default); a round's page one per finding.
     let (section, at) = match target {
         Target::Finding(id) => (format!("finding-{id}-evidence"), format!("?at=finding-{id}-evidence")),
-        Target::Case(_) | Target::Visit(_) => ("evidence".to_string(), String::new()),
+        Target::Case(_) | Target::Visit(_) | Target::CheckSheet(_) => ("evidence".to_string(), String::new()),
     };
     let back = format!("{page}{at}#{section}");
     if let Err(error) = ctx.caller() {

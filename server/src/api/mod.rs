@@ -6,6 +6,7 @@
 mod auth;
 mod cases;
 mod crosscheck;
+mod crosscheck_sheets;
 pub mod evidence;
 pub mod excel;
 mod extract;
@@ -48,6 +49,9 @@ use utoipa::{Modify, OpenApi};
         supervision::summary_file, evidence::upload_finding_evidence, supervision::similar, supervision::draw_followup,
         supervision::confirm_followup, crosscheck::list, crosscheck::create, crosscheck::get_one, crosscheck::add_team,
         crosscheck::declare_conflict, crosscheck::confirm_pairing, crosscheck::draw, crosscheck::verify, crosscheck::replace, crosscheck::draw_file,
+        crosscheck_sheets::sheet, crosscheck_sheets::save, crosscheck_sheets::amend, evidence::upload_sheet_photos,
+        crosscheck_sheets::findings, crosscheck_sheets::hand_over, crosscheck_sheets::self_score,
+        crosscheck_sheets::scores, crosscheck_sheets::report_file,
     ),
     components(schemas(
         auth::LoginRequest, auth::PasswordChange, app::permissions::Caller, app::permissions::RoleGrant, app::permissions::Role,
@@ -84,6 +88,9 @@ use utoipa::{Modify, OpenApi};
         crosscheck::DrawRequest, app::crosscheck::CheckSummary, app::crosscheck::CheckView, app::crosscheck::PlanForm,
         app::crosscheck::TeamForm, app::crosscheck::ConflictForm, app::crosscheck::Verification,
         app::crosscheck::ReplaceForm, crosscheck::Replacement,
+        app::crosscheck::SheetPage, app::crosscheck::sheet::SheetForm, crosscheck_sheets::AddendumRequest,
+        app::crosscheck::TownshipFindings, app::crosscheck::HandOverForm, crosscheck_sheets::HandedOver,
+        app::crosscheck::SelfScoreForm, app::crosscheck::ScoresView,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),
     security(("bearer" = []), ("session" = [])),
@@ -246,6 +253,18 @@ pub fn router() -> Router<AppState> {
         .route("/cross-checks/{id}/verification", get(crosscheck::verify))
         .route("/cross-checks/{id}/replacements", post(crosscheck::replace))
         .route("/cross-checks/{id}/draw.xlsx", get(crosscheck::draw_file))
+        .route("/cross-checks/units/{unit}/sheet", get(crosscheck_sheets::sheet))
+        .route("/cross-checks/sheets", post(crosscheck_sheets::save))
+        .route("/cross-checks/sheets/{id}/addenda", post(crosscheck_sheets::amend))
+        .route(
+            "/cross-checks/sheets/{id}/photos",
+            post(evidence::upload_sheet_photos).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/cross-checks/{id}/townships/{code}/findings", get(crosscheck_sheets::findings))
+        .route("/cross-checks/findings/{id}/handover", post(crosscheck_sheets::hand_over))
+        .route("/cross-checks/{id}/self-scores", axum::routing::put(crosscheck_sheets::self_score))
+        .route("/cross-checks/{id}/scores", get(crosscheck_sheets::scores))
+        .route("/cross-checks/{id}/report.xlsx", get(crosscheck_sheets::report_file))
         .route(
             "/supervision/findings/{id}/evidence",
             post(evidence::upload_finding_evidence).layer(DefaultBodyLimit::disable()),

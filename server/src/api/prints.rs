@@ -211,6 +211,42 @@ pub async fn supervision_summary(
     Ok(pdf_response(printer, title.clone(), vec![Part { form: "supervision-summary", data, bookmark: title }]).await?)
 }
 
+/// A drawn village's check sheets to fill by hand, pre-filled from the register, in visiting order, with the
+/// village's own sheet last.
+pub async fn cross_check_blank_sheets(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Extension(printer): Extension<Arc<Printer>>,
+    Path((id, code)): Path<(i64, String)>,
+) -> Result<Response, PrintFailed> {
+    let (title, sheets) =
+        app::crosscheck::service::prints::blank_sheets(&state.db, state.clock.now(), &ctx, id, &code).await?;
+    let parts = sheets.into_iter().map(|s| Part { form: s.form, data: s.data, bookmark: s.bookmark }).collect();
+    Ok(pdf_response(printer, title, parts).await?)
+}
+
+/// A saved check sheet as recorded, with its addenda.
+pub async fn cross_check_sheet(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Extension(printer): Extension<Arc<Printer>>,
+    Path(unit): Path<i64>,
+) -> Result<Response, PrintFailed> {
+    let (title, s) = app::crosscheck::service::prints::filled_sheet(&state.db, state.clock.now(), &ctx, unit).await?;
+    Ok(pdf_response(printer, title, vec![Part { form: s.form, data: s.data, bookmark: s.bookmark }]).await?)
+}
+
+/// The county's report of a cross-check: the ranking and each township's components.
+pub async fn cross_check_report(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Extension(printer): Extension<Arc<Printer>>,
+    Path(id): Path<i64>,
+) -> Result<Response, PrintFailed> {
+    let (title, data) = app::crosscheck::service::scores::report_sheet(&state.db, state.clock.now(), &ctx, id).await?;
+    Ok(pdf_response(printer, title.clone(), vec![Part { form: "cross-check-report", data, bookmark: title }]).await?)
+}
+
 /// "张建国户（500152101201000001）" from a form's household data.
 fn bookmark(data: &serde_json::Value) -> String {
     let household = &data["household"];

@@ -11,21 +11,21 @@ use serde_json::{Value, json};
 use tests::both_backends;
 use tests::{COUNTY, Client, TOWNSHIP_A, TOWNSHIP_B, TestApp, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1};
 
-async fn post(client: &Client, path: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn post(client: &Client, path: &str, body: Value) -> (u16, Value) {
     let response = client.http.post(client.url(path)).json(&body).send().await.unwrap();
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();
     (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
-async fn get(client: &Client, path: &str) -> (u16, Value) {
+pub(crate) async fn get(client: &Client, path: &str) -> (u16, Value) {
     let response = client.get(path).await;
     (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
 }
 
 /// The county with Tongnan's policy for both years, five households drawn per village (2 / 1 / 2 by strata), and
 /// households in each village: monitored, warning and other ones.
-async fn county(backend: tests::Backend) -> TestApp {
+pub(crate) async fn county(backend: tests::Backend) -> TestApp {
     let app = TestApp::spawn(backend).await.with_county().await;
     let mut policy = preset(Preset::Tongnan2020);
     policy.cross_check.households_per_village = 5;
@@ -60,7 +60,7 @@ async fn plan(office: &Client, year: i32) -> i64 {
 }
 
 /// Form the two teams: 双江镇's checker leads the first, 古溪镇's the second.
-async fn teams(app: &TestApp, office: &Client, check: i64) {
+pub(crate) async fn teams(app: &TestApp, office: &Client, check: i64) {
     for (name, user) in [("第一检查组", "jiancha_a"), ("第二检查组", "jiancha_b")] {
         let id = app.user_id(user).await.to_string();
         let form = json!({ "name": name, "members": [id.clone()], "leader_user_id": id });

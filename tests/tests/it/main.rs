@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod cases;
 mod crosscheck;
+mod crosscheck_sheets;
 mod e2e;
 mod elimination;
 mod evidence;

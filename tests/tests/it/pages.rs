@@ -47,6 +47,7 @@ const LISTS: &[(&str, &str)] = &[
     ("/cases", "main a[href^='/cases/']:not([href='/cases/new'])"),
     ("/meetings", "main a[href^='/meetings/']"),
     ("/supervision", "main a[href^='/supervision/']"),
+    ("/cross-checks", "main a[href^='/cross-checks/']"),
     ("/admin/users", "main a[href^='/admin/users/']"),
 ];
 
@@ -135,7 +136,7 @@ async fn every_page_hydrates_for_every_role_opened_directly_and_by_navigation() 
 
 /// One page of each kind of record in the village: a household, a case, a visit, the meeting in progress and a
 /// signed one, the supervision round in rectification, a covered unit's work paper and 举一反三 of a closed finding,
-/// a user.
+/// the cross-check's pages, a user.
 async fn record_pages(app: &TestApp, village: &str, household: &str, case: &str) -> Vec<String> {
     let visit = entities::visit::Entity::find()
         .filter(entities::visit::Column::OrgCode.starts_with(village))
@@ -177,9 +178,53 @@ async fn record_pages(app: &TestApp, village: &str, household: &str, case: &str)
         format!("/supervision/{}/units/{}", round.id, covered[0]),
         format!("/supervision/findings/{}/similar", closed.id),
     ]);
+    pages.extend(cross_check_pages(app).await);
     let user = entities::app_user::Entity::find().one(app.db()).await.unwrap().expect("a user");
     pages.push(format!("/admin/users/{}", user.id));
     pages
+}
+
+/// The demo's cross-check: its page, the ranking, a checked township's problems, a saved household sheet and, for
+/// 桂林街道's cross-checker, a drawn household of the township their team checks, still to be filled.
+async fn cross_check_pages(app: &TestApp) -> Vec<String> {
+    use entities::{app_user, cross_check, cross_check_member, cross_check_sheet, cross_check_team, cross_check_unit};
+    let check = cross_check::Entity::find().one(app.db()).await.unwrap().expect("the demo cross-check");
+    let saved = cross_check_sheet::Entity::find()
+        .filter(cross_check_sheet::Column::HouseholdId.is_not_null())
+        .one(app.db())
+        .await
+        .unwrap()
+        .expect("a saved sheet");
+    let checker = app_user::Entity::find()
+        .filter(app_user::Column::Username.eq("z001.jiancha"))
+        .one(app.db())
+        .await
+        .unwrap()
+        .expect("the cross-checker");
+    let member = cross_check_member::Entity::find()
+        .filter(cross_check_member::Column::UserId.eq(checker.id))
+        .one(app.db())
+        .await
+        .unwrap()
+        .expect("on a team");
+    let team = cross_check_team::Entity::find_by_id(member.team_id).one(app.db()).await.unwrap().expect("a team");
+    let township = team.township_code.expect("paired");
+    let unchecked = cross_check_unit::Entity::find()
+        .filter(cross_check_unit::Column::TownshipCode.eq(township.as_str()))
+        .filter(cross_check_unit::Column::HouseholdId.is_not_null())
+        .filter(cross_check_unit::Column::Role.eq("drawn"))
+        .order_by_desc(cross_check_unit::Column::Id)
+        .one(app.db())
+        .await
+        .unwrap()
+        .expect("a drawn household");
+    vec![
+        format!("/cross-checks/{}", check.id),
+        format!("/cross-checks/{}/scores", check.id),
+        format!("/cross-checks/{}/townships/{}", check.id, saved.township_code),
+        format!("/cross-checks/units/{}", saved.unit_id),
+        format!("/cross-checks/units/{}", unchecked.id),
+    ]
 }
 
 /// Reach every entry of the menu from the start page by clicking it, and from each list one of its records.

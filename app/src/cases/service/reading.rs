@@ -205,6 +205,8 @@ pub async fn get(
     let evidence = crate::evidence::listing::of_case(db, caller, row.id).await?;
     let may_attach = authz::authorize(caller, Action::EditHousehold, &row.org_code).is_ok();
     let rectifies = if supervised { rectified_finding(db, row.id).await? } else { None };
+    let checked =
+        if row.source == crate::cases::Source::CrossCheck.as_str() { checked_problem(db, row.id).await? } else { None };
     let summary = summaries(db, vec![row], today).await?.pop().ok_or(AppError::NotFound)?;
     Ok(CaseDetail {
         summary,
@@ -218,7 +220,29 @@ pub async fn get(
         may_attach,
         events,
         rectifies,
+        checked,
     })
+}
+
+/// The cross-check problem a case was handed over for, with its check and the sheet that found it.
+async fn checked_problem(
+    db: &DatabaseConnection,
+    case_id: i64,
+) -> Result<Option<crate::cases::CheckedProblem>, AppError> {
+    use entities::{cross_check, cross_check_finding, cross_check_sheet};
+    let Some(finding) =
+        cross_check_finding::Entity::find().filter(cross_check_finding::Column::CaseId.eq(case_id)).one(db).await?
+    else {
+        return Ok(None);
+    };
+    let check = cross_check::Entity::find_by_id(finding.check_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let sheet = cross_check_sheet::Entity::find_by_id(finding.sheet_id).one(db).await?.ok_or(AppError::NotFound)?;
+    Ok(Some(crate::cases::CheckedProblem {
+        check_title: check.title,
+        problem: finding.title,
+        unit_id: sheet.unit_id,
+        found_on: sheet.visited_on,
+    }))
 }
 
 /// The supervision finding a case rectifies, with its round's title.

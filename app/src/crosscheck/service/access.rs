@@ -102,7 +102,7 @@ pub async fn replace(
     let caller = ctx.caller()?;
     let check = super::check_in_sight(db, caller, check_id).await?;
     let team = led_team(db, caller, &check).await?.ok_or(AppError::Forbidden)?;
-    if now < check.window_start || now > check.window_end {
+    if !super::window_open(&check, now) {
         return Err(AppError::Conflict("只能在检查时间内替换抽中的农户。".into()));
     }
     let reason = ReplaceReason::parse(form.reason.trim()).ok_or_else(|| {
@@ -130,6 +130,13 @@ pub async fn replace(
         .await?
         .filter(|u| team.township_code.as_deref() == Some(u.township_code.as_str()))
         .ok_or_else(|| AppError::validation("household", "该户不在本组的抽查名单中。"))?;
+    let checked = entities::cross_check_sheet::Entity::find()
+        .filter(entities::cross_check_sheet::Column::UnitId.eq(drawn.id))
+        .one(db)
+        .await?;
+    if checked.is_some() {
+        return Err(AppError::Conflict("该户已填写核查表，不能再替换。".into()));
+    }
     let next = cross_check_unit::Entity::find()
         .filter(cross_check_unit::Column::DrawId.eq(draw.id))
         .filter(cross_check_unit::Column::VillageCode.eq(drawn.village_code.as_str()))

@@ -1,13 +1,19 @@
 //! 交叉检查 in the database: planning a year's check (`plan`), its teams, declared conflicts and their pairing
 //! with townships under the avoidance rules (`teams`), the reproducible draw with its verification (`draw`),
 //! who reaches the drawn households: the checkers' window grants and replacement from the reserve (`access`),
-//! and what the draw shows on the page and in its workbook (`results`).
+//! what the draw shows on the page and in its workbook (`results`), the check sheets (`sheets`) and their
+//! printed forms (`prints`), the problems they found, handed by the township to owners (`findings`), and the
+//! townships' scores and the county's report (`scores`).
 //! Every change writes its audit record in the same transaction.
 
 pub mod access;
 pub mod draw;
+pub mod findings;
 pub mod plan;
+pub mod prints;
 pub mod results;
+pub mod scores;
+pub mod sheets;
 pub mod teams;
 
 use chrono::{DateTime, Utc};
@@ -44,6 +50,32 @@ pub(crate) async fn teams_of<C: ConnectionTrait>(
         .order_by_asc(cross_check_team::Column::Id)
         .all(db)
         .await?)
+}
+
+/// Whether the check's window is open at `now` (from its start to its end, both included).
+pub(crate) fn window_open(check: &cross_check::Model, now: DateTime<Utc>) -> bool {
+    check.window_start <= now && now <= check.window_end
+}
+
+/// The caller's place in the team that checks `township`, if they are in it: whether they lead it.
+pub(crate) async fn team_place<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    check: &cross_check::Model,
+    township: &str,
+) -> Result<Option<bool>, AppError> {
+    let teams: Vec<i64> = teams_of(db, check.id)
+        .await?
+        .into_iter()
+        .filter(|t| t.township_code.as_deref() == Some(township))
+        .map(|t| t.id)
+        .collect();
+    let member = entities::cross_check_member::Entity::find()
+        .filter(entities::cross_check_member::Column::TeamId.is_in(teams))
+        .filter(entities::cross_check_member::Column::UserId.eq(caller.user_id))
+        .one(db)
+        .await?;
+    Ok(member.map(|m| m.leader))
 }
 
 /// Whether the caller organises checks in the check's county.

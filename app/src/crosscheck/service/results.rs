@@ -150,7 +150,17 @@ pub async fn view(
         .await?;
     let own_township =
         mine.clone().and_then(|m| teams.iter().find(|t| t.id == m.team_id).and_then(|t| t.township_code.clone()));
-    let leads = mine.is_some_and(|m| m.leader) && check.window_start <= now && now <= check.window_end;
+    let open = super::window_open(check, now);
+    let leads = mine.as_ref().is_some_and(|m| m.leader) && open;
+    let checked: std::collections::HashSet<i64> = entities::cross_check_sheet::Entity::find()
+        .select_only()
+        .column(entities::cross_check_sheet::Column::UnitId)
+        .filter(entities::cross_check_sheet::Column::CheckId.eq(check.id))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let mut codes = townships_of(check);
     codes.extend(units.iter().map(|u| u.village_code.clone()));
     let names = crate::org::service::display_names(db, codes).await?;
@@ -172,6 +182,8 @@ pub async fn view(
                         .collect();
                     listed.sort_by_key(|u| (u.stratum.clone(), u.rank));
                     DrawnVillage {
+                        unit_id: v.id,
+                        checked: checked.contains(&v.id),
                         unit: unit(&v.village_code),
                         households: if full || own_township.as_deref() == Some(t.as_str()) {
                             listed
@@ -186,6 +198,8 @@ pub async fn view(
                                         Some(format!("替换{}户（{}）", old.head_name, reason.label()))
                                     });
                                     Some(DrawnHousehold {
+                                        unit_id: u.id,
+                                        checked: checked.contains(&u.id),
                                         code: h.code.clone(),
                                         head_name: h.head_name.clone(),
                                         stratum,
@@ -206,8 +220,13 @@ pub async fn view(
                     }
                 })
                 .collect();
+            let own = own_township.as_deref() == Some(t.as_str());
             DrawnTownship {
-                may_replace: leads && own_township.as_deref() == Some(t.as_str()),
+                may_replace: leads && own,
+                may_fill: open && own,
+                sees_findings: full
+                    || (open && own)
+                    || crate::authz::authorize(caller, crate::permissions::Action::ReadHousehold, t).is_ok(),
                 unit: unit(t),
                 team: teams
                     .iter()
