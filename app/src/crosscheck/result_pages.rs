@@ -132,13 +132,13 @@ pub fn ScoresPage() -> impl IntoView {
                                 format!("得分 = 检查得分 × {}% + 自评得分 × {}%。检查得分按各指标“符合”的比例乘以权重计算，不适用的不计。", 100 - s.self_assessment_percent, s.self_assessment_percent)
                             } else {
                                 "得分按各指标“符合”的比例乘以权重计算，不适用的不计；无人作答的指标不计分，其余按权重折算为百分制。".to_string()
-                            }}</p>
+                            }}{" 尚未核查完的镇街，得分按已填写的核查表计算。"}</p>
                             <p class="actions">
                                 <FileLink class="button primary" href=format!("/prints/cross-checks/{}/report.pdf", s.check_id)>"打印情况通报（PDF）"</FileLink>
                                 <a class="button" download href=format!("/api/cross-checks/{}/report.xlsx", s.check_id)>"下载排名表（Excel）"</a>
                             </p>
                             <table class="list">
-                                <thead><tr><th>"排名"</th><th>"镇街"</th><th>"得分"</th><th>"检查得分"</th><th>"自评"</th><th>"核查表（户/村）"</th><th>"问题（已交办）"</th></tr></thead>
+                                <thead><tr><th>"排名"</th><th>"镇街"</th><th>"得分"</th><th>"检查得分"</th><th>"自评"</th><th>"已核查"</th><th>"问题（已交办）"</th></tr></thead>
                                 <tbody>{s.townships.iter().map(|t| view! {
                                     <tr>
                                         <td data-label="排名">{t.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into())}</td>
@@ -146,7 +146,7 @@ pub fn ScoresPage() -> impl IntoView {
                                         <td data-label="得分">{shown(t.score_tenths)}</td>
                                         <td data-label="检查得分">{shown(t.check_tenths)}</td>
                                         <td data-label="自评">{shown(t.self_tenths)}</td>
-                                        <td data-label="核查表">{format!("{} / {}", t.household_sheets, t.village_sheets)}</td>
+                                        <td data-label="已核查">{format!("{} / {} 户，{} / {} 村", t.household_sheets, t.drawn_households, t.village_sheets, t.drawn_villages)}</td>
                                         <td data-label="问题"><a href=format!("/cross-checks/{}/townships/{}", s.check_id, t.township.code)>{format!("{}（{}）", t.findings, t.handed_over)}</a></td>
                                     </tr>
                                 }).collect_view()}</tbody>

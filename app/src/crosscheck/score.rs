@@ -26,9 +26,11 @@ pub struct Component {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TownshipScore {
     pub township: Unit,
-    /// Household sheets and village sheets saved.
+    /// Household sheets and village sheets saved, of the households and villages drawn.
     pub household_sheets: u64,
     pub village_sheets: u64,
+    pub drawn_households: u64,
+    pub drawn_villages: u64,
     /// Problems found, and how many the township has handed to an owner.
     pub findings: u64,
     pub handed_over: u64,
@@ -151,6 +153,8 @@ mod tests {
             township: Unit { code: code.into(), name: code.into() },
             household_sheets: 0,
             village_sheets: 0,
+            drawn_households: 0,
+            drawn_villages: 0,
             findings: 0,
             handed_over: 0,
             components: Vec::new(),

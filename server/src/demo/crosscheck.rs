@@ -176,11 +176,10 @@ async fn check_township(
             .one(db)
             .await?
             .context("demo village secretary")?;
-        let form = HandOverForm {
-            finding_id: first.id.to_string(),
-            owner_user_id: owner.id.to_string(),
-            deadline: String::new(),
-        };
+        // A date of the township's choosing: the policy's working days may run into a year whose holidays are
+        // not yet published.
+        let deadline = (app::time::beijing_date(now) + Duration::days(20)).to_string();
+        let form = HandOverForm { finding_id: first.id.to_string(), owner_user_id: owner.id.to_string(), deadline };
         app::crosscheck::service::findings::hand_over(db, now, &staff, &form).await.map_err(fail)?;
     }
     Ok(forms.len())

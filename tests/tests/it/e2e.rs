@@ -188,7 +188,7 @@ async fn record_finances_see_the_red_alert_and_take_it_through_identification_on
 
 /// Click the page's link whose address ends with `ending` as a user would: the file opens in a new tab and
 /// the page stays. Then fetch the PDF behind it with the browser's session and close that tab.
-async fn download_pdf(client: &Client, ending: &str) -> tests::Pdf {
+pub(crate) async fn download_pdf(client: &Client, ending: &str) -> tests::Pdf {
     let page = client.current_url().await.unwrap();
     let home = client.window().await.unwrap();
     let before = client.windows().await.unwrap();
@@ -227,7 +227,7 @@ async fn download_pdf(client: &Client, ending: &str) -> tests::Pdf {
 }
 
 /// Wait until the page's text contains `text`.
-async fn wait_for_text(client: &Client, text: &str) {
+pub(crate) async fn wait_for_text(client: &Client, text: &str) {
     for _ in 0..150 {
         // The page may be replaced while it is read (a form posted, a redirect): read it again.
         let body = match client.find(Locator::Css("body")).await {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use app::permissions::Role;
 use chrono::Datelike;
 use fantoccini::{Client, Locator};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use tests::browser::{ChromeDriver, browser, console_errors, sign_in};
 use tests::{Backend, TestApp};
@@ -189,6 +189,12 @@ async fn record_pages(app: &TestApp, village: &str, household: &str, case: &str)
 async fn cross_check_pages(app: &TestApp) -> Vec<String> {
     use entities::{app_user, cross_check, cross_check_member, cross_check_sheet, cross_check_team, cross_check_unit};
     let check = cross_check::Entity::find().one(app.db()).await.unwrap().expect("the demo cross-check");
+    let handed = entities::cross_check_finding::Entity::find()
+        .filter(entities::cross_check_finding::Column::CaseId.is_not_null())
+        .count(app.db())
+        .await
+        .unwrap();
+    assert_eq!(handed, 2, "each checked township of the demo handed a problem over");
     let saved = cross_check_sheet::Entity::find()
         .filter(cross_check_sheet::Column::HouseholdId.is_not_null())
         .one(app.db())

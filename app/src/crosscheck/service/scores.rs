@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entities::{cross_check, cross_check_answer, cross_check_finding, cross_check_self_score, cross_check_sheet};
+use entities::{
+    cross_check, cross_check_answer, cross_check_finding, cross_check_self_score, cross_check_sheet, cross_check_unit,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
 };
@@ -117,6 +119,26 @@ async fn scores_of(db: &DatabaseConnection, check: &cross_check::Model) -> Resul
         .into_iter()
         .map(|(t, all, handed)| (t, (all, handed)))
         .collect();
+    let draw = entities::cross_check_draw::Entity::find()
+        .filter(entities::cross_check_draw::Column::CheckId.eq(check.id))
+        .one(db)
+        .await?
+        .map(|d| d.id)
+        .unwrap_or_default();
+    let drawn: HashMap<String, (i64, i64)> = cross_check_unit::Entity::find()
+        .select_only()
+        .column(cross_check_unit::Column::TownshipCode)
+        .column_as(cross_check_unit::Column::HouseholdId.count(), "households")
+        .column_as(cross_check_unit::Column::Id.count(), "all")
+        .filter(cross_check_unit::Column::DrawId.eq(draw))
+        .filter(cross_check_unit::Column::Role.is_in(["drawn", "replacement"]))
+        .group_by(cross_check_unit::Column::TownshipCode)
+        .into_tuple::<(String, i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(t, households, all)| (t, (households, all - households)))
+        .collect();
     let own: HashMap<String, u32> = cross_check_self_score::Entity::find()
         .filter(cross_check_self_score::Column::CheckId.eq(check.id))
         .all(db)
@@ -142,10 +164,13 @@ async fn scores_of(db: &DatabaseConnection, check: &cross_check::Model) -> Resul
             let self_tenths = own.get(&code).copied();
             let (households, villages) = sheets.get(&code).copied().unwrap_or_default();
             let (found, handed) = findings.get(&code).copied().unwrap_or_default();
+            let (drawn_households, drawn_villages) = drawn.get(&code).copied().unwrap_or_default();
             TownshipScore {
                 township: Unit { name: names.get(&code).cloned().unwrap_or_default(), code },
                 household_sheets: households as u64,
                 village_sheets: villages as u64,
+                drawn_households: drawn_households as u64,
+                drawn_villages: drawn_villages as u64,
                 findings: found as u64,
                 handed_over: handed as u64,
                 components,
@@ -165,6 +190,11 @@ async fn scores_of(db: &DatabaseConnection, check: &cross_check::Model) -> Resul
     })
 }
 
+/// How far the check of a township is: "36 / 80 户，2 / 2 村".
+fn progress(t: &TownshipScore) -> String {
+    format!("{} / {} 户，{} / {} 村", t.household_sheets, t.drawn_households, t.village_sheets, t.drawn_villages)
+}
+
 /// The report's table: one row per township, best first.
 fn report_rows(view: &ScoresView) -> Vec<Vec<String>> {
     view.townships
@@ -178,7 +208,8 @@ fn report_rows(view: &ScoresView) -> Vec<Vec<String>> {
                 shown(t.self_tenths),
             ];
             row.extend(t.components.iter().map(|c| shown(c.points_tenths)));
-            row.extend([t.household_sheets, t.village_sheets, t.findings, t.handed_over].map(|n| n.to_string()));
+            row.push(progress(t));
+            row.extend([t.findings, t.handed_over].map(|n| n.to_string()));
             row
         })
         .collect()
@@ -191,7 +222,7 @@ fn report_headings(view: &ScoresView) -> Vec<String> {
     if let Some(first) = view.townships.first() {
         headings.extend(first.components.iter().map(|c| format!("{}（{}）", c.indicator, c.weight)));
     }
-    headings.extend(["入户核查表", "村级核查表", "发现问题", "已交办"].into_iter().map(String::from));
+    headings.extend(["已核查（户 / 村）", "发现问题", "已交办"].into_iter().map(String::from));
     headings
 }
 
@@ -259,7 +290,7 @@ pub async fn report_sheet(
         .map(|t| {
             json!({ "rank": t.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()), "township": t.township.name,
                 "score": shown(t.score_tenths), "check": shown(t.check_tenths), "own": shown(t.self_tenths),
-                "sheets": format!("{} / {}", t.household_sheets, t.village_sheets),
+                "sheets": progress(t),
                 "findings": format!("{} / {}", t.findings, t.handed_over) })
         })
         .collect();
@@ -282,6 +313,7 @@ pub async fn report_sheet(
     } else {
         "得分按各指标“符合”的比例乘以权重计算，不适用的不计；无人作答的指标不计分，其余指标按权重折算为百分制。".into()
     };
+    let rule = format!("{rule}尚未核查完的镇街，得分按已填写的核查表计算。");
     let data = json!({
         "title": title, "year": check.year, "rule": rule, "rows": rows, "components": components,
         "printed_on": crate::time::beijing_date(now).to_string(),
