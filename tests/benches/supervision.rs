@@ -11,28 +11,12 @@ use std::time::Instant;
 use app::permissions::Role;
 use app::time::Clock;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tests::bench::timed;
 use tests::{Backend, COUNTY, TestApp};
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(run());
-}
-
-/// Median, best and worst in ms of `runs` timed GETs of `path` (after one to warm up).
-async fn timed(client: &tests::Client, path: &str, runs: usize) -> (f64, f64, f64, usize) {
-    let mut times = Vec::new();
-    let mut bytes = 0;
-    for run in 0..=runs {
-        let started = Instant::now();
-        let response = client.get(path).await;
-        assert_eq!(response.status(), 200, "{path}");
-        bytes = response.bytes().await.expect("body").len();
-        if run > 0 {
-            times.push(started.elapsed().as_secs_f64() * 1000.0);
-        }
-    }
-    times.sort_by(f64::total_cmp);
-    (times[times.len() / 2], times[0], times[times.len() - 1], bytes)
 }
 
 async fn run() {

@@ -2,6 +2,7 @@
 //! PostgreSQL database on the local server), the real application on a free port, a fixed clock,
 //! and builders for the organisation and its users.
 
+pub mod bench;
 pub mod browser;
 mod pdf;
 mod peers;

@@ -427,3 +427,7 @@ pub async fn verify_for(
         .ok_or_else(|| AppError::Conflict("本次交叉检查尚未抽样。".into()))?;
     verify(db, draw.id).await
 }
+
+#[cfg(test)]
+#[path = "draw_proptest.rs"]
+mod draw_proptest;

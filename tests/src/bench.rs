@@ -1,0 +1,20 @@
+//! What the benchmarks share: timing a request as a user's browser makes it.
+
+use std::time::Instant;
+
+/// Median, best and worst in ms of `runs` timed GETs of `path` (after one to warm up), and the body's size.
+pub async fn timed(client: &crate::Client, path: &str, runs: usize) -> (f64, f64, f64, usize) {
+    let mut times = Vec::new();
+    let mut bytes = 0;
+    for run in 0..=runs {
+        let started = Instant::now();
+        let response = client.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        bytes = response.bytes().await.expect("body").len();
+        if run > 0 {
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    (times[times.len() / 2], times[0], times[times.len() - 1], bytes)
+}
