@@ -8,6 +8,7 @@
 // Text from users is sliced by characters, not bytes, and lists are read with `get`: a request never panics.
 #![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
 
+pub mod accountability;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

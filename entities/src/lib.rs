@@ -4,6 +4,9 @@
 
 #![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
 
+pub mod accountability_dismissal;
+pub mod accountability_event;
+pub mod accountability_record;
 pub mod api_token;
 pub mod app_secret;
 pub mod app_user;

@@ -43,10 +43,16 @@ pub enum Action {
     ManageCrossCheck,
     /// Answer for a checked township in the cross-check: hand its problems to owners, enter its self-assessment.
     AnswerCrossCheck,
+    /// See the candidates for accountability, dismiss them or open records, review statements [Y] 四（四）.
+    ManageAccountability,
+    /// Decide on an accountability record, correct or revoke a decision (held at the county).
+    DecideAccountability,
+    /// Approve the heavier measures of accountability (held at the county).
+    ApproveAccountability,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 22] = [
         Action::ReadOrgUnit,
         Action::ManageOrgUnits,
         Action::ReadHousehold,
@@ -66,6 +72,9 @@ impl Action {
         Action::ManageSupervision,
         Action::ManageCrossCheck,
         Action::AnswerCrossCheck,
+        Action::ManageAccountability,
+        Action::DecideAccountability,
+        Action::ApproveAccountability,
     ];
 
     /// What the action is, in Chinese (refusals in the audit log name it).
@@ -90,6 +99,9 @@ impl Action {
             Action::ManageSupervision => "组织专项督查",
             Action::ManageCrossCheck => "组织交叉检查",
             Action::AnswerCrossCheck => "交叉检查被查镇街：交办问题、填报自评",
+            Action::ManageAccountability => "问责：查看候选事项、立案、审查",
+            Action::DecideAccountability => "问责：作出、更正、撤销决定（县级）",
+            Action::ApproveAccountability => "问责：审批组织处理和移送（县级）",
         }
     }
 
@@ -123,6 +135,9 @@ impl Action {
             Action::ManageSupervision => "supervision.manage",
             Action::ManageCrossCheck => "crosscheck.manage",
             Action::AnswerCrossCheck => "crosscheck.answer",
+            Action::ManageAccountability => "accountability.manage",
+            Action::DecideAccountability => "accountability.decide",
+            Action::ApproveAccountability => "accountability.approve",
         }
     }
 
@@ -186,6 +201,9 @@ impl Action {
             Action::ManageCrossCheck => &[CountyOffice],
             // The checked township answers for what was found in it: its leaders and staff.
             Action::AnswerCrossCheck => &[TownshipLeader, TownshipStaff],
+            // [Y] the discipline teams (纪委、纪工委) run accountability; the county's decides, the county approves.
+            Action::ManageAccountability | Action::DecideAccountability => &[DisciplineTeam],
+            Action::ApproveAccountability => &[CountyOffice],
         }
     }
 

@@ -73,6 +73,9 @@ pub struct PolicyForm {
     pub cross_check_self_percent: String,
     /// One indicator a line: `指标｜权重`, with `｜村级` for one answered on the village's sheet.
     pub cross_check_indicators: String,
+    pub accountability_overdue_days: String,
+    pub accountability_unvisited_percent: String,
+    pub accountability_statement_days: String,
 }
 
 /// Class names as the form lists them: "脱贫不稳定户、边缘易致贫户".
@@ -221,6 +224,9 @@ impl PolicyForm {
             cross_check_skip_last_year: tick(p.cross_check.skip_last_year),
             cross_check_self_percent: p.cross_check.self_assessment_percent.to_string(),
             cross_check_indicators: super::crosscheck::indicators_text(&p.cross_check.indicators),
+            accountability_overdue_days: p.accountability.overdue_days.to_string(),
+            accountability_unvisited_percent: p.accountability.unvisited_percent.to_string(),
+            accountability_statement_days: p.accountability.statement_days.to_string(),
         }
     }
 
@@ -376,6 +382,38 @@ impl PolicyForm {
                 |t| whole("rectify_working_days", "督查问题整改时限", t),
             ),
             cross_check: self.cross_check(problems),
+            accountability: self.accountability(problems),
+        }
+    }
+
+    /// The rules of 问责; an empty field keeps the default.
+    fn accountability(&self, problems: &mut Problems) -> super::accountability::AccountabilityRules {
+        let d = super::accountability::AccountabilityRules::default();
+        let number = |problems: &mut Problems, text: &str, field: &str, label: &str, default: u32| {
+            if text.trim().is_empty() { default } else { problems.take(whole(field, label, text)) }
+        };
+        super::accountability::AccountabilityRules {
+            overdue_days: number(
+                problems,
+                &self.accountability_overdue_days,
+                "accountability_overdue_days",
+                "案件逾期天数",
+                d.overdue_days,
+            ),
+            unvisited_percent: number(
+                problems,
+                &self.accountability_unvisited_percent,
+                "accountability_unvisited_percent",
+                "未走访比例",
+                d.unvisited_percent,
+            ),
+            statement_days: number(
+                problems,
+                &self.accountability_statement_days,
+                "accountability_statement_days",
+                "申辩期限",
+                d.statement_days,
+            ),
         }
     }
 

@@ -2,6 +2,7 @@
 //! Nothing here is a constant of the program: the presets reproduce the five source documents
 //! ([T] 潼南 2020, [Y] 义和 2022, [F] 福建 2021, [H] 霍山 2020, [G] 赣州 2020) and a county edits from there.
 
+pub mod accountability;
 pub mod api;
 mod cadence;
 mod cadres;
@@ -290,6 +291,9 @@ pub struct Policy {
     /// What the annual cross-township spot check draws and scores [Y] 三（五）.
     #[serde(default)]
     pub cross_check: crosscheck::CrossCheckRules,
+    /// When the record proposes accountability, and the days to state one's case [Y] 四（四）.
+    #[serde(default)]
+    pub accountability: accountability::AccountabilityRules,
 }
 
 /// A time limit as a policy words it: so many days ("30 天"), or so many calendar months ("1个月内": from
@@ -531,6 +535,9 @@ impl Policy {
         }
         if let Some(problem) = self.cross_check.problem() {
             problems.add("cross_check", problem);
+        }
+        if let Some(problem) = self.accountability.problem() {
+            problems.add("accountability", problem);
         }
         if self.cadres.liaison_min_rank.is_none() && !self.cadres.ranked_classes.is_empty() {
             problems.add("liaison_min_rank", "请选择挂钩干部的最低职级，或清空须由该职级以上干部挂钩的类别。");

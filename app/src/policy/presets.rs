@@ -124,6 +124,7 @@ fn common(name: &str, source: &str, monitoring_line_yuan: i64, categories: Vec<C
         supervision_checklist: super::supervision::default_checklist(),
         rectify_working_days: super::supervision::default_rectify_working_days(),
         cross_check: super::crosscheck::CrossCheckRules::default(),
+        accountability: super::accountability::AccountabilityRules::default(),
     }
 }
 

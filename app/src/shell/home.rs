@@ -142,7 +142,7 @@ pub fn HomePage() -> impl IntoView {
                     })
                 })}
             </Transition>
-            <p class="muted">"问责与考核正在建设中，菜单中已列出，开放后即可使用；交叉检查已可计划、组建检查组、配对和抽样，入户核查和评分随后开放。"</p>
+            <p class="muted">"年度考核和一票否决正在建设中；问责候选事项和问责记录已可使用。"</p>
         </section>
     }
 }

@@ -4,7 +4,6 @@
 #[cfg(feature = "ssr")]
 pub mod assets;
 mod home;
-mod placeholder;
 
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
@@ -28,7 +27,6 @@ use crate::reports::pages::ReportsPage;
 use crate::ui::{ErrorBox, MeResource, RoleGate, allows_any, hard_navigate};
 use crate::users::pages::{UserAdminPage, UserDetailPage};
 use home::HomePage;
-use placeholder::{Area, ComingSoon};
 
 /// The whole HTML document, rendered on the server. The head is not hydrated: the browser bundle takes
 /// over the body.
@@ -91,7 +89,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cross-checks/:id/scores") view=|| view! { <crate::crosscheck::ScoresPage/> }/>
                     <Route path=path!("/cross-checks/:id/townships/:code") view=|| view! { <crate::crosscheck::TownshipFindingsPage/> }/>
                     <Route path=path!("/cross-checks/units/:unit") view=|| view! { <crate::crosscheck::CheckSheetPage/> }/>
-                    <Route path=path!("/accountability") view=|| view! { <ComingSoon area=Area::Accountability/> }/>
+                    <Route path=path!("/accountability") view=|| view! { <crate::accountability::pages::AccountabilityPage/> }/>
+                    <Route path=path!("/accountability/records/:id") view=|| view! { <crate::accountability::pages::RecordPage/> }/>
                     <Route path=path!("/reports") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="统计报表"><ReportsPage/></RoleGate> }/>
                     <Route path=(StaticSegment("imports"), ParamSegment("id")) view=ImportReportPage/>
                     <Route path=path!("/settings") view=PolicyPage/>

@@ -3,6 +3,7 @@
 //! every handler goes through the same services and authorisation as the pages.
 //! The OpenAPI document is served at `/api/openapi.json`.
 
+mod accountability;
 mod auth;
 mod cases;
 mod crosscheck;
@@ -52,6 +53,8 @@ use utoipa::{Modify, OpenApi};
         crosscheck_sheets::sheet, crosscheck_sheets::save, crosscheck_sheets::amend, evidence::upload_sheet_photos,
         crosscheck_sheets::findings, crosscheck_sheets::hand_over, crosscheck_sheets::self_score,
         crosscheck_sheets::scores, crosscheck_sheets::report_file,
+        accountability::candidates, accountability::dismiss, accountability::open, accountability::list,
+        accountability::get_one, accountability::step,
     ),
     components(schemas(
         auth::LoginRequest, auth::PasswordChange, app::permissions::Caller, app::permissions::RoleGrant, app::permissions::Role,
@@ -91,6 +94,8 @@ use utoipa::{Modify, OpenApi};
         app::crosscheck::SheetPage, app::crosscheck::sheet::SheetForm, crosscheck_sheets::AddendumRequest,
         app::crosscheck::TownshipFindings, app::crosscheck::HandOverForm, crosscheck_sheets::HandedOver,
         app::crosscheck::SelfScoreForm, app::crosscheck::ScoresView,
+        app::accountability::CandidatesView, app::accountability::DismissForm, app::accountability::OpenForm,
+        app::accountability::RecordSummary, app::accountability::RecordView, app::accountability::StepForm,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),
     security(("bearer" = []), ("session" = [])),
@@ -265,6 +270,11 @@ pub fn router() -> Router<AppState> {
         .route("/cross-checks/{id}/self-scores", axum::routing::put(crosscheck_sheets::self_score))
         .route("/cross-checks/{id}/scores", get(crosscheck_sheets::scores))
         .route("/cross-checks/{id}/report.xlsx", get(crosscheck_sheets::report_file))
+        .route("/accountability/candidates", get(accountability::candidates))
+        .route("/accountability/dismissals", post(accountability::dismiss))
+        .route("/accountability/records", get(accountability::list).post(accountability::open))
+        .route("/accountability/records/{id}", get(accountability::get_one))
+        .route("/accountability/records/{id}/steps", post(accountability::step))
         .route(
             "/supervision/findings/{id}/evidence",
             post(evidence::upload_finding_evidence).layer(DefaultBodyLimit::disable()),

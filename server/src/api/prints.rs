@@ -247,6 +247,23 @@ pub async fn cross_check_report(
     Ok(pdf_response(printer, title.clone(), vec![Part { form: "cross-check-report", data, bookmark: title }]).await?)
 }
 
+/// 问责决定书 (or 约谈记录) of a decided accountability record.
+pub async fn accountability_decision(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Extension(printer): Extension<Arc<Printer>>,
+    Path(id): Path<i64>,
+) -> Result<Response, PrintFailed> {
+    let (title, data) =
+        app::accountability::service::records::decision_sheet(&state.db, state.clock.now(), &ctx, id).await?;
+    Ok(pdf_response(
+        printer,
+        format!("{title}-{id}"),
+        vec![Part { form: "accountability-decision", data, bookmark: title }],
+    )
+    .await?)
+}
+
 /// "张建国户（500152101201000001）" from a form's household data.
 fn bookmark(data: &serde_json::Value) -> String {
     let household = &data["household"];

@@ -4,29 +4,14 @@
 //! seed "20261201"; two teams have checked a few households and a village, and each checked township has handed a
 //! problem over as a case. This runs after the county is committed, since the services keep their own transactions.
 
-use std::sync::Arc;
-
 use anyhow::Context;
 use app::crosscheck::sheet::{AnswerForm, SheetForm};
 use app::crosscheck::{HandOverForm, PlanForm, TeamForm};
-use app::request::RequestContext;
 use chrono::{DateTime, Duration, Utc};
 use entities::{app_user, cross_check_draw, cross_check_team, cross_check_unit};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{COUNTY_CODE, TOWNSHIPS};
-
-/// The request context of a demo account (its one-time password is not in the way of the loader).
-async fn as_user(db: &DatabaseConnection, username: &str, now: DateTime<Utc>) -> anyhow::Result<RequestContext> {
-    let user = app_user::Entity::find()
-        .filter(app_user::Column::Username.eq(username))
-        .one(db)
-        .await?
-        .with_context(|| format!("demo account {username}"))?;
-    let mut caller = app::auth::session::caller_of(db, user, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    caller.must_change_password = false;
-    Ok(RequestContext { caller: Some(Arc::new(caller)), ..Default::default() })
-}
+use super::{COUNTY_CODE, TOWNSHIPS, as_user};
 
 /// A datetime-local value in Beijing time.
 fn local(at: DateTime<Utc>) -> String {

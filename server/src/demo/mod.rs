@@ -17,12 +17,13 @@ use households::load_households;
 use meetings::load_meetings;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
 use visits::load_visits;
 
+mod accountability;
 mod cases;
 mod crosscheck;
 mod plans;
@@ -139,9 +140,33 @@ pub async fn load(
             writeln!(out, "交叉检查演示数据未能生成（{e}），演示县的其余数据已载入。")?;
         }
     }
+    match accountability::load(db, now).await {
+        Ok(done) => writeln!(out, "{done}")?,
+        Err(e) => {
+            tracing::error!(error = %e, "demo accountability");
+            writeln!(out, "问责演示数据未能生成（{e}），演示县的其余数据已载入。")?;
+        }
+    }
     writeln!(out, "演示数据载入完成，用时 {:.1} 秒。", started.elapsed().as_secs_f64())?;
     print_logins(&logins, out)?;
     Ok(logins)
+}
+
+/// The request context of a demo account, as the services see a signed-in user (its one-time password is not in
+/// the loader's way).
+async fn as_user(
+    db: &DatabaseConnection,
+    username: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<app::request::RequestContext> {
+    let user = entities::app_user::Entity::find()
+        .filter(entities::app_user::Column::Username.eq(username))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo account {username}"))?;
+    let mut caller = app::auth::session::caller_of(db, user, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    caller.must_change_password = false;
+    Ok(app::request::RequestContext { caller: Some(std::sync::Arc::new(caller)), ..Default::default() })
 }
 
 /// A village with its villager groups and the name of its township.

@@ -1,6 +1,7 @@
 //! The integration suite: the real app (`server::startup::Application`) on a fresh database per
 //! test, SQLite and PostgreSQL alike, talked to over HTTP like a browser or a department system.
 
+mod accountability;
 mod admin;
 mod api_errors;
 mod audit;

@@ -136,7 +136,7 @@ async fn every_page_hydrates_for_every_role_opened_directly_and_by_navigation() 
 
 /// One page of each kind of record in the village: a household, a case, a visit, the meeting in progress and a
 /// signed one, the supervision round in rectification, a covered unit's work paper and 举一反三 of a closed finding,
-/// the cross-check's pages, a user.
+/// the cross-check's pages, the accountability records, a user.
 async fn record_pages(app: &TestApp, village: &str, household: &str, case: &str) -> Vec<String> {
     let visit = entities::visit::Entity::find()
         .filter(entities::visit::Column::OrgCode.starts_with(village))
@@ -179,6 +179,9 @@ async fn record_pages(app: &TestApp, village: &str, household: &str, case: &str)
         format!("/supervision/findings/{}/similar", closed.id),
     ]);
     pages.extend(cross_check_pages(app).await);
+    let records = entities::accountability_record::Entity::find().all(app.db()).await.unwrap();
+    assert_eq!(records.len(), 2, "the demo's accountability records");
+    pages.extend(records.iter().map(|r| format!("/accountability/records/{}", r.id)));
     let user = entities::app_user::Entity::find().one(app.db()).await.unwrap().expect("a user");
     pages.push(format!("/admin/users/{}", user.id));
     pages

@@ -131,7 +131,7 @@ async fn missing_meetings(db: &DatabaseConnection, unit: &OrgCode, months: &[Str
 }
 
 /// Monitored households with no visit at all in `from..=to` (the month before the round).
-fn unvisited_query(within: Condition, from: NaiveDate, to: NaiveDate) -> Select<household::Entity> {
+pub(crate) fn unvisited_query(within: Condition, from: NaiveDate, to: NaiveDate) -> Select<household::Entity> {
     use sea_orm::sea_query::ExprTrait;
     // Correlated, so each monitored household probes the visits' (household, date) index.
     let visited = Query::select()
@@ -294,7 +294,7 @@ async fn early_eliminations(db: &DatabaseConnection, within: Condition, months: 
 }
 
 /// How many rows of `query` each unit holds, by the unit column `unit`.
-async fn count_by_unit<E: EntityTrait>(
+pub(crate) async fn count_by_unit<E: EntityTrait>(
     db: &DatabaseConnection,
     query: Select<E>,
     unit: E::Column,

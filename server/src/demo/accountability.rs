@@ -1,0 +1,52 @@
+//! The demo county's 问责, made through the product's services as the county's discipline team would: of this
+//! half-year's candidates, one month without minutes is dismissed with its reason; a record is opened from a problem
+//! found by the supervision, the village states its case, the team reviews it and decides on 约谈; another record,
+//! of a case resolved late, waits for the village's statement.
+
+use app::accountability::{CandidateKind, DismissForm, OpenForm, StepForm};
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+
+use super::{COUNTY_CODE, as_user};
+
+/// Dismiss, open, state, review and decide; returns what was done, in words.
+pub(super) async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<String> {
+    let fail = |e: app::error::AppError| anyhow::anyhow!("{e}");
+    let jiwei = as_user(db, "xian.jiwei", now).await?;
+    let view = app::accountability::service::candidates::candidates(db, now, &jiwei, COUNTY_CODE, "", "")
+        .await
+        .map_err(fail)?;
+    let first = |kind: CandidateKind| view.candidates.iter().find(|c| c.kind == kind && c.unit.code.len() == 12);
+    if let Some(meeting) = first(CandidateKind::MissedMeeting) {
+        let form = DismissForm {
+            candidate_key: meeting.key.clone(),
+            reason: "当月村两委换届，经县委组织部同意延至次月合并召开".into(),
+        };
+        app::accountability::service::records::dismiss(db, now, &jiwei, &form).await.map_err(fail)?;
+    }
+    let mut opened = 0;
+    for (kind, decide) in [(CandidateKind::OutsideFinding, true), (CandidateKind::OverdueCase, false)] {
+        let Some(candidate) = first(kind) else { continue };
+        let form = OpenForm { candidate_key: candidate.key.clone(), ..OpenForm::default() };
+        let id = app::accountability::service::records::open(db, now, &jiwei, &form).await.map_err(fail)?;
+        opened += 1;
+        if !decide {
+            continue;
+        }
+        let village = candidate.unit.code.get(6..12).unwrap_or_default();
+        let secretary = as_user(db, &format!("c{village}.shuji"), now).await?;
+        let steps = [
+            (&secretary, "state", "问题属实，已于督查后一周内整改到位，今后按月入户核查。", ""),
+            (&jiwei, "review", "事实清楚，村里已整改，情节较轻。", ""),
+            (&jiwei, "decide", "约谈村党支部书记，督促落实监测帮扶责任。", "talk"),
+        ];
+        for (who, step, text, measure) in steps {
+            let form = StepForm { step: step.into(), text: text.into(), measure: measure.into() };
+            app::accountability::service::records::step(db, now, who, id, &form).await.map_err(fail)?;
+        }
+    }
+    Ok(format!(
+        "已生成问责演示数据：本半年度候选事项 {} 项，不予问责 1 项，立问责记录 {opened} 件（一件已决定约谈，一件待村里申辩）。",
+        view.candidates.len()
+    ))
+}
