@@ -12,11 +12,10 @@ use std::time::Instant;
 use app::crosscheck::Stratum;
 use app::crosscheck::service::draw::{Frame, FrameHousehold, FrameTownship, FrameVillage, compute};
 use app::permissions::Role;
-use app::time::Clock;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use tests::bench::timed;
-use tests::{Backend, COUNTY, TestApp};
+use tests::{COUNTY, TestApp};
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
@@ -84,13 +83,7 @@ async fn run() {
         "its verification (read the stored frame, hash it, draw again, compare): median {median:.0} ms, best {best:.0} ms, worst {worst:.0} ms"
     );
 
-    let households: u64 = std::env::var("HOUSEHOLDS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    app.clock.set(app::time::SystemClock.now());
-    let started = Instant::now();
-    let options = server::demo::DemoOptions { households, seed: 2026 };
-    server::demo::load(app.db(), &options, app.clock.now(), None, &mut std::io::sink()).await.expect("demo county");
-    println!("demo county: {households} households loaded in {:.1} s", started.elapsed().as_secs_f64());
+    let app = tests::bench::demo_county().await;
     let office = app.signed_in("bench.fupin", &app.user("bench.fupin", Role::CountyOffice, COUNTY).await).await;
     let township =
         app.signed_in("bench.jingfa", &app.user("bench.jingfa", Role::TownshipStaff, "500152001000").await).await;

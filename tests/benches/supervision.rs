@@ -6,13 +6,10 @@
 //!
 //! `cargo bench -p tests --bench supervision` (`HOUSEHOLDS=300` for the small county)
 
-use std::time::Instant;
-
 use app::permissions::Role;
-use app::time::Clock;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tests::COUNTY;
 use tests::bench::timed;
-use tests::{Backend, COUNTY, TestApp};
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
@@ -20,13 +17,7 @@ fn main() {
 }
 
 async fn run() {
-    let households: u64 = std::env::var("HOUSEHOLDS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    app.clock.set(app::time::SystemClock.now());
-    let started = Instant::now();
-    let options = server::demo::DemoOptions { households, seed: 2026 };
-    server::demo::load(app.db(), &options, app.clock.now(), None, &mut std::io::sink()).await.expect("demo county");
-    println!("demo county: {households} households loaded in {:.1} s", started.elapsed().as_secs_f64());
+    let app = tests::bench::demo_county().await;
     let jiwei = app.signed_in("bench.jiwei", &app.user("bench.jiwei", Role::DisciplineTeam, COUNTY).await).await;
     let round = entities::supervision_round::Entity::find()
         .filter(entities::supervision_round::Column::Status.eq("rectifying"))

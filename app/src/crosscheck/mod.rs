@@ -16,8 +16,8 @@ mod sheet_views;
 mod views;
 
 pub use sheet_views::{
-    AddendumView, AnswerView, FindingView, HandOverForm, RegisterFacts, ScoresView, SelfScoreForm, SheetPage,
-    SheetStart, SheetView, TownshipFindings,
+    AnswerView, FindingView, HandOverForm, RegisterFacts, ScoresView, SelfScoreForm, SheetPage, SheetStart, SheetView,
+    TownshipFindings,
 };
 pub use views::{
     CheckSummary, CheckView, ConflictForm, ConflictView, DrawView, DrawnHousehold, DrawnTownship, DrawnVillage,

@@ -201,12 +201,7 @@ fn SavedSheet(sheet: SheetView, amend: ServerAction<AmendSheet>, changes: RwSign
             section="evidence".to_string()
             shown_on=Some(ShownOn { required: true, default: Some(v.visited_on), not_before: None })
             items=v.photos.clone() may_attach=v.may_amend attach_options=Vec::new() changes/>
-        <h2>"补充说明"</h2>
-        {if v.addenda.is_empty() {
-            view! { <p class="muted">"暂无补充说明。"</p> }.into_any()
-        } else {
-            view! { <ul>{v.addenda.iter().map(|a| view! { <li>{format!("{} {}：{}", a.at, a.by, a.text)}</li> }).collect_view()}</ul> }.into_any()
-        }}
+        {crate::visits::record_pages::addenda_list(&v.addenda)}
         {v.may_amend.then(|| view! {
             <ActionForm action=amend attr:class="form">
                 <input type="hidden" name="id" value=v.id.to_string()/>

@@ -80,15 +80,6 @@ pub struct FindingView {
     pub handed: Option<String>,
 }
 
-/// A note added after saving.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct AddendumView {
-    pub at: String,
-    pub by: String,
-    pub text: String,
-}
-
 /// A saved sheet as recorded, with its problems, photos and addenda.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -114,7 +105,7 @@ pub struct SheetView {
     pub note: String,
     pub findings: Vec<FindingView>,
     pub photos: Vec<EvidenceView>,
-    pub addenda: Vec<AddendumView>,
+    pub addenda: Vec<crate::visits::AddendumView>,
     /// The caller checks the township and the window is open: they add notes and photos.
     pub may_amend: bool,
 }

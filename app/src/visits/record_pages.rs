@@ -259,6 +259,18 @@ pub fn NewVisitPage() -> impl IntoView {
     }
 }
 
+/// The addenda of a saved record (a visit, a cross-check sheet), oldest first, under their heading.
+pub fn addenda_list(addenda: &[super::AddendumView]) -> impl IntoView {
+    view! {
+        <h2>"补充说明"</h2>
+        {if addenda.is_empty() {
+            view! { <p class="muted">"暂无补充说明。"</p> }.into_any()
+        } else {
+            view! { <ul>{addenda.iter().map(|a| view! { <li>{format!("{} {}：{}", a.at, a.by, a.text)}</li> }).collect_view()}</ul> }.into_any()
+        }}
+    }
+}
+
 /// A saved visit, its addenda and its sheet.
 #[component]
 pub fn VisitPage() -> impl IntoView {
@@ -315,12 +327,7 @@ pub fn VisitPage() -> impl IntoView {
                             <crate::evidence::pages::EvidenceSection title="走访照片" upload_url=format!("/visits/{}/photos", v.id)
                                 section="evidence".to_string() shown_on=None
                                 items=v.photos.clone() may_attach=v.may_amend attach_options=Vec::new() changes/>
-                            <h2>"补充说明"</h2>
-                            {if v.addenda.is_empty() {
-                                view! { <p class="muted">"暂无补充说明。"</p> }.into_any()
-                            } else {
-                                view! { <ul>{v.addenda.iter().map(|a| view! { <li>{format!("{} {}：{}", a.at, a.by, a.text)}</li> }).collect_view()}</ul> }.into_any()
-                            }}
+                            {addenda_list(&v.addenda)}
                             {v.may_amend.then(|| view! {
                                 <ActionForm action=amend attr:class="form">
                                     <input type="hidden" name="id" value=v.id.to_string()/>

@@ -60,13 +60,27 @@ async fn plan(office: &Client, year: i32) -> i64 {
 }
 
 /// Form the two teams: 双江镇's checker leads the first, 古溪镇's the second.
-pub(crate) async fn teams(app: &TestApp, office: &Client, check: i64) {
+async fn teams(app: &TestApp, office: &Client, check: i64) {
     for (name, user) in [("第一检查组", "jiancha_a"), ("第二检查组", "jiancha_b")] {
         let id = app.user_id(user).await.to_string();
         let form = json!({ "name": name, "members": [id.clone()], "leader_user_id": id });
         let (status, body) = post(office, &format!("/api/cross-checks/{check}/teams"), form).await;
         assert_eq!(status, 201, "{body}");
     }
+}
+
+/// Plan 2026's check with its window open now (the clock stands at 2026-03-02 09:00 Beijing time: from 03-01 to
+/// 03-31), form the two teams, pair them and draw with `seed`; returns the check's id.
+pub(crate) async fn open_check(app: &TestApp, office: &Client, seed: &str) -> i64 {
+    let form = json!({ "org_code": COUNTY, "year": "2026", "title": "2026 年交叉检查",
+        "window_start": "2026-03-01T08:00", "window_end": "2026-03-31T18:00" });
+    let (status, body) = post(office, "/api/cross-checks", form).await;
+    assert_eq!(status, 201, "{body}");
+    let check = body["id"].as_i64().unwrap();
+    teams(app, office, check).await;
+    assert_eq!(post(office, &format!("/api/cross-checks/{check}/pairing"), json!({})).await.0, 204);
+    assert_eq!(post(office, &format!("/api/cross-checks/{check}/draw"), json!({ "seed": seed })).await.0, 201);
+    check
 }
 
 async fn a_draw_verified_and_last_years_households_passed_over(backend: tests::Backend) {
@@ -273,14 +287,7 @@ async fn a_leader_replaces_from_the_reserve_in_order(backend: tests::Backend) {
     let office = app.signed_in("fupin", &app.user("fupin", Role::CountyOffice, COUNTY).await).await;
     let a = app.signed_in("jiancha_a", &app.user("jiancha_a", Role::CrossChecker, TOWNSHIP_A).await).await;
     let b = app.signed_in("jiancha_b", &app.user("jiancha_b", Role::CrossChecker, TOWNSHIP_B).await).await;
-    // This check's window is open now (the clock stands at 2026-03-02 09:00 Beijing time).
-    let form = json!({ "org_code": COUNTY, "year": "2026", "title": "2026 年交叉检查",
-        "window_start": "2026-03-01T08:00", "window_end": "2026-03-31T18:00" });
-    let (_, body) = post(&office, "/api/cross-checks", form).await;
-    let check = body["id"].as_i64().unwrap();
-    teams(&app, &office, check).await;
-    assert_eq!(post(&office, &format!("/api/cross-checks/{check}/pairing"), json!({})).await.0, 204);
-    assert_eq!(post(&office, &format!("/api/cross-checks/{check}/draw"), json!({ "seed": "5" })).await.0, 201);
+    let check = open_check(&app, &office, "5").await;
 
     // 第一检查组 checks 古溪镇: 大佛村's one drawn warning household has moved away.
     let (_, view) = get(&a, &format!("/api/cross-checks/{check}")).await;

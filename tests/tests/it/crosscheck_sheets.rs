@@ -11,7 +11,7 @@ use reqwest::multipart::{Form, Part};
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
-use super::crosscheck::{county, get, post, teams};
+use super::crosscheck::{county, get, open_check, post};
 use tests::both_backends;
 use tests::{COUNTY, Client, TOWNSHIP_A, TOWNSHIP_B, VILLAGE_B1};
 
@@ -57,12 +57,7 @@ async fn a_sheet_becomes_a_case_and_a_score(backend: tests::Backend) {
     let staff = app.signed_in("jingfa_b", &staff_password).await;
     app.user("shuji_b", Role::VillageSecretary, VILLAGE_B1).await;
     // The window is open now (the clock stands at 2026-03-02 09:00 Beijing time).
-    let form = json!({ "org_code": COUNTY, "year": "2026", "title": "2026 年交叉检查",
-        "window_start": "2026-03-01T08:00", "window_end": "2026-03-31T18:00" });
-    let check = post(&office, "/api/cross-checks", form).await.1["id"].as_i64().unwrap();
-    teams(&app, &office, check).await;
-    assert_eq!(post(&office, &format!("/api/cross-checks/{check}/pairing"), json!({})).await.0, 204);
-    assert_eq!(post(&office, &format!("/api/cross-checks/{check}/draw"), json!({ "seed": "7" })).await.0, 201);
+    let check = open_check(&app, &office, "7").await;
 
     // 第一检查组 (双江镇's checker) checks 古溪镇: 大佛村 and its drawn households.
     let (_, view) = get(&a, &format!("/api/cross-checks/{check}")).await;

@@ -227,6 +227,14 @@ pub(crate) async fn download_pdf(client: &Client, ending: &str) -> tests::Pdf {
     tests::Pdf::from(bytes)
 }
 
+/// Take a photo with the page's camera button (a file input with capture=environment: choosing the picture sends
+/// the form), and see it uploaded with its thumbnail.
+pub(crate) async fn photograph(client: &Client, photo: &std::path::Path) {
+    client.find(Locator::Css("#evidence_camera")).await.unwrap().send_keys(&photo.display().to_string()).await.unwrap();
+    wait_for_text(client, "已上传 1 个文件").await;
+    assert!(client.find(Locator::Css("ul.evidence img")).await.is_ok(), "the thumbnail is shown");
+}
+
 /// Wait until the page's text contains `text`.
 pub(crate) async fn wait_for_text(client: &Client, text: &str) {
     for _ in 0..150 {
@@ -292,16 +300,7 @@ async fn a_department_warning_becomes_a_case_the_contact_photographs_and_moves_o
     click(&contact, Locator::XPath("//a[starts-with(@href, '/cases/') and contains(., '张建国')]")).await;
     wait_for_text(&contact, "部门筛查预警").await;
     wait_for_hydration(&contact).await;
-    // The camera button is a file input with capture=environment; choosing the picture sends the form.
-    contact
-        .find(Locator::Css("#evidence_camera"))
-        .await
-        .unwrap()
-        .send_keys(&photo.display().to_string())
-        .await
-        .unwrap();
-    wait_for_text(&contact, "已上传 1 个文件").await;
-    assert!(contact.find(Locator::Css("ul.evidence img")).await.is_ok(), "the thumbnail is shown");
+    photograph(&contact, &photo).await;
     wait_for_hydration(&contact).await;
     contact.find(Locator::Css("#case_note")).await.unwrap().send_keys("已电话联系户主，明日入户核实").await.unwrap();
     click(&contact, Locator::XPath("//button[normalize-space(.)='办理']")).await;

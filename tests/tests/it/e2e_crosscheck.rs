@@ -5,10 +5,9 @@
 use app::permissions::Role;
 use fantoccini::{Client, Locator};
 use sea_orm::{EntityTrait, PaginatorTrait};
-use serde_json::json;
 
-use super::crosscheck::{county, post, teams};
-use super::e2e::wait_for_text;
+use super::crosscheck::{county, open_check};
+use super::e2e::{photograph, wait_for_text};
 use tests::browser::{ChromeDriver, browser, click, save_screenshot, sign_in, wait_for_hydration};
 use tests::{Backend, COUNTY, TOWNSHIP_A, TOWNSHIP_B, VILLAGE_B1};
 
@@ -30,12 +29,7 @@ async fn a_checker_fills_a_sheet_on_a_phone_and_the_township_hands_the_problem_o
     let staff_pw = app.user("jingfa_b", Role::TownshipStaff, TOWNSHIP_B).await;
     app.user("shuji_b", Role::VillageSecretary, VILLAGE_B1).await;
     // The county office plans the check (open now: the clock stands at 2026-03-02), forms the teams, pairs, draws.
-    let form = json!({ "org_code": COUNTY, "year": "2026", "title": "2026 年交叉检查",
-        "window_start": "2026-03-01T08:00", "window_end": "2026-03-31T18:00" });
-    let check = post(&office, "/api/cross-checks", form).await.1["id"].as_i64().unwrap();
-    teams(&app, &office, check).await;
-    assert_eq!(post(&office, &format!("/api/cross-checks/{check}/pairing"), json!({})).await.0, 204);
-    assert_eq!(post(&office, &format!("/api/cross-checks/{check}/draw"), json!({ "seed": "2026" })).await.0, 201);
+    let check = open_check(&app, &office, "2026").await;
     let files = tempfile::tempdir().unwrap();
     let photo = files.path().join("IMG_0002.jpg");
     image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 3) as u8, 90, (y * 5) as u8])).save(&photo).unwrap();
@@ -75,15 +69,7 @@ async fn a_checker_fills_a_sheet_on_a_phone_and_the_township_hands_the_problem_o
     wait_for_text(&checker, "核查照片").await;
     wait_for_hydration(&checker).await;
     // A photo from the camera; the form asks the date it shows, today by default.
-    checker
-        .find(Locator::Css("#evidence_camera"))
-        .await
-        .unwrap()
-        .send_keys(&photo.display().to_string())
-        .await
-        .unwrap();
-    wait_for_text(&checker, "已上传 1 个文件").await;
-    assert!(checker.find(Locator::Css("ul.evidence img")).await.is_ok(), "the thumbnail is shown");
+    photograph(&checker, &photo).await;
     assert!(checker.find(Locator::Css("body")).await.unwrap().text().await.unwrap().contains("待镇街交办"));
     save_screenshot(&checker, "phone-cross-check-sheet-saved").await;
     checker.close().await.unwrap();

@@ -84,6 +84,36 @@ pub async fn create(
     Ok(id)
 }
 
+/// The owner and deadline of a problem handed over for rectification (by a supervision round, or by a checked
+/// township): the owner as chosen, among those who may own cases in `org_code` (`not_eligible` says who should be
+/// chosen instead); the deadline as typed, not before today, or else the policy's working days for rectification.
+pub async fn handover_terms(
+    db: &DatabaseConnection,
+    org_code: &str,
+    owner: &str,
+    deadline: &str,
+    today: NaiveDate,
+    not_eligible: &str,
+) -> Result<(i64, NaiveDate), AppError> {
+    let owner: i64 = owner.trim().parse().map_err(|_| AppError::validation("owner_user_id", "请选择整改责任人。"))?;
+    let eligible = crate::households::register::candidates(db, org_code, Action::OwnCase.roles()).await?;
+    if !eligible.iter().any(|c| c.user_id == owner) {
+        return Err(AppError::validation("owner_user_id", not_eligible));
+    }
+    let deadline = match deadline.trim() {
+        "" => {
+            let policy = crate::policy::service::effective(db, org_code, today.year()).await?.policy;
+            let calendar = crate::calendar::service::load(db).await?;
+            calendar.add_working_days(today, policy.rectify_working_days)?
+        }
+        text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .filter(|d| *d >= today)
+            .ok_or_else(|| AppError::validation("deadline", "整改期限应写作 2026-12-31 的形式，且不早于今天。"))?,
+    };
+    Ok((owner, deadline))
+}
+
 /// A new case, as the form, a department's warning, a villager's report or the demo loader gives it.
 pub struct Opening<'a> {
     pub household: Option<&'a household::Model>,

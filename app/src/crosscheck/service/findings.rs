@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entities::{cross_check_finding, cross_check_self_score, cross_check_sheet, household};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
@@ -155,22 +155,15 @@ pub async fn hand_over(
     if finding.case_id.is_some() {
         return Err(AppError::Conflict("该问题已交办。".into()));
     }
-    let owner: i64 =
-        form.owner_user_id.trim().parse().map_err(|_| AppError::validation("owner_user_id", "请选择整改责任人。"))?;
-    let eligible = crate::households::register::candidates(db, &finding.village_code, Action::OwnCase.roles()).await?;
-    if !eligible.iter().any(|c| c.user_id == owner) {
-        return Err(AppError::validation("owner_user_id", "责任人应为该村的干部，请从列表中选择。"));
-    }
-    let today = beijing_date(now);
-    let policy = crate::policy::service::effective(db, &finding.village_code, today.year()).await?.policy;
-    let calendar = crate::calendar::service::load(db).await?;
-    let deadline = match form.deadline.trim() {
-        "" => calendar.add_working_days(today, policy.rectify_working_days)?,
-        text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .ok()
-            .filter(|d| *d >= today)
-            .ok_or_else(|| AppError::validation("deadline", "整改期限应写作 2026-12-31 的形式，且不早于今天。"))?,
-    };
+    let (owner, deadline) = crate::cases::service::opening::handover_terms(
+        db,
+        &finding.village_code,
+        &form.owner_user_id,
+        &form.deadline,
+        beijing_date(now),
+        "责任人应为该村的干部，请从列表中选择。",
+    )
+    .await?;
     let household = match finding.household_id {
         Some(id) => household::Entity::find_by_id(id).one(db).await?,
         None => None,

@@ -93,52 +93,36 @@ async fn scores_of(db: &DatabaseConnection, check: &cross_check::Model) -> Resul
         .into_tuple()
         .all(db)
         .await?;
-    let sheets: HashMap<String, (i64, i64)> = cross_check_sheet::Entity::find()
-        .select_only()
-        .column(cross_check_sheet::Column::TownshipCode)
-        .column_as(cross_check_sheet::Column::HouseholdId.count(), "households")
-        .column_as(cross_check_sheet::Column::Id.count(), "all")
-        .filter(cross_check_sheet::Column::CheckId.eq(check.id))
-        .group_by(cross_check_sheet::Column::TownshipCode)
-        .into_tuple::<(String, i64, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(t, households, all)| (t, (households, all - households)))
-        .collect();
-    let findings: HashMap<String, (i64, i64)> = cross_check_finding::Entity::find()
-        .select_only()
-        .column(cross_check_finding::Column::TownshipCode)
-        .column_as(cross_check_finding::Column::Id.count(), "all")
-        .column_as(cross_check_finding::Column::CaseId.count(), "handed")
-        .filter(cross_check_finding::Column::CheckId.eq(check.id))
-        .group_by(cross_check_finding::Column::TownshipCode)
-        .into_tuple::<(String, i64, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(t, all, handed)| (t, (all, handed)))
-        .collect();
+    use cross_check_finding::Column as Finding;
+    use cross_check_sheet::Column as Sheet;
+    use cross_check_unit::Column as Drawn;
+    // Household sheets of all sheets (a village's has no household), problems handed over of all problems.
+    let sheets = counts_by_township(
+        db,
+        cross_check_sheet::Entity::find().filter(Sheet::CheckId.eq(check.id)),
+        Sheet::TownshipCode,
+        Sheet::HouseholdId,
+        Sheet::Id,
+    )
+    .await?;
+    let findings = counts_by_township(
+        db,
+        cross_check_finding::Entity::find().filter(Finding::CheckId.eq(check.id)),
+        Finding::TownshipCode,
+        Finding::CaseId,
+        Finding::Id,
+    )
+    .await?;
     let draw = entities::cross_check_draw::Entity::find()
         .filter(entities::cross_check_draw::Column::CheckId.eq(check.id))
         .one(db)
         .await?
         .map(|d| d.id)
         .unwrap_or_default();
-    let drawn: HashMap<String, (i64, i64)> = cross_check_unit::Entity::find()
-        .select_only()
-        .column(cross_check_unit::Column::TownshipCode)
-        .column_as(cross_check_unit::Column::HouseholdId.count(), "households")
-        .column_as(cross_check_unit::Column::Id.count(), "all")
-        .filter(cross_check_unit::Column::DrawId.eq(draw))
-        .filter(cross_check_unit::Column::Role.is_in(["drawn", "replacement"]))
-        .group_by(cross_check_unit::Column::TownshipCode)
-        .into_tuple::<(String, i64, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(t, households, all)| (t, (households, all - households)))
-        .collect();
+    let drawn_units = cross_check_unit::Entity::find()
+        .filter(Drawn::DrawId.eq(draw))
+        .filter(Drawn::Role.is_in(["drawn", "replacement"]));
+    let drawn = counts_by_township(db, drawn_units, Drawn::TownshipCode, Drawn::HouseholdId, Drawn::Id).await?;
     let own: HashMap<String, u32> = cross_check_self_score::Entity::find()
         .filter(cross_check_self_score::Column::CheckId.eq(check.id))
         .all(db)
@@ -162,9 +146,11 @@ async fn scores_of(db: &DatabaseConnection, check: &cross_check::Model) -> Resul
             let components = score::components(&rules.indicators, &counts);
             let check_tenths = score::check_score(&components);
             let self_tenths = own.get(&code).copied();
-            let (households, villages) = sheets.get(&code).copied().unwrap_or_default();
-            let (found, handed) = findings.get(&code).copied().unwrap_or_default();
-            let (drawn_households, drawn_villages) = drawn.get(&code).copied().unwrap_or_default();
+            let (households, all_sheets) = sheets.get(&code).copied().unwrap_or_default();
+            let villages = all_sheets - households;
+            let (handed, found) = findings.get(&code).copied().unwrap_or_default();
+            let (drawn_households, all_drawn) = drawn.get(&code).copied().unwrap_or_default();
+            let drawn_villages = all_drawn - drawn_households;
             TownshipScore {
                 township: Unit { name: names.get(&code).cloned().unwrap_or_default(), code },
                 household_sheets: households as u64,
@@ -188,6 +174,26 @@ async fn scores_of(db: &DatabaseConnection, check: &cross_check::Model) -> Resul
         self_assessment_percent: rules.self_assessment_percent,
         townships,
     })
+}
+
+/// Per township, how many rows of `query` have `counted` set, and how many rows there are (one grouped query).
+async fn counts_by_township<E: EntityTrait>(
+    db: &DatabaseConnection,
+    query: sea_orm::Select<E>,
+    township: E::Column,
+    counted: E::Column,
+    id: E::Column,
+) -> Result<HashMap<String, (i64, i64)>, AppError> {
+    let rows: Vec<(String, i64, i64)> = query
+        .select_only()
+        .column(township)
+        .column_as(counted.count(), "counted")
+        .column_as(id.count(), "all")
+        .group_by(township)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(t, counted, all)| (t, (counted, all))).collect())
 }
 
 /// How far the check of a township is: "36 / 80 户，2 / 2 村".

@@ -16,7 +16,7 @@ use super::{may_manage, rules_of, team_place, window_open};
 use crate::audit::service::{self as audit, Actor, Entry};
 use crate::authz::{self, Action};
 use crate::crosscheck::sheet::{Acknowledgement, Answer, CheckedSheet, Inclusion, SheetForm, questions};
-use crate::crosscheck::{AddendumView, AnswerView, RegisterFacts, SheetPage, SheetStart, SheetView, Unit};
+use crate::crosscheck::{AnswerView, RegisterFacts, SheetPage, SheetStart, SheetView, Unit};
 use crate::db::begin_write;
 use crate::error::AppError;
 use crate::permissions::Caller;
@@ -430,7 +430,11 @@ pub(crate) async fn view(
         photos: crate::evidence::listing::of_check_sheet(db, caller, sheet.id).await?,
         addenda: addenda
             .into_iter()
-            .map(|a| AddendumView { at: crate::time::beijing_time(a.added_at), by: name(a.added_by), text: a.text })
+            .map(|a| crate::visits::AddendumView {
+                at: crate::time::beijing_time(a.added_at),
+                by: name(a.added_by),
+                text: a.text,
+            })
             .collect(),
         may_amend: access.fills,
     })

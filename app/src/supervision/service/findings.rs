@@ -1,7 +1,7 @@
 //! A round's findings: recorded in the field, handed over as rectification cases, re-checked by an
 //! independent member and closed, or carried over with a reason.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use entities::{case_event, household, risk_case, supervision_finding, supervision_round};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
@@ -13,7 +13,7 @@ use super::{
     FollowUpCheck, Sight, checklist_of, covers, pending_followup, record_followup_check, round_in_sight, status_of,
 };
 use crate::audit::service::{self as audit, Actor, Entry};
-use crate::authz::{self, Action};
+use crate::authz;
 use crate::cases::lifecycle;
 use crate::cases::service::opening::{Opening, open};
 use crate::cases::{RiskType, Source, Status};
@@ -288,22 +288,16 @@ pub async fn hand_over(
     if FindingStatus::parse(&finding.status) != Some(FindingStatus::Recorded) {
         return Err(AppError::Conflict("该问题已交办、已立行立改或已结转。".into()));
     }
-    let owner: i64 =
-        form.owner_user_id.trim().parse().map_err(|_| AppError::validation("owner_user_id", "请选择整改责任人。"))?;
-    let eligible = crate::households::register::candidates(db, &finding.org_code, Action::OwnCase.roles()).await?;
-    if !eligible.iter().any(|c| c.user_id == owner) {
-        return Err(AppError::validation("owner_user_id", "整改责任人应为被督查单位的干部，请从列表中选择。"));
-    }
-    let today = beijing_date(now);
-    let policy = crate::policy::service::effective(db, &finding.org_code, today.year()).await?.policy;
-    let calendar = crate::calendar::service::load(db).await?;
-    let deadline = match form.deadline.trim() {
-        "" => calendar.add_working_days(today, policy.rectify_working_days)?,
-        text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .ok()
-            .filter(|d| *d >= today)
-            .ok_or_else(|| AppError::validation("deadline", "整改期限应写作 2026-07-31 的形式，且不早于今天。"))?,
-    };
+    let not_eligible = "整改责任人应为被督查单位的干部，请从列表中选择。";
+    let (owner, deadline) = crate::cases::service::opening::handover_terms(
+        db,
+        &finding.org_code,
+        &form.owner_user_id,
+        &form.deadline,
+        beijing_date(now),
+        not_eligible,
+    )
+    .await?;
     let household = match finding.household_id {
         Some(id) => household::Entity::find_by_id(id).one(db).await?,
         None => None,
