@@ -57,6 +57,8 @@ pub mod token;
 mod floors;
 #[cfg(test)]
 mod parsers_proptest;
+#[cfg(test)]
+mod schema_names;
 
 pub use shell::App;
 #[cfg(feature = "ssr")]

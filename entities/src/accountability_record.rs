@@ -18,6 +18,11 @@ pub struct Model {
     pub measure: Option<String>,
     pub statement_due: Date,
     pub statement: Option<String>,
+    /// The talk (约谈) as held: its day, who took part, what was said, what follows.
+    pub talk_on: Option<Date>,
+    pub talk_participants: Option<String>,
+    pub talk_content: Option<String>,
+    pub talk_follow_up: Option<String>,
     pub created_by: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

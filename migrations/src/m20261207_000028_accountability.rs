@@ -1,5 +1,5 @@
 //! 问责: the candidates the discipline team dismissed (with the reason), the accountability records with their basis,
-//! subject, measure and status, and every step taken on a record.
+//! subject, measure, status and, for a talk (约谈), its record; and every step taken on a record.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -42,6 +42,10 @@ impl MigrationTrait for Migration {
                 .col(string_len_null("measure", 24))
                 .col(date("statement_due"))
                 .col(text_null("statement"))
+                .col(date_null("talk_on"))
+                .col(text_null("talk_participants"))
+                .col(text_null("talk_content"))
+                .col(text_null("talk_follow_up"))
                 .col(big_integer("created_by"))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))

@@ -19,6 +19,7 @@ use crate::crosscheck::Unit;
 /// One fact behind a candidate or a record, with where to see it and, for a problem, whether it counts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = AccountabilityFact))]
 pub struct Fact {
     pub text: String,
     /// The page of the fact (a meeting list, a case, a finding, a sheet).
@@ -77,6 +78,7 @@ pub struct RecordSummary {
 /// A step taken on a record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = AccountabilityEvent))]
 pub struct EventView {
     pub step_label: String,
     pub status_label: String,
@@ -101,10 +103,22 @@ pub struct RecordView {
     pub measure: Option<Measure>,
     pub statement_due: NaiveDate,
     pub statement: Option<String>,
+    /// The talk as held, once recorded.
+    pub talk: Option<TalkView>,
     pub events: Vec<EventView>,
     /// Codes of the steps the caller may take now (`state`, `review`, `decide`, `approve`, `reject`, `correct`,
-    /// `revoke`).
+    /// `revoke`, `talk`).
     pub steps: Vec<String>,
+}
+
+/// A talk (约谈) as held.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TalkView {
+    pub on: NaiveDate,
+    pub participants: String,
+    pub content: String,
+    pub follow_up: String,
 }
 
 /// Opening a record from a candidate, as its form sends it.
@@ -131,6 +145,7 @@ pub struct DismissForm {
 /// A step on a record, as its form sends it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = AccountabilityStepForm))]
 #[serde(default)]
 pub struct StepForm {
     /// `state`, `review`, `decide`, `approve`, `reject`, `correct` or `revoke`.
@@ -139,6 +154,10 @@ pub struct StepForm {
     pub text: String,
     /// For `decide` and `correct`: the measure's code.
     pub measure: String,
+    /// For `talk`: the day it was held (YYYY-MM-DD), who took part, what follows (the content is `text`).
+    pub talk_on: String,
+    pub talk_participants: String,
+    pub talk_follow_up: String,
 }
 
 impl StepForm {
@@ -158,6 +177,13 @@ impl StepForm {
             "reject" => RecordStep::Reject { note: text },
             "correct" => RecordStep::Correct { measure: measure()?, reason: text },
             "revoke" => RecordStep::Revoke { reason: text },
+            "talk" => RecordStep::Talk {
+                on: NaiveDate::parse_from_str(self.talk_on.trim(), "%Y-%m-%d")
+                    .map_err(|_| crate::error::AppError::validation("talk_on", "约谈日期应写作 2026-12-08 的形式。"))?,
+                participants: self.talk_participants.trim().to_string(),
+                content: text,
+                follow_up: self.talk_follow_up.trim().to_string(),
+            },
             _ => return Err(crate::error::AppError::validation("step", "请选择要办理的步骤。")),
         })
     }

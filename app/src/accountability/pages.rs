@@ -209,6 +209,11 @@ fn RecordBody(r: RecordView, take: ServerAction<TakeRecordStep>) -> impl IntoVie
             <dt>"问责方式"</dt><dd>{r.measure.map(|m| m.label()).unwrap_or("—")}</dd>
             <dt>"申辩期限"</dt><dd>{r.statement_due.to_string()}</dd>
             <dt>"申辩意见"</dt><dd>{r.statement.clone().unwrap_or_else(|| "尚未提交".into())}</dd>
+            {r.talk.clone().map(|t| view! {
+                <dt>"约谈"</dt><dd>{format!("{}，参加：{}", t.on, t.participants)}</dd>
+                <dt>"约谈内容"</dt><dd>{t.content}</dd>
+                <dt>"后续要求"</dt><dd>{if t.follow_up.is_empty() { "—".to_string() } else { t.follow_up }}</dd>
+            })}
         </dl>
         {matches!(r.status, super::RecordStatus::Decided | super::RecordStatus::Revoked).then(|| view! {
             <p class="actions"><crate::ui::FileLink class="button primary" href=format!("/prints/accountability/{}/decision.pdf", r.id)>
@@ -236,5 +241,23 @@ fn RecordBody(r: RecordView, take: ServerAction<TakeRecordStep>) -> impl IntoVie
         {has("reject").then(|| form("reject", "退回的理由", "退回", false))}
         {has("correct").then(|| form("correct", "更正的理由", "更正决定", true))}
         {has("revoke").then(|| form("revoke", "撤销的理由", "撤销决定", false))}
+        {has("talk").then(|| view! {
+            <ActionForm action=take attr:class="form">
+                <input type="hidden" name="id" value=r.id/>
+                <input type="hidden" name="form[step]" value="talk"/>
+                <h2>"记录约谈"</h2>
+                <label for="talk_on">"约谈日期"</label>
+                <input id="talk_on" name="form[talk_on]" type="date"/>
+                {field_error(value, "talk_on")}
+                <label for="talk_participants">"参加人员"</label>
+                <input id="talk_participants" name="form[talk_participants]" placeholder="例如：县纪委朱明、村党支部书记赵琳"/>
+                {field_error(value, "talk_participants")}
+                <label for="talk_text">"约谈内容"</label>
+                <textarea id="talk_text" name="form[text]" rows="3"></textarea>
+                <label for="talk_follow_up">"后续要求（可空）"</label>
+                <textarea id="talk_follow_up" name="form[talk_follow_up]" rows="2"></textarea>
+                <button type="submit" class="primary">"保存约谈记录"</button>
+            </ActionForm>
+        })}
     }
 }

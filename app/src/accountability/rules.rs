@@ -250,6 +250,13 @@ pub enum RecordStep {
     Revoke {
         reason: String,
     },
+    /// The talk decided on, as held: the day, who took part, what was said and what follows.
+    Talk {
+        on: NaiveDate,
+        participants: String,
+        content: String,
+        follow_up: String,
+    },
 }
 
 impl RecordStep {
@@ -262,6 +269,7 @@ impl RecordStep {
             RecordStep::Reject { .. } => "reject",
             RecordStep::Correct { .. } => "correct",
             RecordStep::Revoke { .. } => "revoke",
+            RecordStep::Talk { .. } => "talk",
         }
     }
 
@@ -274,6 +282,7 @@ impl RecordStep {
             RecordStep::Reject { .. } => "县级审批退回",
             RecordStep::Correct { .. } => "更正决定",
             RecordStep::Revoke { .. } => "撤销决定",
+            RecordStep::Talk { .. } => "记录约谈",
         }
     }
 }
@@ -332,6 +341,17 @@ pub fn transition(current: &RecordState, step: &RecordStep, today: NaiveDate) ->
                 return Err(AppError::validation("measure", "更正后的问责方式与原决定相同。"));
             }
             next(if measure.needs_approval() { AwaitingApproval } else { Decided }, Some(*measure))
+        }
+        (Decided, RecordStep::Talk { on, participants, content, .. }) => {
+            if current.measure != Some(Measure::Talk) {
+                return Err(AppError::Conflict("只有决定约谈的，才记录约谈情况。".into()));
+            }
+            if *on > today {
+                return Err(AppError::validation("talk_on", "约谈日期不能晚于今天。"));
+            }
+            required(participants, "talk_participants", "参加约谈的人员")?;
+            required(content, "text", "约谈内容")?;
+            next(Decided, current.measure)
         }
         (Decided | AwaitingApproval, RecordStep::Revoke { reason }) => {
             required(reason, "reason", "撤销的理由")?;

@@ -114,6 +114,7 @@ impl RegisterFact {
 /// How the sheet was acknowledged: confirmed by the household (or, on a village's sheet, its cadre), or refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = SheetAcknowledgement))]
 pub enum Acknowledgement {
     Confirmed,
     Refused,

@@ -64,6 +64,7 @@ pub struct AnswerView {
 /// A problem a sheet found, and whether the township has handed it to an owner.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = CrossCheckFinding))]
 pub struct FindingView {
     pub id: i64,
     /// The drawn unit, whose page shows the sheet.
@@ -136,6 +137,7 @@ pub struct TownshipFindings {
 /// Handing a problem to an owner as its form sends it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = CrossCheckHandOverForm))]
 #[serde(default)]
 pub struct HandOverForm {
     pub finding_id: String,

@@ -11,9 +11,10 @@ pub mod service;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Kinds of notice; people can turn e-mail off per kind.
+/// Kinds of notice; people can turn e-mail off per kind. (Named `NoticeCategory` in the OpenAPI document: the
+/// policy's household `Category` has the name.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = NoticeCategory))]
 pub enum Category {
     Assignment,
     DueSoon,

@@ -1,6 +1,7 @@
 //! The demo county's 问责, made through the product's services as the county's discipline team would: of this
 //! half-year's candidates, one month without minutes is dismissed with its reason; a record is opened from a problem
-//! found by the supervision, the village states its case, the team reviews it and decides on 约谈; another record,
+//! found by the supervision, the village states its case, the team reviews it, decides on 约谈 and records the talk;
+//! another record,
 //! of a case resolved late, waits for the village's statement.
 
 use app::accountability::{CandidateKind, DismissForm, OpenForm, StepForm};
@@ -41,9 +42,19 @@ pub(super) async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow:
             (&jiwei, "decide", "约谈村党支部书记，督促落实监测帮扶责任。", "talk"),
         ];
         for (who, step, text, measure) in steps {
-            let form = StepForm { step: step.into(), text: text.into(), measure: measure.into() };
+            let form =
+                StepForm { step: step.into(), text: text.into(), measure: measure.into(), ..StepForm::default() };
             app::accountability::service::records::step(db, now, who, id, &form).await.map_err(fail)?;
         }
+        let talk = StepForm {
+            step: "talk".into(),
+            text: "指出应纳未纳和走访不到位的问题，要求一周内逐户核实、按月入户走访。".into(),
+            talk_on: app::time::beijing_date(now).to_string(),
+            talk_participants: "县纪委督查组、村党支部书记、驻村第一书记".into(),
+            talk_follow_up: "一个月后由镇纪委回访整改情况".into(),
+            ..StepForm::default()
+        };
+        app::accountability::service::records::step(db, now, &jiwei, id, &talk).await.map_err(fail)?;
     }
     Ok(format!(
         "已生成问责演示数据：本半年度候选事项 {} 项，不予问责 1 项，立问责记录 {opened} 件（一件已决定约谈，一件待村里申辩）。",

@@ -101,7 +101,8 @@ async fn round(app: &TestApp) -> i64 {
 }
 
 async fn step(client: &Client, id: i64, step: &str, text: &str, measure: &str) -> (u16, Value) {
-    let body = json!({ "step": step, "text": text, "measure": measure });
+    let body = json!({ "step": step, "text": text, "measure": measure, "talk_on": "2026-03-02",
+        "talk_participants": "县纪委朱明、村党支部书记" });
     post(client, &format!("/api/accountability/records/{id}/steps"), body).await
 }
 
@@ -199,6 +200,20 @@ async fn candidates_and_a_record_from_them(backend: tests::Backend) {
     let r = record(&shuji, id).await;
     assert_eq!((r.status.as_str(), r.measure.map(|m| m.as_str())), ("decided", Some("talk")));
     assert!(r.steps.is_empty(), "the village has nothing more to do: {:?}", r.steps);
+    // The talk as held, recorded once by the team; it prints as 约谈记录.
+    assert_eq!(step(&shuji, id, "talk", "指出走访不到位", "").await.0, 403);
+    assert_eq!(step(&jiwei, id, "talk", "", "").await.1["field"], "text");
+    assert_eq!(step(&jiwei, id, "talk", "指出走访不到位，要求每月入户", "").await.0, 204);
+    assert_eq!(step(&jiwei, id, "talk", "再记一次", "").await.0, 409);
+    let talk = record(&shuji, id).await.talk.expect("the talk");
+    assert_eq!((talk.on, talk.participants.as_str()), (day("2026-03-02"), "县纪委朱明、村党支部书记"));
+    let response = shuji.get(&format!("/prints/accountability/{id}/decision.pdf")).await;
+    assert_eq!(response.status(), 200);
+    let text = tests::Pdf::from(response.bytes().await.unwrap().to_vec()).text();
+    for expected in ["约谈记录", "指出走访不到位，要求每月入户", "县纪委朱明", "已修缮完毕"]
+    {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
     // Decided, it changes only by a correction or a revocation with its reason, each recorded.
     assert_eq!(step(&jiwei, id, "review", "再审", "").await.0, 409);
     assert_eq!(step(&jiwei, id, "correct", "", "notice").await.1["field"], "reason");
@@ -209,7 +224,7 @@ async fn candidates_and_a_record_from_them(backend: tests::Backend) {
     let steps: Vec<&str> = r.events.iter().map(|e| e.step_label.as_str()).collect();
     assert_eq!(
         steps,
-        ["立问责记录", "提交申辩", "审查", "作出决定", "县级审批退回", "作出决定", "更正决定", "撤销决定"]
+        ["立问责记录", "提交申辩", "审查", "作出决定", "县级审批退回", "作出决定", "记录约谈", "更正决定", "撤销决定"]
     );
     // The lists: the village sees its record; the other village none.
     let mine: Vec<Value> = shuji.get("/api/accountability/records").await.json().await.unwrap();
@@ -220,7 +235,7 @@ async fn candidates_and_a_record_from_them(backend: tests::Backend) {
     let count = |action: &str| records.iter().filter(|r| r.action == action).count();
     assert_eq!(
         (count("accountability.dismissed"), count("accountability.opened"), count("accountability.step")),
-        (1, 1, 7)
+        (1, 1, 8)
     );
 }
 both_backends!(candidates_and_a_record, candidates_and_a_record_from_them);

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::accountability::rules::{RecordState, RecordStep, transition};
 use crate::accountability::{
-    DismissForm, EventView, Fact, Measure, OpenForm, RecordStatus, RecordSummary, RecordView, StepForm,
+    DismissForm, EventView, Fact, Measure, OpenForm, RecordStatus, RecordSummary, RecordView, StepForm, TalkView,
     parse_candidate_key,
 };
 use crate::audit::service::{self as audit, Actor, Entry};
@@ -268,7 +268,9 @@ fn may_take(caller: &Caller, record: &accountability_record::Model, step: &Recor
                 matches!(g.role, Role::VillageSecretary | Role::TownshipLeader) && g.org_code == record.org_code
             }),
         },
-        RecordStep::Review { .. } => authz::authorize(caller, Action::ManageAccountability, &record.org_code).is_ok(),
+        RecordStep::Review { .. } | RecordStep::Talk { .. } => {
+            authz::authorize(caller, Action::ManageAccountability, &record.org_code).is_ok()
+        }
         RecordStep::Decide { .. } | RecordStep::Correct { .. } | RecordStep::Revoke { .. } => {
             authz::authorize(caller, Action::DecideAccountability, &county_of(&record.org_code)?).is_ok()
         }
@@ -315,8 +317,18 @@ pub async fn step(
     let mut active = current.into_active_model();
     active.status = Set(next.status.as_str().into());
     active.measure = Set(next.measure.map(|m| m.as_str().to_string()));
-    if let RecordStep::State { text } = &step {
-        active.statement = Set(Some(text.trim().to_string()));
+    match &step {
+        RecordStep::State { text } => active.statement = Set(Some(text.trim().to_string())),
+        RecordStep::Talk { on, participants, content, follow_up } => {
+            if record.talk_on.is_some() {
+                return Err(AppError::Conflict("约谈情况已记录，不能再改。".into()));
+            }
+            active.talk_on = Set(Some(*on));
+            active.talk_participants = Set(Some(participants.clone()));
+            active.talk_content = Set(Some(content.clone()));
+            active.talk_follow_up = Set(Some(follow_up.clone()));
+        }
+        _ => {}
     }
     active.updated_at = Set(now);
     let updated = active.update(&tx).await?;
@@ -356,12 +368,14 @@ pub async fn get(
         RecordStep::Reject { note: "-".into() },
         RecordStep::Correct { measure: Measure::Education, reason: "-".into() },
         RecordStep::Revoke { reason: "-".into() },
+        RecordStep::Talk { on: today, participants: "-".into(), content: "-".into(), follow_up: String::new() },
     ];
     let mut steps = Vec::new();
     for probe in &probes {
         let allowed = match probe {
             // A correction to any other measure is possible whatever the current one.
             RecordStep::Correct { .. } => state.status == RecordStatus::Decided,
+            RecordStep::Talk { .. } => record.talk_on.is_none() && transition(&state, probe, today).is_ok(),
             _ => transition(&state, probe, today).is_ok(),
         };
         if allowed && may_take(caller, &record, probe)? {
@@ -384,6 +398,12 @@ pub async fn get(
         measure: state.measure,
         statement_due: record.statement_due,
         statement: record.statement.clone(),
+        talk: record.talk_on.map(|on| TalkView {
+            on,
+            participants: record.talk_participants.clone().unwrap_or_default(),
+            content: record.talk_content.clone().unwrap_or_default(),
+            follow_up: record.talk_follow_up.clone().unwrap_or_default(),
+        }),
         events: events
             .into_iter()
             .map(|e| EventView {
@@ -410,6 +430,7 @@ fn step_label(code: &str) -> &'static str {
         "reject" => "县级审批退回",
         "correct" => "更正决定",
         "revoke" => "撤销决定",
+        "talk" => "记录约谈",
         _ => "其他",
     }
 }
@@ -474,6 +495,11 @@ pub async fn decision_sheet(
         "status": r.status_label,
         "statement_due": r.statement_due.to_string(),
         "statement": r.statement.clone().unwrap_or_else(|| "未提交".into()),
+        "talk": match &r.talk {
+            Some(t) => json!({ "on": t.on.to_string(), "participants": t.participants, "content": t.content,
+                "follow_up": t.follow_up }),
+            None => json!({ "on": "", "participants": "", "content": "", "follow_up": "" }),
+        },
         "basis": r.basis.iter().enumerate().map(|(i, f)| json!({ "number": i + 1, "text": f.text,
             "reason": f.verdict.as_ref().map(|v| v.reason.clone()).unwrap_or_default() })).collect::<Vec<_>>(),
         "events": r.events.iter().map(|e| json!({ "at": crate::time::beijing_time(e.at), "actor": e.actor,
