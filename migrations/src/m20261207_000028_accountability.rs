@@ -55,8 +55,9 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(index("accountability_record", "idx_accountability_record_unit", &["org_code", "id"])).await?;
-        m.create_index(index("accountability_record", "idx_accountability_record_candidate", &["candidate_key"]))
-            .await?;
+        let mut once = index("accountability_record", "uq_accountability_record_candidate", &["candidate_key"]);
+        once.unique();
+        m.create_index(once).await?;
         m.create_table(
             Table::create()
                 .table("accountability_event")

@@ -75,14 +75,15 @@ pub struct ProblemDates {
 }
 
 /// [Y] 四（四）: a problem the unit found itself is not counted when it was recorded before any outside finding of it
-/// and resolved by its deadline; found after an outside finding, or resolved late, it counts, with the dates.
+/// (or the same day) and resolved by its deadline; found after an outside finding, or resolved late, it counts, with the dates.
 /// A problem found from outside always counts. `today` judges one still open.
 pub fn exemption(p: &ProblemDates, today: NaiveDate) -> Verdict {
     let counted = |reason: String| Verdict { counted: true, reason };
     if !p.found_by_unit {
         return counted(format!("外部发现（{} 登记）。", p.recorded_on));
     }
-    if let Some((found, by)) = p.outside_first.as_ref().filter(|(found, _)| *found <= p.recorded_on) {
+    // Recorded the same day as the outside finding: the unit's own (the finding has no hour to compare).
+    if let Some((found, by)) = p.outside_first.as_ref().filter(|(found, _)| *found < p.recorded_on) {
         return counted(format!("{found} 已由{by}发现，本单位 {} 才登记，不属于自查发现。", p.recorded_on));
     }
     match p.resolved_on {

@@ -43,6 +43,8 @@ pub enum Action {
     ManageCrossCheck,
     /// Answer for a checked township in the cross-check: hand its problems to owners, enter its self-assessment.
     AnswerCrossCheck,
+    /// Read the accountability records of a unit: the discipline team, the county office, the unit's leaders.
+    ReadAccountability,
     /// See the candidates for accountability, dismiss them or open records, review statements [Y] 四（四）.
     ManageAccountability,
     /// Decide on an accountability record, correct or revoke a decision (held at the county).
@@ -52,7 +54,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::ReadOrgUnit,
         Action::ManageOrgUnits,
         Action::ReadHousehold,
@@ -72,6 +74,7 @@ impl Action {
         Action::ManageSupervision,
         Action::ManageCrossCheck,
         Action::AnswerCrossCheck,
+        Action::ReadAccountability,
         Action::ManageAccountability,
         Action::DecideAccountability,
         Action::ApproveAccountability,
@@ -99,6 +102,7 @@ impl Action {
             Action::ManageSupervision => "组织专项督查",
             Action::ManageCrossCheck => "组织交叉检查",
             Action::AnswerCrossCheck => "交叉检查被查镇街：交办问题、填报自评",
+            Action::ReadAccountability => "问责：查看本单位的问责记录",
             Action::ManageAccountability => "问责：查看候选事项、立案、审查",
             Action::DecideAccountability => "问责：作出、更正、撤销决定（县级）",
             Action::ApproveAccountability => "问责：审批组织处理和移送（县级）",
@@ -135,6 +139,7 @@ impl Action {
             Action::ManageSupervision => "supervision.manage",
             Action::ManageCrossCheck => "crosscheck.manage",
             Action::AnswerCrossCheck => "crosscheck.answer",
+            Action::ReadAccountability => "accountability.read",
             Action::ManageAccountability => "accountability.manage",
             Action::DecideAccountability => "accountability.decide",
             Action::ApproveAccountability => "accountability.approve",
@@ -202,6 +207,9 @@ impl Action {
             // The checked township answers for what was found in it: its leaders and staff.
             Action::AnswerCrossCheck => &[TownshipLeader, TownshipStaff],
             // [Y] the discipline teams (纪委、纪工委) run accountability; the county's decides, the county approves.
+            Action::ReadAccountability => {
+                &[DisciplineTeam, CountyOffice, TownshipLeader, VillageSecretary, VillageCadre]
+            }
             Action::ManageAccountability | Action::DecideAccountability => &[DisciplineTeam],
             Action::ApproveAccountability => &[CountyOffice],
         }

@@ -25,6 +25,9 @@ impl Default for AccountabilityRules {
 impl AccountabilityRules {
     /// Whether the rules hold together; the problem in words otherwise.
     pub fn problem(&self) -> Option<String> {
+        if self.overdue_days > 365 {
+            return Some("案件逾期天数应在 0 至 365 天之间。".into());
+        }
         if self.unvisited_percent > 100 {
             return Some("未走访监测户的比例不能超过 100%。".into());
         }

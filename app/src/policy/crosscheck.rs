@@ -130,6 +130,9 @@ impl CrossCheckRules {
             return Some("检查指标中至少应有一项入户核查的指标。".into());
         }
         let names: std::collections::BTreeSet<&str> = self.indicators.iter().map(|i| i.name.as_str()).collect();
+        if self.indicators.iter().any(|i| i.name.chars().count() > 64) {
+            return Some("检查指标的名称不超过 64 字。".into());
+        }
         if names.len() != self.indicators.len() {
             return Some("检查指标的名称不能重复。".into());
         }

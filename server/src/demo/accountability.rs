@@ -18,12 +18,14 @@ pub(super) async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow:
         .await
         .map_err(fail)?;
     let first = |kind: CandidateKind| view.candidates.iter().find(|c| c.kind == kind && c.unit.code.len() == 12);
+    let mut dismissed = 0;
     if let Some(meeting) = first(CandidateKind::MissedMeeting) {
         let form = DismissForm {
             candidate_key: meeting.key.clone(),
             reason: "当月村两委换届，经县委组织部同意延至次月合并召开".into(),
         };
         app::accountability::service::records::dismiss(db, now, &jiwei, &form).await.map_err(fail)?;
+        dismissed += 1;
     }
     let mut opened = 0;
     for (kind, decide) in [(CandidateKind::OutsideFinding, true), (CandidateKind::OverdueCase, false)] {
@@ -57,7 +59,7 @@ pub(super) async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow:
         app::accountability::service::records::step(db, now, &jiwei, id, &talk).await.map_err(fail)?;
     }
     Ok(format!(
-        "已生成问责演示数据：本半年度候选事项 {} 项，不予问责 1 项，立问责记录 {opened} 件（一件已决定约谈，一件待村里申辩）。",
+        "已生成问责演示数据：本半年度候选事项 {} 项，不予问责 {dismissed} 项，立问责记录 {opened} 件（第一件已决定约谈并记录约谈，其余待村里申辩）。",
         view.candidates.len()
     ))
 }

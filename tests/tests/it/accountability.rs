@@ -120,6 +120,7 @@ async fn candidates_and_a_record_from_them(backend: tests::Backend) {
     let office = app.signed_in("fupin", &app.user("fupin", Role::CountyOffice, COUNTY).await).await;
     let shuji = app.signed_in("shuji", &app.user("shuji", Role::VillageSecretary, VILLAGE_A1).await).await;
     let other = app.signed_in("shuji2", &app.user("shuji2", Role::VillageSecretary, VILLAGE_A2).await).await;
+    let department = app.signed_in("yibao", &app.user("yibao", Role::DepartmentUser, COUNTY).await).await;
     let on_time = app.household(VILLAGE_A1, 1, "按期户").await;
     let late = app.household(VILLAGE_A1, 2, "逾期户").await;
     let after = app.household(VILLAGE_A1, 3, "后报户").await;
@@ -180,6 +181,8 @@ async fn candidates_and_a_record_from_them(backend: tests::Backend) {
 
     // The village states its case; the other village sees nothing of it.
     assert_eq!(get(&other, &format!("/api/accountability/records/{id}")).await.0, 404);
+    assert_eq!(get(&department, &format!("/api/accountability/records/{id}")).await.0, 404, "not a department's");
+    assert_eq!(department.get(&format!("/prints/accountability/{id}/decision.pdf")).await.status(), 404);
     assert_eq!(step(&other, id, "state", "不服", "").await.0, 404);
     assert_eq!(step(&jiwei, id, "state", "代为申辩", "").await.0, 403);
     assert_eq!(step(&shuji, id, "decide", "", "talk").await.0, 403);

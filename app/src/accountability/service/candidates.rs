@@ -84,7 +84,7 @@ fn counted(unit: String, text: String, link: String, verdict: Option<Verdict>) -
 }
 
 /// The candidates of `area` (a county or township the caller's discipline team covers; empty: their first) for
-/// the months `from..=to` (empty: this half-year).
+/// the months `from..=to` (empty: this half-year), each listing at most `LISTED` facts.
 pub async fn candidates(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -92,6 +92,19 @@ pub async fn candidates(
     area: &str,
     from: &str,
     to: &str,
+) -> Result<CandidatesView, AppError> {
+    computed(db, now, ctx, area, from, to, LISTED).await
+}
+
+/// The candidates with at most `listed` facts each (a record's basis takes them all).
+pub(crate) async fn computed(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    area: &str,
+    from: &str,
+    to: &str,
+    listed: usize,
 ) -> Result<CandidatesView, AppError> {
     let caller = ctx.caller()?;
     let first_area = areas(caller).into_iter().next().map(|u| u.code).unwrap_or_default();
@@ -153,7 +166,7 @@ pub async fn candidates(
                 unit: unit(&code),
                 counted: facts.iter().filter(|f| f.counted).count() as u64,
                 exempt: facts.iter().filter(|f| !f.counted).count() as u64,
-                facts: facts.into_iter().take(LISTED).map(|f| f.fact).collect(),
+                facts: facts.into_iter().take(listed).map(|f| f.fact).collect(),
                 dismissed: dismissed.get(&key).cloned(),
                 record_id: records.get(&key).copied(),
                 key,
@@ -187,7 +200,7 @@ async fn missed_meetings(
     today: NaiveDate,
 ) -> Result<Vec<Found>, AppError> {
     let ended: Vec<String> = months.iter().filter(|m| m.2 < today).map(|m| m.0.clone()).collect();
-    let signed: Vec<(String, String)> = meeting::Entity::find()
+    let signed: std::collections::HashSet<(String, String)> = meeting::Entity::find()
         .select_only()
         .column(meeting::Column::OrgCode)
         .column(meeting::Column::Month)
@@ -196,7 +209,9 @@ async fn missed_meetings(
         .filter(meeting::Column::Month.is_in(ended.clone()))
         .into_tuple()
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .collect();
     let units = org_unit::Entity::find()
         .filter(code_prefix(org_unit::Column::Code, prefix))
         .filter(org_unit::Column::Level.is_in([OrgLevel::Village.as_str(), OrgLevel::Township.as_str()]))
@@ -205,7 +220,7 @@ async fn missed_meetings(
     let mut out = Vec::new();
     for u in units {
         for month in &ended {
-            if !signed.iter().any(|(code, m)| *code == u.code && m == month) {
+            if !signed.contains(&(u.code.clone(), month.clone())) {
                 let text = format!("{month} 无已签发的研判会议记录");
                 out.push(counted(u.code.clone(), text, format!("/meetings?unit={}", u.code), None));
             }
@@ -236,7 +251,7 @@ async fn missed_visits(
         for (village, missed) in unvisited {
             let total = monitored.get(&village).copied().unwrap_or(missed).max(1);
             let percent = missed * 100 / total;
-            if percent > u64::from(rules.unvisited_percent) {
+            if missed * 100 > total * u64::from(rules.unvisited_percent) {
                 let text = format!(
                     "{month}：{missed} 户监测户无走访记录（共 {total} 户，{percent}%，超过 {}%）",
                     rules.unvisited_percent
@@ -302,8 +317,9 @@ async fn overdue_cases(
 }
 
 /// Problems found from outside in the period: supervision findings and cross-check findings. A problem the unit
-/// had itself registered before (the finding's own link, or the household's case of the unit recorded on or before
-/// the finding) and solved by its deadline is not counted [Y]; one it registered only after is, and says so.
+/// had itself registered first (the finding's own link, or the household's case of the unit recorded on or before
+/// the finding's day: the same day counts as the unit's own) and solved by its deadline is not counted [Y]; one it
+/// registered only after is, and says so.
 async fn outside_findings(
     db: &DatabaseConnection,
     prefix: &str,
@@ -316,8 +332,14 @@ async fn outside_findings(
         .filter(supervision_finding::Column::FoundOn.between(first.1, last.2))
         .all(db)
         .await?;
+    let sheets_of_period = sea_orm::sea_query::Query::select()
+        .column(cross_check_sheet::Column::Id)
+        .from(cross_check_sheet::Entity)
+        .and_where(cross_check_sheet::Column::VisitedOn.between(first.1, last.2))
+        .to_owned();
     let checked = cross_check_finding::Entity::find()
         .filter(code_prefix(cross_check_finding::Column::VillageCode, prefix))
+        .filter(cross_check_finding::Column::SheetId.in_subquery(sheets_of_period))
         .all(db)
         .await?;
     let sheets: HashMap<i64, (i64, NaiveDate)> = cross_check_sheet::Entity::find()

@@ -135,7 +135,7 @@ pub async fn open(
     let (kind, unit, from, to) =
         parse_candidate_key(key).ok_or_else(|| AppError::validation("candidate_key", "请从候选名单中选择。"))?;
     authz::authorize(caller, Action::ManageAccountability, &unit)?;
-    let found = super::candidates::candidates(db, now, ctx, &unit, &from, &to).await?;
+    let found = super::candidates::computed(db, now, ctx, &unit, &from, &to, usize::MAX).await?;
     let candidate = found
         .candidates
         .into_iter()
@@ -170,8 +170,12 @@ pub async fn open(
         .filter(accountability_record::Column::CandidateKey.eq(key))
         .one(&tx)
         .await?;
-    if taken.is_some() {
-        return Err(AppError::Conflict("已据该候选事项立了问责记录。".into()));
+    let dismissed = accountability_dismissal::Entity::find()
+        .filter(accountability_dismissal::Column::CandidateKey.eq(key))
+        .one(&tx)
+        .await?;
+    if taken.is_some() || dismissed.is_some() {
+        return Err(AppError::Conflict("该候选事项已处理（已不予问责或已立问责记录）。".into()));
     }
     let record = accountability_record::ActiveModel {
         org_code: Set(unit.clone()),
@@ -244,10 +248,11 @@ async fn add_event<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Whether the caller sees a record: the discipline team over its unit, its subject, and anyone with a role over
-/// its unit (the unit's own people and those above them).
+/// Whether the caller sees a record: its subject, and those who read accountability over its unit (the discipline
+/// team, the county office, the unit's leaders and those above them; `Action::ReadAccountability`).
 fn sees(caller: &Caller, record: &accountability_record::Model) -> bool {
-    record.subject_user_id == Some(caller.user_id) || !authz::roles_over(caller, &record.org_code).is_empty()
+    record.subject_user_id == Some(caller.user_id)
+        || authz::authorize(caller, Action::ReadAccountability, &record.org_code).is_ok()
 }
 
 async fn visible(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<accountability_record::Model, AppError> {
@@ -311,16 +316,17 @@ pub async fn step(
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
     let current = accountability_record::Entity::find_by_id(id).one(&tx).await?.ok_or(AppError::NotFound)?;
-    if current.status != record.status {
+    if current.updated_at != record.updated_at {
         return Err(AppError::Conflict("问责记录刚被他人办理过，请刷新后再试。".into()));
     }
+    let current_talk = current.talk_on;
     let mut active = current.into_active_model();
     active.status = Set(next.status.as_str().into());
     active.measure = Set(next.measure.map(|m| m.as_str().to_string()));
     match &step {
         RecordStep::State { text } => active.statement = Set(Some(text.trim().to_string())),
         RecordStep::Talk { on, participants, content, follow_up } => {
-            if record.talk_on.is_some() {
+            if current_talk.is_some() {
                 return Err(AppError::Conflict("约谈情况已记录，不能再改。".into()));
             }
             active.talk_on = Set(Some(*on));
@@ -435,14 +441,13 @@ fn step_label(code: &str) -> &'static str {
     }
 }
 
-/// The records the caller sees, newest first (at most 200): those of the units their roles cover, and their own.
+/// The records the caller sees, newest first (at most 200): those of the units they read accountability over, and
+/// their own.
 pub async fn list(db: &DatabaseConnection, ctx: &RequestContext) -> Result<Vec<RecordSummary>, AppError> {
     let caller = ctx.caller()?;
     let mut within = Condition::any().add(accountability_record::Column::SubjectUserId.eq(caller.user_id));
-    for grant in &caller.roles {
-        if let Some(scope) = grant.scope() {
-            within = within.add(code_prefix(accountability_record::Column::OrgCode, scope.scope_prefix()));
-        }
+    for prefix in authz::scope_prefixes(caller, Action::ReadAccountability) {
+        within = within.add(code_prefix(accountability_record::Column::OrgCode, &prefix));
     }
     let rows = accountability_record::Entity::find()
         .filter(within)

@@ -130,13 +130,6 @@ pub async fn replace(
         .await?
         .filter(|u| team.township_code.as_deref() == Some(u.township_code.as_str()))
         .ok_or_else(|| AppError::validation("household", "该户不在本组的抽查名单中。"))?;
-    let checked = entities::cross_check_sheet::Entity::find()
-        .filter(entities::cross_check_sheet::Column::UnitId.eq(drawn.id))
-        .one(db)
-        .await?;
-    if checked.is_some() {
-        return Err(AppError::Conflict("该户已填写核查表，不能再替换。".into()));
-    }
     let next = cross_check_unit::Entity::find()
         .filter(cross_check_unit::Column::DrawId.eq(draw.id))
         .filter(cross_check_unit::Column::VillageCode.eq(drawn.village_code.as_str()))
@@ -152,6 +145,13 @@ pub async fn replace(
         .ok_or_else(|| AppError::internal(format!("reserve unit {} has no household", next.id)))?;
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
+    let checked = entities::cross_check_sheet::Entity::find()
+        .filter(entities::cross_check_sheet::Column::UnitId.eq(drawn.id))
+        .one(&tx)
+        .await?;
+    if checked.is_some() {
+        return Err(AppError::Conflict("该户已填写核查表，不能再替换。".into()));
+    }
     let mut out = drawn.clone().into_active_model();
     out.role = Set("replaced".into());
     out.replaced_by_unit_id = Set(Some(next.id));

@@ -6,10 +6,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{cross_check_finding, cross_check_self_score, cross_check_sheet, household};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
-};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use super::{audit_change, check_in_sight, may_manage, team_place, window_open};
@@ -190,11 +188,18 @@ pub async fn hand_over(
         notify_owner: true,
     };
     let case_id = open(&tx, now, &actor, opening).await?;
-    let mut active = finding.clone().into_active_model();
-    active.case_id = Set(Some(case_id));
-    active.handed_by = Set(Some(caller.user_id));
-    active.handed_at = Set(Some(now));
-    active.update(&tx).await?;
+    // Taken only if nobody handed it over meanwhile (a second click, a colleague): else nothing is kept.
+    let taken = cross_check_finding::Entity::update_many()
+        .col_expr(cross_check_finding::Column::CaseId, Expr::value(case_id))
+        .col_expr(cross_check_finding::Column::HandedBy, Expr::value(caller.user_id))
+        .col_expr(cross_check_finding::Column::HandedAt, Expr::value(now))
+        .filter(cross_check_finding::Column::Id.eq(finding.id))
+        .filter(cross_check_finding::Column::CaseId.is_null())
+        .exec(&tx)
+        .await?;
+    if taken.rows_affected == 0 {
+        return Err(AppError::Conflict("该问题已交办。".into()));
+    }
     let changes = json!({ "after": { "finding_id": finding.id, "title": finding.title, "case_id": case_id,
         "owner_user_id": owner, "deadline": deadline } });
     audit_change(&tx, &actor, now, &check, "crosscheck.handed_over", changes).await?;
