@@ -95,11 +95,11 @@ pub async fn hand_over(
     Ok((StatusCode::CREATED, Json(HandedOver { case_id })))
 }
 
-/// Enter or correct the township's self-assessment (its leaders and staff).
+/// Enter or correct the township's self-assessment (its leaders and staff), until the check's window ends.
 #[utoipa::path(put, path = "/api/cross-checks/{id}/self-scores", tag = "cross-checks",
     params(("id" = i64, Path, description = "交叉检查编号")), request_body = SelfScoreForm,
     responses((status = 204), (status = 422, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-    (status = 404, body = super::ErrorBody)))]
+    (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody)))]
 pub async fn self_score(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,

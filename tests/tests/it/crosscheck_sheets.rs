@@ -210,8 +210,10 @@ async fn a_sheet_becomes_a_case_and_a_score(backend: tests::Backend) {
     assert_eq!(sheet_page(&a, household_unit).await.0, 404);
     let second = village["households"][1]["unit_id"].as_i64().unwrap();
     assert_eq!(post(&a, "/api/cross-checks/sheets", sheet(second, questions, &[])).await.0, 404);
-    // The township still reads the sheet its case links to.
+    // The township still reads the sheet its case links to, but no longer changes its self-assessment.
     assert_eq!(sheet_page(&staff, household_unit).await.0, 200);
+    let late = json!({ "township": TOWNSHIP_B, "score": "99", "note": "" });
+    assert_eq!(post_put(&staff, &format!("/api/cross-checks/{check}/self-scores"), late).await, 409);
 
     let records = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 300).await.unwrap();
     let count = |action: &str| records.iter().filter(|r| r.action == action).count();

@@ -23,7 +23,8 @@ use crate::db::begin_write;
 use crate::error::AppError;
 use crate::request::RequestContext;
 
-/// Enter (or correct) the township's self-assessment: its leaders and staff, for a township the check covers.
+/// Enter (or correct) the township's self-assessment: its leaders and staff, for a township the check covers, until
+/// the check's window ends (the ranking does not change after).
 pub async fn enter_self_score(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -38,6 +39,9 @@ pub async fn enter_self_score(
         return Err(AppError::validation("township", "该镇街不在本次交叉检查范围内。"));
     }
     authz::authorize(caller, Action::AnswerCrossCheck, township)?;
+    if now > check.window_end {
+        return Err(AppError::Conflict("检查时间已结束，不能再填报或修改自评。".into()));
+    }
     let tenths = parse_points(&form.score)
         .ok_or_else(|| AppError::validation("score", "自评得分应为 0 至 100 之间的数，最多一位小数，例如 92.5。"))?;
     let note = form.note.trim();
