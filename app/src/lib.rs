@@ -9,6 +9,7 @@
 #![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
 
 pub mod accountability;
+pub mod assessment;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

@@ -74,6 +74,13 @@ pub fn beijing_year_start(year: i32) -> DateTime<Utc> {
         .map_or(DateTime::<Utc>::MIN_UTC, |start| start.with_timezone(&Utc))
 }
 
+/// The moment a day begins in Beijing (00:00 Beijing time).
+pub fn beijing_day_start(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(beijing()).single())
+        .map_or(DateTime::<Utc>::MIN_UTC, |start| start.with_timezone(&Utc))
+}
+
 /// Beijing time for display: "2026-03-02 09:00".
 pub fn beijing_time(at: DateTime<Utc>) -> String {
     in_beijing(at).format("%Y-%m-%d %H:%M").to_string()

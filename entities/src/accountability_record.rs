@@ -26,6 +26,8 @@ pub struct Model {
     pub created_by: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The measure decided (and approved where needed) that stands while a correction waits for the county.
+    pub measure_in_force: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -35,6 +35,7 @@ mod m20261206_000025_supervision_evidence_and_followup;
 mod m20261206_000026_cross_check;
 mod m20261207_000027_cross_check_sheets;
 mod m20261207_000028_accountability;
+mod m20261208_000029_assessment;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000026_cross_check::Migration),
             Box::new(m20261207_000027_cross_check_sheets::Migration),
             Box::new(m20261207_000028_accountability::Migration),
+            Box::new(m20261208_000029_assessment::Migration),
         ];
         migrations.into_iter().map(|migration| Box::new(Transactional(migration)) as Box<dyn MigrationTrait>).collect()
     }

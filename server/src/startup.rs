@@ -289,6 +289,8 @@ fn router(state: AppState, settings: &Settings) -> Router {
         .route("/prints/cross-checks/units/{unit}/sheet.pdf", get(crate::api::prints::cross_check_sheet))
         .route("/prints/cross-checks/{id}/report.pdf", get(crate::api::prints::cross_check_report))
         .route("/prints/accountability/{id}/decision.pdf", get(crate::api::prints::accountability_decision))
+        .route("/prints/assessments/{year}/table.pdf", get(crate::api::prints::assessment_table))
+        .route("/prints/assessments/vetoes/{id}/decision.pdf", get(crate::api::prints::assessment_veto))
         .route("/prints/visits/{id}/visit-sheet.pdf", get(crate::api::prints::recorded_visit_sheet))
         .route("/prints/villages/{code}/visit-sheets.pdf", get(crate::api::prints::village_visit_sheets))
         .route("/prints/meetings/{id}/minutes.pdf", get(crate::api::prints::meeting_minutes))

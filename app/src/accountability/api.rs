@@ -30,6 +30,14 @@ pub async fn open_record(form: OpenForm) -> Result<i64, AppError> {
     super::service::records::open(&state.db, state.clock.now(), &ctx, &form).await
 }
 
+/// The people of a unit who may be named a record's subject.
+#[server(prefix = "/rpc")]
+pub async fn record_subjects(unit: String) -> Result<Vec<crate::households::CadreOption>, AppError> {
+    let state = crate::request::app_state()?;
+    let ctx = crate::request::request_context().await?;
+    super::service::records::subjects(&state.db, &ctx, &unit).await
+}
+
 /// The records the caller sees.
 #[server(prefix = "/rpc")]
 pub async fn list_records() -> Result<Vec<RecordSummary>, AppError> {

@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use super::api::{DismissCandidate, OpenRecord, TakeRecordStep, get_candidates, get_record, list_records};
+use super::api::{
+    DismissCandidate, OpenRecord, TakeRecordStep, get_candidates, get_record, list_records, record_subjects,
+};
 use super::{CandidateView, Measure, RecordView};
 use crate::permissions::Action;
 use crate::ui::{ErrorBox, action_error, caller_may, count_successes, field_error, form_error};
@@ -131,10 +133,7 @@ fn Candidate(
             {c.record_id.map(|id| view! { <p><a href=format!("/accountability/records/{id}")>{format!("已立问责记录 {id}")}</a></p> })}
             {(!handled).then(|| view! {
                 <div class="actions">
-                    <ActionForm action=open attr:class="inline">
-                        <input type="hidden" name="form[candidate_key]" value=open_key/>
-                        <button type="submit" class="primary">"立问责记录"</button>
-                    </ActionForm>
+                    <OpenForm key=open_key unit=c.unit.code.clone() open/>
                     <details>
                         <summary>"不予问责"</summary>
                         <ActionForm action=dismiss attr:class="form">
@@ -148,6 +147,42 @@ fn Candidate(
                 </div>
             })}
         </li>
+    }
+}
+
+/// Opening a record from a candidate: the subject is the unit, or a person of it chosen from its people (listed
+/// once the form is opened).
+#[component]
+fn OpenForm(key: String, unit: String, open: ServerAction<OpenRecord>) -> impl IntoView {
+    let shown = RwSignal::new(false);
+    let people = Resource::new(
+        move || shown.get().then(|| unit.clone()),
+        |unit| async move {
+            match unit {
+                Some(unit) => record_subjects(unit).await.unwrap_or_default(),
+                None => Vec::new(),
+            }
+        },
+    );
+    let field = format!("subject_{}", key.replace(':', "_"));
+    view! {
+        <details on:toggle=move |_| shown.set(true)>
+            <summary class="button primary">"立问责记录"</summary>
+            <ActionForm action=open attr:class="form">
+                <input type="hidden" name="form[candidate_key]" value=key/>
+                <label for=field.clone()>"问责对象"</label>
+                <select id=field name="form[subject_user_id]">
+                    <option value="">"单位（由村党支部书记或镇街主要负责人申辩）"</option>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            people.await.into_iter().map(|p| view! { <option value=p.user_id>{p.label}</option> }).collect_view()
+                        })}
+                    </Transition>
+                </select>
+                {field_error(open.value(), "subject_user_id")}
+                <button type="submit" class="primary">"确认立案"</button>
+            </ActionForm>
+        </details>
     }
 }
 

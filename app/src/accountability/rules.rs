@@ -20,14 +20,17 @@ pub enum CandidateKind {
     OverdueCase,
     /// A problem found from outside: a supervision round or a cross-check.
     OutsideFinding,
+    /// A monitored household raised a red alert (a 返贫致贫 risk) with no visit in the policy's days before.
+    Relapse,
 }
 
 impl CandidateKind {
-    pub const ALL: [CandidateKind; 4] = [
+    pub const ALL: [CandidateKind; 5] = [
         CandidateKind::MissedMeeting,
         CandidateKind::MissedVisits,
         CandidateKind::OverdueCase,
         CandidateKind::OutsideFinding,
+        CandidateKind::Relapse,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +39,7 @@ impl CandidateKind {
             CandidateKind::MissedVisits => "missed_visits",
             CandidateKind::OverdueCase => "overdue_case",
             CandidateKind::OutsideFinding => "outside_finding",
+            CandidateKind::Relapse => "relapse",
         }
     }
 
@@ -49,6 +53,7 @@ impl CandidateKind {
             CandidateKind::MissedVisits => "走访不到位",
             CandidateKind::OverdueCase => "风险案件逾期未办结",
             CandidateKind::OutsideFinding => "督查、交叉检查发现的问题",
+            CandidateKind::Relapse => "监测户出现返贫致贫风险，此前未按要求走访",
         }
     }
 }
@@ -293,6 +298,8 @@ impl RecordStep {
 pub struct RecordState {
     pub status: RecordStatus,
     pub measure: Option<Measure>,
+    /// The measure decided (and approved where needed) that stands while a correction waits for the county.
+    pub in_force: Option<Measure>,
     pub statement_due: NaiveDate,
 }
 
@@ -303,7 +310,10 @@ pub fn transition(current: &RecordState, step: &RecordStep, today: NaiveDate) ->
         if text.trim().is_empty() { Err(AppError::validation(field, format!("请填写{what}。"))) } else { Ok(()) }
     };
     let wrong = || AppError::Conflict(format!("问责记录当前为“{}”，不能“{}”。", current.status.label(), step.label()));
-    let next = |status: RecordStatus, measure: Option<Measure>| Ok(RecordState { status, measure, ..current.clone() });
+    let next = |status: RecordStatus, measure: Option<Measure>| {
+        let in_force = if status == RecordStatus::Decided { measure } else { current.in_force };
+        Ok(RecordState { status, measure, in_force, ..current.clone() })
+    };
     use RecordStatus::*;
     match (current.status, step) {
         (AwaitingStatement, RecordStep::State { text }) => {
@@ -334,7 +344,11 @@ pub fn transition(current: &RecordState, step: &RecordStep, today: NaiveDate) ->
         (AwaitingApproval, RecordStep::Approve { .. }) => next(Decided, current.measure),
         (AwaitingApproval, RecordStep::Reject { note }) => {
             required(note, "note", "退回的理由")?;
-            next(AwaitingDecision, None)
+            // A correction sent back leaves the decision in force; a first decision goes back to the team.
+            match current.in_force {
+                Some(measure) => next(Decided, Some(measure)),
+                None => next(AwaitingDecision, None),
+            }
         }
         (Decided, RecordStep::Correct { measure, reason }) => {
             required(reason, "reason", "更正的理由")?;
@@ -409,8 +423,12 @@ mod tests {
 
     #[test]
     fn a_record_goes_from_statement_to_decision_and_is_changed_only_by_its_own_steps() {
-        let opened =
-            RecordState { status: RecordStatus::AwaitingStatement, measure: None, statement_due: day("2026-06-05") };
+        let opened = RecordState {
+            status: RecordStatus::AwaitingStatement,
+            measure: None,
+            in_force: None,
+            statement_due: day("2026-06-05"),
+        };
         let text = |t: &str| t.to_string();
         assert!(transition(&opened, &RecordStep::Review { note: text("审查") }, day("2026-06-01")).is_err());
         let stated = transition(&opened, &RecordStep::State { text: text("已整改") }, day("2026-06-05")).unwrap();
@@ -432,6 +450,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!((corrected.status, corrected.measure), (RecordStatus::Decided, Some(Measure::Talk)));
+        // A correction to a measure the county must approve, sent back: the talk decided stands.
+        let heavier = RecordStep::Correct { measure: Measure::Organisational, reason: text("情节较重") };
+        let waiting = transition(&corrected, &heavier, day("2026-06-10")).unwrap();
+        assert_eq!((waiting.status, waiting.in_force), (RecordStatus::AwaitingApproval, Some(Measure::Talk)));
+        let sent_back =
+            transition(&waiting, &RecordStep::Reject { note: text("依据不足") }, day("2026-06-11")).unwrap();
+        assert_eq!((sent_back.status, sent_back.measure), (RecordStatus::Decided, Some(Measure::Talk)));
+        let first = transition(&pending, &RecordStep::Reject { note: text("依据不足") }, day("2026-06-09")).unwrap();
+        assert_eq!((first.status, first.measure), (RecordStatus::AwaitingDecision, None));
         let revoked = transition(&corrected, &RecordStep::Revoke { reason: text("撤销") }, day("2026-06-11")).unwrap();
         assert_eq!(revoked.status, RecordStatus::Revoked);
         assert!(transition(&revoked, &RecordStep::Revoke { reason: text("再撤销") }, day("2026-06-12")).is_err());

@@ -49,12 +49,14 @@ pub enum Action {
     ManageAccountability,
     /// Decide on an accountability record, correct or revoke a decision (held at the county).
     DecideAccountability,
-    /// Approve the heavier measures of accountability (held at the county).
+    /// Approve the heavier measures of accountability and one-vote vetoes (held at the county).
     ApproveAccountability,
+    /// Compute and publish the county's annual assessment of its townships and villages (考核).
+    ManageAssessment,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::ReadOrgUnit,
         Action::ManageOrgUnits,
         Action::ReadHousehold,
@@ -78,6 +80,7 @@ impl Action {
         Action::ManageAccountability,
         Action::DecideAccountability,
         Action::ApproveAccountability,
+        Action::ManageAssessment,
     ];
 
     /// What the action is, in Chinese (refusals in the audit log name it).
@@ -105,7 +108,8 @@ impl Action {
             Action::ReadAccountability => "问责：查看本单位的问责记录",
             Action::ManageAccountability => "问责：查看候选事项、立案、审查",
             Action::DecideAccountability => "问责：作出、更正、撤销决定（县级）",
-            Action::ApproveAccountability => "问责：审批组织处理和移送（县级）",
+            Action::ApproveAccountability => "问责：审批组织处理、移送和一票否决（县级）",
+            Action::ManageAssessment => "考核：计算、发布年度考核结果（县级）",
         }
     }
 
@@ -143,6 +147,7 @@ impl Action {
             Action::ManageAccountability => "accountability.manage",
             Action::DecideAccountability => "accountability.decide",
             Action::ApproveAccountability => "accountability.approve",
+            Action::ManageAssessment => "assessment.manage",
         }
     }
 
@@ -212,6 +217,8 @@ impl Action {
             }
             Action::ManageAccountability | Action::DecideAccountability => &[DisciplineTeam],
             Action::ApproveAccountability => &[CountyOffice],
+            // The county's office organises the annual assessment of its townships and villages.
+            Action::ManageAssessment => &[CountyOffice],
         }
     }
 

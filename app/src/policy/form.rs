@@ -76,6 +76,13 @@ pub struct PolicyForm {
     pub accountability_overdue_days: String,
     pub accountability_unvisited_percent: String,
     pub accountability_statement_days: String,
+    pub accountability_relapse_days: String,
+    /// "20/25/25/20/10": meetings, visits, cases, inspections, accountability.
+    pub assessment_weights: String,
+    /// "5/20": points off per counted outside finding, per decided record.
+    pub assessment_deductions: String,
+    /// One ground of a one-vote veto a line.
+    pub veto_grounds: String,
 }
 
 /// Class names as the form lists them: "脱贫不稳定户、边缘易致贫户".
@@ -85,6 +92,23 @@ fn names(text: &str) -> Vec<String> {
 
 fn whole<T: std::str::FromStr>(field: &str, label: &str, text: &str) -> Result<T, AppError> {
     text.trim().parse().map_err(|_| AppError::validation(field, format!("{label}应为整数。")))
+}
+
+/// "20/25/25" → [20, 25, 25]; empty → none; a part that is not a whole number → an empty list (refused by the caller).
+fn numbers(text: &str) -> Option<Vec<u32>> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let parts: Option<Vec<u32>> = text.split(['/', '／']).map(|p| p.trim().parse().ok()).collect();
+    Some(parts.unwrap_or_default())
+}
+
+/// The two deductions of the assessment: per outside finding, per decided record.
+fn deductions(parts: &[u32]) -> Result<(u32, u32), AppError> {
+    match parts {
+        [finding, record] => Ok((*finding, *record)),
+        _ => Err(AppError::validation("assessment_deductions", "扣分应写作 5/20 的形式（每个问题、每条问责记录）。")),
+    }
 }
 
 fn optional_whole(field: &str, label: &str, text: &str) -> Result<Option<i64>, AppError> {
@@ -227,6 +251,13 @@ impl PolicyForm {
             accountability_overdue_days: p.accountability.overdue_days.to_string(),
             accountability_unvisited_percent: p.accountability.unvisited_percent.to_string(),
             accountability_statement_days: p.accountability.statement_days.to_string(),
+            accountability_relapse_days: p.accountability.relapse_visit_days.to_string(),
+            assessment_weights: p.accountability.assessment_weights.map(|n| n.to_string()).join("/"),
+            assessment_deductions: format!(
+                "{}/{}",
+                p.accountability.finding_deduction, p.accountability.record_deduction
+            ),
+            veto_grounds: p.accountability.veto_grounds.join("\n"),
         }
     }
 
@@ -392,6 +423,10 @@ impl PolicyForm {
         let number = |problems: &mut Problems, text: &str, field: &str, label: &str, default: u32| {
             if text.trim().is_empty() { default } else { problems.take(whole(field, label, text)) }
         };
+        let (finding_deduction, record_deduction) = match numbers(&self.assessment_deductions) {
+            None => (d.finding_deduction, d.record_deduction),
+            Some(parts) => problems.take(deductions(&parts)),
+        };
         super::accountability::AccountabilityRules {
             overdue_days: number(
                 problems,
@@ -414,6 +449,25 @@ impl PolicyForm {
                 "申辩期限",
                 d.statement_days,
             ),
+            relapse_visit_days: number(
+                problems,
+                &self.accountability_relapse_days,
+                "accountability_relapse_days",
+                "返贫致贫前应走访的天数",
+                d.relapse_visit_days,
+            ),
+            assessment_weights: match numbers(&self.assessment_weights) {
+                None => d.assessment_weights,
+                Some(parts) => problems.take(<[u32; 5]>::try_from(parts).map_err(|_| {
+                    AppError::validation("assessment_weights", "年度考核权重应写作 20/25/25/20/10 的形式（五项）。")
+                })),
+            },
+            finding_deduction,
+            record_deduction,
+            veto_grounds: match self.veto_grounds.trim() {
+                "" => d.veto_grounds,
+                text => text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
+            },
         }
     }
 

@@ -119,6 +119,7 @@ fn PolicyDetails(view: PolicyView) -> impl IntoView {
             <dt>"办理时限"</dt><dd>{format!("初审 {} 个工作日，核实 {}内，公示不少于 {} 个工作日", p.initial_review_working_days, p.verification.label(), p.public_notice_working_days)}</dd>
             <dt>"交叉检查"</dt><dd>{format!("每个镇街不少于 {} 个村，每村不少于 {} 户", p.cross_check_villages_per_township, p.cross_check_households_per_village)}</dd>
             <dt>"问责"</dt><dd>{format!("案件逾期超过 {} 天、某月未走访监测户超过 {}% 列入候选；申辩期限 {} 天", p.accountability.overdue_days, p.accountability.unvisited_percent, p.accountability.statement_days)}</dd>
+            <dt>"年度考核"</dt><dd>{format!("权重 {}；一票否决情形 {} 项", p.accountability.assessment_weights.map(|w| w.to_string()).join("/"), p.accountability.veto_grounds.len())}</dd>
             <dt>"规模控制"</dt><dd>{format!("建档立卡人口的 {:.1}%", f64::from(p.scale_control_permille) / 10.0)}</dd>
             <dt>"低保渐退期"</dt><dd>{format!("{} 个月", p.dibao_taper_months)}</dd>
             <dt>"风险消除前收入稳定"</dt><dd>{format!("不少于 {} 个月", p.elimination_stable_months)}</dd>
@@ -287,6 +288,12 @@ fn PolicyEditor(
             {text("accountability_overdue_days", "form[accountability_overdue_days]", "问责：案件逾期超过几天列入候选（0 为逾期即列入）", form.accountability_overdue_days.clone())}
             {text("accountability_unvisited_percent", "form[accountability_unvisited_percent]", "问责：某月未走访的监测户超过比例（%）列入候选", form.accountability_unvisited_percent.clone())}
             {text("accountability_statement_days", "form[accountability_statement_days]", "问责：申辩期限（天）", form.accountability_statement_days.clone())}
+            {text("accountability_relapse_days", "form[accountability_relapse_days]", "问责：监测户出现红色预警（返贫致贫风险）前几天内无走访的列入候选", form.accountability_relapse_days.clone())}
+            {text("assessment_weights", "form[assessment_weights]", "年度考核权重：研判会议/走访覆盖/案件办理/督查和交叉检查/问责记录（之和为 100）", form.assessment_weights.clone())}
+            {text("assessment_deductions", "form[assessment_deductions]", "年度考核扣分：每个计入的督查、交叉检查问题/每条问责决定（分）", form.assessment_deductions.clone())}
+            <label for="veto_grounds">"一票否决情形（每行一项）"</label>
+            <textarea id="veto_grounds" name="form[veto_grounds]" rows="3">{form.veto_grounds.clone()}</textarea>
+            {field_error(value, "veto_grounds")}
             {field_error(value, "accountability")}
             <button type="submit" class="primary">"保存"</button>
         </ActionForm>

@@ -69,6 +69,18 @@ const AREAS: &[AreaLink] = &[
         what: "本单位适用的监测线、对象类别、走访频次和办理时限",
         needs: &[],
     },
+    AreaLink {
+        href: "/accountability",
+        label: "问责",
+        what: "依据系统记录提出的问责候选事项（自查发现并按期解决的不计入），问责记录的申辩、审查、决定和审批",
+        needs: &[Action::ReadAccountability],
+    },
+    AreaLink {
+        href: "/assessments",
+        label: "年度考核",
+        what: "各镇街、村的年度考核得分和排名（每项得分可查看依据），一票否决的提请、认定和审批",
+        needs: &[Action::ReadAccountability],
+    },
     AreaLink { href: "/account", label: "我的账号", what: "修改密码", needs: &[] },
 ];
 
@@ -142,7 +154,6 @@ pub fn HomePage() -> impl IntoView {
                     })
                 })}
             </Transition>
-            <p class="muted">"年度考核和一票否决正在建设中；问责候选事项和问责记录已可使用。"</p>
         </section>
     }
 }

@@ -91,6 +91,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cross-checks/units/:unit") view=|| view! { <crate::crosscheck::CheckSheetPage/> }/>
                     <Route path=path!("/accountability") view=|| view! { <crate::accountability::pages::AccountabilityPage/> }/>
                     <Route path=path!("/accountability/records/:id") view=|| view! { <crate::accountability::pages::RecordPage/> }/>
+                    <Route path=path!("/assessments") view=|| view! { <crate::assessment::pages::AssessmentPage/> }/>
+                    <Route path=path!("/assessments/:year/units/:code") view=|| view! { <crate::assessment::pages::UnitAssessmentPage/> }/>
+                    <Route path=path!("/assessments/vetoes") view=|| view! { <crate::assessment::veto_pages::VetoesPage/> }/>
+                    <Route path=path!("/assessments/vetoes/:id") view=|| view! { <crate::assessment::veto_pages::VetoPage/> }/>
                     <Route path=path!("/reports") view=|| view! { <RoleGate needs=&[Action::ReadHousehold] what="统计报表"><ReportsPage/></RoleGate> }/>
                     <Route path=(StaticSegment("imports"), ParamSegment("id")) view=ImportReportPage/>
                     <Route path=path!("/settings") view=PolicyPage/>
@@ -132,6 +136,7 @@ const NAV: &[NavItem] = &[
     NavItem { href: "/supervision", label: "专项督查", needs: &[Action::ReadHousehold, Action::ManageSupervision] },
     NavItem { href: "/cross-checks", label: "交叉检查", needs: &[] },
     NavItem { href: "/accountability", label: "问责", needs: &[] },
+    NavItem { href: "/assessments", label: "考核", needs: &[Action::ReadAccountability] },
     NavItem { href: "/reports", label: "统计报表", needs: &[Action::ReadHousehold] },
     NavItem { href: "/settings", label: "政策设置", needs: &[] },
 ];

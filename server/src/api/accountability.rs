@@ -75,6 +75,26 @@ pub async fn open(
     Ok((StatusCode::CREATED, Json(NewId::from(id))))
 }
 
+/// The unit whose people are asked for.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct SubjectsQuery {
+    /// A village or township code.
+    #[serde(default)]
+    unit: String,
+}
+
+/// The people of a unit who may be named a record's subject (`subject_user_id`), for the discipline team over it.
+#[utoipa::path(get, path = "/api/accountability/subjects", tag = "accountability", params(SubjectsQuery),
+    responses((status = 200, body = Vec<app::households::CadreOption>), (status = 422, body = super::ErrorBody),
+    (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn subjects(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<SubjectsQuery>,
+) -> Result<Json<Vec<app::households::CadreOption>>, AppError> {
+    Ok(Json(app::accountability::service::records::subjects(&state.db, &ctx, &q.unit).await?))
+}
+
 /// The records the caller sees, newest first.
 #[utoipa::path(get, path = "/api/accountability/records", tag = "accountability",
     responses((status = 200, body = Vec<RecordSummary>)))]

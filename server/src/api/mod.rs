@@ -4,6 +4,7 @@
 //! The OpenAPI document is served at `/api/openapi.json`.
 
 mod accountability;
+mod assessment;
 mod auth;
 mod cases;
 mod crosscheck;
@@ -54,7 +55,9 @@ use utoipa::{Modify, OpenApi};
         crosscheck_sheets::findings, crosscheck_sheets::hand_over, crosscheck_sheets::self_score,
         crosscheck_sheets::scores, crosscheck_sheets::report_file,
         accountability::candidates, accountability::dismiss, accountability::open, accountability::list,
-        accountability::get_one, accountability::step,
+        accountability::get_one, accountability::step, accountability::subjects,
+        assessment::table, assessment::compute, assessment::publish, assessment::table_file, assessment::unit,
+        assessment::vetoes, assessment::propose, assessment::get_veto, assessment::veto_step,
     ),
     components(schemas(
         auth::LoginRequest, auth::PasswordChange, app::permissions::Caller, app::permissions::RoleGrant, app::permissions::Role,
@@ -96,6 +99,8 @@ use utoipa::{Modify, OpenApi};
         app::crosscheck::SelfScoreForm, app::crosscheck::ScoresView,
         app::accountability::CandidatesView, app::accountability::DismissForm, app::accountability::OpenForm,
         app::accountability::RecordSummary, app::accountability::RecordView, app::accountability::StepForm,
+        app::assessment::AssessmentTable, app::assessment::UnitAssessmentView, app::assessment::VetoForm,
+        app::assessment::VetoStepForm, app::assessment::VetoView, app::assessment::VetoesView,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),
     security(("bearer" = []), ("session" = [])),
@@ -275,6 +280,16 @@ pub fn router() -> Router<AppState> {
         .route("/accountability/records", get(accountability::list).post(accountability::open))
         .route("/accountability/records/{id}", get(accountability::get_one))
         .route("/accountability/records/{id}/steps", post(accountability::step))
+        .route("/accountability/subjects", get(accountability::subjects))
+        .route("/assessments/{year}", get(assessment::table))
+        .route("/assessments/{year}/computation", post(assessment::compute))
+        .route("/assessments/{year}/publication", post(assessment::publish))
+        .route("/assessments/{year}/table.xlsx", get(assessment::table_file))
+        .route("/assessments/{year}/units/{code}", get(assessment::unit))
+        .route("/assessments/{year}/vetoes", get(assessment::vetoes))
+        .route("/vetoes", post(assessment::propose))
+        .route("/vetoes/{id}", get(assessment::get_veto))
+        .route("/vetoes/{id}/steps", post(assessment::veto_step))
         .route(
             "/supervision/findings/{id}/evidence",
             post(evidence::upload_finding_evidence).layer(DefaultBodyLimit::disable()),

@@ -264,6 +264,36 @@ pub async fn accountability_decision(
     .await?)
 }
 
+/// The county's assessment table of a year.
+pub async fn assessment_table(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Extension(printer): Extension<Arc<Printer>>,
+    Path(year): Path<String>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, PrintFailed> {
+    let county = q.get("county").cloned().unwrap_or_default();
+    let (title, data) =
+        app::assessment::service::table::table_sheet(&state.db, state.clock.now(), &ctx, &county, &year).await?;
+    Ok(pdf_response(printer, title.clone(), vec![Part { form: "assessment-table", data, bookmark: title }]).await?)
+}
+
+/// 一票否决决定 of a veto.
+pub async fn assessment_veto(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Extension(printer): Extension<Arc<Printer>>,
+    Path(id): Path<i64>,
+) -> Result<Response, PrintFailed> {
+    let (title, data) = app::assessment::service::vetoes::veto_sheet(&state.db, state.clock.now(), &ctx, id).await?;
+    Ok(pdf_response(
+        printer,
+        format!("一票否决决定-{id}"),
+        vec![Part { form: "assessment-veto", data, bookmark: title }],
+    )
+    .await?)
+}
+
 /// "张建国户（500152101201000001）" from a form's household data.
 fn bookmark(data: &serde_json::Value) -> String {
     let household = &data["household"];

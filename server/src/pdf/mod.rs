@@ -22,7 +22,7 @@ use template::{Block, Template, TemplateError};
 pub const DEFAULT_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 
 /// The built-in forms: name, layout, text.
-const BUILT_IN: [(&str, &str, Option<&str>); 12] = [
+const BUILT_IN: [(&str, &str, Option<&str>); 14] = [
     ("visit-sheet", include_str!("../../../print-templates/visit-sheet/layout.toml"), None),
     ("meeting-minutes", include_str!("../../../print-templates/meeting-minutes/layout.toml"), None),
     ("meeting-book", include_str!("../../../print-templates/meeting-book/layout.toml"), None),
@@ -43,6 +43,8 @@ const BUILT_IN: [(&str, &str, Option<&str>); 12] = [
     ("cross-check-village-sheet", include_str!("../../../print-templates/cross-check-village-sheet/layout.toml"), None),
     ("cross-check-report", include_str!("../../../print-templates/cross-check-report/layout.toml"), None),
     ("accountability-decision", include_str!("../../../print-templates/accountability-decision/layout.toml"), None),
+    ("assessment-table", include_str!("../../../print-templates/assessment-table/layout.toml"), None),
+    ("assessment-veto", include_str!("../../../print-templates/assessment-veto/layout.toml"), None),
 ];
 
 /// One form to print with its data; several make one PDF (a batch), each numbered on its own.

@@ -45,7 +45,7 @@ async fn case(app: &TestApp, code: &str, source: &str, created: &str, deadline: 
 }
 
 /// A finding of the county's supervision round about the household, found on `found`.
-async fn finding(app: &TestApp, round: i64, code: &str, found: &str) {
+pub(super) async fn finding(app: &TestApp, round: i64, code: &str, found: &str) {
     let household = app.household_row(code).await;
     entities::supervision_finding::ActiveModel {
         round_id: Set(round),
@@ -76,7 +76,7 @@ async fn finding(app: &TestApp, round: i64, code: &str, found: &str) {
     .unwrap();
 }
 
-async fn round(app: &TestApp) -> i64 {
+pub(super) async fn round(app: &TestApp) -> i64 {
     entities::supervision_round::ActiveModel {
         org_code: Set(COUNTY.into()),
         title: Set("2026 年上半年专项督查".into()),
@@ -170,7 +170,23 @@ async fn candidates_and_a_record_from_them(backend: tests::Backend) {
     let dismiss = json!({ "candidate_key": meetings.key, "reason": "1—2 月村两委换届，县里统一安排补开" });
     assert_eq!(post(&jiwei, "/api/accountability/dismissals", dismiss.clone()).await.0, 204);
     assert_eq!(post(&jiwei, "/api/accountability/dismissals", dismiss).await.0, 409);
-    let (status, opened) = post(&jiwei, "/api/accountability/records", json!({ "candidate_key": outside.key })).await;
+    // The same months under another period are the same candidate: already dismissed.
+    let february = format!("missed_meeting:{VILLAGE_A1}:2026-02:2026-02");
+    let (status, body) = post(&jiwei, "/api/accountability/records", json!({ "candidate_key": february })).await;
+    assert_eq!(status, 409, "{body}");
+    // A key the record does not make a candidate is refused.
+    let made_up = json!({ "candidate_key": format!("relapse:{VILLAGE_A1}:2026-01:2026-02"), "reason": "无" });
+    assert_eq!(post(&jiwei, "/api/accountability/dismissals", made_up).await.0, 409);
+    // The subject is a person of the village, chosen from its people.
+    let people: Vec<Value> =
+        jiwei.get(&format!("/api/accountability/subjects?unit={VILLAGE_A1}")).await.json().await.unwrap();
+    let shuji_id = app.user_id("shuji").await;
+    assert!(people.iter().any(|p| p["user_id"] == shuji_id), "{people:?}");
+    assert_eq!(shuji.get(&format!("/api/accountability/subjects?unit={VILLAGE_A1}")).await.status(), 403);
+    let stranger = json!({ "candidate_key": outside.key, "subject_user_id": app.user_id("shuji2").await.to_string() });
+    assert_eq!(post(&jiwei, "/api/accountability/records", stranger).await.1["field"], "subject_user_id");
+    let form = json!({ "candidate_key": outside.key, "subject_user_id": shuji_id.to_string() });
+    let (status, opened) = post(&jiwei, "/api/accountability/records", form).await;
     assert_eq!(status, 201, "{opened}");
     let id = opened["id"].as_i64().unwrap();
     assert_eq!(post(&jiwei, "/api/accountability/records", json!({ "candidate_key": outside.key })).await.0, 409);
@@ -178,6 +194,7 @@ async fn candidates_and_a_record_from_them(backend: tests::Backend) {
     assert_eq!(r.basis.len(), 2, "the counted facts only");
     assert!(r.basis.iter().all(|f| f.link.starts_with("/supervision/")));
     assert_eq!((r.status.as_str(), r.statement_due), ("awaiting_statement", day("2026-03-07")));
+    assert_eq!(r.subject.as_deref(), Some("测试shuji"));
 
     // The village states its case; the other village sees nothing of it.
     assert_eq!(get(&other, &format!("/api/accountability/records/{id}")).await.0, 404);
@@ -221,13 +238,30 @@ async fn candidates_and_a_record_from_them(backend: tests::Backend) {
     assert_eq!(step(&jiwei, id, "review", "再审", "").await.0, 409);
     assert_eq!(step(&jiwei, id, "correct", "", "notice").await.1["field"], "reason");
     assert_eq!(step(&jiwei, id, "correct", "原决定漏列通报", "notice").await.0, 204);
+    // A correction to a measure the county must approve, sent back: the decision in force stands.
+    assert_eq!(step(&jiwei, id, "correct", "情节较重，改为组织处理", "organisational").await.0, 204);
+    assert_eq!(step(&office, id, "reject", "依据不足", "").await.0, 204);
+    let r = record(&jiwei, id).await;
+    assert_eq!((r.status.as_str(), r.measure.map(|m| m.as_str())), ("decided", Some("notice")));
     assert_eq!(step(&jiwei, id, "revoke", "复查认定系材料延误，撤销", "").await.0, 204);
     let r = record(&jiwei, id).await;
     assert_eq!(r.status.as_str(), "revoked");
     let steps: Vec<&str> = r.events.iter().map(|e| e.step_label.as_str()).collect();
     assert_eq!(
         steps,
-        ["立问责记录", "提交申辩", "审查", "作出决定", "县级审批退回", "作出决定", "记录约谈", "更正决定", "撤销决定"]
+        [
+            "立问责记录",
+            "提交申辩",
+            "审查",
+            "作出决定",
+            "县级审批退回",
+            "作出决定",
+            "记录约谈",
+            "更正决定",
+            "更正决定",
+            "县级审批退回",
+            "撤销决定"
+        ]
     );
     // The lists: the village sees its record; the other village none.
     let mine: Vec<Value> = shuji.get("/api/accountability/records").await.json().await.unwrap();
@@ -238,7 +272,7 @@ async fn candidates_and_a_record_from_them(backend: tests::Backend) {
     let count = |action: &str| records.iter().filter(|r| r.action == action).count();
     assert_eq!(
         (count("accountability.dismissed"), count("accountability.opened"), count("accountability.step")),
-        (1, 1, 8)
+        (1, 1, 10)
     );
 }
 both_backends!(candidates_and_a_record, candidates_and_a_record_from_them);

@@ -4,6 +4,7 @@
 mod accountability;
 mod admin;
 mod api_errors;
+mod assessment;
 mod audit;
 mod auth;
 mod cases;

@@ -30,6 +30,8 @@ const PAGES: &[&str] = &[
     "/supervision",
     "/cross-checks",
     "/accountability",
+    "/assessments",
+    "/assessments/vetoes",
     "/reports",
     "/settings",
     "/account",
@@ -48,6 +50,7 @@ const LISTS: &[(&str, &str)] = &[
     ("/meetings", "main a[href^='/meetings/']"),
     ("/supervision", "main a[href^='/supervision/']"),
     ("/cross-checks", "main a[href^='/cross-checks/']"),
+    ("/assessments/vetoes", "main a[href^='/assessments/vetoes/']"),
     ("/admin/users", "main a[href^='/admin/users/']"),
 ];
 
@@ -182,6 +185,12 @@ async fn record_pages(app: &TestApp, village: &str, household: &str, case: &str)
     let records = entities::accountability_record::Entity::find().all(app.db()).await.unwrap();
     assert_eq!(records.len(), 2, "the demo's accountability records");
     pages.extend(records.iter().map(|r| format!("/accountability/records/{}", r.id)));
+    // The year's assessment: its table with the first township's villages, a vetoed village's facts, the veto.
+    let veto = entities::assessment_veto::Entity::find().one(app.db()).await.unwrap().expect("the demo's veto");
+    let year = veto.year;
+    pages.push(format!("/assessments?year={year}&township={}000", &veto.org_code[..9]));
+    pages.push(format!("/assessments/{year}/units/{}", veto.org_code));
+    pages.push(format!("/assessments/vetoes/{}", veto.id));
     let user = entities::app_user::Entity::find().one(app.db()).await.unwrap().expect("a user");
     pages.push(format!("/admin/users/{}", user.id));
     pages

@@ -11,10 +11,12 @@ use entities::{
     accountability_dismissal, accountability_record, cross_check_finding, cross_check_sheet, meeting, org_unit,
     risk_case, supervision_finding,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::accountability::rules::{ProblemDates, exemption};
-use crate::accountability::{CandidateKind, CandidateView, CandidatesView, Fact, Verdict, candidate_key};
+use crate::accountability::{
+    CandidateKind, CandidateView, CandidatesView, Fact, Verdict, candidate_key, parse_candidate_key,
+};
 use crate::authz::{self, Action, code_prefix};
 use crate::crosscheck::Unit;
 use crate::error::AppError;
@@ -28,7 +30,7 @@ use crate::time::beijing_date;
 const LISTED: usize = 50;
 
 /// A month of the period: `YYYY-MM`, its first and last day.
-type Month = (String, NaiveDate, NaiveDate);
+pub(crate) type Month = (String, NaiveDate, NaiveDate);
 
 /// The months `from..=to` (`YYYY-MM`), at most twelve, none after this month.
 pub(crate) fn months(from: &str, to: &str, today: NaiveDate) -> Result<Vec<Month>, AppError> {
@@ -54,7 +56,7 @@ pub(crate) fn months(from: &str, to: &str, today: NaiveDate) -> Result<Vec<Month
 }
 
 /// The village a code belongs to (a villager group's village); a village or township is its own.
-fn unit_of(code: &str) -> String {
+pub(crate) fn unit_of(code: &str) -> String {
     match OrgCode::parse(code) {
         Ok(c) if c.level() == OrgLevel::Group => code.get(..12).unwrap_or(code).to_string(),
         _ => code.to_string(),
@@ -72,10 +74,10 @@ pub(crate) fn areas(caller: &Caller) -> Vec<Unit> {
 }
 
 /// A fact of a candidate: the unit it belongs to, the fact, and whether it counts.
-struct Found {
-    unit: String,
-    fact: Fact,
-    counted: bool,
+pub(crate) struct Found {
+    pub unit: String,
+    pub fact: Fact,
+    pub counted: bool,
 }
 
 fn counted(unit: String, text: String, link: String, verdict: Option<Verdict>) -> Found {
@@ -133,6 +135,7 @@ pub(crate) async fn computed(
     found.extend(
         outside_findings(db, prefix, &months, today).await?.into_iter().map(|f| (CandidateKind::OutsideFinding, f)),
     );
+    found.extend(relapses(db, prefix, &months, &rules).await?.into_iter().map(|f| (CandidateKind::Relapse, f)));
     let (from, to) = (
         months.first().map(|m| m.0.clone()).unwrap_or_default(),
         months.last().map(|m| m.0.clone()).unwrap_or_default(),
@@ -142,15 +145,7 @@ pub(crate) async fn computed(
         grouped.entry((f.unit.clone(), kind)).or_default().push(f);
     }
     grouped.retain(|_, facts| facts.iter().any(|f| f.counted));
-    let keys: Vec<String> = grouped.keys().map(|(unit, kind)| candidate_key(*kind, unit, &from, &to)).collect();
-    let dismissed = dismissals(db, &keys).await?;
-    let records: HashMap<String, i64> = accountability_record::Entity::find()
-        .filter(accountability_record::Column::CandidateKey.is_in(keys.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|r| r.candidate_key.map(|k| (k, r.id)))
-        .collect();
+    let handled = handled(db, prefix).await?;
     let mut codes: Vec<String> = grouped.keys().map(|(unit, _)| unit.clone()).collect();
     codes.push(area.as_str().to_string());
     let names = crate::org::service::display_names(db, codes).await?;
@@ -160,6 +155,7 @@ pub(crate) async fn computed(
         .map(|((code, kind), mut facts)| {
             facts.sort_by_key(|f| !f.counted);
             let key = candidate_key(kind, &code, &from, &to);
+            let earlier = overlapping(&handled, kind, &code, &from, &to);
             CandidateView {
                 kind,
                 kind_label: kind.label().into(),
@@ -167,8 +163,8 @@ pub(crate) async fn computed(
                 counted: facts.iter().filter(|f| f.counted).count() as u64,
                 exempt: facts.iter().filter(|f| !f.counted).count() as u64,
                 facts: facts.into_iter().take(listed).map(|f| f.fact).collect(),
-                dismissed: dismissed.get(&key).cloned(),
-                record_id: records.get(&key).copied(),
+                dismissed: earlier.and_then(|h| h.dismissed.clone()),
+                record_id: earlier.and_then(|h| h.record_id),
                 key,
             }
         })
@@ -176,24 +172,62 @@ pub(crate) async fn computed(
     Ok(CandidatesView { area: unit(area.as_str()), from, to, candidates, areas: areas(caller) })
 }
 
-/// The dismissals of candidates, as "理由（王某，2026-07-02）" by key.
-async fn dismissals(db: &DatabaseConnection, keys: &[String]) -> Result<HashMap<String, String>, AppError> {
-    let rows = accountability_dismissal::Entity::find()
-        .filter(accountability_dismissal::Column::CandidateKey.is_in(keys.to_vec()))
+/// A candidate already dealt with: dismissed (as "理由（王某，2026-07-02）") or made a record, for its kind, unit
+/// and period.
+pub(crate) struct Handled {
+    kind: CandidateKind,
+    unit: String,
+    from: String,
+    to: String,
+    pub dismissed: Option<String>,
+    pub record_id: Option<i64>,
+}
+
+/// The candidates of units within `prefix` dealt with so far.
+pub(crate) async fn handled<C: ConnectionTrait>(db: &C, prefix: &str) -> Result<Vec<Handled>, AppError> {
+    let dismissals = accountability_dismissal::Entity::find()
+        .filter(code_prefix(accountability_dismissal::Column::OrgCode, prefix))
         .all(db)
         .await?;
-    let names = crate::users::service::display_names(db, rows.iter().map(|d| d.dismissed_by)).await?;
-    Ok(rows
-        .into_iter()
-        .map(|d| {
-            let who = names.get(&d.dismissed_by).cloned().unwrap_or_default();
-            (d.candidate_key, format!("{}（{who}，{}）", d.reason, beijing_date(d.dismissed_at)))
-        })
-        .collect())
+    let records: Vec<(i64, Option<String>)> = accountability_record::Entity::find()
+        .select_only()
+        .column(accountability_record::Column::Id)
+        .column(accountability_record::Column::CandidateKey)
+        .filter(code_prefix(accountability_record::Column::OrgCode, prefix))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let names = crate::users::service::display_names(db, dismissals.iter().map(|d| d.dismissed_by)).await?;
+    let mut out = Vec::new();
+    for d in dismissals {
+        let who = names.get(&d.dismissed_by).cloned().unwrap_or_default();
+        let text = format!("{}（{who}，{}）", d.reason, beijing_date(d.dismissed_at));
+        if let Some((kind, unit, from, to)) = parse_candidate_key(&d.candidate_key) {
+            out.push(Handled { kind, unit, from, to, dismissed: Some(text), record_id: None });
+        }
+    }
+    for (id, key) in records {
+        if let Some((kind, unit, from, to)) = key.as_deref().and_then(parse_candidate_key) {
+            out.push(Handled { kind, unit, from, to, dismissed: None, record_id: Some(id) });
+        }
+    }
+    Ok(out)
+}
+
+/// The candidate of the same kind and unit, of a period overlapping `from..=to`, dealt with already: the same
+/// facts are not dismissed under one period and made a record under another.
+pub(crate) fn overlapping<'a>(
+    handled: &'a [Handled],
+    kind: CandidateKind,
+    unit: &str,
+    from: &str,
+    to: &str,
+) -> Option<&'a Handled> {
+    handled.iter().find(|h| h.kind == kind && h.unit == unit && h.from.as_str() <= to && from <= h.to.as_str())
 }
 
 /// Months of the period over by `today` without signed minutes of each village's and township's meeting.
-async fn missed_meetings(
+pub(crate) async fn missed_meetings(
     db: &DatabaseConnection,
     prefix: &str,
     months: &[Month],
@@ -268,8 +302,88 @@ async fn missed_visits(
     Ok(out)
 }
 
+/// Red alerts (返贫致贫 risks) raised in the period for households that are monitoring objects, and whether the
+/// household had a visit within the policy's days before: without one, the duty to visit was missed and it counts.
+async fn relapses(
+    db: &DatabaseConnection,
+    prefix: &str,
+    months: &[Month],
+    rules: &AccountabilityRules,
+) -> Result<Vec<Found>, AppError> {
+    use entities::{household, visit};
+    let (Some(first), Some(last)) = (months.first(), months.last()) else { return Ok(Vec::new()) };
+    let (start, end) =
+        (crate::time::beijing_day_start(first.1), crate::time::beijing_day_start(last.2 + Duration::days(1)));
+    let alerts: Vec<(i64, Option<i64>, String, DateTime<Utc>)> = risk_case::Entity::find()
+        .select_only()
+        .column(risk_case::Column::Id)
+        .column(risk_case::Column::HouseholdId)
+        .column(risk_case::Column::OrgCode)
+        .column(risk_case::Column::CreatedAt)
+        .filter(code_prefix(risk_case::Column::OrgCode, prefix))
+        .filter(risk_case::Column::RedAlert.eq(true))
+        .filter(risk_case::Column::CreatedAt.gte(start))
+        .filter(risk_case::Column::CreatedAt.lt(end))
+        .filter(risk_case::Column::Status.ne(crate::cases::Status::Dismissed.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let households: Vec<i64> = alerts.iter().filter_map(|a| a.1).collect();
+    use crate::households::MonitoringStatus;
+    let monitored: HashMap<i64, String> = household::Entity::find()
+        .select_only()
+        .column(household::Column::Id)
+        .column(household::Column::HeadName)
+        .filter(household::Column::Id.is_in(households.clone()))
+        .filter(
+            household::Column::MonitoringStatus
+                .is_in([MonitoringStatus::Monitored.as_str(), MonitoringStatus::Eliminating.as_str()]),
+        )
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let visits: Vec<(i64, NaiveDate)> = visit::Entity::find()
+        .select_only()
+        .column(visit::Column::HouseholdId)
+        .column(visit::Column::VisitedOn)
+        .filter(visit::Column::HouseholdId.is_in(monitored.keys().copied()))
+        .filter(visit::Column::VisitedOn.between(first.1 - Duration::days(i64::from(rules.relapse_visit_days)), last.2))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let days = i64::from(rules.relapse_visit_days);
+    Ok(alerts
+        .into_iter()
+        .filter_map(|(id, household, org_code, created_at)| {
+            let head = monitored.get(&household?)?;
+            let on = beijing_date(created_at);
+            let last_visit = visits.iter().filter(|(h, day)| Some(*h) == household && *day <= on).map(|v| v.1).max();
+            let verdict = match last_visit {
+                Some(day) if (on - day).num_days() <= days => Verdict {
+                    counted: false,
+                    reason: format!("{day} 已走访（预警前 {} 天内），不计入。", days),
+                },
+                Some(day) => Verdict {
+                    counted: true,
+                    reason: format!(
+                        "上次走访为 {day}，预警前已 {} 天未走访（要求 {days} 天内）。",
+                        (on - day).num_days()
+                    ),
+                },
+                None => {
+                    Verdict { counted: true, reason: format!("预警前 {days} 天内及此前均无走访记录。") }
+                }
+            };
+            let text = format!("监测户 {head}：{on} 出现红色预警（案件 {id}）");
+            Some(counted(unit_of(&org_code), text, format!("/cases/{id}"), Some(verdict)))
+        })
+        .collect())
+}
+
 /// Counts by unit rolled up to villages.
-fn by_village(counts: HashMap<String, u64>) -> HashMap<String, u64> {
+pub(crate) fn by_village(counts: HashMap<String, u64>) -> HashMap<String, u64> {
     let mut out = HashMap::new();
     for (code, n) in counts {
         *out.entry(unit_of(&code)).or_insert(0) += n;
@@ -320,7 +434,7 @@ async fn overdue_cases(
 /// had itself registered first (the finding's own link, or the household's case of the unit recorded on or before
 /// the finding's day: the same day counts as the unit's own) and solved by its deadline is not counted [Y]; one it
 /// registered only after is, and says so.
-async fn outside_findings(
+pub(crate) async fn outside_findings(
     db: &DatabaseConnection,
     prefix: &str,
     months: &[Month],

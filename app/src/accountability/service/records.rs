@@ -71,6 +71,57 @@ pub(crate) async fn people_of<C: ConnectionTrait>(db: &C, unit: &str) -> Result<
     Ok(covering.into_iter().filter(|c| users.contains(&c.user_id)).collect())
 }
 
+/// The people of a unit who may be named a record's subject, for the discipline team over it.
+pub async fn subjects(db: &DatabaseConnection, ctx: &RequestContext, unit: &str) -> Result<Vec<CadreOption>, AppError> {
+    let code = OrgCode::parse(unit).map_err(|_| AppError::validation("unit", "请选择单位。"))?;
+    authz::authorize(ctx.caller()?, Action::ManageAccountability, code.as_str())?;
+    people_of(db, code.as_str()).await
+}
+
+/// The candidate `key` names, as the record shows it now with all its facts (the caller's discipline team over its
+/// unit); refused when the record no longer makes it a candidate.
+async fn current_candidate(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    key: &str,
+) -> Result<Current, AppError> {
+    let (_, unit, from, to) =
+        parse_candidate_key(key).ok_or_else(|| AppError::validation("candidate_key", "请从候选名单中选择。"))?;
+    authz::authorize(ctx.caller()?, Action::ManageAccountability, &unit)?;
+    let found = super::candidates::computed(db, now, ctx, &unit, &from, &to, usize::MAX).await?;
+    let candidate = found
+        .candidates
+        .into_iter()
+        .find(|c| c.key == key)
+        .ok_or_else(|| AppError::Conflict("记录中已没有该候选事项的事实，不能据此处理。".into()))?;
+    Ok(Current { kind: candidate.kind, unit: candidate.unit, facts: candidate.facts, from, to })
+}
+
+/// A candidate as computed now.
+struct Current {
+    kind: crate::accountability::CandidateKind,
+    unit: Unit,
+    facts: Vec<Fact>,
+    from: String,
+    to: String,
+}
+
+/// Refuses when the candidate, or one of the same kind and unit over an overlapping period, was dismissed or made a
+/// record (in the caller's transaction, so two people cannot both deal with it).
+async fn not_handled<C: ConnectionTrait>(tx: &C, key: &str) -> Result<(), AppError> {
+    let (kind, unit, from, to) =
+        parse_candidate_key(key).ok_or_else(|| AppError::validation("candidate_key", "请从候选名单中选择。"))?;
+    let handled = super::candidates::handled(tx, &unit).await?;
+    match super::candidates::overlapping(&handled, kind, &unit, &from, &to) {
+        Some(h) => Err(AppError::Conflict(match h.record_id {
+            Some(id) => format!("该单位同类事项已立问责记录 {id}（期间相互重叠），不能重复处理。"),
+            None => "该单位同类事项已决定不予问责（期间相互重叠），不能重复处理。".into(),
+        })),
+        None => Ok(()),
+    }
+}
+
 /// Dismiss a candidate with the reason (the discipline team over its unit), once, unless a record was opened.
 pub async fn dismiss(
     db: &DatabaseConnection,
@@ -80,26 +131,15 @@ pub async fn dismiss(
 ) -> Result<(), AppError> {
     let caller = ctx.caller()?;
     let key = form.candidate_key.trim();
-    let (_, unit, _, _) =
-        parse_candidate_key(key).ok_or_else(|| AppError::validation("candidate_key", "请从候选名单中选择。"))?;
-    authz::authorize(caller, Action::ManageAccountability, &unit)?;
     let reason = form.reason.trim();
     if reason.is_empty() || reason.chars().count() > 200 {
         return Err(AppError::validation("reason", "请写明不予问责的理由（200 字以内）。"));
     }
+    let candidate = current_candidate(db, now, ctx, key).await?;
+    let unit = candidate.unit.code.clone();
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
-    let dismissed = accountability_dismissal::Entity::find()
-        .filter(accountability_dismissal::Column::CandidateKey.eq(key))
-        .one(&tx)
-        .await?;
-    let opened = accountability_record::Entity::find()
-        .filter(accountability_record::Column::CandidateKey.eq(key))
-        .one(&tx)
-        .await?;
-    if dismissed.is_some() || opened.is_some() {
-        return Err(AppError::Conflict("该候选事项已处理（已不予问责或已立问责记录）。".into()));
-    }
+    not_handled(&tx, key).await?;
     let row = accountability_dismissal::ActiveModel {
         candidate_key: Set(key.to_string()),
         org_code: Set(unit.clone()),
@@ -132,15 +172,9 @@ pub async fn open(
 ) -> Result<i64, AppError> {
     let caller = ctx.caller()?;
     let key = form.candidate_key.trim();
+    let candidate = current_candidate(db, now, ctx, key).await?;
     let (kind, unit, from, to) =
-        parse_candidate_key(key).ok_or_else(|| AppError::validation("candidate_key", "请从候选名单中选择。"))?;
-    authz::authorize(caller, Action::ManageAccountability, &unit)?;
-    let found = super::candidates::computed(db, now, ctx, &unit, &from, &to, usize::MAX).await?;
-    let candidate = found
-        .candidates
-        .into_iter()
-        .find(|c| c.key == key)
-        .ok_or_else(|| AppError::Conflict("记录中已没有该候选事项的事实，不能据此问责。".into()))?;
+        (candidate.kind, candidate.unit.code.clone(), candidate.from.clone(), candidate.to.clone());
     let basis: Vec<Fact> =
         candidate.facts.into_iter().filter(|f| f.verdict.as_ref().is_none_or(|v| v.counted)).collect();
     let subject = match form.subject_user_id.trim() {
@@ -166,17 +200,7 @@ pub async fn open(
     let statement_due = today + Duration::days(i64::from(rules.statement_days));
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
-    let taken = accountability_record::Entity::find()
-        .filter(accountability_record::Column::CandidateKey.eq(key))
-        .one(&tx)
-        .await?;
-    let dismissed = accountability_dismissal::Entity::find()
-        .filter(accountability_dismissal::Column::CandidateKey.eq(key))
-        .one(&tx)
-        .await?;
-    if taken.is_some() || dismissed.is_some() {
-        return Err(AppError::Conflict("该候选事项已处理（已不予问责或已立问责记录）。".into()));
-    }
+    not_handled(&tx, key).await?;
     let record = accountability_record::ActiveModel {
         org_code: Set(unit.clone()),
         subject_user_id: Set(subject),
@@ -186,6 +210,7 @@ pub async fn open(
         basis: Set(serde_json::to_string(&basis).map_err(AppError::internal)?),
         status: Set(RecordStatus::AwaitingStatement.as_str().into()),
         measure: Set(None),
+        measure_in_force: Set(None),
         statement_due: Set(statement_due),
         statement: Set(None),
         created_by: Set(caller.user_id),
@@ -290,6 +315,7 @@ fn state_of(record: &accountability_record::Model) -> Result<RecordState, AppErr
         status: RecordStatus::parse(&record.status)
             .ok_or_else(|| AppError::internal(format!("accountability record {} status", record.id)))?,
         measure: record.measure.as_deref().and_then(Measure::parse),
+        in_force: record.measure_in_force.as_deref().and_then(Measure::parse),
         statement_due: record.statement_due,
     })
 }
@@ -323,6 +349,7 @@ pub async fn step(
     let mut active = current.into_active_model();
     active.status = Set(next.status.as_str().into());
     active.measure = Set(next.measure.map(|m| m.as_str().to_string()));
+    active.measure_in_force = Set(next.in_force.map(|m| m.as_str().to_string()));
     match &step {
         RecordStep::State { text } => active.statement = Set(Some(text.trim().to_string())),
         RecordStep::Talk { on, participants, content, follow_up } => {
@@ -455,6 +482,14 @@ pub async fn list(db: &DatabaseConnection, ctx: &RequestContext) -> Result<Vec<R
         .limit(200)
         .all(db)
         .await?;
+    summarise(db, rows).await
+}
+
+/// Records as lists show them.
+pub(crate) async fn summarise<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<accountability_record::Model>,
+) -> Result<Vec<RecordSummary>, AppError> {
     let units = crate::org::service::display_names(db, rows.iter().map(|r| r.org_code.clone()).collect()).await?;
     let people = crate::users::service::display_names(db, rows.iter().filter_map(|r| r.subject_user_id)).await?;
     Ok(rows
@@ -473,6 +508,16 @@ pub async fn list(db: &DatabaseConnection, ctx: &RequestContext) -> Result<Vec<R
             }
         })
         .collect())
+}
+
+/// The records `ids` as lists show them (whoever asks: the caller has been checked for what names them).
+pub(crate) async fn summaries<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<Vec<RecordSummary>, AppError> {
+    let rows = accountability_record::Entity::find()
+        .filter(accountability_record::Column::Id.is_in(ids.to_vec()))
+        .order_by_asc(accountability_record::Column::Id)
+        .all(db)
+        .await?;
+    summarise(db, rows).await
 }
 
 /// A decided (or revoked) record as the print engine's data (`accountability-decision`): 问责决定书, or 约谈记录 for a
