@@ -172,7 +172,7 @@ fn OpenForm(key: String, unit: String, open: ServerAction<OpenRecord>) -> impl I
                 <input type="hidden" name="form[candidate_key]" value=key/>
                 <label for=field.clone()>"问责对象"</label>
                 <select id=field name="form[subject_user_id]">
-                    <option value="">"单位（由村党支部书记或镇街主要负责人申辩）"</option>
+                    <option value="">"本单位（书记或主要负责人申辩）"</option>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             people.await.into_iter().map(|p| view! { <option value=p.user_id>{p.label}</option> }).collect_view()

@@ -58,7 +58,7 @@ fn Table(
             <input id="assess_year" name="year" type="number" min="2000" value=year/>
             <button type="submit">"查看"</button>
         </form>
-        <h2>{format!("{}{} 年度考核", v.county.name, year)}</h2>
+        <h2>{format!("{} {} 年度考核", v.county.name, year)}</h2>
         <p class="hint">{v.rule.clone()}</p>
         <p class="muted">{match (&v.computed, &v.published) {
             (None, _) => format!("{year} 年度考核结果尚未计算。"),
@@ -120,7 +120,10 @@ fn Rows(rows: Vec<AssessmentRow>, year: i32, weights: Vec<String>, link_villages
                             <td data-label=w.clone()><a href=format!("{unit_link}#{}", c.component.as_str())>{shown(i64::from(c.points_tenths))}</a>
                                 <span class="hint">{format!(" {}", c.summary)}</span></td>
                         }).collect_view()}
-                        <td data-label="一票否决">{r.veto.map(|v| view! { <a href=format!("/assessments/vetoes/{}", v.id)>{v.status_label}</a> })}</td>
+                        <td data-label="一票否决">{match r.veto {
+                            Some(v) => view! { <a href=format!("/assessments/vetoes/{}", v.id)>{v.status_label}</a> }.into_any(),
+                            None => "—".into_any(),
+                        }}</td>
                     </tr>
                 }
             }).collect_view()}</tbody>
@@ -159,9 +162,10 @@ pub fn UnitAssessmentPage() -> impl IntoView {
 
 #[component]
 fn UnitBody(u: UnitAssessmentView, propose: ServerAction<ProposeVeto>) -> impl IntoView {
-    let may_propose = !u.veto_grounds.is_empty();
+    // The discipline team proposes while no veto of the year is open.
+    let may_propose = !u.veto_grounds.is_empty() && !u.vetoes.iter().any(|v| v.status.is_open());
     view! {
-        <h1>{format!("{}{} 年度考核", u.unit.name, u.year)}</h1>
+        <h1>{format!("{} {} 年度考核", u.unit.name, u.year)}</h1>
         <p><a href=format!("/assessments?year={}&township={}", u.year, u.unit.code)>"返回所在镇街的排名"</a></p>
         <dl class="facts">
             <dt>"层级"</dt><dd>{u.level_label.clone()}</dd>

@@ -85,13 +85,13 @@ fn VetoBody(v: VetoView, take: ServerAction<TakeVetoStep>) -> impl IntoView {
     let id = v.summary.id;
     let s = v.summary.clone();
     view! {
-        <h1>{format!("{}{} 年度考核一票否决", s.unit.name, s.year)}</h1>
+        <h1>{format!("{} {} 年度考核一票否决", s.unit.name, s.year)}</h1>
         <dl class="facts">
             <dt>"否决情形"</dt><dd>{s.ground.clone()}</dd>
             <dt>"状态"</dt><dd>{s.status_label.clone()}</dd>
             <dt>"事实和理由"</dt><dd>{v.note.clone()}</dd>
             <dt>"所列人员"</dt><dd>{if s.persons.is_empty() { "—（仅否决单位）".to_string() } else { s.persons.join("、") }}</dd>
-            <dt>"考核"</dt><dd><a href=format!("/assessments/{}/units/{}", s.year, s.unit.code)>{format!("{}{} 年度考核", s.unit.name, s.year)}</a></dd>
+            <dt>"考核"</dt><dd><a href=format!("/assessments/{}/units/{}", s.year, s.unit.code)>{format!("{} {} 年度考核", s.unit.name, s.year)}</a></dd>
         </dl>
         {(!v.effect.is_empty()).then(|| view! {
             <h2>"否决效果"</h2>

@@ -11,6 +11,7 @@ mod cases;
 mod crosscheck;
 mod crosscheck_sheets;
 mod e2e;
+mod e2e_accountability;
 mod e2e_crosscheck;
 mod elimination;
 mod evidence;

@@ -409,8 +409,10 @@ pub async fn table_sheet(
         .iter()
         .map(|r| {
             let l = Line::of(&view, r);
+            let components: Vec<String> =
+                view.weights.iter().zip(&l.components).map(|(w, c)| format!("{} {c}", w.label)).collect();
             json!({ "rank": l.rank, "unit": l.unit, "level": l.level, "score": l.score,
-                "components": l.components.join("；"), "veto": l.veto })
+                "components": components.join("；"), "veto": l.veto })
         })
         .collect();
     let data = json!({

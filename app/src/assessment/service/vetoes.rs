@@ -286,7 +286,7 @@ pub async fn list(
 
 /// What a veto does, in words.
 fn effect(summary: &VetoSummary) -> Vec<String> {
-    let mut out = vec![format!("{}{} 年度考核结果无效，不参加排名、不得评先评优。", summary.unit.name, summary.year)];
+    let mut out = vec![format!("{} {} 年度考核结果无效，不参加排名、不得评先评优。", summary.unit.name, summary.year)];
     for p in &summary.persons {
         out.push(format!("{p}：{} 年度不得提拔重用、不得评先评优。", summary.year));
     }
@@ -340,7 +340,7 @@ pub async fn veto_sheet(
     id: i64,
 ) -> Result<(String, Value), AppError> {
     let v = get(db, ctx, id).await?;
-    let title = format!("关于{}{}年度考核实行一票否决的决定", v.summary.unit.name, v.summary.year);
+    let title = format!("关于{} {} 年度考核实行一票否决的决定", v.summary.unit.name, v.summary.year);
     let data = json!({
         "title": title,
         "unit": v.summary.unit.name,
