@@ -38,12 +38,12 @@ pub async fn record_subjects(unit: String) -> Result<Vec<crate::households::Cadr
     super::service::records::subjects(&state.db, &ctx, &unit).await
 }
 
-/// The records the caller sees.
+/// The records the caller sees: all, `open` or `decided`.
 #[server(prefix = "/rpc")]
-pub async fn list_records() -> Result<Vec<RecordSummary>, AppError> {
+pub async fn list_records(status: String) -> Result<Vec<RecordSummary>, AppError> {
     let state = crate::request::app_state()?;
     let ctx = crate::request::request_context().await?;
-    super::service::records::list(&state.db, &ctx).await
+    super::service::records::list(&state.db, &ctx, &status).await
 }
 
 /// One record.

@@ -37,7 +37,8 @@ pub fn AccountabilityPage() -> impl IntoView {
         move || (period(), changes.get()),
         move |((area, from, to), _)| async move { if manages { Some(get_candidates(area, from, to).await) } else { None } },
     );
-    let records = Resource::new(move || changes.get(), |_| list_records());
+    let status = move || query.with(|q| q.get("status").unwrap_or_default());
+    let records = Resource::new(move || (status(), changes.get()), |(status, _)| list_records(status));
     view! {
         <section class="page">
             <h1>"问责"</h1>
@@ -80,6 +81,12 @@ pub fn AccountabilityPage() -> impl IntoView {
                 </Transition>
             })}
             <h2>"问责记录"</h2>
+            <nav class="tabs">
+                <a href="/accountability" class:active=move || status().is_empty()>"全部"</a>
+                <a href="/accountability?status=open" class:active=move || status() == "open">"办理中"</a>
+                <a href="/accountability?status=decided" class:active=move || status() == "decided">"已决定"</a>
+                <a href="/assessments">"年度考核"</a>
+            </nav>
             <Transition fallback=|| view! { <p class="loading">"正在加载……"</p> }>
                 {move || Suspend::new(async move {
                     match records.await {

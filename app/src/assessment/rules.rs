@@ -18,7 +18,7 @@ pub enum Component {
     Visits,
     /// Cases due in the year resolved by their deadline, of all cases due.
     Cases,
-    /// Points off for each counted problem found by supervision or cross-check.
+    /// Points off for each counted problem found by supervision or cross-check (points of the weight).
     Inspections,
     /// Points off for each decided accountability record.
     Accountability,
@@ -63,10 +63,10 @@ pub fn share_points(weight: u32, good: u64, total: u64) -> u32 {
     u32::try_from(tenths).unwrap_or(weight * 10)
 }
 
-/// Points in tenths after `per_item` points (of 100) off for each of `count` items, never below nothing.
+/// Points in tenths: the weight less `per_item` points for each of `count` items, never below nothing.
 pub fn deduction_points(weight: u32, count: u64, per_item: u32) -> u32 {
-    let left = 100u64.saturating_sub(count.saturating_mul(u64::from(per_item)));
-    u32::try_from((u64::from(weight) * 10 * left + 50) / 100).unwrap_or(0)
+    let off = count.saturating_mul(u64::from(per_item)).saturating_mul(10);
+    u32::try_from((u64::from(weight) * 10).saturating_sub(off)).unwrap_or(0)
 }
 
 /// Ranks of scores (tenths), highest first; equal scores share a place; a vetoed unit (`None`) has none.
@@ -203,9 +203,9 @@ mod tests {
         assert_eq!(share_points(25, 0, 40), 0);
         assert_eq!(share_points(25, 0, 0), 250);
         assert_eq!(share_points(25, 5, 4), 250, "never above the weight");
-        assert_eq!(deduction_points(20, 0, 5), 200);
-        assert_eq!(deduction_points(20, 3, 5), 170, "three problems: 85 of 100");
-        assert_eq!(deduction_points(10, 6, 20), 0, "never below nothing");
+        assert_eq!(deduction_points(20, 0, 2), 200);
+        assert_eq!(deduction_points(20, 3, 2), 140, "three problems: 6 points off");
+        assert_eq!(deduction_points(10, 3, 5), 0, "never below nothing");
     }
 
     #[test]

@@ -19,9 +19,9 @@ pub struct AccountabilityRules {
     pub relapse_visit_days: u32,
     /// The annual assessment's weights, adding to 100: meetings, visits, cases, inspections, accountability.
     pub assessment_weights: [u32; 5],
-    /// Points off the inspections component for each counted outside finding.
+    /// Points (of the component's weight) off the inspections component for each counted outside finding.
     pub finding_deduction: u32,
-    /// Points off the accountability component for each decided accountability record.
+    /// Points (of the component's weight) off the accountability component for each decision in force.
     pub record_deduction: u32,
     /// The grounds of a one-vote veto (一票否决) the policy lists.
     pub veto_grounds: Vec<String>,
@@ -42,8 +42,8 @@ impl Default for AccountabilityRules {
             statement_days: 5,
             relapse_visit_days: 31,
             assessment_weights: [20, 25, 25, 20, 10],
-            finding_deduction: 5,
-            record_deduction: 20,
+            finding_deduction: 2,
+            record_deduction: 5,
             veto_grounds: default_veto_grounds(),
         }
     }

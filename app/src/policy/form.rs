@@ -79,7 +79,7 @@ pub struct PolicyForm {
     pub accountability_relapse_days: String,
     /// "20/25/25/20/10": meetings, visits, cases, inspections, accountability.
     pub assessment_weights: String,
-    /// "5/20": points off per counted outside finding, per decided record.
+    /// "2/5": points off per counted outside finding, per decision in force.
     pub assessment_deductions: String,
     /// One ground of a one-vote veto a line.
     pub veto_grounds: String,
@@ -107,7 +107,10 @@ fn numbers(text: &str) -> Option<Vec<u32>> {
 fn deductions(parts: &[u32]) -> Result<(u32, u32), AppError> {
     match parts {
         [finding, record] => Ok((*finding, *record)),
-        _ => Err(AppError::validation("assessment_deductions", "扣分应写作 5/20 的形式（每个问题、每条问责记录）。")),
+        _ => Err(AppError::validation(
+            "assessment_deductions",
+            "扣分应写作 2/5 的形式（每个问题、每条问责决定扣几分）。",
+        )),
     }
 }
 

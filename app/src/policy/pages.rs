@@ -290,7 +290,7 @@ fn PolicyEditor(
             {text("accountability_statement_days", "form[accountability_statement_days]", "问责：申辩期限（天）", form.accountability_statement_days.clone())}
             {text("accountability_relapse_days", "form[accountability_relapse_days]", "问责：监测户出现红色预警（返贫致贫风险）前几天内无走访的列入候选", form.accountability_relapse_days.clone())}
             {text("assessment_weights", "form[assessment_weights]", "年度考核权重：研判会议/走访覆盖/案件办理/督查和交叉检查/问责记录（之和为 100）", form.assessment_weights.clone())}
-            {text("assessment_deductions", "form[assessment_deductions]", "年度考核扣分：每个计入的督查、交叉检查问题/每条问责决定（分）", form.assessment_deductions.clone())}
+            {text("assessment_deductions", "form[assessment_deductions]", "年度考核扣分：督查和交叉检查每个计入的问题/问责记录每条生效的问责决定，各扣几分（如 2/5）", form.assessment_deductions.clone())}
             <label for="veto_grounds">"一票否决情形（每行一项）"</label>
             <textarea id="veto_grounds" name="form[veto_grounds]" rows="3">{form.veto_grounds.clone()}</textarea>
             {field_error(value, "veto_grounds")}

@@ -95,14 +95,23 @@ pub async fn subjects(
     Ok(Json(app::accountability::service::records::subjects(&state.db, &ctx, &q.unit).await?))
 }
 
+/// Which records: all, those still in progress, or the decisions.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct RecordsQuery {
+    /// Absent: all; `open`: not yet decided; `decided`: decided or revoked.
+    #[serde(default)]
+    status: String,
+}
+
 /// The records the caller sees, newest first.
-#[utoipa::path(get, path = "/api/accountability/records", tag = "accountability",
-    responses((status = 200, body = Vec<RecordSummary>)))]
+#[utoipa::path(get, path = "/api/accountability/records", tag = "accountability", params(RecordsQuery),
+    responses((status = 200, body = Vec<RecordSummary>), (status = 422, body = super::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<RecordsQuery>,
 ) -> Result<Json<Vec<RecordSummary>>, AppError> {
-    Ok(Json(app::accountability::service::records::list(&state.db, &ctx).await?))
+    Ok(Json(app::accountability::service::records::list(&state.db, &ctx, &q.status).await?))
 }
 
 /// One record with its basis and steps.

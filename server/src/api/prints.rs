@@ -10,11 +10,12 @@ use app::state::AppState;
 use app::visits::service::sheets;
 use axum::Extension;
 use axum::extract::Query;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
+use super::extract::Path;
 use crate::pdf::{Part, Printer};
 
 /// A print that failed, answered as a short page in Chinese: prints open in a browser tab, where a

@@ -3,8 +3,8 @@
 //! found by the supervision, the village states its case, the team reviews it, decides on 约谈 and records the talk;
 //! another record,
 //! of a case resolved late, waits for the village's statement. Then the year's assessment: the county office computes
-//! it, and the village of the decided record has its assessment vetoed (proposed on that record, upheld by the
-//! county's discipline team, approved by the county office), its secretary barred for the year.
+//! it, and the village of the decided record has its assessment vetoed (proposed on that record by its township's
+//! discipline team, upheld by the county's, approved by the county office), its secretary barred for the year.
 
 use app::accountability::{CandidateKind, DismissForm, OpenForm, StepForm};
 use app::assessment::{VetoForm, VetoStepForm};
@@ -87,6 +87,7 @@ async fn veto(
 ) -> anyhow::Result<String> {
     let fail = |e: app::error::AppError| anyhow::anyhow!("{e}");
     let secretary = as_user(db, &format!("c{}.shuji", village.get(6..12).unwrap_or_default()), now).await?;
+    let township_team = as_user(db, &format!("z{}.jiwei", village.get(6..9).unwrap_or_default()), now).await?;
     let form = VetoForm {
         year: year.into(),
         unit: village.into(),
@@ -95,7 +96,7 @@ async fn veto(
         person_ids: vec![secretary.caller().map_err(fail)?.user_id.to_string()],
         note: "督查发现应纳未纳监测户住房安全问题长期未解决，村里此前未自查登记，属两不愁三保障严重漏洞。".into(),
     };
-    let id = app::assessment::service::vetoes::propose(db, now, jiwei, &form).await.map_err(fail)?;
+    let id = app::assessment::service::vetoes::propose(db, now, &township_team, &form).await.map_err(fail)?;
     let uphold =
         VetoStepForm { step: "uphold".into(), note: "事实清楚，依据问责记录认定一票否决。".into() };
     app::assessment::service::vetoes::step(db, now, jiwei, id, &uphold).await.map_err(fail)?;

@@ -46,7 +46,7 @@ pub(super) async fn load(db: &DatabaseConnection, year: i32, now: DateTime<Utc>)
             .filter(app_user::Column::Username.eq(format!("z{code}.jiancha")))
             .one(db)
             .await?
-            .context("demo cross-checker")?;
+            .context("演示县缺少交叉检查人员账号")?;
         let team = TeamForm {
             name: format!("第{}检查组（{name}抽调）", super::chinese_number(i as u32 + 1)),
             members: vec![checker.id.to_string()],
@@ -81,19 +81,20 @@ async fn check_township(
         .filter(cross_check_team::Column::TownshipCode.eq(township_code.as_str()))
         .one(db)
         .await?
-        .context("demo team")?;
+        .context("演示县未找到检查组")?;
     let leader = entities::cross_check_member::Entity::find()
         .filter(entities::cross_check_member::Column::TeamId.eq(team.id))
         .one(db)
         .await?
-        .context("demo team member")?;
-    let username = app_user::Entity::find_by_id(leader.user_id).one(db).await?.context("demo checker")?.username;
+        .context("演示检查组没有成员")?;
+    let username =
+        app_user::Entity::find_by_id(leader.user_id).one(db).await?.context("演示检查组组长账号不存在")?.username;
     let checker = as_user(db, &username, now).await?;
     let draw = cross_check_draw::Entity::find()
         .filter(cross_check_draw::Column::CheckId.eq(check_id))
         .one(db)
         .await?
-        .context("demo draw")?;
+        .context("演示交叉检查尚未抽样")?;
     let village = cross_check_unit::Entity::find()
         .filter(cross_check_unit::Column::DrawId.eq(draw.id))
         .filter(cross_check_unit::Column::TownshipCode.eq(township_code.as_str()))
@@ -102,7 +103,7 @@ async fn check_township(
         .order_by_asc(cross_check_unit::Column::Rank)
         .one(db)
         .await?
-        .context("demo drawn village")?;
+        .context("演示抽样中没有抽中的村")?;
     let mut households = cross_check_unit::Entity::find()
         .filter(cross_check_unit::Column::DrawId.eq(draw.id))
         .filter(cross_check_unit::Column::VillageCode.eq(village.village_code.as_str()))
@@ -160,7 +161,7 @@ async fn check_township(
             .filter(app_user::Column::Username.eq(secretary))
             .one(db)
             .await?
-            .context("demo village secretary")?;
+            .context("演示村缺少村党支部书记账号")?;
         // A date of the township's choosing: the policy's working days may run into a year whose holidays are
         // not yet published.
         let deadline = (app::time::beijing_date(now) + Duration::days(20)).to_string();

@@ -163,7 +163,7 @@ async fn as_user(
         .filter(entities::app_user::Column::Username.eq(username))
         .one(db)
         .await?
-        .ok_or_else(|| anyhow::anyhow!("demo account {username}"))?;
+        .ok_or_else(|| anyhow::anyhow!("演示账号 {username} 不存在"))?;
     let mut caller = app::auth::session::caller_of(db, user, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     caller.must_change_password = false;
     Ok(app::request::RequestContext { caller: Some(std::sync::Arc::new(caller)), ..Default::default() })

@@ -268,6 +268,11 @@ async fn candidates_and_a_record_from_them(backend: tests::Backend) {
     assert_eq!(mine.len(), 1);
     let theirs: Vec<Value> = other.get("/api/accountability/records").await.json().await.unwrap();
     assert!(theirs.is_empty());
+    // The decisions apart from those in progress.
+    let decided: Vec<Value> = jiwei.get("/api/accountability/records?status=decided").await.json().await.unwrap();
+    let open: Vec<Value> = jiwei.get("/api/accountability/records?status=open").await.json().await.unwrap();
+    assert_eq!((decided.len(), open.len(), decided[0]["status"].as_str()), (1, 0, Some("Revoked")));
+    assert_eq!(jiwei.get("/api/accountability/records?status=closed").await.status(), 422);
     let records = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 100).await.unwrap();
     let count = |action: &str| records.iter().filter(|r| r.action == action).count();
     assert_eq!(

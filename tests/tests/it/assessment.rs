@@ -104,6 +104,8 @@ async fn case(app: &TestApp, code: &str, created: &str, deadline: &str, closed: 
 async fn monitoring(app: &TestApp, code: &str, status: &str) {
     let mut h = app.household_row(code).await.into_active_model();
     h.monitoring_status = Set(status.into());
+    // Monitored since last year: every month of this year is due.
+    h.class_since = Set(Some(day("2025-06-01")));
     h.update(app.db()).await.unwrap();
 }
 
@@ -182,9 +184,9 @@ async fn the_assessment_and_a_veto_from_the_record(backend: tests::Backend) {
     let row = |t: &AssessmentTable, code: &str| t.villages.iter().find(|r| r.unit.code == code).cloned().unwrap();
     let a1 = row(&t, VILLAGE_A1);
     let points: Vec<u32> = a1.components.iter().map(|c| c.points_tenths).collect();
-    // 20 × 1/2, 25 × 1/2, 25 × 1/2, 20 × (100 − 5)%, 10 × (100 − 20)%.
-    assert_eq!(points, [100, 125, 125, 190, 80], "{a1:?}");
-    assert_eq!(a1.score_tenths, 620);
+    // 20 × 1/2, 25 × 1/2, 25 × 1/2, 20 − 2 for the problem, 10 − 5 for the decision.
+    assert_eq!(points, [100, 125, 125, 180, 50], "{a1:?}");
+    assert_eq!(a1.score_tenths, 580);
     let a2 = row(&t, VILLAGE_A2);
     assert_eq!((a2.score_tenths, a2.rank, a1.rank), (1000, Some(1), Some(3)), "B1 has no minutes signed: 2nd");
     assert!(t.townships.iter().any(|r| r.unit.code == TOWNSHIP_A));
@@ -220,7 +222,8 @@ async fn the_assessment_and_a_veto_from_the_record(backend: tests::Backend) {
     assert_eq!((status, refused["field"].as_str()), (422, Some("record_ids")), "{refused}");
     assert_eq!(post(&jiwei, "/api/vetoes", form(vec![pending])).await.1["field"], "record_ids");
     assert_eq!(post(&shuji, "/api/vetoes", form(vec![decided])).await.0, 403);
-    let (status, created) = post(&jiwei, "/api/vetoes", form(vec![decided])).await;
+    // The township's team over the village proposes.
+    let (status, created) = post(&jiwei_a, "/api/vetoes", form(vec![decided])).await;
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_i64().unwrap();
     assert_eq!(post(&jiwei, "/api/vetoes", form(vec![decided])).await.0, 409, "one at a time");
@@ -254,20 +257,31 @@ async fn the_assessment_and_a_veto_from_the_record(backend: tests::Backend) {
     }
     let response = office.get(&format!("/prints/assessments/2026/table.pdf?county={COUNTY}")).await;
     let text = tests::Pdf::from(response.bytes().await.unwrap().to_vec()).text();
-    assert!(text.contains("考核结果") && text.contains("62.0") && text.contains("一票否决（已生效）"), "{text}");
+    assert!(text.contains("考核结果") && text.contains("58.0") && text.contains("一票否决（已生效）"), "{text}");
     let response = office.get("/api/assessments/2026/table.xlsx").await;
     let bytes = response.bytes().await.unwrap().to_vec();
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let range = calamine::Reader::worksheet_range_at(&mut book, 0).unwrap().unwrap();
     let cells: Vec<String> = range.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
-    assert!(cells.contains(&"100.0".to_string()) && cells.contains(&"62.0".to_string()), "{cells:?}");
+    assert!(cells.contains(&"100.0".to_string()) && cells.contains(&"58.0".to_string()), "{cells:?}");
     // Revoked by its own step: the village is ranked again.
     assert_eq!(veto_step(&jiwei, id, "revoke", "复查认定依据不足").await, 204);
     assert!(row(&table(&jiwei).await, VILLAGE_A1).rank.is_some());
+    // Who proposes does not also uphold.
+    let (status, again) = post(&jiwei, "/api/vetoes", form(vec![decided])).await;
+    assert_eq!(status, 201, "{again}");
+    let again = again["id"].as_i64().unwrap();
+    assert_eq!(veto_step(&jiwei, again, "uphold", "属实").await, 409);
 
-    // Published, the assessment is fixed.
-    assert_eq!(post(&office, "/api/assessments/2026/publication", json!({})).await.0, 204);
-    assert_eq!(post(&office, "/api/assessments/2026/computation", json!({})).await.0, 409);
+    // A year is published once it is over, and is fixed from then on.
+    let (status, body) = post(&office, "/api/assessments/2026/publication", json!({})).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("年度结束后"), "{body}");
+    app.policy(COUNTY, 2025, app::policy::presets::Preset::Tongnan2020).await;
+    let (status, body) = post(&office, "/api/assessments/2025/computation", json!({})).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(post(&office, "/api/assessments/2025/publication", json!({})).await.0, 204);
+    assert_eq!(post(&office, "/api/assessments/2025/computation", json!({})).await.0, 409);
     let records = app::audit::service::recent(app.db(), sea_orm::Condition::all(), true, 100).await.unwrap();
     let count = |action: &str| records.iter().filter(|r| r.action == action).count();
     assert_eq!(
@@ -277,7 +291,7 @@ async fn the_assessment_and_a_veto_from_the_record(backend: tests::Backend) {
             count("assessment.veto_step"),
             count("assessment.published")
         ),
-        (1, 1, 3, 1)
+        (2, 2, 3, 1)
     );
 }
 both_backends!(the_assessment_and_a_veto, the_assessment_and_a_veto_from_the_record);

@@ -108,10 +108,13 @@ struct Current {
 }
 
 /// Refuses when the candidate, or one of the same kind and unit over an overlapping period, was dismissed or made a
-/// record (in the caller's transaction, so two people cannot both deal with it).
+/// record (in the caller's transaction, the unit locked, so two people cannot both deal with it).
 async fn not_handled<C: ConnectionTrait>(tx: &C, key: &str) -> Result<(), AppError> {
     let (kind, unit, from, to) =
         parse_candidate_key(key).ok_or_else(|| AppError::validation("candidate_key", "请从候选名单中选择。"))?;
+    // The unit's row, locked, makes two people dealing with its candidates take turns (PostgreSQL; SQLite's write
+    // transaction runs alone).
+    org_unit::Entity::find().filter(org_unit::Column::Code.eq(unit.as_str())).lock_exclusive().one(tx).await?;
     let handled = super::candidates::handled(tx, &unit).await?;
     match super::candidates::overlapping(&handled, kind, &unit, &from, &to) {
         Some(h) => Err(AppError::Conflict(match h.record_id {
@@ -341,7 +344,8 @@ pub async fn step(
     let next = transition(&state_of(&record)?, &step, beijing_date(now))?;
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
-    let current = accountability_record::Entity::find_by_id(id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let current =
+        accountability_record::Entity::find_by_id(id).lock_exclusive().one(&tx).await?.ok_or(AppError::NotFound)?;
     if current.updated_at != record.updated_at {
         return Err(AppError::Conflict("问责记录刚被他人办理过，请刷新后再试。".into()));
     }
@@ -470,14 +474,23 @@ fn step_label(code: &str) -> &'static str {
 
 /// The records the caller sees, newest first (at most 200): those of the units they read accountability over, and
 /// their own.
-pub async fn list(db: &DatabaseConnection, ctx: &RequestContext) -> Result<Vec<RecordSummary>, AppError> {
+/// `status`: empty for all, `open` for those not yet decided, `decided` for the decisions (revoked ones included).
+pub async fn list(db: &DatabaseConnection, ctx: &RequestContext, status: &str) -> Result<Vec<RecordSummary>, AppError> {
     let caller = ctx.caller()?;
     let mut within = Condition::any().add(accountability_record::Column::SubjectUserId.eq(caller.user_id));
     for prefix in authz::scope_prefixes(caller, Action::ReadAccountability) {
         within = within.add(code_prefix(accountability_record::Column::OrgCode, &prefix));
     }
+    let finished = [RecordStatus::Decided.as_str(), RecordStatus::Revoked.as_str()];
+    let status = match status.trim() {
+        "" => Condition::all(),
+        "open" => Condition::all().add(accountability_record::Column::Status.is_not_in(finished)),
+        "decided" => Condition::all().add(accountability_record::Column::Status.is_in(finished)),
+        _ => return Err(AppError::validation("status", "状态应为 open（办理中）或 decided（已决定）。")),
+    };
     let rows = accountability_record::Entity::find()
         .filter(within)
+        .filter(status)
         .order_by_desc(accountability_record::Column::Id)
         .limit(200)
         .all(db)
@@ -510,14 +523,18 @@ pub(crate) async fn summarise<C: ConnectionTrait>(
         .collect())
 }
 
-/// The records `ids` as lists show them (whoever asks: the caller has been checked for what names them).
-pub(crate) async fn summaries<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<Vec<RecordSummary>, AppError> {
+/// The records `ids` the caller sees, as lists show them.
+pub(crate) async fn visible_summaries(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    ids: &[i64],
+) -> Result<Vec<RecordSummary>, AppError> {
     let rows = accountability_record::Entity::find()
         .filter(accountability_record::Column::Id.is_in(ids.to_vec()))
         .order_by_asc(accountability_record::Column::Id)
         .all(db)
         .await?;
-    summarise(db, rows).await
+    summarise(db, rows.into_iter().filter(|r| sees(caller, r)).collect()).await
 }
 
 /// A decided (or revoked) record as the print engine's data (`accountability-decision`): 问责决定书, or 约谈记录 for a

@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use entities::{accountability_record, assessment, assessment_unit, household, org_unit, risk_case};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set, SqlErr,
 };
 use serde_json::json;
 
@@ -25,7 +26,7 @@ use crate::error::AppError;
 use crate::org::{OrgCode, OrgLevel, prefix_at};
 use crate::policy::accountability::AccountabilityRules;
 use crate::request::RequestContext;
-use crate::time::{beijing_date, beijing_year_start};
+use crate::time::{beijing_date, beijing_day_start, beijing_year_start};
 
 /// How many facts a component keeps (its counts cover them all).
 pub const FACTS: usize = 100;
@@ -63,16 +64,33 @@ pub(crate) fn county_for(ctx: &RequestContext, action: Action, county: &str) -> 
     Ok(code)
 }
 
-/// The year asked for, if it is one the record can judge (up to this year).
-pub(crate) fn year_of(text: &str, today: NaiveDate) -> Result<i32, AppError> {
+/// The year asked for, if it is one the record can judge (up to this year); empty: `default`.
+pub(crate) fn year_of(text: &str, today: NaiveDate, default: i32) -> Result<i32, AppError> {
     match text.trim() {
-        "" => Ok(today.year() - if today.month() == 12 { 0 } else { 1 }),
+        "" => Ok(default),
         t => t
             .parse::<i32>()
             .ok()
             .filter(|y| (2000..=today.year()).contains(y))
             .ok_or_else(|| AppError::validation("year", "考核年度应为 2000 年至今年之间的年份。")),
     }
+}
+
+/// The year a county's pages open on: the latest it has computed, else the last full year.
+pub(crate) async fn latest_year<C: ConnectionTrait>(
+    db: &C,
+    county: &OrgCode,
+    today: NaiveDate,
+) -> Result<i32, AppError> {
+    let latest: Option<i32> = assessment::Entity::find()
+        .select_only()
+        .column(assessment::Column::Year)
+        .filter(assessment::Column::CountyCode.eq(county.as_str()))
+        .order_by_desc(assessment::Column::Year)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(latest.unwrap_or(today.year() - 1))
 }
 
 /// Compute (or recompute, until published) the county's assessment for `year`; returns its id. Audited.
@@ -85,13 +103,8 @@ pub async fn compute(
 ) -> Result<i64, AppError> {
     let county = county_for(ctx, Action::ManageAssessment, county)?;
     let today = beijing_date(now);
-    let year = year_of(year, today)?;
-    let existing = assessment::Entity::find()
-        .filter(assessment::Column::CountyCode.eq(county.as_str()))
-        .filter(assessment::Column::Year.eq(year))
-        .one(db)
-        .await?;
-    if existing.as_ref().is_some_and(|a| a.published_at.is_some()) {
+    let year = year_of(year, today, latest_year(db, &county, today).await?)?;
+    if stored_row(db, &county, year).await?.is_some_and(|a| a.published_at.is_some()) {
         return Err(AppError::Conflict(format!("{year} 年度考核结果已发布，不能重新计算。")));
     }
     let rules = crate::policy::service::effective(db, county.as_str(), year).await?.policy.accountability;
@@ -113,6 +126,11 @@ pub async fn compute(
         .collect();
     let caller = ctx.caller()?;
     let tx = begin_write(db).await?;
+    // Read again under a lock: a publication meanwhile fixes the result, and two computations take turns.
+    let existing = stored_row(&tx, &county, year).await?;
+    if existing.as_ref().is_some_and(|a| a.published_at.is_some()) {
+        return Err(AppError::Conflict(format!("{year} 年度考核结果已发布，不能重新计算。")));
+    }
     let row = match existing {
         Some(a) => {
             assessment_unit::Entity::delete_many()
@@ -137,7 +155,14 @@ pub async fn compute(
                 ..Default::default()
             }
             .insert(&tx)
-            .await?
+            .await
+            .map_err(|e| match e.sql_err() {
+                // Another computation of the same year got there first (PostgreSQL lets both this far).
+                Some(SqlErr::UniqueConstraintViolation(_)) => {
+                    AppError::Conflict(format!("{year} 年度考核结果正由他人计算，请稍后刷新。"))
+                }
+                _ => e.into(),
+            })?
         }
     };
     let mut rows = Vec::with_capacity(results.len());
@@ -176,13 +201,14 @@ pub async fn publish(
     year: &str,
 ) -> Result<(), AppError> {
     let county = county_for(ctx, Action::ManageAssessment, county)?;
-    let year = year_of(year, beijing_date(now))?;
+    let today = beijing_date(now);
+    let year = year_of(year, today, latest_year(db, &county, today).await?)?;
+    if year >= today.year() {
+        return Err(AppError::Conflict(format!("{year} 年尚未结束，年度结束后才能发布考核结果。")));
+    }
     let caller = ctx.caller()?;
     let tx = begin_write(db).await?;
-    let row = assessment::Entity::find()
-        .filter(assessment::Column::CountyCode.eq(county.as_str()))
-        .filter(assessment::Column::Year.eq(year))
-        .one(&tx)
+    let row = stored_row(&tx, &county, year)
         .await?
         .ok_or_else(|| AppError::Conflict(format!("{year} 年度考核结果尚未计算，请先计算。")))?;
     if row.published_at.is_some() {
@@ -202,6 +228,21 @@ pub async fn publish(
     audit::append(&tx, &Actor::user(caller, &ctx.meta), now, entry).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The county's stored assessment of the year, locked for the transaction (PostgreSQL; SQLite's write
+/// transaction runs alone).
+async fn stored_row<C: ConnectionTrait>(
+    db: &C,
+    county: &OrgCode,
+    year: i32,
+) -> Result<Option<assessment::Model>, AppError> {
+    Ok(assessment::Entity::find()
+        .filter(assessment::Column::CountyCode.eq(county.as_str()))
+        .filter(assessment::Column::Year.eq(year))
+        .lock_exclusive()
+        .one(db)
+        .await?)
 }
 
 /// A unit's components from the tallies of its own record (a village) or its whole area (a township).
@@ -281,7 +322,8 @@ async fn tallies(
     Ok(out)
 }
 
-/// Each village's monitored household-months of the year's ended months, and those without a visit.
+/// Each village's monitored household-months of the year's ended months (a household counts from the month it
+/// entered monitoring: its class date, else its registration), and those without a visit.
 async fn visits(
     db: &DatabaseConnection,
     prefix: &str,
@@ -289,15 +331,23 @@ async fn visits(
     today: NaiveDate,
 ) -> Result<BTreeMap<String, Tally>, AppError> {
     use crate::supervision::service::workpaper::{count_by_unit, unvisited_query};
-    let within = || code_prefix(household::Column::OrgCode, prefix);
-    let monitored_query = household::Entity::find()
-        .filter(within())
-        .filter(household::Column::MonitoringStatus.eq(crate::households::MonitoringStatus::Monitored.as_str()));
-    let monitored = by_village(count_by_unit(db, monitored_query, household::Column::OrgCode).await?);
+    let within = |last: NaiveDate| {
+        let since = sea_orm::Condition::any().add(household::Column::ClassSince.lte(last)).add(
+            sea_orm::Condition::all()
+                .add(household::Column::ClassSince.is_null())
+                .add(household::Column::CreatedAt.lt(beijing_day_start(last + Duration::days(1)))),
+        );
+        code_prefix(household::Column::OrgCode, prefix).add(since)
+    };
     let mut out: BTreeMap<String, Tally> = BTreeMap::new();
     for (month, first, last) in months.iter().filter(|m| m.2 < today) {
-        let unvisited =
-            by_village(count_by_unit(db, unvisited_query(within(), *first, *last), household::Column::OrgCode).await?);
+        let monitored_query = household::Entity::find()
+            .filter(within(*last))
+            .filter(household::Column::MonitoringStatus.eq(crate::households::MonitoringStatus::Monitored.as_str()));
+        let monitored = by_village(count_by_unit(db, monitored_query, household::Column::OrgCode).await?);
+        let unvisited = by_village(
+            count_by_unit(db, unvisited_query(within(*last), *first, *last), household::Column::OrgCode).await?,
+        );
         for (village, total) in &monitored {
             let missed = unvisited.get(village).copied().unwrap_or(0).min(*total);
             let t = out.entry(village.clone()).or_default();
@@ -358,16 +408,26 @@ async fn cases(
     Ok(out)
 }
 
-/// Accountability records opened in the year and decided (not revoked), by the unit they concern.
+/// Records with a decision in force: decided, or decided and waiting for the county to approve a correction.
+pub(crate) fn in_force() -> sea_orm::Condition {
+    use accountability_record::Column;
+    sea_orm::Condition::any().add(Column::Status.eq(RecordStatus::Decided.as_str())).add(
+        sea_orm::Condition::all()
+            .add(Column::Status.eq(RecordStatus::AwaitingApproval.as_str()))
+            .add(Column::MeasureInForce.is_not_null()),
+    )
+}
+
+/// Accountability records opened in the year with a decision in force, by the unit they concern.
 async fn records(db: &DatabaseConnection, prefix: &str, year: i32) -> Result<BTreeMap<String, Tally>, AppError> {
     let rows: Vec<(i64, String, String, Option<String>)> = accountability_record::Entity::find()
         .select_only()
         .column(accountability_record::Column::Id)
         .column(accountability_record::Column::OrgCode)
         .column(accountability_record::Column::Title)
-        .column(accountability_record::Column::Measure)
+        .column(accountability_record::Column::MeasureInForce)
         .filter(code_prefix(accountability_record::Column::OrgCode, prefix))
-        .filter(accountability_record::Column::Status.eq(RecordStatus::Decided.as_str()))
+        .filter(in_force())
         .filter(accountability_record::Column::CreatedAt.gte(beijing_year_start(year)))
         .filter(accountability_record::Column::CreatedAt.lt(beijing_year_start(year + 1)))
         .into_tuple()
@@ -392,7 +452,7 @@ pub fn rule_text(rules: &AccountabilityRules) -> String {
     let weights: Vec<String> =
         Component::ALL.iter().zip(rules.assessment_weights).map(|(c, w)| format!("{}{w}分", c.label())).collect();
     format!(
-        "满分 100 分：{}。研判会议、走访覆盖、案件办理时效按完成比例计分（当年无应办事项的得满分）；督查和交叉检查每个计入的问题扣 {} 分（本单位自查发现并按期解决的不计入），问责记录每条问责决定扣 {} 分，均扣完为止。镇街的各项含其所辖各村。被一票否决的单位考核结果无效，不参加排名。",
+        "满分 100 分：{}。研判会议、走访覆盖、案件办理时效按完成比例计分（当年无应办事项的得满分）；督查和交叉检查每个计入的问题扣 {} 分（本单位自查发现并按期解决的不计入），问责记录每条生效的问责决定扣 {} 分，均扣完该项分值为止。镇街的各项含其所辖各村。被一票否决的单位考核结果无效，不参加排名。",
         weights.join("、"),
         rules.finding_deduction,
         rules.record_deduction,

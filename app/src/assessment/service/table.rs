@@ -9,7 +9,7 @@ use entities::{assessment, assessment_unit, assessment_veto};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Value, json};
 
-use super::compute::{county_for, rule_text, year_of};
+use super::compute::{county_for, latest_year, rule_text, year_of};
 use crate::accountability::service::records::people_of;
 use crate::assessment::rules::{Component, ranks};
 use crate::assessment::{
@@ -174,7 +174,8 @@ pub async fn table(
 ) -> Result<AssessmentTable, AppError> {
     let caller = ctx.caller()?;
     let county = county_for(ctx, Action::ReadAccountability, county)?;
-    let year = year_of(year, beijing_date(now))?;
+    let today = beijing_date(now);
+    let year = year_of(year, today, latest_year(db, &county, today).await?)?;
     let prefixes = authz::scope_prefixes(caller, Action::ReadAccountability);
     let sees = |code: &str| prefixes.iter().any(|p| code.starts_with(p.as_str()));
     let county_name = crate::org::service::display_names(db, vec![county.as_str().to_string()]).await?;
@@ -252,8 +253,9 @@ pub async fn unit(
         return Err(AppError::NotFound);
     }
     authz::authorize(caller, Action::ReadAccountability, code.as_str())?;
-    let year = year_of(year, beijing_date(now))?;
     let county = OrgCode::parse(&code.at_level(OrgLevel::County))?;
+    let today = beijing_date(now);
+    let year = year_of(year, today, latest_year(db, &county, today).await?)?;
     let names = crate::org::service::display_names(db, vec![code.as_str().to_string()]).await?;
     let mut view = UnitAssessmentView {
         year,
@@ -286,10 +288,10 @@ pub async fn unit(
         }
         view.computed = stamp(db, Some(row.computed_at), Some(row.computed_by)).await?;
     }
-    if authz::authorize(caller, Action::ManageAccountability, code.as_str()).is_ok() {
+    if super::vetoes::may_propose(caller, &code) {
         view.veto_grounds =
             crate::policy::service::effective(db, code.as_str(), year).await?.policy.accountability.veto_grounds;
-        view.records = super::vetoes::decided_records(db, code.as_str(), None).await?;
+        view.records = super::vetoes::decided_records(db, code.as_str(), year, None).await?;
         view.people = people_of(db, code.as_str()).await?;
     }
     Ok(view)
@@ -304,13 +306,23 @@ async fn export_rows(
     year: &str,
 ) -> Result<(AssessmentTable, Vec<AssessmentRow>), AppError> {
     let view = table(db, now, ctx, county, year, "").await?;
-    if view.computed.is_none() {
+    let county = OrgCode::parse(&view.county.code)?;
+    let Some((row, _)) = stored(db, &county, view.year).await? else {
         return Err(AppError::Conflict(format!("{} 年度考核结果尚未计算。", view.year)));
-    }
+    };
+    let prefixes = authz::scope_prefixes(ctx.caller()?, Action::ReadAccountability);
+    let vetoes = vetoes_by_unit(db, &county, view.year).await?;
+    let ranked = ranked(db, row.id, &vetoes).await?;
+    let villages: Vec<String> = ranked
+        .iter()
+        .filter(|(c, r)| r.level == OrgLevel::Village.as_str() && prefixes.iter().any(|p| c.starts_with(p.as_str())))
+        .map(|(c, _)| c.clone())
+        .collect();
+    let mut villages = rows_of(db, row.id, villages, &ranked, &vetoes).await?;
+    // Each township's villages together, in rank order.
+    villages.sort_by_key(|r| (prefix_at(&r.unit.code, OrgLevel::Township).to_string(), r.rank.is_none(), r.rank));
     let mut rows = view.townships.clone();
-    for t in &view.townships {
-        rows.extend(table(db, now, ctx, &view.county.code, &view.year.to_string(), &t.unit.code).await?.villages);
-    }
+    rows.extend(villages);
     Ok((view, rows))
 }
 

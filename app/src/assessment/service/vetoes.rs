@@ -4,7 +4,7 @@
 //! In effect, it voids the unit's assessment for the year and bars the persons it names from promotion and awards.
 
 use chrono::{DateTime, Datelike, Utc};
-use entities::{accountability_record, assessment_veto, assessment_veto_event};
+use entities::{accountability_record, assessment_veto, assessment_veto_event, org_unit};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::compute::year_of;
 use crate::accountability::service::records::people_of;
-use crate::accountability::{RecordStatus, RecordSummary};
+use crate::accountability::RecordSummary;
 use crate::assessment::rules::{VetoStatus, VetoStep, veto_transition};
 use crate::assessment::{VetoEventView, VetoForm, VetoStepForm, VetoSummary, VetoView, VetoesView};
 use crate::audit::service::{self as audit, Actor, Entry};
@@ -24,18 +24,22 @@ use crate::error::{AppError, Problems};
 use crate::org::{OrgCode, OrgLevel};
 use crate::permissions::Caller;
 use crate::request::RequestContext;
-use crate::time::beijing_date;
+use crate::time::{beijing_date, beijing_year_start};
 
-/// The decided (not revoked) accountability records about the unit or its area, newest first; `ids` narrows them.
+/// The accountability records opened in `year` about the unit or its area with a decision in force, newest first;
+/// `ids` narrows them.
 pub(crate) async fn decided_records<C: ConnectionTrait>(
     db: &C,
     unit: &str,
+    year: i32,
     ids: Option<&[i64]>,
 ) -> Result<Vec<RecordSummary>, AppError> {
     let code = OrgCode::parse(unit)?;
     let mut query = accountability_record::Entity::find()
         .filter(code_prefix(accountability_record::Column::OrgCode, code.scope_prefix()))
-        .filter(accountability_record::Column::Status.eq(RecordStatus::Decided.as_str()));
+        .filter(super::compute::in_force())
+        .filter(accountability_record::Column::CreatedAt.gte(beijing_year_start(year)))
+        .filter(accountability_record::Column::CreatedAt.lt(beijing_year_start(year + 1)));
     if let Some(ids) = ids {
         query = query.filter(accountability_record::Column::Id.is_in(ids.to_vec()));
     }
@@ -43,7 +47,24 @@ pub(crate) async fn decided_records<C: ConnectionTrait>(
     crate::accountability::service::records::summarise(db, rows).await
 }
 
+/// The unit whose discipline team proposes a veto of `unit`: the township over a village, the county over a
+/// township (a team does not veto its own unit).
+fn over(unit: &OrgCode) -> String {
+    match unit.level() {
+        OrgLevel::Village | OrgLevel::Group => unit.at_level(OrgLevel::Township),
+        _ => unit.at_level(OrgLevel::County),
+    }
+}
+
+/// Whether the caller's discipline team is over the unit and may propose a veto of it.
+pub(crate) fn may_propose(caller: &Caller, unit: &OrgCode) -> bool {
+    authz::authorize(caller, Action::ManageAccountability, &over(unit)).is_ok()
+}
+
 fn ids(text: &[String], field: &str, message: &str) -> Result<Vec<i64>, AppError> {
+    if text.len() > 200 {
+        return Err(AppError::validation(field, "一次最多选择 200 项。"));
+    }
     let mut out: Vec<i64> = Vec::new();
     for t in text.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
         out.push(t.parse().map_err(|_| AppError::validation(field, message))?);
@@ -65,21 +86,23 @@ pub async fn propose(
     if !matches!(unit.level(), OrgLevel::Township | OrgLevel::Village) {
         return Err(AppError::validation("unit", "一票否决的对象应为镇街或村（社区）。"));
     }
-    authz::authorize(caller, Action::ManageAccountability, unit.as_str())?;
+    if !may_propose(caller, &unit) {
+        return Err(AppError::Forbidden);
+    }
     let today = beijing_date(now);
     let mut problems = Problems::default();
-    let year = problems.take(year_of(&form.year, today).map(Some)).unwrap_or(today.year());
+    let year = problems.take(year_of(&form.year, today, today.year() - 1).map(Some)).unwrap_or(today.year() - 1);
     let grounds = crate::policy::service::effective(db, unit.as_str(), year).await?.policy.accountability.veto_grounds;
     let ground = form.ground.trim();
     if !grounds.iter().any(|g| g == ground) {
         problems.add("ground", "请从政策规定的一票否决情形中选择。");
     }
     let records = problems.take(ids(&form.record_ids, "record_ids", "请从名单中选择问责记录。"));
-    let basis = decided_records(db, unit.as_str(), Some(&records)).await?;
+    let basis = decided_records(db, unit.as_str(), year, Some(&records)).await?;
     if records.is_empty() {
         problems.add("record_ids", "一票否决须以已作出决定的问责记录为依据，请至少选择一条。");
     } else if basis.len() != records.len() {
-        problems.add("record_ids", "所选问责记录应为该单位已作出决定的记录。");
+        problems.add("record_ids", format!("所选问责记录应为该单位 {year} 年已作出决定的记录。"));
     }
     let persons = problems.take(ids(&form.person_ids, "person_ids", "请从名单中选择人员。"));
     let people = people_of(db, unit.as_str()).await?;
@@ -94,6 +117,8 @@ pub async fn propose(
     let county = unit.at_level(OrgLevel::County);
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
+    // The unit's row, locked, makes two proposals for it take turns (PostgreSQL; SQLite's write runs alone).
+    org_unit::Entity::find().filter(org_unit::Column::Code.eq(unit.as_str())).lock_exclusive().one(&tx).await?;
     let open = assessment_veto::Entity::find()
         .filter(assessment_veto::Column::OrgCode.eq(unit.as_str()))
         .filter(assessment_veto::Column::Year.eq(year))
@@ -178,7 +203,8 @@ fn may_take(caller: &Caller, veto: &assessment_veto::Model, step: VetoStep) -> b
     authz::authorize(caller, action, &veto.county_code).is_ok()
 }
 
-/// Whether the caller sees a veto: those who read accountability over its unit, and the persons it names.
+/// Whether the caller sees a veto: those who read accountability over its unit, and the persons it names (who see
+/// of its basis only the records they see).
 fn sees(caller: &Caller, veto: &assessment_veto::Model) -> bool {
     authz::authorize(caller, Action::ReadAccountability, &veto.org_code).is_ok()
         || person_ids(veto).contains(&caller.user_id)
@@ -210,11 +236,14 @@ pub async fn step(
     if note.chars().count() > 2000 {
         return Err(AppError::validation("note", "意见不超过 2000 字。"));
     }
+    if step == VetoStep::Uphold && veto.proposed_by == caller.user_id {
+        return Err(AppError::Conflict("提请人不能认定自己提请的一票否决，请由县纪委其他人员认定。".into()));
+    }
     let current = VetoStatus::parse(&veto.status).ok_or_else(|| AppError::internal(format!("veto {id} status")))?;
     let next = veto_transition(current, step, note)?;
     let actor = Actor::user(caller, &ctx.meta);
     let tx = begin_write(db).await?;
-    let fresh = assessment_veto::Entity::find_by_id(id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let fresh = assessment_veto::Entity::find_by_id(id).lock_exclusive().one(&tx).await?.ok_or(AppError::NotFound)?;
     if fresh.updated_at != veto.updated_at {
         return Err(AppError::Conflict("该一票否决刚被他人办理过，请刷新后再试。".into()));
     }
@@ -272,7 +301,15 @@ pub async fn list(
     year: &str,
 ) -> Result<VetoesView, AppError> {
     let caller = ctx.caller()?;
-    let year = year_of(year, beijing_date(now))?;
+    let today = beijing_date(now);
+    let latest: Option<i32> = assessment_veto::Entity::find()
+        .select_only()
+        .column(assessment_veto::Column::Year)
+        .order_by_desc(assessment_veto::Column::Year)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let year = year_of(year, today, latest.unwrap_or(today.year() - 1))?;
     let rows = assessment_veto::Entity::find()
         .filter(assessment_veto::Column::Year.eq(year))
         .order_by_asc(assessment_veto::Column::OrgCode)
@@ -298,7 +335,7 @@ pub async fn get(db: &DatabaseConnection, ctx: &RequestContext, id: i64) -> Resu
     let caller = ctx.caller()?;
     let veto = visible(db, caller, id).await?;
     let basis_ids: Vec<i64> = serde_json::from_str(&veto.basis).unwrap_or_default();
-    let basis = crate::accountability::service::records::summaries(db, &basis_ids).await?;
+    let basis = crate::accountability::service::records::visible_summaries(db, caller, &basis_ids).await?;
     let events = assessment_veto_event::Entity::find()
         .filter(assessment_veto_event::Column::VetoId.eq(id))
         .order_by_asc(assessment_veto_event::Column::Id)
@@ -309,6 +346,7 @@ pub async fn get(db: &DatabaseConnection, ctx: &RequestContext, id: i64) -> Resu
     let steps = VetoStep::ALL
         .into_iter()
         .filter(|s| veto_transition(status, *s, "-").is_ok() && may_take(caller, &veto, *s))
+        .filter(|s| !(*s == VetoStep::Uphold && veto.proposed_by == caller.user_id))
         .map(|s| s.as_str().to_string())
         .collect();
     let note = veto.note.clone();
