@@ -19,7 +19,14 @@ fn day(text: &str) -> NaiveDate {
 }
 
 /// A case of the household registered on `created` (Beijing noon), due `deadline`, closed on `closed`.
-async fn case(app: &TestApp, code: &str, source: &str, created: &str, deadline: &str, closed: Option<&str>) -> i64 {
+pub(super) async fn case(
+    app: &TestApp,
+    code: &str,
+    source: &str,
+    created: &str,
+    deadline: &str,
+    closed: Option<&str>,
+) -> i64 {
     let household = app.household_row(code).await;
     let at = |d: &str| Utc.from_utc_datetime(&day(d).and_hms_opt(4, 0, 0).unwrap());
     let row = entities::risk_case::ActiveModel {

@@ -9,7 +9,7 @@
 use app::assessment::{AssessmentTable, UnitAssessmentView, VetoView};
 use app::permissions::Role;
 use chrono::{NaiveDate, TimeZone, Utc};
-use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 
 use super::crosscheck::post;
@@ -48,57 +48,17 @@ async fn signed_meeting(app: &TestApp, unit: &str, month: &str) {
 }
 
 async fn visit(app: &TestApp, code: &str, on: &str) {
-    let h = app.household_row(code).await;
-    entities::visit::ActiveModel {
-        household_id: Set(h.id),
-        org_code: Set(h.org_code.clone()),
-        visited_on: Set(day(on)),
-        mode: Set("in_person".into()),
-        sweep: Set(false),
-        visitor_user_id: Set(app.user_id("shuji").await),
-        companions: Set(String::new()),
-        checklist: Set("[]".into()),
-        finance_note: Set(String::new()),
-        income_year: Set(None),
-        problems: Set("[]".into()),
-        assistance: Set(String::new()),
-        ledger_class: Set(None),
-        acknowledgement: Set("signed".into()),
-        acknowledged_by: Set("户主".into()),
-        created_at: Set(at(on)),
-        ..Default::default()
-    }
-    .insert(app.db())
-    .await
-    .unwrap();
+    super::visits::earlier_visit(app, code, on, "shuji", false, None).await;
 }
 
-/// A case of the household, registered `created`, due `deadline`, closed `closed`.
+/// A case of the household found on a visit, registered `created`, due `deadline`, closed `closed`; a red alert
+/// if `red`.
 async fn case(app: &TestApp, code: &str, created: &str, deadline: &str, closed: Option<&str>, red: bool) -> i64 {
-    let h = app.household_row(code).await;
-    entities::risk_case::ActiveModel {
-        household_id: Set(Some(h.id)),
-        org_code: Set(h.org_code.clone()),
-        source: Set("visit".into()),
-        risk_type: Set("housing".into()),
-        red_alert: Set(red),
-        description: Set("住房漏雨".into()),
-        owner_user_id: Set(app.user_id("shuji").await),
-        department: Set(String::new()),
-        responsible_person: Set(String::new()),
-        deadline: Set(day(deadline)),
-        status: Set(if closed.is_some() { "closed" } else { "rectifying" }.into()),
-        found_by_unit: Set(true),
-        created_by: Set(app.user_id("shuji").await),
-        created_at: Set(at(created)),
-        updated_at: Set(at(created)),
-        closed_at: Set(closed.map(at)),
-        ..Default::default()
-    }
-    .insert(app.db())
-    .await
-    .unwrap()
-    .id
+    let id = super::accountability::case(app, code, "visit", created, deadline, closed).await;
+    let mut row = entities::risk_case::Entity::find_by_id(id).one(app.db()).await.unwrap().unwrap().into_active_model();
+    row.red_alert = Set(red);
+    row.update(app.db()).await.unwrap();
+    id
 }
 
 async fn monitoring(app: &TestApp, code: &str, status: &str) {

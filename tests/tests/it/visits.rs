@@ -34,7 +34,14 @@ async fn assign_contact(app: &TestApp, code: &str, username: &str) {
 }
 
 /// A visit recorded earlier (straight into the table, as an earlier month's work).
-async fn earlier_visit(app: &TestApp, code: &str, on: &str, visitor: &str, sweep: bool, ledger: Option<&str>) {
+pub(super) async fn earlier_visit(
+    app: &TestApp,
+    code: &str,
+    on: &str,
+    visitor: &str,
+    sweep: bool,
+    ledger: Option<&str>,
+) {
     let h = app.household_row(code).await;
     visit::ActiveModel {
         household_id: Set(h.id),

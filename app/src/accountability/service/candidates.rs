@@ -11,7 +11,7 @@ use entities::{
     accountability_dismissal, accountability_record, cross_check_finding, cross_check_sheet, meeting, org_unit,
     risk_case, supervision_finding,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use crate::accountability::rules::{ProblemDates, exemption};
 use crate::accountability::{
@@ -314,27 +314,30 @@ async fn relapses(
     let (Some(first), Some(last)) = (months.first(), months.last()) else { return Ok(Vec::new()) };
     let (start, end) =
         (crate::time::beijing_day_start(first.1), crate::time::beijing_day_start(last.2 + Duration::days(1)));
-    let alerts: Vec<(i64, Option<i64>, String, DateTime<Utc>)> = risk_case::Entity::find()
+    let alerted = risk_case::Entity::find()
+        .filter(code_prefix(risk_case::Column::OrgCode, prefix))
+        .filter(risk_case::Column::RedAlert.eq(true))
+        .filter(risk_case::Column::CreatedAt.gte(start))
+        .filter(risk_case::Column::CreatedAt.lt(end))
+        .filter(risk_case::Column::Status.ne(crate::cases::Status::Dismissed.as_str()));
+    let alerts: Vec<(i64, Option<i64>, String, DateTime<Utc>)> = alerted
+        .clone()
         .select_only()
         .column(risk_case::Column::Id)
         .column(risk_case::Column::HouseholdId)
         .column(risk_case::Column::OrgCode)
         .column(risk_case::Column::CreatedAt)
-        .filter(code_prefix(risk_case::Column::OrgCode, prefix))
-        .filter(risk_case::Column::RedAlert.eq(true))
-        .filter(risk_case::Column::CreatedAt.gte(start))
-        .filter(risk_case::Column::CreatedAt.lt(end))
-        .filter(risk_case::Column::Status.ne(crate::cases::Status::Dismissed.as_str()))
         .into_tuple()
         .all(db)
         .await?;
-    let households: Vec<i64> = alerts.iter().filter_map(|a| a.1).collect();
+    // The alerted households, as a subquery (there may be thousands).
+    let households = || alerted.clone().select_only().column(risk_case::Column::HouseholdId).into_query();
     use crate::households::MonitoringStatus;
     let monitored: HashMap<i64, String> = household::Entity::find()
         .select_only()
         .column(household::Column::Id)
         .column(household::Column::HeadName)
-        .filter(household::Column::Id.is_in(households.clone()))
+        .filter(household::Column::Id.in_subquery(households()))
         .filter(
             household::Column::MonitoringStatus
                 .is_in([MonitoringStatus::Monitored.as_str(), MonitoringStatus::Eliminating.as_str()]),
@@ -344,22 +347,27 @@ async fn relapses(
         .await?
         .into_iter()
         .collect();
-    let visits: Vec<(i64, NaiveDate)> = visit::Entity::find()
+    let mut visits: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
+    let window = first.1 - Duration::days(i64::from(rules.relapse_visit_days));
+    let rows: Vec<(i64, NaiveDate)> = visit::Entity::find()
         .select_only()
         .column(visit::Column::HouseholdId)
         .column(visit::Column::VisitedOn)
-        .filter(visit::Column::HouseholdId.is_in(monitored.keys().copied()))
-        .filter(visit::Column::VisitedOn.between(first.1 - Duration::days(i64::from(rules.relapse_visit_days)), last.2))
+        .filter(visit::Column::HouseholdId.in_subquery(households()))
+        .filter(visit::Column::VisitedOn.between(window, last.2))
         .into_tuple()
         .all(db)
         .await?;
+    for (household, day) in rows {
+        visits.entry(household).or_default().push(day);
+    }
     let days = i64::from(rules.relapse_visit_days);
     Ok(alerts
         .into_iter()
         .filter_map(|(id, household, org_code, created_at)| {
             let head = monitored.get(&household?)?;
             let on = beijing_date(created_at);
-            let last_visit = visits.iter().filter(|(h, day)| Some(*h) == household && *day <= on).map(|v| v.1).max();
+            let last_visit = visits.get(&household?).and_then(|days| days.iter().filter(|d| **d <= on).max().copied());
             let verdict = match last_visit {
                 Some(day) if (on - day).num_days() <= days => Verdict {
                     counted: false,
@@ -391,8 +399,50 @@ pub(crate) fn by_village(counts: HashMap<String, u64>) -> HashMap<String, u64> {
     out
 }
 
+/// What the candidates read of a case (not its description or people).
+struct CaseRow {
+    id: i64,
+    household_id: Option<i64>,
+    org_code: String,
+    source: String,
+    deadline: NaiveDate,
+    found_by_unit: bool,
+    created_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+type CaseTuple = (i64, Option<i64>, String, String, NaiveDate, bool, DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// The cases `query` finds, as the candidates read them.
+async fn case_rows(
+    db: &DatabaseConnection,
+    query: sea_orm::Select<risk_case::Entity>,
+) -> Result<Vec<CaseRow>, AppError> {
+    use risk_case::Column;
+    let rows: Vec<CaseTuple> = query
+        .select_only()
+        .columns([Column::Id, Column::HouseholdId, Column::OrgCode, Column::Source, Column::Deadline])
+        .columns([Column::FoundByUnit, Column::CreatedAt, Column::ClosedAt])
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, household_id, org_code, source, deadline, found_by_unit, created_at, closed_at)| CaseRow {
+            id,
+            household_id,
+            org_code,
+            source,
+            deadline,
+            found_by_unit,
+            created_at,
+            closed_at,
+        })
+        .collect())
+}
+
 /// A case's dates for the exemption rule.
-fn dates_of(case: &risk_case::Model, outside_first: Option<(NaiveDate, String)>) -> ProblemDates {
+fn dates_of(case: &CaseRow, outside_first: Option<(NaiveDate, String)>) -> ProblemDates {
     ProblemDates {
         found_by_unit: case.found_by_unit,
         recorded_on: beijing_date(case.created_at),
@@ -412,12 +462,11 @@ async fn overdue_cases(
 ) -> Result<Vec<Found>, AppError> {
     let (Some(first), Some(last)) = (months.first(), months.last()) else { return Ok(Vec::new()) };
     let grace = Duration::days(i64::from(rules.overdue_days));
-    let cases = risk_case::Entity::find()
+    let query = risk_case::Entity::find()
         .filter(code_prefix(risk_case::Column::OrgCode, prefix))
         .filter(risk_case::Column::Deadline.between(first.1, last.2.min(today)))
-        .filter(risk_case::Column::Status.ne(crate::cases::Status::Dismissed.as_str()))
-        .all(db)
-        .await?;
+        .filter(risk_case::Column::Status.ne(crate::cases::Status::Dismissed.as_str()));
+    let cases = case_rows(db, query).await?;
     Ok(cases
         .into_iter()
         .filter(|c| c.closed_at.map(beijing_date).unwrap_or(today) > c.deadline + grace)
@@ -536,17 +585,15 @@ async fn own_cases(
     db: &DatabaseConnection,
     households: impl Iterator<Item = i64>,
     ids: impl Iterator<Item = i64>,
-) -> Result<Vec<risk_case::Model>, AppError> {
+) -> Result<Vec<CaseRow>, AppError> {
     let households: Vec<i64> = households.collect();
     let ids: Vec<i64> = ids.collect();
-    Ok(risk_case::Entity::find()
-        .filter(
-            sea_orm::Condition::any()
-                .add(risk_case::Column::HouseholdId.is_in(households))
-                .add(risk_case::Column::Id.is_in(ids)),
-        )
-        .all(db)
-        .await?)
+    let query = risk_case::Entity::find().filter(
+        sea_orm::Condition::any()
+            .add(risk_case::Column::HouseholdId.is_in(households))
+            .add(risk_case::Column::Id.is_in(ids)),
+    );
+    case_rows(db, query).await
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use super::compute::year_of;
-use crate::accountability::service::records::people_of;
 use crate::accountability::RecordSummary;
+use crate::accountability::service::records::people_of;
 use crate::assessment::rules::{VetoStatus, VetoStep, veto_transition};
 use crate::assessment::{VetoEventView, VetoForm, VetoStepForm, VetoSummary, VetoView, VetoesView};
 use crate::audit::service::{self as audit, Actor, Entry};
