@@ -452,6 +452,16 @@ fn dates_of(case: &CaseRow, outside_first: Option<(NaiveDate, String)>) -> Probl
     }
 }
 
+/// Cases that may be late, as a superset the rules then judge by the day in Beijing: still open with a deadline
+/// before `open_before`, or closed after their deadline's day began.
+pub(crate) fn maybe_late(open_before: NaiveDate) -> sea_orm::Condition {
+    use risk_case::Column;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    sea_orm::Condition::any()
+        .add(sea_orm::Condition::all().add(Column::ClosedAt.is_null()).add(Column::Deadline.lt(open_before)))
+        .add(Expr::col(Column::ClosedAt).gt(Expr::col(Column::Deadline)))
+}
+
 /// Cases due in the period that were resolved, or are still open, more than the policy's days past their deadline.
 async fn overdue_cases(
     db: &DatabaseConnection,
@@ -465,7 +475,8 @@ async fn overdue_cases(
     let query = risk_case::Entity::find()
         .filter(code_prefix(risk_case::Column::OrgCode, prefix))
         .filter(risk_case::Column::Deadline.between(first.1, last.2.min(today)))
-        .filter(risk_case::Column::Status.ne(crate::cases::Status::Dismissed.as_str()));
+        .filter(risk_case::Column::Status.ne(crate::cases::Status::Dismissed.as_str()))
+        .filter(maybe_late(today - grace));
     let cases = case_rows(db, query).await?;
     Ok(cases
         .into_iter()

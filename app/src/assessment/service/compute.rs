@@ -14,7 +14,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::accountability::service::candidates::{
-    Found, Month, by_village, missed_meetings, months, outside_findings, unit_of,
+    Found, Month, by_village, maybe_late, missed_meetings, months, outside_findings, unit_of,
 };
 use crate::accountability::{Fact, Measure, RecordStatus};
 use crate::assessment::ComponentResult;
@@ -375,35 +375,37 @@ async fn cases(
     let (Some(first), Some(last)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) else {
         return Ok(BTreeMap::new());
     };
-    let rows: Vec<(i64, String, NaiveDate, Option<DateTime<Utc>>)> = risk_case::Entity::find()
+    let due = || {
+        risk_case::Entity::find()
+            .filter(code_prefix(risk_case::Column::OrgCode, prefix))
+            .filter(risk_case::Column::Deadline.between(first, last.min(today - Duration::days(1))))
+            .filter(risk_case::Column::Status.ne(crate::cases::Status::Dismissed.as_str()))
+    };
+    use crate::supervision::service::workpaper::count_by_unit;
+    let mut out: BTreeMap<String, Tally> = BTreeMap::new();
+    for (village, total) in by_village(count_by_unit(db, due(), risk_case::Column::OrgCode).await?) {
+        out.insert(village, Tally { good: total, total, facts: Vec::new() });
+    }
+    // Only the cases that may be late are read; the rest were resolved in time.
+    let rows: Vec<(i64, String, NaiveDate, Option<DateTime<Utc>>)> = due()
+        .filter(maybe_late(today))
         .select_only()
         .column(risk_case::Column::Id)
         .column(risk_case::Column::OrgCode)
         .column(risk_case::Column::Deadline)
         .column(risk_case::Column::ClosedAt)
-        .filter(code_prefix(risk_case::Column::OrgCode, prefix))
-        .filter(risk_case::Column::Deadline.between(first, last.min(today - Duration::days(1))))
-        .filter(risk_case::Column::Status.ne(crate::cases::Status::Dismissed.as_str()))
         .into_tuple()
         .all(db)
         .await?;
-    let mut out: BTreeMap<String, Tally> = BTreeMap::new();
     for (id, org_code, deadline, closed_at) in rows {
+        let text = match closed_at.map(beijing_date) {
+            Some(day) if day <= deadline => continue,
+            Some(day) => format!("案件 {id}：期限 {deadline}，{day} 办结，逾期 {} 天", (day - deadline).num_days()),
+            None => format!("案件 {id}：期限 {deadline}，至今未办结"),
+        };
         let t = out.entry(unit_of(&org_code)).or_default();
-        t.total += 1;
-        match closed_at.map(beijing_date) {
-            Some(day) if day <= deadline => t.good += 1,
-            Some(day) => t.facts.push(Fact {
-                text: format!("案件 {id}：期限 {deadline}，{day} 办结，逾期 {} 天", (day - deadline).num_days()),
-                link: format!("/cases/{id}"),
-                verdict: None,
-            }),
-            None => t.facts.push(Fact {
-                text: format!("案件 {id}：期限 {deadline}，至今未办结"),
-                link: format!("/cases/{id}"),
-                verdict: None,
-            }),
-        }
+        t.good = t.good.saturating_sub(1);
+        t.facts.push(Fact { text, link: format!("/cases/{id}"), verdict: None });
     }
     Ok(out)
 }
